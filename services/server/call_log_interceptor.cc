@@ -1,0 +1,61 @@
+#include "services/server/call_log_interceptor.h"
+
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+#include <string>
+
+namespace satisfaction::server {
+namespace {
+
+using grpc::experimental::InterceptionHookPoints;
+
+const char* CodeName(grpc::StatusCode code) {
+  static constexpr const char* kNames[] = {
+      "OK",        "CANCELLED",          "UNKNOWN",   "INVALID_ARGUMENT", "DEADLINE_EXCEEDED", "NOT_FOUND",
+      "ALREADY_EXISTS", "PERMISSION_DENIED", "RESOURCE_EXHAUSTED", "FAILED_PRECONDITION", "ABORTED",
+      "OUT_OF_RANGE", "UNIMPLEMENTED", "INTERNAL", "UNAVAILABLE", "DATA_LOSS", "UNAUTHENTICATED"};
+  int index = static_cast<int>(code);
+  return index >= 0 && index < static_cast<int>(std::size(kNames)) ? kNames[index] : "UNKNOWN_CODE";
+}
+
+// Server-side faults are worth an operator's attention; client mistakes are not.
+bool IsServerFault(grpc::StatusCode code) {
+  return code == grpc::StatusCode::INTERNAL || code == grpc::StatusCode::UNKNOWN ||
+         code == grpc::StatusCode::UNAVAILABLE || code == grpc::StatusCode::DATA_LOSS ||
+         code == grpc::StatusCode::RESOURCE_EXHAUSTED;
+}
+
+class CallLogInterceptor : public grpc::experimental::Interceptor {
+ public:
+  explicit CallLogInterceptor(grpc::experimental::ServerRpcInfo* info)
+      : method_(info->method()), start_(std::chrono::steady_clock::now()) {}
+
+  void Intercept(grpc::experimental::InterceptorBatchMethods* methods) override {
+    if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::PRE_SEND_STATUS)) {
+      grpc::Status status = methods->GetSendStatus();
+      double millis = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start_).count();
+      if (status.ok()) {
+        spdlog::info("rpc method={} code=OK duration_ms={:.2f}", method_, millis);
+      } else {
+        spdlog::log(IsServerFault(status.error_code()) ? spdlog::level::warn : spdlog::level::info,
+                    "rpc method={} code={} duration_ms={:.2f} message=\"{}\"", method_,
+                    CodeName(status.error_code()), millis, status.error_message());
+      }
+    }
+    methods->Proceed();
+  }
+
+ private:
+  std::string method_;
+  std::chrono::steady_clock::time_point start_;
+};
+
+}  // namespace
+
+grpc::experimental::Interceptor* CallLogInterceptorFactory::CreateServerInterceptor(
+    grpc::experimental::ServerRpcInfo* info) {
+  return new CallLogInterceptor(info);
+}
+
+}  // namespace satisfaction::server

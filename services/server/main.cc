@@ -1,0 +1,78 @@
+// satisfaction-server: reads its configuration, starts the service and runs
+// until SIGTERM or SIGINT, then shuts down gracefully.
+#include <signal.h>
+#include <spdlog/spdlog.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <iostream>
+#include <thread>
+
+#include "absl/synchronization/notification.h"
+
+#include "services/server/satisfaction_server.h"
+#include "services/server/server_config.h"
+
+namespace {
+
+constexpr char kVersion[] = "satisfaction-server 0.1.0";
+
+int Run(int argc, char** argv) {
+  absl::StatusOr<satisfaction::server::CommandLine> command_line =
+      satisfaction::server::ParseCommandLine(argc, argv, [](const char* name) { return std::getenv(name); });
+  if (!command_line.ok()) {
+    std::cerr << "satisfaction-server: " << command_line.status().message() << "\n";
+    return 2;
+  }
+  if (command_line->show_help) {
+    std::cout << satisfaction::server::UsageText();
+    return 0;
+  }
+  if (command_line->show_version) {
+    std::cout << kVersion << "\n";
+    return 0;
+  }
+  const satisfaction::server::ServerConfig& config = command_line->config;
+  spdlog::set_level(spdlog::level::from_str(config.log_level));
+  spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%fZ %^%l%$ %v", spdlog::pattern_time_type::utc);
+
+  // Block the stop signals in every thread; one thread of our own waits for them.
+  // The first asks for a graceful stop, a second one ends the process at once.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGTERM);
+  sigaddset(&stop_signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  signal(SIGPIPE, SIG_IGN);
+  absl::Notification stop;
+  std::thread([&stop, stop_signals] {
+    int signal_number = 0;
+    sigwait(&stop_signals, &signal_number);
+    spdlog::info("received {}, shutting down", strsignal(signal_number));
+    stop.Notify();
+    sigwait(&stop_signals, &signal_number);
+    spdlog::warn("received {} again, exiting at once", strsignal(signal_number));
+    std::_Exit(1);
+  }).detach();
+
+  absl::StatusOr<std::unique_ptr<satisfaction::server::SatisfactionServer>> server =
+      satisfaction::server::SatisfactionServer::Start(config, &stop);
+  if (!server.ok()) {
+    if (stop.HasBeenNotified()) return 0;
+    spdlog::critical("cannot start: {}", server.status().ToString());
+    return 1;
+  }
+  spdlog::info("{} serving gRPC on {} (port {}){}", kVersion, config.grpc_listen, (*server)->grpc_port(),
+               config.http_listen.empty() ? std::string()
+                                          : " and HTTP on " + config.http_listen + " (port " +
+                                                std::to_string((*server)->http_port()) + ")");
+
+  stop.WaitForNotification();
+  spdlog::info("stopping: calls in flight get up to {}", absl::FormatDuration(config.shutdown_grace));
+  (*server)->Shutdown(config.shutdown_grace);
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) { return Run(argc, argv); }

@@ -1,0 +1,124 @@
+#include "services/server/satisfaction_server.h"
+
+#include <grpcpp/ext/proto_server_reflection_plugin.h>
+#include <grpcpp/health_check_service_interface.h>
+#include <grpcpp/resource_quota.h>
+#include <grpcpp/security/server_credentials.h>
+#include <grpcpp/server_builder.h>
+#include <spdlog/spdlog.h>
+
+#include <filesystem>
+#include <thread>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "services/questionnaires/template_loader.h"
+#include "services/server/call_log_interceptor.h"
+#include "services/storage/migrations.h"
+
+namespace satisfaction::server {
+
+absl::StatusOr<std::unique_ptr<SatisfactionServer>> SatisfactionServer::Start(const ServerConfig& config,
+                                                                              const absl::Notification* stop) {
+  std::unique_ptr<SatisfactionServer> server(new SatisfactionServer(config));
+  if (absl::Status s = server->Connect(stop); !s.ok()) return s;
+
+  server->questionnaire_store_ = std::make_unique<questionnaires::QuestionnaireStore>(*server->database_);
+  if (!config.templates_dir.empty()) {
+    std::filesystem::path directory = std::filesystem::path(config.templates_dir) / "questionnaires";
+    absl::StatusOr<questionnaires::TemplateLoadSummary> loaded =
+        questionnaires::LoadQuestionnaireTemplates(directory, *server->questionnaire_store_);
+    if (!loaded.ok()) return loaded.status();
+    spdlog::info("questionnaire templates from {}: {} created, {} already present", directory.string(),
+                 loaded->created, loaded->already_present);
+  }
+  server->questionnaire_service_ =
+      std::make_unique<questionnaires::QuestionnaireService>(*server->questionnaire_store_);
+  if (absl::Status s = server->BuildGrpcServer(); !s.ok()) return s;
+
+  server->health_monitor_ = std::make_unique<HealthMonitor>(
+      *server->database_, server->grpc_server_->GetHealthCheckService(),
+      std::vector<std::string>{v1::QuestionnaireService::service_full_name()}, config.health_interval);
+  server->health_monitor_->Start();
+
+  if (!config.http_listen.empty()) {
+    HealthMonitor* monitor = server->health_monitor_.get();
+    absl::StatusOr<std::unique_ptr<http::HttpServer>> http =
+        http::HttpServer::Start(config.http_listen, [monitor] { return monitor->serving(); });
+    if (!http.ok()) return http.status();
+    server->http_ = *std::move(http);
+  }
+  return server;
+}
+
+// Opens the pool and migrates, retrying while the database is unreachable: in a
+// fresh deployment the database often starts at the same time as the server.
+absl::Status SatisfactionServer::Connect(const absl::Notification* stop) {
+  storage::DatabaseOptions options{.url = config_.db_url,
+                                   .pool_size = static_cast<size_t>(config_.db_pool_size),
+                                   .lease_timeout = config_.db_wait};
+  absl::Time give_up = absl::Now() + config_.db_startup_wait;
+  absl::Duration pause = absl::Milliseconds(200);
+  while (true) {
+    absl::StatusOr<std::unique_ptr<storage::Database>> database = storage::Database::Connect(options);
+    absl::Status status = database.status();
+    if (database.ok()) {
+      absl::StatusOr<int> version = storage::ApplyMigrations(**database, storage::SchemaMigrations());
+      if (version.ok()) {
+        spdlog::info("database {} at schema version {}", (*database)->redacted_url(), *version);
+        database_ = *std::move(database);
+        return absl::OkStatus();
+      }
+      status = version.status();
+    }
+    bool retryable = status.code() == absl::StatusCode::kUnavailable || status.code() == absl::StatusCode::kAborted;
+    if (!retryable || absl::Now() + pause > give_up) return status;
+    spdlog::warn("database not ready, retrying: {}", status.ToString());
+    if (stop != nullptr ? stop->WaitForNotificationWithTimeout(pause) : (absl::SleepFor(pause), false)) {
+      return absl::CancelledError("stopped while waiting for the database");
+    }
+    pause = std::min(pause * 2, absl::Seconds(5));
+  }
+}
+
+absl::Status SatisfactionServer::BuildGrpcServer() {
+  grpc::EnableDefaultHealthCheckService(true);
+  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+
+  grpc::ServerBuilder builder;
+  builder.AddListeningPort(config_.grpc_listen, grpc::InsecureServerCredentials(), &grpc_port_);
+  builder.SetMaxReceiveMessageSize(config_.max_message_bytes);
+  builder.SetMaxSendMessageSize(config_.max_message_bytes);
+  // The sync server runs each call on a thread of its own; bound them. Calls
+  // beyond the pool's sessions wait up to --db-wait for one.
+  grpc::ResourceQuota quota("satisfaction-server");
+  quota.SetMaxThreads(config_.db_pool_size * 2 + 8);
+  builder.SetResourceQuota(quota);
+  std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;
+  interceptors.push_back(std::make_unique<CallLogInterceptorFactory>());
+  builder.experimental().SetInterceptorCreators(std::move(interceptors));
+  builder.RegisterService(questionnaire_service_.get());
+
+  grpc_server_ = builder.BuildAndStart();
+  if (!grpc_server_ || grpc_port_ == 0) {
+    return absl::UnavailableError(absl::StrCat("cannot listen for gRPC on ", config_.grpc_listen));
+  }
+  return absl::OkStatus();
+}
+
+void SatisfactionServer::Shutdown(absl::Duration grace) {
+  if (shut_down_) return;
+  shut_down_ = true;
+  if (health_monitor_) health_monitor_->Stop();  // NOT_SERVING first, so balancers drain us
+  if (http_) http_->Stop();
+  if (grpc_server_) {
+    grpc_server_->Shutdown(absl::ToChronoTime(absl::Now() + grace));
+    grpc_server_->Wait();
+  }
+  database_.reset();
+  spdlog::info("server stopped");
+}
+
+SatisfactionServer::~SatisfactionServer() { Shutdown(absl::ZeroDuration()); }
+
+}  // namespace satisfaction::server

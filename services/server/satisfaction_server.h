@@ -1,0 +1,57 @@
+#ifndef SATISFACTION_SERVICES_SERVER_SATISFACTION_SERVER_H_
+#define SATISFACTION_SERVICES_SERVER_SATISFACTION_SERVER_H_
+
+#include <grpcpp/server.h>
+
+#include <memory>
+
+#include "absl/status/statusor.h"
+#include "absl/synchronization/notification.h"
+#include "services/http/http_server.h"
+#include "services/questionnaires/questionnaire_service.h"
+#include "services/questionnaires/questionnaire_store.h"
+#include "services/server/health_monitor.h"
+#include "services/server/server_config.h"
+#include "services/storage/database.h"
+
+namespace satisfaction::server {
+
+// The whole service in one process: database pool, migrations, templates, the
+// gRPC services with health and reflection, and the HTTP face. This is the only
+// place that knows every piece; main() and the end-to-end tests both start it.
+class SatisfactionServer {
+ public:
+  // Connects (waiting up to config.db_startup_wait for the database, or until
+  // `stop` is notified), migrates, loads templates and starts listening.
+  static absl::StatusOr<std::unique_ptr<SatisfactionServer>> Start(const ServerConfig& config,
+                                                                   const absl::Notification* stop = nullptr);
+  ~SatisfactionServer();
+  SatisfactionServer(const SatisfactionServer&) = delete;
+  SatisfactionServer& operator=(const SatisfactionServer&) = delete;
+
+  int grpc_port() const { return grpc_port_; }
+  int http_port() const { return http_ ? http_->port() : 0; }
+
+  // Stops taking new calls, lets calls in flight finish within `grace` (then
+  // cancels them), and closes the database pool. Safe to call more than once.
+  void Shutdown(absl::Duration grace);
+
+ private:
+  explicit SatisfactionServer(const ServerConfig& config) : config_(config) {}
+  absl::Status Connect(const absl::Notification* stop);
+  absl::Status BuildGrpcServer();
+
+  const ServerConfig config_;
+  std::unique_ptr<storage::Database> database_;
+  std::unique_ptr<questionnaires::QuestionnaireStore> questionnaire_store_;
+  std::unique_ptr<questionnaires::QuestionnaireService> questionnaire_service_;
+  std::unique_ptr<grpc::Server> grpc_server_;
+  std::unique_ptr<HealthMonitor> health_monitor_;
+  std::unique_ptr<http::HttpServer> http_;
+  int grpc_port_ = 0;
+  bool shut_down_ = false;
+};
+
+}  // namespace satisfaction::server
+
+#endif  // SATISFACTION_SERVICES_SERVER_SATISFACTION_SERVER_H_

@@ -1,0 +1,184 @@
+#include "services/server/server_config.h"
+
+#include <getopt.h>
+
+#include <vector>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+
+namespace satisfaction::server {
+namespace {
+
+// One setting: its flag, its environment variable and how to apply a value.
+struct Setting {
+  const char* flag;
+  const char* env;
+  const char* help;
+  std::function<absl::Status(ServerConfig&, const std::string&)> apply;
+};
+
+absl::Status Bad(absl::string_view source, absl::string_view why) {
+  return absl::InvalidArgumentError(absl::StrCat(source, ": ", why));
+}
+
+absl::Status CheckListenAddress(absl::string_view address) {
+  size_t colon = address.rfind(':');
+  int port = -1;
+  if (colon == absl::string_view::npos || colon == 0 || !absl::SimpleAtoi(address.substr(colon + 1), &port) ||
+      port < 0 || port > 65535) {
+    return absl::InvalidArgumentError("must be HOST:PORT, e.g. 127.0.0.1:50051 or [::1]:50051 (port 0: any free port)");
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ParseInt(const std::string& text, int min, int max, int& out) {
+  if (!absl::SimpleAtoi(text, &out) || out < min || out > max) {
+    return absl::InvalidArgumentError(absl::StrCat("must be a whole number from ", min, " to ", max));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ParseDurationValue(const std::string& text, absl::Duration min, absl::Duration max, absl::Duration& out) {
+  if (!absl::ParseDuration(text, &out) || out < min || out > max) {
+    return absl::InvalidArgumentError(absl::StrCat("must be a duration such as 500ms, 5s or 2m, from ",
+                                                   absl::FormatDuration(min), " to ", absl::FormatDuration(max)));
+  }
+  return absl::OkStatus();
+}
+
+const std::vector<Setting>& Settings() {
+  static const std::vector<Setting> settings = {
+      {"db", "SATISFACTION_DB",
+       "Database URL: sqlite3://PATH (the default, sqlite3://var/satisfaction.db),\n"
+       "mysql://USER:PASSWORD@HOST:PORT/DATABASE, or\n"
+       "mysql://USER:PASSWORD@localhost/DATABASE?unix_socket=/run/mysqld/mysqld.sock",
+       [](ServerConfig& c, const std::string& v) {
+         if (v.empty()) return absl::InvalidArgumentError("must not be empty");
+         c.db_url = v;
+         return absl::OkStatus();
+       }},
+      {"grpc-listen", "SATISFACTION_GRPC_LISTEN", "gRPC address, HOST:PORT (default 127.0.0.1:50051)",
+       [](ServerConfig& c, const std::string& v) {
+         if (absl::Status s = CheckListenAddress(v); !s.ok()) return s;
+         c.grpc_listen = v;
+         return absl::OkStatus();
+       }},
+      {"http-listen", "SATISFACTION_HTTP_LISTEN",
+       "HTTP address for the survey page and /healthz, HOST:PORT (default 127.0.0.1:8080); empty: none",
+       [](ServerConfig& c, const std::string& v) {
+         if (!v.empty()) {
+           if (absl::Status s = CheckListenAddress(v); !s.ok()) return s;
+         }
+         c.http_listen = v;
+         return absl::OkStatus();
+       }},
+      {"db-pool-size", "SATISFACTION_DB_POOL_SIZE", "Database sessions, and so concurrent calls (default 16)",
+       [](ServerConfig& c, const std::string& v) { return ParseInt(v, 1, 1024, c.db_pool_size); }},
+      {"db-wait", "SATISFACTION_DB_WAIT",
+       "How long a call waits for a free database session before RESOURCE_EXHAUSTED (default 5s)",
+       [](ServerConfig& c, const std::string& v) {
+         return ParseDurationValue(v, absl::Milliseconds(1), absl::Minutes(5), c.db_wait);
+       }},
+      {"db-startup-wait", "SATISFACTION_DB_STARTUP_WAIT",
+       "How long start-up waits for an unreachable database (default 60s)",
+       [](ServerConfig& c, const std::string& v) {
+         return ParseDurationValue(v, absl::ZeroDuration(), absl::Hours(1), c.db_startup_wait);
+       }},
+      {"log-level", "SATISFACTION_LOG_LEVEL", "trace, debug, info, warn, error or off (default info)",
+       [](ServerConfig& c, const std::string& v) {
+         for (const char* level : {"trace", "debug", "info", "warn", "error", "off"}) {
+           if (v == level) {
+             c.log_level = v;
+             return absl::OkStatus();
+           }
+         }
+         return absl::InvalidArgumentError("must be trace, debug, info, warn, error or off");
+       }},
+      {"templates-dir", "SATISFACTION_TEMPLATES_DIR",
+       "Folder with questionnaires/*.textproto, loaded once at start (default ./templates); empty: none",
+       [](ServerConfig& c, const std::string& v) {
+         c.templates_dir = v;
+         return absl::OkStatus();
+       }},
+      {"max-message-bytes", "SATISFACTION_MAX_MESSAGE_BYTES",
+       "Largest gRPC message received or sent (default 4194304)",
+       [](ServerConfig& c, const std::string& v) { return ParseInt(v, 1024, 64 << 20, c.max_message_bytes); }},
+      {"shutdown-grace", "SATISFACTION_SHUTDOWN_GRACE",
+       "On SIGTERM or SIGINT, how long calls in flight may take to finish (default 10s)",
+       [](ServerConfig& c, const std::string& v) {
+         return ParseDurationValue(v, absl::ZeroDuration(), absl::Minutes(10), c.shutdown_grace);
+       }},
+  };
+  return settings;
+}
+
+}  // namespace
+
+std::string UsageText() {
+  std::string text =
+      "Usage: satisfaction-server [FLAGS]\n"
+      "Serves satisfaction surveys and revisits over gRPC (satisfaction.v1), with\n"
+      "the standard health service and server reflection.\n\n"
+      "Each flag can also be set by its environment variable; a flag wins.\n\n";
+  for (const Setting& setting : Settings()) {
+    absl::StrAppend(&text, "  --", setting.flag, "=VALUE   (", setting.env, ")\n");
+    std::string help = setting.help;
+    size_t start = 0;
+    while (start <= help.size()) {
+      size_t end = help.find('\n', start);
+      if (end == std::string::npos) end = help.size();
+      absl::StrAppend(&text, "      ", help.substr(start, end - start), "\n");
+      start = end + 1;
+    }
+  }
+  absl::StrAppend(&text, "  --help      Show this text.\n  --version   Show the version.\n");
+  return text;
+}
+
+absl::StatusOr<CommandLine> ParseCommandLine(int argc, char** argv,
+                                             const std::function<const char*(const char*)>& getenv) {
+  CommandLine result;
+  const std::vector<Setting>& settings = Settings();
+  for (const Setting& setting : settings) {
+    if (const char* value = getenv(setting.env); value != nullptr) {
+      if (absl::Status s = setting.apply(result.config, value); !s.ok()) return Bad(setting.env, s.message());
+    }
+  }
+
+  std::vector<option> options;
+  for (size_t i = 0; i < settings.size(); ++i) {
+    options.push_back({settings[i].flag, required_argument, nullptr, static_cast<int>(i)});
+  }
+  const int kHelp = static_cast<int>(settings.size());
+  const int kVersion = kHelp + 1;
+  options.push_back({"help", no_argument, nullptr, kHelp});
+  options.push_back({"version", no_argument, nullptr, kVersion});
+  options.push_back({nullptr, 0, nullptr, 0});
+
+  optind = 0;  // getopt keeps state between calls; 0 starts it afresh
+  opterr = 0;  // errors are reported by the caller, once
+  while (true) {
+    int index = getopt_long(argc, argv, "", options.data(), nullptr);
+    if (index == -1) break;
+    if (index == kHelp) {
+      result.show_help = true;
+    } else if (index == kVersion) {
+      result.show_version = true;
+    } else if (index >= 0 && index < kHelp) {
+      if (absl::Status s = settings[index].apply(result.config, optarg); !s.ok()) {
+        return Bad(absl::StrCat("--", settings[index].flag), s.message());
+      }
+    } else {
+      std::string arg = optind > 0 && optind <= argc ? argv[optind - 1] : "?";
+      return absl::InvalidArgumentError(
+          absl::StrCat("unknown flag or missing value: ", arg, " (see --help)"));
+    }
+  }
+  if (optind < argc) {
+    return absl::InvalidArgumentError(absl::StrCat("unexpected argument: ", argv[optind], " (see --help)"));
+  }
+  return result;
+}
+
+}  // namespace satisfaction::server

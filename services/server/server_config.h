@@ -1,0 +1,47 @@
+#ifndef SATISFACTION_SERVICES_SERVER_SERVER_CONFIG_H_
+#define SATISFACTION_SERVICES_SERVER_SERVER_CONFIG_H_
+
+#include <functional>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+
+namespace satisfaction::server {
+
+// Everything an operator can set, from flags or environment variables.
+struct ServerConfig {
+  std::string db_url = "sqlite3://var/satisfaction.db";
+  std::string grpc_listen = "127.0.0.1:50051";
+  // Empty: no HTTP face.
+  std::string http_listen = "127.0.0.1:8080";
+  int db_pool_size = 16;
+  absl::Duration db_wait = absl::Seconds(5);
+  // How long start-up waits for an unreachable database before giving up.
+  absl::Duration db_startup_wait = absl::Seconds(60);
+  std::string log_level = "info";
+  // Holds questionnaires/*.textproto; empty: load no templates.
+  std::string templates_dir = "templates";
+  int max_message_bytes = 4 << 20;
+  absl::Duration shutdown_grace = absl::Seconds(10);
+  absl::Duration health_interval = absl::Seconds(2);
+};
+
+struct CommandLine {
+  ServerConfig config;
+  bool show_help = false;
+  bool show_version = false;
+};
+
+// Reads the configuration: defaults, then SATISFACTION_* environment variables
+// (looked up with `getenv`), then flags, which win. INVALID_ARGUMENT names the
+// flag or variable that is wrong.
+absl::StatusOr<CommandLine> ParseCommandLine(int argc, char** argv,
+                                             const std::function<const char*(const char*)>& getenv);
+
+// The --help text.
+std::string UsageText();
+
+}  // namespace satisfaction::server
+
+#endif  // SATISFACTION_SERVICES_SERVER_SERVER_CONFIG_H_

@@ -1,0 +1,187 @@
+#include "services/storage/database.h"
+
+#include <exception>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "services/storage/database_errors.h"
+#include "soci/mysql/soci-mysql.h"
+#include "soci/sqlite3/soci-sqlite3.h"
+
+namespace satisfaction::storage {
+namespace {
+
+// A session idle for longer than this is checked before use: MySQL closes idle
+// connections (wait_timeout), and a restart of the database drops them all.
+constexpr absl::Duration kIdleCheckAfter = absl::Seconds(30);
+
+const soci::backend_factory& FactoryFor(Backend backend) {
+  return backend == Backend::kMysql ? *soci::factory_mysql() : *soci::factory_sqlite3();
+}
+
+}  // namespace
+
+Database::Database(DatabaseUrl url, const DatabaseOptions& options)
+    : url_(std::move(url)), options_(options), pool_(options.pool_size), slots_(options.pool_size) {}
+
+Database::~Database() = default;
+
+absl::StatusOr<std::unique_ptr<Database>> Database::Connect(const DatabaseOptions& options) {
+  if (options.pool_size < 1 || options.pool_size > 1024) {
+    return absl::InvalidArgumentError("database pool size must be from 1 to 1024");
+  }
+  absl::StatusOr<DatabaseUrl> url = ParseDatabaseUrl(options.url);
+  if (!url.ok()) return url.status();
+  std::unique_ptr<Database> database(new Database(*std::move(url), options));
+  if (absl::Status opened = database->OpenAll(); !opened.ok()) return opened;
+  return database;
+}
+
+absl::Status Database::OpenAll() {
+  for (size_t i = 0; i < slots_.size(); ++i) {
+    try {
+      soci::session& session = pool_.at(i);
+      session.open(FactoryFor(url_.backend), url_.soci_connect_string);
+      ConfigureSession(session);
+      slots_[i].generation = generation_.load();
+      slots_[i].last_used = absl::Now();
+    } catch (const std::exception& error) {
+      absl::Status status = StatusFromDatabaseException(error);
+      // Opening is connecting: whatever stops it means the database cannot be used.
+      return absl::UnavailableError(absl::StrCat("cannot open ", url_.redacted, ": ", status.message()));
+    }
+  }
+  return absl::OkStatus();
+}
+
+void Database::ConfigureSession(soci::session& session) {
+  if (url_.backend == Backend::kSqlite) {
+    // WAL lets readers go on while one writer writes; foreign keys are off by default.
+    session << "PRAGMA journal_mode=WAL";
+    session << "PRAGMA foreign_keys=ON";
+    session << "PRAGMA busy_timeout=10000";
+  } else {
+    // Strict mode turns silent truncation into errors; UTC keeps times unambiguous.
+    session << "SET SESSION sql_mode='STRICT_ALL_TABLES,NO_ZERO_DATE,NO_ENGINE_SUBSTITUTION'";
+    session << "SET SESSION time_zone='+00:00'";
+    session << "SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED";
+  }
+}
+
+absl::StatusOr<size_t> Database::Borrow() {
+  size_t position = 0;
+  int timeout_ms = static_cast<int>(absl::ToInt64Milliseconds(options_.lease_timeout));
+  if (!pool_.try_lease(position, timeout_ms)) {
+    return absl::ResourceExhaustedError(absl::StrCat("all ", slots_.size(), " database sessions are busy; retry later"));
+  }
+  return position;
+}
+
+void Database::GiveBack(size_t position) {
+  slots_[position].last_used = absl::Now();
+  pool_.give_back(position);
+}
+
+// Reconnects the session if the pool lost connections since it was opened, or
+// checks it if it sat idle long enough for the server to have dropped it.
+absl::Status Database::Prepare(size_t position) {
+  Slot& slot = slots_[position];
+  soci::session& session = pool_.at(position);
+  try {
+    if (slot.generation == generation_.load() && absl::Now() - slot.last_used < kIdleCheckAfter) {
+      return absl::OkStatus();
+    }
+    if (slot.generation == generation_.load()) {
+      try {
+        session << "SELECT 1";
+        return absl::OkStatus();
+      } catch (const std::exception&) {
+        // Dropped while idle: reconnect below.
+      }
+    }
+    session.reconnect();
+    ConfigureSession(session);
+    slot.generation = generation_.load();
+    return absl::OkStatus();
+  } catch (const std::exception& error) {
+    absl::Status status = StatusFromDatabaseException(error);
+    return IsConnectionLoss(status) ? status : absl::UnavailableError(absl::StrCat("database unavailable: ", status.message()));
+  }
+}
+
+class Database::Lease {
+ public:
+  Lease(Database& database, size_t position) : database_(database), position_(position) {}
+  ~Lease() { database_.GiveBack(position_); }
+  Lease(const Lease&) = delete;
+  Lease& operator=(const Lease&) = delete;
+  soci::session& session() { return database_.pool_.at(position_); }
+
+ private:
+  Database& database_;
+  size_t position_;
+};
+
+absl::Status Database::Run(Access* access, absl::FunctionRef<absl::Status(soci::session&)> work) {
+  absl::StatusOr<size_t> position = Borrow();
+  if (!position.ok()) return position.status();
+  Lease lease(*this, *position);
+  if (absl::Status ready = Prepare(*position); !ready.ok()) {
+    generation_.fetch_add(1);
+    return ready;
+  }
+  soci::session& session = lease.session();
+  bool in_transaction = false;
+  try {
+    if (access != nullptr) {
+      if (url_.backend == Backend::kSqlite && *access == Access::kWrite) {
+        session << "BEGIN IMMEDIATE";
+      } else {
+        session.begin();
+      }
+      in_transaction = true;
+    }
+    absl::Status status = work(session);
+    if (in_transaction) {
+      if (status.ok()) {
+        session.commit();
+      } else {
+        session.rollback();
+      }
+    }
+    return status;
+  } catch (const std::exception& error) {
+    absl::Status status = StatusFromDatabaseException(error);
+    if (IsConnectionLoss(status)) {
+      generation_.fetch_add(1);
+    } else if (in_transaction) {
+      try {
+        session.rollback();
+      } catch (const std::exception&) {
+        generation_.fetch_add(1);  // A session we cannot roll back is not reused as is.
+      }
+    }
+    return status;
+  }
+}
+
+absl::Status Database::InTransaction(Access access, absl::FunctionRef<absl::Status(soci::session&)> work) {
+  return Run(&access, work);
+}
+
+absl::Status Database::WithSession(absl::FunctionRef<absl::Status(soci::session&)> work) {
+  return Run(nullptr, work);
+}
+
+absl::Status Database::Ping() {
+  absl::Status status = WithSession([](soci::session& session) {
+    int one = 0;
+    session << "SELECT 1", soci::into(one);
+    return absl::OkStatus();
+  });
+  // A pool busy with real work is a database that answers.
+  if (status.code() == absl::StatusCode::kResourceExhausted) return absl::OkStatus();
+  return status;
+}
+
+}  // namespace satisfaction::storage

@@ -1,0 +1,108 @@
+#ifndef SATISFACTION_SERVICES_STORAGE_DATABASE_H_
+#define SATISFACTION_SERVICES_STORAGE_DATABASE_H_
+
+#include <atomic>
+#include <cstddef>
+#include <memory>
+#include <optional>
+#include <string>
+#include <type_traits>
+#include <vector>
+
+#include "absl/functional/function_ref.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "services/storage/database_url.h"
+#include "soci/soci.h"
+
+namespace satisfaction::storage {
+
+struct DatabaseOptions {
+  // sqlite3://PATH or mysql://... (see ParseDatabaseUrl).
+  std::string url;
+  // Sessions in the pool; size it to the server's worker threads.
+  size_t pool_size = 16;
+  // How long a unit of work waits for a free session before RESOURCE_EXHAUSTED.
+  absl::Duration lease_timeout = absl::Seconds(5);
+};
+
+// How a unit of work touches the database.
+enum class Access {
+  // Reads that must be consistent with each other.
+  kRead,
+  // Writes; on SQLite the write lock is taken up front so that two writers never
+  // deadlock upgrading their locks.
+  kWrite,
+};
+
+// A pool of SOCI sessions to one database. Thread-safe.
+//
+// Every unit of work borrows one session, runs in one transaction and gets the
+// session back to the pool when done. SOCI's exceptions never leave this class:
+// they become canonical statuses (see database_errors.h). A session whose
+// connection was lost is reconnected before its next use, so the service recovers
+// by itself when the database comes back.
+class Database {
+ public:
+  // Opens every session of the pool; UNAVAILABLE if the database cannot be reached.
+  static absl::StatusOr<std::unique_ptr<Database>> Connect(const DatabaseOptions& options);
+  ~Database();
+  Database(const Database&) = delete;
+  Database& operator=(const Database&) = delete;
+
+  Backend backend() const { return url_.backend; }
+  const std::string& redacted_url() const { return url_.redacted; }
+
+  // Runs `work` in one transaction and commits if it returns OK; rolls back otherwise.
+  // The commit is the last step: when this returns OK the data is durable.
+  absl::Status InTransaction(Access access, absl::FunctionRef<absl::Status(soci::session&)> work);
+
+  // As above, for work that returns a value.
+  template <typename T>
+  absl::StatusOr<T> InTransaction(Access access, absl::FunctionRef<absl::StatusOr<T>(soci::session&)> work) {
+    std::optional<T> result;
+    absl::Status status = InTransaction(access, [&](soci::session& session) -> absl::Status {
+      absl::StatusOr<T> value = work(session);
+      if (!value.ok()) return value.status();
+      result.emplace(*std::move(value));
+      return absl::OkStatus();
+    });
+    if (!status.ok()) return status;
+    return *std::move(result);
+  }
+
+  // Runs `work` on a session outside any transaction (for DDL and named locks).
+  absl::Status WithSession(absl::FunctionRef<absl::Status(soci::session&)> work);
+
+  // Checks that the database answers: OK, or UNAVAILABLE.
+  absl::Status Ping();
+
+ private:
+  class Lease;
+  struct Slot {
+    // Sessions opened before this connection generation must reconnect first.
+    uint64_t generation = 0;
+    absl::Time last_used;
+  };
+
+  Database(DatabaseUrl url, const DatabaseOptions& options);
+  absl::Status OpenAll();
+  absl::StatusOr<size_t> Borrow();
+  void GiveBack(size_t position);
+  absl::Status Prepare(size_t position);
+  void ConfigureSession(soci::session& session);
+  absl::Status Run(Access* access, absl::FunctionRef<absl::Status(soci::session&)> work);
+
+  const DatabaseUrl url_;
+  const DatabaseOptions options_;
+  soci::connection_pool pool_;
+  // Written only by the thread that holds the slot's lease.
+  std::vector<Slot> slots_;
+  // Bumped on every lost connection: after an outage every session reconnects.
+  std::atomic<uint64_t> generation_{1};
+};
+
+}  // namespace satisfaction::storage
+
+#endif  // SATISFACTION_SERVICES_STORAGE_DATABASE_H_

@@ -1,0 +1,110 @@
+#include "services/storage/database_errors.h"
+
+#include <string>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "soci/mysql/soci-mysql.h"
+#include "soci/soci.h"
+// Includes sqlite3.h inside its own namespace; the SQLITE_* codes are macros.
+#include "soci/sqlite3/soci-sqlite3.h"
+
+namespace satisfaction::storage {
+namespace {
+
+// MySQL and MariaDB server and client error numbers.
+enum MysqlError : unsigned {
+  kDuplicateKey = 1062,
+  kDuplicateEntryForKey = 1586,
+  kRowIsReferenced = 1451,
+  kNoReferencedRow = 1452,
+  kLockWaitTimeout = 1205,
+  kDeadlock = 1213,
+  kServerShutdown = 1053,
+  kTooManyConnections = 1040,
+  kAccessDeniedToDatabase = 1044,
+  kAccessDenied = 1045,
+  kUnknownDatabase = 1049,
+  kConnectionKilled = 1927,
+  kReadOnlyTransaction = 1792,
+  kWsrepNotReady = 1047,  // a Galera node that is not part of the primary component
+  kCannotConnectSocket = 2002,
+  kCannotConnectHost = 2003,
+  kUnknownHost = 2005,
+  kServerGone = 2006,
+  kLostConnection = 2013,
+  kServerLost = 2055,
+  kDisconnectedForInactivity = 4031,
+};
+
+absl::Status FromMysql(const soci::mysql_soci_error& error) {
+  std::string message = error.get_error_message();
+  switch (error.err_num_) {
+    case kDuplicateKey:
+    case kDuplicateEntryForKey:
+      return absl::AlreadyExistsError(message);
+    case kRowIsReferenced:
+    case kNoReferencedRow:
+      return absl::FailedPreconditionError(message);
+    case kLockWaitTimeout:
+    case kDeadlock:
+      return absl::AbortedError(absl::StrCat("database conflict, retry: ", message));
+    case kServerShutdown:
+    case kTooManyConnections:
+    case kAccessDeniedToDatabase:
+    case kAccessDenied:
+    case kUnknownDatabase:
+    case kConnectionKilled:
+    case kReadOnlyTransaction:
+    case kWsrepNotReady:
+    case kCannotConnectSocket:
+    case kCannotConnectHost:
+    case kUnknownHost:
+    case kServerGone:
+    case kLostConnection:
+    case kServerLost:
+    case kDisconnectedForInactivity:
+      return absl::UnavailableError(absl::StrCat("database unavailable: ", message));
+    default:
+      return absl::InternalError(absl::StrCat("database error ", error.err_num_, ": ", message));
+  }
+}
+
+absl::Status FromSqlite(const soci::sqlite3_soci_error& error) {
+  std::string message = error.get_error_message();
+  switch (error.result() & 0xff) {  // the primary result code
+    case SQLITE_CONSTRAINT:
+      if (absl::StrContains(message, "UNIQUE") || absl::StrContains(message, "PRIMARY KEY")) {
+        return absl::AlreadyExistsError(message);
+      }
+      return absl::FailedPreconditionError(message);
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+      return absl::AbortedError(absl::StrCat("database busy, retry: ", message));
+    case SQLITE_CANTOPEN:
+    case SQLITE_IOERR:
+    case SQLITE_FULL:
+    case SQLITE_READONLY:
+      return absl::UnavailableError(absl::StrCat("database unavailable: ", message));
+    default:
+      return absl::InternalError(absl::StrCat("database error: ", message));
+  }
+}
+
+}  // namespace
+
+absl::Status StatusFromDatabaseException(const std::exception& error) {
+  if (const auto* mysql = dynamic_cast<const soci::mysql_soci_error*>(&error)) return FromMysql(*mysql);
+  if (const auto* sqlite = dynamic_cast<const soci::sqlite3_soci_error*>(&error)) return FromSqlite(*sqlite);
+  if (const auto* soci_error = dynamic_cast<const soci::soci_error*>(&error)) {
+    // SOCI's own errors (e.g. a failed open of an SQLite file) carry no number.
+    std::string message = soci_error->get_error_message();
+    if (absl::StrContains(message, "Cannot establish connection") || absl::StrContains(message, "unable to open")) {
+      return absl::UnavailableError(absl::StrCat("database unavailable: ", message));
+    }
+    return absl::InternalError(absl::StrCat("database error: ", message));
+  }
+  return absl::InternalError(absl::StrCat("database error: ", error.what()));
+}
+
+}  // namespace satisfaction::storage
