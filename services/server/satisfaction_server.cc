@@ -14,6 +14,7 @@
 #include "absl/time/clock.h"
 #include "services/questionnaires/template_loader.h"
 #include "services/server/call_log_interceptor.h"
+#include "services/server/invalid_utf8_interceptor.h"
 #include "services/storage/migrations.h"
 
 namespace satisfaction::server {
@@ -95,6 +96,8 @@ absl::Status SatisfactionServer::BuildGrpcServer() {
   quota.SetMaxThreads(config_.db_pool_size * 2 + 8);
   builder.SetResourceQuota(quota);
   std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;
+  InstallProtobufLogHandler();
+  interceptors.push_back(std::make_unique<InvalidUtf8InterceptorFactory>());
   interceptors.push_back(std::make_unique<CallLogInterceptorFactory>());
   builder.experimental().SetInterceptorCreators(std::move(interceptors));
   builder.RegisterService(questionnaire_service_.get());

@@ -1,0 +1,91 @@
+#include "services/server/server_config.h"
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "absl/strings/match.h"
+#include "gtest/gtest.h"
+
+namespace satisfaction::server {
+namespace {
+
+absl::StatusOr<CommandLine> Parse(std::vector<std::string> args, std::map<std::string, std::string> env = {}) {
+  args.insert(args.begin(), "satisfaction-server");
+  std::vector<char*> argv;
+  for (std::string& arg : args) argv.push_back(arg.data());
+  argv.push_back(nullptr);
+  return ParseCommandLine(static_cast<int>(args.size()), argv.data(), [&env](const char* name) -> const char* {
+    auto it = env.find(name);
+    return it == env.end() ? nullptr : it->second.c_str();
+  });
+}
+
+TEST(ParseCommandLine, Defaults) {
+  absl::StatusOr<CommandLine> parsed = Parse({});
+  ASSERT_TRUE(parsed.ok()) << parsed.status();
+  EXPECT_EQ(parsed->config.db_url, "sqlite3://var/satisfaction.db");
+  EXPECT_EQ(parsed->config.grpc_listen, "127.0.0.1:50051");
+  EXPECT_EQ(parsed->config.http_listen, "127.0.0.1:8080");
+}
+
+TEST(ParseCommandLine, FlagsBothForms) {
+  absl::StatusOr<CommandLine> parsed =
+      Parse({"--db=mysql://u:p@h/d", "--grpc-listen", "0.0.0.0:6000", "--http-listen=[::1]:0", "--db-pool-size=4",
+             "--db-wait=250ms", "--log-level", "debug", "--shutdown-grace=3s"});
+  ASSERT_TRUE(parsed.ok()) << parsed.status();
+  EXPECT_EQ(parsed->config.db_url, "mysql://u:p@h/d");
+  EXPECT_EQ(parsed->config.grpc_listen, "0.0.0.0:6000");
+  EXPECT_EQ(parsed->config.http_listen, "[::1]:0");
+  EXPECT_EQ(parsed->config.db_pool_size, 4);
+  EXPECT_EQ(parsed->config.db_wait, absl::Milliseconds(250));
+  EXPECT_EQ(parsed->config.log_level, "debug");
+  EXPECT_EQ(parsed->config.shutdown_grace, absl::Seconds(3));
+}
+
+TEST(ParseCommandLine, EnvironmentFillsInAndFlagsWin) {
+  absl::StatusOr<CommandLine> parsed =
+      Parse({"--grpc-listen=127.0.0.1:7000"}, {{"SATISFACTION_DB", "sqlite3:///srv/s.db"},
+                                               {"SATISFACTION_GRPC_LISTEN", "127.0.0.1:9000"},
+                                               {"SATISFACTION_HTTP_LISTEN", ""}});
+  ASSERT_TRUE(parsed.ok()) << parsed.status();
+  EXPECT_EQ(parsed->config.db_url, "sqlite3:///srv/s.db");
+  EXPECT_EQ(parsed->config.grpc_listen, "127.0.0.1:7000");
+  EXPECT_EQ(parsed->config.http_listen, "") << "an empty value turns the HTTP face off";
+}
+
+TEST(ParseCommandLine, ErrorsNameTheFlagOrVariable) {
+  struct Case {
+    std::vector<std::string> args;
+    std::map<std::string, std::string> env;
+    std::string names;
+  };
+  for (const Case& c : std::vector<Case>{
+           {{"--grpc-listen=nowhere"}, {}, "--grpc-listen"},
+           {{"--db-pool-size=0"}, {}, "--db-pool-size"},
+           {{"--db-wait=soon"}, {}, "--db-wait"},
+           {{"--log-level=loud"}, {}, "--log-level"},
+           {{}, {{"SATISFACTION_DB_POOL_SIZE", "many"}}, "SATISFACTION_DB_POOL_SIZE"},
+           {{"--no-such-flag"}, {}, "--no-such-flag"},
+           {{"stray"}, {}, "stray"},
+       }) {
+    absl::StatusOr<CommandLine> parsed = Parse(c.args, c.env);
+    ASSERT_FALSE(parsed.ok()) << c.names;
+    EXPECT_EQ(parsed.status().code(), absl::StatusCode::kInvalidArgument);
+    EXPECT_TRUE(absl::StrContains(parsed.status().message(), c.names)) << parsed.status();
+  }
+}
+
+TEST(ParseCommandLine, HelpDocumentsEveryFlagAndVariable) {
+  absl::StatusOr<CommandLine> parsed = Parse({"--help"});
+  ASSERT_TRUE(parsed.ok());
+  EXPECT_TRUE(parsed->show_help);
+  std::string usage = UsageText();
+  for (const char* name : {"--db=", "SATISFACTION_DB)", "--grpc-listen", "SATISFACTION_GRPC_LISTEN", "--http-listen",
+                           "SATISFACTION_HTTP_LISTEN", "--db-pool-size", "--log-level", "unix_socket"}) {
+    EXPECT_TRUE(absl::StrContains(usage, name)) << name;
+  }
+}
+
+}  // namespace
+}  // namespace satisfaction::server

@@ -1,0 +1,53 @@
+#ifndef SATISFACTION_TESTS_E2E_TEST_SERVER_H_
+#define SATISFACTION_TESTS_E2E_TEST_SERVER_H_
+
+#include <grpcpp/grpcpp.h>
+
+#include <memory>
+#include <string>
+
+#include "gtest/gtest.h"
+#include "services/server/satisfaction_server.h"
+
+namespace satisfaction::testing {
+
+// The real server, started in this process on loopback ports chosen by the
+// kernel, with a real gRPC channel to it.
+class TestServer {
+ public:
+  static std::unique_ptr<TestServer> Start(const std::string& db_url, const std::string& templates_dir = "",
+                                           server::ServerConfig config = {}) {
+    config.db_url = db_url;
+    config.templates_dir = templates_dir;
+    config.grpc_listen = "127.0.0.1:0";
+    config.http_listen = "127.0.0.1:0";
+    config.db_startup_wait = absl::ZeroDuration();
+    absl::StatusOr<std::unique_ptr<server::SatisfactionServer>> server = server::SatisfactionServer::Start(config);
+    EXPECT_TRUE(server.ok()) << server.status();
+    if (!server.ok()) return nullptr;
+    auto test_server = std::unique_ptr<TestServer>(new TestServer());
+    test_server->server_ = *std::move(server);
+    test_server->channel_ = grpc::CreateChannel(absl::StrCat("127.0.0.1:", test_server->server_->grpc_port()),
+                                                grpc::InsecureChannelCredentials());
+    return test_server;
+  }
+
+  server::SatisfactionServer& server() { return *server_; }
+  std::shared_ptr<grpc::Channel> channel() { return channel_; }
+
+ private:
+  TestServer() = default;
+  std::unique_ptr<server::SatisfactionServer> server_;
+  std::shared_ptr<grpc::Channel> channel_;
+};
+
+// A client context with a deadline, so that no test can hang on a call.
+inline std::unique_ptr<grpc::ClientContext> Context(absl::Duration timeout = absl::Seconds(20)) {
+  auto context = std::make_unique<grpc::ClientContext>();
+  context->set_deadline(absl::ToChronoTime(absl::Now() + timeout));
+  return context;
+}
+
+}  // namespace satisfaction::testing
+
+#endif  // SATISFACTION_TESTS_E2E_TEST_SERVER_H_

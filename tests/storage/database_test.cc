@@ -1,0 +1,191 @@
+#include "services/storage/database.h"
+
+#include <atomic>
+#include <thread>
+#include <vector>
+
+#include "absl/synchronization/notification.h"
+#include "absl/time/clock.h"
+#include "gtest/gtest.h"
+#include "services/storage/migrations.h"
+#include "tests/support/test_database.h"
+
+namespace satisfaction::storage {
+namespace {
+
+using testing::TestBackend;
+
+class DatabaseTest : public ::testing::TestWithParam<TestBackend> {
+ protected:
+  void SetUp() override { test_database_ = testing::TestDatabase::Create(GetParam()); }
+
+  std::unique_ptr<Database> Connect(size_t pool_size = 4, absl::Duration lease_timeout = absl::Seconds(5)) {
+    absl::StatusOr<std::unique_ptr<Database>> database =
+        Database::Connect({.url = test_database_->url(), .pool_size = pool_size, .lease_timeout = lease_timeout});
+    EXPECT_TRUE(database.ok()) << database.status();
+    return database.ok() ? *std::move(database) : nullptr;
+  }
+
+  static int Count(Database& database, const std::string& table) {
+    int count = -1;
+    EXPECT_TRUE(database
+                    .InTransaction(Access::kRead,
+                                   [&](soci::session& session) {
+                                     session << "SELECT COUNT(*) FROM " + table, soci::into(count);
+                                     return absl::OkStatus();
+                                   })
+                    .ok());
+    return count;
+  }
+
+  static void CreateTable(Database& database) {
+    ASSERT_TRUE(database
+                    .WithSession([](soci::session& session) {
+                      session << "CREATE TABLE things (id INT NOT NULL PRIMARY KEY, name VARCHAR(20) NOT NULL)";
+                      return absl::OkStatus();
+                    })
+                    .ok());
+  }
+
+  std::unique_ptr<testing::TestDatabase> test_database_;
+};
+
+TEST_P(DatabaseTest, CommittedWorkIsVisibleAndFailedWorkIsRolledBack) {
+  std::unique_ptr<Database> database = Connect();
+  CreateTable(*database);
+  ASSERT_TRUE(database
+                  ->InTransaction(Access::kWrite,
+                                  [](soci::session& session) {
+                                    session << "INSERT INTO things (id, name) VALUES (1, 'kept')";
+                                    return absl::OkStatus();
+                                  })
+                  .ok());
+  absl::Status failed = database->InTransaction(Access::kWrite, [](soci::session& session) {
+    session << "INSERT INTO things (id, name) VALUES (2, 'dropped')";
+    return absl::FailedPreconditionError("changed my mind");
+  });
+  EXPECT_EQ(failed.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(Count(*database, "things"), 1);
+}
+
+TEST_P(DatabaseTest, DuplicateKeyIsAlreadyExistsAndRollsBack) {
+  std::unique_ptr<Database> database = Connect();
+  CreateTable(*database);
+  absl::Status status = database->InTransaction(Access::kWrite, [](soci::session& session) {
+    session << "INSERT INTO things (id, name) VALUES (1, 'a')";
+    session << "INSERT INTO things (id, name) VALUES (2, 'b')";
+    session << "INSERT INTO things (id, name) VALUES (1, 'c')";
+    return absl::OkStatus();
+  });
+  EXPECT_EQ(status.code(), absl::StatusCode::kAlreadyExists) << status;
+  EXPECT_EQ(Count(*database, "things"), 0) << "nothing of the failed transaction stays";
+}
+
+TEST_P(DatabaseTest, SqlErrorsAreInternalNotCrashes) {
+  std::unique_ptr<Database> database = Connect();
+  absl::Status status = database->InTransaction(Access::kRead, [](soci::session& session) {
+    session << "SELECT no_such_column FROM no_such_table";
+    return absl::OkStatus();
+  });
+  EXPECT_EQ(status.code(), absl::StatusCode::kInternal) << status;
+  EXPECT_TRUE(database->Ping().ok()) << "the session is usable afterwards";
+}
+
+TEST_P(DatabaseTest, ExhaustedPoolAnswersResourceExhaustedAfterABoundedWait) {
+  std::unique_ptr<Database> database = Connect(/*pool_size=*/1, /*lease_timeout=*/absl::Milliseconds(200));
+  absl::Notification holding, release;
+  std::thread holder([&] {
+    EXPECT_TRUE(database
+                    ->InTransaction(Access::kRead,
+                                    [&](soci::session&) {
+                                      holding.Notify();
+                                      release.WaitForNotification();
+                                      return absl::OkStatus();
+                                    })
+                    .ok());
+  });
+  holding.WaitForNotification();
+  absl::Time start = absl::Now();
+  absl::Status status = database->InTransaction(Access::kRead, [](soci::session&) { return absl::OkStatus(); });
+  absl::Duration waited = absl::Now() - start;
+  release.Notify();
+  holder.join();
+  EXPECT_EQ(status.code(), absl::StatusCode::kResourceExhausted) << status;
+  EXPECT_GE(waited, absl::Milliseconds(150));
+  EXPECT_LT(waited, absl::Seconds(30)) << "never hangs";
+  EXPECT_TRUE(database->InTransaction(Access::kRead, [](soci::session&) { return absl::OkStatus(); }).ok());
+}
+
+TEST_P(DatabaseTest, MigrationsApplyOnceWhenServersStartTogether) {
+  std::vector<std::unique_ptr<Database>> servers;
+  for (int i = 0; i < 4; ++i) servers.push_back(Connect(/*pool_size=*/1, absl::Seconds(30)));
+  std::vector<std::thread> starts;
+  std::atomic<int> succeeded{0};
+  int newest = SchemaMigrations().back().version;
+  for (auto& server : servers) {
+    starts.emplace_back([&, db = server.get()] {
+      absl::StatusOr<int> version = ApplyMigrations(*db, SchemaMigrations());
+      EXPECT_TRUE(version.ok()) << version.status();
+      if (version.ok() && *version == newest) ++succeeded;
+    });
+  }
+  for (std::thread& start : starts) start.join();
+  EXPECT_EQ(succeeded.load(), 4);
+  EXPECT_EQ(Count(*servers[0], "schema_migrations"), static_cast<int>(SchemaMigrations().size()));
+  absl::StatusOr<int> again = ApplyMigrations(*servers[0], SchemaMigrations());
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(*again, newest);
+  EXPECT_EQ(Count(*servers[0], "schema_migrations"), static_cast<int>(SchemaMigrations().size()));
+}
+
+TEST_P(DatabaseTest, NewerSchemaThanTheServerKnowsIsRefused) {
+  std::unique_ptr<Database> database = Connect();
+  ASSERT_TRUE(ApplyMigrations(*database, SchemaMigrations()).ok());
+  std::vector<Migration> future(SchemaMigrations().begin(), SchemaMigrations().end());
+  future.push_back({.version = 9999,
+                    .description = "from a newer server",
+                    .mysql_statements = {"CREATE TABLE future_things (id INT)"},
+                    .sqlite_statements = {"CREATE TABLE future_things (id INT)"}});
+  ASSERT_TRUE(ApplyMigrations(*database, future).ok());
+  absl::StatusOr<int> older = ApplyMigrations(*database, SchemaMigrations());
+  EXPECT_EQ(older.status().code(), absl::StatusCode::kFailedPrecondition) << older.status();
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, DatabaseTest, ::testing::ValuesIn(testing::AllBackends()),
+                         [](const auto& info) { return testing::BackendName(info.param); });
+
+// MariaDB's deadlock detector picks a victim; the victim must see ABORTED, which
+// tells a client to retry.
+TEST(MariaDbErrors, DeadlockIsAborted) {
+  std::unique_ptr<testing::TestDatabase> test_database = testing::TestDatabase::Create(TestBackend::kMariaDb);
+  absl::StatusOr<std::unique_ptr<Database>> database = Database::Connect({.url = test_database->url(), .pool_size = 2});
+  ASSERT_TRUE(database.ok()) << database.status();
+  ASSERT_TRUE((*database)
+                  ->WithSession([](soci::session& session) {
+                    session << "CREATE TABLE things (id INT NOT NULL PRIMARY KEY, n INT NOT NULL) ENGINE=InnoDB";
+                    session << "INSERT INTO things VALUES (1, 0), (2, 0)";
+                    return absl::OkStatus();
+                  })
+                  .ok());
+  absl::Notification first_locked, second_locked;
+  auto crosswise = [&](int mine, int theirs, absl::Notification& locked, absl::Notification& other_locked) {
+    return (*database)->InTransaction(Access::kWrite, [&](soci::session& session) {
+      session << "UPDATE things SET n = n + 1 WHERE id = :id", soci::use(mine);
+      locked.Notify();
+      other_locked.WaitForNotification();
+      session << "UPDATE things SET n = n + 1 WHERE id = :id", soci::use(theirs);
+      return absl::OkStatus();
+    });
+  };
+  absl::Status first_status, second_status;
+  std::thread first([&] { first_status = crosswise(1, 2, first_locked, second_locked); });
+  std::thread second([&] { second_status = crosswise(2, 1, second_locked, first_locked); });
+  first.join();
+  second.join();
+  EXPECT_NE(first_status.ok(), second_status.ok()) << first_status << " / " << second_status;
+  const absl::Status& victim = first_status.ok() ? second_status : first_status;
+  EXPECT_EQ(victim.code(), absl::StatusCode::kAborted) << victim;
+}
+
+}  // namespace
+}  // namespace satisfaction::storage

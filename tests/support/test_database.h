@@ -1,0 +1,50 @@
+#ifndef SATISFACTION_TESTS_SUPPORT_TEST_DATABASE_H_
+#define SATISFACTION_TESTS_SUPPORT_TEST_DATABASE_H_
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace satisfaction::testing {
+
+enum class TestBackend { kSqlite, kMariaDb };
+
+// The backends every storage and end-to-end test runs on. MariaDB cases need
+// the private MariaDB the test command starts (SATISFACTION_TEST_MYSQL_URL);
+// without it they fail rather than quietly test SQLite alone.
+std::vector<TestBackend> AllBackends();
+std::string BackendName(TestBackend backend);
+
+// A fresh, empty database of its own for one test, dropped afterwards:
+// an SQLite file in a temporary folder, or a new database in the test MariaDB.
+class TestDatabase {
+ public:
+  // Throws std::runtime_error when the backend is not there.
+  static std::unique_ptr<TestDatabase> Create(TestBackend backend);
+  ~TestDatabase();
+  TestDatabase(const TestDatabase&) = delete;
+  TestDatabase& operator=(const TestDatabase&) = delete;
+
+  // What --db takes.
+  const std::string& url() const { return url_; }
+  TestBackend backend() const { return backend_; }
+
+ private:
+  TestDatabase(TestBackend backend, std::string url, std::string cleanup)
+      : backend_(backend), url_(std::move(url)), cleanup_(std::move(cleanup)) {}
+
+  TestBackend backend_;
+  std::string url_;
+  // The SQLite folder to remove, or the MariaDB database to drop.
+  std::string cleanup_;
+};
+
+// The repository's root (SATISFACTION_REPO_ROOT, or the source tree CMake saw).
+std::string RepoRoot();
+
+// A fresh temporary folder.
+std::string MakeTempDir(const std::string& prefix);
+
+}  // namespace satisfaction::testing
+
+#endif  // SATISFACTION_TESTS_SUPPORT_TEST_DATABASE_H_
