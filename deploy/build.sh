@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# Configures and builds the project (Release with debug info) into BUILD_DIR
+# (default build/), with JOBS parallel jobs (default 2).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+build_dir=${1:-build}
+cmake -S . -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake --build "$build_dir" -j "${JOBS:-2}"
