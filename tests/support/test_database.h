@@ -2,6 +2,7 @@
 #define SATISFACTION_TESTS_SUPPORT_TEST_DATABASE_H_
 
 #include <memory>
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -14,6 +15,8 @@ enum class TestBackend { kSqlite, kMariaDb };
 // without it they fail rather than quietly test SQLite alone.
 std::vector<TestBackend> AllBackends();
 std::string BackendName(TestBackend backend);
+// Lets GoogleTest print a backend by name in test names and messages.
+inline void PrintTo(TestBackend backend, std::ostream* out) { *out << BackendName(backend); }
 
 // A fresh, empty database of its own for one test, dropped afterwards:
 // an SQLite file in a temporary folder, or a new database in the test MariaDB.
