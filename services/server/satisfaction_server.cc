@@ -113,9 +113,12 @@ void SatisfactionServer::Shutdown(absl::Duration grace) {
   if (shut_down_) return;
   shut_down_ = true;
   if (health_monitor_) health_monitor_->Stop();  // NOT_SERVING first, so balancers drain us
+  spdlog::debug("health is NOT_SERVING");
   if (http_) http_->Stop();
+  spdlog::debug("HTTP stopped");
   if (grpc_server_) {
     grpc_server_->Shutdown(absl::ToChronoTime(absl::Now() + grace));
+    spdlog::debug("gRPC calls finished");
     grpc_server_->Wait();
   }
   database_.reset();

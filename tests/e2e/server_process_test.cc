@@ -100,6 +100,16 @@ class ServerProcess {
     return -1;
   }
 
+  // Waits until the output contains `text`, for at most `limit`.
+  bool AwaitOutput(const std::string& text, absl::Duration limit = absl::Seconds(30)) {
+    absl::Time give_up = absl::Now() + limit;
+    while (absl::Now() < give_up) {
+      if (absl::StrContains(Output(), text)) return true;
+      absl::SleepFor(absl::Milliseconds(20));
+    }
+    return false;
+  }
+
   void Signal(int signal_number) { kill(pid_, signal_number); }
   std::string Output() const { return ReadFile(log_); }
   const std::string& folder() const { return folder_; }
@@ -141,18 +151,16 @@ TEST(ServerProcess, EnvironmentConfiguresFlagsWinAndSigtermStopsGracefully) {
   int env_port = FreePort();
   int flag_port = FreePort();
   std::string folder = testing::MakeTempDir("satisfaction-db");
-  ServerProcess process({absl::StrCat("--grpc-listen=127.0.0.1:", flag_port)},
+  ServerProcess process({absl::StrCat("--grpc-listen=127.0.0.1:", flag_port), 
+                          // gRPC's graceful stop also waits for idle client
+                          // connections to close, up to the grace period.
+                          "--shutdown-grace=2s"},
                         {absl::StrCat("SATISFACTION_DB=sqlite3://", folder, "/s.db"),
                          absl::StrCat("SATISFACTION_GRPC_LISTEN=127.0.0.1:", env_port),
                          "SATISFACTION_HTTP_LISTEN=", "SATISFACTION_TEMPLATES_DIR=" + testing::RepoRoot() + "/templates"});
 
-  // Retry the connection quickly while the server starts.
-  grpc::ChannelArguments arguments;
-  arguments.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 50);
-  arguments.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 200);
-  auto channel = grpc::CreateCustomChannel(absl::StrCat("127.0.0.1:", flag_port), grpc::InsecureChannelCredentials(),
-                                           arguments);
-  ASSERT_TRUE(channel->WaitForConnected(absl::ToChronoTime(absl::Now() + absl::Seconds(30)))) << process.Output();
+  ASSERT_TRUE(process.AwaitOutput("serving gRPC")) << process.Output();
+  auto channel = grpc::CreateChannel(absl::StrCat("127.0.0.1:", flag_port), grpc::InsecureChannelCredentials());
   auto health = grpc::health::v1::Health::NewStub(channel);
   grpc::health::v1::HealthCheckRequest check;
   grpc::health::v1::HealthCheckResponse checked;
