@@ -3,9 +3,9 @@
 
 #include <cstddef>
 #include <optional>
-#include "absl/strings/string_view.h"
 
 #include "absl/status/status.h"
+#include "absl/strings/string_view.h"
 
 namespace satisfaction {
 

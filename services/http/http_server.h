@@ -21,8 +21,7 @@ class HttpServer {
  public:
   // Binds `listen` (HOST:PORT, port 0 for any free one) and serves on a thread
   // of its own. `is_serving` is asked on every health check.
-  static absl::StatusOr<std::unique_ptr<HttpServer>> Start(const std::string& listen,
-                                                           std::function<bool()> is_serving);
+  static absl::StatusOr<std::unique_ptr<HttpServer>> Start(const std::string& listen, std::function<bool()> is_serving);
   ~HttpServer();
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;

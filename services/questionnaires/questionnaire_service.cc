@@ -40,8 +40,8 @@ absl::Status ApplyUpdateMask(const google::protobuf::FieldMask& mask, const v1::
       } else if (path == "items") {
         items = true;
       } else {
-        return absl::InvalidArgumentError(absl::StrCat(
-            "update_mask: '", path, "' cannot be updated; use title, description, items or *"));
+        return absl::InvalidArgumentError(
+            absl::StrCat("update_mask: '", path, "' cannot be updated; use title, description, items or *"));
       }
     }
   }
@@ -121,8 +121,7 @@ grpc::Status QuestionnaireService::CreateQuestionnaireVersion(grpc::ServerContex
   if (absl::Status s = ValidateQuestionnaireRef("id", request->id()); !s.ok()) return ToGrpcStatus(s);
   if (absl::Status s = ValidateVersionRef("from_version", request->from_version()); !s.ok()) return ToGrpcStatus(s);
   if (absl::Status s = CheckCallerStillWaiting(*context); !s.ok()) return ToGrpcStatus(s);
-  absl::StatusOr<v1::Questionnaire> created =
-      store_.CreateVersion(request->id(), request->from_version(), absl::Now());
+  absl::StatusOr<v1::Questionnaire> created = store_.CreateVersion(request->id(), request->from_version(), absl::Now());
   if (!created.ok()) return ToGrpcStatus(created.status());
   *response = *std::move(created);
   return grpc::Status::OK;
@@ -154,8 +153,8 @@ grpc::Status QuestionnaireService::ListQuestionnaires(grpc::ServerContext* conte
   QuestionnaireStore::ListQuery query;
   query.state = request->state();
   query.limit = *page_size;
-  query.view = request->view() == v1::QUESTIONNAIRE_VIEW_FULL ? v1::QUESTIONNAIRE_VIEW_FULL
-                                                                : v1::QUESTIONNAIRE_VIEW_BASIC;
+  query.view =
+      request->view() == v1::QUESTIONNAIRE_VIEW_FULL ? v1::QUESTIONNAIRE_VIEW_FULL : v1::QUESTIONNAIRE_VIEW_BASIC;
   std::string filter = ListFilterKey(*request);
   if (!request->page_token().empty()) {
     absl::StatusOr<PageCursor> cursor = DecodePageToken(request->page_token(), filter);

@@ -52,9 +52,9 @@ std::optional<Header> LoadHeader(soci::session& session, absl::string_view id, b
   soci::indicator digest_indicator = soci::i_null;
   bool lock = for_update && session.get_backend_name() == "mysql";
   session << absl::StrCat(
-                 "SELECT latest_version, latest_published_version, created_at_us, archived_at_us, template_digest"
-                 " FROM questionnaires WHERE id = :id",
-                 lock ? " FOR UPDATE" : ""),
+      "SELECT latest_version, latest_published_version, created_at_us, archived_at_us, template_digest"
+      " FROM questionnaires WHERE id = :id",
+      lock ? " FOR UPDATE" : ""),
       soci::use(header.id), soci::into(header.latest_version), soci::into(header.latest_published_version),
       soci::into(header.created_at_us), soci::into(archived_at_us, archived_indicator),
       soci::into(digest, digest_indicator);
@@ -74,8 +74,8 @@ void LoadItems(soci::session& session, absl::string_view id, int version, v1::Qu
                           " max_length FROM questionnaire_items"
                           " WHERE questionnaire_id = :id AND version = :version ORDER BY ordinal",
        soci::use(questionnaire_id), soci::use(version), soci::into(code), soci::into(kind), soci::into(text_zh_cn),
-       soci::into(text_en), soci::into(dimension), soci::into(weight), soci::into(required),
-       soci::into(labels_json), soci::into(max_length));
+       soci::into(text_en), soci::into(dimension), soci::into(weight), soci::into(required), soci::into(labels_json),
+       soci::into(max_length));
   statement.execute();
   while (statement.fetch()) {
     v1::Item& item = *out.add_items();
@@ -179,9 +179,9 @@ void InsertVersion(soci::session& session, absl::string_view id, int version, co
              " title_en, description_zh_cn, description_en, created_at_us, updated_at_us)"
              " VALUES (:id, :version, :state, :revision, :title_zh_cn, :title_en, :description_zh_cn,"
              " :description_en, :created, :updated)",
-      soci::use(questionnaire_id), soci::use(version), soci::use(state), soci::use(revision),
-      soci::use(title_zh_cn), soci::use(title_en), soci::use(description_zh_cn), soci::use(description_en),
-      soci::use(now_us), soci::use(now_us);
+      soci::use(questionnaire_id), soci::use(version), soci::use(state), soci::use(revision), soci::use(title_zh_cn),
+      soci::use(title_en), soci::use(description_zh_cn), soci::use(description_en), soci::use(now_us),
+      soci::use(now_us);
   InsertItems(session, id, version, content);
 }
 
@@ -222,8 +222,8 @@ absl::StatusOr<int> ResolveDraft(const Header& header, int version) {
   bool has_draft = header.latest_version > header.latest_published_version;
   if (version == 0) {
     if (!has_draft) {
-      return absl::FailedPreconditionError(absl::StrCat("questionnaire '", header.id,
-                                                        "' has no draft; create a new version first"));
+      return absl::FailedPreconditionError(
+          absl::StrCat("questionnaire '", header.id, "' has no draft; create a new version first"));
     }
     return header.latest_version;
   }
@@ -240,8 +240,7 @@ absl::StatusOr<int> ResolveDraft(const Header& header, int version) {
 absl::Status CheckEtag(const v1::Questionnaire& current, absl::string_view etag) {
   if (!etag.empty() && etag != current.etag()) {
     return absl::AbortedError(absl::StrCat("questionnaire '", current.id(), "' version ", current.version(),
-                                           " was changed by someone else (etag ", current.etag(),
-                                           "); read it again"));
+                                           " was changed by someone else (etag ", current.etag(), "); read it again"));
   }
   return absl::OkStatus();
 }
@@ -288,8 +287,8 @@ absl::StatusOr<v1::Questionnaire> QuestionnaireStore::UpdateDraft(absl::string_v
       });
 }
 
-absl::StatusOr<v1::Questionnaire> QuestionnaireStore::Publish(absl::string_view id, int version,
-                                                              absl::string_view etag, absl::Time now) {
+absl::StatusOr<v1::Questionnaire> QuestionnaireStore::Publish(absl::string_view id, int version, absl::string_view etag,
+                                                              absl::Time now) {
   return database_.InTransaction<v1::Questionnaire>(
       Access::kWrite, [&](soci::session& session) -> absl::StatusOr<v1::Questionnaire> {
         std::optional<Header> header = LoadHeader(session, id, /*for_update=*/true);
@@ -336,9 +335,8 @@ absl::StatusOr<v1::Questionnaire> QuestionnaireStore::Get(absl::string_view id, 
         if (!header) return NotFound(id);
         int wanted = version == 0 ? header->latest_published_version : version;
         if (wanted == 0) {
-          return absl::NotFoundError(absl::StrCat("questionnaire '", id,
-                                                  "' has no published version yet; its draft is version ",
-                                                  header->latest_version));
+          return absl::NotFoundError(absl::StrCat(
+              "questionnaire '", id, "' has no published version yet; its draft is version ", header->latest_version));
         }
         std::optional<v1::Questionnaire> found = LoadVersion(session, *header, wanted, v1::QUESTIONNAIRE_VIEW_FULL);
         if (!found) return absl::NotFoundError(absl::StrCat("questionnaire '", id, "' has no version ", wanted));
@@ -384,8 +382,8 @@ absl::StatusOr<QuestionnaireStore::ListPage> QuestionnaireStore::List(const List
     page.has_more = static_cast<int>(headers.size()) > query.limit;
     if (page.has_more) headers.resize(query.limit);
     for (const Header& header : headers) {
-      int shown = query.state == v1::QUESTIONNAIRE_STATE_PUBLISHED ? header.latest_published_version
-                                                                   : header.latest_version;
+      int shown =
+          query.state == v1::QUESTIONNAIRE_STATE_PUBLISHED ? header.latest_published_version : header.latest_version;
       std::optional<v1::Questionnaire> version = LoadVersion(session, header, shown, query.view);
       if (version) page.questionnaires.push_back(*std::move(version));
     }

@@ -2,11 +2,11 @@
 #define SATISFACTION_SERVICES_QUESTIONNAIRES_QUESTIONNAIRE_STORE_H_
 
 #include <string>
-#include "absl/strings/string_view.h"
 #include <vector>
 
 #include "absl/functional/function_ref.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "satisfaction/v1/questionnaire.pb.h"
 #include "services/storage/database.h"

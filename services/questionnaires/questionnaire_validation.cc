@@ -24,7 +24,8 @@ absl::Status CheckLocalized(absl::string_view field, const v1::LocalizedText& te
   if (required && absl::StripAsciiWhitespace(text.zh_cn()).empty() && absl::StripAsciiWhitespace(text.en()).empty()) {
     return Invalid(field, "required in zh_cn or en (or both)");
   }
-  if (absl::Status s = CheckText(absl::StrCat(field, ".zh_cn"), text.zh_cn(), max_chars, line_breaks); !s.ok()) return s;
+  if (absl::Status s = CheckText(absl::StrCat(field, ".zh_cn"), text.zh_cn(), max_chars, line_breaks); !s.ok())
+    return s;
   return CheckText(absl::StrCat(field, ".en"), text.en(), max_chars, line_breaks);
 }
 
@@ -34,8 +35,8 @@ absl::Status CheckLabels(absl::string_view field, const google::protobuf::Repeat
                                        labels.size()));
   }
   for (int i = 0; i < labels.size(); ++i) {
-    if (absl::Status s = CheckRequiredText(absl::StrCat(field, "[", i, "]"), labels[i], kMaxLabelChars,
-                                           LineBreaks::kForbidden);
+    if (absl::Status s =
+            CheckRequiredText(absl::StrCat(field, "[", i, "]"), labels[i], kMaxLabelChars, LineBreaks::kForbidden);
         !s.ok()) {
       return s;
     }

@@ -1,9 +1,8 @@
 #ifndef SATISFACTION_SERVICES_QUESTIONNAIRES_QUESTIONNAIRE_VALIDATION_H_
 #define SATISFACTION_SERVICES_QUESTIONNAIRES_QUESTIONNAIRE_VALIDATION_H_
 
-#include "absl/strings/string_view.h"
-
 #include "absl/status/status.h"
+#include "absl/strings/string_view.h"
 #include "satisfaction/v1/questionnaire.pb.h"
 
 namespace satisfaction::questionnaires {

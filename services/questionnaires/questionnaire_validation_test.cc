@@ -97,8 +97,8 @@ TEST(NormalizeAndValidateContent, ItemCodes) {
 }
 
 TEST(NormalizeAndValidateContent, Weights) {
-  for (double weight : {0.0, -1.0, 1e9, std::numeric_limits<double>::infinity(),
-                        std::numeric_limits<double>::quiet_NaN()}) {
+  for (double weight :
+       {0.0, -1.0, 1e9, std::numeric_limits<double>::infinity(), std::numeric_limits<double>::quiet_NaN()}) {
     v1::Questionnaire content = SampleQuestionnaire();
     content.mutable_items(0)->set_weight(weight);
     ExpectInvalid(content, "questionnaire.items[0].weight");

@@ -94,9 +94,10 @@ absl::StatusOr<TemplateLoadSummary> LoadQuestionnaireTemplates(const std::filesy
     } else {
       ++summary.already_present;
       if (!load->stored_digest.empty() && load->stored_digest != digest) {
-        spdlog::warn("{} changed since questionnaire '{}' was loaded from it; the stored questionnaire is kept "
-                     "(publish a new version through the API to change it)",
-                     file.string(), id);
+        spdlog::warn(
+            "{} changed since questionnaire '{}' was loaded from it; the stored questionnaire is kept "
+            "(publish a new version through the API to change it)",
+            file.string(), id);
       }
     }
   }

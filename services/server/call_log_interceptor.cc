@@ -12,9 +12,10 @@ using grpc::experimental::InterceptionHookPoints;
 
 const char* CodeName(grpc::StatusCode code) {
   static constexpr const char* kNames[] = {
-      "OK",        "CANCELLED",          "UNKNOWN",   "INVALID_ARGUMENT", "DEADLINE_EXCEEDED", "NOT_FOUND",
-      "ALREADY_EXISTS", "PERMISSION_DENIED", "RESOURCE_EXHAUSTED", "FAILED_PRECONDITION", "ABORTED",
-      "OUT_OF_RANGE", "UNIMPLEMENTED", "INTERNAL", "UNAVAILABLE", "DATA_LOSS", "UNAUTHENTICATED"};
+      "OK",        "CANCELLED",      "UNKNOWN",           "INVALID_ARGUMENT",   "DEADLINE_EXCEEDED",
+      "NOT_FOUND", "ALREADY_EXISTS", "PERMISSION_DENIED", "RESOURCE_EXHAUSTED", "FAILED_PRECONDITION",
+      "ABORTED",   "OUT_OF_RANGE",   "UNIMPLEMENTED",     "INTERNAL",           "UNAVAILABLE",
+      "DATA_LOSS", "UNAUTHENTICATED"};
   int index = static_cast<int>(code);
   return index >= 0 && index < static_cast<int>(std::size(kNames)) ? kNames[index] : "UNKNOWN_CODE";
 }
@@ -39,8 +40,8 @@ class CallLogInterceptor : public grpc::experimental::Interceptor {
         spdlog::info("rpc method={} code=OK duration_ms={:.2f}", method_, millis);
       } else {
         spdlog::log(IsServerFault(status.error_code()) ? spdlog::level::warn : spdlog::level::info,
-                    "rpc method={} code={} duration_ms={:.2f} message=\"{}\"", method_,
-                    CodeName(status.error_code()), millis, status.error_message());
+                    "rpc method={} code={} duration_ms={:.2f} message=\"{}\"", method_, CodeName(status.error_code()),
+                    millis, status.error_message());
       }
     }
     methods->Proceed();

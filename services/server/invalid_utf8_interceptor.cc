@@ -39,9 +39,9 @@ class InvalidUtf8Interceptor : public grpc::experimental::Interceptor {
       grpc::Status status = methods->GetSendStatus();
       if (status.error_code() == grpc::StatusCode::INTERNAL && status.error_message().empty() &&
           !refused_utf8_field.empty()) {
-        methods->ModifySendStatus(grpc::Status(
-            grpc::StatusCode::INVALID_ARGUMENT,
-            absl::StrCat(refused_utf8_field, ": not valid UTF-8 (the request could not be read)")));
+        methods->ModifySendStatus(
+            grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
+                         absl::StrCat(refused_utf8_field, ": not valid UTF-8 (the request could not be read)")));
         refused_utf8_field.clear();
       }
     }

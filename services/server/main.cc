@@ -9,7 +9,6 @@
 #include <thread>
 
 #include "absl/synchronization/notification.h"
-
 #include "services/server/satisfaction_server.h"
 #include "services/server/server_config.h"
 
@@ -63,9 +62,9 @@ int Run(int argc, char** argv) {
     return 1;
   }
   spdlog::info("{} serving gRPC on {} (port {}){}", kVersion, config.grpc_listen, (*server)->grpc_port(),
-               config.http_listen.empty() ? std::string()
-                                          : " and HTTP on " + config.http_listen + " (port " +
-                                                std::to_string((*server)->http_port()) + ")");
+               config.http_listen.empty()
+                   ? std::string()
+                   : " and HTTP on " + config.http_listen + " (port " + std::to_string((*server)->http_port()) + ")");
 
   stop.WaitForNotification();
   spdlog::info("stopping: calls in flight get up to {}", absl::FormatDuration(config.shutdown_grace));

@@ -30,8 +30,8 @@ absl::StatusOr<std::unique_ptr<SatisfactionServer>> SatisfactionServer::Start(co
     absl::StatusOr<questionnaires::TemplateLoadSummary> loaded =
         questionnaires::LoadQuestionnaireTemplates(directory, *server->questionnaire_store_);
     if (!loaded.ok()) return loaded.status();
-    spdlog::info("questionnaire templates from {}: {} created, {} already present", directory.string(),
-                 loaded->created, loaded->already_present);
+    spdlog::info("questionnaire templates from {}: {} created, {} already present", directory.string(), loaded->created,
+                 loaded->already_present);
   }
   server->questionnaire_service_ =
       std::make_unique<questionnaires::QuestionnaireService>(*server->questionnaire_store_);
@@ -55,9 +55,8 @@ absl::StatusOr<std::unique_ptr<SatisfactionServer>> SatisfactionServer::Start(co
 // Opens the pool and migrates, retrying while the database is unreachable: in a
 // fresh deployment the database often starts at the same time as the server.
 absl::Status SatisfactionServer::Connect(const absl::Notification* stop) {
-  storage::DatabaseOptions options{.url = config_.db_url,
-                                   .pool_size = static_cast<size_t>(config_.db_pool_size),
-                                   .lease_timeout = config_.db_wait};
+  storage::DatabaseOptions options{
+      .url = config_.db_url, .pool_size = static_cast<size_t>(config_.db_pool_size), .lease_timeout = config_.db_wait};
   absl::Time give_up = absl::Now() + config_.db_startup_wait;
   absl::Duration pause = absl::Milliseconds(200);
   while (true) {

@@ -101,8 +101,7 @@ const std::vector<Setting>& Settings() {
          c.templates_dir = v;
          return absl::OkStatus();
        }},
-      {"max-message-bytes", "SATISFACTION_MAX_MESSAGE_BYTES",
-       "Largest gRPC message received or sent (default 4194304)",
+      {"max-message-bytes", "SATISFACTION_MAX_MESSAGE_BYTES", "Largest gRPC message received or sent (default 4194304)",
        [](ServerConfig& c, const std::string& v) { return ParseInt(v, 1024, 64 << 20, c.max_message_bytes); }},
       {"shutdown-grace", "SATISFACTION_SHUTDOWN_GRACE",
        "On SIGTERM or SIGINT, how long calls in flight may take to finish (default 10s)",
@@ -171,8 +170,7 @@ absl::StatusOr<CommandLine> ParseCommandLine(int argc, char** argv,
       }
     } else {
       std::string arg = optind > 0 && optind <= argc ? argv[optind - 1] : "?";
-      return absl::InvalidArgumentError(
-          absl::StrCat("unknown flag or missing value: ", arg, " (see --help)"));
+      return absl::InvalidArgumentError(absl::StrCat("unknown flag or missing value: ", arg, " (see --help)"));
     }
   }
   if (optind < argc) {

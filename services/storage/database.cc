@@ -72,7 +72,8 @@ absl::StatusOr<size_t> Database::Borrow() {
   size_t position = 0;
   int timeout_ms = static_cast<int>(absl::ToInt64Milliseconds(options_.lease_timeout));
   if (!pool_.try_lease(position, timeout_ms)) {
-    return absl::ResourceExhaustedError(absl::StrCat("all ", slots_.size(), " database sessions are busy; retry later"));
+    return absl::ResourceExhaustedError(
+        absl::StrCat("all ", slots_.size(), " database sessions are busy; retry later"));
   }
   return position;
 }
@@ -105,7 +106,8 @@ absl::Status Database::Prepare(size_t position) {
     return absl::OkStatus();
   } catch (const std::exception& error) {
     absl::Status status = StatusFromDatabaseException(error);
-    return IsConnectionLoss(status) ? status : absl::UnavailableError(absl::StrCat("database unavailable: ", status.message()));
+    return IsConnectionLoss(status) ? status
+                                    : absl::UnavailableError(absl::StrCat("database unavailable: ", status.message()));
   }
 }
 
@@ -169,9 +171,7 @@ absl::Status Database::InTransaction(Access access, absl::FunctionRef<absl::Stat
   return Run(&access, work);
 }
 
-absl::Status Database::WithSession(absl::FunctionRef<absl::Status(soci::session&)> work) {
-  return Run(nullptr, work);
-}
+absl::Status Database::WithSession(absl::FunctionRef<absl::Status(soci::session&)> work) { return Run(nullptr, work); }
 
 absl::Status Database::Ping() {
   absl::Status status = WithSession([](soci::session& session) {

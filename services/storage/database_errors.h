@@ -17,9 +17,7 @@ namespace satisfaction::storage {
 absl::Status StatusFromDatabaseException(const std::exception& error);
 
 // True for the statuses after which a session must be reconnected before reuse.
-inline bool IsConnectionLoss(const absl::Status& status) {
-  return status.code() == absl::StatusCode::kUnavailable;
-}
+inline bool IsConnectionLoss(const absl::Status& status) { return status.code() == absl::StatusCode::kUnavailable; }
 
 }  // namespace satisfaction::storage
 

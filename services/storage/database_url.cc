@@ -15,9 +15,7 @@ namespace {
 constexpr absl::string_view kSqliteScheme = "sqlite3://";
 constexpr absl::string_view kMysqlScheme = "mysql://";
 
-absl::Status BadUrl(absl::string_view why) {
-  return absl::InvalidArgumentError(absl::StrCat("database URL: ", why));
-}
+absl::Status BadUrl(absl::string_view why) { return absl::InvalidArgumentError(absl::StrCat("database URL: ", why)); }
 
 std::optional<std::string> PercentDecode(absl::string_view text) {
   std::string out;
@@ -72,7 +70,8 @@ absl::StatusOr<DatabaseUrl> ParseMysql(absl::string_view rest) {
     rest = rest.substr(0, q);
   }
   size_t slash = rest.find('/');
-  if (slash == absl::string_view::npos) return BadUrl("mysql:// needs a database name: mysql://user:password@host:port/database");
+  if (slash == absl::string_view::npos)
+    return BadUrl("mysql:// needs a database name: mysql://user:password@host:port/database");
   absl::string_view authority = rest.substr(0, slash);
   std::optional<std::string> database = PercentDecode(rest.substr(slash + 1));
   if (!database || database->empty()) return BadUrl("mysql:// needs a database name after the '/'");
@@ -119,8 +118,8 @@ absl::StatusOr<DatabaseUrl> ParseMysql(absl::string_view rest) {
       std::pair<absl::string_view, absl::string_view> kv = absl::StrSplit(option, absl::MaxSplits('=', 1));
       std::optional<std::string> value = PercentDecode(kv.second);
       if (!value || value->empty()) return BadUrl(absl::StrCat("option '", kv.first, "' needs a value"));
-      static constexpr absl::string_view kAllowed[] = {"unix_socket", "connect_timeout", "read_timeout",
-                                                      "write_timeout", "sslca", "sslcert", "sslkey"};
+      static constexpr absl::string_view kAllowed[] = {
+          "unix_socket", "connect_timeout", "read_timeout", "write_timeout", "sslca", "sslcert", "sslkey"};
       bool allowed = false;
       for (absl::string_view name : kAllowed) allowed = allowed || kv.first == name;
       if (!allowed) {
@@ -140,8 +139,8 @@ absl::StatusOr<DatabaseUrl> ParseMysql(absl::string_view rest) {
   DatabaseUrl url;
   url.backend = Backend::kMysql;
   url.soci_connect_string = std::move(connect);
-  url.redacted = absl::StrCat(kMysqlScheme, raw_user, has_password ? ":***" : "", userinfo.empty() ? "" : "@",
-                              hostport, "/", *database, query.empty() ? "" : "?", query);
+  url.redacted = absl::StrCat(kMysqlScheme, raw_user, has_password ? ":***" : "", userinfo.empty() ? "" : "@", hostport,
+                              "/", *database, query.empty() ? "" : "?", query);
   return url;
 }
 

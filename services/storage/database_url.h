@@ -2,9 +2,9 @@
 #define SATISFACTION_SERVICES_STORAGE_DATABASE_URL_H_
 
 #include <string>
-#include "absl/strings/string_view.h"
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 
 namespace satisfaction::storage {
 

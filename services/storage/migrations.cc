@@ -53,9 +53,8 @@ absl::StatusOr<int> ApplyPending(soci::session& session, Backend backend, std::s
 absl::StatusOr<int> ApplyMigrations(Database& database, std::span<const Migration> migrations) {
   if (database.backend() == Backend::kSqlite) {
     // SQLite's DDL is transactional, and BEGIN IMMEDIATE makes other servers wait.
-    return database.InTransaction<int>(Access::kWrite, [&](soci::session& session) {
-      return ApplyPending(session, Backend::kSqlite, migrations);
-    });
+    return database.InTransaction<int>(
+        Access::kWrite, [&](soci::session& session) { return ApplyPending(session, Backend::kSqlite, migrations); });
   }
   // MySQL commits every DDL statement by itself, so a transaction cannot keep two
   // servers apart; a named lock, held by this session, does.

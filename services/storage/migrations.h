@@ -2,10 +2,10 @@
 #define SATISFACTION_SERVICES_STORAGE_MIGRATIONS_H_
 
 #include <span>
-#include "absl/strings/string_view.h"
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "services/storage/database.h"
 
 namespace satisfaction::storage {

@@ -1,13 +1,12 @@
 // QuestionnaireService end to end: the real server, a real gRPC channel on a
 // loopback port, and a real database of each backend.
+#include <google/protobuf/util/message_differencer.h>
 #include <grpcpp/grpcpp.h>
 
-#include <google/protobuf/util/message_differencer.h>
-
 #include "absl/strings/match.h"
+#include "grpc/health/v1/health.grpc.pb.h"
 #include "gtest/gtest.h"
 #include "satisfaction/v1/questionnaire.grpc.pb.h"
-#include "grpc/health/v1/health.grpc.pb.h"
 #include "tests/e2e/test_server.h"
 #include "tests/support/sample_questionnaires.h"
 #include "tests/support/test_database.h"
@@ -162,8 +161,7 @@ TEST_P(QuestionnaireE2eTest, CreateRejectsBadInputAndWritesNothing) {
       {"long item text",
        [](auto& r) { r.mutable_questionnaire()->mutable_items(0)->mutable_text()->set_zh_cn(std::string(1503, 'x')); },
        "questionnaire.items[0].text.zh_cn:"},
-      {"51 items",
-       [](auto& r) { *r.mutable_questionnaire() = SampleQuestionnaire("t", 50); }, "questionnaire.items:"},
+      {"51 items", [](auto& r) { *r.mutable_questionnaire() = SampleQuestionnaire("t", 50); }, "questionnaire.items:"},
       {"control characters", [](auto& r) { r.mutable_questionnaire()->mutable_title()->set_en("a\x07"); },
        "questionnaire.title.en:"},
   };
@@ -204,10 +202,10 @@ TEST_P(QuestionnaireE2eTest, UpdateRejectsBadInputAndPublishedVersions) {
   ExpectError(update([](auto& r) { r.clear_questionnaire(); }), grpc::StatusCode::INVALID_ARGUMENT, "questionnaire:");
   ExpectError(update([](auto& r) { r.mutable_questionnaire()->clear_id(); }), grpc::StatusCode::INVALID_ARGUMENT,
               "questionnaire.id:");
-  ExpectError(update([](auto& r) { r.mutable_questionnaire()->set_version(-1); }),
-              grpc::StatusCode::INVALID_ARGUMENT, "questionnaire.version:");
-  ExpectError(update([](auto& r) { r.mutable_update_mask()->add_paths("state"); }),
-              grpc::StatusCode::INVALID_ARGUMENT, "update_mask:");
+  ExpectError(update([](auto& r) { r.mutable_questionnaire()->set_version(-1); }), grpc::StatusCode::INVALID_ARGUMENT,
+              "questionnaire.version:");
+  ExpectError(update([](auto& r) { r.mutable_update_mask()->add_paths("state"); }), grpc::StatusCode::INVALID_ARGUMENT,
+              "update_mask:");
   ExpectError(update([](auto& r) { r.mutable_questionnaire()->mutable_items(0)->set_weight(0); }),
               grpc::StatusCode::INVALID_ARGUMENT, "questionnaire.items[0].weight:");
   ExpectError(update([](auto& r) { r.mutable_questionnaire()->set_id("missing"); }), grpc::StatusCode::NOT_FOUND);
@@ -241,8 +239,8 @@ TEST_P(QuestionnaireE2eTest, ReadsAndStateChangesRejectBadInput) {
   ExpectError(stub_->CreateQuestionnaireVersion(Context().get(), new_version, &out),
               grpc::StatusCode::FAILED_PRECONDITION);  // a draft exists already
   new_version.set_from_version(-1);
-  ExpectError(stub_->CreateQuestionnaireVersion(Context().get(), new_version, &out),
-              grpc::StatusCode::INVALID_ARGUMENT, "from_version:");
+  ExpectError(stub_->CreateQuestionnaireVersion(Context().get(), new_version, &out), grpc::StatusCode::INVALID_ARGUMENT,
+              "from_version:");
 
   v1::ArchiveQuestionnaireRequest archive;
   archive.set_id("No Such");
@@ -261,12 +259,10 @@ TEST_P(QuestionnaireE2eTest, ReadsAndStateChangesRejectBadInput) {
               "page_token:");
   list.clear_page_token();
   list.set_state(static_cast<v1::QuestionnaireState>(12));
-  ExpectError(stub_->ListQuestionnaires(Context().get(), list, &listed), grpc::StatusCode::INVALID_ARGUMENT,
-              "state:");
+  ExpectError(stub_->ListQuestionnaires(Context().get(), list, &listed), grpc::StatusCode::INVALID_ARGUMENT, "state:");
   list.set_state(v1::QUESTIONNAIRE_STATE_UNSPECIFIED);
   list.set_view(static_cast<v1::QuestionnaireView>(9));
-  ExpectError(stub_->ListQuestionnaires(Context().get(), list, &listed), grpc::StatusCode::INVALID_ARGUMENT,
-              "view:");
+  ExpectError(stub_->ListQuestionnaires(Context().get(), list, &listed), grpc::StatusCode::INVALID_ARGUMENT, "view:");
 }
 
 TEST_P(QuestionnaireE2eTest, InvalidUtf8IsInvalidArgumentNamingTheField) {

@@ -1,7 +1,7 @@
 // satisfaction-server as operators run it: the real binary, its flags and
 // environment variables, its exit codes, and a graceful stop on SIGTERM.
-#include <grpcpp/grpcpp.h>
 #include <fcntl.h>
+#include <grpcpp/grpcpp.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <spawn.h>
@@ -151,13 +151,13 @@ TEST(ServerProcess, EnvironmentConfiguresFlagsWinAndSigtermStopsGracefully) {
   int env_port = FreePort();
   int flag_port = FreePort();
   std::string folder = testing::MakeTempDir("satisfaction-db");
-  ServerProcess process({absl::StrCat("--grpc-listen=127.0.0.1:", flag_port), 
-                          // gRPC's graceful stop also waits for idle client
-                          // connections to close, up to the grace period.
-                          "--shutdown-grace=2s"},
+  ServerProcess process({absl::StrCat("--grpc-listen=127.0.0.1:", flag_port),
+                         // gRPC's graceful stop also waits for idle client
+                         // connections to close, up to the grace period.
+                         "--shutdown-grace=2s"},
                         {absl::StrCat("SATISFACTION_DB=sqlite3://", folder, "/s.db"),
-                         absl::StrCat("SATISFACTION_GRPC_LISTEN=127.0.0.1:", env_port),
-                         "SATISFACTION_HTTP_LISTEN=", "SATISFACTION_TEMPLATES_DIR=" + testing::RepoRoot() + "/templates"});
+                         absl::StrCat("SATISFACTION_GRPC_LISTEN=127.0.0.1:", env_port), "SATISFACTION_HTTP_LISTEN=",
+                         "SATISFACTION_TEMPLATES_DIR=" + testing::RepoRoot() + "/templates"});
 
   ASSERT_TRUE(process.AwaitOutput("serving gRPC")) << process.Output();
   auto channel = grpc::CreateChannel(absl::StrCat("127.0.0.1:", flag_port), grpc::InsecureChannelCredentials());

@@ -166,12 +166,13 @@ TEST_P(QuestionnaireStoreTest, NewVersionIsADraftCopyAndTheOldOneStays) {
   EXPECT_EQ(store_->CreateVersion("q", 1, now_).status().code(), absl::StatusCode::kFailedPrecondition);
 
   ASSERT_TRUE(store_
-                  ->UpdateDraft("q", 2, v2->etag(),
-                                [](v1::Questionnaire& draft) {
-                                  draft.mutable_items(0)->set_weight(5);
-                                  return absl::OkStatus();
-                                },
-                                now_)
+                  ->UpdateDraft(
+                      "q", 2, v2->etag(),
+                      [](v1::Questionnaire& draft) {
+                        draft.mutable_items(0)->set_weight(5);
+                        return absl::OkStatus();
+                      },
+                      now_)
                   .ok());
   EXPECT_EQ(store_->Get("q", 0)->version(), 1) << "the draft is not what readers get";
   ASSERT_TRUE(store_->Publish("q", 2, "", now_).ok());

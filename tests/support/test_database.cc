@@ -8,9 +8,9 @@
 
 #include "absl/random/random.h"
 #include "absl/strings/str_cat.h"
+#include "services/storage/database_url.h"
 #include "soci/mysql/soci-mysql.h"
 #include "soci/soci.h"
-#include "services/storage/database_url.h"
 
 namespace satisfaction::testing {
 namespace {
@@ -59,8 +59,7 @@ std::unique_ptr<TestDatabase> TestDatabase::Create(TestBackend backend) {
   // Swap the database name: the path after the host, before any options.
   size_t slash = base.find('/', base.find("://") + 3);
   size_t query = base.find('?', slash);
-  std::string url = absl::StrCat(base.substr(0, slash + 1), name,
-                                 query == std::string::npos ? "" : base.substr(query));
+  std::string url = absl::StrCat(base.substr(0, slash + 1), name, query == std::string::npos ? "" : base.substr(query));
   return std::unique_ptr<TestDatabase>(new TestDatabase(backend, url, name));
 }
 
