@@ -70,10 +70,7 @@ grpc::Status QuestionnaireService::CreateQuestionnaire(grpc::ServerContext* cont
   if (absl::Status s = NormalizeAndValidateContent("questionnaire", content); !s.ok()) return ToGrpcStatus(s);
   if (absl::Status s = CheckCallerStillWaiting(*context); !s.ok()) return ToGrpcStatus(s);
 
-  absl::StatusOr<v1::Questionnaire> created = store_.Create(id, content, absl::Now());
-  if (!created.ok()) return ToGrpcStatus(created.status());
-  *response = *std::move(created);
-  return grpc::Status::OK;
+  return Reply(store_.Create(id, content, absl::Now()), response);
 }
 
 grpc::Status QuestionnaireService::UpdateQuestionnaireDraft(grpc::ServerContext* context,
@@ -97,9 +94,7 @@ grpc::Status QuestionnaireService::UpdateQuestionnaireDraft(grpc::ServerContext*
         return NormalizeAndValidateContent("questionnaire", draft);
       },
       absl::Now());
-  if (!updated.ok()) return ToGrpcStatus(updated.status());
-  *response = *std::move(updated);
-  return grpc::Status::OK;
+  return Reply(std::move(updated), response);
 }
 
 grpc::Status QuestionnaireService::PublishQuestionnaire(grpc::ServerContext* context,
@@ -108,11 +103,7 @@ grpc::Status QuestionnaireService::PublishQuestionnaire(grpc::ServerContext* con
   if (absl::Status s = ValidateQuestionnaireRef("id", request->id()); !s.ok()) return ToGrpcStatus(s);
   if (absl::Status s = ValidateVersionRef("version", request->version()); !s.ok()) return ToGrpcStatus(s);
   if (absl::Status s = CheckCallerStillWaiting(*context); !s.ok()) return ToGrpcStatus(s);
-  absl::StatusOr<v1::Questionnaire> published =
-      store_.Publish(request->id(), request->version(), request->etag(), absl::Now());
-  if (!published.ok()) return ToGrpcStatus(published.status());
-  *response = *std::move(published);
-  return grpc::Status::OK;
+  return Reply(store_.Publish(request->id(), request->version(), request->etag(), absl::Now()), response);
 }
 
 grpc::Status QuestionnaireService::CreateQuestionnaireVersion(grpc::ServerContext* context,
@@ -121,10 +112,7 @@ grpc::Status QuestionnaireService::CreateQuestionnaireVersion(grpc::ServerContex
   if (absl::Status s = ValidateQuestionnaireRef("id", request->id()); !s.ok()) return ToGrpcStatus(s);
   if (absl::Status s = ValidateVersionRef("from_version", request->from_version()); !s.ok()) return ToGrpcStatus(s);
   if (absl::Status s = CheckCallerStillWaiting(*context); !s.ok()) return ToGrpcStatus(s);
-  absl::StatusOr<v1::Questionnaire> created = store_.CreateVersion(request->id(), request->from_version(), absl::Now());
-  if (!created.ok()) return ToGrpcStatus(created.status());
-  *response = *std::move(created);
-  return grpc::Status::OK;
+  return Reply(store_.CreateVersion(request->id(), request->from_version(), absl::Now()), response);
 }
 
 grpc::Status QuestionnaireService::GetQuestionnaire(grpc::ServerContext* context,
@@ -133,10 +121,7 @@ grpc::Status QuestionnaireService::GetQuestionnaire(grpc::ServerContext* context
   if (absl::Status s = ValidateQuestionnaireRef("id", request->id()); !s.ok()) return ToGrpcStatus(s);
   if (absl::Status s = ValidateVersionRef("version", request->version()); !s.ok()) return ToGrpcStatus(s);
   if (absl::Status s = CheckCallerStillWaiting(*context); !s.ok()) return ToGrpcStatus(s);
-  absl::StatusOr<v1::Questionnaire> found = store_.Get(request->id(), request->version());
-  if (!found.ok()) return ToGrpcStatus(found.status());
-  *response = *std::move(found);
-  return grpc::Status::OK;
+  return Reply(store_.Get(request->id(), request->version()), response);
 }
 
 grpc::Status QuestionnaireService::ListQuestionnaires(grpc::ServerContext* context,
@@ -180,10 +165,7 @@ grpc::Status QuestionnaireService::ArchiveQuestionnaire(grpc::ServerContext* con
                                                         v1::Questionnaire* response) {
   if (absl::Status s = ValidateQuestionnaireRef("id", request->id()); !s.ok()) return ToGrpcStatus(s);
   if (absl::Status s = CheckCallerStillWaiting(*context); !s.ok()) return ToGrpcStatus(s);
-  absl::StatusOr<v1::Questionnaire> archived = store_.Archive(request->id(), absl::Now());
-  if (!archived.ok()) return ToGrpcStatus(archived.status());
-  *response = *std::move(archived);
-  return grpc::Status::OK;
+  return Reply(store_.Archive(request->id(), absl::Now()), response);
 }
 
 }  // namespace satisfaction::questionnaires

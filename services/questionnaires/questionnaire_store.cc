@@ -245,6 +245,25 @@ absl::Status CheckEtag(const v1::Questionnaire& current, absl::string_view etag)
   return absl::OkStatus();
 }
 
+// A draft about to change, with its questionnaire's header locked.
+struct LockedDraft {
+  Header header;
+  v1::Questionnaire draft;
+};
+
+// Locks the questionnaire and reads the draft `version` names (0: the current
+// one), checking that it is an editable draft and that `etag`, if given, matches.
+absl::StatusOr<LockedDraft> LockDraft(soci::session& session, absl::string_view id, int version,
+                                      absl::string_view etag) {
+  std::optional<Header> header = LoadHeader(session, id, /*for_update=*/true);
+  if (!header) return NotFound(id);
+  absl::StatusOr<int> draft_version = ResolveDraft(*header, version);
+  if (!draft_version.ok()) return draft_version.status();
+  v1::Questionnaire draft = *LoadVersion(session, *header, *draft_version, v1::QUESTIONNAIRE_VIEW_FULL);
+  if (absl::Status s = CheckEtag(draft, etag); !s.ok()) return s;
+  return LockedDraft{*std::move(header), std::move(draft)};
+}
+
 }  // namespace
 
 absl::StatusOr<v1::Questionnaire> QuestionnaireStore::Create(absl::string_view id, const v1::Questionnaire& content,
@@ -263,27 +282,24 @@ absl::StatusOr<v1::Questionnaire> QuestionnaireStore::UpdateDraft(absl::string_v
                                                                   absl::Time now) {
   return database_.InTransaction<v1::Questionnaire>(
       Access::kWrite, [&](soci::session& session) -> absl::StatusOr<v1::Questionnaire> {
-        std::optional<Header> header = LoadHeader(session, id, /*for_update=*/true);
-        if (!header) return NotFound(id);
-        absl::StatusOr<int> draft_version = ResolveDraft(*header, version);
-        if (!draft_version.ok()) return draft_version.status();
-        v1::Questionnaire draft = *LoadVersion(session, *header, *draft_version, v1::QUESTIONNAIRE_VIEW_FULL);
-        if (absl::Status s = CheckEtag(draft, etag); !s.ok()) return s;
+        absl::StatusOr<LockedDraft> locked = LockDraft(session, id, version, etag);
+        if (!locked.ok()) return locked.status();
+        v1::Questionnaire& draft = locked->draft;
         if (absl::Status s = edit(draft); !s.ok()) return s;
 
         std::string title_zh_cn = draft.title().zh_cn(), title_en = draft.title().en();
         std::string description_zh_cn = draft.description().zh_cn(), description_en = draft.description().en();
         long long now_us = Micros(now);
-        int v = *draft_version;
+        int v = draft.version();
         session << "UPDATE questionnaire_versions SET title_zh_cn = :title_zh_cn, title_en = :title_en,"
                    " description_zh_cn = :description_zh_cn, description_en = :description_en,"
                    " revision = revision + 1, updated_at_us = :now WHERE questionnaire_id = :id AND version = :v",
             soci::use(title_zh_cn), soci::use(title_en), soci::use(description_zh_cn), soci::use(description_en),
-            soci::use(now_us), soci::use(header->id), soci::use(v);
+            soci::use(now_us), soci::use(locked->header.id), soci::use(v);
         session << "DELETE FROM questionnaire_items WHERE questionnaire_id = :id AND version = :v",
-            soci::use(header->id), soci::use(v);
+            soci::use(locked->header.id), soci::use(v);
         InsertItems(session, id, v, draft);
-        return *LoadVersion(session, *header, v, v1::QUESTIONNAIRE_VIEW_FULL);
+        return *LoadVersion(session, locked->header, v, v1::QUESTIONNAIRE_VIEW_FULL);
       });
 }
 
@@ -291,15 +307,12 @@ absl::StatusOr<v1::Questionnaire> QuestionnaireStore::Publish(absl::string_view 
                                                               absl::Time now) {
   return database_.InTransaction<v1::Questionnaire>(
       Access::kWrite, [&](soci::session& session) -> absl::StatusOr<v1::Questionnaire> {
-        std::optional<Header> header = LoadHeader(session, id, /*for_update=*/true);
-        if (!header) return NotFound(id);
-        absl::StatusOr<int> draft_version = ResolveDraft(*header, version);
-        if (!draft_version.ok()) return draft_version.status();
-        v1::Questionnaire draft = *LoadVersion(session, *header, *draft_version, v1::QUESTIONNAIRE_VIEW_BASIC);
-        if (absl::Status s = CheckEtag(draft, etag); !s.ok()) return s;
-        MarkPublished(session, *header, *draft_version, Micros(now));
-        header->latest_published_version = *draft_version;
-        return *LoadVersion(session, *header, *draft_version, v1::QUESTIONNAIRE_VIEW_FULL);
+        absl::StatusOr<LockedDraft> locked = LockDraft(session, id, version, etag);
+        if (!locked.ok()) return locked.status();
+        int v = locked->draft.version();
+        MarkPublished(session, locked->header, v, Micros(now));
+        locked->header.latest_published_version = v;
+        return *LoadVersion(session, locked->header, v, v1::QUESTIONNAIRE_VIEW_FULL);
       });
 }
 

@@ -18,7 +18,8 @@ void HealthMonitor::Start() {
 }
 
 void HealthMonitor::Stop() {
-  if (!stop_.HasBeenNotified()) stop_.Notify();
+  if (stop_.HasBeenNotified()) return;
+  stop_.Notify();
   if (thread_.joinable()) thread_.join();
   serving_ = false;
   if (health_ != nullptr) health_->Shutdown();

@@ -9,7 +9,6 @@
 #include "absl/time/clock.h"
 #include "gtest/gtest.h"
 #include "services/questionnaires/questionnaire_validation.h"
-#include "services/storage/migrations.h"
 #include "tests/support/sample_questionnaires.h"
 #include "tests/support/test_database.h"
 
@@ -24,11 +23,7 @@ class QuestionnaireStoreTest : public ::testing::TestWithParam<TestBackend> {
  protected:
   void SetUp() override {
     test_database_ = testing::TestDatabase::Create(GetParam());
-    absl::StatusOr<std::unique_ptr<storage::Database>> database =
-        storage::Database::Connect({.url = test_database_->url(), .pool_size = 8});
-    ASSERT_TRUE(database.ok()) << database.status();
-    database_ = *std::move(database);
-    ASSERT_TRUE(storage::ApplyMigrations(*database_, storage::SchemaMigrations()).ok());
+    database_ = testing::OpenMigrated(*test_database_, 8);
     store_ = std::make_unique<QuestionnaireStore>(*database_);
   }
 

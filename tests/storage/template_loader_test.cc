@@ -5,7 +5,6 @@
 
 #include "absl/strings/match.h"
 #include "gtest/gtest.h"
-#include "services/storage/migrations.h"
 #include "tests/support/test_database.h"
 
 namespace satisfaction::questionnaires {
@@ -17,11 +16,7 @@ class TemplateLoaderTest : public ::testing::TestWithParam<TestBackend> {
  protected:
   void SetUp() override {
     test_database_ = testing::TestDatabase::Create(GetParam());
-    absl::StatusOr<std::unique_ptr<storage::Database>> database =
-        storage::Database::Connect({.url = test_database_->url(), .pool_size = 2});
-    ASSERT_TRUE(database.ok()) << database.status();
-    database_ = *std::move(database);
-    ASSERT_TRUE(storage::ApplyMigrations(*database_, storage::SchemaMigrations()).ok());
+    database_ = testing::OpenMigrated(*test_database_, 2);
     store_ = std::make_unique<QuestionnaireStore>(*database_);
     folder_ = testing::MakeTempDir("satisfaction-templates");
   }

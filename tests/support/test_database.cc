@@ -9,6 +9,7 @@
 #include "absl/random/random.h"
 #include "absl/strings/str_cat.h"
 #include "services/storage/database_url.h"
+#include "services/storage/migrations.h"
 #include "soci/mysql/soci-mysql.h"
 #include "soci/soci.h"
 
@@ -61,6 +62,15 @@ std::unique_ptr<TestDatabase> TestDatabase::Create(TestBackend backend) {
   size_t query = base.find('?', slash);
   std::string url = absl::StrCat(base.substr(0, slash + 1), name, query == std::string::npos ? "" : base.substr(query));
   return std::unique_ptr<TestDatabase>(new TestDatabase(backend, url, name));
+}
+
+std::unique_ptr<storage::Database> OpenMigrated(const TestDatabase& database, size_t pool_size) {
+  absl::StatusOr<std::unique_ptr<storage::Database>> opened =
+      storage::Database::Connect({.url = database.url(), .pool_size = pool_size});
+  if (!opened.ok()) throw std::runtime_error(opened.status().ToString());
+  absl::StatusOr<int> migrated = storage::ApplyMigrations(**opened, storage::SchemaMigrations());
+  if (!migrated.ok()) throw std::runtime_error(migrated.status().ToString());
+  return *std::move(opened);
 }
 
 TestDatabase::~TestDatabase() {

@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "services/storage/database.h"
+
 namespace satisfaction::testing {
 
 enum class TestBackend { kSqlite, kMariaDb };
@@ -41,6 +43,10 @@ class TestDatabase {
   // The SQLite folder to remove, or the MariaDB database to drop.
   std::string cleanup_;
 };
+
+// Opens a pool of `pool_size` sessions on `database` and applies the schema.
+// Throws std::runtime_error on failure.
+std::unique_ptr<storage::Database> OpenMigrated(const TestDatabase& database, size_t pool_size);
 
 // The repository's root (SATISFACTION_REPO_ROOT, or the source tree CMake saw).
 std::string RepoRoot();
