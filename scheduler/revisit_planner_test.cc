@@ -1,0 +1,148 @@
+#include "scheduler/revisit_planner.h"
+
+#include "gtest/gtest.h"
+
+namespace satisfaction::scheduler {
+namespace {
+
+class RevisitPlannerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_TRUE(absl::LoadTimeZone("Asia/Shanghai", &customer_.zone));
+    customer_.type = CustomerType::kNew;
+    customer_.reachable = {true, true, true, true};
+    customer_.serving_agent = "li";
+    sms_survey_ = {.id = "new-sms",
+                   .customer_type = CustomerType::kNew,
+                   .trigger = Trigger::kOrderDelivered,
+                   .channels = {Channel::kSms, Channel::kEmail},
+                   .delay = absl::Hours(24 * 3),
+                   .questionnaire_id = "post-delivery",
+                   .priority = 1};
+    complaint_call_ = {.id = "complaint-call",
+                       .customer_type = CustomerType::kNew,
+                       .trigger = Trigger::kComplaintClosed,
+                       .channels = {Channel::kPhone, Channel::kSms},
+                       .delay = absl::Hours(24),
+                       .questionnaire_id = "after-sales-follow-up",
+                       .priority = 5,
+                       .max_attempts = 4,
+                       .reserve_for_serving_agent = true};
+  }
+  absl::Time Local(int d, int h, int mi = 0) {
+    return absl::FromCivil(absl::CivilSecond(2026, 11, d, h, mi, 0), customer_.zone);
+  }
+
+  CustomerSnapshot customer_;
+  RevisitRule sms_survey_;
+  RevisitRule complaint_call_;
+  ContactPolicy policy_;
+};
+
+TEST_F(RevisitPlannerTest, NewCustomerGetsAnSmsSurveyThreeDaysAfterDelivery) {
+  std::vector<RevisitRule> rules = {sms_survey_, complaint_call_};
+  Plan plan = PlanEvent({Trigger::kOrderDelivered, Local(20, 22, 30)}, customer_, rules, policy_, Local(20, 22, 31));
+  ASSERT_EQ(plan.revisits.size(), 1u);
+  const PlannedRevisit& revisit = plan.revisits[0];
+  EXPECT_EQ(revisit.rule_id, "new-sms");
+  EXPECT_EQ(revisit.channel, Channel::kSms);
+  EXPECT_EQ(revisit.due, Local(24, 8)) << "three days later is 22:30, in the quiet hours: 08:00 next morning";
+  EXPECT_EQ(revisit.expires, Local(20, 22, 30) + absl::Hours(24 * 14));
+  EXPECT_EQ(revisit.questionnaire_id, "post-delivery");
+  EXPECT_EQ(revisit.max_attempts, 1) << "a message is sent once";
+  EXPECT_TRUE(plan.skipped.empty());
+}
+
+TEST_F(RevisitPlannerTest, ComplaintFollowUpCallIsReservedForTheServingAgent) {
+  std::vector<RevisitRule> rules = {complaint_call_};
+  Plan plan = PlanEvent({Trigger::kComplaintClosed, Local(20, 15)}, customer_, rules, policy_, Local(20, 15));
+  ASSERT_EQ(plan.revisits.size(), 1u);
+  EXPECT_EQ(plan.revisits[0].channel, Channel::kPhone);
+  EXPECT_EQ(plan.revisits[0].due, Local(21, 15));
+  EXPECT_EQ(plan.revisits[0].reserved_agent, "li");
+  EXPECT_EQ(plan.revisits[0].max_attempts, 4);
+}
+
+TEST_F(RevisitPlannerTest, DoNotCallFallsBackToTheNextChannel) {
+  customer_.do_not_call = true;
+  std::vector<RevisitRule> rules = {complaint_call_};
+  Plan plan = PlanEvent({Trigger::kComplaintClosed, Local(20, 15)}, customer_, rules, policy_, Local(20, 15));
+  ASSERT_EQ(plan.revisits.size(), 1u);
+  EXPECT_EQ(plan.revisits[0].channel, Channel::kSms);
+  EXPECT_EQ(plan.revisits[0].reserved_agent, "") << "messages are not reserved for agents";
+}
+
+TEST_F(RevisitPlannerTest, OptedOutEverywhereIsSkippedWithReasons) {
+  customer_.reachable = {false, false, false, false};
+  std::vector<RevisitRule> rules = {sms_survey_};
+  Plan plan = PlanEvent({Trigger::kOrderDelivered, Local(20, 12)}, customer_, rules, policy_, Local(20, 12));
+  EXPECT_TRUE(plan.revisits.empty());
+  ASSERT_EQ(plan.skipped.size(), 1u);
+  EXPECT_EQ(plan.skipped[0].rule_id, "new-sms");
+  EXPECT_EQ(plan.skipped[0].reason, "sms: not reachable or opted out; email: not reachable or opted out");
+}
+
+TEST_F(RevisitPlannerTest, TheBudgetDefersASecondSurvey) {
+  customer_.contacts = {{Local(22, 10), Channel::kPhone, /*survey=*/true}};
+  std::vector<RevisitRule> rules = {sms_survey_};
+  Plan plan = PlanEvent({Trigger::kOrderDelivered, Local(20, 12)}, customer_, rules, policy_, Local(20, 12));
+  ASSERT_EQ(plan.revisits.size(), 1u);
+  EXPECT_EQ(plan.revisits[0].due, Local(29, 10)) << "a week after the survey on the 22nd";
+}
+
+TEST_F(RevisitPlannerTest, RulesInOneEventShareTheBudget) {
+  RevisitRule second = sms_survey_;
+  second.id = "new-email";
+  second.channels = {Channel::kEmail};
+  std::vector<RevisitRule> rules = {sms_survey_, second};
+  Plan plan = PlanEvent({Trigger::kOrderDelivered, Local(20, 12)}, customer_, rules, policy_, Local(20, 12));
+  ASSERT_EQ(plan.revisits.size(), 2u);
+  EXPECT_GE(plan.revisits[1].due - plan.revisits[0].due, absl::Hours(24 * 7));
+}
+
+TEST_F(RevisitPlannerTest, OtherTypesTriggersAndDisabledRulesDoNothing) {
+  RevisitRule disabled = sms_survey_;
+  disabled.enabled = false;
+  RevisitRule loyal = sms_survey_;
+  loyal.customer_type = CustomerType::kLoyal;
+  std::vector<RevisitRule> rules = {disabled, loyal, complaint_call_};
+  Plan plan = PlanEvent({Trigger::kOrderDelivered, Local(20, 12)}, customer_, rules, policy_, Local(20, 12));
+  EXPECT_TRUE(plan.revisits.empty());
+  EXPECT_TRUE(plan.skipped.empty());
+}
+
+TEST_F(RevisitPlannerTest, NothingBeforeExpiryMeansSkipped) {
+  RevisitRule short_lived = complaint_call_;
+  short_lived.channels = {Channel::kPhone};
+  short_lived.delay = absl::Hours(1);
+  short_lived.expiry = absl::Hours(3);
+  std::vector<RevisitRule> rules = {short_lived};
+  Plan plan = PlanEvent({Trigger::kComplaintClosed, Local(20, 20)}, customer_, rules, policy_, Local(20, 20));
+  EXPECT_TRUE(plan.revisits.empty());
+  ASSERT_EQ(plan.skipped.size(), 1u);
+}
+
+TEST(RevisitRule, Validate) {
+  RevisitRule rule{.id = "r", .channels = {Channel::kSms}, .delay = absl::Hours(1)};
+  EXPECT_TRUE(rule.Validate().ok());
+  RevisitRule no_channels = rule;
+  no_channels.channels.clear();
+  EXPECT_FALSE(no_channels.Validate().ok());
+  RevisitRule twice = rule;
+  twice.channels = {Channel::kSms, Channel::kSms};
+  EXPECT_FALSE(twice.Validate().ok());
+  RevisitRule expires_first = rule;
+  expires_first.expiry = absl::Minutes(30);
+  EXPECT_FALSE(expires_first.Validate().ok());
+  RevisitRule reserved_sms = rule;
+  reserved_sms.reserve_for_serving_agent = true;
+  EXPECT_FALSE(reserved_sms.Validate().ok());
+  RevisitRule care = rule;
+  care.trigger = Trigger::kPeriodicCare;
+  EXPECT_FALSE(care.Validate().ok()) << "periodic care needs an interval";
+  care.care_interval = absl::Hours(24 * 90);
+  EXPECT_TRUE(care.Validate().ok());
+}
+
+}  // namespace
+}  // namespace satisfaction::scheduler
