@@ -8,7 +8,7 @@ build_packages=(
   build-essential cmake ninja-build pkg-config
   libgrpc++-dev libgrpc-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   libsoci-dev libboost-dev libmariadb-dev libsqlite3-dev libabsl-dev libssl-dev
-  libspdlog-dev libcpp-httplib-dev googletest libgtest-dev libgmock-dev tzdata
+  libspdlog-dev libcpp-httplib-dev libphonenumber-dev googletest libgtest-dev libgmock-dev tzdata
 )
 test_packages=(mariadb-server mariadb-client python3 python3-grpcio python3-protobuf grpc-proto)
 

@@ -35,11 +35,14 @@ absl::StatusOr<std::unique_ptr<SatisfactionServer>> SatisfactionServer::Start(co
   }
   server->questionnaire_service_ =
       std::make_unique<questionnaires::QuestionnaireService>(*server->questionnaire_store_);
+  server->customer_store_ = std::make_unique<customers::CustomerStore>(*server->database_);
+  server->customer_service_ = std::make_unique<customers::CustomerService>(*server->customer_store_);
   if (absl::Status s = server->BuildGrpcServer(); !s.ok()) return s;
 
   server->health_monitor_ = std::make_unique<HealthMonitor>(
       *server->database_, server->grpc_server_->GetHealthCheckService(),
-      std::vector<std::string>{v1::QuestionnaireService::service_full_name()}, config.health_interval);
+      std::vector<std::string>{v1::QuestionnaireService::service_full_name(), v1::CustomerService::service_full_name()},
+      config.health_interval);
   server->health_monitor_->Start();
 
   if (!config.http_listen.empty()) {
@@ -100,6 +103,7 @@ absl::Status SatisfactionServer::BuildGrpcServer() {
   interceptors.push_back(std::make_unique<CallLogInterceptorFactory>());
   builder.experimental().SetInterceptorCreators(std::move(interceptors));
   builder.RegisterService(questionnaire_service_.get());
+  builder.RegisterService(customer_service_.get());
 
   grpc_server_ = builder.BuildAndStart();
   if (!grpc_server_ || grpc_port_ == 0) {

@@ -7,6 +7,8 @@
 
 #include "absl/status/statusor.h"
 #include "absl/synchronization/notification.h"
+#include "services/customers/customer_service.h"
+#include "services/customers/customer_store.h"
 #include "services/http/http_server.h"
 #include "services/questionnaires/questionnaire_service.h"
 #include "services/questionnaires/questionnaire_store.h"
@@ -45,6 +47,8 @@ class SatisfactionServer {
   std::unique_ptr<storage::Database> database_;
   std::unique_ptr<questionnaires::QuestionnaireStore> questionnaire_store_;
   std::unique_ptr<questionnaires::QuestionnaireService> questionnaire_service_;
+  std::unique_ptr<customers::CustomerStore> customer_store_;
+  std::unique_ptr<customers::CustomerService> customer_service_;
   std::unique_ptr<grpc::Server> grpc_server_;
   std::unique_ptr<HealthMonitor> health_monitor_;
   std::unique_ptr<http::HttpServer> http_;

@@ -100,6 +100,84 @@ const std::vector<Migration>& AllMigrations() {
                   ))sql",
               },
       },
+      {
+          .version = 2,
+          .description = "customers and their tags",
+          .mysql_statements =
+              {
+                  R"sql(CREATE TABLE IF NOT EXISTS customers (
+                    id BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY,
+                    external_id VARCHAR(128) NOT NULL,
+                    name VARCHAR(100) NOT NULL,
+                    phone VARCHAR(20) NOT NULL,
+                    email VARCHAR(254) NOT NULL,
+                    im_handle VARCHAR(128) NOT NULL,
+                    time_zone VARCHAR(64) NOT NULL,
+                    preferred_channel SMALLINT NOT NULL,
+                    consent_mask SMALLINT NOT NULL,
+                    opt_out_mask SMALLINT NOT NULL,
+                    type_override SMALLINT NOT NULL,
+                    computed_type SMALLINT NOT NULL,
+                    effective_type SMALLINT NOT NULL,
+                    rfm_recency SMALLINT NOT NULL,
+                    rfm_frequency SMALLINT NOT NULL,
+                    rfm_monetary SMALLINT NOT NULL,
+                    order_count INT NOT NULL,
+                    total_spent_minor BIGINT NOT NULL,
+                    last_order_at_us BIGINT NULL,
+                    type_changes_at_us BIGINT NULL,
+                    serving_agent_id VARCHAR(64) NOT NULL,
+                    created_at_us BIGINT NOT NULL,
+                    updated_at_us BIGINT NOT NULL,
+                    UNIQUE KEY uq_customers_external_id (external_id),
+                    KEY ix_customers_type (effective_type, id),
+                    KEY ix_customers_type_change (type_changes_at_us)
+                  ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin)sql",
+                  R"sql(CREATE TABLE IF NOT EXISTS customer_tags (
+                    customer_id BIGINT NOT NULL,
+                    tag VARCHAR(32) NOT NULL,
+                    PRIMARY KEY (customer_id, tag),
+                    KEY ix_customer_tags_tag (tag, customer_id),
+                    CONSTRAINT fk_customer_tags_customer FOREIGN KEY (customer_id) REFERENCES customers (id)
+                  ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin)sql",
+              },
+          .sqlite_statements =
+              {
+                  R"sql(CREATE TABLE IF NOT EXISTS customers (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    external_id TEXT NOT NULL UNIQUE,
+                    name TEXT NOT NULL,
+                    phone TEXT NOT NULL,
+                    email TEXT NOT NULL,
+                    im_handle TEXT NOT NULL,
+                    time_zone TEXT NOT NULL,
+                    preferred_channel INTEGER NOT NULL,
+                    consent_mask INTEGER NOT NULL,
+                    opt_out_mask INTEGER NOT NULL,
+                    type_override INTEGER NOT NULL,
+                    computed_type INTEGER NOT NULL,
+                    effective_type INTEGER NOT NULL,
+                    rfm_recency INTEGER NOT NULL,
+                    rfm_frequency INTEGER NOT NULL,
+                    rfm_monetary INTEGER NOT NULL,
+                    order_count INTEGER NOT NULL,
+                    total_spent_minor INTEGER NOT NULL,
+                    last_order_at_us INTEGER NULL,
+                    type_changes_at_us INTEGER NULL,
+                    serving_agent_id TEXT NOT NULL,
+                    created_at_us INTEGER NOT NULL,
+                    updated_at_us INTEGER NOT NULL
+                  ))sql",
+                  "CREATE INDEX IF NOT EXISTS ix_customers_type ON customers (effective_type, id)",
+                  "CREATE INDEX IF NOT EXISTS ix_customers_type_change ON customers (type_changes_at_us)",
+                  R"sql(CREATE TABLE IF NOT EXISTS customer_tags (
+                    customer_id INTEGER NOT NULL REFERENCES customers (id),
+                    tag TEXT NOT NULL,
+                    PRIMARY KEY (customer_id, tag)
+                  ))sql",
+                  "CREATE INDEX IF NOT EXISTS ix_customer_tags_tag ON customer_tags (tag, customer_id)",
+              },
+      },
   };
   return migrations;
 }

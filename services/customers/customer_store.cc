@@ -1,0 +1,237 @@
+#include "services/customers/customer_store.h"
+
+#include <google/protobuf/util/time_util.h>
+
+#include <optional>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "services/storage/database_errors.h"
+
+namespace satisfaction::customers {
+namespace {
+
+using google::protobuf::util::TimeUtil;
+using storage::Access;
+
+// Bit i of a mask is channel i + 1 (CHANNEL_PHONE is bit 0).
+int ToMask(const v1::ChannelFlags& flags) {
+  return (flags.phone() ? 1 : 0) | (flags.sms() ? 2 : 0) | (flags.im() ? 4 : 0) | (flags.email() ? 8 : 0);
+}
+
+void FromMask(int mask, v1::ChannelFlags& flags) {
+  flags.set_phone(mask & 1);
+  flags.set_sms(mask & 2);
+  flags.set_im(mask & 4);
+  flags.set_email(mask & 8);
+}
+
+// One customers row, bound to a statement's results in column order.
+struct CustomerRow {
+  long long id = 0;
+  std::string external_id, name, phone, email, im_handle, time_zone, serving_agent_id;
+  int preferred_channel = 0, consent_mask = 0, opt_out_mask = 0, type_override = 0, computed_type = 0,
+      effective_type = 0, rfm_recency = 1, rfm_frequency = 1, rfm_monetary = 1, order_count = 0;
+  long long total_spent_minor = 0, last_order_at_us = 0, created_at_us = 0, updated_at_us = 0;
+  soci::indicator last_order_indicator = soci::i_null;
+
+  static constexpr char kColumns[] =
+      "id, external_id, name, phone, email, im_handle, time_zone, serving_agent_id, preferred_channel,"
+      " consent_mask, opt_out_mask, type_override, computed_type, effective_type, rfm_recency, rfm_frequency,"
+      " rfm_monetary, order_count, total_spent_minor, last_order_at_us, created_at_us, updated_at_us";
+
+  void Bind(soci::statement& statement) {
+    statement.exchange(soci::into(id));
+    statement.exchange(soci::into(external_id));
+    statement.exchange(soci::into(name));
+    statement.exchange(soci::into(phone));
+    statement.exchange(soci::into(email));
+    statement.exchange(soci::into(im_handle));
+    statement.exchange(soci::into(time_zone));
+    statement.exchange(soci::into(serving_agent_id));
+    statement.exchange(soci::into(preferred_channel));
+    statement.exchange(soci::into(consent_mask));
+    statement.exchange(soci::into(opt_out_mask));
+    statement.exchange(soci::into(type_override));
+    statement.exchange(soci::into(computed_type));
+    statement.exchange(soci::into(effective_type));
+    statement.exchange(soci::into(rfm_recency));
+    statement.exchange(soci::into(rfm_frequency));
+    statement.exchange(soci::into(rfm_monetary));
+    statement.exchange(soci::into(order_count));
+    statement.exchange(soci::into(total_spent_minor));
+    statement.exchange(soci::into(last_order_at_us, last_order_indicator));
+    statement.exchange(soci::into(created_at_us));
+    statement.exchange(soci::into(updated_at_us));
+  }
+
+  v1::Customer ToProto() const {
+    v1::Customer c;
+    c.set_external_id(external_id);
+    c.set_name(name);
+    c.set_phone(phone);
+    c.set_email(email);
+    c.set_im_handle(im_handle);
+    c.set_time_zone(time_zone);
+    c.set_serving_agent_id(serving_agent_id);
+    c.set_preferred_channel(static_cast<v1::Channel>(preferred_channel));
+    FromMask(consent_mask, *c.mutable_consent());
+    FromMask(opt_out_mask, *c.mutable_opted_out());
+    c.set_type_override(static_cast<v1::CustomerType>(type_override));
+    c.set_computed_type(static_cast<v1::CustomerType>(computed_type));
+    c.set_type(static_cast<v1::CustomerType>(effective_type));
+    c.mutable_rfm()->set_recency(rfm_recency);
+    c.mutable_rfm()->set_frequency(rfm_frequency);
+    c.mutable_rfm()->set_monetary(rfm_monetary);
+    c.set_order_count(order_count);
+    c.set_total_spent_minor(total_spent_minor);
+    if (last_order_indicator == soci::i_ok) {
+      *c.mutable_last_order_time() = TimeUtil::MicrosecondsToTimestamp(last_order_at_us);
+    }
+    *c.mutable_create_time() = TimeUtil::MicrosecondsToTimestamp(created_at_us);
+    *c.mutable_update_time() = TimeUtil::MicrosecondsToTimestamp(updated_at_us);
+    return c;
+  }
+};
+
+std::optional<CustomerRow> LoadRow(soci::session& session, const std::string& external_id, bool for_update) {
+  CustomerRow row;
+  std::string id = external_id;
+  bool lock = for_update && session.get_backend_name() == "mysql";
+  soci::statement statement(session);
+  statement.exchange(soci::use(id));
+  row.Bind(statement);
+  statement.alloc();
+  statement.prepare(absl::StrCat("SELECT ", CustomerRow::kColumns, " FROM customers WHERE external_id = :id",
+                                 lock ? " FOR UPDATE" : ""));
+  statement.define_and_bind();
+  if (!statement.execute(true)) return std::nullopt;
+  return row;
+}
+
+void LoadTags(soci::session& session, long long customer_id, v1::Customer& customer) {
+  std::string tag;
+  soci::statement statement = (session.prepare << "SELECT tag FROM customer_tags WHERE customer_id = :id ORDER BY tag",
+                               soci::use(customer_id), soci::into(tag));
+  statement.execute();
+  while (statement.fetch()) customer.add_tags(tag);
+}
+
+void ReplaceTags(soci::session& session, long long customer_id, const v1::Customer& customer) {
+  session << "DELETE FROM customer_tags WHERE customer_id = :id", soci::use(customer_id);
+  std::string tag;
+  soci::statement insert = (session.prepare << "INSERT INTO customer_tags (customer_id, tag) VALUES (:id, :tag)",
+                            soci::use(customer_id), soci::use(tag));
+  for (const std::string& each : customer.tags()) {
+    tag = each;
+    insert.execute(true);
+  }
+}
+
+int EffectiveType(int type_override, int computed_type) { return type_override != 0 ? type_override : computed_type; }
+
+}  // namespace
+
+absl::StatusOr<CustomerStore::UpsertResult> CustomerStore::Upsert(const v1::Customer& customer, absl::Time now) {
+  auto attempt = [&](soci::session& session) -> absl::StatusOr<UpsertResult> {
+    std::string external_id = customer.external_id(), name = customer.name(), phone = customer.phone(),
+                email = customer.email(), im_handle = customer.im_handle(), time_zone = customer.time_zone(),
+                serving_agent_id = customer.serving_agent_id();
+    int preferred_channel = customer.preferred_channel(), consent_mask = ToMask(customer.consent()),
+        opt_out_mask = ToMask(customer.opted_out()), type_override = customer.type_override();
+    long long now_us = absl::ToUnixMicros(now);
+    std::optional<CustomerRow> existing = LoadRow(session, external_id, /*for_update=*/true);
+    bool created = !existing;
+    long long id = 0;
+    if (existing) {
+      id = existing->id;
+      opt_out_mask |= existing->opt_out_mask;  // an opt-out is never undone by the shop's data
+      int effective_type = EffectiveType(type_override, existing->computed_type);
+      session << "UPDATE customers SET name = :name, phone = :phone, email = :email, im_handle = :im,"
+                 " time_zone = :tz, serving_agent_id = :agent, preferred_channel = :preferred,"
+                 " consent_mask = :consent, opt_out_mask = :opt_out, type_override = :override,"
+                 " effective_type = :effective, updated_at_us = :now WHERE id = :id",
+          soci::use(name), soci::use(phone), soci::use(email), soci::use(im_handle), soci::use(time_zone),
+          soci::use(serving_agent_id), soci::use(preferred_channel), soci::use(consent_mask), soci::use(opt_out_mask),
+          soci::use(type_override), soci::use(effective_type), soci::use(now_us), soci::use(id);
+    } else {
+      int computed_type = v1::CUSTOMER_TYPE_NEW;  // no orders yet
+      int effective_type = EffectiveType(type_override, computed_type);
+      session << "INSERT INTO customers (external_id, name, phone, email, im_handle, time_zone, serving_agent_id,"
+                 " preferred_channel, consent_mask, opt_out_mask, type_override, computed_type, effective_type,"
+                 " rfm_recency, rfm_frequency, rfm_monetary, order_count, total_spent_minor, created_at_us,"
+                 " updated_at_us) VALUES (:external_id, :name, :phone, :email, :im, :tz, :agent, :preferred,"
+                 " :consent, :opt_out, :override, :computed, :effective, 1, 1, 1, 0, 0, :created, :updated)",
+          soci::use(external_id), soci::use(name), soci::use(phone), soci::use(email), soci::use(im_handle),
+          soci::use(time_zone), soci::use(serving_agent_id), soci::use(preferred_channel), soci::use(consent_mask),
+          soci::use(opt_out_mask), soci::use(type_override), soci::use(computed_type), soci::use(effective_type),
+          soci::use(now_us), soci::use(now_us);
+      existing = LoadRow(session, external_id, /*for_update=*/false);
+      id = existing->id;
+    }
+    ReplaceTags(session, id, customer);
+    std::optional<CustomerRow> stored = LoadRow(session, external_id, /*for_update=*/false);
+    UpsertResult result{stored->ToProto(), created};
+    LoadTags(session, id, result.customer);
+    return result;
+  };
+  absl::StatusOr<UpsertResult> result = database_.InTransaction<UpsertResult>(Access::kWrite, attempt);
+  // Two first upserts of one new customer at once: the loser's insert hit the
+  // unique key; the customer exists now, so this is an update.
+  if (result.status().code() == absl::StatusCode::kAlreadyExists) {
+    result = database_.InTransaction<UpsertResult>(Access::kWrite, attempt);
+  }
+  return result;
+}
+
+absl::StatusOr<v1::Customer> CustomerStore::Get(absl::string_view external_id) {
+  return database_.InTransaction<v1::Customer>(
+      Access::kRead, [&](soci::session& session) -> absl::StatusOr<v1::Customer> {
+        std::optional<CustomerRow> row = LoadRow(session, std::string(external_id), /*for_update=*/false);
+        if (!row) return absl::NotFoundError(absl::StrCat("customer '", external_id, "' not found"));
+        v1::Customer customer = row->ToProto();
+        LoadTags(session, row->id, customer);
+        return customer;
+      });
+}
+
+absl::StatusOr<CustomerStore::ListPage> CustomerStore::List(const ListQuery& query) {
+  return database_.InTransaction<ListPage>(Access::kRead, [&](soci::session& session) -> absl::StatusOr<ListPage> {
+    std::string sql = absl::StrCat("SELECT ", CustomerRow::kColumns, " FROM customers WHERE id > :after");
+    long long after = query.after_id;
+    int type = query.type;
+    std::string tag = query.tag;
+    int fetch = query.limit + 1;  // one more tells whether another page follows
+    if (type != v1::CUSTOMER_TYPE_UNSPECIFIED) absl::StrAppend(&sql, " AND effective_type = :type");
+    if (!tag.empty()) {
+      absl::StrAppend(&sql, " AND id IN (SELECT customer_id FROM customer_tags WHERE tag = :tag)");
+    }
+    absl::StrAppend(&sql, " ORDER BY id LIMIT :fetch");
+    soci::statement statement(session);
+    statement.exchange(soci::use(after));
+    if (type != v1::CUSTOMER_TYPE_UNSPECIFIED) statement.exchange(soci::use(type));
+    if (!tag.empty()) statement.exchange(soci::use(tag));
+    statement.exchange(soci::use(fetch));
+    CustomerRow row;
+    row.Bind(statement);
+    statement.alloc();
+    statement.prepare(sql);
+    statement.define_and_bind();
+    statement.execute();
+    ListPage page;
+    std::vector<long long> ids;
+    while (statement.fetch()) {
+      if (static_cast<int>(page.customers.size()) == query.limit) {
+        page.has_more = true;
+        break;
+      }
+      page.customers.push_back(row.ToProto());
+      ids.push_back(row.id);
+    }
+    for (size_t i = 0; i < ids.size(); ++i) LoadTags(session, ids[i], page.customers[i]);
+    if (!ids.empty()) page.last_id = ids.back();
+    return page;
+  });
+}
+
+}  // namespace satisfaction::customers

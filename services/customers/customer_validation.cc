@@ -1,0 +1,132 @@
+#include "services/customers/customer_validation.h"
+
+#include <phonenumbers/phonenumberutil.h>
+
+#include <algorithm>
+#include <string>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
+#include "services/common/text_checks.h"
+
+namespace satisfaction::customers {
+namespace {
+
+using i18n::phonenumbers::PhoneNumber;
+using i18n::phonenumbers::PhoneNumberUtil;
+
+absl::Status Invalid(absl::string_view field, absl::string_view why) {
+  return absl::InvalidArgumentError(absl::StrCat(field, ": ", why));
+}
+
+bool IsIdChar(char c) { return absl::ascii_isalnum(c) || c == '.' || c == '_' || c == ':' || c == '-'; }
+
+absl::Status NormalizePhone(absl::string_view field, std::string& phone) {
+  if (phone.empty()) return absl::OkStatus();
+  bool shaped = phone.size() <= 32 && phone[0] == '+' && std::all_of(phone.begin() + 1, phone.end(), [](char c) {
+                  return absl::ascii_isdigit(c) || c == ' ' || c == '-' || c == '(' || c == ')';
+                });
+  if (!shaped) {
+    return Invalid(field, "must be an international number in E.164 form, e.g. +8613800138000");
+  }
+  const PhoneNumberUtil& util = *PhoneNumberUtil::GetInstance();
+  PhoneNumber number;
+  if (util.Parse(phone, "ZZ", &number) != PhoneNumberUtil::NO_PARSING_ERROR || !util.IsValidNumber(number)) {
+    return Invalid(field, "is not a valid phone number");
+  }
+  util.Format(number, PhoneNumberUtil::E164, &phone);
+  return absl::OkStatus();
+}
+
+absl::Status CheckEmail(absl::string_view field, const std::string& email) {
+  if (email.empty()) return absl::OkStatus();
+  size_t at = email.find('@');
+  bool shaped = email.size() <= 254 && at != std::string::npos && at > 0 &&
+                email.find('@', at + 1) == std::string::npos && email.find('.', at) != std::string::npos &&
+                email.back() != '.' &&
+                std::none_of(email.begin(), email.end(), [](char c) { return absl::ascii_isspace(c) || c < 0x20; });
+  if (!shaped) return Invalid(field, "is not an email address");
+  return CheckText(field, email, 254, LineBreaks::kForbidden);
+}
+
+absl::Status NormalizeTags(absl::string_view field, google::protobuf::RepeatedPtrField<std::string>& tags) {
+  std::vector<std::string> unique(tags.begin(), tags.end());
+  std::sort(unique.begin(), unique.end());
+  unique.erase(std::unique(unique.begin(), unique.end()), unique.end());
+  if (unique.size() > kMaxTags) return Invalid(field, absl::StrCat("at most ", kMaxTags, " tags"));
+  for (const std::string& tag : unique) {
+    if (absl::Status s = CheckRequiredText(field, tag, 32, LineBreaks::kForbidden); !s.ok()) return s;
+    if (std::any_of(tag.begin(), tag.end(), [](char c) { return c == ' ' || c == ','; })) {
+      return Invalid(field, absl::StrCat("tag '", tag, "' must not contain spaces or commas"));
+    }
+  }
+  tags.Assign(unique.begin(), unique.end());
+  return absl::OkStatus();
+}
+
+bool HasAddressFor(const v1::Customer& customer, v1::Channel channel) {
+  switch (channel) {
+    case v1::CHANNEL_PHONE:
+    case v1::CHANNEL_SMS:
+      return !customer.phone().empty();
+    case v1::CHANNEL_IM:
+      return !customer.im_handle().empty();
+    case v1::CHANNEL_EMAIL:
+      return !customer.email().empty();
+    default:
+      return true;
+  }
+}
+
+}  // namespace
+
+absl::Status ValidateExternalId(absl::string_view field, absl::string_view external_id) {
+  if (external_id.empty()) return Invalid(field, "required");
+  if (external_id.size() > 128 || !std::all_of(external_id.begin(), external_id.end(), IsIdChar)) {
+    return Invalid(field, "1 to 128 letters, digits and . _ : -");
+  }
+  return absl::OkStatus();
+}
+
+absl::Status NormalizeAndValidateCustomer(absl::string_view field_prefix, v1::Customer& customer) {
+  auto field = [&](absl::string_view name) { return absl::StrCat(field_prefix, ".", name); };
+  if (absl::Status s = ValidateExternalId(field("external_id"), customer.external_id()); !s.ok()) return s;
+  if (absl::Status s = CheckText(field("name"), customer.name(), 100, LineBreaks::kForbidden); !s.ok()) return s;
+  if (absl::Status s = NormalizePhone(field("phone"), *customer.mutable_phone()); !s.ok()) return s;
+  if (absl::Status s = CheckEmail(field("email"), customer.email()); !s.ok()) return s;
+  if (absl::Status s = CheckText(field("im_handle"), customer.im_handle(), 128, LineBreaks::kForbidden); !s.ok()) {
+    return s;
+  }
+  if (customer.time_zone().empty()) customer.set_time_zone(kDefaultTimeZone);
+  absl::TimeZone zone;
+  if (customer.time_zone().size() > 64 || !absl::LoadTimeZone(customer.time_zone(), &zone)) {
+    return Invalid(field("time_zone"), absl::StrCat("unknown IANA time zone '", customer.time_zone(), "'"));
+  }
+  if (!v1::Channel_IsValid(customer.preferred_channel())) {
+    return Invalid(field("preferred_channel"), absl::StrCat("unknown value ", customer.preferred_channel()));
+  }
+  if (!HasAddressFor(customer, customer.preferred_channel())) {
+    return Invalid(field("preferred_channel"), "the customer has no address for this channel");
+  }
+  if (!v1::CustomerType_IsValid(customer.type_override())) {
+    return Invalid(field("type_override"), absl::StrCat("unknown value ", customer.type_override()));
+  }
+  if (absl::Status s = NormalizeTags(field("tags"), *customer.mutable_tags()); !s.ok()) return s;
+  if (absl::Status s = CheckText(field("serving_agent_id"), customer.serving_agent_id(), 64, LineBreaks::kForbidden);
+      !s.ok()) {
+    return s;
+  }
+  // Output-only fields come from the server.
+  customer.clear_type();
+  customer.clear_computed_type();
+  customer.clear_rfm();
+  customer.clear_order_count();
+  customer.clear_total_spent_minor();
+  customer.clear_last_order_time();
+  customer.clear_create_time();
+  customer.clear_update_time();
+  return absl::OkStatus();
+}
+
+}  // namespace satisfaction::customers

@@ -1,0 +1,24 @@
+#ifndef SATISFACTION_SERVICES_CUSTOMERS_CUSTOMER_VALIDATION_H_
+#define SATISFACTION_SERVICES_CUSTOMERS_CUSTOMER_VALIDATION_H_
+
+#include "absl/status/status.h"
+#include "absl/strings/string_view.h"
+#include "satisfaction/v1/customer.pb.h"
+
+namespace satisfaction::customers {
+
+inline constexpr char kDefaultTimeZone[] = "Asia/Shanghai";
+inline constexpr int kMaxTags = 20;
+
+// Checks a shop's customer id: 1 to 128 letters, digits and . _ : -
+absl::Status ValidateExternalId(absl::string_view field, absl::string_view external_id);
+
+// Checks the fields a shop sets on a customer and normalises them: the phone
+// number to E.164 (libphonenumber), the time zone's default, tags deduplicated
+// and sorted. Output-only fields are cleared. INVALID_ARGUMENT names the field
+// under `field_prefix`.
+absl::Status NormalizeAndValidateCustomer(absl::string_view field_prefix, v1::Customer& customer);
+
+}  // namespace satisfaction::customers
+
+#endif  // SATISFACTION_SERVICES_CUSTOMERS_CUSTOMER_VALIDATION_H_

@@ -1,0 +1,151 @@
+// CustomerService end to end, on each backend, through a real gRPC channel.
+#include <grpcpp/grpcpp.h>
+
+#include "absl/strings/match.h"
+#include "gtest/gtest.h"
+#include "satisfaction/v1/customer.grpc.pb.h"
+#include "tests/e2e/test_server.h"
+#include "tests/support/test_database.h"
+
+namespace satisfaction {
+namespace {
+
+using testing::Context;
+using testing::TestBackend;
+
+class CustomerE2eTest : public ::testing::TestWithParam<TestBackend> {
+ protected:
+  void SetUp() override {
+    database_ = testing::TestDatabase::Create(GetParam());
+    server_ = testing::TestServer::Start(database_->url());
+    ASSERT_NE(server_, nullptr);
+    stub_ = v1::CustomerService::NewStub(server_->channel());
+  }
+
+  static v1::Customer Customer(const std::string& id) {
+    v1::Customer c;
+    c.set_external_id(id);
+    c.set_name("李华");
+    c.set_phone("+86 139 1234 5678");
+    c.set_time_zone("Asia/Shanghai");
+    c.set_preferred_channel(v1::CHANNEL_SMS);
+    c.mutable_consent()->set_sms(true);
+    c.add_tags("vip");
+    return c;
+  }
+
+  grpc::Status Upsert(const v1::Customer& customer, v1::UpsertCustomerResponse* response) {
+    v1::UpsertCustomerRequest request;
+    *request.mutable_customer() = customer;
+    return stub_->UpsertCustomer(Context().get(), request, response);
+  }
+
+  static void ExpectError(const grpc::Status& status, grpc::StatusCode code, const std::string& field = "") {
+    EXPECT_EQ(status.error_code(), code) << status.error_message();
+    EXPECT_TRUE(absl::StartsWith(status.error_message(), field)) << status.error_message() << " should name " << field;
+  }
+
+  std::unique_ptr<testing::TestDatabase> database_;
+  std::unique_ptr<testing::TestServer> server_;
+  std::unique_ptr<v1::CustomerService::Stub> stub_;
+};
+
+TEST_P(CustomerE2eTest, UpsertGetAndList) {
+  v1::UpsertCustomerResponse created;
+  ASSERT_TRUE(Upsert(Customer("shop-1"), &created).ok());
+  EXPECT_TRUE(created.created());
+  EXPECT_EQ(created.customer().phone(), "+8613912345678");
+  EXPECT_EQ(created.customer().type(), v1::CUSTOMER_TYPE_NEW);
+
+  v1::Customer changed = Customer("shop-1");
+  changed.mutable_opted_out()->set_sms(true);
+  v1::UpsertCustomerResponse updated;
+  ASSERT_TRUE(Upsert(changed, &updated).ok());
+  EXPECT_FALSE(updated.created());
+  v1::UpsertCustomerResponse reimported;
+  ASSERT_TRUE(Upsert(Customer("shop-1"), &reimported).ok());
+  EXPECT_TRUE(reimported.customer().opted_out().sms()) << "a re-import does not undo the opt-out";
+
+  v1::GetCustomerRequest get;
+  get.set_external_id("shop-1");
+  v1::Customer read;
+  ASSERT_TRUE(stub_->GetCustomer(Context().get(), get, &read).ok());
+  EXPECT_EQ(read.name(), "李华");
+
+  for (int i = 2; i <= 4; ++i) ASSERT_TRUE(Upsert(Customer("shop-" + std::to_string(i)), &created).ok());
+  v1::ListCustomersRequest list;
+  list.set_page_size(3);
+  list.set_tag("vip");
+  v1::ListCustomersResponse page;
+  ASSERT_TRUE(stub_->ListCustomers(Context().get(), list, &page).ok());
+  EXPECT_EQ(page.customers_size(), 3);
+  ASSERT_FALSE(page.next_page_token().empty());
+  list.set_page_token(page.next_page_token());
+  v1::ListCustomersResponse last;
+  ASSERT_TRUE(stub_->ListCustomers(Context().get(), list, &last).ok());
+  ASSERT_EQ(last.customers_size(), 1);
+  EXPECT_EQ(last.customers(0).external_id(), "shop-4");
+  EXPECT_TRUE(last.next_page_token().empty());
+  list.set_tag("other");
+  ExpectError(stub_->ListCustomers(Context().get(), list, &last), grpc::StatusCode::INVALID_ARGUMENT, "page_token:");
+}
+
+TEST_P(CustomerE2eTest, BadInputIsRefusedAndWritesNothing) {
+  struct Case {
+    std::string name;
+    std::function<void(v1::Customer&)> spoil;
+    std::string field;
+  };
+  std::vector<Case> cases = {
+      {"no id", [](auto& c) { c.clear_external_id(); }, "customer.external_id:"},
+      {"bad id", [](auto& c) { c.set_external_id("a/b"); }, "customer.external_id:"},
+      {"local phone", [](auto& c) { c.set_phone("13912345678"); }, "customer.phone:"},
+      {"invalid phone", [](auto& c) { c.set_phone("+861"); }, "customer.phone:"},
+      {"bad email", [](auto& c) { c.set_email("a@b"); }, "customer.email:"},
+      {"unknown zone", [](auto& c) { c.set_time_zone("Asia/Atlantis"); }, "customer.time_zone:"},
+      {"unknown channel", [](auto& c) { c.set_preferred_channel(static_cast<v1::Channel>(17)); },
+       "customer.preferred_channel:"},
+      {"channel without address", [](auto& c) { c.set_preferred_channel(v1::CHANNEL_EMAIL); },
+       "customer.preferred_channel:"},
+      {"unknown type", [](auto& c) { c.set_type_override(static_cast<v1::CustomerType>(8)); },
+       "customer.type_override:"},
+      {"long name", [](auto& c) { c.set_name(std::string(300, 'n')); }, "customer.name:"},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.name);
+    v1::Customer customer = Customer("spoiled");
+    c.spoil(customer);
+    v1::UpsertCustomerResponse response;
+    ExpectError(Upsert(customer, &response), grpc::StatusCode::INVALID_ARGUMENT, c.field);
+  }
+  v1::UpsertCustomerRequest empty;
+  v1::UpsertCustomerResponse response;
+  ExpectError(stub_->UpsertCustomer(Context().get(), empty, &response), grpc::StatusCode::INVALID_ARGUMENT,
+              "customer:");
+
+  v1::ListCustomersRequest list;
+  v1::ListCustomersResponse listed;
+  ASSERT_TRUE(stub_->ListCustomers(Context().get(), list, &listed).ok());
+  EXPECT_EQ(listed.customers_size(), 0) << "nothing was written";
+
+  v1::GetCustomerRequest get;
+  v1::Customer read;
+  ExpectError(stub_->GetCustomer(Context().get(), get, &read), grpc::StatusCode::INVALID_ARGUMENT, "external_id:");
+  get.set_external_id("nobody");
+  ExpectError(stub_->GetCustomer(Context().get(), get, &read), grpc::StatusCode::NOT_FOUND);
+
+  list.set_type(static_cast<v1::CustomerType>(99));
+  ExpectError(stub_->ListCustomers(Context().get(), list, &listed), grpc::StatusCode::INVALID_ARGUMENT, "type:");
+  list.set_type(v1::CUSTOMER_TYPE_UNSPECIFIED);
+  list.set_page_size(-5);
+  ExpectError(stub_->ListCustomers(Context().get(), list, &listed), grpc::StatusCode::INVALID_ARGUMENT, "page_size:");
+  list.set_page_size(10);
+  list.set_page_token("bm9wZQ");
+  ExpectError(stub_->ListCustomers(Context().get(), list, &listed), grpc::StatusCode::INVALID_ARGUMENT, "page_token:");
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, CustomerE2eTest, ::testing::ValuesIn(testing::AllBackends()),
+                         [](const auto& info) { return testing::BackendName(info.param); });
+
+}  // namespace
+}  // namespace satisfaction
