@@ -64,4 +64,18 @@ grpc::Status CustomerService::ListCustomers(grpc::ServerContext* context, const 
   return grpc::Status::OK;
 }
 
+grpc::Status CustomerService::RecordOrder(grpc::ServerContext* context, const v1::RecordOrderRequest* request,
+                                          v1::RecordOrderResponse* response) {
+  if (!request->has_order()) return ToGrpcStatus(absl::InvalidArgumentError("order: required"));
+  absl::Time now = absl::Now();
+  if (absl::Status s = ValidateOrder("order", request->order(), now); !s.ok()) return ToGrpcStatus(s);
+  if (absl::Status s = CheckCallerStillWaiting(*context); !s.ok()) return ToGrpcStatus(s);
+  absl::StatusOr<CustomerStore::OrderResult> result = store_.RecordOrder(request->order(), now);
+  if (!result.ok()) return ToGrpcStatus(result.status());
+  *response->mutable_order() = std::move(result->order);
+  *response->mutable_customer() = std::move(result->customer);
+  response->set_created(result->created);
+  return grpc::Status::OK;
+}
+
 }  // namespace satisfaction::customers

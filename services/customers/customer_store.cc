@@ -2,8 +2,10 @@
 
 #include <google/protobuf/util/time_util.h>
 
+#include <algorithm>
 #include <optional>
 #include <utility>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "services/storage/database_errors.h"
@@ -130,6 +132,49 @@ void ReplaceTags(soci::session& session, long long customer_id, const v1::Custom
 
 int EffectiveType(int type_override, int computed_type) { return type_override != 0 ? type_override : computed_type; }
 
+// scheduler::CustomerType counts from 0 in the order of v1::CustomerType's values.
+int ToProtoType(scheduler::CustomerType type) { return static_cast<int>(type) + 1; }
+
+bool CountsAsPurchase(int status) {
+  return status != v1::ORDER_STATUS_CANCELLED && status != v1::ORDER_STATUS_REFUNDED;
+}
+
+// Recomputes a customer's type, RFM and order figures from its orders.
+void Reclassify(soci::session& session, long long customer_id, int type_override,
+                const scheduler::ClassificationThresholds& thresholds, const scheduler::RfmThresholds& rfm,
+                absl::Time now) {
+  std::vector<scheduler::OrderFact> orders;
+  long long amount = 0, at_us = 0, total = 0;
+  int status = 0;
+  soci::statement statement =
+      (session.prepare << "SELECT amount_minor, ordered_at_us, status FROM orders WHERE customer_id = :id",
+       soci::use(customer_id), soci::into(amount), soci::into(at_us), soci::into(status));
+  statement.execute();
+  long long last_us = 0;
+  while (statement.fetch()) {
+    if (!CountsAsPurchase(status)) continue;
+    // RFM cut points are in the currency's major unit (yuan).
+    orders.push_back({absl::FromUnixMicros(at_us), static_cast<double>(amount) / 100.0});
+    total += amount;
+    last_us = std::max(last_us, at_us);
+  }
+  int computed = ToProtoType(scheduler::Classify(orders, thresholds, now));
+  int effective = EffectiveType(type_override, computed);
+  scheduler::RfmScore score = scheduler::ScoreRfm(orders, rfm, now);
+  std::optional<absl::Time> changes = scheduler::NextTypeChange(orders, thresholds, now);
+  int count = static_cast<int>(orders.size());
+  long long changes_us = changes ? absl::ToUnixMicros(*changes) : 0;
+  soci::indicator last_indicator = orders.empty() ? soci::i_null : soci::i_ok;
+  soci::indicator changes_indicator = changes ? soci::i_ok : soci::i_null;
+  long long now_us = absl::ToUnixMicros(now);
+  session << "UPDATE customers SET computed_type = :computed, effective_type = :effective, rfm_recency = :r,"
+             " rfm_frequency = :f, rfm_monetary = :m, order_count = :count, total_spent_minor = :total,"
+             " last_order_at_us = :last, type_changes_at_us = :changes, updated_at_us = :now WHERE id = :id",
+      soci::use(computed), soci::use(effective), soci::use(score.recency), soci::use(score.frequency),
+      soci::use(score.monetary), soci::use(count), soci::use(total), soci::use(last_us, last_indicator),
+      soci::use(changes_us, changes_indicator), soci::use(now_us), soci::use(customer_id);
+}
+
 }  // namespace
 
 absl::StatusOr<CustomerStore::UpsertResult> CustomerStore::Upsert(const v1::Customer& customer, absl::Time now) {
@@ -231,6 +276,66 @@ absl::StatusOr<CustomerStore::ListPage> CustomerStore::List(const ListQuery& que
     for (size_t i = 0; i < ids.size(); ++i) LoadTags(session, ids[i], page.customers[i]);
     if (!ids.empty()) page.last_id = ids.back();
     return page;
+  });
+}
+
+}  // namespace satisfaction::customers
+
+namespace satisfaction::customers {
+
+absl::StatusOr<CustomerStore::OrderResult> CustomerStore::RecordOrder(const v1::Order& order, absl::Time now) {
+  auto attempt = [&](soci::session& session) -> absl::StatusOr<OrderResult> {
+    std::optional<CustomerRow> customer = LoadRow(session, order.customer_external_id(), /*for_update=*/true);
+    if (!customer) {
+      return absl::NotFoundError(absl::StrCat("customer '", order.customer_external_id(), "' not found"));
+    }
+    std::string order_id = order.order_id();
+    long long amount = order.amount_minor();
+    long long ordered_at_us = google::protobuf::util::TimeUtil::TimestampToMicroseconds(order.order_time());
+    int status = order.status();
+    long long now_us = absl::ToUnixMicros(now);
+    long long owner = 0;
+    bool lock = session.get_backend_name() == "mysql";
+    session << absl::StrCat("SELECT customer_id FROM orders WHERE order_id = :id", lock ? " FOR UPDATE" : ""),
+        soci::use(order_id), soci::into(owner);
+    bool created = !session.got_data();
+    if (!created && owner != customer->id) {
+      return absl::FailedPreconditionError(absl::StrCat("order '", order_id, "' was recorded for another customer"));
+    }
+    if (created) {
+      session << "INSERT INTO orders (order_id, customer_id, amount_minor, ordered_at_us, status, created_at_us,"
+                 " updated_at_us) VALUES (:id, :customer, :amount, :at, :status, :now, :now2)",
+          soci::use(order_id), soci::use(customer->id), soci::use(amount), soci::use(ordered_at_us), soci::use(status),
+          soci::use(now_us), soci::use(now_us);
+    } else {
+      session << "UPDATE orders SET amount_minor = :amount, ordered_at_us = :at, status = :status,"
+                 " updated_at_us = :now WHERE order_id = :id",
+          soci::use(amount), soci::use(ordered_at_us), soci::use(status), soci::use(now_us), soci::use(order_id);
+    }
+    Reclassify(session, customer->id, customer->type_override, thresholds_, rfm_, now);
+    OrderResult result{order, LoadRow(session, order.customer_external_id(), false)->ToProto(), created};
+    LoadTags(session, customer->id, result.customer);
+    return result;
+  };
+  absl::StatusOr<OrderResult> result = database_.InTransaction<OrderResult>(Access::kWrite, attempt);
+  // The same new order recorded twice at once: the second is an update.
+  if (result.status().code() == absl::StatusCode::kAlreadyExists) {
+    result = database_.InTransaction<OrderResult>(Access::kWrite, attempt);
+  }
+  return result;
+}
+
+absl::StatusOr<int> CustomerStore::ReclassifyDue(absl::Time now, int limit) {
+  return database_.InTransaction<int>(Access::kWrite, [&](soci::session& session) -> absl::StatusOr<int> {
+    long long now_us = absl::ToUnixMicros(now);
+    bool mysql = session.get_backend_name() == "mysql";
+    std::vector<long long> ids(limit);
+    std::vector<int> overrides(limit);
+    session << absl::StrCat("SELECT id, type_override FROM customers WHERE type_changes_at_us <= :now",
+                            " ORDER BY type_changes_at_us LIMIT :limit", mysql ? " FOR UPDATE SKIP LOCKED" : ""),
+        soci::use(now_us), soci::use(limit), soci::into(ids), soci::into(overrides);
+    for (size_t i = 0; i < ids.size(); ++i) Reclassify(session, ids[i], overrides[i], thresholds_, rfm_, now);
+    return static_cast<int>(ids.size());
   });
 }
 

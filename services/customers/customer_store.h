@@ -8,6 +8,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "satisfaction/v1/customer.pb.h"
+#include "scheduler/classification.h"
 #include "services/storage/database.h"
 
 namespace satisfaction::customers {
@@ -16,7 +17,10 @@ namespace satisfaction::customers {
 // passed in must be normalised and validated (customer_validation.h).
 class CustomerStore {
  public:
-  explicit CustomerStore(storage::Database& database) : database_(database) {}
+  // `thresholds` and `rfm` are the operator's classification settings.
+  CustomerStore(storage::Database& database, const scheduler::ClassificationThresholds& thresholds = {},
+                const scheduler::RfmThresholds& rfm = {})
+      : database_(database), thresholds_(thresholds), rfm_(rfm) {}
 
   struct UpsertResult {
     v1::Customer customer;
@@ -43,8 +47,26 @@ class CustomerStore {
   };
   absl::StatusOr<ListPage> List(const ListQuery& query);
 
+  struct OrderResult {
+    v1::Order order;
+    v1::Customer customer;
+    bool created = false;
+  };
+  // Records an order (validated), or updates the one with its id, and
+  // reclassifies the customer in the same transaction. NOT_FOUND for an unknown
+  // customer; FAILED_PRECONDITION if the order id belongs to another customer.
+  absl::StatusOr<OrderResult> RecordOrder(const v1::Order& order, absl::Time now);
+
+  // Reclassifies up to `limit` customers whose type changes with time alone
+  // (e.g. active turning dormant) by `now`. Safe to run on every server at
+  // once: MariaDB hands each row to one of them (SKIP LOCKED). Returns how many
+  // were reclassified.
+  absl::StatusOr<int> ReclassifyDue(absl::Time now, int limit);
+
  private:
   storage::Database& database_;
+  const scheduler::ClassificationThresholds thresholds_;
+  const scheduler::RfmThresholds rfm_;
 };
 
 }  // namespace satisfaction::customers

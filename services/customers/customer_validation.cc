@@ -129,4 +129,26 @@ absl::Status NormalizeAndValidateCustomer(absl::string_view field_prefix, v1::Cu
   return absl::OkStatus();
 }
 
+absl::Status ValidateOrder(absl::string_view field_prefix, const v1::Order& order, absl::Time now) {
+  auto field = [&](absl::string_view name) { return absl::StrCat(field_prefix, ".", name); };
+  if (absl::Status s = ValidateExternalId(field("order_id"), order.order_id()); !s.ok()) return s;
+  if (absl::Status s = ValidateExternalId(field("customer_external_id"), order.customer_external_id()); !s.ok()) {
+    return s;
+  }
+  if (order.amount_minor() < 0 || order.amount_minor() > 1'000'000'000'000) {
+    return Invalid(field("amount_minor"), "must be from 0 to 10^12");
+  }
+  if (!order.has_order_time()) return Invalid(field("order_time"), "required");
+  if (order.order_time().seconds() < 0 || order.order_time().nanos() < 0 || order.order_time().nanos() > 999'999'999) {
+    return Invalid(field("order_time"), "not a valid time");
+  }
+  absl::Time placed =
+      absl::FromUnixSeconds(order.order_time().seconds()) + absl::Nanoseconds(order.order_time().nanos());
+  if (placed > now + absl::Hours(24)) return Invalid(field("order_time"), "more than a day in the future");
+  if (!v1::OrderStatus_IsValid(order.status()) || order.status() == v1::ORDER_STATUS_UNSPECIFIED) {
+    return Invalid(field("status"), absl::StrCat("must be a known status; got ", order.status()));
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace satisfaction::customers

@@ -3,6 +3,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
+#include "absl/time/time.h"
 #include "satisfaction/v1/customer.pb.h"
 
 namespace satisfaction::customers {
@@ -18,6 +19,10 @@ absl::Status ValidateExternalId(absl::string_view field, absl::string_view exter
 // and sorted. Output-only fields are cleared. INVALID_ARGUMENT names the field
 // under `field_prefix`.
 absl::Status NormalizeAndValidateCustomer(absl::string_view field_prefix, v1::Customer& customer);
+
+// Checks an order as a shop reports it: ids, an amount from 0 to 10^12 minor
+// units, a placement time no later than a day after `now`, a known status.
+absl::Status ValidateOrder(absl::string_view field_prefix, const v1::Order& order, absl::Time now);
 
 }  // namespace satisfaction::customers
 

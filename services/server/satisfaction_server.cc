@@ -45,6 +45,15 @@ absl::StatusOr<std::unique_ptr<SatisfactionServer>> SatisfactionServer::Start(co
       config.health_interval);
   server->health_monitor_->Start();
 
+  customers::CustomerStore* customer_store = server->customer_store_.get();
+  server->maintenance_ = std::make_unique<MaintenanceLoop>(
+      std::vector<MaintenanceLoop::Job>{
+          {.name = "reclassify customers",
+           .run = [customer_store](absl::Time now) { return customer_store->ReclassifyDue(now, 500); },
+           .batch_size = 500}},
+      config.maintenance_interval);
+  server->maintenance_->Start();
+
   if (!config.http_listen.empty()) {
     HealthMonitor* monitor = server->health_monitor_.get();
     absl::StatusOr<std::unique_ptr<http::HttpServer>> http =
@@ -116,6 +125,7 @@ void SatisfactionServer::Shutdown(absl::Duration grace) {
   if (shut_down_) return;
   shut_down_ = true;
   if (health_monitor_) health_monitor_->Stop();  // NOT_SERVING first, so balancers drain us
+  if (maintenance_) maintenance_->Stop();
   spdlog::debug("health is NOT_SERVING");
   if (http_) http_->Stop();
   spdlog::debug("HTTP stopped");

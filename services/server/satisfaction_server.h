@@ -13,6 +13,7 @@
 #include "services/questionnaires/questionnaire_service.h"
 #include "services/questionnaires/questionnaire_store.h"
 #include "services/server/health_monitor.h"
+#include "services/server/maintenance_loop.h"
 #include "services/server/server_config.h"
 #include "services/storage/database.h"
 
@@ -51,6 +52,7 @@ class SatisfactionServer {
   std::unique_ptr<customers::CustomerService> customer_service_;
   std::unique_ptr<grpc::Server> grpc_server_;
   std::unique_ptr<HealthMonitor> health_monitor_;
+  std::unique_ptr<MaintenanceLoop> maintenance_;
   std::unique_ptr<http::HttpServer> http_;
   int grpc_port_ = 0;
   bool shut_down_ = false;

@@ -103,6 +103,11 @@ const std::vector<Setting>& Settings() {
        }},
       {"max-message-bytes", "SATISFACTION_MAX_MESSAGE_BYTES", "Largest gRPC message received or sent (default 4194304)",
        [](ServerConfig& c, const std::string& v) { return ParseInt(v, 1024, 64 << 20, c.max_message_bytes); }},
+      {"maintenance-interval", "SATISFACTION_MAINTENANCE_INTERVAL",
+       "How often time-driven work runs, e.g. customers turning dormant (default 60s)",
+       [](ServerConfig& c, const std::string& v) {
+         return ParseDurationValue(v, absl::Seconds(1), absl::Hours(24), c.maintenance_interval);
+       }},
       {"shutdown-grace", "SATISFACTION_SHUTDOWN_GRACE",
        "On SIGTERM or SIGINT, how long calls in flight may take to finish (default 10s)",
        [](ServerConfig& c, const std::string& v) {

@@ -178,6 +178,37 @@ const std::vector<Migration>& AllMigrations() {
                   "CREATE INDEX IF NOT EXISTS ix_customer_tags_tag ON customer_tags (tag, customer_id)",
               },
       },
+      {
+          .version = 3,
+          .description = "orders",
+          .mysql_statements =
+              {
+                  R"sql(CREATE TABLE IF NOT EXISTS orders (
+                    order_id VARCHAR(128) NOT NULL PRIMARY KEY,
+                    customer_id BIGINT NOT NULL,
+                    amount_minor BIGINT NOT NULL,
+                    ordered_at_us BIGINT NOT NULL,
+                    status SMALLINT NOT NULL,
+                    created_at_us BIGINT NOT NULL,
+                    updated_at_us BIGINT NOT NULL,
+                    KEY ix_orders_customer (customer_id, ordered_at_us),
+                    CONSTRAINT fk_orders_customer FOREIGN KEY (customer_id) REFERENCES customers (id)
+                  ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin)sql",
+              },
+          .sqlite_statements =
+              {
+                  R"sql(CREATE TABLE IF NOT EXISTS orders (
+                    order_id TEXT NOT NULL PRIMARY KEY,
+                    customer_id INTEGER NOT NULL REFERENCES customers (id),
+                    amount_minor INTEGER NOT NULL,
+                    ordered_at_us INTEGER NOT NULL,
+                    status INTEGER NOT NULL,
+                    created_at_us INTEGER NOT NULL,
+                    updated_at_us INTEGER NOT NULL
+                  ))sql",
+                  "CREATE INDEX IF NOT EXISTS ix_orders_customer ON orders (customer_id, ordered_at_us)",
+              },
+      },
   };
   return migrations;
 }

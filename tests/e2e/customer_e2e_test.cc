@@ -144,6 +144,62 @@ TEST_P(CustomerE2eTest, BadInputIsRefusedAndWritesNothing) {
   ExpectError(stub_->ListCustomers(Context().get(), list, &listed), grpc::StatusCode::INVALID_ARGUMENT, "page_token:");
 }
 
+TEST_P(CustomerE2eTest, RecordOrderIsIdempotentAndRefusesBadInput) {
+  v1::UpsertCustomerResponse created;
+  ASSERT_TRUE(Upsert(Customer("shop-1"), &created).ok());
+  v1::RecordOrderRequest request;
+  v1::Order& order = *request.mutable_order();
+  order.set_order_id("order-1");
+  order.set_customer_external_id("shop-1");
+  order.set_amount_minor(25900);
+  order.mutable_order_time()->set_seconds(absl::ToUnixSeconds(absl::Now() - absl::Hours(2)));
+  order.set_status(v1::ORDER_STATUS_DELIVERED);
+  v1::RecordOrderResponse response;
+  ASSERT_TRUE(stub_->RecordOrder(Context().get(), request, &response).ok());
+  EXPECT_TRUE(response.created());
+  EXPECT_EQ(response.customer().order_count(), 1);
+  ASSERT_TRUE(stub_->RecordOrder(Context().get(), request, &response).ok());
+  EXPECT_FALSE(response.created()) << "the same order again changes nothing";
+  EXPECT_EQ(response.customer().order_count(), 1);
+
+  struct Case {
+    std::string name;
+    std::function<void(v1::Order&)> spoil;
+    grpc::StatusCode code;
+    std::string field;
+  };
+  std::vector<Case> cases = {
+      {"no order id", [](auto& o) { o.clear_order_id(); }, grpc::StatusCode::INVALID_ARGUMENT, "order.order_id:"},
+      {"no customer", [](auto& o) { o.clear_customer_external_id(); }, grpc::StatusCode::INVALID_ARGUMENT,
+       "order.customer_external_id:"},
+      {"negative amount", [](auto& o) { o.set_amount_minor(-1); }, grpc::StatusCode::INVALID_ARGUMENT,
+       "order.amount_minor:"},
+      {"no time", [](auto& o) { o.clear_order_time(); }, grpc::StatusCode::INVALID_ARGUMENT, "order.order_time:"},
+      {"future",
+       [](auto& o) { o.mutable_order_time()->set_seconds(absl::ToUnixSeconds(absl::Now() + absl::Hours(48))); },
+       grpc::StatusCode::INVALID_ARGUMENT, "order.order_time:"},
+      {"no status", [](auto& o) { o.set_status(v1::ORDER_STATUS_UNSPECIFIED); }, grpc::StatusCode::INVALID_ARGUMENT,
+       "order.status:"},
+      {"unknown status", [](auto& o) { o.set_status(static_cast<v1::OrderStatus>(77)); },
+       grpc::StatusCode::INVALID_ARGUMENT, "order.status:"},
+      {"unknown customer", [](auto& o) { o.set_customer_external_id("nobody"); }, grpc::StatusCode::NOT_FOUND, ""},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.name);
+    v1::RecordOrderRequest spoiled = request;
+    spoiled.mutable_order()->set_order_id(c.name == "no order id" ? "" : "order-spoiled");
+    c.spoil(*spoiled.mutable_order());
+    ExpectError(stub_->RecordOrder(Context().get(), spoiled, &response), c.code, c.field);
+  }
+  v1::RecordOrderRequest empty;
+  ExpectError(stub_->RecordOrder(Context().get(), empty, &response), grpc::StatusCode::INVALID_ARGUMENT, "order:");
+  v1::GetCustomerRequest get;
+  get.set_external_id("shop-1");
+  v1::Customer read;
+  ASSERT_TRUE(stub_->GetCustomer(Context().get(), get, &read).ok());
+  EXPECT_EQ(read.order_count(), 1) << "no refused order was recorded";
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, CustomerE2eTest, ::testing::ValuesIn(testing::AllBackends()),
                          [](const auto& info) { return testing::BackendName(info.param); });
 

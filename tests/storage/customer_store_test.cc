@@ -122,6 +122,88 @@ TEST_P(CustomerStoreTest, ConcurrentFirstUpsertsMakeOneCustomer) {
   EXPECT_EQ(all->customers.size(), 1u);
 }
 
+v1::Order Order(const std::string& id, const std::string& customer, absl::Time at, int64_t amount = 10000,
+                v1::OrderStatus status = v1::ORDER_STATUS_DELIVERED) {
+  v1::Order order;
+  order.set_order_id(id);
+  order.set_customer_external_id(customer);
+  order.set_amount_minor(amount);
+  order.mutable_order_time()->set_seconds(absl::ToUnixSeconds(at));
+  order.set_status(status);
+  return order;
+}
+
+TEST_P(CustomerStoreTest, OrdersClassifyTheCustomer) {
+  ASSERT_TRUE(store_->Upsert(Customer("c1"), now_).ok());
+  absl::StatusOr<CustomerStore::OrderResult> first =
+      store_->RecordOrder(Order("o1", "c1", now_ - absl::Hours(24 * 30)), now_);
+  ASSERT_TRUE(first.ok()) << first.status();
+  EXPECT_TRUE(first->created);
+  EXPECT_EQ(first->customer.type(), v1::CUSTOMER_TYPE_NEW);
+  EXPECT_EQ(first->customer.order_count(), 1);
+  EXPECT_EQ(first->customer.total_spent_minor(), 10000);
+  EXPECT_EQ(first->customer.last_order_time().seconds(), absl::ToUnixSeconds(now_ - absl::Hours(24 * 30)));
+
+  absl::StatusOr<CustomerStore::OrderResult> second =
+      store_->RecordOrder(Order("o2", "c1", now_ - absl::Hours(24)), now_);
+  ASSERT_TRUE(second.ok());
+  EXPECT_EQ(second->customer.type(), v1::CUSTOMER_TYPE_ACTIVE) << "two orders within 90 days";
+  EXPECT_EQ(second->customer.rfm().recency(), 5);
+
+  // The same order id again, now refunded: an update, and it no longer counts.
+  absl::StatusOr<CustomerStore::OrderResult> refunded =
+      store_->RecordOrder(Order("o2", "c1", now_ - absl::Hours(24), 10000, v1::ORDER_STATUS_REFUNDED), now_);
+  ASSERT_TRUE(refunded.ok());
+  EXPECT_FALSE(refunded->created);
+  EXPECT_EQ(refunded->customer.order_count(), 1);
+  EXPECT_EQ(refunded->customer.type(), v1::CUSTOMER_TYPE_NEW);
+}
+
+TEST_P(CustomerStoreTest, OrdersOfUnknownOrOtherCustomersAreRefused) {
+  ASSERT_TRUE(store_->Upsert(Customer("c1"), now_).ok());
+  ASSERT_TRUE(store_->Upsert(Customer("c2"), now_).ok());
+  EXPECT_EQ(store_->RecordOrder(Order("o1", "nobody", now_), now_).status().code(), absl::StatusCode::kNotFound);
+  ASSERT_TRUE(store_->RecordOrder(Order("o1", "c1", now_), now_).ok());
+  EXPECT_EQ(store_->RecordOrder(Order("o1", "c2", now_), now_).status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(store_->Get("c2")->order_count(), 0) << "nothing was written";
+}
+
+TEST_P(CustomerStoreTest, TimeAloneTurnsActiveCustomersDormant) {
+  ASSERT_TRUE(store_->Upsert(Customer("c1"), now_).ok());
+  ASSERT_TRUE(store_->Upsert(Customer("quiet"), now_).ok());
+  ASSERT_TRUE(store_->RecordOrder(Order("o1", "c1", now_ - absl::Hours(24 * 30)), now_).ok());
+  ASSERT_TRUE(store_->RecordOrder(Order("o2", "c1", now_ - absl::Hours(24 * 10)), now_).ok());
+  EXPECT_EQ(store_->Get("c1")->type(), v1::CUSTOMER_TYPE_ACTIVE);
+
+  absl::StatusOr<int> early = store_->ReclassifyDue(now_ + absl::Hours(24 * 79), 100);
+  ASSERT_TRUE(early.ok()) << early.status();
+  EXPECT_EQ(*early, 0);
+  absl::Time later = now_ + absl::Hours(24 * 81);  // 91 days after the last order
+  absl::StatusOr<int> due = store_->ReclassifyDue(later, 100);
+  ASSERT_TRUE(due.ok());
+  EXPECT_EQ(*due, 1);
+  EXPECT_EQ(store_->Get("c1")->type(), v1::CUSTOMER_TYPE_DORMANT);
+  EXPECT_EQ(*store_->ReclassifyDue(later, 100), 0) << "the next change is churning, much later";
+  EXPECT_EQ(*store_->ReclassifyDue(now_ + absl::Hours(24 * 400), 100), 1);
+  EXPECT_EQ(store_->Get("c1")->type(), v1::CUSTOMER_TYPE_CHURNED);
+}
+
+TEST_P(CustomerStoreTest, TheSameNewOrderRecordedConcurrentlyIsCreatedOnce) {
+  ASSERT_TRUE(store_->Upsert(Customer("c1"), now_).ok());
+  std::atomic<int> created{0};
+  std::vector<std::thread> senders;
+  for (int i = 0; i < 5; ++i) {
+    senders.emplace_back([&] {
+      absl::StatusOr<CustomerStore::OrderResult> result = store_->RecordOrder(Order("o1", "c1", now_), now_);
+      ASSERT_TRUE(result.ok()) << result.status();
+      if (result->created) ++created;
+    });
+  }
+  for (std::thread& sender : senders) sender.join();
+  EXPECT_EQ(created.load(), 1);
+  EXPECT_EQ(store_->Get("c1")->order_count(), 1);
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, CustomerStoreTest, ::testing::ValuesIn(testing::AllBackends()),
                          [](const auto& info) { return testing::BackendName(info.param); });
 

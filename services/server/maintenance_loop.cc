@@ -1,0 +1,36 @@
+#include "services/server/maintenance_loop.h"
+
+#include <spdlog/spdlog.h>
+
+#include "absl/time/clock.h"
+
+namespace satisfaction::server {
+
+void MaintenanceLoop::Start() {
+  thread_ = std::thread([this] {
+    while (!stop_.WaitForNotificationWithTimeout(interval_)) RunOnce();
+  });
+}
+
+void MaintenanceLoop::Stop() {
+  if (!stop_.HasBeenNotified()) stop_.Notify();
+  if (thread_.joinable()) thread_.join();
+}
+
+void MaintenanceLoop::RunOnce() {
+  for (const Job& job : jobs_) {
+    int total = 0;
+    while (!stop_.HasBeenNotified()) {
+      absl::StatusOr<int> done = job.run(absl::Now());
+      if (!done.ok()) {
+        spdlog::warn("maintenance job {} failed, will retry next round: {}", job.name, done.status().ToString());
+        break;
+      }
+      total += *done;
+      if (*done < job.batch_size) break;
+    }
+    if (total > 0) spdlog::info("maintenance job {}: {} done", job.name, total);
+  }
+}
+
+}  // namespace satisfaction::server
