@@ -14,6 +14,10 @@ namespace {
 
 constexpr int kDefaultPageSize = 50;
 constexpr int kMaxPageSize = 500;
+// Rows committed per transaction during an import, and the most per message.
+constexpr size_t kImportBatch = 500;
+constexpr int kMaxCustomersPerMessage = 1000;
+constexpr int kMaxReportedImportErrors = 1000;
 
 }  // namespace
 
@@ -61,6 +65,58 @@ grpc::Status CustomerService::ListCustomers(grpc::ServerContext* context, const 
   if (page->has_more) {
     response->set_next_page_token(EncodePageToken({.filter = filter, .after_key = absl::StrCat(page->last_id)}));
   }
+  return grpc::Status::OK;
+}
+
+grpc::Status CustomerService::ImportCustomers(grpc::ServerContext* context,
+                                              grpc::ServerReader<v1::ImportCustomersRequest>* reader,
+                                              v1::ImportCustomersResponse* response) {
+  std::vector<v1::Customer> pending;
+  pending.reserve(kImportBatch);
+  auto flush = [&]() -> absl::Status {
+    if (pending.empty()) return absl::OkStatus();
+    if (absl::Status s = CheckCallerStillWaiting(*context); !s.ok()) return s;
+    absl::StatusOr<CustomerStore::BatchResult> done = store_.UpsertBatch(pending, absl::Now());
+    if (!done.ok()) return done.status();
+    response->set_created(response->created() + done->created);
+    response->set_updated(response->updated() + done->updated);
+    pending.clear();
+    return absl::OkStatus();
+  };
+  // Rows already committed when an error stops the import are named in it, so
+  // the client knows where it stands (sending everything again is also fine).
+  auto stop = [&](const absl::Status& status) {
+    return ToGrpcStatus(
+        absl::Status(status.code(), absl::StrCat(status.message(), " (after ", response->received(), " rows received, ",
+                                                 response->created() + response->updated(), " committed)")));
+  };
+
+  v1::ImportCustomersRequest message;
+  while (reader->Read(&message)) {
+    if (message.customers_size() > kMaxCustomersPerMessage) {
+      return stop(absl::InvalidArgumentError(absl::StrCat("customers: at most ", kMaxCustomersPerMessage,
+                                                          " per message; got ", message.customers_size())));
+    }
+    for (v1::Customer& customer : *message.mutable_customers()) {
+      int64_t row = response->received();
+      response->set_received(row + 1);
+      if (absl::Status s = NormalizeAndValidateCustomer("customer", customer); !s.ok()) {
+        response->set_failed(response->failed() + 1);
+        if (response->errors_size() < kMaxReportedImportErrors) {
+          v1::ImportError& error = *response->add_errors();
+          error.set_row(row);
+          error.set_external_id(customer.external_id().substr(0, 128));
+          error.set_message(std::string(s.message()));
+        }
+        continue;
+      }
+      pending.push_back(std::move(customer));
+      if (pending.size() >= kImportBatch) {
+        if (absl::Status s = flush(); !s.ok()) return stop(s);
+      }
+    }
+  }
+  if (absl::Status s = flush(); !s.ok()) return stop(s);
   return grpc::Status::OK;
 }
 

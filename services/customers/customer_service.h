@@ -17,6 +17,8 @@ class CustomerService final : public v1::CustomerService::Service {
                            v1::Customer* response) override;
   grpc::Status ListCustomers(grpc::ServerContext* context, const v1::ListCustomersRequest* request,
                              v1::ListCustomersResponse* response) override;
+  grpc::Status ImportCustomers(grpc::ServerContext* context, grpc::ServerReader<v1::ImportCustomersRequest>* reader,
+                               v1::ImportCustomersResponse* response) override;
   grpc::Status RecordOrder(grpc::ServerContext* context, const v1::RecordOrderRequest* request,
                            v1::RecordOrderResponse* response) override;
 

@@ -7,6 +7,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "services/storage/database_errors.h"
 
@@ -282,6 +283,184 @@ absl::StatusOr<CustomerStore::ListPage> CustomerStore::List(const ListQuery& que
 }  // namespace satisfaction::customers
 
 namespace satisfaction::customers {
+
+namespace {
+
+// A list of n placeholders named prefix0, prefix1, ...
+std::string Placeholders(const std::string& prefix, size_t n) {
+  std::string out;
+  for (size_t i = 0; i < n; ++i) absl::StrAppend(&out, i ? ", " : "", ":", prefix, i);
+  return out;
+}
+
+// The bound values of one customer row in a multi-row upsert.
+struct BatchRow {
+  std::string external_id, name, phone, email, im_handle, time_zone, serving_agent_id;
+  int preferred_channel = 0, consent_mask = 0, opt_out_mask = 0, type_override = 0, effective_type = 0;
+};
+
+}  // namespace
+
+absl::StatusOr<CustomerStore::BatchResult> CustomerStore::UpsertBatch(std::span<const v1::Customer> customers,
+                                                                      absl::Time now) {
+  // The later of two rows with one id wins.
+  std::vector<const v1::Customer*> unique;
+  {
+    absl::flat_hash_map<std::string, size_t> position;
+    for (const v1::Customer& customer : customers) {
+      auto [it, inserted] = position.emplace(customer.external_id(), unique.size());
+      if (inserted) {
+        unique.push_back(&customer);
+      } else {
+        unique[it->second] = &customer;
+      }
+    }
+  }
+  if (unique.empty()) return BatchResult{};
+  std::vector<BatchRow> rows(unique.size());
+  for (size_t i = 0; i < unique.size(); ++i) {
+    const v1::Customer& c = *unique[i];
+    rows[i] = {c.external_id(),
+               c.name(),
+               c.phone(),
+               c.email(),
+               c.im_handle(),
+               c.time_zone(),
+               c.serving_agent_id(),
+               c.preferred_channel(),
+               ToMask(c.consent()),
+               ToMask(c.opted_out()),
+               c.type_override(),
+               EffectiveType(c.type_override(), v1::CUSTOMER_TYPE_NEW)};
+  }
+  long long now_us = absl::ToUnixMicros(now);
+
+  return database_.InTransaction<BatchResult>(
+      Access::kWrite, [&](soci::session& session) -> absl::StatusOr<BatchResult> {
+        bool mysql = session.get_backend_name() == "mysql";
+        size_t n = rows.size();
+        std::string ids = Placeholders("x", n);
+
+        // Which exist already, for the counts.
+        std::vector<std::string> existing(n);
+        {
+          soci::statement statement(session);
+          for (BatchRow& row : rows) statement.exchange(soci::use(row.external_id));
+          statement.exchange(soci::into(existing));
+          statement.alloc();
+          statement.prepare(absl::StrCat("SELECT external_id FROM customers WHERE external_id IN (", ids, ")"));
+          statement.define_and_bind();
+          if (!statement.execute(true)) existing.clear();
+        }
+
+        // One multi-row upsert. A new customer has no orders: type new, RFM 1-1-1.
+        {
+          std::string sql =
+              "INSERT INTO customers (external_id, name, phone, email, im_handle, time_zone, serving_agent_id,"
+              " preferred_channel, consent_mask, opt_out_mask, type_override, effective_type, computed_type,"
+              " rfm_recency, rfm_frequency, rfm_monetary, order_count, total_spent_minor, created_at_us, updated_at_us)"
+              " VALUES ";
+          soci::statement statement(session);
+          for (size_t i = 0; i < n; ++i) {
+            absl::StrAppend(&sql, i ? ", " : "", "(", Placeholders(absl::StrCat("r", i, "_"), 12),
+                            ", 1, 1, 1, 1, 0, 0, :c", i, ", :u", i, ")");
+            BatchRow& row = rows[i];
+            statement.exchange(soci::use(row.external_id));
+            statement.exchange(soci::use(row.name));
+            statement.exchange(soci::use(row.phone));
+            statement.exchange(soci::use(row.email));
+            statement.exchange(soci::use(row.im_handle));
+            statement.exchange(soci::use(row.time_zone));
+            statement.exchange(soci::use(row.serving_agent_id));
+            statement.exchange(soci::use(row.preferred_channel));
+            statement.exchange(soci::use(row.consent_mask));
+            statement.exchange(soci::use(row.opt_out_mask));
+            statement.exchange(soci::use(row.type_override));
+            statement.exchange(soci::use(row.effective_type));
+            statement.exchange(soci::use(now_us));
+            statement.exchange(soci::use(now_us));
+          }
+          // Opt-outs are only ever added; the computed type and order figures stay.
+          if (mysql) {
+            absl::StrAppend(
+                &sql,
+                " ON DUPLICATE KEY UPDATE name = VALUES(name), phone = VALUES(phone), email = VALUES(email),"
+                " im_handle = VALUES(im_handle), time_zone = VALUES(time_zone),"
+                " serving_agent_id = VALUES(serving_agent_id), preferred_channel = VALUES(preferred_channel),"
+                " consent_mask = VALUES(consent_mask), opt_out_mask = opt_out_mask | VALUES(opt_out_mask),"
+                " type_override = VALUES(type_override),"
+                " effective_type = IF(VALUES(type_override) <> 0, VALUES(type_override), computed_type),"
+                " updated_at_us = VALUES(updated_at_us)");
+          } else {
+            absl::StrAppend(&sql,
+                            " ON CONFLICT (external_id) DO UPDATE SET name = excluded.name, phone = excluded.phone,"
+                            " email = excluded.email, im_handle = excluded.im_handle, time_zone = excluded.time_zone,"
+                            " serving_agent_id = excluded.serving_agent_id,"
+                            " preferred_channel = excluded.preferred_channel, consent_mask = excluded.consent_mask,"
+                            " opt_out_mask = customers.opt_out_mask | excluded.opt_out_mask,"
+                            " type_override = excluded.type_override,"
+                            " effective_type = CASE WHEN excluded.type_override <> 0 THEN excluded.type_override"
+                            " ELSE customers.computed_type END, updated_at_us = excluded.updated_at_us");
+          }
+          statement.alloc();
+          statement.prepare(sql);
+          statement.define_and_bind();
+          statement.execute(true);
+        }
+
+        // Tags: replace those of every customer in the batch.
+        {
+          soci::statement remove(session);
+          for (BatchRow& row : rows) remove.exchange(soci::use(row.external_id));
+          remove.alloc();
+          remove.prepare(absl::StrCat(
+              "DELETE FROM customer_tags WHERE customer_id IN (SELECT id FROM customers WHERE external_id IN (", ids,
+              "))"));
+          remove.define_and_bind();
+          remove.execute(true);
+        }
+        size_t tag_count = 0;
+        for (const v1::Customer* c : unique) tag_count += c->tags_size();
+        if (tag_count > 0) {
+          std::vector<long long> customer_ids(n);
+          std::vector<std::string> id_of(n);
+          soci::statement select(session);
+          for (BatchRow& row : rows) select.exchange(soci::use(row.external_id));
+          select.exchange(soci::into(customer_ids));
+          select.exchange(soci::into(id_of));
+          select.alloc();
+          select.prepare(absl::StrCat("SELECT id, external_id FROM customers WHERE external_id IN (", ids, ")"));
+          select.define_and_bind();
+          select.execute(true);
+          absl::flat_hash_map<std::string, long long> id_by_external;
+          for (size_t i = 0; i < customer_ids.size(); ++i) id_by_external[id_of[i]] = customer_ids[i];
+
+          std::vector<long long> tag_customer;
+          std::vector<std::string> tag_text;
+          tag_customer.reserve(tag_count);
+          tag_text.reserve(tag_count);
+          for (const v1::Customer* c : unique) {
+            for (const std::string& tag : c->tags()) {
+              tag_customer.push_back(id_by_external[c->external_id()]);
+              tag_text.push_back(tag);
+            }
+          }
+          std::string sql = "INSERT INTO customer_tags (customer_id, tag) VALUES ";
+          soci::statement insert(session);
+          for (size_t i = 0; i < tag_count; ++i) {
+            absl::StrAppend(&sql, i ? ", " : "", "(:t", i, ", :g", i, ")");
+            insert.exchange(soci::use(tag_customer[i]));
+            insert.exchange(soci::use(tag_text[i]));
+          }
+          insert.alloc();
+          insert.prepare(sql);
+          insert.define_and_bind();
+          insert.execute(true);
+        }
+        int updated = static_cast<int>(existing.size());
+        return BatchResult{.created = static_cast<int>(n) - updated, .updated = updated};
+      });
+}
 
 absl::StatusOr<CustomerStore::OrderResult> CustomerStore::RecordOrder(const v1::Order& order, absl::Time now) {
   auto attempt = [&](soci::session& session) -> absl::StatusOr<OrderResult> {

@@ -1,6 +1,7 @@
 #ifndef SATISFACTION_SERVICES_CUSTOMERS_CUSTOMER_STORE_H_
 #define SATISFACTION_SERVICES_CUSTOMERS_CUSTOMER_STORE_H_
 
+#include <span>
 #include <string>
 #include <vector>
 
@@ -29,6 +30,15 @@ class CustomerStore {
   // Creates the customer or replaces its fields, keyed by external_id. Opt-outs
   // are only ever added; the computed type and order figures are kept.
   absl::StatusOr<UpsertResult> Upsert(const v1::Customer& customer, absl::Time now);
+
+  struct BatchResult {
+    int created = 0;
+    int updated = 0;
+  };
+  // Upserts many validated customers in one transaction, with a few multi-row
+  // statements rather than one per customer (bulk imports). The same rules as
+  // Upsert; of two rows with one external_id, the later wins.
+  absl::StatusOr<BatchResult> UpsertBatch(std::span<const v1::Customer> customers, absl::Time now);
 
   absl::StatusOr<v1::Customer> Get(absl::string_view external_id);
 

@@ -200,6 +200,50 @@ TEST_P(CustomerE2eTest, RecordOrderIsIdempotentAndRefusesBadInput) {
   EXPECT_EQ(read.order_count(), 1) << "no refused order was recorded";
 }
 
+TEST_P(CustomerE2eTest, ImportStreamsManyCustomersAndReportsBadRows) {
+  auto import = [&](int rows, int per_message, v1::ImportCustomersResponse* response) {
+    grpc::ClientContext context;
+    context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(120)));
+    std::unique_ptr<grpc::ClientWriter<v1::ImportCustomersRequest>> writer = stub_->ImportCustomers(&context, response);
+    v1::ImportCustomersRequest message;
+    for (int i = 0; i < rows; ++i) {
+      v1::Customer& c = *message.add_customers();
+      c = Customer("bulk-" + std::to_string(i));
+      if (i % 250 == 99) c.set_phone("not a number");
+      if (message.customers_size() == per_message || i == rows - 1) {
+        EXPECT_TRUE(writer->Write(message));
+        message.clear_customers();
+      }
+    }
+    writer->WritesDone();
+    return writer->Finish();
+  };
+  v1::ImportCustomersResponse first;
+  grpc::Status status = import(1234, 300, &first);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(first.received(), 1234);
+  EXPECT_EQ(first.failed(), 5);
+  EXPECT_EQ(first.created(), 1229);
+  EXPECT_EQ(first.updated(), 0);
+  ASSERT_EQ(first.errors_size(), 5);
+  EXPECT_EQ(first.errors(0).row(), 99);
+  EXPECT_EQ(first.errors(0).external_id(), "bulk-99");
+  EXPECT_TRUE(absl::StartsWith(first.errors(0).message(), "customer.phone:")) << first.errors(0).message();
+
+  v1::ImportCustomersResponse second;
+  ASSERT_TRUE(import(1234, 1000, &second).ok());
+  EXPECT_EQ(second.created(), 0);
+  EXPECT_EQ(second.updated(), 1229) << "importing again is idempotent";
+
+  v1::ImportCustomersResponse too_big;
+  grpc::Status refused = import(1001, 1001, &too_big);
+  ExpectError(refused, grpc::StatusCode::INVALID_ARGUMENT, "customers:");
+
+  v1::ImportCustomersResponse nothing;
+  ASSERT_TRUE(import(0, 10, &nothing).ok());
+  EXPECT_EQ(nothing.received(), 0);
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, CustomerE2eTest, ::testing::ValuesIn(testing::AllBackends()),
                          [](const auto& info) { return testing::BackendName(info.param); });
 

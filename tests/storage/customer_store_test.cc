@@ -122,6 +122,40 @@ TEST_P(CustomerStoreTest, ConcurrentFirstUpsertsMakeOneCustomer) {
   EXPECT_EQ(all->customers.size(), 1u);
 }
 
+TEST_P(CustomerStoreTest, UpsertBatchCreatesUpdatesAndKeepsOptOuts) {
+  v1::Customer opted_out = Customer("c1");
+  opted_out.mutable_opted_out()->set_phone(true);
+  ASSERT_TRUE(store_->Upsert(opted_out, now_).ok());
+  std::vector<v1::Customer> batch;
+  for (int i = 0; i < 300; ++i) {
+    v1::Customer c = Customer("c" + std::to_string(i));
+    c.clear_tags();
+    if (i % 3 == 0) c.add_tags("batch");
+    if (i == 7) c.set_type_override(v1::CUSTOMER_TYPE_LOYAL);
+    batch.push_back(c);
+  }
+  v1::Customer later = Customer("c5");
+  later.set_name("后来的名字");
+  batch.push_back(later);  // the same id twice: the later row wins
+  absl::StatusOr<CustomerStore::BatchResult> result = store_->UpsertBatch(batch, now_);
+  ASSERT_TRUE(result.ok()) << result.status();
+  EXPECT_EQ(result->created, 299);
+  EXPECT_EQ(result->updated, 1);
+  EXPECT_TRUE(store_->Get("c1")->opted_out().phone()) << "the opt-out stays";
+  EXPECT_EQ(store_->Get("c5")->name(), "后来的名字");
+  EXPECT_EQ(store_->Get("c7")->type(), v1::CUSTOMER_TYPE_LOYAL);
+  EXPECT_EQ(store_->Get("c8")->type(), v1::CUSTOMER_TYPE_NEW);
+  absl::StatusOr<CustomerStore::ListPage> tagged = store_->List({.tag = "batch", .limit = 500});
+  ASSERT_TRUE(tagged.ok());
+  EXPECT_EQ(tagged->customers.size(), 100u);
+
+  absl::StatusOr<CustomerStore::BatchResult> again = store_->UpsertBatch(batch, now_ + absl::Hours(1));
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->created, 0);
+  EXPECT_EQ(again->updated, 300);
+  EXPECT_EQ(store_->List({.tag = "batch", .limit = 500})->customers.size(), 100u) << "tags replaced, not doubled";
+}
+
 v1::Order Order(const std::string& id, const std::string& customer, absl::Time at, int64_t amount = 10000,
                 v1::OrderStatus status = v1::ORDER_STATUS_DELIVERED) {
   v1::Order order;
