@@ -408,22 +408,15 @@ absl::StatusOr<CustomerStore::BatchResult> CustomerStore::UpsertBatch(std::span<
           statement.execute(true);
         }
 
-        // Tags: replace those of every customer in the batch.
-        {
-          soci::statement remove(session);
-          for (BatchRow& row : rows) remove.exchange(soci::use(row.external_id));
-          remove.alloc();
-          remove.prepare(absl::StrCat(
-              "DELETE FROM customer_tags WHERE customer_id IN (SELECT id FROM customers WHERE external_id IN (", ids,
-              "))"));
-          remove.define_and_bind();
-          remove.execute(true);
-        }
+        // Tags: replace those of the customers that existed, add those of the new ones.
         size_t tag_count = 0;
         for (const v1::Customer* c : unique) tag_count += c->tags_size();
-        if (tag_count > 0) {
-          std::vector<long long> customer_ids(n);
-          std::vector<std::string> id_of(n);
+        if (tag_count == 0 && existing.empty()) {
+          return BatchResult{.created = static_cast<int>(n), .updated = 0};
+        }
+        std::vector<long long> customer_ids(n);
+        std::vector<std::string> id_of(n);
+        {
           soci::statement select(session);
           for (BatchRow& row : rows) select.exchange(soci::use(row.external_id));
           select.exchange(soci::into(customer_ids));
@@ -432,9 +425,21 @@ absl::StatusOr<CustomerStore::BatchResult> CustomerStore::UpsertBatch(std::span<
           select.prepare(absl::StrCat("SELECT id, external_id FROM customers WHERE external_id IN (", ids, ")"));
           select.define_and_bind();
           select.execute(true);
-          absl::flat_hash_map<std::string, long long> id_by_external;
-          for (size_t i = 0; i < customer_ids.size(); ++i) id_by_external[id_of[i]] = customer_ids[i];
-
+        }
+        absl::flat_hash_map<std::string, long long> id_by_external;
+        for (size_t i = 0; i < customer_ids.size(); ++i) id_by_external[id_of[i]] = customer_ids[i];
+        if (!existing.empty()) {
+          std::vector<long long> existing_ids;
+          for (const std::string& external_id : existing) existing_ids.push_back(id_by_external[external_id]);
+          soci::statement remove(session);
+          for (long long& id : existing_ids) remove.exchange(soci::use(id));
+          remove.alloc();
+          remove.prepare(absl::StrCat("DELETE FROM customer_tags WHERE customer_id IN (",
+                                      Placeholders("d", existing_ids.size()), ")"));
+          remove.define_and_bind();
+          remove.execute(true);
+        }
+        if (tag_count > 0) {
           std::vector<long long> tag_customer;
           std::vector<std::string> tag_text;
           tag_customer.reserve(tag_count);

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Bulk import of ROWS customers (default 1,000,000) into a private MariaDB with
+# full durability (innodb_flush_log_at_trx_commit=1), through the real server:
+# prints the import's time and rows/s, and the server's peak RSS (VmHWM).
+# Run after deploy/build.sh:  bash tests/bench/run_import_bench.sh [ROWS]
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+rows=${1:-1000000}
+work=$(mktemp -d /tmp/satisfaction-bench.XXXXXX)
+server_pid=
+cleanup() {
+  [ -n "$server_pid" ] && kill -TERM "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null || true
+  bash deploy/mariadb-private.sh stop "$work/mariadb" || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+url=$(MARIADB_FLUSH_LOG_AT_TRX_COMMIT=1 bash deploy/mariadb-private.sh start "$work/mariadb" 2>/dev/null | tail -n 1)
+port=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+build/services/server/satisfaction-server --db "$url" --grpc-listen "127.0.0.1:$port" --http-listen "" \
+  --templates-dir "" --log-level warn >"$work/server.log" 2>&1 &
+server_pid=$!
+for _ in $(seq 100); do
+  /usr/bin/python3 -c "import socket; socket.create_connection(('127.0.0.1', $port), 0.2)" 2>/dev/null && break
+  sleep 0.1
+done
+echo "server RSS before: $(grep VmRSS /proc/$server_pid/status | awk '{print $2, $3}')"
+build/tests/import_bench --target "127.0.0.1:$port" --rows "$rows"
+echo "server peak RSS (VmHWM): $(grep VmHWM /proc/$server_pid/status | awk '{print $2, $3}')"
+ticks=$(getconf CLK_TCK)
+echo "CPU seconds: server $(awk -v t="$ticks" '{printf "%.1f", ($14 + $15) / t}' /proc/$server_pid/stat)," \
+  "MariaDB $(awk -v t="$ticks" '{printf "%.1f", ($14 + $15) / t}' /proc/"$(cat "$work/mariadb/mariadb.pid")"/stat)"
+echo "customers in MariaDB: $(mariadb --no-defaults --protocol=SOCKET --socket="$work/mariadb/mysqld.sock" -uroot -N \
+  -e 'SELECT COUNT(*) FROM satisfaction.customers')"
