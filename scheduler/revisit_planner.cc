@@ -28,7 +28,7 @@ Plan PlanEvent(const RevisitEvent& event, const CustomerSnapshot& customer, std:
   Plan plan;
   std::vector<ContactRecord> contacts = customer.contacts;
   for (const RevisitRule& rule : rules) {
-    if (!rule.enabled || rule.customer_type != customer.type || rule.trigger != event.trigger) continue;
+    if (!rule.enabled || !rule.AppliesTo(customer.type) || rule.trigger != event.trigger) continue;
     absl::Time earliest = std::max(event.at + rule.delay, now);
     absl::Time expires = event.at + rule.expiry;
     bool survey = !rule.questionnaire_id.empty();

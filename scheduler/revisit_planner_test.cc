@@ -13,14 +13,14 @@ class RevisitPlannerTest : public ::testing::Test {
     customer_.reachable = {true, true, true, true};
     customer_.serving_agent = "li";
     sms_survey_ = {.id = "new-sms",
-                   .customer_type = CustomerType::kNew,
+                   .customer_types = {CustomerType::kNew},
                    .trigger = Trigger::kOrderDelivered,
                    .channels = {Channel::kSms, Channel::kEmail},
                    .delay = absl::Hours(24 * 3),
                    .questionnaire_id = "post-delivery",
                    .priority = 1};
     complaint_call_ = {.id = "complaint-call",
-                       .customer_type = CustomerType::kNew,
+                       .customer_types = {CustomerType::kNew},
                        .trigger = Trigger::kComplaintClosed,
                        .channels = {Channel::kPhone, Channel::kSms},
                        .delay = absl::Hours(24),
@@ -104,7 +104,7 @@ TEST_F(RevisitPlannerTest, OtherTypesTriggersAndDisabledRulesDoNothing) {
   RevisitRule disabled = sms_survey_;
   disabled.enabled = false;
   RevisitRule loyal = sms_survey_;
-  loyal.customer_type = CustomerType::kLoyal;
+  loyal.customer_types = {CustomerType::kLoyal};
   std::vector<RevisitRule> rules = {disabled, loyal, complaint_call_};
   Plan plan = PlanEvent({Trigger::kOrderDelivered, Local(20, 12)}, customer_, rules, policy_, Local(20, 12));
   EXPECT_TRUE(plan.revisits.empty());
@@ -123,8 +123,15 @@ TEST_F(RevisitPlannerTest, NothingBeforeExpiryMeansSkipped) {
 }
 
 TEST(RevisitRule, Validate) {
-  RevisitRule rule{.id = "r", .channels = {Channel::kSms}, .delay = absl::Hours(1)};
+  RevisitRule rule{
+      .id = "r", .customer_types = {CustomerType::kNew}, .channels = {Channel::kSms}, .delay = absl::Hours(1)};
   EXPECT_TRUE(rule.Validate().ok());
+  RevisitRule no_types = rule;
+  no_types.customer_types.clear();
+  EXPECT_FALSE(no_types.Validate().ok());
+  RevisitRule type_twice = rule;
+  type_twice.customer_types = {CustomerType::kNew, CustomerType::kNew};
+  EXPECT_FALSE(type_twice.Validate().ok());
   RevisitRule no_channels = rule;
   no_channels.channels.clear();
   EXPECT_FALSE(no_channels.Validate().ok());

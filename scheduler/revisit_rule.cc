@@ -7,6 +7,13 @@
 namespace satisfaction::scheduler {
 
 absl::Status RevisitRule::Validate() const {
+  if (customer_types.empty()) return absl::InvalidArgumentError("customer_types: at least one type is required");
+  for (size_t i = 0; i < customer_types.size(); ++i) {
+    if (std::find(customer_types.begin(), customer_types.begin() + i, customer_types[i]) !=
+        customer_types.begin() + i) {
+      return absl::InvalidArgumentError(absl::StrCat("customer_types: ", Name(customer_types[i]), " is listed twice"));
+    }
+  }
   if (channels.empty()) return absl::InvalidArgumentError("channels: at least one channel is required");
   for (size_t i = 0; i < channels.size(); ++i) {
     if (std::find(channels.begin(), channels.begin() + i, channels[i]) != channels.begin() + i) {

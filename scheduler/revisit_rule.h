@@ -1,6 +1,7 @@
 #ifndef SATISFACTION_SCHEDULER_REVISIT_RULE_H_
 #define SATISFACTION_SCHEDULER_REVISIT_RULE_H_
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -11,10 +12,11 @@
 
 namespace satisfaction::scheduler {
 
-// What to do, for one customer type, when one kind of event happens.
+// What to do, for some customer types, when one kind of event happens.
 struct RevisitRule {
   std::string id;
-  CustomerType customer_type = CustomerType::kNew;
+  // The types the rule applies to.
+  std::vector<CustomerType> customer_types;
   Trigger trigger = Trigger::kOrderDelivered;
   bool enabled = true;
   // Channels in order of preference; the next one is the fallback.
@@ -33,6 +35,10 @@ struct RevisitRule {
   bool reserve_for_serving_agent = false;
   // kPeriodicCare: how often the customers of this type are cared for.
   absl::Duration care_interval;
+
+  bool AppliesTo(CustomerType type) const {
+    return std::find(customer_types.begin(), customer_types.end(), type) != customer_types.end();
+  }
 
   // INVALID_ARGUMENT naming the field when the rule cannot work.
   absl::Status Validate() const;

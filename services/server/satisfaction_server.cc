@@ -35,13 +35,24 @@ absl::StatusOr<std::unique_ptr<SatisfactionServer>> SatisfactionServer::Start(co
   }
   server->questionnaire_service_ =
       std::make_unique<questionnaires::QuestionnaireService>(*server->questionnaire_store_);
+  server->rule_store_ = std::make_unique<revisits::RevisitRuleStore>(*server->database_);
+  if (!config.templates_dir.empty()) {
+    std::filesystem::path directory = std::filesystem::path(config.templates_dir) / "revisit_rules";
+    absl::StatusOr<int> created =
+        revisits::LoadRevisitRuleTemplates(directory, *server->rule_store_, *server->questionnaire_store_);
+    if (!created.ok()) return created.status();
+    spdlog::info("revisit rule templates from {}: {} created", directory.string(), *created);
+  }
+  server->policy_service_ =
+      std::make_unique<revisits::RevisitPolicyService>(*server->rule_store_, *server->questionnaire_store_);
   server->customer_store_ = std::make_unique<customers::CustomerStore>(*server->database_);
   server->customer_service_ = std::make_unique<customers::CustomerService>(*server->customer_store_);
   if (absl::Status s = server->BuildGrpcServer(); !s.ok()) return s;
 
   server->health_monitor_ = std::make_unique<HealthMonitor>(
       *server->database_, server->grpc_server_->GetHealthCheckService(),
-      std::vector<std::string>{v1::QuestionnaireService::service_full_name(), v1::CustomerService::service_full_name()},
+      std::vector<std::string>{v1::QuestionnaireService::service_full_name(), v1::CustomerService::service_full_name(),
+                               v1::RevisitPolicyService::service_full_name()},
       config.health_interval);
   server->health_monitor_->Start();
 
@@ -113,6 +124,7 @@ absl::Status SatisfactionServer::BuildGrpcServer() {
   builder.experimental().SetInterceptorCreators(std::move(interceptors));
   builder.RegisterService(questionnaire_service_.get());
   builder.RegisterService(customer_service_.get());
+  builder.RegisterService(policy_service_.get());
 
   grpc_server_ = builder.BuildAndStart();
   if (!grpc_server_ || grpc_port_ == 0) {

@@ -209,6 +209,42 @@ const std::vector<Migration>& AllMigrations() {
                   "CREATE INDEX IF NOT EXISTS ix_orders_customer ON orders (customer_id, ordered_at_us)",
               },
       },
+      {
+          .version = 4,
+          .description = "revisit rules, and named locks for writes that must not interleave",
+          .mysql_statements =
+              {
+                  R"sql(CREATE TABLE IF NOT EXISTS named_locks (
+                    name VARCHAR(64) NOT NULL PRIMARY KEY
+                  ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin)sql",
+                  "INSERT IGNORE INTO named_locks (name) VALUES ('revisit_rules')",
+                  R"sql(CREATE TABLE IF NOT EXISTS revisit_rules (
+                    id VARCHAR(63) NOT NULL PRIMARY KEY,
+                    trigger_kind SMALLINT NOT NULL,
+                    customer_type_mask INT NOT NULL,
+                    enabled SMALLINT NOT NULL,
+                    rule_json TEXT NOT NULL,
+                    created_at_us BIGINT NOT NULL,
+                    updated_at_us BIGINT NOT NULL,
+                    KEY ix_revisit_rules_trigger (trigger_kind, enabled)
+                  ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin)sql",
+              },
+          .sqlite_statements =
+              {
+                  "CREATE TABLE IF NOT EXISTS named_locks (name TEXT NOT NULL PRIMARY KEY)",
+                  "INSERT OR IGNORE INTO named_locks (name) VALUES ('revisit_rules')",
+                  R"sql(CREATE TABLE IF NOT EXISTS revisit_rules (
+                    id TEXT NOT NULL PRIMARY KEY,
+                    trigger_kind INTEGER NOT NULL,
+                    customer_type_mask INTEGER NOT NULL,
+                    enabled INTEGER NOT NULL,
+                    rule_json TEXT NOT NULL,
+                    created_at_us INTEGER NOT NULL,
+                    updated_at_us INTEGER NOT NULL
+                  ))sql",
+                  "CREATE INDEX IF NOT EXISTS ix_revisit_rules_trigger ON revisit_rules (trigger_kind, enabled)",
+              },
+      },
   };
   return migrations;
 }

@@ -67,7 +67,7 @@ class RevisitScenarioGenerator {
     for (int i = 0; i < rules; ++i) {
       scheduler::RevisitRule rule;
       rule.id = "rule-" + std::to_string(i);
-      rule.customer_type = s.customer.type;
+      rule.customer_types = {s.customer.type};
       rule.trigger = s.event.trigger;
       std::vector<scheduler::Channel> channels(std::begin(scheduler::kAllChannels), std::end(scheduler::kAllChannels));
       std::shuffle(channels.begin(), channels.end(), random_);

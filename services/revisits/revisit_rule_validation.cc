@@ -1,0 +1,127 @@
+#include "services/revisits/revisit_rule_validation.h"
+
+#include <google/protobuf/util/time_util.h>
+
+#include <algorithm>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "services/common/text_checks.h"
+
+namespace satisfaction::revisits {
+namespace {
+
+using google::protobuf::util::TimeUtil;
+
+absl::Status Invalid(absl::string_view field, absl::string_view why) {
+  return absl::InvalidArgumentError(absl::StrCat(field, ": ", why));
+}
+
+absl::Duration ToDuration(const google::protobuf::Duration& d) {
+  return absl::Seconds(d.seconds()) + absl::Nanoseconds(d.nanos());
+}
+
+google::protobuf::Duration FromDuration(absl::Duration d) {
+  return TimeUtil::MicrosecondsToDuration(absl::ToInt64Microseconds(d));
+}
+
+absl::Status CheckDuration(absl::string_view field, const google::protobuf::Duration& d, absl::Duration max) {
+  if (d.seconds() < 0 || d.nanos() < 0 || d.nanos() > 999'999'999) return Invalid(field, "must not be negative");
+  if (ToDuration(d) > max) return Invalid(field, absl::StrCat("at most ", absl::FormatDuration(max)));
+  return absl::OkStatus();
+}
+
+// scheduler enums count from 0 in the order of the v1 values, which start at 1.
+template <typename To>
+To FromProto(int value) {
+  return static_cast<To>(value - 1);
+}
+
+}  // namespace
+
+absl::Status ValidateRuleId(absl::string_view field, absl::string_view id) {
+  auto allowed = [](char c) { return absl::ascii_islower(c) || absl::ascii_isdigit(c) || c == '-'; };
+  if (id.empty() || id.size() > 63 || !absl::ascii_islower(id[0]) || !std::all_of(id.begin(), id.end(), allowed)) {
+    return Invalid(field, "1 to 63 lower-case letters, digits and '-', starting with a letter");
+  }
+  return absl::OkStatus();
+}
+
+absl::Status NormalizeAndValidateRule(absl::string_view field_prefix, v1::RevisitRule& rule) {
+  auto field = [&](absl::string_view name) { return absl::StrCat(field_prefix, ".", name); };
+  if (absl::Status s = ValidateRuleId(field("id"), rule.id()); !s.ok()) return s;
+  if (rule.customer_types_size() == 0) return Invalid(field("customer_types"), "at least one type is required");
+  for (int type : rule.customer_types()) {
+    if (!v1::CustomerType_IsValid(type) || type == v1::CUSTOMER_TYPE_UNSPECIFIED) {
+      return Invalid(field("customer_types"), absl::StrCat("unknown customer type ", type));
+    }
+  }
+  if (!v1::Trigger_IsValid(rule.trigger()) || rule.trigger() == v1::TRIGGER_UNSPECIFIED) {
+    return Invalid(field("trigger"), absl::StrCat("must be a known trigger; got ", rule.trigger()));
+  }
+  if (rule.channels_size() == 0) return Invalid(field("channels"), "at least one channel is required");
+  for (int channel : rule.channels()) {
+    if (!v1::Channel_IsValid(channel) || channel == v1::CHANNEL_UNSPECIFIED) {
+      return Invalid(field("channels"), absl::StrCat("unknown channel ", channel));
+    }
+  }
+  if (absl::Status s = CheckDuration(field("delay"), rule.delay(), absl::Hours(24 * 90)); !s.ok()) return s;
+  if (!rule.has_expiry()) *rule.mutable_expiry() = FromDuration(absl::Hours(24 * 14));
+  if (absl::Status s = CheckDuration(field("expiry"), rule.expiry(), absl::Hours(24 * 365)); !s.ok()) return s;
+  if (absl::Status s = CheckDuration(field("care_interval"), rule.care_interval(), absl::Hours(24 * 3650)); !s.ok()) {
+    return s;
+  }
+  if (rule.priority() < 0 || rule.priority() > 100) return Invalid(field("priority"), "must be from 0 to 100");
+  if (rule.max_attempts() == 0) rule.set_max_attempts(3);
+  scheduler::RetryDelays defaults;
+  v1::RetryDelays& delays = *rule.mutable_retry_delays();
+  for (auto [name, value, fallback] :
+       {std::tuple{"no_answer", delays.mutable_no_answer(), defaults.no_answer},
+        std::tuple{"busy", delays.mutable_busy(), defaults.busy},
+        std::tuple{"voicemail", delays.mutable_voicemail(), defaults.voicemail},
+        std::tuple{"call_back_later", delays.mutable_call_back_later(), defaults.call_back_later}}) {
+    if (value->seconds() == 0 && value->nanos() == 0) *value = FromDuration(fallback);
+    if (absl::Status s = CheckDuration(field(absl::StrCat("retry_delays.", name)), *value, absl::Hours(24 * 30));
+        !s.ok()) {
+      return s;
+    }
+  }
+  if (absl::Status s = CheckText(field("description"), rule.description(), 500, LineBreaks::kAllowed); !s.ok()) {
+    return s;
+  }
+  // The cross-field rules live with the scheduler's rule.
+  if (absl::Status s = ToSchedulerRule(rule).Validate(); !s.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat(field_prefix, ".", s.message()));
+  }
+  rule.clear_enabled();
+  rule.clear_create_time();
+  rule.clear_update_time();
+  return absl::OkStatus();
+}
+
+scheduler::RevisitRule ToSchedulerRule(const v1::RevisitRule& rule) {
+  scheduler::RevisitRule out;
+  out.id = rule.id();
+  for (int type : rule.customer_types()) out.customer_types.push_back(FromProto<scheduler::CustomerType>(type));
+  out.trigger = FromProto<scheduler::Trigger>(rule.trigger());
+  out.enabled = rule.enabled();
+  for (int channel : rule.channels()) out.channels.push_back(FromProto<scheduler::Channel>(channel));
+  out.delay = ToDuration(rule.delay());
+  out.questionnaire_id = rule.questionnaire_id();
+  out.priority = rule.priority();
+  out.max_attempts = rule.max_attempts();
+  out.retry_delays = {ToDuration(rule.retry_delays().no_answer()), ToDuration(rule.retry_delays().busy()),
+                      ToDuration(rule.retry_delays().voicemail()), ToDuration(rule.retry_delays().call_back_later())};
+  out.expiry = ToDuration(rule.expiry());
+  out.reserve_for_serving_agent = rule.reserve_for_serving_agent();
+  out.care_interval = ToDuration(rule.care_interval());
+  return out;
+}
+
+int CustomerTypeMask(const v1::RevisitRule& rule) {
+  int mask = 0;
+  for (int type : rule.customer_types()) mask |= 1 << (type - 1);
+  return mask;
+}
+
+}  // namespace satisfaction::revisits

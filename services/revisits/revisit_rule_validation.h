@@ -1,0 +1,28 @@
+#ifndef SATISFACTION_SERVICES_REVISITS_REVISIT_RULE_VALIDATION_H_
+#define SATISFACTION_SERVICES_REVISITS_REVISIT_RULE_VALIDATION_H_
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "satisfaction/v1/revisit_policy.pb.h"
+#include "scheduler/revisit_rule.h"
+
+namespace satisfaction::revisits {
+
+// Checks a rule id: 1 to 63 lower-case letters, digits and '-', starting with a letter.
+absl::Status ValidateRuleId(absl::string_view field, absl::string_view id);
+
+// Checks a rule as an operator writes it and fills in the defaults (3 attempts,
+// 14 days' expiry, the standard retry delays). Output-only fields are cleared.
+// INVALID_ARGUMENT names the field under `field_prefix`. The questionnaire's
+// existence is checked by the caller, which can see the store.
+absl::Status NormalizeAndValidateRule(absl::string_view field_prefix, v1::RevisitRule& rule);
+
+// The scheduler's view of a normalised rule.
+scheduler::RevisitRule ToSchedulerRule(const v1::RevisitRule& rule);
+
+// Bit (type - 1) set for each customer type the rule covers.
+int CustomerTypeMask(const v1::RevisitRule& rule);
+
+}  // namespace satisfaction::revisits
+
+#endif  // SATISFACTION_SERVICES_REVISITS_REVISIT_RULE_VALIDATION_H_
