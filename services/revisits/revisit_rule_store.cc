@@ -111,6 +111,22 @@ absl::StatusOr<v1::RevisitRule> Insert(soci::session& session, const v1::Revisit
 
 }  // namespace
 
+std::vector<v1::RevisitRule> LoadEnabledRules(soci::session& session, v1::Trigger trigger) {
+  StoredRule row;
+  int kind = trigger;
+  soci::statement statement(session);
+  statement.exchange(soci::use(kind));
+  Bind(statement, row);
+  statement.alloc();
+  statement.prepare(absl::StrCat("SELECT ", kColumns,
+                                 " FROM revisit_rules WHERE trigger_kind = :trigger AND enabled = 1 ORDER BY id"));
+  statement.define_and_bind();
+  statement.execute();
+  std::vector<v1::RevisitRule> rules;
+  while (statement.fetch()) rules.push_back(row.ToProto());
+  return rules;
+}
+
 absl::StatusOr<v1::RevisitRule> RevisitRuleStore::Create(const v1::RevisitRule& rule, absl::Time now) {
   return database_.InTransaction<v1::RevisitRule>(Access::kWrite,
                                                   [&](soci::session& session) { return Insert(session, rule, now); });

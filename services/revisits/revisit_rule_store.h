@@ -14,6 +14,9 @@ namespace satisfaction::revisits {
 
 // Stores revisit rules. Rule writes take one lock, so the check that no two
 // enabled rules cover a customer type for one trigger cannot be raced past.
+// The enabled rules of `trigger`, read inside the caller's transaction.
+std::vector<v1::RevisitRule> LoadEnabledRules(soci::session& session, v1::Trigger trigger);
+
 class RevisitRuleStore {
  public:
   explicit RevisitRuleStore(storage::Database& database) : database_(database) {}

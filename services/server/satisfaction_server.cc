@@ -45,6 +45,8 @@ absl::StatusOr<std::unique_ptr<SatisfactionServer>> SatisfactionServer::Start(co
   }
   server->policy_service_ =
       std::make_unique<revisits::RevisitPolicyService>(*server->rule_store_, *server->questionnaire_store_);
+  server->revisit_store_ = std::make_unique<revisits::RevisitStore>(*server->database_);
+  server->revisit_service_ = std::make_unique<revisits::RevisitService>(*server->revisit_store_);
   server->customer_store_ = std::make_unique<customers::CustomerStore>(*server->database_);
   server->customer_service_ = std::make_unique<customers::CustomerService>(*server->customer_store_);
   if (absl::Status s = server->BuildGrpcServer(); !s.ok()) return s;
@@ -52,7 +54,7 @@ absl::StatusOr<std::unique_ptr<SatisfactionServer>> SatisfactionServer::Start(co
   server->health_monitor_ = std::make_unique<HealthMonitor>(
       *server->database_, server->grpc_server_->GetHealthCheckService(),
       std::vector<std::string>{v1::QuestionnaireService::service_full_name(), v1::CustomerService::service_full_name(),
-                               v1::RevisitPolicyService::service_full_name()},
+                               v1::RevisitPolicyService::service_full_name(), v1::RevisitService::service_full_name()},
       config.health_interval);
   server->health_monitor_->Start();
 
@@ -125,6 +127,7 @@ absl::Status SatisfactionServer::BuildGrpcServer() {
   builder.RegisterService(questionnaire_service_.get());
   builder.RegisterService(customer_service_.get());
   builder.RegisterService(policy_service_.get());
+  builder.RegisterService(revisit_service_.get());
 
   grpc_server_ = builder.BuildAndStart();
   if (!grpc_server_ || grpc_port_ == 0) {

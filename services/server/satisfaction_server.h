@@ -10,10 +10,12 @@
 #include "services/customers/customer_service.h"
 #include "services/customers/customer_store.h"
 #include "services/http/http_server.h"
-#include "services/revisits/revisit_policy_service.h"
-#include "services/revisits/revisit_rule_store.h"
 #include "services/questionnaires/questionnaire_service.h"
 #include "services/questionnaires/questionnaire_store.h"
+#include "services/revisits/revisit_policy_service.h"
+#include "services/revisits/revisit_rule_store.h"
+#include "services/revisits/revisit_service.h"
+#include "services/revisits/revisit_store.h"
 #include "services/server/health_monitor.h"
 #include "services/server/maintenance_loop.h"
 #include "services/server/server_config.h"
@@ -54,6 +56,8 @@ class SatisfactionServer {
   std::unique_ptr<customers::CustomerService> customer_service_;
   std::unique_ptr<revisits::RevisitRuleStore> rule_store_;
   std::unique_ptr<revisits::RevisitPolicyService> policy_service_;
+  std::unique_ptr<revisits::RevisitStore> revisit_store_;
+  std::unique_ptr<revisits::RevisitService> revisit_service_;
   std::unique_ptr<grpc::Server> grpc_server_;
   std::unique_ptr<HealthMonitor> health_monitor_;
   std::unique_ptr<MaintenanceLoop> maintenance_;

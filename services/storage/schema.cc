@@ -245,6 +245,82 @@ const std::vector<Migration>& AllMigrations() {
                   "CREATE INDEX IF NOT EXISTS ix_revisit_rules_trigger ON revisit_rules (trigger_kind, enabled)",
               },
       },
+      {
+          .version = 5,
+          .description = "events and the revisits planned for them",
+          .mysql_statements =
+              {
+                  R"sql(CREATE TABLE IF NOT EXISTS events (
+                    event_id VARCHAR(128) NOT NULL PRIMARY KEY,
+                    customer_id BIGINT NOT NULL,
+                    trigger_kind SMALLINT NOT NULL,
+                    occurred_at_us BIGINT NOT NULL,
+                    order_id VARCHAR(128) NOT NULL,
+                    case_id VARCHAR(128) NOT NULL,
+                    serving_agent_id VARCHAR(64) NOT NULL,
+                    created_at_us BIGINT NOT NULL,
+                    CONSTRAINT fk_events_customer FOREIGN KEY (customer_id) REFERENCES customers (id)
+                  ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin)sql",
+                  R"sql(CREATE TABLE IF NOT EXISTS revisits (
+                    id BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY,
+                    customer_id BIGINT NOT NULL,
+                    event_id VARCHAR(128) NOT NULL,
+                    rule_id VARCHAR(63) NOT NULL,
+                    trigger_kind SMALLINT NOT NULL,
+                    channel SMALLINT NOT NULL,
+                    due_at_us BIGINT NOT NULL,
+                    expires_at_us BIGINT NOT NULL,
+                    questionnaire_id VARCHAR(63) NOT NULL,
+                    survey SMALLINT NOT NULL,
+                    priority INT NOT NULL,
+                    max_attempts INT NOT NULL,
+                    attempts INT NOT NULL,
+                    reserved_agent_id VARCHAR(64) NOT NULL,
+                    state SMALLINT NOT NULL,
+                    created_at_us BIGINT NOT NULL,
+                    updated_at_us BIGINT NOT NULL,
+                    KEY ix_revisits_due (state, due_at_us),
+                    KEY ix_revisits_customer (customer_id, due_at_us),
+                    KEY ix_revisits_event (event_id),
+                    CONSTRAINT fk_revisits_customer FOREIGN KEY (customer_id) REFERENCES customers (id)
+                  ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin)sql",
+              },
+          .sqlite_statements =
+              {
+                  R"sql(CREATE TABLE IF NOT EXISTS events (
+                    event_id TEXT NOT NULL PRIMARY KEY,
+                    customer_id INTEGER NOT NULL REFERENCES customers (id),
+                    trigger_kind INTEGER NOT NULL,
+                    occurred_at_us INTEGER NOT NULL,
+                    order_id TEXT NOT NULL,
+                    case_id TEXT NOT NULL,
+                    serving_agent_id TEXT NOT NULL,
+                    created_at_us INTEGER NOT NULL
+                  ))sql",
+                  R"sql(CREATE TABLE IF NOT EXISTS revisits (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    customer_id INTEGER NOT NULL REFERENCES customers (id),
+                    event_id TEXT NOT NULL,
+                    rule_id TEXT NOT NULL,
+                    trigger_kind INTEGER NOT NULL,
+                    channel INTEGER NOT NULL,
+                    due_at_us INTEGER NOT NULL,
+                    expires_at_us INTEGER NOT NULL,
+                    questionnaire_id TEXT NOT NULL,
+                    survey INTEGER NOT NULL,
+                    priority INTEGER NOT NULL,
+                    max_attempts INTEGER NOT NULL,
+                    attempts INTEGER NOT NULL,
+                    reserved_agent_id TEXT NOT NULL,
+                    state INTEGER NOT NULL,
+                    created_at_us INTEGER NOT NULL,
+                    updated_at_us INTEGER NOT NULL
+                  ))sql",
+                  "CREATE INDEX IF NOT EXISTS ix_revisits_due ON revisits (state, due_at_us)",
+                  "CREATE INDEX IF NOT EXISTS ix_revisits_customer ON revisits (customer_id, due_at_us)",
+                  "CREATE INDEX IF NOT EXISTS ix_revisits_event ON revisits (event_id)",
+              },
+      },
   };
   return migrations;
 }

@@ -1,0 +1,259 @@
+#include "services/revisits/revisit_store.h"
+
+#include <google/protobuf/util/time_util.h>
+
+#include <algorithm>
+#include <optional>
+
+#include "absl/strings/str_cat.h"
+#include "services/revisits/revisit_rule_store.h"
+#include "services/revisits/revisit_rule_validation.h"
+
+namespace satisfaction::revisits {
+namespace {
+
+using google::protobuf::util::TimeUtil;
+using storage::Access;
+
+// The customer as planning needs it.
+struct CustomerFacts {
+  long long id = 0;
+  std::string time_zone, phone, email, im_handle, serving_agent_id;
+  int effective_type = 1, consent_mask = 0, opt_out_mask = 0;
+};
+
+std::optional<CustomerFacts> LockCustomer(soci::session& session, const std::string& external_id) {
+  CustomerFacts facts;
+  std::string key = external_id;
+  bool mysql = session.get_backend_name() == "mysql";
+  session << absl::StrCat(
+      "SELECT id, time_zone, phone, email, im_handle, serving_agent_id, effective_type,"
+      " consent_mask, opt_out_mask FROM customers WHERE external_id = :id",
+      mysql ? " FOR UPDATE" : ""),
+      soci::use(key), soci::into(facts.id), soci::into(facts.time_zone), soci::into(facts.phone),
+      soci::into(facts.email), soci::into(facts.im_handle), soci::into(facts.serving_agent_id),
+      soci::into(facts.effective_type), soci::into(facts.consent_mask), soci::into(facts.opt_out_mask);
+  if (!session.got_data()) return std::nullopt;
+  return facts;
+}
+
+// Past and planned contacts that a new one could come near enough to count
+// against the budget.
+std::vector<scheduler::ContactRecord> LoadContacts(soci::session& session, long long customer_id, absl::Time since) {
+  std::vector<scheduler::ContactRecord> contacts;
+  long long since_us = absl::ToUnixMicros(since), due_us = 0;
+  int channel = 0, survey = 0;
+  soci::statement statement =
+      (session.prepare << "SELECT due_at_us, channel, survey FROM revisits WHERE customer_id = :id"
+                          " AND due_at_us >= :since",
+       soci::use(customer_id), soci::use(since_us), soci::into(due_us), soci::into(channel), soci::into(survey));
+  statement.execute();
+  while (statement.fetch()) {
+    contacts.push_back({absl::FromUnixMicros(due_us), static_cast<scheduler::Channel>(channel - 1), survey != 0});
+  }
+  return contacts;
+}
+
+scheduler::CustomerSnapshot Snapshot(const CustomerFacts& facts, const v1::Event& event, absl::Time since,
+                                     soci::session& session) {
+  scheduler::CustomerSnapshot snapshot;
+  snapshot.type = static_cast<scheduler::CustomerType>(facts.effective_type - 1);
+  if (!absl::LoadTimeZone(facts.time_zone, &snapshot.zone)) snapshot.zone = absl::UTCTimeZone();
+  // A channel is used only with an address, consent, and no opt-out.
+  const bool has_address[4] = {!facts.phone.empty(), !facts.phone.empty(), !facts.im_handle.empty(),
+                               !facts.email.empty()};
+  for (int i = 0; i < 4; ++i) {
+    snapshot.reachable[i] = has_address[i] && (facts.consent_mask & (1 << i)) && !(facts.opt_out_mask & (1 << i));
+  }
+  snapshot.do_not_call = facts.opt_out_mask & 1;
+  snapshot.contacts = LoadContacts(session, facts.id, since);
+  snapshot.serving_agent = event.serving_agent_id().empty() ? facts.serving_agent_id : event.serving_agent_id();
+  return snapshot;
+}
+
+// The longest span the budget looks across.
+absl::Duration LongestBudgetSpan(const scheduler::ContactBudget& budget) {
+  absl::Duration longest = budget.survey_cap.period;
+  for (const auto& cap : budget.channel_caps) {
+    if (cap) longest = std::max(longest, cap->period);
+  }
+  return longest;
+}
+
+// One revisits row, bound to a statement's results in column order.
+struct RevisitRow {
+  long long id = 0, due_us = 0, expires_us = 0, created_us = 0;
+  int trigger = 0, channel = 0, priority = 0, max_attempts = 0, state = 0;
+  std::string event_id, rule_id, questionnaire_id, reserved;
+
+  static constexpr char kColumns[] =
+      "id, event_id, rule_id, trigger_kind, channel, due_at_us, expires_at_us, questionnaire_id, priority,"
+      " max_attempts, reserved_agent_id, state, created_at_us";
+
+  void Bind(soci::statement& statement) {
+    statement.exchange(soci::into(id));
+    statement.exchange(soci::into(event_id));
+    statement.exchange(soci::into(rule_id));
+    statement.exchange(soci::into(trigger));
+    statement.exchange(soci::into(channel));
+    statement.exchange(soci::into(due_us));
+    statement.exchange(soci::into(expires_us));
+    statement.exchange(soci::into(questionnaire_id));
+    statement.exchange(soci::into(priority));
+    statement.exchange(soci::into(max_attempts));
+    statement.exchange(soci::into(reserved));
+    statement.exchange(soci::into(state));
+    statement.exchange(soci::into(created_us));
+  }
+
+  v1::Revisit ToProto(const std::string& customer_external_id) const {
+    v1::Revisit r;
+    r.set_id(absl::StrCat(id));
+    r.set_customer_external_id(customer_external_id);
+    r.set_event_id(event_id);
+    r.set_rule_id(rule_id);
+    r.set_trigger(static_cast<v1::Trigger>(trigger));
+    r.set_channel(static_cast<v1::Channel>(channel));
+    *r.mutable_due_time() = TimeUtil::MicrosecondsToTimestamp(due_us);
+    *r.mutable_expire_time() = TimeUtil::MicrosecondsToTimestamp(expires_us);
+    r.set_questionnaire_id(questionnaire_id);
+    r.set_priority(priority);
+    r.set_max_attempts(max_attempts);
+    r.set_reserved_agent_id(reserved);
+    r.set_state(static_cast<v1::RevisitState>(state));
+    *r.mutable_create_time() = TimeUtil::MicrosecondsToTimestamp(created_us);
+    return r;
+  }
+};
+
+std::vector<v1::Revisit> LoadEventRevisits(soci::session& session, const std::string& event_id,
+                                           const std::string& customer_external_id) {
+  std::string key = event_id;
+  RevisitRow row;
+  soci::statement statement(session);
+  statement.exchange(soci::use(key));
+  row.Bind(statement);
+  statement.alloc();
+  statement.prepare(absl::StrCat("SELECT ", RevisitRow::kColumns, " FROM revisits WHERE event_id = :id ORDER BY id"));
+  statement.define_and_bind();
+  statement.execute();
+  std::vector<v1::Revisit> revisits;
+  while (statement.fetch()) revisits.push_back(row.ToProto(customer_external_id));
+  return revisits;
+}
+
+}  // namespace
+
+absl::StatusOr<RevisitStore::EventResult> RevisitStore::RecordEvent(const v1::Event& event, absl::Time now) {
+  return database_.InTransaction<EventResult>(
+      Access::kWrite, [&](soci::session& session) -> absl::StatusOr<EventResult> {
+        std::optional<CustomerFacts> customer = LockCustomer(session, event.customer_external_id());
+        if (!customer) {
+          return absl::NotFoundError(absl::StrCat("customer '", event.customer_external_id(), "' not found"));
+        }
+        std::string event_id = event.event_id();
+        long long owner = 0;
+        session << "SELECT customer_id FROM events WHERE event_id = :id", soci::use(event_id), soci::into(owner);
+        if (session.got_data()) {
+          if (owner != customer->id) {
+            return absl::FailedPreconditionError(
+                absl::StrCat("event '", event_id, "' was recorded for another customer"));
+          }
+          return EventResult{event, LoadEventRevisits(session, event_id, event.customer_external_id()), {}, false};
+        }
+
+        absl::Time occurred = absl::FromUnixMicros(TimeUtil::TimestampToMicroseconds(event.occur_time()));
+        scheduler::CustomerSnapshot snapshot =
+            Snapshot(*customer, event, std::min(occurred, now) - LongestBudgetSpan(policy_.budget), session);
+        std::vector<scheduler::RevisitRule> rules;
+        for (const v1::RevisitRule& rule : LoadEnabledRules(session, event.trigger())) {
+          rules.push_back(ToSchedulerRule(rule));
+        }
+        scheduler::Plan plan = scheduler::PlanEvent({static_cast<scheduler::Trigger>(event.trigger() - 1), occurred},
+                                                    snapshot, rules, policy_, now);
+
+        long long occurred_us = absl::ToUnixMicros(occurred), now_us = absl::ToUnixMicros(now);
+        int trigger = event.trigger();
+        std::string order_id = event.order_id(), case_id = event.case_id(), agent = event.serving_agent_id();
+        session << "INSERT INTO events (event_id, customer_id, trigger_kind, occurred_at_us, order_id, case_id,"
+                   " serving_agent_id, created_at_us) VALUES (:id, :customer, :trigger, :at, :order_id, :case_id,"
+                   " :agent, :now)",
+            soci::use(event_id), soci::use(customer->id), soci::use(trigger), soci::use(occurred_us),
+            soci::use(order_id), soci::use(case_id), soci::use(agent), soci::use(now_us);
+
+        std::string rule_id, questionnaire_id, reserved;
+        int channel = 0, survey = 0, priority = 0, max_attempts = 0, planned = v1::REVISIT_STATE_PLANNED;
+        long long due_us = 0, expires_us = 0;
+        soci::statement insert =
+            (session.prepare
+                 << "INSERT INTO revisits (customer_id, event_id, rule_id, trigger_kind, channel, due_at_us,"
+                    " expires_at_us, questionnaire_id, survey, priority, max_attempts, attempts,"
+                    " reserved_agent_id, state, created_at_us, updated_at_us) VALUES (:customer, :event,"
+                    " :rule, :trigger, :channel, :due, :expires, :questionnaire, :survey, :priority, :max, 0,"
+                    " :reserved, :state, :created, :updated)",
+             soci::use(customer->id), soci::use(event_id), soci::use(rule_id), soci::use(trigger), soci::use(channel),
+             soci::use(due_us), soci::use(expires_us), soci::use(questionnaire_id), soci::use(survey),
+             soci::use(priority), soci::use(max_attempts), soci::use(reserved), soci::use(planned), soci::use(now_us),
+             soci::use(now_us));
+        for (const scheduler::PlannedRevisit& revisit : plan.revisits) {
+          rule_id = revisit.rule_id;
+          channel = static_cast<int>(revisit.channel) + 1;
+          due_us = absl::ToUnixMicros(revisit.due);
+          expires_us = absl::ToUnixMicros(revisit.expires);
+          questionnaire_id = revisit.questionnaire_id;
+          survey = questionnaire_id.empty() ? 0 : 1;
+          priority = revisit.priority;
+          max_attempts = revisit.max_attempts;
+          reserved = revisit.reserved_agent;
+          insert.execute(true);
+        }
+        EventResult result{event, LoadEventRevisits(session, event_id, event.customer_external_id()), {}, true};
+        for (const scheduler::SkippedRule& skipped : plan.skipped) {
+          v1::SkippedRule& out = result.skipped.emplace_back();
+          out.set_rule_id(skipped.rule_id);
+          out.set_reason(skipped.reason);
+        }
+        return result;
+      });
+}
+
+absl::StatusOr<RevisitStore::ListPage> RevisitStore::ListForCustomer(absl::string_view external_id,
+                                                                     long long after_due_us, long long after_id,
+                                                                     int limit) {
+  return database_.InTransaction<ListPage>(Access::kRead, [&](soci::session& session) -> absl::StatusOr<ListPage> {
+    std::string key(external_id);
+    long long customer_id = 0;
+    session << "SELECT id FROM customers WHERE external_id = :id", soci::use(key), soci::into(customer_id);
+    if (!session.got_data()) return absl::NotFoundError(absl::StrCat("customer '", external_id, "' not found"));
+    // Keyset paging on (due time, id).
+    int fetch = limit + 1;
+    RevisitRow row;
+    soci::statement statement(session);
+    statement.exchange(soci::use(customer_id));
+    statement.exchange(soci::use(after_due_us));
+    statement.exchange(soci::use(after_due_us));
+    statement.exchange(soci::use(after_id));
+    statement.exchange(soci::use(fetch));
+    row.Bind(statement);
+    statement.alloc();
+    statement.prepare(absl::StrCat("SELECT ", RevisitRow::kColumns,
+                                   " FROM revisits WHERE customer_id = :customer AND (due_at_us > :after_due"
+                                   " OR (due_at_us = :same_due AND id > :after_id)) ORDER BY due_at_us, id"
+                                   " LIMIT :fetch"));
+    statement.define_and_bind();
+    statement.execute();
+    ListPage page;
+    while (statement.fetch()) {
+      if (static_cast<int>(page.revisits.size()) == limit) {
+        page.has_more = true;
+        break;
+      }
+      page.revisits.push_back(row.ToProto(key));
+      page.last_due_us = row.due_us;
+      page.last_id = row.id;
+    }
+    return page;
+  });
+}
+
+}  // namespace satisfaction::revisits

@@ -1,0 +1,52 @@
+#ifndef SATISFACTION_SERVICES_REVISITS_REVISIT_STORE_H_
+#define SATISFACTION_SERVICES_REVISITS_REVISIT_STORE_H_
+
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+#include "satisfaction/v1/revisit.pb.h"
+#include "scheduler/revisit_planner.h"
+#include "services/storage/database.h"
+
+namespace satisfaction::revisits {
+
+// Records events and the revisits the planner makes of them, in one
+// transaction per event. The customer's row is locked meanwhile, so two events
+// of one customer at once still keep to the contact budget together.
+class RevisitStore {
+ public:
+  RevisitStore(storage::Database& database, scheduler::ContactPolicy policy = {})
+      : database_(database), policy_(std::move(policy)) {}
+
+  struct EventResult {
+    v1::Event event;
+    std::vector<v1::Revisit> revisits;
+    std::vector<v1::SkippedRule> skipped;
+    bool created = false;
+  };
+  // Records a validated event and plans its revisits. NOT_FOUND for an unknown
+  // customer; an event recorded before returns its revisits (created false),
+  // or FAILED_PRECONDITION if it was recorded for another customer.
+  absl::StatusOr<EventResult> RecordEvent(const v1::Event& event, absl::Time now);
+
+  struct ListPage {
+    std::vector<v1::Revisit> revisits;
+    // Where the next page starts: after this due time and id.
+    long long last_due_us = 0;
+    long long last_id = 0;
+    bool has_more = false;
+  };
+  absl::StatusOr<ListPage> ListForCustomer(absl::string_view external_id, long long after_due_us, long long after_id,
+                                           int limit);
+
+ private:
+  storage::Database& database_;
+  const scheduler::ContactPolicy policy_;
+};
+
+}  // namespace satisfaction::revisits
+
+#endif  // SATISFACTION_SERVICES_REVISITS_REVISIT_STORE_H_

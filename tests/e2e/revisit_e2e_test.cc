@@ -1,0 +1,193 @@
+// RevisitService end to end, with the default rules from templates/: events of
+// real customers become revisits inside each customer's own hours.
+#include <grpcpp/grpcpp.h>
+
+#include "absl/strings/match.h"
+#include "gtest/gtest.h"
+#include "satisfaction/v1/customer.grpc.pb.h"
+#include "satisfaction/v1/revisit.grpc.pb.h"
+#include "tests/e2e/test_server.h"
+#include "tests/support/test_database.h"
+
+namespace satisfaction {
+namespace {
+
+using testing::Context;
+using testing::TestBackend;
+
+class RevisitE2eTest : public ::testing::TestWithParam<TestBackend> {
+ protected:
+  void SetUp() override {
+    database_ = testing::TestDatabase::Create(GetParam());
+    server_ = testing::TestServer::Start(database_->url(), testing::RepoRoot() + "/templates");
+    ASSERT_NE(server_, nullptr);
+    stub_ = v1::RevisitService::NewStub(server_->channel());
+    customers_ = v1::CustomerService::NewStub(server_->channel());
+    AddCustomer("shanghai", "Asia/Shanghai", /*consent=*/true);
+    AddCustomer("new-york", "America/New_York", /*consent=*/true);
+    AddCustomer("no-consent", "Asia/Shanghai", /*consent=*/false);
+  }
+
+  void AddCustomer(const std::string& id, const std::string& zone, bool consent) {
+    v1::UpsertCustomerRequest request;
+    v1::Customer& c = *request.mutable_customer();
+    c.set_external_id(id);
+    c.set_phone("+8613912345678");
+    c.set_time_zone(zone);
+    c.set_serving_agent_id("agent-li");
+    c.mutable_consent()->set_sms(consent);
+    c.mutable_consent()->set_phone(consent);
+    v1::UpsertCustomerResponse response;
+    ASSERT_TRUE(customers_->UpsertCustomer(Context().get(), request, &response).ok());
+  }
+
+  static v1::Event Event(const std::string& id, const std::string& customer, v1::Trigger trigger, absl::Time at) {
+    v1::Event event;
+    event.set_event_id(id);
+    event.set_customer_external_id(customer);
+    event.set_trigger(trigger);
+    event.mutable_occur_time()->set_seconds(absl::ToUnixSeconds(at));
+    return event;
+  }
+
+  grpc::Status Record(const v1::Event& event, v1::RecordEventResponse* response) {
+    v1::RecordEventRequest request;
+    *request.mutable_event() = event;
+    return stub_->RecordEvent(Context().get(), request, response);
+  }
+
+  static absl::CivilSecond LocalTime(const google::protobuf::Timestamp& t, const std::string& zone_name) {
+    absl::TimeZone zone;
+    EXPECT_TRUE(absl::LoadTimeZone(zone_name, &zone));
+    return zone.At(absl::FromUnixSeconds(t.seconds())).cs;
+  }
+
+  static void ExpectError(const grpc::Status& status, grpc::StatusCode code, const std::string& field = "") {
+    EXPECT_EQ(status.error_code(), code) << status.error_message();
+    EXPECT_TRUE(absl::StartsWith(status.error_message(), field)) << status.error_message() << " should name " << field;
+  }
+
+  std::unique_ptr<testing::TestDatabase> database_;
+  std::unique_ptr<testing::TestServer> server_;
+  std::unique_ptr<v1::RevisitService::Stub> stub_;
+  std::unique_ptr<v1::CustomerService::Stub> customers_;
+};
+
+TEST_P(RevisitE2eTest, ADeliveryToANewCustomerPlansAnSmsSurveyInTheirOwnHours) {
+  for (const std::string customer : {"shanghai", "new-york"}) {
+    SCOPED_TRACE(customer);
+    v1::RecordEventResponse response;
+    ASSERT_TRUE(
+        Record(Event("delivered-" + customer, customer, v1::TRIGGER_ORDER_DELIVERED, absl::Now()), &response).ok());
+    EXPECT_TRUE(response.created());
+    ASSERT_EQ(response.revisits_size(), 1);
+    const v1::Revisit& revisit = response.revisits(0);
+    EXPECT_EQ(revisit.rule_id(), "new-customer-delivery-survey");
+    EXPECT_EQ(revisit.channel(), v1::CHANNEL_SMS);
+    EXPECT_EQ(revisit.questionnaire_id(), "post-delivery");
+    EXPECT_GE(revisit.due_time().seconds(), absl::ToUnixSeconds(absl::Now() + absl::Hours(72)) - 60);
+    absl::CivilSecond local =
+        LocalTime(revisit.due_time(), customer == "shanghai" ? "Asia/Shanghai" : "America/New_York");
+    EXPECT_GE(local.hour(), 8) << "no messages before 08:00 local";
+    EXPECT_LT(local.hour(), 21) << "no messages after 21:00 local";
+  }
+}
+
+TEST_P(RevisitE2eTest, RecordingAnEventAgainChangesNothing) {
+  v1::Event event = Event("e-1", "shanghai", v1::TRIGGER_ORDER_DELIVERED, absl::Now());
+  v1::RecordEventResponse first, second;
+  ASSERT_TRUE(Record(event, &first).ok());
+  ASSERT_TRUE(Record(event, &second).ok());
+  EXPECT_FALSE(second.created());
+  ASSERT_EQ(second.revisits_size(), 1);
+  EXPECT_EQ(second.revisits(0).id(), first.revisits(0).id());
+  v1::ListRevisitsRequest list;
+  list.set_customer_external_id("shanghai");
+  v1::ListRevisitsResponse listed;
+  ASSERT_TRUE(stub_->ListRevisits(Context().get(), list, &listed).ok());
+  EXPECT_EQ(listed.revisits_size(), 1);
+}
+
+TEST_P(RevisitE2eTest, AClosedComplaintPlansACallReservedForTheAgent) {
+  v1::Event event = Event("complaint-9", "shanghai", v1::TRIGGER_COMPLAINT_CLOSED, absl::Now());
+  event.set_case_id("case-9");
+  event.set_serving_agent_id("agent-wang");
+  v1::RecordEventResponse response;
+  ASSERT_TRUE(Record(event, &response).ok());
+  ASSERT_EQ(response.revisits_size(), 1);
+  EXPECT_EQ(response.revisits(0).channel(), v1::CHANNEL_PHONE);
+  EXPECT_EQ(response.revisits(0).reserved_agent_id(), "agent-wang");
+  EXPECT_EQ(response.revisits(0).max_attempts(), 4);
+  absl::CivilSecond local = LocalTime(response.revisits(0).due_time(), "Asia/Shanghai");
+  EXPECT_GE(local.hour(), 9);
+  EXPECT_LT(local.hour(), 21);
+}
+
+TEST_P(RevisitE2eTest, WithoutConsentNothingIsPlannedAndTheReasonIsGiven) {
+  v1::RecordEventResponse response;
+  ASSERT_TRUE(Record(Event("e-2", "no-consent", v1::TRIGGER_ORDER_DELIVERED, absl::Now()), &response).ok());
+  EXPECT_EQ(response.revisits_size(), 0);
+  ASSERT_EQ(response.skipped_size(), 1);
+  EXPECT_TRUE(absl::StrContains(response.skipped(0).reason(), "opted out")) << response.skipped(0).reason();
+}
+
+TEST_P(RevisitE2eTest, BadEventsAreRefused) {
+  struct Case {
+    std::string name;
+    std::function<void(v1::Event&)> spoil;
+    grpc::StatusCode code;
+    std::string field;
+  };
+  std::vector<Case> cases = {
+      {"no id", [](auto& e) { e.clear_event_id(); }, grpc::StatusCode::INVALID_ARGUMENT, "event.event_id:"},
+      {"no customer", [](auto& e) { e.clear_customer_external_id(); }, grpc::StatusCode::INVALID_ARGUMENT,
+       "event.customer_external_id:"},
+      {"no trigger", [](auto& e) { e.set_trigger(v1::TRIGGER_UNSPECIFIED); }, grpc::StatusCode::INVALID_ARGUMENT,
+       "event.trigger:"},
+      {"server's own trigger", [](auto& e) { e.set_trigger(v1::TRIGGER_LOW_SCORE); },
+       grpc::StatusCode::INVALID_ARGUMENT, "event.trigger:"},
+      {"unknown trigger", [](auto& e) { e.set_trigger(static_cast<v1::Trigger>(55)); },
+       grpc::StatusCode::INVALID_ARGUMENT, "event.trigger:"},
+      {"no time", [](auto& e) { e.clear_occur_time(); }, grpc::StatusCode::INVALID_ARGUMENT, "event.occur_time:"},
+      {"future",
+       [](auto& e) { e.mutable_occur_time()->set_seconds(absl::ToUnixSeconds(absl::Now() + absl::Hours(30))); },
+       grpc::StatusCode::INVALID_ARGUMENT, "event.occur_time:"},
+      {"long case id", [](auto& e) { e.set_case_id(std::string(200, 'c')); }, grpc::StatusCode::INVALID_ARGUMENT,
+       "event.case_id:"},
+      {"unknown customer", [](auto& e) { e.set_customer_external_id("nobody"); }, grpc::StatusCode::NOT_FOUND, ""},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.name);
+    v1::Event event = Event("bad-event", "shanghai", v1::TRIGGER_ORDER_DELIVERED, absl::Now());
+    c.spoil(event);
+    v1::RecordEventResponse response;
+    ExpectError(Record(event, &response), c.code, c.field);
+  }
+  v1::RecordEventRequest empty;
+  v1::RecordEventResponse response;
+  ExpectError(stub_->RecordEvent(Context().get(), empty, &response), grpc::StatusCode::INVALID_ARGUMENT, "event:");
+
+  ASSERT_TRUE(Record(Event("shared", "shanghai", v1::TRIGGER_ORDER_DELIVERED, absl::Now()), &response).ok());
+  ExpectError(Record(Event("shared", "new-york", v1::TRIGGER_ORDER_DELIVERED, absl::Now()), &response),
+              grpc::StatusCode::FAILED_PRECONDITION);
+
+  v1::ListRevisitsRequest list;
+  v1::ListRevisitsResponse listed;
+  ExpectError(stub_->ListRevisits(Context().get(), list, &listed), grpc::StatusCode::INVALID_ARGUMENT,
+              "customer_external_id:");
+  list.set_customer_external_id("nobody");
+  ExpectError(stub_->ListRevisits(Context().get(), list, &listed), grpc::StatusCode::NOT_FOUND);
+  list.set_customer_external_id("shanghai");
+  list.set_page_token("abc");
+  ExpectError(stub_->ListRevisits(Context().get(), list, &listed), grpc::StatusCode::INVALID_ARGUMENT, "page_token:");
+  v1::ListRevisitsResponse all;
+  list.clear_page_token();
+  ASSERT_TRUE(stub_->ListRevisits(Context().get(), list, &all).ok());
+  EXPECT_EQ(all.revisits_size(), 1) << "only the one good event planned anything";
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, RevisitE2eTest, ::testing::ValuesIn(testing::AllBackends()),
+                         [](const auto& info) { return testing::BackendName(info.param); });
+
+}  // namespace
+}  // namespace satisfaction

@@ -1,0 +1,95 @@
+#include "services/revisits/revisit_store.h"
+
+#include <google/protobuf/util/time_util.h>
+
+#include <thread>
+#include <vector>
+
+#include "gtest/gtest.h"
+#include "services/customers/customer_store.h"
+#include "services/customers/customer_validation.h"
+#include "services/revisits/revisit_rule_store.h"
+#include "services/revisits/revisit_rule_validation.h"
+#include "tests/support/test_database.h"
+
+namespace satisfaction::revisits {
+namespace {
+
+using google::protobuf::util::TimeUtil;
+using testing::TestBackend;
+
+class RevisitStoreTest : public ::testing::TestWithParam<TestBackend> {
+ protected:
+  void SetUp() override {
+    test_database_ = testing::TestDatabase::Create(GetParam());
+    database_ = testing::OpenMigrated(*test_database_, 8);
+    store_ = std::make_unique<RevisitStore>(*database_);
+    v1::Customer customer;
+    customer.set_external_id("c1");
+    customer.set_phone("+8613800138000");
+    customer.mutable_consent()->set_sms(true);
+    ASSERT_TRUE(customers::NormalizeAndValidateCustomer("customer", customer).ok());
+    ASSERT_TRUE(customers::CustomerStore(*database_).Upsert(customer, now_).ok());
+    v1::RevisitRule rule;
+    rule.set_id("survey");
+    rule.add_customer_types(v1::CUSTOMER_TYPE_NEW);
+    rule.set_trigger(v1::TRIGGER_ORDER_DELIVERED);
+    rule.add_channels(v1::CHANNEL_SMS);
+    rule.set_questionnaire_id("post-delivery");
+    rule.mutable_expiry()->set_seconds(60 * 86400);
+    ASSERT_TRUE(NormalizeAndValidateRule("rule", rule).ok());
+    ASSERT_TRUE(RevisitRuleStore(*database_).Create(rule, now_).ok());
+  }
+
+  v1::Event Event(const std::string& id) {
+    v1::Event event;
+    event.set_event_id(id);
+    event.set_customer_external_id("c1");
+    event.set_trigger(v1::TRIGGER_ORDER_DELIVERED);
+    *event.mutable_occur_time() = TimeUtil::SecondsToTimestamp(absl::ToUnixSeconds(now_));
+    return event;
+  }
+
+  std::unique_ptr<testing::TestDatabase> test_database_;
+  std::unique_ptr<storage::Database> database_;
+  std::unique_ptr<RevisitStore> store_;
+  absl::Time now_ = absl::FromCivil(absl::CivilSecond(2026, 11, 23, 10, 0, 0), absl::FixedTimeZone(8 * 3600));
+};
+
+TEST_P(RevisitStoreTest, AnEventIsPlannedOnceAndAgainReturnsTheSame) {
+  absl::StatusOr<RevisitStore::EventResult> first = store_->RecordEvent(Event("e1"), now_);
+  ASSERT_TRUE(first.ok()) << first.status();
+  EXPECT_TRUE(first->created);
+  ASSERT_EQ(first->revisits.size(), 1u);
+  EXPECT_EQ(first->revisits[0].channel(), v1::CHANNEL_SMS);
+  EXPECT_EQ(first->revisits[0].due_time().seconds(), absl::ToUnixSeconds(now_)) << "no delay, inside the hours";
+  absl::StatusOr<RevisitStore::EventResult> again = store_->RecordEvent(Event("e1"), now_ + absl::Minutes(5));
+  ASSERT_TRUE(again.ok());
+  EXPECT_FALSE(again->created);
+  ASSERT_EQ(again->revisits.size(), 1u);
+  EXPECT_EQ(again->revisits[0].id(), first->revisits[0].id());
+}
+
+TEST_P(RevisitStoreTest, ConcurrentEventsOfOneCustomerKeepTheBudget) {
+  std::vector<std::thread> shops;
+  for (int i = 0; i < 6; ++i) {
+    shops.emplace_back([&, i] {
+      absl::StatusOr<RevisitStore::EventResult> result = store_->RecordEvent(Event("e" + std::to_string(i)), now_);
+      ASSERT_TRUE(result.ok()) << result.status();
+    });
+  }
+  for (std::thread& shop : shops) shop.join();
+  absl::StatusOr<RevisitStore::ListPage> all = store_->ListForCustomer("c1", -1, 0, 100);
+  ASSERT_TRUE(all.ok());
+  ASSERT_EQ(all->revisits.size(), 6u);
+  for (size_t i = 1; i < all->revisits.size(); ++i) {
+    EXPECT_GE(all->revisits[i].due_time().seconds() - all->revisits[i - 1].due_time().seconds(), 7 * 86400)
+        << "one survey a week at most";
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, RevisitStoreTest, ::testing::ValuesIn(testing::AllBackends()),
+                         [](const auto& info) { return testing::BackendName(info.param); });
+
+}  // namespace
+}  // namespace satisfaction::revisits
