@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "services/revisits/revisit_rule_store.h"
 #include "services/revisits/revisit_rule_validation.h"
+#include "services/storage/database_errors.h"
 
 namespace satisfaction::revisits {
 namespace {
@@ -151,10 +152,23 @@ absl::StatusOr<RevisitStore::EventResult> RevisitStore::RecordEvent(const v1::Ev
         if (!customer) {
           return absl::NotFoundError(absl::StrCat("customer '", event.customer_external_id(), "' not found"));
         }
+        // Insert the event first: a duplicate key means it was recorded before, so
+        // the common case needs no query to find out.
         std::string event_id = event.event_id();
-        long long owner = 0;
-        session << "SELECT customer_id FROM events WHERE event_id = :id", soci::use(event_id), soci::into(owner);
-        if (session.got_data()) {
+        absl::Time occurred = absl::FromUnixMicros(TimeUtil::TimestampToMicroseconds(event.occur_time()));
+        long long occurred_us = absl::ToUnixMicros(occurred), now_us = absl::ToUnixMicros(now);
+        int trigger = event.trigger();
+        std::string order_id = event.order_id(), case_id = event.case_id(), agent = event.serving_agent_id();
+        try {
+          session << "INSERT INTO events (event_id, customer_id, trigger_kind, occurred_at_us, order_id, case_id,"
+                     " serving_agent_id, created_at_us) VALUES (:id, :customer, :trigger, :at, :order_id, :case_id,"
+                     " :agent, :now)",
+              soci::use(event_id), soci::use(customer->id), soci::use(trigger), soci::use(occurred_us),
+              soci::use(order_id), soci::use(case_id), soci::use(agent), soci::use(now_us);
+        } catch (const soci::soci_error& error) {
+          if (storage::StatusFromDatabaseException(error).code() != absl::StatusCode::kAlreadyExists) throw;
+          long long owner = 0;
+          session << "SELECT customer_id FROM events WHERE event_id = :id", soci::use(event_id), soci::into(owner);
           if (owner != customer->id) {
             return absl::FailedPreconditionError(
                 absl::StrCat("event '", event_id, "' was recorded for another customer"));
@@ -162,7 +176,6 @@ absl::StatusOr<RevisitStore::EventResult> RevisitStore::RecordEvent(const v1::Ev
           return EventResult{event, LoadEventRevisits(session, event_id, event.customer_external_id()), {}, false};
         }
 
-        absl::Time occurred = absl::FromUnixMicros(TimeUtil::TimestampToMicroseconds(event.occur_time()));
         scheduler::CustomerSnapshot snapshot =
             Snapshot(*customer, event, std::min(occurred, now) - LongestBudgetSpan(policy_.budget), session);
         std::vector<scheduler::RevisitRule> rules;
@@ -172,18 +185,10 @@ absl::StatusOr<RevisitStore::EventResult> RevisitStore::RecordEvent(const v1::Ev
         scheduler::Plan plan = scheduler::PlanEvent({static_cast<scheduler::Trigger>(event.trigger() - 1), occurred},
                                                     snapshot, rules, policy_, now);
 
-        long long occurred_us = absl::ToUnixMicros(occurred), now_us = absl::ToUnixMicros(now);
-        int trigger = event.trigger();
-        std::string order_id = event.order_id(), case_id = event.case_id(), agent = event.serving_agent_id();
-        session << "INSERT INTO events (event_id, customer_id, trigger_kind, occurred_at_us, order_id, case_id,"
-                   " serving_agent_id, created_at_us) VALUES (:id, :customer, :trigger, :at, :order_id, :case_id,"
-                   " :agent, :now)",
-            soci::use(event_id), soci::use(customer->id), soci::use(trigger), soci::use(occurred_us),
-            soci::use(order_id), soci::use(case_id), soci::use(agent), soci::use(now_us);
-
-        std::string rule_id, questionnaire_id, reserved;
-        int channel = 0, survey = 0, priority = 0, max_attempts = 0, planned = v1::REVISIT_STATE_PLANNED;
-        long long due_us = 0, expires_us = 0;
+        EventResult result{event, {}, {}, true};
+        RevisitRow row{
+            .created_us = now_us, .trigger = trigger, .state = v1::REVISIT_STATE_PLANNED, .event_id = event_id};
+        int survey = 0;
         soci::statement insert =
             (session.prepare
                  << "INSERT INTO revisits (customer_id, event_id, rule_id, trigger_kind, channel, due_at_us,"
@@ -191,23 +196,25 @@ absl::StatusOr<RevisitStore::EventResult> RevisitStore::RecordEvent(const v1::Ev
                     " reserved_agent_id, state, created_at_us, updated_at_us) VALUES (:customer, :event,"
                     " :rule, :trigger, :channel, :due, :expires, :questionnaire, :survey, :priority, :max, 0,"
                     " :reserved, :state, :created, :updated)",
-             soci::use(customer->id), soci::use(event_id), soci::use(rule_id), soci::use(trigger), soci::use(channel),
-             soci::use(due_us), soci::use(expires_us), soci::use(questionnaire_id), soci::use(survey),
-             soci::use(priority), soci::use(max_attempts), soci::use(reserved), soci::use(planned), soci::use(now_us),
-             soci::use(now_us));
+             soci::use(customer->id), soci::use(row.event_id), soci::use(row.rule_id), soci::use(row.trigger),
+             soci::use(row.channel), soci::use(row.due_us), soci::use(row.expires_us), soci::use(row.questionnaire_id),
+             soci::use(survey), soci::use(row.priority), soci::use(row.max_attempts), soci::use(row.reserved),
+             soci::use(row.state), soci::use(now_us), soci::use(now_us));
         for (const scheduler::PlannedRevisit& revisit : plan.revisits) {
-          rule_id = revisit.rule_id;
-          channel = static_cast<int>(revisit.channel) + 1;
-          due_us = absl::ToUnixMicros(revisit.due);
-          expires_us = absl::ToUnixMicros(revisit.expires);
-          questionnaire_id = revisit.questionnaire_id;
-          survey = questionnaire_id.empty() ? 0 : 1;
-          priority = revisit.priority;
-          max_attempts = revisit.max_attempts;
-          reserved = revisit.reserved_agent;
+          row.rule_id = revisit.rule_id;
+          row.channel = static_cast<int>(revisit.channel) + 1;
+          row.due_us = absl::ToUnixMicros(revisit.due);
+          row.expires_us = absl::ToUnixMicros(revisit.expires);
+          row.questionnaire_id = revisit.questionnaire_id;
+          survey = revisit.questionnaire_id.empty() ? 0 : 1;
+          row.priority = revisit.priority;
+          row.max_attempts = revisit.max_attempts;
+          row.reserved = revisit.reserved_agent;
           insert.execute(true);
+          // The driver knows the id the insert got: no query needed.
+          if (!session.get_last_insert_id("revisits", row.id)) throw soci::soci_error("no id for the new revisit");
+          result.revisits.push_back(row.ToProto(event.customer_external_id()));
         }
-        EventResult result{event, LoadEventRevisits(session, event_id, event.customer_external_id()), {}, true};
         for (const scheduler::SkippedRule& skipped : plan.skipped) {
           v1::SkippedRule& out = result.skipped.emplace_back();
           out.set_rule_id(skipped.rule_id);

@@ -119,6 +119,13 @@ absl::Status SatisfactionServer::BuildGrpcServer() {
   grpc::ResourceQuota quota("satisfaction-server");
   quota.SetMaxThreads(config_.db_pool_size * 2 + 8);
   builder.SetResourceQuota(quota);
+  // Keep enough polling threads alive: by default gRPC starts and ends threads
+  // as load changes, and on this kind of machine thread creation per call costs
+  // more than the call.
+  builder.SetSyncServerOption(grpc::ServerBuilder::SyncServerOption::NUM_CQS, 2);
+  builder.SetSyncServerOption(grpc::ServerBuilder::SyncServerOption::MIN_POLLERS,
+                              std::max(2, config_.db_pool_size / 2));
+  builder.SetSyncServerOption(grpc::ServerBuilder::SyncServerOption::MAX_POLLERS, config_.db_pool_size);
   std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;
   InstallProtobufLogHandler();
   interceptors.push_back(std::make_unique<InvalidUtf8InterceptorFactory>());
