@@ -224,6 +224,64 @@ absl::StatusOr<RevisitStore::EventResult> RevisitStore::RecordEvent(const v1::Ev
       });
 }
 
+absl::StatusOr<int> RevisitStore::PlanPeriodicCare(absl::Time now, int limit) {
+  absl::StatusOr<std::vector<v1::RevisitRule>> rules = database_.InTransaction<std::vector<v1::RevisitRule>>(
+      Access::kRead, [](soci::session& session) -> absl::StatusOr<std::vector<v1::RevisitRule>> {
+        return LoadEnabledRules(session, v1::TRIGGER_PERIODIC_CARE);
+      });
+  if (!rules.ok()) return rules.status();
+  int handled = 0;
+  for (const v1::RevisitRule& rule : *rules) {
+    absl::Duration interval = absl::Seconds(rule.care_interval().seconds());
+    if (interval <= absl::ZeroDuration() || handled >= limit) continue;
+    // Customers of the rule's types with no care event within the interval.
+    struct Due {
+      long long id;
+      std::string external_id;
+    };
+    absl::StatusOr<std::vector<Due>> due = database_.InTransaction<std::vector<Due>>(
+        Access::kRead, [&](soci::session& session) -> absl::StatusOr<std::vector<Due>> {
+          std::vector<int> types(rule.customer_types().begin(), rule.customer_types().end());
+          long long since_us = absl::ToUnixMicros(now - interval);
+          int care = v1::TRIGGER_PERIODIC_CARE, fetch = limit - handled;
+          long long id = 0;
+          std::string external_id;
+          std::string in_list;
+          for (size_t i = 0; i < types.size(); ++i) absl::StrAppend(&in_list, i ? ", " : "", ":t", i);
+          soci::statement statement(session);
+          for (int& type : types) statement.exchange(soci::use(type));
+          statement.exchange(soci::use(care));
+          statement.exchange(soci::use(since_us));
+          statement.exchange(soci::use(fetch));
+          statement.exchange(soci::into(id));
+          statement.exchange(soci::into(external_id));
+          statement.alloc();
+          statement.prepare(absl::StrCat(
+              "SELECT c.id, c.external_id FROM customers c WHERE c.effective_type IN (", in_list,
+              ") AND NOT EXISTS (SELECT 1 FROM events e WHERE e.customer_id = c.id AND e.trigger_kind = :care"
+              " AND e.occurred_at_us > :since) ORDER BY c.id LIMIT :fetch"));
+          statement.define_and_bind();
+          statement.execute();
+          std::vector<Due> found;
+          while (statement.fetch()) found.push_back({id, external_id});
+          return found;
+        });
+    if (!due.ok()) return due.status();
+    long long period = absl::ToInt64Seconds(now - absl::UnixEpoch()) / absl::ToInt64Seconds(interval);
+    for (const Due& customer : *due) {
+      v1::Event event;
+      event.set_event_id(absl::StrCat("care-", rule.id(), "-c", customer.id, "-p", period));
+      event.set_customer_external_id(customer.external_id);
+      event.set_trigger(v1::TRIGGER_PERIODIC_CARE);
+      *event.mutable_occur_time() = TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(now));
+      absl::StatusOr<EventResult> recorded = RecordEvent(event, now);
+      if (!recorded.ok()) return recorded.status();
+      ++handled;
+    }
+  }
+  return handled;
+}
+
 absl::StatusOr<RevisitStore::ListPage> RevisitStore::ListForCustomer(absl::string_view external_id,
                                                                      long long after_due_us, long long after_id,
                                                                      int limit) {

@@ -32,6 +32,13 @@ class RevisitStore {
   // or FAILED_PRECONDITION if it was recorded for another customer.
   absl::StatusOr<EventResult> RecordEvent(const v1::Event& event, absl::Time now);
 
+  // Periodic care: for each enabled care rule, records a care event (and so
+  // plans its revisits) for up to `limit` customers of the rule's types who had
+  // none within the rule's care interval. Event ids name the customer and the
+  // period, so running on every server at once plans each care once. Returns
+  // how many customers it handled.
+  absl::StatusOr<int> PlanPeriodicCare(absl::Time now, int limit);
+
   struct ListPage {
     std::vector<v1::Revisit> revisits;
     // Where the next page starts: after this due time and id.

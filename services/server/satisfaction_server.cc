@@ -59,11 +59,15 @@ absl::StatusOr<std::unique_ptr<SatisfactionServer>> SatisfactionServer::Start(co
   server->health_monitor_->Start();
 
   customers::CustomerStore* customer_store = server->customer_store_.get();
+  revisits::RevisitStore* revisit_store = server->revisit_store_.get();
   server->maintenance_ = std::make_unique<MaintenanceLoop>(
       std::vector<MaintenanceLoop::Job>{
           {.name = "reclassify customers",
            .run = [customer_store](absl::Time now) { return customer_store->ReclassifyDue(now, 500); },
-           .batch_size = 500}},
+           .batch_size = 500},
+          {.name = "plan periodic care",
+           .run = [revisit_store](absl::Time now) { return revisit_store->PlanPeriodicCare(now, 200); },
+           .batch_size = 200}},
       config.maintenance_interval);
   server->maintenance_->Start();
 

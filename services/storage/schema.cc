@@ -321,6 +321,13 @@ const std::vector<Migration>& AllMigrations() {
                   "CREATE INDEX IF NOT EXISTS ix_revisits_event ON revisits (event_id)",
               },
       },
+      {
+          .version = 6,
+          .description = "find a customer's latest events of a kind (periodic care)",
+          .mysql_statements = {"CREATE INDEX ix_events_customer ON events (customer_id, trigger_kind, occurred_at_us)"},
+          .sqlite_statements = {"CREATE INDEX IF NOT EXISTS ix_events_customer ON events (customer_id, trigger_kind,"
+                                " occurred_at_us)"},
+      },
   };
   return migrations;
 }

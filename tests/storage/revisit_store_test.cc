@@ -88,6 +88,45 @@ TEST_P(RevisitStoreTest, ConcurrentEventsOfOneCustomerKeepTheBudget) {
   }
 }
 
+TEST_P(RevisitStoreTest, PeriodicCareReachesEachCustomerOncePerInterval) {
+  v1::Customer loyal;
+  loyal.set_external_id("loyal-1");
+  loyal.set_phone("+8613900139000");
+  loyal.mutable_consent()->set_phone(true);
+  loyal.set_type_override(v1::CUSTOMER_TYPE_LOYAL);
+  ASSERT_TRUE(customers::NormalizeAndValidateCustomer("customer", loyal).ok());
+  ASSERT_TRUE(customers::CustomerStore(*database_).Upsert(loyal, now_).ok());
+  v1::RevisitRule care;
+  care.set_id("loyal-care");
+  care.add_customer_types(v1::CUSTOMER_TYPE_LOYAL);
+  care.set_trigger(v1::TRIGGER_PERIODIC_CARE);
+  care.add_channels(v1::CHANNEL_PHONE);
+  care.set_questionnaire_id("loyalty-care");
+  care.mutable_care_interval()->set_seconds(90 * 86400);
+  ASSERT_TRUE(NormalizeAndValidateRule("rule", care).ok());
+  ASSERT_TRUE(RevisitRuleStore(*database_).Create(care, now_).ok());
+
+  absl::StatusOr<int> first = store_->PlanPeriodicCare(now_, 100);
+  ASSERT_TRUE(first.ok()) << first.status();
+  EXPECT_EQ(*first, 1) << "the loyal customer, not the new one";
+  absl::StatusOr<RevisitStore::ListPage> planned = store_->ListForCustomer("loyal-1", -1, 0, 10);
+  ASSERT_TRUE(planned.ok());
+  ASSERT_EQ(planned->revisits.size(), 1u);
+  EXPECT_EQ(planned->revisits[0].rule_id(), "loyal-care");
+  EXPECT_EQ(planned->revisits[0].channel(), v1::CHANNEL_PHONE);
+
+  EXPECT_EQ(*store_->PlanPeriodicCare(now_ + absl::Hours(24), 100), 0) << "cared for this period";
+
+  // Three replicas running the job at once still plan the next care once.
+  std::vector<std::thread> replicas;
+  for (int i = 0; i < 3; ++i) {
+    replicas.emplace_back([&] { EXPECT_TRUE(store_->PlanPeriodicCare(now_ + absl::Hours(24 * 91), 100).ok()); });
+  }
+  for (std::thread& replica : replicas) replica.join();
+  EXPECT_EQ(store_->ListForCustomer("loyal-1", -1, 0, 10)->revisits.size(), 2u);
+  EXPECT_EQ(*store_->PlanPeriodicCare(now_ + absl::Hours(24 * 92), 100), 0) << "and nothing more this period";
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, RevisitStoreTest, ::testing::ValuesIn(testing::AllBackends()),
                          [](const auto& info) { return testing::BackendName(info.param); });
 
