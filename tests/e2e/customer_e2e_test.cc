@@ -11,6 +11,7 @@ namespace satisfaction {
 namespace {
 
 using testing::Context;
+using testing::ExpectError;
 using testing::TestBackend;
 
 class CustomerE2eTest : public ::testing::TestWithParam<TestBackend> {
@@ -38,11 +39,6 @@ class CustomerE2eTest : public ::testing::TestWithParam<TestBackend> {
     v1::UpsertCustomerRequest request;
     *request.mutable_customer() = customer;
     return stub_->UpsertCustomer(Context().get(), request, response);
-  }
-
-  static void ExpectError(const grpc::Status& status, grpc::StatusCode code, const std::string& field = "") {
-    EXPECT_EQ(status.error_code(), code) << status.error_message();
-    EXPECT_TRUE(absl::StartsWith(status.error_message(), field)) << status.error_message() << " should name " << field;
   }
 
   std::unique_ptr<testing::TestDatabase> database_;

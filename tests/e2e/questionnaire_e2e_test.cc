@@ -16,6 +16,7 @@ namespace {
 
 using google::protobuf::util::MessageDifferencer;
 using testing::Context;
+using testing::ExpectError;
 using testing::SampleQuestionnaire;
 using testing::TestBackend;
 
@@ -61,12 +62,6 @@ class QuestionnaireE2eTest : public ::testing::TestWithParam<TestBackend> {
     v1::ListQuestionnairesResponse response;
     EXPECT_TRUE(stub_->ListQuestionnaires(Context().get(), request, &response).ok());
     return response;
-  }
-
-  // Expects `status` to be `code` with a message that starts with `field`.
-  static void ExpectError(const grpc::Status& status, grpc::StatusCode code, const std::string& field = "") {
-    EXPECT_EQ(status.error_code(), code) << status.error_message();
-    EXPECT_TRUE(absl::StartsWith(status.error_message(), field)) << status.error_message() << " should name " << field;
   }
 
   std::unique_ptr<testing::TestDatabase> database_;

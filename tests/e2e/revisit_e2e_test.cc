@@ -13,6 +13,7 @@ namespace satisfaction {
 namespace {
 
 using testing::Context;
+using testing::ExpectError;
 using testing::TestBackend;
 
 class RevisitE2eTest : public ::testing::TestWithParam<TestBackend> {
@@ -60,11 +61,6 @@ class RevisitE2eTest : public ::testing::TestWithParam<TestBackend> {
     absl::TimeZone zone;
     EXPECT_TRUE(absl::LoadTimeZone(zone_name, &zone));
     return zone.At(absl::FromUnixSeconds(t.seconds())).cs;
-  }
-
-  static void ExpectError(const grpc::Status& status, grpc::StatusCode code, const std::string& field = "") {
-    EXPECT_EQ(status.error_code(), code) << status.error_message();
-    EXPECT_TRUE(absl::StartsWith(status.error_message(), field)) << status.error_message() << " should name " << field;
   }
 
   std::unique_ptr<testing::TestDatabase> database_;

@@ -12,6 +12,7 @@ namespace satisfaction {
 namespace {
 
 using testing::Context;
+using testing::ExpectError;
 using testing::TestBackend;
 
 class RevisitPolicyE2eTest : public ::testing::TestWithParam<TestBackend> {
@@ -38,11 +39,6 @@ class RevisitPolicyE2eTest : public ::testing::TestWithParam<TestBackend> {
     v1::CreateRevisitRuleRequest request;
     *request.mutable_rule() = rule;
     return stub_->CreateRevisitRule(Context().get(), request, out);
-  }
-
-  static void ExpectError(const grpc::Status& status, grpc::StatusCode code, const std::string& field = "") {
-    EXPECT_EQ(status.error_code(), code) << status.error_message();
-    EXPECT_TRUE(absl::StartsWith(status.error_message(), field)) << status.error_message() << " should name " << field;
   }
 
   std::unique_ptr<testing::TestDatabase> database_;

@@ -6,6 +6,7 @@
 #include <memory>
 #include <string>
 
+#include "absl/strings/match.h"
 #include "gtest/gtest.h"
 #include "services/server/satisfaction_server.h"
 
@@ -46,6 +47,13 @@ inline std::unique_ptr<grpc::ClientContext> Context(absl::Duration timeout = abs
   auto context = std::make_unique<grpc::ClientContext>();
   context->set_deadline(absl::ToChronoTime(absl::Now() + timeout));
   return context;
+}
+
+// Expects `status` to be `code` with a message that starts with `field`, the
+// field the error is about.
+inline void ExpectError(const grpc::Status& status, grpc::StatusCode code, const std::string& field = "") {
+  EXPECT_EQ(status.error_code(), code) << status.error_message();
+  EXPECT_TRUE(absl::StartsWith(status.error_message(), field)) << status.error_message() << " should name " << field;
 }
 
 }  // namespace satisfaction::testing
