@@ -134,4 +134,47 @@ grpc::Status CustomerService::RecordOrder(grpc::ServerContext* context, const v1
   return grpc::Status::OK;
 }
 
+grpc::Status CustomerService::AddDoNotCall(grpc::ServerContext* context, const v1::AddDoNotCallRequest* request,
+                                           v1::DoNotCallEntry* response) {
+  if (!request->has_entry()) return ToGrpcStatus(absl::InvalidArgumentError("entry: required"));
+  v1::DoNotCallEntry entry = request->entry();
+  if (entry.phone().empty()) return ToGrpcStatus(absl::InvalidArgumentError("entry.phone: required"));
+  if (absl::Status s = NormalizePhone("entry.phone", *entry.mutable_phone()); !s.ok()) return ToGrpcStatus(s);
+  if (absl::Status s = CheckText("entry.reason", entry.reason(), 200, LineBreaks::kForbidden); !s.ok()) {
+    return ToGrpcStatus(s);
+  }
+  if (absl::Status s = CheckCallerStillWaiting(*context); !s.ok()) return ToGrpcStatus(s);
+  return Reply(do_not_call_.Add(entry, absl::Now()), response);
+}
+
+grpc::Status CustomerService::RemoveDoNotCall(grpc::ServerContext* context, const v1::RemoveDoNotCallRequest* request,
+                                              v1::DoNotCallEntry* response) {
+  std::string phone = request->phone();
+  if (phone.empty()) return ToGrpcStatus(absl::InvalidArgumentError("phone: required"));
+  if (absl::Status s = NormalizePhone("phone", phone); !s.ok()) return ToGrpcStatus(s);
+  if (absl::Status s = CheckCallerStillWaiting(*context); !s.ok()) return ToGrpcStatus(s);
+  return Reply(do_not_call_.Remove(phone), response);
+}
+
+grpc::Status CustomerService::ListDoNotCall(grpc::ServerContext* context, const v1::ListDoNotCallRequest* request,
+                                            v1::ListDoNotCallResponse* response) {
+  absl::StatusOr<int> page_size = EffectivePageSize(request->page_size(), 100, 1000);
+  if (!page_size.ok()) return ToGrpcStatus(page_size.status());
+  std::string after;
+  if (!request->page_token().empty()) {
+    absl::StatusOr<PageCursor> cursor = DecodePageToken(request->page_token(), "do-not-call");
+    if (!cursor.ok()) return ToGrpcStatus(cursor.status());
+    after = cursor->after_key;
+  }
+  if (absl::Status s = CheckCallerStillWaiting(*context); !s.ok()) return ToGrpcStatus(s);
+  absl::StatusOr<DoNotCallStore::ListPage> page = do_not_call_.List(after, *page_size);
+  if (!page.ok()) return ToGrpcStatus(page.status());
+  for (v1::DoNotCallEntry& entry : page->entries) *response->add_entries() = std::move(entry);
+  if (page->has_more) {
+    response->set_next_page_token(EncodePageToken(
+        {.filter = "do-not-call", .after_key = response->entries(response->entries_size() - 1).phone()}));
+  }
+  return grpc::Status::OK;
+}
+
 }  // namespace satisfaction::customers

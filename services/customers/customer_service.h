@@ -3,13 +3,14 @@
 
 #include "satisfaction/v1/customer.grpc.pb.h"
 #include "services/customers/customer_store.h"
+#include "services/customers/do_not_call_store.h"
 
 namespace satisfaction::customers {
 
 // The gRPC face of customers: validates, checks the deadline, then asks the store.
 class CustomerService final : public v1::CustomerService::Service {
  public:
-  explicit CustomerService(CustomerStore& store) : store_(store) {}
+  CustomerService(CustomerStore& store, DoNotCallStore& do_not_call) : store_(store), do_not_call_(do_not_call) {}
 
   grpc::Status UpsertCustomer(grpc::ServerContext* context, const v1::UpsertCustomerRequest* request,
                               v1::UpsertCustomerResponse* response) override;
@@ -21,9 +22,16 @@ class CustomerService final : public v1::CustomerService::Service {
                                v1::ImportCustomersResponse* response) override;
   grpc::Status RecordOrder(grpc::ServerContext* context, const v1::RecordOrderRequest* request,
                            v1::RecordOrderResponse* response) override;
+  grpc::Status AddDoNotCall(grpc::ServerContext* context, const v1::AddDoNotCallRequest* request,
+                            v1::DoNotCallEntry* response) override;
+  grpc::Status RemoveDoNotCall(grpc::ServerContext* context, const v1::RemoveDoNotCallRequest* request,
+                               v1::DoNotCallEntry* response) override;
+  grpc::Status ListDoNotCall(grpc::ServerContext* context, const v1::ListDoNotCallRequest* request,
+                             v1::ListDoNotCallResponse* response) override;
 
  private:
   CustomerStore& store_;
+  DoNotCallStore& do_not_call_;
 };
 
 }  // namespace satisfaction::customers

@@ -22,23 +22,6 @@ absl::Status Invalid(absl::string_view field, absl::string_view why) {
 
 bool IsIdChar(char c) { return absl::ascii_isalnum(c) || c == '.' || c == '_' || c == ':' || c == '-'; }
 
-absl::Status NormalizePhone(absl::string_view field, std::string& phone) {
-  if (phone.empty()) return absl::OkStatus();
-  bool shaped = phone.size() <= 32 && phone[0] == '+' && std::all_of(phone.begin() + 1, phone.end(), [](char c) {
-                  return absl::ascii_isdigit(c) || c == ' ' || c == '-' || c == '(' || c == ')';
-                });
-  if (!shaped) {
-    return Invalid(field, "must be an international number in E.164 form, e.g. +8613800138000");
-  }
-  const PhoneNumberUtil& util = *PhoneNumberUtil::GetInstance();
-  PhoneNumber number;
-  if (util.Parse(phone, "ZZ", &number) != PhoneNumberUtil::NO_PARSING_ERROR || !util.IsValidNumber(number)) {
-    return Invalid(field, "is not a valid phone number");
-  }
-  util.Format(number, PhoneNumberUtil::E164, &phone);
-  return absl::OkStatus();
-}
-
 absl::Status CheckEmail(absl::string_view field, const std::string& email) {
   if (email.empty()) return absl::OkStatus();
   size_t at = email.find('@');
@@ -80,6 +63,23 @@ bool HasAddressFor(const v1::Customer& customer, v1::Channel channel) {
 }
 
 }  // namespace
+
+absl::Status NormalizePhone(absl::string_view field, std::string& phone) {
+  if (phone.empty()) return absl::OkStatus();
+  bool shaped = phone.size() <= 32 && phone[0] == '+' && std::all_of(phone.begin() + 1, phone.end(), [](char c) {
+                  return absl::ascii_isdigit(c) || c == ' ' || c == '-' || c == '(' || c == ')';
+                });
+  if (!shaped) {
+    return Invalid(field, "must be an international number in E.164 form, e.g. +8613800138000");
+  }
+  const PhoneNumberUtil& util = *PhoneNumberUtil::GetInstance();
+  PhoneNumber number;
+  if (util.Parse(phone, "ZZ", &number) != PhoneNumberUtil::NO_PARSING_ERROR || !util.IsValidNumber(number)) {
+    return Invalid(field, "is not a valid phone number");
+  }
+  util.Format(number, PhoneNumberUtil::E164, &phone);
+  return absl::OkStatus();
+}
 
 absl::Status ValidateExternalId(absl::string_view field, absl::string_view external_id) {
   if (external_id.empty()) return Invalid(field, "required");

@@ -1,6 +1,8 @@
 #ifndef SATISFACTION_SERVICES_CUSTOMERS_CUSTOMER_VALIDATION_H_
 #define SATISFACTION_SERVICES_CUSTOMERS_CUSTOMER_VALIDATION_H_
 
+#include <string>
+
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
@@ -10,6 +12,10 @@ namespace satisfaction::customers {
 
 inline constexpr char kDefaultTimeZone[] = "Asia/Shanghai";
 inline constexpr int kMaxTags = 20;
+
+// Checks and normalises a phone number to E.164 (libphonenumber); an empty
+// number is left alone. INVALID_ARGUMENT names `field`.
+absl::Status NormalizePhone(absl::string_view field, std::string& phone);
 
 // Checks a shop's customer id: 1 to 128 letters, digits and . _ : -
 absl::Status ValidateExternalId(absl::string_view field, absl::string_view external_id);

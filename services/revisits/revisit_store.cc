@@ -21,19 +21,24 @@ struct CustomerFacts {
   long long id = 0;
   std::string time_zone, phone, email, im_handle, serving_agent_id;
   int effective_type = 1, consent_mask = 0, opt_out_mask = 0;
+  // Whether the phone number is on the shop-wide do-not-call list.
+  int on_do_not_call_list = 0;
 };
 
 std::optional<CustomerFacts> LockCustomer(soci::session& session, const std::string& external_id) {
   CustomerFacts facts;
   std::string key = external_id;
   bool mysql = session.get_backend_name() == "mysql";
+  // The do-not-call list is read in the same round trip.
   session << absl::StrCat(
       "SELECT id, time_zone, phone, email, im_handle, serving_agent_id, effective_type,"
-      " consent_mask, opt_out_mask FROM customers WHERE external_id = :id",
+      " consent_mask, opt_out_mask, (SELECT COUNT(*) FROM do_not_call d"
+      " WHERE d.phone = customers.phone) FROM customers WHERE external_id = :id",
       mysql ? " FOR UPDATE" : ""),
       soci::use(key), soci::into(facts.id), soci::into(facts.time_zone), soci::into(facts.phone),
       soci::into(facts.email), soci::into(facts.im_handle), soci::into(facts.serving_agent_id),
-      soci::into(facts.effective_type), soci::into(facts.consent_mask), soci::into(facts.opt_out_mask);
+      soci::into(facts.effective_type), soci::into(facts.consent_mask), soci::into(facts.opt_out_mask),
+      soci::into(facts.on_do_not_call_list);
   if (!session.got_data()) return std::nullopt;
   return facts;
 }
@@ -66,7 +71,8 @@ scheduler::CustomerSnapshot Snapshot(const CustomerFacts& facts, const v1::Event
   for (int i = 0; i < 4; ++i) {
     snapshot.reachable[i] = has_address[i] && (facts.consent_mask & (1 << i)) && !(facts.opt_out_mask & (1 << i));
   }
-  snapshot.do_not_call = facts.opt_out_mask & 1;
+  // Opted out of calls, or on the shop-wide list.
+  snapshot.do_not_call = (facts.opt_out_mask & 1) || facts.on_do_not_call_list > 0;
   snapshot.contacts = LoadContacts(session, facts.id, since);
   snapshot.serving_agent = event.serving_agent_id().empty() ? facts.serving_agent_id : event.serving_agent_id();
   return snapshot;

@@ -48,7 +48,9 @@ absl::StatusOr<std::unique_ptr<SatisfactionServer>> SatisfactionServer::Start(co
   server->revisit_store_ = std::make_unique<revisits::RevisitStore>(*server->database_);
   server->revisit_service_ = std::make_unique<revisits::RevisitService>(*server->revisit_store_);
   server->customer_store_ = std::make_unique<customers::CustomerStore>(*server->database_);
-  server->customer_service_ = std::make_unique<customers::CustomerService>(*server->customer_store_);
+  server->do_not_call_store_ = std::make_unique<customers::DoNotCallStore>(*server->database_);
+  server->customer_service_ =
+      std::make_unique<customers::CustomerService>(*server->customer_store_, *server->do_not_call_store_);
   if (absl::Status s = server->BuildGrpcServer(); !s.ok()) return s;
 
   server->health_monitor_ = std::make_unique<HealthMonitor>(

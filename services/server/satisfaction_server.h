@@ -53,6 +53,7 @@ class SatisfactionServer {
   std::unique_ptr<questionnaires::QuestionnaireStore> questionnaire_store_;
   std::unique_ptr<questionnaires::QuestionnaireService> questionnaire_service_;
   std::unique_ptr<customers::CustomerStore> customer_store_;
+  std::unique_ptr<customers::DoNotCallStore> do_not_call_store_;
   std::unique_ptr<customers::CustomerService> customer_service_;
   std::unique_ptr<revisits::RevisitRuleStore> rule_store_;
   std::unique_ptr<revisits::RevisitPolicyService> policy_service_;

@@ -328,6 +328,26 @@ const std::vector<Migration>& AllMigrations() {
           .sqlite_statements = {"CREATE INDEX IF NOT EXISTS ix_events_customer ON events (customer_id, trigger_kind,"
                                 " occurred_at_us)"},
       },
+      {
+          .version = 7,
+          .description = "the shop-wide do-not-call list",
+          .mysql_statements =
+              {
+                  R"sql(CREATE TABLE IF NOT EXISTS do_not_call (
+                    phone VARCHAR(20) NOT NULL PRIMARY KEY,
+                    reason VARCHAR(200) NOT NULL,
+                    created_at_us BIGINT NOT NULL
+                  ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin)sql",
+              },
+          .sqlite_statements =
+              {
+                  R"sql(CREATE TABLE IF NOT EXISTS do_not_call (
+                    phone TEXT NOT NULL PRIMARY KEY,
+                    reason TEXT NOT NULL,
+                    created_at_us INTEGER NOT NULL
+                  ))sql",
+              },
+      },
   };
   return migrations;
 }

@@ -240,6 +240,41 @@ TEST_P(CustomerE2eTest, ImportStreamsManyCustomersAndReportsBadRows) {
   EXPECT_EQ(nothing.received(), 0);
 }
 
+TEST_P(CustomerE2eTest, DoNotCallListAddRemoveListAndBadInput) {
+  for (const char* phone : {"+8613900000003", "+8613900000001", "+8613900000002"}) {
+    v1::AddDoNotCallRequest add;
+    add.mutable_entry()->set_phone(phone);
+    v1::DoNotCallEntry entry;
+    ASSERT_TRUE(stub_->AddDoNotCall(Context().get(), add, &entry).ok());
+    ASSERT_TRUE(stub_->AddDoNotCall(Context().get(), add, &entry).ok()) << "adding again is fine";
+  }
+  v1::ListDoNotCallRequest list;
+  list.set_page_size(2);
+  v1::ListDoNotCallResponse page;
+  ASSERT_TRUE(stub_->ListDoNotCall(Context().get(), list, &page).ok());
+  ASSERT_EQ(page.entries_size(), 2);
+  EXPECT_EQ(page.entries(0).phone(), "+8613900000001");
+  list.set_page_token(page.next_page_token());
+  ASSERT_TRUE(stub_->ListDoNotCall(Context().get(), list, &page).ok());
+  ASSERT_EQ(page.entries_size(), 1);
+  EXPECT_TRUE(page.next_page_token().empty());
+
+  v1::AddDoNotCallRequest bad;
+  v1::DoNotCallEntry entry;
+  ExpectError(stub_->AddDoNotCall(Context().get(), bad, &entry), grpc::StatusCode::INVALID_ARGUMENT, "entry:");
+  bad.mutable_entry()->set_phone("12345");
+  ExpectError(stub_->AddDoNotCall(Context().get(), bad, &entry), grpc::StatusCode::INVALID_ARGUMENT, "entry.phone:");
+  bad.mutable_entry()->set_phone("+8613900000009");
+  bad.mutable_entry()->set_reason(std::string(300, 'r'));
+  ExpectError(stub_->AddDoNotCall(Context().get(), bad, &entry), grpc::StatusCode::INVALID_ARGUMENT, "entry.reason:");
+  v1::RemoveDoNotCallRequest remove;
+  ExpectError(stub_->RemoveDoNotCall(Context().get(), remove, &entry), grpc::StatusCode::INVALID_ARGUMENT, "phone:");
+  remove.set_phone("+8613900000009");
+  ExpectError(stub_->RemoveDoNotCall(Context().get(), remove, &entry), grpc::StatusCode::NOT_FOUND);
+  list.set_page_token("nope");
+  ExpectError(stub_->ListDoNotCall(Context().get(), list, &page), grpc::StatusCode::INVALID_ARGUMENT, "page_token:");
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, CustomerE2eTest, ::testing::ValuesIn(testing::AllBackends()),
                          [](const auto& info) { return testing::BackendName(info.param); });
 

@@ -119,6 +119,27 @@ TEST_P(RevisitE2eTest, AClosedComplaintPlansACallReservedForTheAgent) {
   EXPECT_LT(local.hour(), 21);
 }
 
+TEST_P(RevisitE2eTest, TheDoNotCallListTurnsCallsIntoMessages) {
+  v1::AddDoNotCallRequest add;
+  add.mutable_entry()->set_phone("+86 139 1234 5678");
+  add.mutable_entry()->set_reason("asked not to be called");
+  v1::DoNotCallEntry entry;
+  ASSERT_TRUE(customers_->AddDoNotCall(Context().get(), add, &entry).ok());
+  EXPECT_EQ(entry.phone(), "+8613912345678");
+  v1::RecordEventResponse blocked;
+  ASSERT_TRUE(Record(Event("complaint-a", "shanghai", v1::TRIGGER_COMPLAINT_CLOSED, absl::Now()), &blocked).ok());
+  ASSERT_EQ(blocked.revisits_size(), 1);
+  EXPECT_EQ(blocked.revisits(0).channel(), v1::CHANNEL_SMS) << "the rule's fallback";
+
+  v1::RemoveDoNotCallRequest remove;
+  remove.set_phone("+8613912345678");
+  ASSERT_TRUE(customers_->RemoveDoNotCall(Context().get(), remove, &entry).ok());
+  v1::RecordEventResponse allowed;
+  ASSERT_TRUE(Record(Event("complaint-b", "new-york", v1::TRIGGER_COMPLAINT_CLOSED, absl::Now()), &allowed).ok());
+  ASSERT_EQ(allowed.revisits_size(), 1);
+  EXPECT_EQ(allowed.revisits(0).channel(), v1::CHANNEL_PHONE);
+}
+
 TEST_P(RevisitE2eTest, WithoutConsentNothingIsPlannedAndTheReasonIsGiven) {
   v1::RecordEventResponse response;
   ASSERT_TRUE(Record(Event("e-2", "no-consent", v1::TRIGGER_ORDER_DELIVERED, absl::Now()), &response).ok());

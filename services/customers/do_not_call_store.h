@@ -1,0 +1,38 @@
+#ifndef SATISFACTION_SERVICES_CUSTOMERS_DO_NOT_CALL_STORE_H_
+#define SATISFACTION_SERVICES_CUSTOMERS_DO_NOT_CALL_STORE_H_
+
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+#include "satisfaction/v1/customer.pb.h"
+#include "services/storage/database.h"
+
+namespace satisfaction::customers {
+
+// The shop-wide do-not-call list, keyed by E.164 phone number. The planner
+// reads it when it plans a revisit (see revisits::RevisitStore).
+class DoNotCallStore {
+ public:
+  explicit DoNotCallStore(storage::Database& database) : database_(database) {}
+
+  // Adds a normalised entry; an entry already there is returned unchanged.
+  absl::StatusOr<v1::DoNotCallEntry> Add(const v1::DoNotCallEntry& entry, absl::Time now);
+  // Removes a number; NOT_FOUND if it is not on the list.
+  absl::StatusOr<v1::DoNotCallEntry> Remove(absl::string_view phone);
+
+  struct ListPage {
+    std::vector<v1::DoNotCallEntry> entries;
+    bool has_more = false;
+  };
+  absl::StatusOr<ListPage> List(absl::string_view after_phone, int limit);
+
+ private:
+  storage::Database& database_;
+};
+
+}  // namespace satisfaction::customers
+
+#endif  // SATISFACTION_SERVICES_CUSTOMERS_DO_NOT_CALL_STORE_H_
