@@ -5,20 +5,15 @@
 #include <chrono>
 #include <string>
 
+#include "absl/status/status.h"
+
 namespace satisfaction::server {
 namespace {
 
 using grpc::experimental::InterceptionHookPoints;
 
-const char* CodeName(grpc::StatusCode code) {
-  static constexpr const char* kNames[] = {
-      "OK",        "CANCELLED",      "UNKNOWN",           "INVALID_ARGUMENT",   "DEADLINE_EXCEEDED",
-      "NOT_FOUND", "ALREADY_EXISTS", "PERMISSION_DENIED", "RESOURCE_EXHAUSTED", "FAILED_PRECONDITION",
-      "ABORTED",   "OUT_OF_RANGE",   "UNIMPLEMENTED",     "INTERNAL",           "UNAVAILABLE",
-      "DATA_LOSS", "UNAUTHENTICATED"};
-  int index = static_cast<int>(code);
-  return index >= 0 && index < static_cast<int>(std::size(kNames)) ? kNames[index] : "UNKNOWN_CODE";
-}
+// gRPC's codes are the canonical ones Abseil names.
+std::string CodeName(grpc::StatusCode code) { return absl::StatusCodeToString(static_cast<absl::StatusCode>(code)); }
 
 // Server-side faults are worth an operator's attention; client mistakes are not.
 bool IsServerFault(grpc::StatusCode code) {
