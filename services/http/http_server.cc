@@ -5,6 +5,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
+#include "absl/time/clock.h"
 
 namespace satisfaction::http {
 
@@ -43,6 +44,15 @@ absl::StatusOr<std::unique_ptr<HttpServer>> HttpServer::Start(const std::string&
     return absl::UnavailableError(absl::StrCat("cannot listen for HTTP on ", listen));
   }
   http->thread_ = std::thread([&server] { server.listen_after_bind(); });
+  // httplib's stop() does nothing until the serving thread has marked itself
+  // running; a stop before that would leave the thread in accept() forever.
+  absl::Time give_up = absl::Now() + absl::Seconds(10);
+  while (!server.is_running()) {
+    if (absl::Now() > give_up) {
+      return absl::InternalError(absl::StrCat("the HTTP server on ", listen, " did not start"));
+    }
+    absl::SleepFor(absl::Milliseconds(1));
+  }
   return http;
 }
 
