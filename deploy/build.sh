@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
-# Configures and builds the project (Release with debug info) into BUILD_DIR
-# (default build/), with JOBS parallel jobs (default 2).
+# Configures and builds the project (release with debug info) into BUILD_DIR
+# (default build/, relative to the repository root), with JOBS parallel jobs
+# (default 2: the gRPC headers make compiler processes large).
+#
+#   build.sh [BUILD_DIR]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build_dir=${1:-build}

@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Installs, from Debian 12's packages, whatever the project needs and the
 # machine lacks. With --test, also what the tests need (MariaDB server, the
-# Python gRPC client). Installs nothing when everything is there.
+# Python gRPC client). Installs nothing, and needs no root, when everything is
+# there.
+#
+#   install-deps.sh [--test]
 set -euo pipefail
 
 build_packages=(
@@ -10,10 +13,16 @@ build_packages=(
   libsoci-dev libboost-dev libmariadb-dev libsqlite3-dev libabsl-dev libssl-dev
   libspdlog-dev libcpp-httplib-dev libphonenumber-dev googletest libgtest-dev libgmock-dev tzdata
 )
+# Debian's own python3 (/usr/bin/python3): a pyenv python3 on PATH lacks these
+# modules. mariadb-private.sh also uses it to pick a free port.
 test_packages=(mariadb-server mariadb-client python3 python3-grpcio python3-protobuf grpc-proto)
 
 packages=("${build_packages[@]}")
-[ "${1:-}" = "--test" ] && packages+=("${test_packages[@]}")
+case "${1:-}" in
+  "") ;;
+  --test) packages+=("${test_packages[@]}") ;;
+  *) echo "usage: $0 [--test]" >&2; exit 2 ;;
+esac
 
 missing=()
 for package in "${packages[@]}"; do
@@ -22,12 +31,15 @@ for package in "${packages[@]}"; do
 done
 [ ${#missing[@]} -eq 0 ] && exit 0
 
-sudo=()
+# env passes the setting through sudo, which would otherwise drop it.
+apt=(env DEBIAN_FRONTEND=noninteractive apt-get)
 if [ "$(id -u)" -ne 0 ]; then
-  command -v sudo >/dev/null || { echo "install-deps: need root (or sudo) to install: ${missing[*]}" >&2; exit 1; }
-  sudo=(sudo)
+  if ! command -v sudo >/dev/null; then
+    echo "install-deps: root (or sudo) is needed to install: ${missing[*]}" >&2
+    exit 1
+  fi
+  apt=(sudo "${apt[@]}")
 fi
 echo "install-deps: installing ${missing[*]}" >&2
-export DEBIAN_FRONTEND=noninteractive
-"${sudo[@]}" apt-get update -qq
-"${sudo[@]}" apt-get install -y -qq "${missing[@]}" >&2
+"${apt[@]}" update -qq >&2
+"${apt[@]}" install -y -qq "${missing[@]}" >&2

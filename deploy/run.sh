@@ -3,10 +3,12 @@
 # SQLite database in ./var/, gRPC on 127.0.0.1:50051 and HTTP on 127.0.0.1:8080,
 # with the standard questionnaires from templates/. The SATISFACTION_*
 # variables and any arguments (flags, which win) change that; see --help.
+# BUILD_DIR (default build) picks the build folder.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+build_dir=${BUILD_DIR:-build}
 bash deploy/install-deps.sh
-bash deploy/build.sh
+bash deploy/build.sh "$build_dir"
 mkdir -p var
 
 grpc_listen=${SATISFACTION_GRPC_LISTEN:-127.0.0.1:50051}
@@ -15,14 +17,14 @@ cat >&2 <<MSG
 
 satisfaction-server is starting (Ctrl-C stops it):
   gRPC  $grpc_listen   reflection on; health: grpc.health.v1.Health
-  HTTP  ${http_listen:-off}   GET /healthz
+  HTTP  ${http_listen:-off}   the survey page; GET /healthz
 Try:
   /usr/bin/python3 tests/client/reflection_client.py list --target $grpc_listen
   /usr/bin/python3 tests/client/reflection_client.py call satisfaction.v1.QuestionnaireService/ListQuestionnaires '{}' --target $grpc_listen
 (the client needs: apt-get install python3-grpcio python3-protobuf grpc-proto)
 
 MSG
-exec build/services/server/satisfaction-server \
+exec "$build_dir/services/server/satisfaction-server" \
   --db "${SATISFACTION_DB:-sqlite3://var/satisfaction.db}" \
   --grpc-listen "$grpc_listen" \
   --http-listen "$http_listen" \
