@@ -8,6 +8,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
+#include "services/common/field_checks.h"
 #include "services/common/text_checks.h"
 
 namespace satisfaction::customers {
@@ -15,10 +16,6 @@ namespace {
 
 using i18n::phonenumbers::PhoneNumber;
 using i18n::phonenumbers::PhoneNumberUtil;
-
-absl::Status Invalid(absl::string_view field, absl::string_view why) {
-  return absl::InvalidArgumentError(absl::StrCat(field, ": ", why));
-}
 
 bool IsIdChar(char c) { return absl::ascii_isalnum(c) || c == '.' || c == '_' || c == ':' || c == '-'; }
 
@@ -29,7 +26,7 @@ absl::Status CheckEmail(absl::string_view field, const std::string& email) {
                 email.find('@', at + 1) == std::string::npos && email.find('.', at) != std::string::npos &&
                 email.back() != '.' &&
                 std::none_of(email.begin(), email.end(), [](char c) { return absl::ascii_isspace(c) || c < 0x20; });
-  if (!shaped) return Invalid(field, "is not an email address");
+  if (!shaped) return FieldError(field, "is not an email address");
   return CheckText(field, email, 254, LineBreaks::kForbidden);
 }
 
@@ -37,11 +34,11 @@ absl::Status NormalizeTags(absl::string_view field, google::protobuf::RepeatedPt
   std::vector<std::string> unique(tags.begin(), tags.end());
   std::sort(unique.begin(), unique.end());
   unique.erase(std::unique(unique.begin(), unique.end()), unique.end());
-  if (unique.size() > kMaxTags) return Invalid(field, absl::StrCat("at most ", kMaxTags, " tags"));
+  if (unique.size() > kMaxTags) return FieldError(field, absl::StrCat("at most ", kMaxTags, " tags"));
   for (const std::string& tag : unique) {
     if (absl::Status s = CheckRequiredText(field, tag, 32, LineBreaks::kForbidden); !s.ok()) return s;
     if (std::any_of(tag.begin(), tag.end(), [](char c) { return c == ' ' || c == ','; })) {
-      return Invalid(field, absl::StrCat("tag '", tag, "' must not contain spaces or commas"));
+      return FieldError(field, absl::StrCat("tag '", tag, "' must not contain spaces or commas"));
     }
   }
   tags.Assign(unique.begin(), unique.end());
@@ -70,21 +67,21 @@ absl::Status NormalizePhone(absl::string_view field, std::string& phone) {
                   return absl::ascii_isdigit(c) || c == ' ' || c == '-' || c == '(' || c == ')';
                 });
   if (!shaped) {
-    return Invalid(field, "must be an international number in E.164 form, e.g. +8613800138000");
+    return FieldError(field, "must be an international number in E.164 form, e.g. +8613800138000");
   }
   const PhoneNumberUtil& util = *PhoneNumberUtil::GetInstance();
   PhoneNumber number;
   if (util.Parse(phone, "ZZ", &number) != PhoneNumberUtil::NO_PARSING_ERROR || !util.IsValidNumber(number)) {
-    return Invalid(field, "is not a valid phone number");
+    return FieldError(field, "is not a valid phone number");
   }
   util.Format(number, PhoneNumberUtil::E164, &phone);
   return absl::OkStatus();
 }
 
 absl::Status ValidateExternalId(absl::string_view field, absl::string_view external_id) {
-  if (external_id.empty()) return Invalid(field, "required");
+  if (external_id.empty()) return FieldError(field, "required");
   if (external_id.size() > 128 || !std::all_of(external_id.begin(), external_id.end(), IsIdChar)) {
-    return Invalid(field, "1 to 128 letters, digits and . _ : -");
+    return FieldError(field, "1 to 128 letters, digits and . _ : -");
   }
   return absl::OkStatus();
 }
@@ -101,16 +98,16 @@ absl::Status NormalizeAndValidateCustomer(absl::string_view field_prefix, v1::Cu
   if (customer.time_zone().empty()) customer.set_time_zone(kDefaultTimeZone);
   absl::TimeZone zone;
   if (customer.time_zone().size() > 64 || !absl::LoadTimeZone(customer.time_zone(), &zone)) {
-    return Invalid(field("time_zone"), absl::StrCat("unknown IANA time zone '", customer.time_zone(), "'"));
+    return FieldError(field("time_zone"), absl::StrCat("unknown IANA time zone '", customer.time_zone(), "'"));
   }
   if (!v1::Channel_IsValid(customer.preferred_channel())) {
-    return Invalid(field("preferred_channel"), absl::StrCat("unknown value ", customer.preferred_channel()));
+    return FieldError(field("preferred_channel"), absl::StrCat("unknown value ", customer.preferred_channel()));
   }
   if (!HasAddressFor(customer, customer.preferred_channel())) {
-    return Invalid(field("preferred_channel"), "the customer has no address for this channel");
+    return FieldError(field("preferred_channel"), "the customer has no address for this channel");
   }
   if (!v1::CustomerType_IsValid(customer.type_override())) {
-    return Invalid(field("type_override"), absl::StrCat("unknown value ", customer.type_override()));
+    return FieldError(field("type_override"), absl::StrCat("unknown value ", customer.type_override()));
   }
   if (absl::Status s = NormalizeTags(field("tags"), *customer.mutable_tags()); !s.ok()) return s;
   if (absl::Status s = CheckText(field("serving_agent_id"), customer.serving_agent_id(), 64, LineBreaks::kForbidden);
@@ -136,17 +133,14 @@ absl::Status ValidateOrder(absl::string_view field_prefix, const v1::Order& orde
     return s;
   }
   if (order.amount_minor() < 0 || order.amount_minor() > 1'000'000'000'000) {
-    return Invalid(field("amount_minor"), "must be from 0 to 10^12");
+    return FieldError(field("amount_minor"), "must be from 0 to 10^12");
   }
-  if (!order.has_order_time()) return Invalid(field("order_time"), "required");
-  if (order.order_time().seconds() < 0 || order.order_time().nanos() < 0 || order.order_time().nanos() > 999'999'999) {
-    return Invalid(field("order_time"), "not a valid time");
+  if (absl::Status s = CheckReportedTime(field("order_time"), order.has_order_time(), order.order_time(), now);
+      !s.ok()) {
+    return s;
   }
-  absl::Time placed =
-      absl::FromUnixSeconds(order.order_time().seconds()) + absl::Nanoseconds(order.order_time().nanos());
-  if (placed > now + absl::Hours(24)) return Invalid(field("order_time"), "more than a day in the future");
   if (!v1::OrderStatus_IsValid(order.status()) || order.status() == v1::ORDER_STATUS_UNSPECIFIED) {
-    return Invalid(field("status"), absl::StrCat("must be a known status; got ", order.status()));
+    return FieldError(field("status"), absl::StrCat("must be a known status; got ", order.status()));
   }
   return absl::OkStatus();
 }

@@ -6,16 +6,13 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "services/common/field_checks.h"
 #include "services/common/text_checks.h"
 
 namespace satisfaction::revisits {
 namespace {
 
 using google::protobuf::util::TimeUtil;
-
-absl::Status Invalid(absl::string_view field, absl::string_view why) {
-  return absl::InvalidArgumentError(absl::StrCat(field, ": ", why));
-}
 
 absl::Duration ToDuration(const google::protobuf::Duration& d) {
   return absl::Seconds(d.seconds()) + absl::Nanoseconds(d.nanos());
@@ -26,8 +23,8 @@ google::protobuf::Duration FromDuration(absl::Duration d) {
 }
 
 absl::Status CheckDuration(absl::string_view field, const google::protobuf::Duration& d, absl::Duration max) {
-  if (d.seconds() < 0 || d.nanos() < 0 || d.nanos() > 999'999'999) return Invalid(field, "must not be negative");
-  if (ToDuration(d) > max) return Invalid(field, absl::StrCat("at most ", absl::FormatDuration(max)));
+  if (d.seconds() < 0 || d.nanos() < 0 || d.nanos() > 999'999'999) return FieldError(field, "must not be negative");
+  if (ToDuration(d) > max) return FieldError(field, absl::StrCat("at most ", absl::FormatDuration(max)));
   return absl::OkStatus();
 }
 
@@ -42,7 +39,7 @@ To FromProto(int value) {
 absl::Status ValidateRuleId(absl::string_view field, absl::string_view id) {
   auto allowed = [](char c) { return absl::ascii_islower(c) || absl::ascii_isdigit(c) || c == '-'; };
   if (id.empty() || id.size() > 63 || !absl::ascii_islower(id[0]) || !std::all_of(id.begin(), id.end(), allowed)) {
-    return Invalid(field, "1 to 63 lower-case letters, digits and '-', starting with a letter");
+    return FieldError(field, "1 to 63 lower-case letters, digits and '-', starting with a letter");
   }
   return absl::OkStatus();
 }
@@ -50,19 +47,19 @@ absl::Status ValidateRuleId(absl::string_view field, absl::string_view id) {
 absl::Status NormalizeAndValidateRule(absl::string_view field_prefix, v1::RevisitRule& rule) {
   auto field = [&](absl::string_view name) { return absl::StrCat(field_prefix, ".", name); };
   if (absl::Status s = ValidateRuleId(field("id"), rule.id()); !s.ok()) return s;
-  if (rule.customer_types_size() == 0) return Invalid(field("customer_types"), "at least one type is required");
+  if (rule.customer_types_size() == 0) return FieldError(field("customer_types"), "at least one type is required");
   for (int type : rule.customer_types()) {
     if (!v1::CustomerType_IsValid(type) || type == v1::CUSTOMER_TYPE_UNSPECIFIED) {
-      return Invalid(field("customer_types"), absl::StrCat("unknown customer type ", type));
+      return FieldError(field("customer_types"), absl::StrCat("unknown customer type ", type));
     }
   }
   if (!v1::Trigger_IsValid(rule.trigger()) || rule.trigger() == v1::TRIGGER_UNSPECIFIED) {
-    return Invalid(field("trigger"), absl::StrCat("must be a known trigger; got ", rule.trigger()));
+    return FieldError(field("trigger"), absl::StrCat("must be a known trigger; got ", rule.trigger()));
   }
-  if (rule.channels_size() == 0) return Invalid(field("channels"), "at least one channel is required");
+  if (rule.channels_size() == 0) return FieldError(field("channels"), "at least one channel is required");
   for (int channel : rule.channels()) {
     if (!v1::Channel_IsValid(channel) || channel == v1::CHANNEL_UNSPECIFIED) {
-      return Invalid(field("channels"), absl::StrCat("unknown channel ", channel));
+      return FieldError(field("channels"), absl::StrCat("unknown channel ", channel));
     }
   }
   if (absl::Status s = CheckDuration(field("delay"), rule.delay(), absl::Hours(24 * 90)); !s.ok()) return s;
@@ -71,7 +68,7 @@ absl::Status NormalizeAndValidateRule(absl::string_view field_prefix, v1::Revisi
   if (absl::Status s = CheckDuration(field("care_interval"), rule.care_interval(), absl::Hours(24 * 3650)); !s.ok()) {
     return s;
   }
-  if (rule.priority() < 0 || rule.priority() > 100) return Invalid(field("priority"), "must be from 0 to 100");
+  if (rule.priority() < 0 || rule.priority() > 100) return FieldError(field("priority"), "must be from 0 to 100");
   if (rule.max_attempts() == 0) rule.set_max_attempts(3);
   scheduler::RetryDelays defaults;
   v1::RetryDelays& delays = *rule.mutable_retry_delays();

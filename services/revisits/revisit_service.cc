@@ -4,6 +4,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
+#include "services/common/field_checks.h"
 #include "services/common/grpc_status.h"
 #include "services/common/page_token.h"
 #include "services/common/request_checks.h"
@@ -15,10 +16,6 @@ namespace {
 
 constexpr int kDefaultPageSize = 50;
 constexpr int kMaxPageSize = 500;
-
-absl::Status Invalid(absl::string_view field, absl::string_view why) {
-  return absl::InvalidArgumentError(absl::StrCat(field, ": ", why));
-}
 
 }  // namespace
 
@@ -35,18 +32,15 @@ absl::Status ValidateEvent(const v1::Event& event, absl::Time now) {
       break;
     case v1::TRIGGER_PERIODIC_CARE:
     case v1::TRIGGER_LOW_SCORE:
-      return Invalid("event.trigger", "periodic care and low scores are planned by the server itself");
+      return FieldError("event.trigger", "periodic care and low scores are planned by the server itself");
     default:
-      return Invalid(
+      return FieldError(
           "event.trigger",
           absl::StrCat("must be ORDER_DELIVERED, AFTER_SALES_CLOSED or COMPLAINT_CLOSED; got ", event.trigger()));
   }
-  if (!event.has_occur_time()) return Invalid("event.occur_time", "required");
-  const auto& t = event.occur_time();
-  if (t.seconds() < 0 || t.nanos() < 0 || t.nanos() > 999'999'999)
-    return Invalid("event.occur_time", "not a valid time");
-  if (absl::FromUnixSeconds(t.seconds()) > now + absl::Hours(24)) {
-    return Invalid("event.occur_time", "more than a day in the future");
+  if (absl::Status s = CheckReportedTime("event.occur_time", event.has_occur_time(), event.occur_time(), now);
+      !s.ok()) {
+    return s;
   }
   if (absl::Status s = CheckText("event.order_id", event.order_id(), 128, LineBreaks::kForbidden); !s.ok()) return s;
   if (absl::Status s = CheckText("event.case_id", event.case_id(), 128, LineBreaks::kForbidden); !s.ok()) return s;
