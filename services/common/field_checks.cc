@@ -1,5 +1,7 @@
 #include "services/common/field_checks.h"
 
+#include <google/protobuf/util/time_util.h>
+
 #include "absl/strings/str_cat.h"
 
 namespace satisfaction {
@@ -16,6 +18,25 @@ absl::Status CheckReportedTime(absl::string_view field, bool present, const goog
   if (absl::FromUnixSeconds(time.seconds()) + absl::Nanoseconds(time.nanos()) > now + absl::Hours(24)) {
     return FieldError(field, "more than a day in the future");
   }
+  return absl::OkStatus();
+}
+
+absl::Duration FromProtoDuration(const google::protobuf::Duration& duration) {
+  return absl::Seconds(duration.seconds()) + absl::Nanoseconds(duration.nanos());
+}
+
+google::protobuf::Duration ToProtoDuration(absl::Duration duration) {
+  return google::protobuf::util::TimeUtil::MicrosecondsToDuration(absl::ToInt64Microseconds(duration));
+}
+
+absl::Status CheckDuration(absl::string_view field, const google::protobuf::Duration& duration, absl::Duration min,
+                           absl::Duration max) {
+  if (duration.seconds() < 0 || duration.nanos() < 0 || duration.nanos() > 999'999'999) {
+    return FieldError(field, "must not be negative");
+  }
+  absl::Duration value = FromProtoDuration(duration);
+  if (value < min) return FieldError(field, absl::StrCat("at least ", absl::FormatDuration(min)));
+  if (value > max) return FieldError(field, absl::StrCat("at most ", absl::FormatDuration(max)));
   return absl::OkStatus();
 }
 

@@ -3,6 +3,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "services/common/field_checks.h"
 #include "services/common/grpc_status.h"
 #include "services/common/page_token.h"
 #include "services/common/request_checks.h"
@@ -175,6 +176,21 @@ grpc::Status CustomerService::ListDoNotCall(grpc::ServerContext* context, const 
         {.filter = "do-not-call", .after_key = response->entries(response->entries_size() - 1).phone()}));
   }
   return grpc::Status::OK;
+}
+
+grpc::Status CustomerService::GetClassificationSettings(grpc::ServerContext* context,
+                                                        const v1::GetClassificationSettingsRequest*,
+                                                        v1::ClassificationSettings* response) {
+  if (absl::Status s = CheckCallerStillWaiting(*context); !s.ok()) return ToGrpcStatus(s);
+  return Reply(store_.GetClassificationSettings(), response);
+}
+
+grpc::Status CustomerService::UpdateClassificationSettings(grpc::ServerContext* context,
+                                                           const v1::UpdateClassificationSettingsRequest* request,
+                                                           v1::ClassificationSettings* response) {
+  if (!request->has_settings()) return ToGrpcStatus(FieldError("settings", "required"));
+  if (absl::Status s = CheckCallerStillWaiting(*context); !s.ok()) return ToGrpcStatus(s);
+  return Reply(store_.UpdateClassificationSettings(request->settings(), request->update_mask(), absl::Now()), response);
 }
 
 }  // namespace satisfaction::customers

@@ -28,6 +28,12 @@ class CustomerService final : public v1::CustomerService::Service {
                                v1::DoNotCallEntry* response) override;
   grpc::Status ListDoNotCall(grpc::ServerContext* context, const v1::ListDoNotCallRequest* request,
                              v1::ListDoNotCallResponse* response) override;
+  grpc::Status GetClassificationSettings(grpc::ServerContext* context,
+                                         const v1::GetClassificationSettingsRequest* request,
+                                         v1::ClassificationSettings* response) override;
+  grpc::Status UpdateClassificationSettings(grpc::ServerContext* context,
+                                            const v1::UpdateClassificationSettingsRequest* request,
+                                            v1::ClassificationSettings* response) override;
 
  private:
   CustomerStore& store_;

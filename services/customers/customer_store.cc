@@ -17,6 +17,10 @@ namespace {
 using google::protobuf::util::TimeUtil;
 using storage::Access;
 
+// A new customer has no orders, which all classification settings type alike
+// (new, RFM 1-1-1): it is classified under the settings in force.
+constexpr char kClassificationInForce[] = "(SELECT version FROM settings WHERE name = 'classification')";
+
 // Bit i of a mask is channel i + 1 (CHANNEL_PHONE is bit 0).
 int ToMask(const v1::ChannelFlags& flags) {
   return (flags.phone() ? 1 : 0) | (flags.sms() ? 2 : 0) | (flags.im() ? 4 : 0) | (flags.email() ? 8 : 0);
@@ -142,8 +146,9 @@ bool CountsAsPurchase(int status) {
 
 // Recomputes a customer's type, RFM and order figures from its orders.
 void Reclassify(soci::session& session, long long customer_id, int type_override,
-                const scheduler::ClassificationThresholds& thresholds, const scheduler::RfmThresholds& rfm,
-                absl::Time now) {
+                const settings::ClassificationDocument::Snapshot& settings, absl::Time now) {
+  const scheduler::ClassificationThresholds& thresholds = settings.parsed.thresholds;
+  const scheduler::RfmThresholds& rfm = settings.parsed.rfm;
   std::vector<scheduler::OrderFact> orders;
   long long amount = 0, at_us = 0, total = 0;
   int status = 0;
@@ -170,10 +175,11 @@ void Reclassify(soci::session& session, long long customer_id, int type_override
   long long now_us = absl::ToUnixMicros(now);
   session << "UPDATE customers SET computed_type = :computed, effective_type = :effective, rfm_recency = :r,"
              " rfm_frequency = :f, rfm_monetary = :m, order_count = :count, total_spent_minor = :total,"
-             " last_order_at_us = :last, type_changes_at_us = :changes, updated_at_us = :now WHERE id = :id",
+             " last_order_at_us = :last, type_changes_at_us = :changes, classification_version = :version,"
+             " updated_at_us = :now WHERE id = :id",
       soci::use(computed), soci::use(effective), soci::use(score.recency), soci::use(score.frequency),
       soci::use(score.monetary), soci::use(count), soci::use(total), soci::use(last_us, last_indicator),
-      soci::use(changes_us, changes_indicator), soci::use(now_us), soci::use(customer_id);
+      soci::use(changes_us, changes_indicator), soci::use(settings.version), soci::use(now_us), soci::use(customer_id);
 }
 
 }  // namespace
@@ -206,8 +212,10 @@ absl::StatusOr<CustomerStore::UpsertResult> CustomerStore::Upsert(const v1::Cust
       session << "INSERT INTO customers (external_id, name, phone, email, im_handle, time_zone, serving_agent_id,"
                  " preferred_channel, consent_mask, opt_out_mask, type_override, computed_type, effective_type,"
                  " rfm_recency, rfm_frequency, rfm_monetary, order_count, total_spent_minor, created_at_us,"
-                 " updated_at_us) VALUES (:external_id, :name, :phone, :email, :im, :tz, :agent, :preferred,"
-                 " :consent, :opt_out, :override, :computed, :effective, 1, 1, 1, 0, 0, :created, :updated)",
+                 " updated_at_us, classification_version) VALUES (:external_id, :name, :phone, :email, :im, :tz,"
+                 " :agent, :preferred, :consent, :opt_out, :override, :computed, :effective, 1, 1, 1, 0, 0, :created,"
+                 " :updated, " +
+                     std::string(kClassificationInForce) + ")",
           soci::use(external_id), soci::use(name), soci::use(phone), soci::use(email), soci::use(im_handle),
           soci::use(time_zone), soci::use(serving_agent_id), soci::use(preferred_channel), soci::use(consent_mask),
           soci::use(opt_out_mask), soci::use(type_override), soci::use(computed_type), soci::use(effective_type),
@@ -358,12 +366,12 @@ absl::StatusOr<CustomerStore::BatchResult> CustomerStore::UpsertBatch(std::span<
           std::string sql =
               "INSERT INTO customers (external_id, name, phone, email, im_handle, time_zone, serving_agent_id,"
               " preferred_channel, consent_mask, opt_out_mask, type_override, effective_type, computed_type,"
-              " rfm_recency, rfm_frequency, rfm_monetary, order_count, total_spent_minor, created_at_us, updated_at_us)"
-              " VALUES ";
+              " rfm_recency, rfm_frequency, rfm_monetary, order_count, total_spent_minor, created_at_us, updated_at_us,"
+              " classification_version) VALUES ";
           soci::statement statement(session);
           for (size_t i = 0; i < n; ++i) {
             absl::StrAppend(&sql, i ? ", " : "", "(", Placeholders(absl::StrCat("r", i, "_"), 12),
-                            ", 1, 1, 1, 1, 0, 0, :c", i, ", :u", i, ")");
+                            ", 1, 1, 1, 1, 0, 0, :c", i, ", :u", i, ", ", kClassificationInForce, ")");
             BatchRow& row = rows[i];
             statement.exchange(soci::use(row.external_id));
             statement.exchange(soci::use(row.name));
@@ -496,7 +504,10 @@ absl::StatusOr<CustomerStore::OrderResult> CustomerStore::RecordOrder(const v1::
                  " updated_at_us = :now WHERE order_id = :id",
           soci::use(amount), soci::use(ordered_at_us), soci::use(status), soci::use(now_us), soci::use(order_id);
     }
-    Reclassify(session, customer->id, customer->type_override, thresholds_, rfm_, now);
+    absl::StatusOr<std::shared_ptr<const settings::ClassificationDocument::Snapshot>> settings =
+        classification_.InForce(session);
+    if (!settings.ok()) return settings.status();
+    Reclassify(session, customer->id, customer->type_override, **settings, now);
     OrderResult result{order, LoadRow(session, order.customer_external_id(), false)->ToProto(), created};
     LoadTags(session, customer->id, result.customer);
     return result;
@@ -511,14 +522,30 @@ absl::StatusOr<CustomerStore::OrderResult> CustomerStore::RecordOrder(const v1::
 
 absl::StatusOr<int> CustomerStore::ReclassifyDue(absl::Time now, int limit) {
   return database_.InTransaction<int>(Access::kWrite, [&](soci::session& session) -> absl::StatusOr<int> {
+    absl::StatusOr<std::shared_ptr<const settings::ClassificationDocument::Snapshot>> settings =
+        classification_.InForce(session);
+    if (!settings.ok()) return settings.status();
     long long now_us = absl::ToUnixMicros(now);
-    bool mysql = session.get_backend_name() == "mysql";
+    const char* skip_locked = session.get_backend_name() == "mysql" ? " FOR UPDATE SKIP LOCKED" : "";
+    // First those typed under older settings, then those whose type changes with time.
     std::vector<long long> ids(limit);
     std::vector<int> overrides(limit);
-    session << absl::StrCat("SELECT id, type_override FROM customers WHERE type_changes_at_us <= :now",
-                            " ORDER BY type_changes_at_us LIMIT :limit", mysql ? " FOR UPDATE SKIP LOCKED" : ""),
-        soci::use(now_us), soci::use(limit), soci::into(ids), soci::into(overrides);
-    for (size_t i = 0; i < ids.size(); ++i) Reclassify(session, ids[i], overrides[i], thresholds_, rfm_, now);
+    session << absl::StrCat("SELECT id, type_override FROM customers WHERE classification_version < :version",
+                            " ORDER BY classification_version LIMIT :limit", skip_locked),
+        soci::use((*settings)->version), soci::use(limit), soci::into(ids), soci::into(overrides);
+    if (static_cast<int>(ids.size()) < limit) {
+      int rest = limit - static_cast<int>(ids.size());
+      std::vector<long long> due_ids(rest);
+      std::vector<int> due_overrides(rest);
+      session << absl::StrCat("SELECT id, type_override FROM customers WHERE type_changes_at_us <= :now",
+                              " AND classification_version >= :version ORDER BY type_changes_at_us LIMIT :limit",
+                              skip_locked),
+          soci::use(now_us), soci::use((*settings)->version), soci::use(rest), soci::into(due_ids),
+          soci::into(due_overrides);
+      ids.insert(ids.end(), due_ids.begin(), due_ids.end());
+      overrides.insert(overrides.end(), due_overrides.begin(), due_overrides.end());
+    }
+    for (size_t i = 0; i < ids.size(); ++i) Reclassify(session, ids[i], overrides[i], **settings, now);
     return static_cast<int>(ids.size());
   });
 }

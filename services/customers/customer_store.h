@@ -9,7 +9,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "satisfaction/v1/customer.pb.h"
-#include "scheduler/classification.h"
+#include "services/settings/classification_settings.h"
 #include "services/storage/database.h"
 
 namespace satisfaction::customers {
@@ -18,10 +18,8 @@ namespace satisfaction::customers {
 // passed in must be normalised and validated (customer_validation.h).
 class CustomerStore {
  public:
-  // `thresholds` and `rfm` are the operator's classification settings.
-  CustomerStore(storage::Database& database, const scheduler::ClassificationThresholds& thresholds = {},
-                const scheduler::RfmThresholds& rfm = {})
-      : database_(database), thresholds_(thresholds), rfm_(rfm) {}
+  explicit CustomerStore(storage::Database& database)
+      : database_(database), classification_(settings::MakeClassificationDocument(database)) {}
 
   struct UpsertResult {
     v1::Customer customer;
@@ -67,16 +65,24 @@ class CustomerStore {
   // customer; FAILED_PRECONDITION if the order id belongs to another customer.
   absl::StatusOr<OrderResult> RecordOrder(const v1::Order& order, absl::Time now);
 
-  // Reclassifies up to `limit` customers whose type changes with time alone
-  // (e.g. active turning dormant) by `now`. Safe to run on every server at
-  // once: MariaDB hands each row to one of them (SKIP LOCKED). Returns how many
-  // were reclassified.
+  // Reclassifies up to `limit` customers typed under older classification
+  // settings or whose type changes with time alone (e.g. active turning
+  // dormant) by `now`. Safe to run on every server at once: MariaDB hands each
+  // row to one of them (SKIP LOCKED). Returns how many were reclassified.
   absl::StatusOr<int> ReclassifyDue(absl::Time now, int limit);
+
+  // The operator's classification settings (settings_document.h). An update
+  // leaves the reclassification of every customer to ReclassifyDue.
+  absl::StatusOr<v1::ClassificationSettings> GetClassificationSettings() { return classification_.Get(); }
+  absl::StatusOr<v1::ClassificationSettings> UpdateClassificationSettings(const v1::ClassificationSettings& update,
+                                                                          const google::protobuf::FieldMask& mask,
+                                                                          absl::Time now) {
+    return classification_.Update(update, mask, now);
+  }
 
  private:
   storage::Database& database_;
-  const scheduler::ClassificationThresholds thresholds_;
-  const scheduler::RfmThresholds rfm_;
+  settings::ClassificationDocument classification_;
 };
 
 }  // namespace satisfaction::customers

@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "services/common/field_checks.h"
 #include "services/common/grpc_status.h"
 #include "services/common/page_token.h"
 #include "services/common/request_checks.h"
@@ -137,6 +138,20 @@ grpc::Status RevisitPolicyService::ListRevisitRules(grpc::ServerContext* context
         EncodePageToken({.filter = filter, .after_key = response->rules(response->rules_size() - 1).id()}));
   }
   return grpc::Status::OK;
+}
+
+grpc::Status RevisitPolicyService::GetContactPolicy(grpc::ServerContext* context, const v1::GetContactPolicyRequest*,
+                                                    v1::ContactPolicy* response) {
+  if (absl::Status s = CheckCallerStillWaiting(*context); !s.ok()) return ToGrpcStatus(s);
+  return Reply(revisits_.GetContactPolicy(), response);
+}
+
+grpc::Status RevisitPolicyService::UpdateContactPolicy(grpc::ServerContext* context,
+                                                       const v1::UpdateContactPolicyRequest* request,
+                                                       v1::ContactPolicy* response) {
+  if (!request->has_policy()) return ToGrpcStatus(FieldError("policy", "required"));
+  if (absl::Status s = CheckCallerStillWaiting(*context); !s.ok()) return ToGrpcStatus(s);
+  return Reply(revisits_.UpdateContactPolicy(request->policy(), request->update_mask(), absl::Now()), response);
 }
 
 }  // namespace satisfaction::revisits

@@ -6,6 +6,7 @@
 #include "satisfaction/v1/revisit_policy.grpc.pb.h"
 #include "services/questionnaires/questionnaire_store.h"
 #include "services/revisits/revisit_rule_store.h"
+#include "services/revisits/revisit_store.h"
 
 namespace satisfaction::revisits {
 
@@ -19,11 +20,12 @@ absl::Status CheckRuleQuestionnaire(questionnaires::QuestionnaireStore& question
 absl::StatusOr<int> LoadRevisitRuleTemplates(const std::filesystem::path& directory, RevisitRuleStore& rules,
                                              questionnaires::QuestionnaireStore& questionnaires);
 
-// The gRPC face of revisit rules.
+// The gRPC face of revisit rules and the contact policy they plan within.
 class RevisitPolicyService final : public v1::RevisitPolicyService::Service {
  public:
-  RevisitPolicyService(RevisitRuleStore& rules, questionnaires::QuestionnaireStore& questionnaires)
-      : rules_(rules), questionnaires_(questionnaires) {}
+  RevisitPolicyService(RevisitRuleStore& rules, RevisitStore& revisits,
+                       questionnaires::QuestionnaireStore& questionnaires)
+      : rules_(rules), revisits_(revisits), questionnaires_(questionnaires) {}
 
   grpc::Status CreateRevisitRule(grpc::ServerContext* context, const v1::CreateRevisitRuleRequest* request,
                                  v1::RevisitRule* response) override;
@@ -35,12 +37,17 @@ class RevisitPolicyService final : public v1::RevisitPolicyService::Service {
                                 v1::ListRevisitRulesResponse* response) override;
   grpc::Status DisableRevisitRule(grpc::ServerContext* context, const v1::DisableRevisitRuleRequest* request,
                                   v1::RevisitRule* response) override;
+  grpc::Status GetContactPolicy(grpc::ServerContext* context, const v1::GetContactPolicyRequest* request,
+                                v1::ContactPolicy* response) override;
+  grpc::Status UpdateContactPolicy(grpc::ServerContext* context, const v1::UpdateContactPolicyRequest* request,
+                                   v1::ContactPolicy* response) override;
 
  private:
   // Validates, checks the questionnaire and the deadline: the shared start of create and update.
   absl::StatusOr<v1::RevisitRule> PrepareRule(grpc::ServerContext& context, const v1::RevisitRule& requested);
 
   RevisitRuleStore& rules_;
+  RevisitStore& revisits_;
   questionnaires::QuestionnaireStore& questionnaires_;
 };
 

@@ -1,7 +1,5 @@
 #include "services/revisits/revisit_rule_validation.h"
 
-#include <google/protobuf/util/time_util.h>
-
 #include <algorithm>
 
 #include "absl/strings/ascii.h"
@@ -11,22 +9,6 @@
 
 namespace satisfaction::revisits {
 namespace {
-
-using google::protobuf::util::TimeUtil;
-
-absl::Duration ToDuration(const google::protobuf::Duration& d) {
-  return absl::Seconds(d.seconds()) + absl::Nanoseconds(d.nanos());
-}
-
-google::protobuf::Duration FromDuration(absl::Duration d) {
-  return TimeUtil::MicrosecondsToDuration(absl::ToInt64Microseconds(d));
-}
-
-absl::Status CheckDuration(absl::string_view field, const google::protobuf::Duration& d, absl::Duration max) {
-  if (d.seconds() < 0 || d.nanos() < 0 || d.nanos() > 999'999'999) return FieldError(field, "must not be negative");
-  if (ToDuration(d) > max) return FieldError(field, absl::StrCat("at most ", absl::FormatDuration(max)));
-  return absl::OkStatus();
-}
 
 // scheduler enums count from 0 in the order of the v1 values, which start at 1.
 template <typename To>
@@ -62,10 +44,15 @@ absl::Status NormalizeAndValidateRule(absl::string_view field_prefix, v1::Revisi
       return FieldError(field("channels"), absl::StrCat("unknown channel ", channel));
     }
   }
-  if (absl::Status s = CheckDuration(field("delay"), rule.delay(), absl::Hours(24 * 90)); !s.ok()) return s;
-  if (!rule.has_expiry()) *rule.mutable_expiry() = FromDuration(absl::Hours(24 * 14));
-  if (absl::Status s = CheckDuration(field("expiry"), rule.expiry(), absl::Hours(24 * 365)); !s.ok()) return s;
-  if (absl::Status s = CheckDuration(field("care_interval"), rule.care_interval(), absl::Hours(24 * 3650)); !s.ok()) {
+  if (absl::Status s = CheckDuration(field("delay"), rule.delay(), absl::ZeroDuration(), absl::Hours(24 * 90)); !s.ok())
+    return s;
+  if (!rule.has_expiry()) *rule.mutable_expiry() = ToProtoDuration(absl::Hours(24 * 14));
+  if (absl::Status s = CheckDuration(field("expiry"), rule.expiry(), absl::ZeroDuration(), absl::Hours(24 * 365));
+      !s.ok())
+    return s;
+  if (absl::Status s =
+          CheckDuration(field("care_interval"), rule.care_interval(), absl::ZeroDuration(), absl::Hours(24 * 3650));
+      !s.ok()) {
     return s;
   }
   if (rule.priority() < 0 || rule.priority() > 100) return FieldError(field("priority"), "must be from 0 to 100");
@@ -77,8 +64,9 @@ absl::Status NormalizeAndValidateRule(absl::string_view field_prefix, v1::Revisi
         std::tuple{"busy", delays.mutable_busy(), defaults.busy},
         std::tuple{"voicemail", delays.mutable_voicemail(), defaults.voicemail},
         std::tuple{"call_back_later", delays.mutable_call_back_later(), defaults.call_back_later}}) {
-    if (value->seconds() == 0 && value->nanos() == 0) *value = FromDuration(fallback);
-    if (absl::Status s = CheckDuration(field(absl::StrCat("retry_delays.", name)), *value, absl::Hours(24 * 30));
+    if (value->seconds() == 0 && value->nanos() == 0) *value = ToProtoDuration(fallback);
+    if (absl::Status s = CheckDuration(field(absl::StrCat("retry_delays.", name)), *value, absl::ZeroDuration(),
+                                       absl::Hours(24 * 30));
         !s.ok()) {
       return s;
     }
@@ -103,15 +91,16 @@ scheduler::RevisitRule ToSchedulerRule(const v1::RevisitRule& rule) {
   out.trigger = FromProto<scheduler::Trigger>(rule.trigger());
   out.enabled = rule.enabled();
   for (int channel : rule.channels()) out.channels.push_back(FromProto<scheduler::Channel>(channel));
-  out.delay = ToDuration(rule.delay());
+  out.delay = FromProtoDuration(rule.delay());
   out.questionnaire_id = rule.questionnaire_id();
   out.priority = rule.priority();
   out.max_attempts = rule.max_attempts();
-  out.retry_delays = {ToDuration(rule.retry_delays().no_answer()), ToDuration(rule.retry_delays().busy()),
-                      ToDuration(rule.retry_delays().voicemail()), ToDuration(rule.retry_delays().call_back_later())};
-  out.expiry = ToDuration(rule.expiry());
+  out.retry_delays = {FromProtoDuration(rule.retry_delays().no_answer()), FromProtoDuration(rule.retry_delays().busy()),
+                      FromProtoDuration(rule.retry_delays().voicemail()),
+                      FromProtoDuration(rule.retry_delays().call_back_later())};
+  out.expiry = FromProtoDuration(rule.expiry());
   out.reserve_for_serving_agent = rule.reserve_for_serving_agent();
-  out.care_interval = ToDuration(rule.care_interval());
+  out.care_interval = FromProtoDuration(rule.care_interval());
   return out;
 }
 

@@ -182,14 +182,18 @@ absl::StatusOr<RevisitStore::EventResult> RevisitStore::RecordEvent(const v1::Ev
           return EventResult{event, LoadEventRevisits(session, event_id, event.customer_external_id()), {}, false};
         }
 
+        absl::StatusOr<std::shared_ptr<const settings::ContactPolicyDocument::Snapshot>> policy_in_force =
+            contact_policy_.InForce(session);
+        if (!policy_in_force.ok()) return policy_in_force.status();
+        const scheduler::ContactPolicy& policy = (*policy_in_force)->parsed;
         scheduler::CustomerSnapshot snapshot =
-            Snapshot(*customer, event, std::min(occurred, now) - LongestBudgetSpan(policy_.budget), session);
+            Snapshot(*customer, event, std::min(occurred, now) - LongestBudgetSpan(policy.budget), session);
         std::vector<scheduler::RevisitRule> rules;
         for (const v1::RevisitRule& rule : LoadEnabledRules(session, event.trigger())) {
           rules.push_back(ToSchedulerRule(rule));
         }
         scheduler::Plan plan = scheduler::PlanEvent({static_cast<scheduler::Trigger>(event.trigger() - 1), occurred},
-                                                    snapshot, rules, policy_, now);
+                                                    snapshot, rules, policy, now);
 
         EventResult result{event, {}, {}, true};
         RevisitRow row{

@@ -8,7 +8,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "satisfaction/v1/revisit.pb.h"
-#include "scheduler/revisit_planner.h"
+#include "services/settings/contact_policy_settings.h"
 #include "services/storage/database.h"
 
 namespace satisfaction::revisits {
@@ -18,8 +18,8 @@ namespace satisfaction::revisits {
 // of one customer at once still keep to the contact budget together.
 class RevisitStore {
  public:
-  RevisitStore(storage::Database& database, scheduler::ContactPolicy policy = {})
-      : database_(database), policy_(std::move(policy)) {}
+  explicit RevisitStore(storage::Database& database)
+      : database_(database), contact_policy_(settings::MakeContactPolicyDocument(database)) {}
 
   struct EventResult {
     v1::Event event;
@@ -39,6 +39,14 @@ class RevisitStore {
   // how many customers it handled.
   absl::StatusOr<int> PlanPeriodicCare(absl::Time now, int limit);
 
+  // The operator's contact policy (settings_document.h), in force for events
+  // recorded from the update on.
+  absl::StatusOr<v1::ContactPolicy> GetContactPolicy() { return contact_policy_.Get(); }
+  absl::StatusOr<v1::ContactPolicy> UpdateContactPolicy(const v1::ContactPolicy& update,
+                                                        const google::protobuf::FieldMask& mask, absl::Time now) {
+    return contact_policy_.Update(update, mask, now);
+  }
+
   struct ListPage {
     std::vector<v1::Revisit> revisits;
     // Where the next page starts: after this due time and id.
@@ -51,7 +59,7 @@ class RevisitStore {
 
  private:
   storage::Database& database_;
-  const scheduler::ContactPolicy policy_;
+  settings::ContactPolicyDocument contact_policy_;
 };
 
 }  // namespace satisfaction::revisits

@@ -43,9 +43,9 @@ absl::StatusOr<std::unique_ptr<SatisfactionServer>> SatisfactionServer::Start(co
     if (!created.ok()) return created.status();
     spdlog::info("revisit rule templates from {}: {} created", directory.string(), *created);
   }
-  server->policy_service_ =
-      std::make_unique<revisits::RevisitPolicyService>(*server->rule_store_, *server->questionnaire_store_);
   server->revisit_store_ = std::make_unique<revisits::RevisitStore>(*server->database_);
+  server->policy_service_ = std::make_unique<revisits::RevisitPolicyService>(
+      *server->rule_store_, *server->revisit_store_, *server->questionnaire_store_);
   server->revisit_service_ = std::make_unique<revisits::RevisitService>(*server->revisit_store_);
   server->customer_store_ = std::make_unique<customers::CustomerStore>(*server->database_);
   server->do_not_call_store_ = std::make_unique<customers::DoNotCallStore>(*server->database_);

@@ -348,6 +348,36 @@ const std::vector<Migration>& AllMigrations() {
                   ))sql",
               },
       },
+      {
+          .version = 8,
+          .description = "operator settings; customers remember which classification settings typed them",
+          .mysql_statements =
+              {
+                  R"sql(CREATE TABLE IF NOT EXISTS settings (
+                    name VARCHAR(63) NOT NULL PRIMARY KEY,
+                    body MEDIUMTEXT NOT NULL,
+                    version BIGINT NOT NULL,
+                    updated_at_us BIGINT NOT NULL
+                  ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin)sql",
+                  "INSERT IGNORE INTO settings (name, body, version, updated_at_us) VALUES"
+                  " ('contact_policy', '', 0, 0), ('classification', '', 0, 0)",
+                  "ALTER TABLE customers ADD COLUMN IF NOT EXISTS classification_version BIGINT NOT NULL DEFAULT 0,"
+                  " ADD KEY IF NOT EXISTS ix_customers_classification (classification_version)",
+              },
+          .sqlite_statements =
+              {
+                  R"sql(CREATE TABLE IF NOT EXISTS settings (
+                    name TEXT NOT NULL PRIMARY KEY,
+                    body TEXT NOT NULL,
+                    version INTEGER NOT NULL,
+                    updated_at_us INTEGER NOT NULL
+                  ))sql",
+                  "INSERT OR IGNORE INTO settings (name, body, version, updated_at_us) VALUES"
+                  " ('contact_policy', '', 0, 0), ('classification', '', 0, 0)",
+                  "ALTER TABLE customers ADD COLUMN classification_version INTEGER NOT NULL DEFAULT 0",
+                  "CREATE INDEX IF NOT EXISTS ix_customers_classification ON customers (classification_version)",
+              },
+      },
   };
   return migrations;
 }
