@@ -238,6 +238,38 @@ TEST_P(CustomerStoreTest, TheSameNewOrderRecordedConcurrentlyIsCreatedOnce) {
   EXPECT_EQ(store_->Get("c1")->order_count(), 1);
 }
 
+TEST_P(CustomerStoreTest, NewClassificationSettingsRetypeEveryCustomerInTheBackground) {
+  ASSERT_TRUE(store_->Upsert(Customer("c1"), now_).ok());
+  ASSERT_TRUE(store_->Upsert(Customer("no-orders"), now_).ok());
+  ASSERT_TRUE(store_->RecordOrder(Order("o1", "c1", now_ - absl::Hours(24 * 100)), now_).ok());
+  EXPECT_EQ(store_->Get("c1")->type(), v1::CUSTOMER_TYPE_DORMANT) << "no order for 90 days";
+
+  // Another server changes the settings: dormant only after 120 days.
+  CustomerStore elsewhere(*database_);
+  v1::ClassificationSettings update;
+  update.mutable_dormant_after()->set_seconds(120 * 86400);
+  google::protobuf::FieldMask mask;
+  mask.add_paths("dormant_after");
+  absl::StatusOr<v1::ClassificationSettings> updated = elsewhere.UpdateClassificationSettings(update, mask, now_);
+  ASSERT_TRUE(updated.ok()) << updated.status();
+  EXPECT_EQ(updated->dormant_after().seconds(), 120 * 86400);
+  EXPECT_EQ(updated->churned_after().seconds(), 365 * 86400) << "not named, so kept";
+  ASSERT_TRUE(store_->Upsert(Customer("after-the-change"), now_).ok());
+
+  // Both customers typed under the old settings are reclassified, once; the
+  // one created since already was.
+  absl::StatusOr<int> reclassified = store_->ReclassifyDue(now_, 100);
+  ASSERT_TRUE(reclassified.ok()) << reclassified.status();
+  EXPECT_EQ(*reclassified, 2);
+  EXPECT_EQ(*store_->ReclassifyDue(now_, 100), 0);
+  EXPECT_EQ(store_->Get("c1")->type(), v1::CUSTOMER_TYPE_NEW) << "one order, 100 days ago, is no longer dormant";
+
+  // An order recorded from now on is classified by the new settings at once.
+  ASSERT_TRUE(store_->Upsert(Customer("c2"), now_).ok());
+  ASSERT_TRUE(store_->RecordOrder(Order("o2", "c2", now_ - absl::Hours(24 * 100)), now_).ok());
+  EXPECT_EQ(store_->Get("c2")->type(), v1::CUSTOMER_TYPE_NEW);
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, CustomerStoreTest, ::testing::ValuesIn(testing::AllBackends()),
                          [](const auto& info) { return testing::BackendName(info.param); });
 

@@ -127,6 +127,37 @@ TEST_P(RevisitStoreTest, PeriodicCareReachesEachCustomerOncePerInterval) {
   EXPECT_EQ(*store_->PlanPeriodicCare(now_ + absl::Hours(24 * 92), 100), 0) << "and nothing more this period";
 }
 
+TEST_P(RevisitStoreTest, ANewContactPolicyPlansTheNextEventOnEveryServer) {
+  ASSERT_TRUE(store_->RecordEvent(Event("before"), now_).ok());  // this server has the defaults cached
+
+  // Another server: messages only 14:00-15:00, none today (a holiday), and up
+  // to ten surveys an hour.
+  v1::ContactPolicy update;
+  for (v1::TimeWindow* day :
+       {update.mutable_message_windows()->mutable_monday(), update.mutable_message_windows()->mutable_tuesday()}) {
+    day->set_start("14:00");
+    day->set_end("15:00");
+  }
+  update.add_holidays("2026-11-23");
+  update.mutable_survey_cap()->set_max_contacts(10);
+  update.mutable_survey_cap()->mutable_period()->set_seconds(3600);
+  google::protobuf::FieldMask mask;
+  for (const char* path : {"message_windows", "holidays", "survey_cap"}) mask.add_paths(path);
+  RevisitStore elsewhere(*database_);
+  absl::StatusOr<v1::ContactPolicy> updated = elsewhere.UpdateContactPolicy(update, mask, now_);
+  ASSERT_TRUE(updated.ok()) << updated.status();
+
+  absl::StatusOr<RevisitStore::EventResult> after = store_->RecordEvent(Event("after"), now_);
+  ASSERT_TRUE(after.ok()) << after.status();
+  ASSERT_EQ(after->revisits.size(), 1u);
+  absl::Time tuesday_two_pm = absl::FromCivil(absl::CivilSecond(2026, 11, 24, 14, 0, 0), absl::FixedTimeZone(8 * 3600));
+  EXPECT_EQ(after->revisits[0].due_time().seconds(), absl::ToUnixSeconds(tuesday_two_pm))
+      << "the first message window after the holiday, although a survey was planned for today";
+  absl::StatusOr<v1::ContactPolicy> seen = store_->GetContactPolicy();
+  ASSERT_TRUE(seen.ok());
+  EXPECT_EQ(seen->etag(), updated->etag());
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, RevisitStoreTest, ::testing::ValuesIn(testing::AllBackends()),
                          [](const auto& info) { return testing::BackendName(info.param); });
 
