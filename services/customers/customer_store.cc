@@ -9,6 +9,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
+#include "satisfaction/v1/revisit.pb.h"
 #include "services/storage/database_errors.h"
 
 namespace satisfaction::customers {
@@ -144,6 +145,33 @@ bool CountsAsPurchase(int status) {
   return status != v1::ORDER_STATUS_CANCELLED && status != v1::ORDER_STATUS_REFUNDED;
 }
 
+std::string Placeholders(const std::string& prefix, size_t n) {
+  std::string out;
+  for (size_t i = 0; i < n; ++i) absl::StrAppend(&out, i ? ", " : "", ":", prefix, i);
+  return out;
+}
+
+// Periodic care is planned for the customer types its rule covers. When a
+// customer leaves them (a churned customer orders again: the win-back call is
+// moot), its planned care is cancelled. Revisits that follow an event stay:
+// the order or case they ask about still happened.
+void CancelCareOutsideType(soci::session& session, const std::vector<long long>& customer_ids, long long now_us) {
+  if (customer_ids.empty()) return;
+  soci::statement statement(session);
+  statement.exchange(soci::use(now_us));
+  for (const long long& id : customer_ids) statement.exchange(soci::use(id));
+  statement.alloc();
+  statement.prepare(
+      absl::StrCat("UPDATE revisits SET state = ", v1::REVISIT_STATE_CANCELLED,
+                   ", state_reason = 'the customer is no longer of a type the rule covers', updated_at_us = :now",
+                   " WHERE state = ", v1::REVISIT_STATE_PLANNED, " AND trigger_kind = ", v1::TRIGGER_PERIODIC_CARE,
+                   " AND customer_id IN (", Placeholders("c", customer_ids.size()), ")",
+                   " AND NOT EXISTS (SELECT 1 FROM revisit_rules r JOIN customers c ON c.id = revisits.customer_id",
+                   " WHERE r.id = revisits.rule_id AND (r.customer_type_mask & (1 << (c.effective_type - 1))) <> 0)"));
+  statement.define_and_bind();
+  statement.execute(true);
+}
+
 // Recomputes a customer's type, RFM and order figures from its orders.
 void Reclassify(soci::session& session, long long customer_id, int type_override,
                 const settings::ClassificationDocument::Snapshot& settings, absl::Time now) {
@@ -206,6 +234,7 @@ absl::StatusOr<CustomerStore::UpsertResult> CustomerStore::Upsert(const v1::Cust
           soci::use(name), soci::use(phone), soci::use(email), soci::use(im_handle), soci::use(time_zone),
           soci::use(serving_agent_id), soci::use(preferred_channel), soci::use(consent_mask), soci::use(opt_out_mask),
           soci::use(type_override), soci::use(effective_type), soci::use(now_us), soci::use(id);
+      if (effective_type != existing->effective_type) CancelCareOutsideType(session, {id}, now_us);
     } else {
       int computed_type = v1::CUSTOMER_TYPE_NEW;  // no orders yet
       int effective_type = EffectiveType(type_override, computed_type);
@@ -295,12 +324,6 @@ namespace satisfaction::customers {
 namespace {
 
 // A list of n placeholders named prefix0, prefix1, ...
-std::string Placeholders(const std::string& prefix, size_t n) {
-  std::string out;
-  for (size_t i = 0; i < n; ++i) absl::StrAppend(&out, i ? ", " : "", ":", prefix, i);
-  return out;
-}
-
 // The bound values of one customer row in a multi-row upsert.
 struct BatchRow {
   std::string external_id, name, phone, email, im_handle, time_zone, serving_agent_id;
@@ -446,6 +469,7 @@ absl::StatusOr<CustomerStore::BatchResult> CustomerStore::UpsertBatch(std::span<
                                       Placeholders("d", existing_ids.size()), ")"));
           remove.define_and_bind();
           remove.execute(true);
+          CancelCareOutsideType(session, existing_ids, now_us);  // a type override may have changed
         }
         if (tag_count > 0) {
           std::vector<long long> tag_customer;
@@ -508,6 +532,7 @@ absl::StatusOr<CustomerStore::OrderResult> CustomerStore::RecordOrder(const v1::
         classification_.InForce(session);
     if (!settings.ok()) return settings.status();
     Reclassify(session, customer->id, customer->type_override, **settings, now);
+    CancelCareOutsideType(session, {customer->id}, now_us);
     OrderResult result{order, LoadRow(session, order.customer_external_id(), false)->ToProto(), created};
     LoadTags(session, customer->id, result.customer);
     return result;
@@ -546,6 +571,7 @@ absl::StatusOr<int> CustomerStore::ReclassifyDue(absl::Time now, int limit) {
       overrides.insert(overrides.end(), due_overrides.begin(), due_overrides.end());
     }
     for (size_t i = 0; i < ids.size(); ++i) Reclassify(session, ids[i], overrides[i], **settings, now);
+    CancelCareOutsideType(session, ids, now_us);
     return static_cast<int>(ids.size());
   });
 }

@@ -91,11 +91,12 @@ absl::Duration LongestBudgetSpan(const scheduler::ContactBudget& budget) {
 struct RevisitRow {
   long long id = 0, due_us = 0, expires_us = 0, created_us = 0;
   int trigger = 0, channel = 0, priority = 0, max_attempts = 0, state = 0;
+  std::string state_reason;
   std::string event_id, rule_id, questionnaire_id, reserved;
 
   static constexpr char kColumns[] =
       "id, event_id, rule_id, trigger_kind, channel, due_at_us, expires_at_us, questionnaire_id, priority,"
-      " max_attempts, reserved_agent_id, state, created_at_us";
+      " max_attempts, reserved_agent_id, state, created_at_us, state_reason";
 
   void Bind(soci::statement& statement) {
     statement.exchange(soci::into(id));
@@ -111,6 +112,7 @@ struct RevisitRow {
     statement.exchange(soci::into(reserved));
     statement.exchange(soci::into(state));
     statement.exchange(soci::into(created_us));
+    statement.exchange(soci::into(state_reason));
   }
 
   v1::Revisit ToProto(const std::string& customer_external_id) const {
@@ -128,6 +130,7 @@ struct RevisitRow {
     r.set_max_attempts(max_attempts);
     r.set_reserved_agent_id(reserved);
     r.set_state(static_cast<v1::RevisitState>(state));
+    r.set_state_reason(state_reason);
     *r.mutable_create_time() = TimeUtil::MicrosecondsToTimestamp(created_us);
     return r;
   }

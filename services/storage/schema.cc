@@ -378,6 +378,13 @@ const std::vector<Migration>& AllMigrations() {
                   "CREATE INDEX IF NOT EXISTS ix_customers_classification ON customers (classification_version)",
               },
       },
+      {
+          .version = 9,
+          .description = "why a revisit is in its state",
+          .mysql_statements = {"ALTER TABLE revisits ADD COLUMN IF NOT EXISTS state_reason VARCHAR(200) NOT NULL"
+                               " DEFAULT ''"},
+          .sqlite_statements = {"ALTER TABLE revisits ADD COLUMN state_reason TEXT NOT NULL DEFAULT ''"},
+      },
   };
   return migrations;
 }

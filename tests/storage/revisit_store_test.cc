@@ -158,6 +158,71 @@ TEST_P(RevisitStoreTest, ANewContactPolicyPlansTheNextEventOnEveryServer) {
   EXPECT_EQ(seen->etag(), updated->etag());
 }
 
+TEST_P(RevisitStoreTest, LeavingATypeCancelsItsPlannedCareButNotEventRevisits) {
+  v1::RevisitRule care;
+  care.set_id("welcome-care");
+  care.add_customer_types(v1::CUSTOMER_TYPE_NEW);
+  care.set_trigger(v1::TRIGGER_PERIODIC_CARE);
+  care.add_channels(v1::CHANNEL_SMS);
+  care.mutable_care_interval()->set_seconds(30 * 86400);
+  care.mutable_delay()->set_seconds(8 * 86400);  // after the event survey's budget week
+  ASSERT_TRUE(NormalizeAndValidateRule("rule", care).ok());
+  ASSERT_TRUE(RevisitRuleStore(*database_).Create(care, now_).ok());
+  ASSERT_TRUE(store_->RecordEvent(Event("delivered"), now_).ok());
+  ASSERT_EQ(*store_->PlanPeriodicCare(now_, 100), 1);
+  absl::StatusOr<RevisitStore::ListPage> planned = store_->ListForCustomer("c1", -1, 0, 10);
+  ASSERT_TRUE(planned.ok());
+  ASSERT_EQ(planned->revisits.size(), 2u);
+
+  // The shop marks the customer loyal: the care for new customers is moot.
+  v1::Customer c1 = *customers::CustomerStore(*database_).Get("c1");
+  c1.set_type_override(v1::CUSTOMER_TYPE_LOYAL);
+  ASSERT_TRUE(customers::NormalizeAndValidateCustomer("customer", c1).ok());
+  ASSERT_TRUE(customers::CustomerStore(*database_).Upsert(c1, now_ + absl::Hours(1)).ok());
+  absl::StatusOr<RevisitStore::ListPage> after = store_->ListForCustomer("c1", -1, 0, 10);
+  ASSERT_TRUE(after.ok());
+  ASSERT_EQ(after->revisits.size(), 2u);
+  for (const v1::Revisit& revisit : after->revisits) {
+    if (revisit.rule_id() == "welcome-care") {
+      EXPECT_EQ(revisit.state(), v1::REVISIT_STATE_CANCELLED);
+      EXPECT_FALSE(revisit.state_reason().empty());
+    } else {
+      EXPECT_EQ(revisit.state(), v1::REVISIT_STATE_PLANNED) << "the delivery it asks about still happened";
+    }
+  }
+}
+
+TEST_P(RevisitStoreTest, AChurnedCustomerOrderingAgainNeedsNoWinBackCall) {
+  v1::RevisitRule win_back;
+  win_back.set_id("win-back");
+  win_back.add_customer_types(v1::CUSTOMER_TYPE_CHURNED);
+  win_back.set_trigger(v1::TRIGGER_PERIODIC_CARE);
+  win_back.add_channels(v1::CHANNEL_SMS);
+  win_back.mutable_care_interval()->set_seconds(180 * 86400);
+  win_back.mutable_delay()->set_seconds(2 * 86400);
+  ASSERT_TRUE(NormalizeAndValidateRule("rule", win_back).ok());
+  ASSERT_TRUE(RevisitRuleStore(*database_).Create(win_back, now_).ok());
+  customers::CustomerStore customers(*database_);
+  v1::Order old_order;
+  old_order.set_order_id("o-old");
+  old_order.set_customer_external_id("c1");
+  old_order.set_amount_minor(5000);
+  old_order.mutable_order_time()->set_seconds(absl::ToUnixSeconds(now_ - absl::Hours(24 * 400)));
+  old_order.set_status(v1::ORDER_STATUS_DELIVERED);
+  ASSERT_TRUE(customers.RecordOrder(old_order, now_).ok());
+  ASSERT_EQ(customers.Get("c1")->type(), v1::CUSTOMER_TYPE_CHURNED);
+  ASSERT_EQ(*store_->PlanPeriodicCare(now_, 100), 1);
+
+  v1::Order new_order = old_order;
+  new_order.set_order_id("o-new");
+  new_order.mutable_order_time()->set_seconds(absl::ToUnixSeconds(now_));
+  ASSERT_TRUE(customers.RecordOrder(new_order, now_ + absl::Hours(1)).ok());
+  absl::StatusOr<RevisitStore::ListPage> revisits = store_->ListForCustomer("c1", -1, 0, 10);
+  ASSERT_TRUE(revisits.ok());
+  ASSERT_EQ(revisits->revisits.size(), 1u);
+  EXPECT_EQ(revisits->revisits[0].state(), v1::REVISIT_STATE_CANCELLED);
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, RevisitStoreTest, ::testing::ValuesIn(testing::AllBackends()),
                          [](const auto& info) { return testing::BackendName(info.param); });
 
