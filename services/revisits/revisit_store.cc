@@ -184,6 +184,10 @@ absl::StatusOr<RevisitStore::EventResult> RevisitStore::RecordEvent(const v1::Ev
           }
           return EventResult{event, LoadEventRevisits(session, event_id, event.customer_external_id()), {}, false};
         }
+        if (trigger == v1::TRIGGER_PERIODIC_CARE) {
+          session << "UPDATE customers SET last_care_at_us = :at WHERE id = :id AND last_care_at_us < :at2",
+              soci::use(occurred_us), soci::use(customer->id), soci::use(occurred_us);
+        }
 
         absl::StatusOr<std::shared_ptr<const settings::ContactPolicyDocument::Snapshot>> policy_in_force =
             contact_policy_.InForce(session);
@@ -247,7 +251,8 @@ absl::StatusOr<int> RevisitStore::PlanPeriodicCare(absl::Time now, int limit) {
   for (const v1::RevisitRule& rule : *rules) {
     absl::Duration interval = absl::Seconds(rule.care_interval().seconds());
     if (interval <= absl::ZeroDuration() || handled >= limit) continue;
-    // Customers of the rule's types with no care event within the interval.
+    // Customers of the rule's types with no care within the interval: an index
+    // range of exactly those due, however many customers there are.
     struct Due {
       long long id;
       std::string external_id;
@@ -256,23 +261,20 @@ absl::StatusOr<int> RevisitStore::PlanPeriodicCare(absl::Time now, int limit) {
         Access::kRead, [&](soci::session& session) -> absl::StatusOr<std::vector<Due>> {
           std::vector<int> types(rule.customer_types().begin(), rule.customer_types().end());
           long long since_us = absl::ToUnixMicros(now - interval);
-          int care = v1::TRIGGER_PERIODIC_CARE, fetch = limit - handled;
+          int fetch = limit - handled;
           long long id = 0;
           std::string external_id;
           std::string in_list;
           for (size_t i = 0; i < types.size(); ++i) absl::StrAppend(&in_list, i ? ", " : "", ":t", i);
           soci::statement statement(session);
           for (int& type : types) statement.exchange(soci::use(type));
-          statement.exchange(soci::use(care));
           statement.exchange(soci::use(since_us));
           statement.exchange(soci::use(fetch));
           statement.exchange(soci::into(id));
           statement.exchange(soci::into(external_id));
           statement.alloc();
-          statement.prepare(absl::StrCat(
-              "SELECT c.id, c.external_id FROM customers c WHERE c.effective_type IN (", in_list,
-              ") AND NOT EXISTS (SELECT 1 FROM events e WHERE e.customer_id = c.id AND e.trigger_kind = :care"
-              " AND e.occurred_at_us > :since) ORDER BY c.id LIMIT :fetch"));
+          statement.prepare(absl::StrCat("SELECT id, external_id FROM customers WHERE effective_type IN (", in_list,
+                                         ") AND last_care_at_us <= :since LIMIT :fetch"));
           statement.define_and_bind();
           statement.execute();
           std::vector<Due> found;

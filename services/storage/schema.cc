@@ -385,6 +385,24 @@ const std::vector<Migration>& AllMigrations() {
                                " DEFAULT ''"},
           .sqlite_statements = {"ALTER TABLE revisits ADD COLUMN state_reason TEXT NOT NULL DEFAULT ''"},
       },
+      {
+          .version = 10,
+          .description = "each customer's last periodic care, so the care job reads only those due",
+          .mysql_statements =
+              {
+                  "ALTER TABLE customers ADD COLUMN IF NOT EXISTS last_care_at_us BIGINT NOT NULL DEFAULT 0",
+                  "UPDATE customers SET last_care_at_us = COALESCE((SELECT MAX(e.occurred_at_us) FROM events e"
+                  " WHERE e.customer_id = customers.id AND e.trigger_kind = 4), 0)",
+                  "ALTER TABLE customers ADD KEY IF NOT EXISTS ix_customers_care (effective_type, last_care_at_us)",
+              },
+          .sqlite_statements =
+              {
+                  "ALTER TABLE customers ADD COLUMN last_care_at_us INTEGER NOT NULL DEFAULT 0",
+                  "UPDATE customers SET last_care_at_us = COALESCE((SELECT MAX(e.occurred_at_us) FROM events e"
+                  " WHERE e.customer_id = customers.id AND e.trigger_kind = 4), 0)",
+                  "CREATE INDEX IF NOT EXISTS ix_customers_care ON customers (effective_type, last_care_at_us)",
+              },
+      },
   };
   return migrations;
 }
