@@ -40,4 +40,13 @@ absl::Status CheckDuration(absl::string_view field, const google::protobuf::Dura
   return absl::OkStatus();
 }
 
+std::optional<absl::CivilSecond> ParseLocalDateTime(absl::string_view text) {
+  std::string normalised(text);
+  if (normalised.size() == 19 && normalised[10] == ' ') normalised[10] = 'T';
+  absl::CivilSecond time;
+  // Formatting gives the text back only for a real date and time.
+  if (!absl::ParseCivilTime(normalised, &time) || absl::FormatCivilTime(time) != normalised) return std::nullopt;
+  return time;
+}
+
 }  // namespace satisfaction

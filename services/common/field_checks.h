@@ -4,8 +4,12 @@
 #include <google/protobuf/duration.pb.h>
 #include <google/protobuf/timestamp.pb.h>
 
+#include <optional>
+
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 
 namespace satisfaction {
@@ -18,6 +22,11 @@ absl::Status FieldError(absl::string_view field, absl::string_view why);
 // differ a little, days do not).
 absl::Status CheckReportedTime(absl::string_view field, bool present, const google::protobuf::Timestamp& time,
                                absl::Time now);
+
+// A local date and time as shop systems write it: "YYYY-MM-DDTHH:MM:SS", or
+// with a space for the T. Nothing if the text is not exactly that or names no
+// real time of day (2026-02-30, 24:00:00).
+std::optional<absl::CivilSecond> ParseLocalDateTime(absl::string_view text);
 
 absl::Duration FromProtoDuration(const google::protobuf::Duration& duration);
 google::protobuf::Duration ToProtoDuration(absl::Duration duration);

@@ -38,8 +38,16 @@ absl::Status ValidateEvent(const v1::Event& event, absl::Time now) {
           "event.trigger",
           absl::StrCat("must be ORDER_DELIVERED, AFTER_SALES_CLOSED or COMPLAINT_CLOSED; got ", event.trigger()));
   }
-  if (absl::Status s = CheckReportedTime("event.occur_time", event.has_occur_time(), event.occur_time(), now);
-      !s.ok()) {
+  if (event.has_occur_time() && !event.occur_local_time().empty()) {
+    return FieldError("event.occur_time", "give occur_time or occur_local_time, not both");
+  }
+  if (!event.occur_local_time().empty()) {
+    if (!ParseLocalDateTime(event.occur_local_time())) {
+      return FieldError("event.occur_local_time",
+                        absl::StrCat("must read YYYY-MM-DDTHH:MM:SS; got '", event.occur_local_time(), "'"));
+    }
+  } else if (absl::Status s = CheckReportedTime("event.occur_time", event.has_occur_time(), event.occur_time(), now);
+             !s.ok()) {
     return s;
   }
   if (absl::Status s = CheckText("event.order_id", event.order_id(), 128, LineBreaks::kForbidden); !s.ok()) return s;

@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "absl/strings/str_cat.h"
+#include "services/common/field_checks.h"
 #include "services/revisits/revisit_rule_store.h"
 #include "services/revisits/revisit_rule_validation.h"
 #include "services/storage/database_errors.h"
@@ -24,6 +25,27 @@ struct CustomerFacts {
   // Whether the phone number is on the shop-wide do-not-call list.
   int on_do_not_call_list = 0;
 };
+
+// When the event happened: its occur_time, or its local time read on the
+// customer's own clock.
+absl::StatusOr<absl::Time> OccurredAt(const v1::Event& event, const std::string& time_zone, absl::Time now) {
+  if (event.occur_local_time().empty()) {
+    return absl::FromUnixMicros(TimeUtil::TimestampToMicroseconds(event.occur_time()));
+  }
+  constexpr char kField[] = "event.occur_local_time";
+  std::optional<absl::CivilSecond> local = ParseLocalDateTime(event.occur_local_time());
+  if (!local) return FieldError(kField, "must read YYYY-MM-DDTHH:MM:SS");
+  absl::TimeZone zone;
+  if (!absl::LoadTimeZone(time_zone, &zone)) zone = absl::UTCTimeZone();
+  absl::TimeZone::TimeInfo info = zone.At(*local);
+  if (info.kind == absl::TimeZone::TimeInfo::SKIPPED) {
+    return FieldError(kField, absl::StrCat(event.occur_local_time(), " does not exist in the customer's time zone ",
+                                           time_zone, ": the clocks skip it (daylight saving time starts)"));
+  }
+  absl::Time at = info.pre;  // of a repeated time, the first occurrence
+  if (at > now + absl::Hours(24)) return FieldError(kField, "more than a day in the future");
+  return at;
+}
 
 std::optional<CustomerFacts> LockCustomer(soci::session& session, const std::string& external_id) {
   CustomerFacts facts;
@@ -164,7 +186,11 @@ absl::StatusOr<RevisitStore::EventResult> RevisitStore::RecordEvent(const v1::Ev
         // Insert the event first: a duplicate key means it was recorded before, so
         // the common case needs no query to find out.
         std::string event_id = event.event_id();
-        absl::Time occurred = absl::FromUnixMicros(TimeUtil::TimestampToMicroseconds(event.occur_time()));
+        absl::StatusOr<absl::Time> occurred_at = OccurredAt(event, customer->time_zone, now);
+        if (!occurred_at.ok()) return occurred_at.status();
+        absl::Time occurred = *occurred_at;
+        v1::Event recorded = event;
+        *recorded.mutable_occur_time() = TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(occurred));
         long long occurred_us = absl::ToUnixMicros(occurred), now_us = absl::ToUnixMicros(now);
         int trigger = event.trigger();
         std::string order_id = event.order_id(), case_id = event.case_id(), agent = event.serving_agent_id();
@@ -182,7 +208,7 @@ absl::StatusOr<RevisitStore::EventResult> RevisitStore::RecordEvent(const v1::Ev
             return absl::FailedPreconditionError(
                 absl::StrCat("event '", event_id, "' was recorded for another customer"));
           }
-          return EventResult{event, LoadEventRevisits(session, event_id, event.customer_external_id()), {}, false};
+          return EventResult{recorded, LoadEventRevisits(session, event_id, event.customer_external_id()), {}, false};
         }
         if (trigger == v1::TRIGGER_PERIODIC_CARE) {
           session << "UPDATE customers SET last_care_at_us = :at WHERE id = :id AND last_care_at_us < :at2",
@@ -202,7 +228,7 @@ absl::StatusOr<RevisitStore::EventResult> RevisitStore::RecordEvent(const v1::Ev
         scheduler::Plan plan = scheduler::PlanEvent({static_cast<scheduler::Trigger>(event.trigger() - 1), occurred},
                                                     snapshot, rules, policy, now);
 
-        EventResult result{event, {}, {}, true};
+        EventResult result{recorded, {}, {}, true};
         RevisitRow row{
             .created_us = now_us, .trigger = trigger, .state = v1::REVISIT_STATE_PLANNED, .event_id = event_id};
         int survey = 0;

@@ -148,6 +148,34 @@ TEST_P(RevisitE2eTest, WithoutConsentNothingIsPlannedAndTheReasonIsGiven) {
   EXPECT_TRUE(absl::StrContains(response.skipped(0).reason(), "opted out")) << response.skipped(0).reason();
 }
 
+TEST_P(RevisitE2eTest, LocalTimesAreReadOnTheCustomersOwnClock) {
+  v1::Event event = Event("local", "shanghai", v1::TRIGGER_ORDER_DELIVERED, absl::Now());
+  event.clear_occur_time();
+  event.set_occur_local_time("2026-11-23 10:00:00");
+  v1::RecordEventResponse response;
+  grpc::Status status = Record(event, &response);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(response.event().occur_time().seconds(),
+            absl::ToUnixSeconds(absl::FromCivil(absl::CivilSecond(2026, 11, 23, 2, 0, 0), absl::UTCTimeZone())));
+
+  // 02:30 on 8 March 2026 never happened in New York: the clocks went from 02:00 to 03:00.
+  event = Event("in-the-gap", "new-york", v1::TRIGGER_ORDER_DELIVERED, absl::Now());
+  event.clear_occur_time();
+  event.set_occur_local_time("2026-03-08T02:30:00");
+  status = Record(event, &response);
+  ExpectError(status, grpc::StatusCode::INVALID_ARGUMENT, "event.occur_local_time:");
+  EXPECT_TRUE(absl::StrContains(status.error_message(), "does not exist")) << status.error_message();
+
+  // Nothing was written: the same id is free for the corrected time. 01:30 on
+  // 1 November 2026 happened twice there; it means the first, in EDT.
+  event.set_occur_local_time("2026-11-01T01:30:00");
+  status = Record(event, &response);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_TRUE(response.created());
+  EXPECT_EQ(response.event().occur_time().seconds(),
+            absl::ToUnixSeconds(absl::FromCivil(absl::CivilSecond(2026, 11, 1, 5, 30, 0), absl::UTCTimeZone())));
+}
+
 TEST_P(RevisitE2eTest, BadEventsAreRefused) {
   struct Case {
     std::string name;
@@ -169,6 +197,21 @@ TEST_P(RevisitE2eTest, BadEventsAreRefused) {
       {"future",
        [](auto& e) { e.mutable_occur_time()->set_seconds(absl::ToUnixSeconds(absl::Now() + absl::Hours(30))); },
        grpc::StatusCode::INVALID_ARGUMENT, "event.occur_time:"},
+      {"two times", [](auto& e) { e.set_occur_local_time("2026-11-23T10:00:00"); }, grpc::StatusCode::INVALID_ARGUMENT,
+       "event.occur_time:"},
+      {"local time not a time",
+       [](auto& e) {
+         e.clear_occur_time();
+         e.set_occur_local_time("2026-11-23T25:00:00");
+       },
+       grpc::StatusCode::INVALID_ARGUMENT, "event.occur_local_time:"},
+      {"local time in the future",
+       [](auto& e) {
+         e.clear_occur_time();
+         e.set_occur_local_time(
+             absl::FormatCivilTime(absl::ToCivilSecond(absl::Now() + absl::Hours(48), absl::UTCTimeZone())));
+       },
+       grpc::StatusCode::INVALID_ARGUMENT, "event.occur_local_time:"},
       {"long case id", [](auto& e) { e.set_case_id(std::string(200, 'c')); }, grpc::StatusCode::INVALID_ARGUMENT,
        "event.case_id:"},
       {"unknown customer", [](auto& e) { e.set_customer_external_id("nobody"); }, grpc::StatusCode::NOT_FOUND, ""},
