@@ -10,6 +10,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "satisfaction/v1/revisit.pb.h"
+#include "services/settings/settings_rows.h"
 #include "services/storage/database_errors.h"
 
 namespace satisfaction::customers {
@@ -19,8 +20,10 @@ using google::protobuf::util::TimeUtil;
 using storage::Access;
 
 // A new customer has no orders, which all classification settings type alike
-// (new, RFM 1-1-1): it is classified under the settings in force.
-constexpr char kClassificationInForce[] = "(SELECT version FROM settings WHERE name = 'classification')";
+// (new, RFM 1-1-1): it counts as classified under the settings in force.
+absl::StatusOr<long long> ClassificationInForce(soci::session& session) {
+  return settings::ReadSettingsVersion(session, settings::kClassificationSettingsName);
+}
 
 // Bit i of a mask is channel i + 1 (CHANNEL_PHONE is bit 0).
 int ToMask(const v1::ChannelFlags& flags) {
@@ -238,17 +241,19 @@ absl::StatusOr<CustomerStore::UpsertResult> CustomerStore::Upsert(const v1::Cust
     } else {
       int computed_type = v1::CUSTOMER_TYPE_NEW;  // no orders yet
       int effective_type = EffectiveType(type_override, computed_type);
+      absl::StatusOr<long long> in_force = ClassificationInForce(session);
+      if (!in_force.ok()) return in_force.status();
+      long long classification_version = *in_force;
       session << "INSERT INTO customers (external_id, name, phone, email, im_handle, time_zone, serving_agent_id,"
                  " preferred_channel, consent_mask, opt_out_mask, type_override, computed_type, effective_type,"
                  " rfm_recency, rfm_frequency, rfm_monetary, order_count, total_spent_minor, created_at_us,"
                  " updated_at_us, classification_version) VALUES (:external_id, :name, :phone, :email, :im, :tz,"
                  " :agent, :preferred, :consent, :opt_out, :override, :computed, :effective, 1, 1, 1, 0, 0, :created,"
-                 " :updated, " +
-                     std::string(kClassificationInForce) + ")",
+                 " :updated, :classification)",
           soci::use(external_id), soci::use(name), soci::use(phone), soci::use(email), soci::use(im_handle),
           soci::use(time_zone), soci::use(serving_agent_id), soci::use(preferred_channel), soci::use(consent_mask),
           soci::use(opt_out_mask), soci::use(type_override), soci::use(computed_type), soci::use(effective_type),
-          soci::use(now_us), soci::use(now_us);
+          soci::use(now_us), soci::use(now_us), soci::use(classification_version);
       existing = LoadRow(session, external_id, /*for_update=*/false);
       id = existing->id;
     }
@@ -385,6 +390,9 @@ absl::StatusOr<CustomerStore::BatchResult> CustomerStore::UpsertBatch(std::span<
         }
 
         // One multi-row upsert. A new customer has no orders: type new, RFM 1-1-1.
+        absl::StatusOr<long long> in_force = ClassificationInForce(session);
+        if (!in_force.ok()) return in_force.status();
+        long long classification_version = *in_force;
         {
           std::string sql =
               "INSERT INTO customers (external_id, name, phone, email, im_handle, time_zone, serving_agent_id,"
@@ -394,7 +402,7 @@ absl::StatusOr<CustomerStore::BatchResult> CustomerStore::UpsertBatch(std::span<
           soci::statement statement(session);
           for (size_t i = 0; i < n; ++i) {
             absl::StrAppend(&sql, i ? ", " : "", "(", Placeholders(absl::StrCat("r", i, "_"), 12),
-                            ", 1, 1, 1, 1, 0, 0, :c", i, ", :u", i, ", ", kClassificationInForce, ")");
+                            ", 1, 1, 1, 1, 0, 0, :c", i, ", :u", i, ", ", classification_version, ")");
             BatchRow& row = rows[i];
             statement.exchange(soci::use(row.external_id));
             statement.exchange(soci::use(row.name));

@@ -8,6 +8,9 @@
 
 namespace satisfaction::settings {
 
+// The settings row's name.
+inline constexpr char kClassificationSettingsName[] = "classification";
+
 // What classifying a customer takes.
 struct ClassificationRules {
   scheduler::ClassificationThresholds thresholds;
@@ -24,7 +27,7 @@ absl::StatusOr<ClassificationRules> ParseClassificationSettings(const v1::Classi
 using ClassificationDocument = SettingsDocument<v1::ClassificationSettings, ClassificationRules>;
 
 inline ClassificationDocument MakeClassificationDocument(storage::Database& database) {
-  return ClassificationDocument(database, "classification", DefaultClassificationSettings(),
+  return ClassificationDocument(database, kClassificationSettingsName, DefaultClassificationSettings(),
                                 &ParseClassificationSettings);
 }
 
