@@ -24,6 +24,7 @@ struct CustomerFacts {
   int effective_type = 1, consent_mask = 0, opt_out_mask = 0;
   // Whether the phone number is on the shop-wide do-not-call list.
   int on_do_not_call_list = 0;
+  long long contact_policy_version = 0;
 };
 
 // When the event happened: its occur_time, or its local time read on the
@@ -51,16 +52,17 @@ std::optional<CustomerFacts> LockCustomer(soci::session& session, const std::str
   CustomerFacts facts;
   std::string key = external_id;
   bool mysql = session.get_backend_name() == "mysql";
-  // The do-not-call list is read in the same round trip.
+  std::string policy = settings::kContactPolicySettingsName;
+  // The do-not-call list and the contact policy's version are read in the same round trip.
   session << absl::StrCat(
       "SELECT id, time_zone, phone, email, im_handle, serving_agent_id, effective_type,"
-      " consent_mask, opt_out_mask, (SELECT COUNT(*) FROM do_not_call d"
-      " WHERE d.phone = customers.phone) FROM customers WHERE external_id = :id",
+      " consent_mask, opt_out_mask, (SELECT COUNT(*) FROM do_not_call d WHERE d.phone = customers.phone),"
+      " (SELECT version FROM settings WHERE name = :policy) FROM customers WHERE external_id = :id",
       mysql ? " FOR UPDATE" : ""),
-      soci::use(key), soci::into(facts.id), soci::into(facts.time_zone), soci::into(facts.phone),
+      soci::use(policy), soci::use(key), soci::into(facts.id), soci::into(facts.time_zone), soci::into(facts.phone),
       soci::into(facts.email), soci::into(facts.im_handle), soci::into(facts.serving_agent_id),
       soci::into(facts.effective_type), soci::into(facts.consent_mask), soci::into(facts.opt_out_mask),
-      soci::into(facts.on_do_not_call_list);
+      soci::into(facts.on_do_not_call_list), soci::into(facts.contact_policy_version);
   if (!session.got_data()) return std::nullopt;
   return facts;
 }
@@ -216,7 +218,7 @@ absl::StatusOr<RevisitStore::EventResult> RevisitStore::RecordEvent(const v1::Ev
         }
 
         absl::StatusOr<std::shared_ptr<const settings::ContactPolicyDocument::Snapshot>> policy_in_force =
-            contact_policy_.InForce(session);
+            contact_policy_.InForceAt(session, customer->contact_policy_version);
         if (!policy_in_force.ok()) return policy_in_force.status();
         const scheduler::ContactPolicy& policy = (*policy_in_force)->parsed;
         scheduler::CustomerSnapshot snapshot =

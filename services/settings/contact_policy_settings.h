@@ -8,6 +8,9 @@
 
 namespace satisfaction::settings {
 
+// The settings row's name.
+inline constexpr char kContactPolicySettingsName[] = "contact_policy";
+
 // The built-in policy: calls 09:00-21:00, messages 08:00-21:00, every day; one
 // survey per 7 days; 2 calls and 3 of each message kind per 7 days.
 v1::ContactPolicy DefaultContactPolicy();
@@ -19,7 +22,7 @@ absl::StatusOr<scheduler::ContactPolicy> ParseContactPolicy(const v1::ContactPol
 using ContactPolicyDocument = SettingsDocument<v1::ContactPolicy, scheduler::ContactPolicy>;
 
 inline ContactPolicyDocument MakeContactPolicyDocument(storage::Database& database) {
-  return ContactPolicyDocument(database, "contact_policy", DefaultContactPolicy(), &ParseContactPolicy);
+  return ContactPolicyDocument(database, kContactPolicySettingsName, DefaultContactPolicy(), &ParseContactPolicy);
 }
 
 }  // namespace satisfaction::settings

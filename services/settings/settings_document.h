@@ -44,9 +44,15 @@ class SettingsDocument {
   absl::StatusOr<std::shared_ptr<const Snapshot>> InForce(soci::session& session) {
     absl::StatusOr<long long> version = ReadSettingsVersion(session, name_);
     if (!version.ok()) return version.status();
+    return InForceAt(session, *version);
+  }
+
+  // The same, for a caller that read the row's version itself (in a query it
+  // makes anyway, saving a round trip).
+  absl::StatusOr<std::shared_ptr<const Snapshot>> InForceAt(soci::session& session, long long version) {
     {
       absl::MutexLock lock(&mutex_);
-      if (cached_ != nullptr && cached_->version == *version) return cached_;
+      if (cached_ != nullptr && cached_->version == version) return cached_;
     }
     absl::StatusOr<SettingsRow> row = ReadSettingsRow(session, name_, /*for_update=*/false);
     if (!row.ok()) return row.status();
