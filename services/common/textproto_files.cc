@@ -2,13 +2,11 @@
 
 #include <google/protobuf/io/tokenizer.h>
 #include <google/protobuf/text_format.h>
-#include <openssl/sha.h>
 
 #include <algorithm>
 #include <fstream>
 #include <sstream>
 
-#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 
 namespace satisfaction {
@@ -52,12 +50,6 @@ absl::Status ParseTextproto(const TextprotoFile& file, google::protobuf::Message
     return absl::InvalidArgumentError(absl::StrCat(file.path.string(), ": ", errors.first()));
   }
   return absl::OkStatus();
-}
-
-std::string Sha256Hex(const std::string& data) {
-  unsigned char digest[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(data.data()), data.size(), digest);
-  return absl::BytesToHexString(absl::string_view(reinterpret_cast<const char*>(digest), sizeof digest));
 }
 
 }  // namespace satisfaction

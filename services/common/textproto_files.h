@@ -27,9 +27,6 @@ absl::StatusOr<std::vector<TextprotoFile>> ReadTextprotoFiles(const std::filesys
 // the file, line and column of the first error.
 absl::Status ParseTextproto(const TextprotoFile& file, google::protobuf::Message& message);
 
-// The SHA-256 of `data`, in hex.
-std::string Sha256Hex(const std::string& data);
-
 }  // namespace satisfaction
 
 #endif  // SATISFACTION_SERVICES_COMMON_TEXTPROTO_FILES_H_

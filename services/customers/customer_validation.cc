@@ -78,12 +78,16 @@ absl::Status NormalizePhone(absl::string_view field, std::string& phone) {
   return absl::OkStatus();
 }
 
-absl::Status ValidateExternalId(absl::string_view field, absl::string_view external_id) {
-  if (external_id.empty()) return FieldError(field, "required");
-  if (external_id.size() > 128 || !std::all_of(external_id.begin(), external_id.end(), IsIdChar)) {
-    return FieldError(field, "1 to 128 letters, digits and . _ : -");
+absl::Status ValidateId(absl::string_view field, absl::string_view id, size_t max_length) {
+  if (id.empty()) return FieldError(field, "required");
+  if (id.size() > max_length || !std::all_of(id.begin(), id.end(), IsIdChar)) {
+    return FieldError(field, absl::StrCat("1 to ", max_length, " letters, digits and . _ : -"));
   }
   return absl::OkStatus();
+}
+
+absl::Status ValidateExternalId(absl::string_view field, absl::string_view external_id) {
+  return ValidateId(field, external_id, 128);
 }
 
 absl::Status NormalizeAndValidateCustomer(absl::string_view field_prefix, v1::Customer& customer) {

@@ -17,6 +17,10 @@ inline constexpr int kMaxTags = 20;
 // number is left alone. INVALID_ARGUMENT names `field`.
 absl::Status NormalizePhone(absl::string_view field, std::string& phone);
 
+// An id of letters, digits and . _ : - (no spaces), 1 to `max_length` long:
+// agent ids, queue names. INVALID_ARGUMENT names `field`.
+absl::Status ValidateId(absl::string_view field, absl::string_view id, size_t max_length);
+
 // Checks a shop's customer id: 1 to 128 letters, digits and . _ : -
 absl::Status ValidateExternalId(absl::string_view field, absl::string_view external_id);
 

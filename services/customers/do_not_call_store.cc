@@ -27,6 +27,14 @@ std::optional<v1::DoNotCallEntry> Load(soci::session& session, const std::string
 
 }  // namespace
 
+void AddToDoNotCall(soci::session& session, const std::string& phone, const std::string& reason, absl::Time now) {
+  long long now_us = absl::ToUnixMicros(now);
+  bool mysql = session.get_backend_name() == "mysql";
+  session << absl::StrCat(mysql ? "INSERT IGNORE" : "INSERT OR IGNORE",
+                          " INTO do_not_call (phone, reason, created_at_us) VALUES (:phone, :reason, :now)"),
+      soci::use(phone), soci::use(reason), soci::use(now_us);
+}
+
 absl::StatusOr<v1::DoNotCallEntry> DoNotCallStore::Add(const v1::DoNotCallEntry& entry, absl::Time now) {
   auto add = [&](soci::session& session) -> absl::StatusOr<v1::DoNotCallEntry> {
     if (std::optional<v1::DoNotCallEntry> existing = Load(session, entry.phone())) return *existing;

@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "services/common/secrets.h"
 #include "services/common/textproto_files.h"
 #include "services/questionnaires/questionnaire_validation.h"
 

@@ -111,6 +111,12 @@ absl::StatusOr<v1::RevisitRule> Insert(soci::session& session, const v1::Revisit
 
 }  // namespace
 
+std::optional<v1::RevisitRule> LoadRule(soci::session& session, const std::string& id) {
+  std::optional<StoredRule> row = Load(session, id);
+  if (!row) return std::nullopt;
+  return row->ToProto();
+}
+
 std::vector<v1::RevisitRule> LoadEnabledRules(soci::session& session, v1::Trigger trigger) {
   StoredRule row;
   int kind = trigger;

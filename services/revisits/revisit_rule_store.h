@@ -1,6 +1,7 @@
 #ifndef SATISFACTION_SERVICES_REVISITS_REVISIT_RULE_STORE_H_
 #define SATISFACTION_SERVICES_REVISITS_REVISIT_RULE_STORE_H_
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -16,6 +17,9 @@ namespace satisfaction::revisits {
 // enabled rules cover a customer type for one trigger cannot be raced past.
 // The enabled rules of `trigger`, read inside the caller's transaction.
 std::vector<v1::RevisitRule> LoadEnabledRules(soci::session& session, v1::Trigger trigger);
+
+// The rule with this id, enabled or not, in the caller's transaction.
+std::optional<v1::RevisitRule> LoadRule(soci::session& session, const std::string& id);
 
 class RevisitRuleStore {
  public:

@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "services/common/field_checks.h"
 #include "services/common/text_checks.h"
+#include "services/customers/customer_validation.h"
 
 namespace satisfaction::revisits {
 namespace {
@@ -44,12 +45,15 @@ absl::Status NormalizeAndValidateRule(absl::string_view field_prefix, v1::Revisi
       return FieldError(field("channels"), absl::StrCat("unknown channel ", channel));
     }
   }
-  if (absl::Status s = CheckDuration(field("delay"), rule.delay(), absl::ZeroDuration(), absl::Hours(24 * 90)); !s.ok())
+  if (absl::Status s = CheckDuration(field("delay"), rule.delay(), absl::ZeroDuration(), absl::Hours(24 * 90));
+      !s.ok()) {
     return s;
+  }
   if (!rule.has_expiry()) *rule.mutable_expiry() = ToProtoDuration(absl::Hours(24 * 14));
   if (absl::Status s = CheckDuration(field("expiry"), rule.expiry(), absl::ZeroDuration(), absl::Hours(24 * 365));
-      !s.ok())
+      !s.ok()) {
     return s;
+  }
   if (absl::Status s =
           CheckDuration(field("care_interval"), rule.care_interval(), absl::ZeroDuration(), absl::Hours(24 * 3650));
       !s.ok()) {
@@ -71,6 +75,8 @@ absl::Status NormalizeAndValidateRule(absl::string_view field_prefix, v1::Revisi
       return s;
     }
   }
+  if (rule.queue().empty()) rule.set_queue(std::string(kDefaultQueue));
+  if (absl::Status s = customers::ValidateId(field("queue"), rule.queue(), 64); !s.ok()) return s;
   if (absl::Status s = CheckText(field("description"), rule.description(), 500, LineBreaks::kAllowed); !s.ok()) {
     return s;
   }

@@ -8,6 +8,9 @@
 
 namespace satisfaction::revisits {
 
+// The dialer queue of rules that name none.
+inline constexpr absl::string_view kDefaultQueue = "default";
+
 // Checks a rule id: 1 to 63 lower-case letters, digits and '-', starting with a letter.
 absl::Status ValidateRuleId(absl::string_view field, absl::string_view id);
 

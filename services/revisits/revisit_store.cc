@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <optional>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "services/common/field_checks.h"
 #include "services/revisits/revisit_rule_store.h"
@@ -114,13 +115,13 @@ absl::Duration LongestBudgetSpan(const scheduler::ContactBudget& budget) {
 // One revisits row, bound to a statement's results in column order.
 struct RevisitRow {
   long long id = 0, due_us = 0, expires_us = 0, created_us = 0;
-  int trigger = 0, channel = 0, priority = 0, max_attempts = 0, state = 0;
-  std::string state_reason;
+  int trigger = 0, channel = 0, priority = 0, max_attempts = 0, state = 0, attempts = 0;
+  std::string state_reason, queue;
   std::string event_id, rule_id, questionnaire_id, reserved;
 
   static constexpr char kColumns[] =
       "id, event_id, rule_id, trigger_kind, channel, due_at_us, expires_at_us, questionnaire_id, priority,"
-      " max_attempts, reserved_agent_id, state, created_at_us, state_reason";
+      " max_attempts, reserved_agent_id, state, created_at_us, state_reason, attempts, queue";
 
   void Bind(soci::statement& statement) {
     statement.exchange(soci::into(id));
@@ -137,6 +138,8 @@ struct RevisitRow {
     statement.exchange(soci::into(state));
     statement.exchange(soci::into(created_us));
     statement.exchange(soci::into(state_reason));
+    statement.exchange(soci::into(attempts));
+    statement.exchange(soci::into(queue));
   }
 
   v1::Revisit ToProto(const std::string& customer_external_id) const {
@@ -155,6 +158,8 @@ struct RevisitRow {
     r.set_reserved_agent_id(reserved);
     r.set_state(static_cast<v1::RevisitState>(state));
     r.set_state_reason(state_reason);
+    r.set_attempts(attempts);
+    r.set_queue(queue);
     *r.mutable_create_time() = TimeUtil::MicrosecondsToTimestamp(created_us);
     return r;
   }
@@ -177,6 +182,22 @@ std::vector<v1::Revisit> LoadEventRevisits(soci::session& session, const std::st
 }
 
 }  // namespace
+
+std::optional<v1::Revisit> LoadRevisit(soci::session& session, long long id) {
+  RevisitRow row;
+  std::string customer_external_id;
+  soci::statement statement(session);
+  statement.exchange(soci::use(id));
+  row.Bind(statement);
+  statement.exchange(soci::into(customer_external_id));
+  statement.alloc();
+  statement.prepare(absl::StrCat("SELECT ", RevisitRow::kColumns,
+                                 ", (SELECT external_id FROM customers c WHERE c.id = revisits.customer_id)"
+                                 " FROM revisits WHERE id = :id"));
+  statement.define_and_bind();
+  if (!statement.execute(true)) return std::nullopt;
+  return row.ToProto(customer_external_id);
+}
 
 absl::StatusOr<RevisitStore::EventResult> RevisitStore::RecordEvent(const v1::Event& event, absl::Time now) {
   return database_.InTransaction<EventResult>(
@@ -224,8 +245,10 @@ absl::StatusOr<RevisitStore::EventResult> RevisitStore::RecordEvent(const v1::Ev
         scheduler::CustomerSnapshot snapshot =
             Snapshot(*customer, event, std::min(occurred, now) - LongestBudgetSpan(policy.budget), session);
         std::vector<scheduler::RevisitRule> rules;
+        absl::flat_hash_map<std::string, std::string> queue_of_rule;
         for (const v1::RevisitRule& rule : LoadEnabledRules(session, event.trigger())) {
           rules.push_back(ToSchedulerRule(rule));
+          queue_of_rule[rule.id()] = rule.queue().empty() ? std::string(kDefaultQueue) : rule.queue();
         }
         scheduler::Plan plan = scheduler::PlanEvent({static_cast<scheduler::Trigger>(event.trigger() - 1), occurred},
                                                     snapshot, rules, policy, now);
@@ -238,13 +261,13 @@ absl::StatusOr<RevisitStore::EventResult> RevisitStore::RecordEvent(const v1::Ev
             (session.prepare
                  << "INSERT INTO revisits (customer_id, event_id, rule_id, trigger_kind, channel, due_at_us,"
                     " expires_at_us, questionnaire_id, survey, priority, max_attempts, attempts,"
-                    " reserved_agent_id, state, created_at_us, updated_at_us) VALUES (:customer, :event,"
+                    " reserved_agent_id, state, created_at_us, updated_at_us, queue) VALUES (:customer, :event,"
                     " :rule, :trigger, :channel, :due, :expires, :questionnaire, :survey, :priority, :max, 0,"
-                    " :reserved, :state, :created, :updated)",
+                    " :reserved, :state, :created, :updated, :queue)",
              soci::use(customer->id), soci::use(row.event_id), soci::use(row.rule_id), soci::use(row.trigger),
              soci::use(row.channel), soci::use(row.due_us), soci::use(row.expires_us), soci::use(row.questionnaire_id),
              soci::use(survey), soci::use(row.priority), soci::use(row.max_attempts), soci::use(row.reserved),
-             soci::use(row.state), soci::use(now_us), soci::use(now_us));
+             soci::use(row.state), soci::use(now_us), soci::use(now_us), soci::use(row.queue));
         for (const scheduler::PlannedRevisit& revisit : plan.revisits) {
           row.rule_id = revisit.rule_id;
           row.channel = static_cast<int>(revisit.channel) + 1;
@@ -255,6 +278,7 @@ absl::StatusOr<RevisitStore::EventResult> RevisitStore::RecordEvent(const v1::Ev
           row.priority = revisit.priority;
           row.max_attempts = revisit.max_attempts;
           row.reserved = revisit.reserved_agent;
+          row.queue = queue_of_rule[revisit.rule_id];
           insert.execute(true);
           // The driver knows the id the insert got: no query needed.
           if (!session.get_last_insert_id("revisits", row.id)) throw soci::soci_error("no id for the new revisit");

@@ -1,6 +1,7 @@
 #ifndef SATISFACTION_SERVICES_REVISITS_REVISIT_STORE_H_
 #define SATISFACTION_SERVICES_REVISITS_REVISIT_STORE_H_
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -12,6 +13,9 @@
 #include "services/storage/database.h"
 
 namespace satisfaction::revisits {
+
+// The revisit with this id, in the caller's transaction.
+std::optional<v1::Revisit> LoadRevisit(soci::session& session, long long id);
 
 // Records events and the revisits the planner makes of them, in one
 // transaction per event. The customer's row is locked meanwhile, so two events

@@ -47,6 +47,9 @@ absl::StatusOr<std::unique_ptr<SatisfactionServer>> SatisfactionServer::Start(co
   server->policy_service_ = std::make_unique<revisits::RevisitPolicyService>(
       *server->rule_store_, *server->revisit_store_, *server->questionnaire_store_);
   server->revisit_service_ = std::make_unique<revisits::RevisitService>(*server->revisit_store_);
+  server->callback_store_ =
+      std::make_unique<callbacks::CallbackStore>(*server->database_, config.reserved_callback_grace);
+  server->callback_service_ = std::make_unique<callbacks::CallbackService>(*server->callback_store_, absl::Seconds(1));
   server->customer_store_ = std::make_unique<customers::CustomerStore>(*server->database_);
   server->do_not_call_store_ = std::make_unique<customers::DoNotCallStore>(*server->database_);
   server->customer_service_ =
@@ -56,12 +59,14 @@ absl::StatusOr<std::unique_ptr<SatisfactionServer>> SatisfactionServer::Start(co
   server->health_monitor_ = std::make_unique<HealthMonitor>(
       *server->database_, server->grpc_server_->GetHealthCheckService(),
       std::vector<std::string>{v1::QuestionnaireService::service_full_name(), v1::CustomerService::service_full_name(),
-                               v1::RevisitPolicyService::service_full_name(), v1::RevisitService::service_full_name()},
+                               v1::RevisitPolicyService::service_full_name(), v1::RevisitService::service_full_name(),
+                               v1::CallbackService::service_full_name()},
       config.health_interval);
   server->health_monitor_->Start();
 
   customers::CustomerStore* customer_store = server->customer_store_.get();
   revisits::RevisitStore* revisit_store = server->revisit_store_.get();
+  callbacks::CallbackStore* callback_store = server->callback_store_.get();
   server->maintenance_ = std::make_unique<MaintenanceLoop>(
       std::vector<MaintenanceLoop::Job>{
           {.name = "reclassify customers",
@@ -69,7 +74,10 @@ absl::StatusOr<std::unique_ptr<SatisfactionServer>> SatisfactionServer::Start(co
            .batch_size = 500},
           {.name = "plan periodic care",
            .run = [revisit_store](absl::Time now) { return revisit_store->PlanPeriodicCare(now, 200); },
-           .batch_size = 200}},
+           .batch_size = 200},
+          {.name = "expire callback leases",
+           .run = [callback_store](absl::Time now) { return callback_store->ExpireLeases(now, 500); },
+           .batch_size = 500}},
       config.maintenance_interval);
   server->maintenance_->Start();
 
@@ -141,6 +149,7 @@ absl::Status SatisfactionServer::BuildGrpcServer() {
   builder.RegisterService(customer_service_.get());
   builder.RegisterService(policy_service_.get());
   builder.RegisterService(revisit_service_.get());
+  builder.RegisterService(callback_service_.get());
 
   grpc_server_ = builder.BuildAndStart();
   if (!grpc_server_ || grpc_port_ == 0) {

@@ -7,6 +7,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/synchronization/notification.h"
+#include "services/callbacks/callback_service.h"
 #include "services/customers/customer_service.h"
 #include "services/customers/customer_store.h"
 #include "services/http/http_server.h"
@@ -59,6 +60,8 @@ class SatisfactionServer {
   std::unique_ptr<revisits::RevisitPolicyService> policy_service_;
   std::unique_ptr<revisits::RevisitStore> revisit_store_;
   std::unique_ptr<revisits::RevisitService> revisit_service_;
+  std::unique_ptr<callbacks::CallbackStore> callback_store_;
+  std::unique_ptr<callbacks::CallbackService> callback_service_;
   std::unique_ptr<grpc::Server> grpc_server_;
   std::unique_ptr<HealthMonitor> health_monitor_;
   std::unique_ptr<MaintenanceLoop> maintenance_;

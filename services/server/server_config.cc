@@ -103,6 +103,12 @@ const std::vector<Setting>& Settings() {
        }},
       {"max-message-bytes", "SATISFACTION_MAX_MESSAGE_BYTES", "Largest gRPC message received or sent (default 4194304)",
        [](ServerConfig& c, const std::string& v) { return ParseInt(v, 1024, 64 << 20, c.max_message_bytes); }},
+      {"reserved-callback-grace", "SATISFACTION_RESERVED_CALLBACK_GRACE",
+       "How overdue a callback reserved for an agent may be before any agent of its queue\n"
+       "gets it (default 2h)",
+       [](ServerConfig& c, const std::string& v) {
+         return ParseDurationValue(v, absl::ZeroDuration(), absl::Hours(24 * 30), c.reserved_callback_grace);
+       }},
       {"maintenance-interval", "SATISFACTION_MAINTENANCE_INTERVAL",
        "How often time-driven work runs, e.g. customers turning dormant (default 60s)",
        [](ServerConfig& c, const std::string& v) {

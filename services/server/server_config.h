@@ -25,6 +25,8 @@ struct ServerConfig {
   int max_message_bytes = 4 << 20;
   absl::Duration shutdown_grace = absl::Seconds(10);
   absl::Duration health_interval = absl::Seconds(2);
+  // A callback reserved for an agent goes to anyone of its queue once overdue by this.
+  absl::Duration reserved_callback_grace = absl::Hours(2);
   // How often time-driven work runs (reclassifying customers, ...).
   absl::Duration maintenance_interval = absl::Seconds(60);
 };

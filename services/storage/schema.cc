@@ -403,6 +403,58 @@ const std::vector<Migration>& AllMigrations() {
                   "CREATE INDEX IF NOT EXISTS ix_customers_care ON customers (effective_type, last_care_at_us)",
               },
       },
+      {
+          .version = 11,
+          .description = "dialer queues, leases on revisits, and call attempts",
+          .mysql_statements =
+              {
+                  "ALTER TABLE revisits ADD COLUMN IF NOT EXISTS queue VARCHAR(64) NOT NULL DEFAULT 'default',"
+                  " ADD COLUMN IF NOT EXISTS lease_token_hash CHAR(64) NOT NULL DEFAULT '',"
+                  " ADD COLUMN IF NOT EXISTS lease_holder VARCHAR(64) NOT NULL DEFAULT '',"
+                  " ADD COLUMN IF NOT EXISTS lease_expires_at_us BIGINT NOT NULL DEFAULT 0,"
+                  " ADD KEY IF NOT EXISTS ix_revisits_claim (state, channel, queue, priority DESC, due_at_us),"
+                  " ADD KEY IF NOT EXISTS ix_revisits_reserved (state, reserved_agent_id, priority DESC, due_at_us),"
+                  " ADD KEY IF NOT EXISTS ix_revisits_lease (state, lease_expires_at_us)",
+                  R"sql(CREATE TABLE IF NOT EXISTS call_attempts (
+                    revisit_id BIGINT NOT NULL,
+                    number INT NOT NULL,
+                    outcome SMALLINT NOT NULL,
+                    agent_id VARCHAR(64) NOT NULL,
+                    notes TEXT NOT NULL,
+                    lease_token_hash CHAR(64) NOT NULL,
+                    call_back_at_us BIGINT NULL,
+                    reported_at_us BIGINT NOT NULL,
+                    PRIMARY KEY (revisit_id, number),
+                    UNIQUE KEY uq_call_attempts_lease (revisit_id, lease_token_hash),
+                    CONSTRAINT fk_call_attempts_revisit FOREIGN KEY (revisit_id) REFERENCES revisits (id)
+                  ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin)sql",
+              },
+          .sqlite_statements =
+              {
+                  "ALTER TABLE revisits ADD COLUMN queue TEXT NOT NULL DEFAULT 'default'",
+                  "ALTER TABLE revisits ADD COLUMN lease_token_hash TEXT NOT NULL DEFAULT ''",
+                  "ALTER TABLE revisits ADD COLUMN lease_holder TEXT NOT NULL DEFAULT ''",
+                  "ALTER TABLE revisits ADD COLUMN lease_expires_at_us INTEGER NOT NULL DEFAULT 0",
+                  "CREATE INDEX IF NOT EXISTS ix_revisits_claim ON revisits (state, channel, queue, priority DESC,"
+                  " due_at_us)",
+                  "CREATE INDEX IF NOT EXISTS ix_revisits_reserved ON revisits (state, reserved_agent_id, priority "
+                  "DESC,"
+                  " due_at_us)",
+                  "CREATE INDEX IF NOT EXISTS ix_revisits_lease ON revisits (state, lease_expires_at_us)",
+                  R"sql(CREATE TABLE IF NOT EXISTS call_attempts (
+                    revisit_id INTEGER NOT NULL REFERENCES revisits (id),
+                    number INTEGER NOT NULL,
+                    outcome INTEGER NOT NULL,
+                    agent_id TEXT NOT NULL,
+                    notes TEXT NOT NULL,
+                    lease_token_hash TEXT NOT NULL,
+                    call_back_at_us INTEGER NULL,
+                    reported_at_us INTEGER NOT NULL,
+                    PRIMARY KEY (revisit_id, number),
+                    UNIQUE (revisit_id, lease_token_hash)
+                  ))sql",
+              },
+      },
   };
   return migrations;
 }

@@ -1,0 +1,147 @@
+#include "services/callbacks/callback_service.h"
+
+#include <google/protobuf/util/time_util.h>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "services/common/field_checks.h"
+#include "services/common/grpc_status.h"
+#include "services/common/request_checks.h"
+#include "services/common/text_checks.h"
+#include "services/customers/customer_validation.h"
+
+namespace satisfaction::callbacks {
+namespace {
+
+constexpr int kMaxFetch = 500;
+constexpr absl::Duration kMinLease = absl::Seconds(10);
+constexpr absl::Duration kMaxLease = absl::Hours(1);
+
+absl::StatusOr<Claimant> ValidateClaimant(const std::string& queue, const std::string& agent_id) {
+  if (queue.empty() && agent_id.empty()) return FieldError("queue", "give a queue, an agent_id, or both");
+  if (!queue.empty()) {
+    if (absl::Status s = customers::ValidateId("queue", queue, 64); !s.ok()) return s;
+  }
+  if (!agent_id.empty()) {
+    if (absl::Status s = customers::ValidateId("agent_id", agent_id, 64); !s.ok()) return s;
+  }
+  return Claimant{queue, agent_id};
+}
+
+absl::StatusOr<absl::Duration> ValidateLease(const char* field, bool present, const google::protobuf::Duration& lease) {
+  if (!present) return FieldError(field, "required");
+  if (absl::Status s = CheckDuration(field, lease, kMinLease, kMaxLease); !s.ok()) return s;
+  return FromProtoDuration(lease);
+}
+
+absl::StatusOr<long long> ValidateCallbackId(const std::string& id) {
+  long long value = 0;
+  if (id.empty()) return FieldError("callback_id", "required");
+  if (!absl::SimpleAtoi(id, &value) || value <= 0) {
+    return FieldError("callback_id", absl::StrCat("not a callback id: '", id, "'"));
+  }
+  return value;
+}
+
+absl::Status ValidateToken(const std::string& token) {
+  if (token.empty()) return FieldError("lease_token", "required");
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+grpc::Status CallbackService::FetchDueCallbacks(grpc::ServerContext* context,
+                                                const v1::FetchDueCallbacksRequest* request,
+                                                v1::FetchDueCallbacksResponse* response) {
+  absl::StatusOr<Claimant> claimant = ValidateClaimant(request->queue(), request->agent_id());
+  if (!claimant.ok()) return ToGrpcStatus(claimant.status());
+  if (request->max_count() < 1 || request->max_count() > kMaxFetch) {
+    return ToGrpcStatus(
+        FieldError("max_count", absl::StrCat("must be 1 to ", kMaxFetch, "; got ", request->max_count())));
+  }
+  absl::StatusOr<absl::Duration> lease =
+      ValidateLease("lease_duration", request->has_lease_duration(), request->lease_duration());
+  if (!lease.ok()) return ToGrpcStatus(lease.status());
+  if (absl::Status s = CheckCallerStillWaiting(*context); !s.ok()) return ToGrpcStatus(s);
+  absl::StatusOr<std::vector<v1::Callback>> callbacks =
+      store_.Fetch(*claimant, request->max_count(), *lease, absl::Now());
+  if (!callbacks.ok()) return ToGrpcStatus(callbacks.status());
+  for (v1::Callback& callback : *callbacks) *response->add_callbacks() = std::move(callback);
+  return grpc::Status::OK;
+}
+
+grpc::Status CallbackService::ReportDisposition(grpc::ServerContext* context,
+                                                const v1::ReportDispositionRequest* request,
+                                                v1::ReportDispositionResponse* response) {
+  absl::StatusOr<long long> id = ValidateCallbackId(request->callback_id());
+  if (!id.ok()) return ToGrpcStatus(id.status());
+  if (absl::Status s = ValidateToken(request->lease_token()); !s.ok()) return ToGrpcStatus(s);
+  if (!v1::CallOutcome_IsValid(request->outcome()) || request->outcome() == v1::CALL_OUTCOME_UNSPECIFIED) {
+    return ToGrpcStatus(FieldError("outcome", absl::StrCat("must be a known outcome; got ", request->outcome())));
+  }
+  if (absl::Status s = CheckText("notes", request->notes(), 2000, LineBreaks::kAllowed); !s.ok()) {
+    return ToGrpcStatus(s);
+  }
+  if (request->has_call_back_time()) {
+    if (request->outcome() != v1::CALL_OUTCOME_CALL_BACK_LATER) {
+      return ToGrpcStatus(FieldError("call_back_time", "only with CALL_OUTCOME_CALL_BACK_LATER"));
+    }
+    const google::protobuf::Timestamp& time = request->call_back_time();
+    if (time.seconds() < 0 || time.nanos() < 0 || time.nanos() > 999'999'999) {
+      return ToGrpcStatus(FieldError("call_back_time", "not a valid time"));
+    }
+  }
+  if (!request->agent_id().empty()) {
+    if (absl::Status s = customers::ValidateId("agent_id", request->agent_id(), 64); !s.ok()) return ToGrpcStatus(s);
+  }
+  if (absl::Status s = CheckCallerStillWaiting(*context); !s.ok()) return ToGrpcStatus(s);
+  return Reply(store_.Report(*request, *id, absl::Now()), response);
+}
+
+grpc::Status CallbackService::ExtendCallbackLease(grpc::ServerContext* context,
+                                                  const v1::ExtendCallbackLeaseRequest* request,
+                                                  v1::Callback* response) {
+  absl::StatusOr<long long> id = ValidateCallbackId(request->callback_id());
+  if (!id.ok()) return ToGrpcStatus(id.status());
+  if (absl::Status s = ValidateToken(request->lease_token()); !s.ok()) return ToGrpcStatus(s);
+  absl::StatusOr<absl::Duration> lease =
+      ValidateLease("lease_duration", request->has_lease_duration(), request->lease_duration());
+  if (!lease.ok()) return ToGrpcStatus(lease.status());
+  if (absl::Status s = CheckCallerStillWaiting(*context); !s.ok()) return ToGrpcStatus(s);
+  return Reply(store_.ExtendLease(*id, request->lease_token(), *lease, absl::Now()), response);
+}
+
+grpc::Status CallbackService::ReleaseCallback(grpc::ServerContext* context, const v1::ReleaseCallbackRequest* request,
+                                              v1::Callback* response) {
+  absl::StatusOr<long long> id = ValidateCallbackId(request->callback_id());
+  if (!id.ok()) return ToGrpcStatus(id.status());
+  if (absl::Status s = ValidateToken(request->lease_token()); !s.ok()) return ToGrpcStatus(s);
+  if (absl::Status s = CheckCallerStillWaiting(*context); !s.ok()) return ToGrpcStatus(s);
+  return Reply(store_.Release(*id, request->lease_token(), absl::Now()), response);
+}
+
+grpc::Status CallbackService::WatchCallbacks(grpc::ServerContext* context, const v1::WatchCallbacksRequest* request,
+                                             grpc::ServerWriter<v1::CallbacksDue>* writer) {
+  absl::StatusOr<Claimant> claimant = ValidateClaimant(request->queue(), request->agent_id());
+  if (!claimant.ok()) return ToGrpcStatus(claimant.status());
+  // Each watcher holds a server thread and reads a count every interval: a
+  // cheap indexed query, and a dialer needs no more than seconds' notice.
+  int last_sent = -1;
+  while (!context->IsCancelled()) {
+    absl::Time now = absl::Now();
+    absl::StatusOr<int> due = store_.CountDue(*claimant, now);
+    if (!due.ok()) return ToGrpcStatus(due.status());
+    if (*due != last_sent) {
+      v1::CallbacksDue message;
+      message.set_due_count(*due);
+      *message.mutable_as_of() = google::protobuf::util::TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(now));
+      if (!writer->Write(message)) break;  // the dialer went away
+      last_sent = *due;
+    }
+    absl::SleepFor(watch_interval_);
+  }
+  return grpc::Status::OK;
+}
+
+}  // namespace satisfaction::callbacks

@@ -1,0 +1,65 @@
+#ifndef SATISFACTION_SERVICES_CALLBACKS_CALLBACK_STORE_H_
+#define SATISFACTION_SERVICES_CALLBACKS_CALLBACK_STORE_H_
+
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "satisfaction/v1/callback.pb.h"
+#include "services/settings/contact_policy_settings.h"
+#include "services/storage/database.h"
+
+namespace satisfaction::callbacks {
+
+// Who asks for callbacks: a queue, an agent, or an agent within a queue
+// (validated; at least one is set).
+struct Claimant {
+  std::string queue;
+  std::string agent_id;
+};
+
+// Phone revisits as dialers work them: claimed under leases with the
+// database's own row locks (FOR UPDATE SKIP LOCKED on MariaDB; SQLite
+// serialises writers), so any number of dialers and servers can share them.
+class CallbackStore {
+ public:
+  // A callback reserved for an agent goes to anyone of its queue once it is
+  // overdue by `reserved_grace`.
+  CallbackStore(storage::Database& database, absl::Duration reserved_grace)
+      : database_(database),
+        reserved_grace_(reserved_grace),
+        contact_policy_(settings::MakeContactPolicyDocument(database)) {}
+
+  // Claims up to `max_count` callbacks due now and inside their customer's
+  // calling hours now, highest priority first, then the longest due. On the
+  // way it moves those outside their hours to their next opening, gives up on
+  // expired ones and stops those whose customer can no longer be phoned.
+  absl::StatusOr<std::vector<v1::Callback>> Fetch(const Claimant& claimant, int max_count, absl::Duration lease,
+                                                  absl::Time now);
+
+  // Records a validated disposition and applies the rule's retry policy.
+  absl::StatusOr<v1::ReportDispositionResponse> Report(const v1::ReportDispositionRequest& request,
+                                                       long long callback_id, absl::Time now);
+
+  absl::StatusOr<v1::Callback> ExtendLease(long long callback_id, const std::string& token, absl::Duration lease,
+                                           absl::Time now);
+  absl::StatusOr<v1::Callback> Release(long long callback_id, const std::string& token, absl::Time now);
+
+  // Puts up to `limit` callbacks whose lease ended back as planned, with no
+  // attempt counted (a dialer that vanished). Safe on every server at once.
+  absl::StatusOr<int> ExpireLeases(absl::Time now, int limit);
+
+  // How many callbacks the claimant could claim now (before calling-hour
+  // checks).
+  absl::StatusOr<int> CountDue(const Claimant& claimant, absl::Time now);
+
+ private:
+  storage::Database& database_;
+  const absl::Duration reserved_grace_;
+  settings::ContactPolicyDocument contact_policy_;
+};
+
+}  // namespace satisfaction::callbacks
+
+#endif  // SATISFACTION_SERVICES_CALLBACKS_CALLBACK_STORE_H_
