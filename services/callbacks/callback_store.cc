@@ -195,6 +195,25 @@ void MoveDue(soci::session& session, long long id, long long due_us, long long n
       soci::use(now_us), soci::use(id);
 }
 
+// Puts up to `limit` callbacks whose lease has ended back as planned, with no
+// attempt counted; returns how many.
+int ReturnLapsedLeases(soci::session& session, long long now_us, int limit) {
+  int leased = kLeased, planned = kPlanned;
+  std::vector<long long> ids(limit);
+  session << absl::StrCat("SELECT id FROM revisits WHERE state = :state AND lease_expires_at_us <= :now LIMIT :limit",
+                          SkipLocked(session)),
+      soci::use(leased), soci::use(now_us), soci::use(limit), soci::into(ids);
+  ExecuteForIds(session,
+                absl::StrCat("UPDATE revisits SET state = :state, lease_token_hash = '', lease_holder = '',"
+                             " lease_expires_at_us = 0, updated_at_us = :now WHERE id IN (",
+                             Placeholders("i", ids.size()), ")"),
+                ids, [&](soci::statement& statement) {
+                  statement.exchange(soci::use(planned));
+                  statement.exchange(soci::use(now_us));
+                });
+  return static_cast<int>(ids.size());
+}
+
 v1::CallAttempt AttemptProto(int number, int outcome, const std::string& agent, const std::string& notes,
                              long long reported_us) {
   v1::CallAttempt attempt;
@@ -378,6 +397,8 @@ absl::StatusOr<std::vector<v1::Callback>> CallbackStore::Fetch(const Claimant& c
         if (!policy.ok()) return policy.status();
         const scheduler::ContactWindows& windows = (*policy)->parsed.call_windows;
         long long now_us = absl::ToUnixMicros(now), cutoff_us = absl::ToUnixMicros(now - reserved_grace_);
+        // A dialer that vanished must not keep its callbacks until the maintenance loop runs.
+        ReturnLapsedLeases(session, now_us, 100);
         LeaseSecret secret = LeaseSecret::Generate();
         std::string holder = claimant.agent_id.empty() ? absl::StrCat("queue:", claimant.queue) : claimant.agent_id;
         long long lease_until_us = absl::ToUnixMicros(now + lease);
@@ -563,21 +584,7 @@ absl::StatusOr<v1::Callback> CallbackStore::Release(long long id, const std::str
 
 absl::StatusOr<int> CallbackStore::ExpireLeases(absl::Time now, int limit) {
   return database_.InTransaction<int>(Access::kWrite, [&](soci::session& session) -> absl::StatusOr<int> {
-    long long now_us = absl::ToUnixMicros(now);
-    int leased = kLeased, planned = kPlanned;
-    std::vector<long long> ids(limit);
-    session << absl::StrCat("SELECT id FROM revisits WHERE state = :state AND lease_expires_at_us <= :now LIMIT :limit",
-                            SkipLocked(session)),
-        soci::use(leased), soci::use(now_us), soci::use(limit), soci::into(ids);
-    ExecuteForIds(session,
-                  absl::StrCat("UPDATE revisits SET state = :state, lease_token_hash = '', lease_holder = '',"
-                               " lease_expires_at_us = 0, updated_at_us = :now WHERE id IN (",
-                               Placeholders("i", ids.size()), ")"),
-                  ids, [&](soci::statement& statement) {
-                    statement.exchange(soci::use(planned));
-                    statement.exchange(soci::use(now_us));
-                  });
-    return static_cast<int>(ids.size());
+    return ReturnLapsedLeases(session, absl::ToUnixMicros(now), limit);
   });
 }
 
