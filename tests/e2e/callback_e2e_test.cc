@@ -1,0 +1,232 @@
+// CallbackService end to end, on each backend, through a real gRPC channel.
+#include <google/protobuf/util/time_util.h>
+#include <grpcpp/grpcpp.h>
+
+#include "gtest/gtest.h"
+#include "satisfaction/v1/callback.grpc.pb.h"
+#include "satisfaction/v1/customer.grpc.pb.h"
+#include "satisfaction/v1/revisit.grpc.pb.h"
+#include "satisfaction/v1/revisit_policy.grpc.pb.h"
+#include "tests/e2e/test_server.h"
+#include "tests/support/test_database.h"
+
+namespace satisfaction {
+namespace {
+
+using google::protobuf::util::TimeUtil;
+using testing::Context;
+using testing::ExpectError;
+using testing::TestBackend;
+
+class CallbackE2eTest : public ::testing::TestWithParam<TestBackend> {
+ protected:
+  void SetUp() override {
+    database_ = testing::TestDatabase::Create(GetParam());
+    server_ = testing::TestServer::Start(database_->url());
+    ASSERT_NE(server_, nullptr);
+    stub_ = v1::CallbackService::NewStub(server_->channel());
+
+    // Calls at any hour, so the test does not depend on the time of day.
+    auto policies = v1::RevisitPolicyService::NewStub(server_->channel());
+    v1::UpdateContactPolicyRequest policy;
+    v1::WeeklyWindows& week = *policy.mutable_policy()->mutable_call_windows();
+    for (v1::TimeWindow* day :
+         {week.mutable_monday(), week.mutable_tuesday(), week.mutable_wednesday(), week.mutable_thursday(),
+          week.mutable_friday(), week.mutable_saturday(), week.mutable_sunday()}) {
+      day->set_start("00:00");
+      day->set_end("24:00");
+    }
+    policy.mutable_update_mask()->add_paths("call_windows");
+    v1::ContactPolicy updated;
+    ASSERT_TRUE(policies->UpdateContactPolicy(Context().get(), policy, &updated).ok());
+    v1::CreateRevisitRuleRequest rule;
+    rule.mutable_rule()->set_id("complaint-call");
+    rule.mutable_rule()->add_customer_types(v1::CUSTOMER_TYPE_NEW);
+    rule.mutable_rule()->set_trigger(v1::TRIGGER_COMPLAINT_CLOSED);
+    rule.mutable_rule()->add_channels(v1::CHANNEL_PHONE);
+    rule.mutable_rule()->set_queue("complaints");
+    v1::RevisitRule created;
+    grpc::Status status = policies->CreateRevisitRule(Context().get(), rule, &created);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+
+    auto customers = v1::CustomerService::NewStub(server_->channel());
+    v1::UpsertCustomerRequest customer;
+    customer.mutable_customer()->set_external_id("c1");
+    customer.mutable_customer()->set_name("王芳");
+    customer.mutable_customer()->set_phone("+8613912345678");
+    customer.mutable_customer()->mutable_consent()->set_phone(true);
+    v1::UpsertCustomerResponse upserted;
+    ASSERT_TRUE(customers->UpsertCustomer(Context().get(), customer, &upserted).ok());
+    auto revisits = v1::RevisitService::NewStub(server_->channel());
+    v1::RecordEventRequest event;
+    event.mutable_event()->set_event_id("complaint-1");
+    event.mutable_event()->set_customer_external_id("c1");
+    event.mutable_event()->set_trigger(v1::TRIGGER_COMPLAINT_CLOSED);
+    *event.mutable_event()->mutable_occur_time() =
+        TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(absl::Now() - absl::Minutes(1)));
+    v1::RecordEventResponse recorded;
+    ASSERT_TRUE(revisits->RecordEvent(Context().get(), event, &recorded).ok());
+    ASSERT_EQ(recorded.revisits_size(), 1);
+  }
+
+  grpc::Status Fetch(v1::FetchDueCallbacksResponse* response, const std::string& queue = "complaints", int count = 10,
+                     int lease_seconds = 60) {
+    v1::FetchDueCallbacksRequest request;
+    request.set_queue(queue);
+    request.set_max_count(count);
+    request.mutable_lease_duration()->set_seconds(lease_seconds);
+    return stub_->FetchDueCallbacks(Context().get(), request, response);
+  }
+
+  std::unique_ptr<testing::TestDatabase> database_;
+  std::unique_ptr<testing::TestServer> server_;
+  std::unique_ptr<v1::CallbackService::Stub> stub_;
+};
+
+TEST_P(CallbackE2eTest, ADialerFetchesCallsAndReports) {
+  // A watcher hears of the due callback without polling.
+  grpc::ClientContext watch_context;
+  watch_context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(20)));
+  v1::WatchCallbacksRequest watch;
+  watch.set_queue("complaints");
+  std::unique_ptr<grpc::ClientReader<v1::CallbacksDue>> watcher = stub_->WatchCallbacks(&watch_context, watch);
+  v1::CallbacksDue due;
+  ASSERT_TRUE(watcher->Read(&due));
+  EXPECT_EQ(due.due_count(), 1);
+
+  v1::FetchDueCallbacksResponse fetched;
+  grpc::Status status = Fetch(&fetched);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  ASSERT_EQ(fetched.callbacks_size(), 1);
+  const v1::Callback& callback = fetched.callbacks(0);
+  EXPECT_EQ(callback.customer_name(), "王芳");
+  EXPECT_EQ(callback.phone(), "+8613912345678");
+  EXPECT_EQ(callback.attempt_number(), 1);
+  ASSERT_TRUE(watcher->Read(&due));
+  EXPECT_EQ(due.due_count(), 0) << "claimed, so no longer due";
+  watch_context.TryCancel();
+
+  v1::ExtendCallbackLeaseRequest extend;
+  extend.set_callback_id(callback.id());
+  extend.set_lease_token(callback.lease_token());
+  extend.mutable_lease_duration()->set_seconds(600);
+  v1::Callback extended;
+  ASSERT_TRUE(stub_->ExtendCallbackLease(Context().get(), extend, &extended).ok());
+  EXPECT_GT(extended.lease_expire_time().seconds(), callback.lease_expire_time().seconds());
+
+  v1::ReportDispositionRequest report;
+  report.set_callback_id(callback.id());
+  report.set_lease_token(callback.lease_token());
+  report.set_outcome(v1::CALL_OUTCOME_CALL_BACK_LATER);
+  report.set_notes("在开会，下午再打");
+  *report.mutable_call_back_time() =
+      TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(absl::Now() + absl::Hours(3)));
+  v1::ReportDispositionResponse reported;
+  status = stub_->ReportDisposition(Context().get(), report, &reported);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(reported.revisit().state(), v1::REVISIT_STATE_PLANNED);
+  EXPECT_EQ(reported.revisit().attempts(), 1);
+  EXPECT_EQ(reported.attempt().notes(), "在开会，下午再打");
+  // The same report again is answered the same; the lease is spent for anything else.
+  v1::ReportDispositionResponse again;
+  ASSERT_TRUE(stub_->ReportDisposition(Context().get(), report, &again).ok());
+  EXPECT_EQ(again.attempt().number(), 1);
+  report.set_outcome(v1::CALL_OUTCOME_COMPLETED);
+  report.clear_call_back_time();
+  ExpectError(stub_->ReportDisposition(Context().get(), report, &again), grpc::StatusCode::ALREADY_EXISTS);
+  v1::ReleaseCallbackRequest release;
+  release.set_callback_id(callback.id());
+  release.set_lease_token(callback.lease_token());
+  v1::Callback released;
+  ExpectError(stub_->ReleaseCallback(Context().get(), release, &released), grpc::StatusCode::FAILED_PRECONDITION,
+              "lease_token:");
+  ASSERT_TRUE(Fetch(&fetched).ok());
+  EXPECT_EQ(fetched.callbacks_size(), 0) << "due again only in three hours";
+}
+
+TEST_P(CallbackE2eTest, BadRequestsAreRefusedAndChangeNothing) {
+  v1::FetchDueCallbacksResponse fetched;
+  v1::FetchDueCallbacksRequest empty;
+  ExpectError(stub_->FetchDueCallbacks(Context().get(), empty, &fetched), grpc::StatusCode::INVALID_ARGUMENT, "queue:");
+  ExpectError(Fetch(&fetched, "no spaces please"), grpc::StatusCode::INVALID_ARGUMENT, "queue:");
+  ExpectError(Fetch(&fetched, "complaints", 0), grpc::StatusCode::INVALID_ARGUMENT, "max_count:");
+  ExpectError(Fetch(&fetched, "complaints", 501), grpc::StatusCode::INVALID_ARGUMENT, "max_count:");
+  ExpectError(Fetch(&fetched, "complaints", 10, 1), grpc::StatusCode::INVALID_ARGUMENT, "lease_duration:");
+  ExpectError(Fetch(&fetched, "complaints", 10, 7200), grpc::StatusCode::INVALID_ARGUMENT, "lease_duration:");
+  v1::FetchDueCallbacksRequest no_lease;
+  no_lease.set_queue("complaints");
+  no_lease.set_max_count(1);
+  ExpectError(stub_->FetchDueCallbacks(Context().get(), no_lease, &fetched), grpc::StatusCode::INVALID_ARGUMENT,
+              "lease_duration:");
+
+  // Nothing was claimed by the refused fetches.
+  ASSERT_TRUE(Fetch(&fetched).ok());
+  ASSERT_EQ(fetched.callbacks_size(), 1);
+  const v1::Callback& callback = fetched.callbacks(0);
+
+  struct Case {
+    std::string name;
+    void (*spoil)(v1::ReportDispositionRequest&);
+    grpc::StatusCode code;
+    std::string field;
+  };
+  std::vector<Case> cases = {
+      {"no id", [](auto& r) { r.clear_callback_id(); }, grpc::StatusCode::INVALID_ARGUMENT, "callback_id:"},
+      {"not an id", [](auto& r) { r.set_callback_id("abc"); }, grpc::StatusCode::INVALID_ARGUMENT, "callback_id:"},
+      {"unknown id", [](auto& r) { r.set_callback_id("999999"); }, grpc::StatusCode::NOT_FOUND, ""},
+      {"no token", [](auto& r) { r.clear_lease_token(); }, grpc::StatusCode::INVALID_ARGUMENT, "lease_token:"},
+      {"garbled token", [](auto& r) { r.set_lease_token("xyz"); }, grpc::StatusCode::INVALID_ARGUMENT, "lease_token:"},
+      {"no outcome", [](auto& r) { r.set_outcome(v1::CALL_OUTCOME_UNSPECIFIED); }, grpc::StatusCode::INVALID_ARGUMENT,
+       "outcome:"},
+      {"unknown outcome", [](auto& r) { r.set_outcome(static_cast<v1::CallOutcome>(42)); },
+       grpc::StatusCode::INVALID_ARGUMENT, "outcome:"},
+      {"long notes", [](auto& r) { r.set_notes(std::string(2001, 'n')); }, grpc::StatusCode::INVALID_ARGUMENT,
+       "notes:"},
+      {"time without call back", [](auto& r) { r.mutable_call_back_time()->set_seconds(2'000'000'000); },
+       grpc::StatusCode::INVALID_ARGUMENT, "call_back_time:"},
+      {"bad agent", [](auto& r) { r.set_agent_id("agent one"); }, grpc::StatusCode::INVALID_ARGUMENT, "agent_id:"},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.name);
+    v1::ReportDispositionRequest report;
+    report.set_callback_id(callback.id());
+    report.set_lease_token(callback.lease_token());
+    report.set_outcome(v1::CALL_OUTCOME_COMPLETED);
+    c.spoil(report);
+    v1::ReportDispositionResponse response;
+    ExpectError(stub_->ReportDisposition(Context().get(), report, &response), c.code, c.field);
+  }
+  v1::ExtendCallbackLeaseRequest extend;
+  extend.set_callback_id(callback.id());
+  extend.set_lease_token(callback.lease_token());
+  v1::Callback out;
+  ExpectError(stub_->ExtendCallbackLease(Context().get(), extend, &out), grpc::StatusCode::INVALID_ARGUMENT,
+              "lease_duration:");
+  v1::ReleaseCallbackRequest release;
+  release.set_callback_id(callback.id());
+  ExpectError(stub_->ReleaseCallback(Context().get(), release, &out), grpc::StatusCode::INVALID_ARGUMENT,
+              "lease_token:");
+  v1::WatchCallbacksRequest watch;
+  grpc::ClientContext watch_context;
+  std::unique_ptr<grpc::ClientReader<v1::CallbacksDue>> watcher = stub_->WatchCallbacks(&watch_context, watch);
+  v1::CallbacksDue due;
+  EXPECT_FALSE(watcher->Read(&due));
+  ExpectError(watcher->Finish(), grpc::StatusCode::INVALID_ARGUMENT, "queue:");
+
+  // None of that counted: the callback is still leased, with no attempt.
+  v1::ReportDispositionRequest report;
+  report.set_callback_id(callback.id());
+  report.set_lease_token(callback.lease_token());
+  report.set_outcome(v1::CALL_OUTCOME_COMPLETED);
+  v1::ReportDispositionResponse response;
+  grpc::Status status = stub_->ReportDisposition(Context().get(), report, &response);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(response.attempt().number(), 1);
+  EXPECT_EQ(response.revisit().state(), v1::REVISIT_STATE_COMPLETED);
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, CallbackE2eTest, ::testing::ValuesIn(testing::AllBackends()),
+                         [](const auto& info) { return testing::BackendName(info.param); });
+
+}  // namespace
+}  // namespace satisfaction
