@@ -86,25 +86,27 @@ void BindFilter(soci::statement& statement, const Claimant& claimant, std::strin
   }
 }
 
-// The priorities that planned callbacks of the claimant have, highest first:
-// a loose scan of the claim index, so each level can then be read in due order
-// from the index alone (and rows are locked only as they are taken).
-std::vector<int> PriorityLevels(soci::session& session, const Claimant& claimant) {
+// The highest priority below `below` (none: no bound) that planned callbacks
+// of the claimant have, if any. A MAX over a prefix of the claim index, which
+// the database answers from the index's edge: levels cost nothing however many
+// callbacks wait, and each level is then read in due order from the index.
+std::optional<int> NextPriorityLevel(soci::session& session, const Claimant& claimant, std::optional<int> below) {
   std::string queue = claimant.queue, agent = claimant.agent_id;
   long long unused = 0;
-  int state = kPlanned, priority = 0;
+  int state = kPlanned, bound = below.value_or(0), priority = 0;
+  soci::indicator found = soci::i_null;
   soci::statement statement(session);
   statement.exchange(soci::use(state));
   BindFilter(statement, claimant, queue, agent, unused, /*levels=*/true);
-  statement.exchange(soci::into(priority));
+  if (below) statement.exchange(soci::use(bound));
+  statement.exchange(soci::into(priority, found));
   statement.alloc();
-  statement.prepare(absl::StrCat("SELECT DISTINCT priority FROM revisits WHERE state = :state AND ",
-                                 FilterFor(claimant).levels_where, " ORDER BY priority DESC"));
+  statement.prepare(absl::StrCat("SELECT MAX(priority) FROM revisits WHERE state = :state AND ",
+                                 FilterFor(claimant).levels_where, below ? " AND priority < :below" : ""));
   statement.define_and_bind();
-  statement.execute();
-  std::vector<int> levels;
-  while (statement.fetch()) levels.push_back(priority);
-  return levels;
+  statement.execute(true);
+  if (found != soci::i_ok) return std::nullopt;
+  return priority;
 }
 
 // A due callback, locked, with what deciding about it takes.
@@ -417,7 +419,10 @@ absl::StatusOr<std::vector<v1::Callback>> CallbackStore::Fetch(const Claimant& c
                         });
         };
         std::vector<long long> claimed;
-        for (int priority : PriorityLevels(session, claimant)) {
+        for (std::optional<int> level = NextPriorityLevel(session, claimant, std::nullopt);
+             level && static_cast<int>(claimed.size()) < max_count;
+             level = NextPriorityLevel(session, claimant, level)) {
+          int priority = *level;
           // Each pass leases or settles every row it reads, so the next one reads new rows.
           while (static_cast<int>(claimed.size()) < max_count) {
             int want = max_count - static_cast<int>(claimed.size());

@@ -412,8 +412,8 @@ const std::vector<Migration>& AllMigrations() {
                   " ADD COLUMN IF NOT EXISTS lease_token_hash CHAR(64) NOT NULL DEFAULT '',"
                   " ADD COLUMN IF NOT EXISTS lease_holder VARCHAR(64) NOT NULL DEFAULT '',"
                   " ADD COLUMN IF NOT EXISTS lease_expires_at_us BIGINT NOT NULL DEFAULT 0,"
-                  " ADD KEY IF NOT EXISTS ix_revisits_claim (state, channel, queue, priority DESC, due_at_us),"
-                  " ADD KEY IF NOT EXISTS ix_revisits_reserved (state, reserved_agent_id, priority DESC, due_at_us),"
+                  " ADD KEY IF NOT EXISTS ix_revisits_claim (state, channel, queue, priority, due_at_us),"
+                  " ADD KEY IF NOT EXISTS ix_revisits_reserved (state, reserved_agent_id, priority, due_at_us),"
                   " ADD KEY IF NOT EXISTS ix_revisits_lease (state, lease_expires_at_us)",
                   R"sql(CREATE TABLE IF NOT EXISTS call_attempts (
                     revisit_id BIGINT NOT NULL,
@@ -435,10 +435,9 @@ const std::vector<Migration>& AllMigrations() {
                   "ALTER TABLE revisits ADD COLUMN lease_token_hash TEXT NOT NULL DEFAULT ''",
                   "ALTER TABLE revisits ADD COLUMN lease_holder TEXT NOT NULL DEFAULT ''",
                   "ALTER TABLE revisits ADD COLUMN lease_expires_at_us INTEGER NOT NULL DEFAULT 0",
-                  "CREATE INDEX IF NOT EXISTS ix_revisits_claim ON revisits (state, channel, queue, priority DESC,"
+                  "CREATE INDEX IF NOT EXISTS ix_revisits_claim ON revisits (state, channel, queue, priority,"
                   " due_at_us)",
-                  "CREATE INDEX IF NOT EXISTS ix_revisits_reserved ON revisits (state, reserved_agent_id, priority "
-                  "DESC,"
+                  "CREATE INDEX IF NOT EXISTS ix_revisits_reserved ON revisits (state, reserved_agent_id, priority,"
                   " due_at_us)",
                   "CREATE INDEX IF NOT EXISTS ix_revisits_lease ON revisits (state, lease_expires_at_us)",
                   R"sql(CREATE TABLE IF NOT EXISTS call_attempts (

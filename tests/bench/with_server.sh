@@ -5,6 +5,7 @@
 # deploy/build.sh, e.g.:
 #   bash tests/bench/with_server.sh build/tests/import_bench --rows 1000000
 #   bash tests/bench/with_server.sh build/tests/event_bench --clients 16
+#   bash tests/bench/with_server.sh build/tests/callback_bench --dialers 16
 # The client gets --target HOST:PORT added.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -28,7 +29,8 @@ for _ in $(seq 100); do
   sleep 0.1
 done
 echo "server RSS at start: $(grep VmRSS /proc/$server_pid/status | awk '{print $2, $3}')"
-"$@" --target "127.0.0.1:$port"
+# Benchmarks that seed rows directly (callback_bench) find the database here.
+SATISFACTION_BENCH_DB_URL="$url" "$@" --target "127.0.0.1:$port"
 ticks=$(getconf CLK_TCK)
 echo "server peak RSS (VmHWM): $(grep VmHWM /proc/$server_pid/status | awk '{print $2, $3}')"
 echo "CPU seconds: server $(awk -v t="$ticks" '{printf "%.1f", ($14 + $15) / t}' /proc/$server_pid/stat)," \
