@@ -7,51 +7,28 @@
 #include <utility>
 
 #include "absl/container/flat_hash_map.h"
-#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "scheduler/retry_policy.h"
+#include "services/callbacks/callback_rows.h"
 #include "services/callbacks/lease_token.h"
-#include "services/customers/do_not_call_store.h"
-#include "services/revisits/revisit_rule_store.h"
-#include "services/revisits/revisit_rule_validation.h"
-#include "services/revisits/revisit_store.h"
 
 namespace satisfaction::callbacks {
 namespace {
 
 using google::protobuf::util::TimeUtil;
+using rows::CheckLease;
+using rows::ExecuteForIds;
+using rows::ForUpdate;
+using rows::HashOfToken;
+using rows::kLeased;
+using rows::kPlanned;
+using rows::LeasedRow;
+using rows::LoadCallbacks;
+using rows::LockCallback;
+using rows::Placeholders;
+using rows::SkipLocked;
+using rows::ZoneOf;
 using storage::Access;
-
-constexpr int kPhone = v1::CHANNEL_PHONE;
-constexpr int kPlanned = v1::REVISIT_STATE_PLANNED;
-constexpr int kLeased = v1::REVISIT_STATE_LEASED;
-
-const char* SkipLocked(soci::session& session) {
-  return session.get_backend_name() == "mysql" ? " FOR UPDATE SKIP LOCKED" : "";
-}
-
-const char* ForUpdate(soci::session& session) { return session.get_backend_name() == "mysql" ? " FOR UPDATE" : ""; }
-
-std::string Placeholders(const std::string& prefix, size_t n) {
-  std::string out;
-  for (size_t i = 0; i < n; ++i) absl::StrAppend(&out, i ? ", " : "", ":", prefix, i);
-  return out;
-}
-
-// Runs `sql`, which ends in an IN list of `ids` (named by Placeholders("i", n)),
-// after binding `before` to its earlier placeholders.
-void ExecuteForIds(soci::session& session, const std::string& sql, std::vector<long long>& ids,
-                   const std::function<void(soci::statement&)>& before = nullptr) {
-  if (ids.empty()) return;
-  soci::statement statement(session);
-  if (before) before(statement);
-  for (long long& id : ids) statement.exchange(soci::use(id));
-  statement.alloc();
-  statement.prepare(sql);
-  statement.define_and_bind();
-  statement.execute(true);
-}
 
 // The claimant as SQL: which planned phone revisits it may claim.
 struct ClaimFilter {
@@ -180,12 +157,6 @@ absl::flat_hash_map<long long, Reachability> LoadReachability(soci::session& ses
   return out;
 }
 
-absl::TimeZone ZoneOf(const std::string& name) {
-  absl::TimeZone zone;
-  if (!absl::LoadTimeZone(name, &zone)) zone = absl::UTCTimeZone();
-  return zone;
-}
-
 void EndRevisit(soci::session& session, long long id, int state, const std::string& reason, long long now_us) {
   session << "UPDATE revisits SET state = :state, state_reason = :reason, lease_token_hash = '', lease_holder = '',"
              " lease_expires_at_us = 0, updated_at_us = :now WHERE id = :id",
@@ -214,178 +185,6 @@ int ReturnLapsedLeases(soci::session& session, long long now_us, int limit) {
                   statement.exchange(soci::use(now_us));
                 });
   return static_cast<int>(ids.size());
-}
-
-v1::CallAttempt AttemptProto(int number, int outcome, const std::string& agent, const std::string& notes,
-                             long long reported_us) {
-  v1::CallAttempt attempt;
-  attempt.set_number(number);
-  attempt.set_outcome(static_cast<v1::CallOutcome>(outcome));
-  attempt.set_agent_id(agent);
-  attempt.set_notes(notes);
-  *attempt.mutable_report_time() = TimeUtil::MicrosecondsToTimestamp(reported_us);
-  return attempt;
-}
-
-// The callbacks with these ids as a dialer sees them, in the order given.
-std::vector<v1::Callback> LoadCallbacks(soci::session& session, std::vector<long long> ids) {
-  std::vector<v1::Callback> out;
-  if (ids.empty()) return out;
-  absl::flat_hash_map<long long, v1::Callback> by_id;
-  {
-    long long id = 0, due_us = 0, expires_us = 0, lease_us = 0;
-    int priority = 0, attempts = 0, max_attempts = 0, state = 0;
-    std::string queue, questionnaire, reserved, event_id, external_id, name, phone, zone;
-    soci::statement statement(session);
-    for (long long& each : ids) statement.exchange(soci::use(each));
-    for (auto* into : {&queue, &questionnaire, &reserved, &event_id, &external_id, &name, &phone, &zone}) {
-      statement.exchange(soci::into(*into));
-    }
-    statement.exchange(soci::into(id));
-    statement.exchange(soci::into(due_us));
-    statement.exchange(soci::into(expires_us));
-    statement.exchange(soci::into(lease_us));
-    statement.exchange(soci::into(priority));
-    statement.exchange(soci::into(attempts));
-    statement.exchange(soci::into(max_attempts));
-    statement.exchange(soci::into(state));
-    statement.alloc();
-    statement.prepare(absl::StrCat(
-        "SELECT r.queue, r.questionnaire_id, r.reserved_agent_id, r.event_id, c.external_id, c.name, c.phone,"
-        " c.time_zone, r.id, r.due_at_us, r.expires_at_us, r.lease_expires_at_us, r.priority, r.attempts,"
-        " r.max_attempts, r.state FROM revisits r JOIN customers c ON c.id = r.customer_id WHERE r.id IN (",
-        Placeholders("i", ids.size()), ")"));
-    statement.define_and_bind();
-    statement.execute();
-    while (statement.fetch()) {
-      v1::Callback& callback = by_id[id];
-      callback.set_id(absl::StrCat(id));
-      callback.set_queue(queue);
-      callback.set_customer_external_id(external_id);
-      callback.set_customer_name(name);
-      callback.set_phone(phone);
-      callback.set_customer_time_zone(zone);
-      callback.set_questionnaire_id(questionnaire);
-      callback.set_priority(priority);
-      callback.set_attempt_number(attempts + 1);
-      callback.set_max_attempts(max_attempts);
-      callback.set_reserved_agent_id(reserved);
-      callback.set_event_id(event_id);
-      *callback.mutable_due_time() = TimeUtil::MicrosecondsToTimestamp(due_us);
-      *callback.mutable_expire_time() = TimeUtil::MicrosecondsToTimestamp(expires_us);
-      if (state == kLeased) *callback.mutable_lease_expire_time() = TimeUtil::MicrosecondsToTimestamp(lease_us);
-      callback.set_state(static_cast<v1::RevisitState>(state));
-    }
-  }
-  {
-    long long revisit_id = 0, reported_us = 0;
-    int number = 0, outcome = 0;
-    std::string agent, notes;
-    soci::statement statement(session);
-    for (long long& each : ids) statement.exchange(soci::use(each));
-    statement.exchange(soci::into(revisit_id));
-    statement.exchange(soci::into(number));
-    statement.exchange(soci::into(outcome));
-    statement.exchange(soci::into(agent));
-    statement.exchange(soci::into(notes));
-    statement.exchange(soci::into(reported_us));
-    statement.alloc();
-    statement.prepare(
-        absl::StrCat("SELECT revisit_id, number, outcome, agent_id, notes, reported_at_us"
-                     " FROM call_attempts WHERE revisit_id IN (",
-                     Placeholders("i", ids.size()), ") ORDER BY revisit_id, number"));
-    statement.define_and_bind();
-    statement.execute();
-    while (statement.fetch()) {
-      *by_id[revisit_id].add_earlier_attempts() = AttemptProto(number, outcome, agent, notes, reported_us);
-    }
-  }
-  for (long long id : ids) out.push_back(std::move(by_id[id]));
-  return out;
-}
-
-// A callback's row, locked, as a lease holder's request finds it.
-struct LeasedRow {
-  long long customer_id = 0, lease_expires_us = 0, expires_us = 0;
-  int channel = 0, state = 0, attempts = 0, max_attempts = 0;
-  std::string lease_hash, lease_holder, rule_id;
-};
-
-absl::Status NotFound(long long id) { return absl::NotFoundError(absl::StrCat("callback '", id, "' not found")); }
-
-absl::StatusOr<LeasedRow> LockCallback(soci::session& session, long long id) {
-  LeasedRow row;
-  session << absl::StrCat(
-      "SELECT customer_id, lease_expires_at_us, expires_at_us, channel, state, attempts,"
-      " max_attempts, lease_token_hash, lease_holder, rule_id FROM revisits WHERE id = :id",
-      ForUpdate(session)),
-      soci::use(id), soci::into(row.customer_id), soci::into(row.lease_expires_us), soci::into(row.expires_us),
-      soci::into(row.channel), soci::into(row.state), soci::into(row.attempts), soci::into(row.max_attempts),
-      soci::into(row.lease_hash), soci::into(row.lease_holder), soci::into(row.rule_id);
-  if (!session.got_data()) return NotFound(id);
-  if (row.channel != kPhone) {
-    return absl::FailedPreconditionError(absl::StrCat("revisit '", id, "' is a message, not a callback"));
-  }
-  return row;
-}
-
-// Checks that `hash` (of the request's token) holds the callback's lease now.
-absl::Status CheckLease(const LeasedRow& row, long long id, const std::string& hash, long long now_us) {
-  if (row.state != kLeased || row.lease_hash != hash) {
-    return absl::FailedPreconditionError(absl::StrCat("lease_token: callback '", id,
-                                                      "' is not leased with this token (the lease ended or was"
-                                                      " released); fetch it again"));
-  }
-  if (row.lease_expires_us <= now_us) {
-    return absl::FailedPreconditionError(absl::StrCat("lease_token: the lease of callback '", id, "' ended at ",
-                                                      absl::FormatTime(absl::FromUnixMicros(row.lease_expires_us)),
-                                                      "; fetch it again"));
-  }
-  return absl::OkStatus();
-}
-
-absl::StatusOr<std::string> HashOfToken(const std::string& token, long long id) {
-  std::optional<std::string> hash = LeaseHashOf(token, id);
-  if (!hash) return absl::InvalidArgumentError(absl::StrCat("lease_token: not a lease token of callback '", id, "'"));
-  return *hash;
-}
-
-// The revisit's state and reason after a call attempt's decision.
-struct Outcome {
-  int state = kPlanned;
-  std::string reason;
-  long long due_us = 0;
-  int channel = kPhone;
-};
-
-Outcome AfterAttempt(const scheduler::RetryDecision& decision, int attempt_number, const v1::RevisitRule* rule,
-                     absl::Time now) {
-  switch (decision.step) {
-    case scheduler::NextStep::kDone:
-      return {.state = v1::REVISIT_STATE_COMPLETED};
-    case scheduler::NextStep::kRetry:
-      return {.state = kPlanned, .due_us = absl::ToUnixMicros(decision.retry_at)};
-    case scheduler::NextStep::kGiveUp:
-      return {.state = v1::REVISIT_STATE_GAVE_UP,
-              .reason = absl::StrCat("not reached in ", attempt_number, " attempts before it expired or ran out")};
-    case scheduler::NextStep::kStop:
-      return {.state = v1::REVISIT_STATE_STOPPED, .reason = "the customer refused"};
-    case scheduler::NextStep::kStopAndBlockPhone:
-      return {.state = v1::REVISIT_STATE_STOPPED, .reason = "the customer asked not to be called"};
-    case scheduler::NextStep::kTryNextChannel:
-      if (rule != nullptr) {
-        for (int i = 0; i + 1 < rule->channels_size(); ++i) {
-          if (rule->channels(i) == kPhone) {
-            return {.state = kPlanned,
-                    .reason = "wrong number; moved to the rule's next channel",
-                    .due_us = absl::ToUnixMicros(now),
-                    .channel = rule->channels(i + 1)};
-          }
-        }
-      }
-      return {.state = v1::REVISIT_STATE_STOPPED, .reason = "wrong number, and no other channel"};
-  }
-  return {.state = v1::REVISIT_STATE_STOPPED};
 }
 
 }  // namespace
@@ -460,94 +259,6 @@ absl::StatusOr<std::vector<v1::Callback>> CallbackStore::Fetch(const Claimant& c
           if (absl::SimpleAtoi(callback.id(), &id)) callback.set_lease_token(LeaseTokenFor(secret, id));
         }
         return callbacks;
-      });
-}
-
-absl::StatusOr<v1::ReportDispositionResponse> CallbackStore::Report(const v1::ReportDispositionRequest& request,
-                                                                    long long id, absl::Time now) {
-  return database_.InTransaction<v1::ReportDispositionResponse>(
-      Access::kWrite, [&](soci::session& session) -> absl::StatusOr<v1::ReportDispositionResponse> {
-        absl::StatusOr<LeasedRow> row = LockCallback(session, id);
-        if (!row.ok()) return row.status();
-        absl::StatusOr<std::string> hash = HashOfToken(request.lease_token(), id);
-        if (!hash.ok()) return hash.status();
-        long long now_us = absl::ToUnixMicros(now);
-
-        // The same lease reported before: the same report again gets the same answer.
-        {
-          int number = 0, outcome = 0;
-          long long reported_us = 0;
-          std::string agent, notes;
-          session << "SELECT number, outcome, agent_id, notes, reported_at_us FROM call_attempts"
-                     " WHERE revisit_id = :id AND lease_token_hash = :hash",
-              soci::use(id), soci::use(*hash), soci::into(number), soci::into(outcome), soci::into(agent),
-              soci::into(notes), soci::into(reported_us);
-          if (session.got_data()) {
-            if (outcome != request.outcome()) {
-              return absl::AlreadyExistsError(
-                  absl::StrCat("callback '", id, "': this lease's call was already reported, as ",
-                               v1::CallOutcome_Name(static_cast<v1::CallOutcome>(outcome))));
-            }
-            v1::ReportDispositionResponse response;
-            *response.mutable_revisit() = *revisits::LoadRevisit(session, id);
-            *response.mutable_attempt() = AttemptProto(number, outcome, agent, notes, reported_us);
-            return response;
-          }
-        }
-        if (absl::Status s = CheckLease(*row, id, *hash, now_us); !s.ok()) return s;
-
-        std::string zone_name, phone;
-        session << "SELECT time_zone, phone FROM customers WHERE id = :id", soci::use(row->customer_id),
-            soci::into(zone_name), soci::into(phone);
-        absl::StatusOr<std::shared_ptr<const settings::ContactPolicyDocument::Snapshot>> policy =
-            contact_policy_.InForce(session);
-        if (!policy.ok()) return policy.status();
-        std::optional<v1::RevisitRule> rule = revisits::LoadRule(session, row->rule_id);
-        scheduler::RetryDelays delays = rule ? revisits::ToSchedulerRule(*rule).retry_delays : scheduler::RetryDelays{};
-
-        scheduler::CallAttempt attempt{.number = row->attempts + 1,
-                                       .outcome = static_cast<scheduler::CallOutcome>(request.outcome() - 1),
-                                       .ended_at = now};
-        if (request.has_call_back_time()) {
-          attempt.call_back_at = absl::FromUnixMicros(TimeUtil::TimestampToMicroseconds(request.call_back_time()));
-        }
-        absl::StatusOr<scheduler::RetryDecision> decision =
-            scheduler::DecideAfterAttempt(attempt, row->max_attempts, absl::FromUnixMicros(row->expires_us), delays,
-                                          (*policy)->parsed.call_windows, ZoneOf(zone_name));
-        if (!decision.ok()) {
-          // The scheduler names its own field; the request calls it call_back_time.
-          std::string message(decision.status().message());
-          if (absl::StartsWith(message, "call_back_at")) message.replace(0, 12, "call_back_time");
-          return absl::Status(decision.status().code(), message);
-        }
-
-        std::string agent = request.agent_id().empty() ? row->lease_holder : request.agent_id();
-        std::string notes = request.notes();
-        int outcome = request.outcome();
-        long long call_back_us = attempt.call_back_at ? absl::ToUnixMicros(*attempt.call_back_at) : 0;
-        soci::indicator call_back_indicator = attempt.call_back_at ? soci::i_ok : soci::i_null;
-        session << "INSERT INTO call_attempts (revisit_id, number, outcome, agent_id, notes, lease_token_hash,"
-                   " call_back_at_us, reported_at_us) VALUES (:id, :number, :outcome, :agent, :notes, :hash,"
-                   " :call_back, :now)",
-            soci::use(id), soci::use(attempt.number), soci::use(outcome), soci::use(agent), soci::use(notes),
-            soci::use(*hash), soci::use(call_back_us, call_back_indicator), soci::use(now_us);
-
-        Outcome next = AfterAttempt(*decision, attempt.number, rule ? &*rule : nullptr, now);
-        long long due_us = next.due_us;
-        session << "UPDATE revisits SET state = :state, state_reason = :reason, channel = :channel,"
-                   " attempts = :attempts, due_at_us = CASE WHEN :due > 0 THEN :due2 ELSE due_at_us END,"
-                   " lease_token_hash = '', lease_holder = '', lease_expires_at_us = 0, updated_at_us = :now"
-                   " WHERE id = :id",
-            soci::use(next.state), soci::use(next.reason), soci::use(next.channel), soci::use(attempt.number),
-            soci::use(due_us), soci::use(due_us), soci::use(now_us), soci::use(id);
-        if (decision->step == scheduler::NextStep::kStopAndBlockPhone && !phone.empty()) {
-          customers::AddToDoNotCall(session, phone, absl::StrCat("asked during callback ", id), now);
-        }
-
-        v1::ReportDispositionResponse response;
-        *response.mutable_revisit() = *revisits::LoadRevisit(session, id);
-        *response.mutable_attempt() = AttemptProto(attempt.number, outcome, agent, notes, now_us);
-        return response;
       });
 }
 

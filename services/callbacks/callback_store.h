@@ -4,9 +4,12 @@
 #include <string>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "satisfaction/v1/callback.pb.h"
+#include "scheduler/retry_policy.h"
 #include "services/settings/contact_policy_settings.h"
 #include "services/storage/database.h"
 
@@ -42,6 +45,17 @@ class CallbackStore {
   absl::StatusOr<v1::ReportDispositionResponse> Report(const v1::ReportDispositionRequest& request,
                                                        long long callback_id, absl::Time now);
 
+  // The same for many dispositions of distinct callbacks, in one transaction
+  // and a handful of statements. Each gets its own answer; one refused (an
+  // ended lease, say) does not stop the others. A failure of the database
+  // itself fails them all, and nothing is written.
+  struct Disposition {
+    const v1::ReportDispositionRequest* request;
+    long long callback_id;
+  };
+  std::vector<absl::StatusOr<v1::ReportDispositionResponse>> ReportMany(const std::vector<Disposition>& dispositions,
+                                                                        absl::Time now);
+
   absl::StatusOr<v1::Callback> ExtendLease(long long callback_id, const std::string& token, absl::Duration lease,
                                            absl::Time now);
   absl::StatusOr<v1::Callback> Release(long long callback_id, const std::string& token, absl::Time now);
@@ -58,6 +72,16 @@ class CallbackStore {
   storage::Database& database_;
   const absl::Duration reserved_grace_;
   settings::ContactPolicyDocument contact_policy_;
+
+  // What a report needs of a rule, parsed once per version of the rule.
+  struct RuleFacts {
+    long long updated_us = -1;
+    scheduler::RetryDelays delays;
+    std::vector<int> channels;
+  };
+  RuleFacts RuleFactsFor(soci::session& session, const std::string& rule_id, long long updated_us);
+  absl::Mutex rules_mutex_;
+  absl::flat_hash_map<std::string, RuleFacts> rules_ ABSL_GUARDED_BY(rules_mutex_);
 };
 
 }  // namespace satisfaction::callbacks

@@ -183,20 +183,27 @@ std::vector<v1::Revisit> LoadEventRevisits(soci::session& session, const std::st
 
 }  // namespace
 
-std::optional<v1::Revisit> LoadRevisit(soci::session& session, long long id) {
+std::vector<v1::Revisit> LoadRevisits(soci::session& session, std::vector<long long> ids) {
+  std::vector<v1::Revisit> revisits;
+  if (ids.empty()) return revisits;
   RevisitRow row;
-  std::string customer_external_id;
+  std::string customer_external_id, in_list;
   soci::statement statement(session);
-  statement.exchange(soci::use(id));
+  for (size_t i = 0; i < ids.size(); ++i) {
+    statement.exchange(soci::use(ids[i]));
+    absl::StrAppend(&in_list, i ? ", " : "", ":i", i);
+  }
   row.Bind(statement);
   statement.exchange(soci::into(customer_external_id));
   statement.alloc();
   statement.prepare(absl::StrCat("SELECT ", RevisitRow::kColumns,
                                  ", (SELECT external_id FROM customers c WHERE c.id = revisits.customer_id)"
-                                 " FROM revisits WHERE id = :id"));
+                                 " FROM revisits WHERE id IN (",
+                                 in_list, ") ORDER BY id"));
   statement.define_and_bind();
-  if (!statement.execute(true)) return std::nullopt;
-  return row.ToProto(customer_external_id);
+  statement.execute();
+  while (statement.fetch()) revisits.push_back(row.ToProto(customer_external_id));
+  return revisits;
 }
 
 absl::StatusOr<RevisitStore::EventResult> RevisitStore::RecordEvent(const v1::Event& event, absl::Time now) {

@@ -14,8 +14,9 @@
 
 namespace satisfaction::revisits {
 
-// The revisit with this id, in the caller's transaction.
-std::optional<v1::Revisit> LoadRevisit(soci::session& session, long long id);
+// The revisits with these ids (those that exist, in id order), in the caller's
+// transaction.
+std::vector<v1::Revisit> LoadRevisits(soci::session& session, std::vector<long long> ids);
 
 // Records events and the revisits the planner makes of them, in one
 // transaction per event. The customer's row is locked meanwhile, so two events

@@ -1,0 +1,355 @@
+// Dispositions: how calls went, recorded once per lease, and what follows by
+// the rule's retry policy. A batch costs a few statements whatever its size:
+// on a virtual machine every round trip to the database is dear.
+#include <google/protobuf/util/time_util.h>
+
+#include <algorithm>
+#include <map>
+#include <optional>
+#include <utility>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "services/callbacks/callback_rows.h"
+#include "services/callbacks/callback_store.h"
+#include "services/customers/do_not_call_store.h"
+#include "services/revisits/revisit_rule_store.h"
+#include "services/revisits/revisit_rule_validation.h"
+#include "services/revisits/revisit_store.h"
+
+namespace satisfaction::callbacks {
+namespace {
+
+using google::protobuf::util::TimeUtil;
+using rows::kLeased;
+using rows::kPhone;
+using rows::kPlanned;
+using rows::Placeholders;
+
+// A reported callback's row, locked, with what deciding about it takes; the
+// customer's zone and phone, the contact policy's version and the rule's
+// version come in the same read.
+struct ReportRow {
+  rows::LeasedRow leased;
+  std::string time_zone, phone;
+  long long policy_version = 0, rule_updated_us = -1;
+};
+
+std::map<long long, ReportRow> LockForReport(soci::session& session, std::vector<long long> ids) {
+  std::map<long long, ReportRow> found;
+  std::string policy = settings::kContactPolicySettingsName;
+  long long id = 0;
+  ReportRow row;
+  rows::LeasedRow& r = row.leased;
+  soci::statement statement(session);
+  statement.exchange(soci::use(policy));
+  for (long long& each : ids) statement.exchange(soci::use(each));
+  statement.exchange(soci::into(id));
+  statement.exchange(soci::into(r.customer_id));
+  statement.exchange(soci::into(r.lease_expires_us));
+  statement.exchange(soci::into(r.expires_us));
+  statement.exchange(soci::into(r.channel));
+  statement.exchange(soci::into(r.state));
+  statement.exchange(soci::into(r.attempts));
+  statement.exchange(soci::into(r.max_attempts));
+  statement.exchange(soci::into(r.lease_hash));
+  statement.exchange(soci::into(r.lease_holder));
+  statement.exchange(soci::into(r.rule_id));
+  statement.exchange(soci::into(row.time_zone));
+  statement.exchange(soci::into(row.phone));
+  statement.exchange(soci::into(row.policy_version));
+  statement.exchange(soci::into(row.rule_updated_us));
+  statement.alloc();
+  // Subqueries of a locking read do not lock: only the revisits are locked,
+  // in id order, so two batches cannot deadlock on each other.
+  statement.prepare(
+      absl::StrCat("SELECT id, customer_id, lease_expires_at_us, expires_at_us, channel, state, attempts, max_attempts,"
+                   " lease_token_hash, lease_holder, rule_id,"
+                   " (SELECT time_zone FROM customers c WHERE c.id = revisits.customer_id),"
+                   " (SELECT phone FROM customers c WHERE c.id = revisits.customer_id),"
+                   " (SELECT version FROM settings WHERE name = :policy),"
+                   " COALESCE((SELECT updated_at_us FROM revisit_rules r WHERE r.id = revisits.rule_id), -1)"
+                   " FROM revisits WHERE id IN (",
+                   Placeholders("i", ids.size()), ") ORDER BY id", rows::ForUpdate(session)));
+  statement.define_and_bind();
+  statement.execute();
+  while (statement.fetch()) found[id] = row;
+  return found;
+}
+
+// The attempt recorded under a lease before, if any.
+std::optional<v1::CallAttempt> EarlierReport(soci::session& session, long long id, const std::string& hash) {
+  int number = 0, outcome = 0;
+  long long reported_us = 0;
+  std::string agent, notes;
+  session << "SELECT number, outcome, agent_id, notes, reported_at_us FROM call_attempts"
+             " WHERE revisit_id = :id AND lease_token_hash = :hash",
+      soci::use(id), soci::use(hash), soci::into(number), soci::into(outcome), soci::into(agent), soci::into(notes),
+      soci::into(reported_us);
+  if (!session.got_data()) return std::nullopt;
+  return rows::AttemptProto(number, outcome, agent, notes, reported_us);
+}
+
+// The revisit's state and reason after a call attempt's decision.
+struct Outcome {
+  int state = kPlanned;
+  std::string reason;
+  long long due_us = 0;  // 0: unchanged
+  int channel = kPhone;
+};
+
+Outcome AfterAttempt(const scheduler::RetryDecision& decision, int attempt_number, const std::vector<int>& channels,
+                     absl::Time now) {
+  switch (decision.step) {
+    case scheduler::NextStep::kDone:
+      return {.state = v1::REVISIT_STATE_COMPLETED};
+    case scheduler::NextStep::kRetry:
+      return {.state = kPlanned, .due_us = absl::ToUnixMicros(decision.retry_at)};
+    case scheduler::NextStep::kGiveUp:
+      return {.state = v1::REVISIT_STATE_GAVE_UP,
+              .reason = absl::StrCat("not reached in ", attempt_number, " attempts before it expired or ran out")};
+    case scheduler::NextStep::kStop:
+      return {.state = v1::REVISIT_STATE_STOPPED, .reason = "the customer refused"};
+    case scheduler::NextStep::kStopAndBlockPhone:
+      return {.state = v1::REVISIT_STATE_STOPPED, .reason = "the customer asked not to be called"};
+    case scheduler::NextStep::kTryNextChannel:
+      for (size_t i = 0; i + 1 < channels.size(); ++i) {
+        if (channels[i] == kPhone) {
+          return {.state = kPlanned,
+                  .reason = "wrong number; moved to the rule's next channel",
+                  .due_us = absl::ToUnixMicros(now),
+                  .channel = channels[i + 1]};
+        }
+      }
+      return {.state = v1::REVISIT_STATE_STOPPED, .reason = "wrong number, and no other channel"};
+  }
+  return {.state = v1::REVISIT_STATE_STOPPED};
+}
+
+// One accepted report, waiting to be written with the others.
+struct Accepted {
+  size_t index;  // in the request
+  long long id;
+  int number, outcome, state, channel;
+  long long due_us, call_back_us;
+  bool has_call_back;
+  std::string agent, notes, hash, reason;
+};
+
+void InsertAttempts(soci::session& session, std::vector<Accepted>& accepted, long long& now_us) {
+  std::vector<soci::indicator> call_back_set;
+  call_back_set.reserve(accepted.size());
+  std::string sql =
+      "INSERT INTO call_attempts (revisit_id, number, outcome, agent_id, notes, lease_token_hash, call_back_at_us,"
+      " reported_at_us) VALUES ";
+  soci::statement statement(session);
+  for (size_t i = 0; i < accepted.size(); ++i) {
+    Accepted& a = accepted[i];
+    call_back_set.push_back(a.has_call_back ? soci::i_ok : soci::i_null);
+    absl::StrAppend(&sql, i ? ", " : "", "(", Placeholders(absl::StrCat("a", i, "_"), 8), ")");
+    statement.exchange(soci::use(a.id));
+    statement.exchange(soci::use(a.number));
+    statement.exchange(soci::use(a.outcome));
+    statement.exchange(soci::use(a.agent));
+    statement.exchange(soci::use(a.notes));
+    statement.exchange(soci::use(a.hash));
+    statement.exchange(soci::use(a.call_back_us, call_back_set.back()));
+    statement.exchange(soci::use(now_us));
+  }
+  statement.alloc();
+  statement.prepare(sql);
+  statement.define_and_bind();
+  statement.execute(true);
+}
+
+// One UPDATE for the whole batch: CASE per column, keyed by id.
+void UpdateRevisits(soci::session& session, std::vector<Accepted>& accepted, long long& now_us) {
+  std::string state = "CASE id", reason = "CASE id", channel = "CASE id", due = "CASE id", ids;
+  soci::statement statement(session);
+  size_t n = accepted.size();
+  for (size_t i = 0; i < n; ++i) absl::StrAppend(&state, " WHEN :s", i, " THEN :sv", i);
+  for (size_t i = 0; i < n; ++i) absl::StrAppend(&reason, " WHEN :r", i, " THEN :rv", i);
+  for (size_t i = 0; i < n; ++i) absl::StrAppend(&channel, " WHEN :c", i, " THEN :cv", i);
+  bool due_changes = false;
+  for (size_t i = 0; i < n; ++i) {
+    if (accepted[i].due_us <= 0) continue;
+    absl::StrAppend(&due, " WHEN :d", i, " THEN :dv", i);
+    due_changes = true;
+  }
+  due = due_changes ? absl::StrCat(due, " ELSE due_at_us END") : "due_at_us";
+  for (Accepted& a : accepted) {
+    statement.exchange(soci::use(a.id));
+    statement.exchange(soci::use(a.state));
+  }
+  for (Accepted& a : accepted) {
+    statement.exchange(soci::use(a.id));
+    statement.exchange(soci::use(a.reason));
+  }
+  for (Accepted& a : accepted) {
+    statement.exchange(soci::use(a.id));
+    statement.exchange(soci::use(a.channel));
+  }
+  for (Accepted& a : accepted) {
+    if (a.due_us <= 0) continue;
+    statement.exchange(soci::use(a.id));
+    statement.exchange(soci::use(a.due_us));
+  }
+  statement.exchange(soci::use(now_us));
+  for (Accepted& a : accepted) statement.exchange(soci::use(a.id));
+  statement.alloc();
+  statement.prepare(absl::StrCat("UPDATE revisits SET state = ", state, " END, state_reason = ", reason,
+                                 " END, channel = ", channel, " END, due_at_us = ", due,
+                                 ", attempts = attempts + 1, lease_token_hash = '',"
+                                 " lease_holder = '', lease_expires_at_us = 0, updated_at_us = :now WHERE id IN (",
+                                 Placeholders("i", n), ")"));
+  statement.define_and_bind();
+  statement.execute(true);
+}
+
+}  // namespace
+
+CallbackStore::RuleFacts CallbackStore::RuleFactsFor(soci::session& session, const std::string& rule_id,
+                                                     long long updated_us) {
+  {
+    absl::MutexLock lock(&rules_mutex_);
+    auto it = rules_.find(rule_id);
+    if (it != rules_.end() && it->second.updated_us == updated_us) return it->second;
+  }
+  RuleFacts facts{.updated_us = updated_us, .channels = {kPhone}};
+  if (std::optional<v1::RevisitRule> rule = revisits::LoadRule(session, rule_id)) {
+    facts.delays = revisits::ToSchedulerRule(*rule).retry_delays;
+    facts.channels.assign(rule->channels().begin(), rule->channels().end());
+  }
+  absl::MutexLock lock(&rules_mutex_);
+  rules_[rule_id] = facts;
+  return facts;
+}
+
+absl::StatusOr<v1::ReportDispositionResponse> CallbackStore::Report(const v1::ReportDispositionRequest& request,
+                                                                    long long id, absl::Time now) {
+  return std::move(ReportMany({{&request, id}}, now).front());
+}
+
+std::vector<absl::StatusOr<v1::ReportDispositionResponse>> CallbackStore::ReportMany(
+    const std::vector<Disposition>& dispositions, absl::Time now) {
+  std::vector<absl::StatusOr<v1::ReportDispositionResponse>> results;
+  absl::Status status = database_.InTransaction(storage::Access::kWrite, [&](soci::session& session) {
+    // A retried transaction (a deadlock victim) starts over.
+    results.assign(dispositions.size(), absl::InternalError("not reported"));
+    long long now_us = absl::ToUnixMicros(now);
+    std::vector<long long> ids;
+    for (const Disposition& d : dispositions) ids.push_back(d.callback_id);
+    std::map<long long, ReportRow> rows = LockForReport(session, ids);
+
+    std::vector<Accepted> accepted;
+    std::vector<std::pair<size_t, v1::CallAttempt>> replayed;
+    std::vector<std::string> block_phones;
+    for (size_t i = 0; i < dispositions.size(); ++i) {
+      const v1::ReportDispositionRequest& request = *dispositions[i].request;
+      long long id = dispositions[i].callback_id;
+      auto found = rows.find(id);
+      if (found == rows.end()) {
+        results[i] = rows::NotFound(id);
+        continue;
+      }
+      const ReportRow& row = found->second;
+      if (row.leased.channel != kPhone) {
+        results[i] = absl::FailedPreconditionError(absl::StrCat("revisit '", id, "' is a message, not a callback"));
+        continue;
+      }
+      absl::StatusOr<std::string> hash = rows::HashOfToken(request.lease_token(), id);
+      if (!hash.ok()) {
+        results[i] = hash.status();
+        continue;
+      }
+      if (row.leased.state != kLeased || row.leased.lease_hash != *hash) {
+        // Reported before under this lease? The same report again gets the same answer.
+        if (std::optional<v1::CallAttempt> earlier = EarlierReport(session, id, *hash)) {
+          if (earlier->outcome() == request.outcome()) {
+            replayed.emplace_back(i, *earlier);
+          } else {
+            results[i] = absl::AlreadyExistsError(absl::StrCat("callback '", id,
+                                                               "': this lease's call was already reported, as ",
+                                                               v1::CallOutcome_Name(earlier->outcome())));
+          }
+          continue;
+        }
+      }
+      if (absl::Status s = rows::CheckLease(row.leased, id, *hash, now_us); !s.ok()) {
+        results[i] = s;
+        continue;
+      }
+
+      absl::StatusOr<std::shared_ptr<const settings::ContactPolicyDocument::Snapshot>> policy =
+          contact_policy_.InForceAt(session, row.policy_version);
+      if (!policy.ok()) return policy.status();
+      RuleFacts rule = RuleFactsFor(session, row.leased.rule_id, row.rule_updated_us);
+      scheduler::CallAttempt attempt{.number = row.leased.attempts + 1,
+                                     .outcome = static_cast<scheduler::CallOutcome>(request.outcome() - 1),
+                                     .ended_at = now};
+      if (request.has_call_back_time()) {
+        attempt.call_back_at = absl::FromUnixMicros(TimeUtil::TimestampToMicroseconds(request.call_back_time()));
+      }
+      absl::StatusOr<scheduler::RetryDecision> decision =
+          scheduler::DecideAfterAttempt(attempt, row.leased.max_attempts, absl::FromUnixMicros(row.leased.expires_us),
+                                        rule.delays, (*policy)->parsed.call_windows, rows::ZoneOf(row.time_zone));
+      if (!decision.ok()) {
+        // The scheduler names its own field; the request calls it call_back_time.
+        std::string message(decision.status().message());
+        if (absl::StartsWith(message, "call_back_at")) message.replace(0, 12, "call_back_time");
+        results[i] = absl::Status(decision.status().code(), message);
+        continue;
+      }
+      Outcome next = AfterAttempt(*decision, attempt.number, rule.channels, now);
+      accepted.push_back({.index = i,
+                          .id = id,
+                          .number = attempt.number,
+                          .outcome = request.outcome(),
+                          .state = next.state,
+                          .channel = next.channel,
+                          .due_us = next.due_us,
+                          .call_back_us = attempt.call_back_at ? absl::ToUnixMicros(*attempt.call_back_at) : 0,
+                          .has_call_back = attempt.call_back_at.has_value(),
+                          .agent = request.agent_id().empty() ? row.leased.lease_holder : request.agent_id(),
+                          .notes = request.notes(),
+                          .hash = *hash,
+                          .reason = next.reason});
+      if (decision->step == scheduler::NextStep::kStopAndBlockPhone && !row.phone.empty()) {
+        block_phones.push_back(row.phone);
+      }
+    }
+
+    if (!accepted.empty()) {
+      InsertAttempts(session, accepted, now_us);
+      UpdateRevisits(session, accepted, now_us);
+    }
+    for (const std::string& phone : block_phones) {
+      customers::AddToDoNotCall(session, phone, "asked during a callback", now);
+    }
+    std::vector<long long> answered;
+    for (const Accepted& a : accepted) answered.push_back(a.id);
+    for (const auto& [index, attempt] : replayed) answered.push_back(dispositions[index].callback_id);
+    std::map<long long, v1::Revisit> revisits;
+    for (v1::Revisit& revisit : revisits::LoadRevisits(session, answered)) {
+      long long id = 0;
+      if (absl::SimpleAtoi(revisit.id(), &id)) revisits[id] = std::move(revisit);
+    }
+    for (const Accepted& a : accepted) {
+      v1::ReportDispositionResponse response;
+      *response.mutable_revisit() = revisits[a.id];
+      *response.mutable_attempt() = rows::AttemptProto(a.number, a.outcome, a.agent, a.notes, now_us);
+      results[a.index] = std::move(response);
+    }
+    for (const auto& [index, attempt] : replayed) {
+      v1::ReportDispositionResponse response;
+      *response.mutable_revisit() = revisits[dispositions[index].callback_id];
+      *response.mutable_attempt() = attempt;
+      results[index] = std::move(response);
+    }
+    return absl::OkStatus();
+  });
+  if (!status.ok()) results.assign(dispositions.size(), status);
+  return results;
+}
+
+}  // namespace satisfaction::callbacks

@@ -1,0 +1,168 @@
+#include "services/callbacks/callback_rows.h"
+
+#include <google/protobuf/util/time_util.h>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/strings/str_cat.h"
+#include "services/callbacks/lease_token.h"
+
+namespace satisfaction::callbacks::rows {
+
+using google::protobuf::util::TimeUtil;
+
+const char* SkipLocked(soci::session& session) {
+  return session.get_backend_name() == "mysql" ? " FOR UPDATE SKIP LOCKED" : "";
+}
+
+const char* ForUpdate(soci::session& session) { return session.get_backend_name() == "mysql" ? " FOR UPDATE" : ""; }
+
+std::string Placeholders(const std::string& prefix, size_t n) {
+  std::string out;
+  for (size_t i = 0; i < n; ++i) absl::StrAppend(&out, i ? ", " : "", ":", prefix, i);
+  return out;
+}
+
+void ExecuteForIds(soci::session& session, const std::string& sql, std::vector<long long>& ids,
+                   const std::function<void(soci::statement&)>& before) {
+  if (ids.empty()) return;
+  soci::statement statement(session);
+  if (before) before(statement);
+  for (long long& id : ids) statement.exchange(soci::use(id));
+  statement.alloc();
+  statement.prepare(sql);
+  statement.define_and_bind();
+  statement.execute(true);
+}
+
+absl::TimeZone ZoneOf(const std::string& name) {
+  absl::TimeZone zone;
+  if (!absl::LoadTimeZone(name, &zone)) zone = absl::UTCTimeZone();
+  return zone;
+}
+
+v1::CallAttempt AttemptProto(int number, int outcome, const std::string& agent, const std::string& notes,
+                             long long reported_us) {
+  v1::CallAttempt attempt;
+  attempt.set_number(number);
+  attempt.set_outcome(static_cast<v1::CallOutcome>(outcome));
+  attempt.set_agent_id(agent);
+  attempt.set_notes(notes);
+  *attempt.mutable_report_time() = TimeUtil::MicrosecondsToTimestamp(reported_us);
+  return attempt;
+}
+
+std::vector<v1::Callback> LoadCallbacks(soci::session& session, std::vector<long long> ids) {
+  std::vector<v1::Callback> out;
+  if (ids.empty()) return out;
+  absl::flat_hash_map<long long, v1::Callback> by_id;
+  {
+    long long id = 0, due_us = 0, expires_us = 0, lease_us = 0;
+    int priority = 0, attempts = 0, max_attempts = 0, state = 0;
+    std::string queue, questionnaire, reserved, event_id, external_id, name, phone, zone;
+    soci::statement statement(session);
+    for (long long& each : ids) statement.exchange(soci::use(each));
+    for (auto* into : {&queue, &questionnaire, &reserved, &event_id, &external_id, &name, &phone, &zone}) {
+      statement.exchange(soci::into(*into));
+    }
+    statement.exchange(soci::into(id));
+    statement.exchange(soci::into(due_us));
+    statement.exchange(soci::into(expires_us));
+    statement.exchange(soci::into(lease_us));
+    statement.exchange(soci::into(priority));
+    statement.exchange(soci::into(attempts));
+    statement.exchange(soci::into(max_attempts));
+    statement.exchange(soci::into(state));
+    statement.alloc();
+    statement.prepare(absl::StrCat(
+        "SELECT r.queue, r.questionnaire_id, r.reserved_agent_id, r.event_id, c.external_id, c.name, c.phone,"
+        " c.time_zone, r.id, r.due_at_us, r.expires_at_us, r.lease_expires_at_us, r.priority, r.attempts,"
+        " r.max_attempts, r.state FROM revisits r JOIN customers c ON c.id = r.customer_id WHERE r.id IN (",
+        Placeholders("i", ids.size()), ")"));
+    statement.define_and_bind();
+    statement.execute();
+    while (statement.fetch()) {
+      v1::Callback& callback = by_id[id];
+      callback.set_id(absl::StrCat(id));
+      callback.set_queue(queue);
+      callback.set_customer_external_id(external_id);
+      callback.set_customer_name(name);
+      callback.set_phone(phone);
+      callback.set_customer_time_zone(zone);
+      callback.set_questionnaire_id(questionnaire);
+      callback.set_priority(priority);
+      callback.set_attempt_number(attempts + 1);
+      callback.set_max_attempts(max_attempts);
+      callback.set_reserved_agent_id(reserved);
+      callback.set_event_id(event_id);
+      *callback.mutable_due_time() = TimeUtil::MicrosecondsToTimestamp(due_us);
+      *callback.mutable_expire_time() = TimeUtil::MicrosecondsToTimestamp(expires_us);
+      if (state == kLeased) *callback.mutable_lease_expire_time() = TimeUtil::MicrosecondsToTimestamp(lease_us);
+      callback.set_state(static_cast<v1::RevisitState>(state));
+    }
+  }
+  {
+    long long revisit_id = 0, reported_us = 0;
+    int number = 0, outcome = 0;
+    std::string agent, notes;
+    soci::statement statement(session);
+    for (long long& each : ids) statement.exchange(soci::use(each));
+    statement.exchange(soci::into(revisit_id));
+    statement.exchange(soci::into(number));
+    statement.exchange(soci::into(outcome));
+    statement.exchange(soci::into(agent));
+    statement.exchange(soci::into(notes));
+    statement.exchange(soci::into(reported_us));
+    statement.alloc();
+    statement.prepare(
+        absl::StrCat("SELECT revisit_id, number, outcome, agent_id, notes, reported_at_us"
+                     " FROM call_attempts WHERE revisit_id IN (",
+                     Placeholders("i", ids.size()), ") ORDER BY revisit_id, number"));
+    statement.define_and_bind();
+    statement.execute();
+    while (statement.fetch()) {
+      *by_id[revisit_id].add_earlier_attempts() = AttemptProto(number, outcome, agent, notes, reported_us);
+    }
+  }
+  for (long long id : ids) out.push_back(std::move(by_id[id]));
+  return out;
+}
+
+absl::Status NotFound(long long id) { return absl::NotFoundError(absl::StrCat("callback '", id, "' not found")); }
+
+absl::StatusOr<LeasedRow> LockCallback(soci::session& session, long long id) {
+  LeasedRow row;
+  session << absl::StrCat(
+      "SELECT customer_id, lease_expires_at_us, expires_at_us, channel, state, attempts,"
+      " max_attempts, lease_token_hash, lease_holder, rule_id FROM revisits WHERE id = :id",
+      ForUpdate(session)),
+      soci::use(id), soci::into(row.customer_id), soci::into(row.lease_expires_us), soci::into(row.expires_us),
+      soci::into(row.channel), soci::into(row.state), soci::into(row.attempts), soci::into(row.max_attempts),
+      soci::into(row.lease_hash), soci::into(row.lease_holder), soci::into(row.rule_id);
+  if (!session.got_data()) return NotFound(id);
+  if (row.channel != kPhone) {
+    return absl::FailedPreconditionError(absl::StrCat("revisit '", id, "' is a message, not a callback"));
+  }
+  return row;
+}
+
+absl::Status CheckLease(const LeasedRow& row, long long id, const std::string& hash, long long now_us) {
+  if (row.state != kLeased || row.lease_hash != hash) {
+    return absl::FailedPreconditionError(absl::StrCat("lease_token: callback '", id,
+                                                      "' is not leased with this token (the lease ended or was"
+                                                      " released); fetch it again"));
+  }
+  if (row.lease_expires_us <= now_us) {
+    return absl::FailedPreconditionError(absl::StrCat("lease_token: the lease of callback '", id, "' ended at ",
+                                                      absl::FormatTime(absl::FromUnixMicros(row.lease_expires_us)),
+                                                      "; fetch it again"));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::string> HashOfToken(const std::string& token, long long id) {
+  std::optional<std::string> hash = LeaseHashOf(token, id);
+  if (!hash) return absl::InvalidArgumentError(absl::StrCat("lease_token: not a lease token of callback '", id, "'"));
+  return *hash;
+}
+
+}  // namespace satisfaction::callbacks::rows
