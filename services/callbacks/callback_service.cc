@@ -2,6 +2,7 @@
 
 #include <google/protobuf/util/time_util.h>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
@@ -15,6 +16,7 @@ namespace satisfaction::callbacks {
 namespace {
 
 constexpr int kMaxFetch = 500;
+constexpr int kMaxReports = 100;
 constexpr absl::Duration kMinLease = absl::Seconds(10);
 constexpr absl::Duration kMaxLease = absl::Hours(1);
 
@@ -49,6 +51,34 @@ absl::Status ValidateToken(const std::string& token) {
   return absl::OkStatus();
 }
 
+// Checks one report; `prefix` places its fields in the request ("" or
+// "reports[3]."). Returns the callback's id.
+absl::StatusOr<long long> ValidateReport(const std::string& prefix, const v1::ReportDispositionRequest& report) {
+  auto in_prefix = [&](absl::Status status) {
+    return prefix.empty() ? status : absl::Status(status.code(), absl::StrCat(prefix, status.message()));
+  };
+  absl::StatusOr<long long> id = ValidateCallbackId(report.callback_id());
+  if (!id.ok()) return in_prefix(id.status());
+  if (absl::Status s = ValidateToken(report.lease_token()); !s.ok()) return in_prefix(s);
+  if (!v1::CallOutcome_IsValid(report.outcome()) || report.outcome() == v1::CALL_OUTCOME_UNSPECIFIED) {
+    return in_prefix(FieldError("outcome", absl::StrCat("must be a known outcome; got ", report.outcome())));
+  }
+  if (absl::Status s = CheckText("notes", report.notes(), 2000, LineBreaks::kAllowed); !s.ok()) return in_prefix(s);
+  if (report.has_call_back_time()) {
+    if (report.outcome() != v1::CALL_OUTCOME_CALL_BACK_LATER) {
+      return in_prefix(FieldError("call_back_time", "only with CALL_OUTCOME_CALL_BACK_LATER"));
+    }
+    const google::protobuf::Timestamp& time = report.call_back_time();
+    if (time.seconds() < 0 || time.nanos() < 0 || time.nanos() > 999'999'999) {
+      return in_prefix(FieldError("call_back_time", "not a valid time"));
+    }
+  }
+  if (!report.agent_id().empty()) {
+    if (absl::Status s = customers::ValidateId("agent_id", report.agent_id(), 64); !s.ok()) return in_prefix(s);
+  }
+  return id;
+}
+
 }  // namespace
 
 grpc::Status CallbackService::FetchDueCallbacks(grpc::ServerContext* context,
@@ -74,29 +104,41 @@ grpc::Status CallbackService::FetchDueCallbacks(grpc::ServerContext* context,
 grpc::Status CallbackService::ReportDisposition(grpc::ServerContext* context,
                                                 const v1::ReportDispositionRequest* request,
                                                 v1::ReportDispositionResponse* response) {
-  absl::StatusOr<long long> id = ValidateCallbackId(request->callback_id());
+  absl::StatusOr<long long> id = ValidateReport("", *request);
   if (!id.ok()) return ToGrpcStatus(id.status());
-  if (absl::Status s = ValidateToken(request->lease_token()); !s.ok()) return ToGrpcStatus(s);
-  if (!v1::CallOutcome_IsValid(request->outcome()) || request->outcome() == v1::CALL_OUTCOME_UNSPECIFIED) {
-    return ToGrpcStatus(FieldError("outcome", absl::StrCat("must be a known outcome; got ", request->outcome())));
-  }
-  if (absl::Status s = CheckText("notes", request->notes(), 2000, LineBreaks::kAllowed); !s.ok()) {
-    return ToGrpcStatus(s);
-  }
-  if (request->has_call_back_time()) {
-    if (request->outcome() != v1::CALL_OUTCOME_CALL_BACK_LATER) {
-      return ToGrpcStatus(FieldError("call_back_time", "only with CALL_OUTCOME_CALL_BACK_LATER"));
-    }
-    const google::protobuf::Timestamp& time = request->call_back_time();
-    if (time.seconds() < 0 || time.nanos() < 0 || time.nanos() > 999'999'999) {
-      return ToGrpcStatus(FieldError("call_back_time", "not a valid time"));
-    }
-  }
-  if (!request->agent_id().empty()) {
-    if (absl::Status s = customers::ValidateId("agent_id", request->agent_id(), 64); !s.ok()) return ToGrpcStatus(s);
-  }
   if (absl::Status s = CheckCallerStillWaiting(*context); !s.ok()) return ToGrpcStatus(s);
   return Reply(store_.Report(*request, *id, absl::Now()), response);
+}
+
+grpc::Status CallbackService::ReportDispositions(grpc::ServerContext* context,
+                                                 const v1::ReportDispositionsRequest* request,
+                                                 v1::ReportDispositionsResponse* response) {
+  if (request->reports_size() < 1 || request->reports_size() > kMaxReports) {
+    return ToGrpcStatus(
+        FieldError("reports", absl::StrCat("1 to ", kMaxReports, " reports; got ", request->reports_size())));
+  }
+  std::vector<CallbackStore::Disposition> dispositions;
+  absl::flat_hash_set<long long> seen;
+  for (int i = 0; i < request->reports_size(); ++i) {
+    std::string prefix = absl::StrCat("reports[", i, "].");
+    absl::StatusOr<long long> id = ValidateReport(prefix, request->reports(i));
+    if (!id.ok()) return ToGrpcStatus(id.status());
+    if (!seen.insert(*id).second) {
+      return ToGrpcStatus(FieldError(prefix + "callback_id", "reported twice in one request"));
+    }
+    dispositions.push_back({&request->reports(i), *id});
+  }
+  if (absl::Status s = CheckCallerStillWaiting(*context); !s.ok()) return ToGrpcStatus(s);
+  for (absl::StatusOr<v1::ReportDispositionResponse>& result : store_.ReportMany(dispositions, absl::Now())) {
+    v1::DispositionResult& out = *response->add_results();
+    if (result.ok()) {
+      *out.mutable_response() = *std::move(result);
+    } else {
+      out.set_code(static_cast<int>(result.status().code()));
+      out.set_message(std::string(result.status().message()));
+    }
+  }
+  return grpc::Status::OK;
 }
 
 grpc::Status CallbackService::ExtendCallbackLease(grpc::ServerContext* context,

@@ -17,6 +17,8 @@ class CallbackService final : public v1::CallbackService::Service {
                                  v1::FetchDueCallbacksResponse* response) override;
   grpc::Status ReportDisposition(grpc::ServerContext* context, const v1::ReportDispositionRequest* request,
                                  v1::ReportDispositionResponse* response) override;
+  grpc::Status ReportDispositions(grpc::ServerContext* context, const v1::ReportDispositionsRequest* request,
+                                  v1::ReportDispositionsResponse* response) override;
   grpc::Status ExtendCallbackLease(grpc::ServerContext* context, const v1::ExtendCallbackLeaseRequest* request,
                                    v1::Callback* response) override;
   grpc::Status ReleaseCallback(grpc::ServerContext* context, const v1::ReleaseCallbackRequest* request,

@@ -191,8 +191,32 @@ int ReturnLapsedLeases(soci::session& session, long long now_us, int limit) {
 
 absl::StatusOr<std::vector<v1::Callback>> CallbackStore::Fetch(const Claimant& claimant, int max_count,
                                                                absl::Duration lease, absl::Time now) {
+  LeaseSecret secret = LeaseSecret::Generate();
+  // The claim is all or nothing, so a deadlock victim (MariaDB may pick one
+  // when many dialers claim at once) simply claims again.
+  absl::StatusOr<std::vector<long long>> claimed = Claim(claimant, max_count, lease, secret, now);
+  for (int retry = 0; retry < 3 && claimed.status().code() == absl::StatusCode::kAborted; ++retry) {
+    claimed = Claim(claimant, max_count, lease, secret, now);
+  }
+  if (!claimed.ok()) return claimed.status();
+  if (claimed->empty()) return std::vector<v1::Callback>{};
+  // Read after the claim has committed, so its row locks are held no longer than needed.
   return database_.InTransaction<std::vector<v1::Callback>>(
-      Access::kWrite, [&](soci::session& session) -> absl::StatusOr<std::vector<v1::Callback>> {
+      Access::kRead, [&](soci::session& session) -> absl::StatusOr<std::vector<v1::Callback>> {
+        std::vector<v1::Callback> callbacks = LoadCallbacks(session, *claimed);
+        for (v1::Callback& callback : callbacks) {
+          long long id = 0;
+          if (absl::SimpleAtoi(callback.id(), &id)) callback.set_lease_token(LeaseTokenFor(secret, id));
+        }
+        return callbacks;
+      });
+}
+
+absl::StatusOr<std::vector<long long>> CallbackStore::Claim(const Claimant& claimant, int max_count,
+                                                            absl::Duration lease, const LeaseSecret& secret,
+                                                            absl::Time now) {
+  return database_.InTransaction<std::vector<long long>>(
+      Access::kWrite, [&](soci::session& session) -> absl::StatusOr<std::vector<long long>> {
         absl::StatusOr<std::shared_ptr<const settings::ContactPolicyDocument::Snapshot>> policy =
             contact_policy_.InForce(session);
         if (!policy.ok()) return policy.status();
@@ -200,10 +224,10 @@ absl::StatusOr<std::vector<v1::Callback>> CallbackStore::Fetch(const Claimant& c
         long long now_us = absl::ToUnixMicros(now), cutoff_us = absl::ToUnixMicros(now - reserved_grace_);
         // A dialer that vanished must not keep its callbacks until the maintenance loop runs.
         ReturnLapsedLeases(session, now_us, 100);
-        LeaseSecret secret = LeaseSecret::Generate();
         std::string holder = claimant.agent_id.empty() ? absl::StrCat("queue:", claimant.queue) : claimant.agent_id;
         long long lease_until_us = absl::ToUnixMicros(now + lease);
         int leased = kLeased;
+        std::string hash = secret.hash;
         auto lease_rows = [&](std::vector<long long>& ids) {
           ExecuteForIds(session,
                         absl::StrCat("UPDATE revisits SET state = :state, lease_token_hash = :hash, lease_holder ="
@@ -211,7 +235,7 @@ absl::StatusOr<std::vector<v1::Callback>> CallbackStore::Fetch(const Claimant& c
                                      Placeholders("i", ids.size()), ")"),
                         ids, [&](soci::statement& statement) {
                           statement.exchange(soci::use(leased));
-                          statement.exchange(soci::use(secret.hash));
+                          statement.exchange(soci::use(hash));
                           statement.exchange(soci::use(holder));
                           statement.exchange(soci::use(lease_until_us));
                           statement.exchange(soci::use(now_us));
@@ -253,12 +277,7 @@ absl::StatusOr<std::vector<v1::Callback>> CallbackStore::Fetch(const Claimant& c
             if (static_cast<int>(due.size()) < want) break;  // this level has no more due now
           }
         }
-        std::vector<v1::Callback> callbacks = LoadCallbacks(session, claimed);
-        for (v1::Callback& callback : callbacks) {
-          long long id = 0;
-          if (absl::SimpleAtoi(callback.id(), &id)) callback.set_lease_token(LeaseTokenFor(secret, id));
-        }
-        return callbacks;
+        return claimed;
       });
 }
 

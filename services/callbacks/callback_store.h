@@ -10,6 +10,7 @@
 #include "absl/time/time.h"
 #include "satisfaction/v1/callback.pb.h"
 #include "scheduler/retry_policy.h"
+#include "services/callbacks/lease_token.h"
 #include "services/settings/contact_policy_settings.h"
 #include "services/storage/database.h"
 
@@ -74,6 +75,10 @@ class CallbackStore {
   settings::ContactPolicyDocument contact_policy_;
 
   // What a report needs of a rule, parsed once per version of the rule.
+  // Leases up to `max_count` callbacks to `secret` and commits: their ids.
+  absl::StatusOr<std::vector<long long>> Claim(const Claimant& claimant, int max_count, absl::Duration lease,
+                                               const LeaseSecret& secret, absl::Time now);
+
   struct RuleFacts {
     long long updated_us = -1;
     scheduler::RetryDelays delays;

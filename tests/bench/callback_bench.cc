@@ -2,7 +2,8 @@
 // through the API, revisits seeded straight into the database the server uses,
 // named by SATISFACTION_BENCH_DB_URL), then --dialers concurrent dialers fetch
 // --batch at a time under leases and report each one COMPLETED until none is
-// left. Prints claims/s, dispositions/s, latencies, and checks that no
+// left (one ReportDisposition each, or --report-batch at a time through
+// ReportDispositions). Prints claims/s, dispositions/s, latencies, and checks that no
 // callback was claimed twice and every one was reported once.
 //   SATISFACTION_BENCH_DB_URL=mysql://... callback_bench --target 127.0.0.1:50051 --dialers 16
 #include <grpcpp/grpcpp.h>
@@ -96,13 +97,14 @@ double Percentile(std::vector<double>& values, double p) {
 int main(int argc, char** argv) {
   std::string target = "127.0.0.1:50051";
   long callbacks = 40'000;
-  int dialers = 16, batch = 20;
+  int dialers = 16, batch = 20, report_batch = 0;
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string flag = argv[i];
     if (flag == "--target") target = argv[i + 1];
     if (flag == "--callbacks") callbacks = std::atol(argv[i + 1]);
     if (flag == "--dialers") dialers = std::atoi(argv[i + 1]);
     if (flag == "--batch") batch = std::atoi(argv[i + 1]);
+    if (flag == "--report-batch") report_batch = std::atoi(argv[i + 1]);
   }
   const char* url = std::getenv("SATISFACTION_BENCH_DB_URL");
   if (url == nullptr) {
@@ -142,6 +144,7 @@ int main(int argc, char** argv) {
       my_fetch.push_back(absl::ToDoubleMilliseconds(absl::Now() - start));
       if (!status.ok()) {
         ++failed;
+        std::fprintf(stderr, "fetch failed: %s\n", status.error_message().c_str());
         continue;
       }
       if (response.callbacks_size() == 0) {
@@ -151,8 +154,38 @@ int main(int argc, char** argv) {
       }
       empty = 0;
       claimed += response.callbacks_size();
+      for (const v1::Callback& callback : response.callbacks()) my_claims.push_back(callback.id());
+      if (report_batch > 0) {  // a dialer server reporting its agents' calls together
+        for (int first = 0; first < response.callbacks_size(); first += report_batch) {
+          v1::ReportDispositionsRequest reports;
+          for (int i = first; i < std::min(first + report_batch, response.callbacks_size()); ++i) {
+            v1::ReportDispositionRequest& report = *reports.add_reports();
+            report.set_callback_id(response.callbacks(i).id());
+            report.set_lease_token(response.callbacks(i).lease_token());
+            report.set_outcome(v1::CALL_OUTCOME_COMPLETED);
+          }
+          v1::ReportDispositionsResponse answers;
+          grpc::ClientContext report_context;
+          absl::Time report_start = absl::Now();
+          grpc::Status report_status = stub->ReportDispositions(&report_context, reports, &answers);
+          my_report.push_back(absl::ToDoubleMilliseconds(absl::Now() - report_start));
+          if (!report_status.ok()) {
+            failed += reports.reports_size();
+            std::fprintf(stderr, "reports failed: %s\n", report_status.error_message().c_str());
+            continue;
+          }
+          for (const v1::DispositionResult& result : answers.results()) {
+            if (result.code() == 0) {
+              ++reported;
+            } else {
+              ++failed;
+              std::fprintf(stderr, "report failed: %s\n", result.message().c_str());
+            }
+          }
+        }
+        continue;
+      }
       for (const v1::Callback& callback : response.callbacks()) {
-        my_claims.push_back(callback.id());
         v1::ReportDispositionRequest report;
         report.set_callback_id(callback.id());
         report.set_lease_token(callback.lease_token());
@@ -184,8 +217,10 @@ int main(int argc, char** argv) {
 
   long double_claims = 0;
   for (const auto& [id, count] : claims) double_claims += count > 1 ? count - 1 : 0;
-  std::printf("%ld callbacks, %d dialers fetching %d at a time, in %.1f s: %.0f claimed/s, %.0f reported/s\n",
-              callbacks, dialers, batch, seconds, claimed / seconds, reported / seconds);
+  std::printf(
+      "%ld callbacks, %d dialers fetching %d and reporting %d at a time, in %.1f s: %.0f claimed/s,"
+      " %.0f reported/s\n",
+      callbacks, dialers, batch, std::max(report_batch, 1), seconds, claimed / seconds, reported / seconds);
   std::printf("claimed %ld, reported %ld, failed %ld, double claims %ld\n", claimed.load(), reported.load(),
               failed.load(), double_claims);
   std::printf("fetch ms: p50 %.2f, p99 %.2f; report ms: p50 %.2f, p99 %.2f\n", Percentile(fetch_ms, 0.5),
