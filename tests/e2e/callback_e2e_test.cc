@@ -2,6 +2,7 @@
 #include <google/protobuf/util/time_util.h>
 #include <grpcpp/grpcpp.h>
 
+#include "absl/strings/match.h"
 #include "gtest/gtest.h"
 #include "satisfaction/v1/callback.grpc.pb.h"
 #include "satisfaction/v1/customer.grpc.pb.h"
@@ -223,6 +224,75 @@ TEST_P(CallbackE2eTest, BadRequestsAreRefusedAndChangeNothing) {
   ASSERT_TRUE(status.ok()) << status.error_message();
   EXPECT_EQ(response.attempt().number(), 1);
   EXPECT_EQ(response.revisit().state(), v1::REVISIT_STATE_COMPLETED);
+}
+
+TEST_P(CallbackE2eTest, ABatchOfReportsGetsAResultEach) {
+  auto customers = v1::CustomerService::NewStub(server_->channel());
+  v1::UpsertCustomerRequest customer;
+  customer.mutable_customer()->set_external_id("c2");
+  customer.mutable_customer()->set_phone("+8613912345679");
+  customer.mutable_customer()->mutable_consent()->set_phone(true);
+  v1::UpsertCustomerResponse upserted;
+  ASSERT_TRUE(customers->UpsertCustomer(Context().get(), customer, &upserted).ok());
+  v1::RecordEventRequest event;
+  event.mutable_event()->set_event_id("complaint-2");
+  event.mutable_event()->set_customer_external_id("c2");
+  event.mutable_event()->set_trigger(v1::TRIGGER_COMPLAINT_CLOSED);
+  *event.mutable_event()->mutable_occur_time() =
+      TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(absl::Now() - absl::Minutes(1)));
+  v1::RecordEventResponse recorded;
+  ASSERT_TRUE(v1::RevisitService::NewStub(server_->channel())->RecordEvent(Context().get(), event, &recorded).ok());
+  v1::FetchDueCallbacksResponse fetched;
+  ASSERT_TRUE(Fetch(&fetched).ok());
+  ASSERT_EQ(fetched.callbacks_size(), 2);
+
+  v1::ReportDispositionsRequest batch;
+  for (const v1::Callback& callback : fetched.callbacks()) {
+    v1::ReportDispositionRequest& report = *batch.add_reports();
+    report.set_callback_id(callback.id());
+    report.set_lease_token(callback.lease_token());
+    report.set_outcome(v1::CALL_OUTCOME_NO_ANSWER);
+  }
+  batch.mutable_reports(1)->set_lease_token(std::string(32, 'f') + "." + fetched.callbacks(1).id());  // forged
+  v1::ReportDispositionsResponse results;
+  grpc::Status status = stub_->ReportDispositions(Context().get(), batch, &results);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  ASSERT_EQ(results.results_size(), 2);
+  EXPECT_EQ(results.results(0).code(), 0) << results.results(0).message();
+  EXPECT_EQ(results.results(0).response().revisit().attempts(), 1);
+  EXPECT_EQ(results.results(0).response().revisit().state(), v1::REVISIT_STATE_PLANNED);
+  EXPECT_EQ(results.results(1).code(), static_cast<int>(grpc::StatusCode::FAILED_PRECONDITION));
+  EXPECT_TRUE(absl::StartsWith(results.results(1).message(), "lease_token:")) << results.results(1).message();
+
+  // Sent again: the first is answered as before, and counted once.
+  ASSERT_TRUE(stub_->ReportDispositions(Context().get(), batch, &results).ok());
+  EXPECT_EQ(results.results(0).code(), 0);
+  EXPECT_EQ(results.results(0).response().attempt().number(), 1);
+  EXPECT_EQ(results.results(0).response().revisit().attempts(), 1);
+
+  // Malformed batches are refused whole, naming the report.
+  v1::ReportDispositionsRequest empty;
+  ExpectError(stub_->ReportDispositions(Context().get(), empty, &results), grpc::StatusCode::INVALID_ARGUMENT,
+              "reports:");
+  v1::ReportDispositionsRequest twice;
+  *twice.add_reports() = batch.reports(1);
+  *twice.add_reports() = batch.reports(1);
+  ExpectError(stub_->ReportDispositions(Context().get(), twice, &results), grpc::StatusCode::INVALID_ARGUMENT,
+              "reports[1].callback_id:");
+  v1::ReportDispositionsRequest bad = batch;
+  bad.mutable_reports(1)->set_outcome(v1::CALL_OUTCOME_UNSPECIFIED);
+  ExpectError(stub_->ReportDispositions(Context().get(), bad, &results), grpc::StatusCode::INVALID_ARGUMENT,
+              "reports[1].outcome:");
+
+  // The second callback is still leased and unreported: its real token still works.
+  v1::ReportDispositionRequest report;
+  report.set_callback_id(fetched.callbacks(1).id());
+  report.set_lease_token(fetched.callbacks(1).lease_token());
+  report.set_outcome(v1::CALL_OUTCOME_COMPLETED);
+  v1::ReportDispositionResponse done;
+  status = stub_->ReportDisposition(Context().get(), report, &done);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(done.attempt().number(), 1);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, CallbackE2eTest, ::testing::ValuesIn(testing::AllBackends()),
