@@ -1,10 +1,6 @@
 #include "services/callbacks/callback_store.h"
 
-#include <google/protobuf/util/time_util.h>
-
-#include <functional>
 #include <optional>
-#include <utility>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/numbers.h"
@@ -15,10 +11,8 @@
 namespace satisfaction::callbacks {
 namespace {
 
-using google::protobuf::util::TimeUtil;
 using rows::CheckLease;
 using rows::ExecuteForIds;
-using rows::ForUpdate;
 using rows::HashOfToken;
 using rows::kLeased;
 using rows::kPlanned;
