@@ -50,17 +50,16 @@ absl::StatusOr<RetryDecision> DecideAfterAttempt(const CallAttempt& attempt, int
   if (attempt.outcome == CallOutcome::kCallBackLater && attempt.call_back_at) {
     absl::Time wanted = *attempt.call_back_at;
     if (wanted <= attempt.ended_at) {
-      return absl::InvalidArgumentError("call_back_at: must be later than the end of the call");
+      return absl::InvalidArgumentError("must be later than the end of the call");
     }
     if (wanted >= expires) {
-      return absl::FailedPreconditionError(absl::StrCat("call_back_at: ", LocalTime(wanted, zone),
-                                                        " is after the revisit expires at ", LocalTime(expires, zone)));
+      return absl::FailedPreconditionError(
+          absl::StrCat(LocalTime(wanted, zone), " is after the revisit expires at ", LocalTime(expires, zone)));
     }
     if (!windows.Allows(wanted, zone)) {
       std::optional<absl::Time> next = windows.NextAllowed(wanted, zone);
       return absl::InvalidArgumentError(
-          absl::StrCat("call_back_at: ", LocalTime(wanted, zone),
-                       " is outside the customer's calling hours; the next allowed time is ",
+          absl::StrCat(LocalTime(wanted, zone), " is outside the customer's calling hours; the next allowed time is ",
                        next ? LocalTime(*next, zone) : "none within 400 days"));
     }
     // An appointment is kept even when the attempts are used up.

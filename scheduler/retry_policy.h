@@ -57,7 +57,8 @@ struct RetryDecision {
 // Decides what follows a call attempt of a revisit that allows `max_attempts`
 // and expires at `expires`. Retries land inside the customer's calling window.
 // A requested call-back time outside the window is INVALID_ARGUMENT naming the
-// next allowed time; one past the expiry is FAILED_PRECONDITION.
+// next allowed time; one past the expiry is FAILED_PRECONDITION. Messages are
+// about the call-back time; the caller names the field its request gives it in.
 absl::StatusOr<RetryDecision> DecideAfterAttempt(const CallAttempt& attempt, int max_attempts, absl::Time expires,
                                                  const RetryDelays& delays, const ContactWindows& windows,
                                                  const absl::TimeZone& zone);

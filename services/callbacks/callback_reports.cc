@@ -8,7 +8,6 @@
 #include <optional>
 #include <utility>
 
-#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "services/callbacks/callback_rows.h"
 #include "services/callbacks/callback_store.h"
@@ -16,6 +15,7 @@
 #include "services/revisits/revisit_rule_store.h"
 #include "services/revisits/revisit_rule_validation.h"
 #include "services/revisits/revisit_store.h"
+#include "services/storage/sql_text.h"
 
 namespace satisfaction::callbacks {
 namespace {
@@ -24,7 +24,7 @@ using google::protobuf::util::TimeUtil;
 using rows::kLeased;
 using rows::kPhone;
 using rows::kPlanned;
-using rows::Placeholders;
+using storage::Placeholders;
 
 // A reported callback's row, locked, with what deciding about it takes; the
 // customer's zone and phone, the contact policy's version and the rule's
@@ -70,7 +70,7 @@ std::map<long long, ReportRow> LockForReport(soci::session& session, std::vector
                    " (SELECT version FROM settings WHERE name = :policy),"
                    " COALESCE((SELECT updated_at_us FROM revisit_rules r WHERE r.id = revisits.rule_id), -1)"
                    " FROM revisits WHERE id IN (",
-                   Placeholders("i", ids.size()), ") ORDER BY id", rows::ForUpdate(session)));
+                   Placeholders("i", ids.size()), ") ORDER BY id", storage::ForUpdate(session)));
   statement.define_and_bind();
   statement.execute();
   while (statement.fetch()) found[id] = row;
@@ -198,10 +198,8 @@ void UpdateRevisits(soci::session& session, std::vector<Accepted>& accepted, lon
   for (Accepted& a : accepted) statement.exchange(soci::use(a.id));
   statement.alloc();
   statement.prepare(absl::StrCat("UPDATE revisits SET state = ", state, " END, state_reason = ", reason,
-                                 " END, channel = ", channel, " END, due_at_us = ", due,
-                                 ", attempts = attempts + 1, lease_token_hash = '',"
-                                 " lease_holder = '', lease_expires_at_us = 0, updated_at_us = :now WHERE id IN (",
-                                 Placeholders("i", n), ")"));
+                                 " END, channel = ", channel, " END, due_at_us = ", due, ", attempts = attempts + 1, ",
+                                 rows::kNoLease, ", updated_at_us = :now WHERE id IN (", Placeholders("i", n), ")"));
   statement.define_and_bind();
   statement.execute(true);
 }
@@ -294,10 +292,9 @@ std::vector<absl::StatusOr<v1::ReportDispositionResponse>> CallbackStore::Report
           scheduler::DecideAfterAttempt(attempt, row.leased.max_attempts, absl::FromUnixMicros(row.leased.expires_us),
                                         rule.delays, (*policy)->parsed.call_windows, rows::ZoneOf(row.time_zone));
       if (!decision.ok()) {
-        // The scheduler names its own field; the request calls it call_back_time.
-        std::string message(decision.status().message());
-        if (absl::StartsWith(message, "call_back_at")) message.replace(0, 12, "call_back_time");
-        results[i] = absl::Status(decision.status().code(), message);
+        // Every refusal of the scheduler's is about the call-back time.
+        results[i] =
+            absl::Status(decision.status().code(), absl::StrCat("call_back_time: ", decision.status().message()));
         continue;
       }
       Outcome next = AfterAttempt(*decision, attempt.number, rule.channels, now);

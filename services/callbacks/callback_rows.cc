@@ -5,22 +5,13 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "services/callbacks/lease_token.h"
+#include "services/storage/sql_text.h"
 
 namespace satisfaction::callbacks::rows {
 
 using google::protobuf::util::TimeUtil;
-
-const char* SkipLocked(soci::session& session) {
-  return session.get_backend_name() == "mysql" ? " FOR UPDATE SKIP LOCKED" : "";
-}
-
-const char* ForUpdate(soci::session& session) { return session.get_backend_name() == "mysql" ? " FOR UPDATE" : ""; }
-
-std::string Placeholders(const std::string& prefix, size_t n) {
-  std::string out;
-  for (size_t i = 0; i < n; ++i) absl::StrAppend(&out, i ? ", " : "", ":", prefix, i);
-  return out;
-}
+using storage::ForUpdate;
+using storage::Placeholders;
 
 void ExecuteForIds(soci::session& session, const std::string& sql, std::vector<long long>& ids,
                    const std::function<void(soci::statement&)>& before) {

@@ -18,14 +18,10 @@ inline constexpr int kPhone = v1::CHANNEL_PHONE;
 inline constexpr int kPlanned = v1::REVISIT_STATE_PLANNED;
 inline constexpr int kLeased = v1::REVISIT_STATE_LEASED;
 
-// Row-lock suffixes; SQLite has none (its writers are serialised).
-const char* SkipLocked(soci::session& session);
-const char* ForUpdate(soci::session& session);
+// The SET clause that ends a callback's lease.
+inline constexpr char kNoLease[] = "lease_token_hash = '', lease_holder = '', lease_expires_at_us = 0";
 
-// ":prefix0, :prefix1, ...": n placeholders for an IN list or VALUES row.
-std::string Placeholders(const std::string& prefix, size_t n);
-
-// Runs `sql`, which ends in an IN list of `ids` (named by Placeholders("i", n)),
+// Runs `sql`, which ends in an IN list of `ids` (named by storage::Placeholders("i", n)),
 // after binding `before` to its earlier placeholders.
 void ExecuteForIds(soci::session& session, const std::string& sql, std::vector<long long>& ids,
                    const std::function<void(soci::statement&)>& before = nullptr);

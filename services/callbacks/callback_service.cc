@@ -68,10 +68,7 @@ absl::StatusOr<long long> ValidateReport(const std::string& prefix, const v1::Re
     if (report.outcome() != v1::CALL_OUTCOME_CALL_BACK_LATER) {
       return in_prefix(FieldError("call_back_time", "only with CALL_OUTCOME_CALL_BACK_LATER"));
     }
-    const google::protobuf::Timestamp& time = report.call_back_time();
-    if (time.seconds() < 0 || time.nanos() < 0 || time.nanos() > 999'999'999) {
-      return in_prefix(FieldError("call_back_time", "not a valid time"));
-    }
+    if (absl::Status s = CheckTimestamp("call_back_time", report.call_back_time()); !s.ok()) return in_prefix(s);
   }
   if (!report.agent_id().empty()) {
     if (absl::Status s = customers::ValidateId("agent_id", report.agent_id(), 64); !s.ok()) return in_prefix(s);

@@ -1,5 +1,6 @@
 #include "services/callbacks/callback_store.h"
 
+#include <functional>
 #include <optional>
 
 #include "absl/container/flat_hash_map.h"
@@ -7,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "services/callbacks/callback_rows.h"
 #include "services/callbacks/lease_token.h"
+#include "services/storage/sql_text.h"
 
 namespace satisfaction::callbacks {
 namespace {
@@ -19,10 +21,10 @@ using rows::kPlanned;
 using rows::LeasedRow;
 using rows::LoadCallbacks;
 using rows::LockCallback;
-using rows::Placeholders;
-using rows::SkipLocked;
 using rows::ZoneOf;
 using storage::Access;
+using storage::Placeholders;
+using storage::SkipLocked;
 
 // The claimant as SQL: which planned phone revisits it may claim.
 struct ClaimFilter {
@@ -152,8 +154,8 @@ absl::flat_hash_map<long long, Reachability> LoadReachability(soci::session& ses
 }
 
 void EndRevisit(soci::session& session, long long id, int state, const std::string& reason, long long now_us) {
-  session << "UPDATE revisits SET state = :state, state_reason = :reason, lease_token_hash = '', lease_holder = '',"
-             " lease_expires_at_us = 0, updated_at_us = :now WHERE id = :id",
+  session << absl::StrCat("UPDATE revisits SET state = :state, state_reason = :reason, ", rows::kNoLease,
+                          ", updated_at_us = :now WHERE id = :id"),
       soci::use(state), soci::use(reason), soci::use(now_us), soci::use(id);
 }
 
@@ -171,9 +173,8 @@ int ReturnLapsedLeases(soci::session& session, long long now_us, int limit) {
                           SkipLocked(session)),
       soci::use(leased), soci::use(now_us), soci::use(limit), soci::into(ids);
   ExecuteForIds(session,
-                absl::StrCat("UPDATE revisits SET state = :state, lease_token_hash = '', lease_holder = '',"
-                             " lease_expires_at_us = 0, updated_at_us = :now WHERE id IN (",
-                             Placeholders("i", ids.size()), ")"),
+                absl::StrCat("UPDATE revisits SET state = :state, ", rows::kNoLease,
+                             ", updated_at_us = :now WHERE id IN (", Placeholders("i", ids.size()), ")"),
                 ids, [&](soci::statement& statement) {
                   statement.exchange(soci::use(planned));
                   statement.exchange(soci::use(now_us));
@@ -275,40 +276,42 @@ absl::StatusOr<std::vector<long long>> CallbackStore::Claim(const Claimant& clai
       });
 }
 
+absl::StatusOr<v1::Callback> CallbackStore::ChangeHeldLease(
+    long long id, const std::string& token, absl::Time now,
+    const std::function<void(soci::session&, long long now_us)>& change) {
+  return database_.InTransaction<v1::Callback>(Access::kWrite,
+                                               [&](soci::session& session) -> absl::StatusOr<v1::Callback> {
+                                                 absl::StatusOr<LeasedRow> row = LockCallback(session, id);
+                                                 if (!row.ok()) return row.status();
+                                                 absl::StatusOr<std::string> hash = HashOfToken(token, id);
+                                                 if (!hash.ok()) return hash.status();
+                                                 long long now_us = absl::ToUnixMicros(now);
+                                                 if (absl::Status s = CheckLease(*row, id, *hash, now_us); !s.ok())
+                                                   return s;
+                                                 change(session, now_us);
+                                                 return LoadCallbacks(session, {id}).front();
+                                               });
+}
+
 absl::StatusOr<v1::Callback> CallbackStore::ExtendLease(long long id, const std::string& token, absl::Duration lease,
                                                         absl::Time now) {
-  return database_.InTransaction<v1::Callback>(
-      Access::kWrite, [&](soci::session& session) -> absl::StatusOr<v1::Callback> {
-        absl::StatusOr<LeasedRow> row = LockCallback(session, id);
-        if (!row.ok()) return row.status();
-        absl::StatusOr<std::string> hash = HashOfToken(token, id);
-        if (!hash.ok()) return hash.status();
-        long long now_us = absl::ToUnixMicros(now), until_us = absl::ToUnixMicros(now + lease);
-        if (absl::Status s = CheckLease(*row, id, *hash, now_us); !s.ok()) return s;
+  long long until_us = absl::ToUnixMicros(now + lease);
+  absl::StatusOr<v1::Callback> callback =
+      ChangeHeldLease(id, token, now, [&](soci::session& session, long long now_us) {
         session << "UPDATE revisits SET lease_expires_at_us = :until, updated_at_us = :now WHERE id = :id",
             soci::use(until_us), soci::use(now_us), soci::use(id);
-        v1::Callback callback = LoadCallbacks(session, {id}).front();
-        callback.set_lease_token(token);
-        return callback;
       });
+  if (callback.ok()) callback->set_lease_token(token);
+  return callback;
 }
 
 absl::StatusOr<v1::Callback> CallbackStore::Release(long long id, const std::string& token, absl::Time now) {
-  return database_.InTransaction<v1::Callback>(
-      Access::kWrite, [&](soci::session& session) -> absl::StatusOr<v1::Callback> {
-        absl::StatusOr<LeasedRow> row = LockCallback(session, id);
-        if (!row.ok()) return row.status();
-        absl::StatusOr<std::string> hash = HashOfToken(token, id);
-        if (!hash.ok()) return hash.status();
-        long long now_us = absl::ToUnixMicros(now);
-        if (absl::Status s = CheckLease(*row, id, *hash, now_us); !s.ok()) return s;
-        int planned = kPlanned;
-        session
-            << "UPDATE revisits SET state = :state, lease_token_hash = '', lease_holder = '', lease_expires_at_us = 0,"
-               " updated_at_us = :now WHERE id = :id",
-            soci::use(planned), soci::use(now_us), soci::use(id);
-        return LoadCallbacks(session, {id}).front();
-      });
+  return ChangeHeldLease(id, token, now, [&](soci::session& session, long long now_us) {
+    int planned = kPlanned;
+    session << absl::StrCat("UPDATE revisits SET state = :state, ", rows::kNoLease,
+                            ", updated_at_us = :now WHERE id = :id"),
+        soci::use(planned), soci::use(now_us), soci::use(id);
+  });
 }
 
 absl::StatusOr<int> CallbackStore::ExpireLeases(absl::Time now, int limit) {

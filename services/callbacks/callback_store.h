@@ -1,6 +1,7 @@
 #ifndef SATISFACTION_SERVICES_CALLBACKS_CALLBACK_STORE_H_
 #define SATISFACTION_SERVICES_CALLBACKS_CALLBACK_STORE_H_
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -75,6 +76,11 @@ class CallbackStore {
   settings::ContactPolicyDocument contact_policy_;
 
   // What a report needs of a rule, parsed once per version of the rule.
+  // Checks that `token` holds the callback's lease now, applies `change` in
+  // the same transaction, and returns the callback as it then is.
+  absl::StatusOr<v1::Callback> ChangeHeldLease(long long id, const std::string& token, absl::Time now,
+                                               const std::function<void(soci::session&, long long now_us)>& change);
+
   // Leases up to `max_count` callbacks to `secret` and commits: their ids.
   absl::StatusOr<std::vector<long long>> Claim(const Claimant& claimant, int max_count, absl::Duration lease,
                                                const LeaseSecret& secret, absl::Time now);

@@ -10,11 +10,19 @@ absl::Status FieldError(absl::string_view field, absl::string_view why) {
   return absl::InvalidArgumentError(absl::StrCat(field, ": ", why));
 }
 
+absl::Status CheckTimestamp(absl::string_view field, const google::protobuf::Timestamp& time) {
+  // From 1970 to the end of 9999, so that microseconds cannot overflow.
+  if (time.seconds() < 0 || time.seconds() > google::protobuf::util::TimeUtil::kTimestampMaxSeconds ||
+      time.nanos() < 0 || time.nanos() > 999'999'999) {
+    return FieldError(field, "not a valid time");
+  }
+  return absl::OkStatus();
+}
+
 absl::Status CheckReportedTime(absl::string_view field, bool present, const google::protobuf::Timestamp& time,
                                absl::Time now) {
   if (!present) return FieldError(field, "required");
-  if (time.seconds() < 0 || time.nanos() < 0 || time.nanos() > 999'999'999)
-    return FieldError(field, "not a valid time");
+  if (absl::Status s = CheckTimestamp(field, time); !s.ok()) return s;
   if (absl::FromUnixSeconds(time.seconds()) + absl::Nanoseconds(time.nanos()) > now + absl::Hours(24)) {
     return FieldError(field, "more than a day in the future");
   }

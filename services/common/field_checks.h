@@ -17,6 +17,9 @@ namespace satisfaction {
 // INVALID_ARGUMENT "field: why": how every request field error reads.
 absl::Status FieldError(absl::string_view field, absl::string_view why);
 
+// A timestamp between 1970 and the end of 9999, with valid nanoseconds.
+absl::Status CheckTimestamp(absl::string_view field, const google::protobuf::Timestamp& time);
+
 // Checks a time a shop reports as having happened (an order placed, an event):
 // present, a valid timestamp, and not more than a day after `now` (clocks
 // differ a little, days do not).

@@ -12,12 +12,14 @@
 #include "satisfaction/v1/revisit.pb.h"
 #include "services/settings/settings_rows.h"
 #include "services/storage/database_errors.h"
+#include "services/storage/sql_text.h"
 
 namespace satisfaction::customers {
 namespace {
 
 using google::protobuf::util::TimeUtil;
 using storage::Access;
+using storage::Placeholders;
 
 // A new customer has no orders, which all classification settings type alike
 // (new, RFM 1-1-1): it counts as classified under the settings in force.
@@ -146,12 +148,6 @@ int ToProtoType(scheduler::CustomerType type) { return static_cast<int>(type) + 
 
 bool CountsAsPurchase(int status) {
   return status != v1::ORDER_STATUS_CANCELLED && status != v1::ORDER_STATUS_REFUNDED;
-}
-
-std::string Placeholders(const std::string& prefix, size_t n) {
-  std::string out;
-  for (size_t i = 0; i < n; ++i) absl::StrAppend(&out, i ? ", " : "", ":", prefix, i);
-  return out;
 }
 
 // Periodic care is planned for the customer types its rule covers. When a
@@ -559,7 +555,7 @@ absl::StatusOr<int> CustomerStore::ReclassifyDue(absl::Time now, int limit) {
         classification_.InForce(session);
     if (!settings.ok()) return settings.status();
     long long now_us = absl::ToUnixMicros(now);
-    const char* skip_locked = session.get_backend_name() == "mysql" ? " FOR UPDATE SKIP LOCKED" : "";
+    const char* skip_locked = storage::SkipLocked(session);
     // First those typed under older settings, then those whose type changes with time.
     std::vector<long long> ids(limit);
     std::vector<int> overrides(limit);

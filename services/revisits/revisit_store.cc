@@ -11,6 +11,7 @@
 #include "services/revisits/revisit_rule_store.h"
 #include "services/revisits/revisit_rule_validation.h"
 #include "services/storage/database_errors.h"
+#include "services/storage/sql_text.h"
 
 namespace satisfaction::revisits {
 namespace {
@@ -52,14 +53,13 @@ absl::StatusOr<absl::Time> OccurredAt(const v1::Event& event, const std::string&
 std::optional<CustomerFacts> LockCustomer(soci::session& session, const std::string& external_id) {
   CustomerFacts facts;
   std::string key = external_id;
-  bool mysql = session.get_backend_name() == "mysql";
   std::string policy = settings::kContactPolicySettingsName;
   // The do-not-call list and the contact policy's version are read in the same round trip.
   session << absl::StrCat(
       "SELECT id, time_zone, phone, email, im_handle, serving_agent_id, effective_type,"
       " consent_mask, opt_out_mask, (SELECT COUNT(*) FROM do_not_call d WHERE d.phone = customers.phone),"
       " (SELECT version FROM settings WHERE name = :policy) FROM customers WHERE external_id = :id",
-      mysql ? " FOR UPDATE" : ""),
+      storage::ForUpdate(session)),
       soci::use(policy), soci::use(key), soci::into(facts.id), soci::into(facts.time_zone), soci::into(facts.phone),
       soci::into(facts.email), soci::into(facts.im_handle), soci::into(facts.serving_agent_id),
       soci::into(facts.effective_type), soci::into(facts.consent_mask), soci::into(facts.opt_out_mask),
@@ -187,19 +187,16 @@ std::vector<v1::Revisit> LoadRevisits(soci::session& session, std::vector<long l
   std::vector<v1::Revisit> revisits;
   if (ids.empty()) return revisits;
   RevisitRow row;
-  std::string customer_external_id, in_list;
+  std::string customer_external_id;
   soci::statement statement(session);
-  for (size_t i = 0; i < ids.size(); ++i) {
-    statement.exchange(soci::use(ids[i]));
-    absl::StrAppend(&in_list, i ? ", " : "", ":i", i);
-  }
+  for (long long& id : ids) statement.exchange(soci::use(id));
   row.Bind(statement);
   statement.exchange(soci::into(customer_external_id));
   statement.alloc();
   statement.prepare(absl::StrCat("SELECT ", RevisitRow::kColumns,
                                  ", (SELECT external_id FROM customers c WHERE c.id = revisits.customer_id)"
                                  " FROM revisits WHERE id IN (",
-                                 in_list, ") ORDER BY id"));
+                                 storage::Placeholders("i", ids.size()), ") ORDER BY id"));
   statement.define_and_bind();
   statement.execute();
   while (statement.fetch()) revisits.push_back(row.ToProto(customer_external_id));
@@ -323,8 +320,6 @@ absl::StatusOr<int> RevisitStore::PlanPeriodicCare(absl::Time now, int limit) {
           int fetch = limit - handled;
           long long id = 0;
           std::string external_id;
-          std::string in_list;
-          for (size_t i = 0; i < types.size(); ++i) absl::StrAppend(&in_list, i ? ", " : "", ":t", i);
           soci::statement statement(session);
           for (int& type : types) statement.exchange(soci::use(type));
           statement.exchange(soci::use(since_us));
@@ -332,7 +327,8 @@ absl::StatusOr<int> RevisitStore::PlanPeriodicCare(absl::Time now, int limit) {
           statement.exchange(soci::into(id));
           statement.exchange(soci::into(external_id));
           statement.alloc();
-          statement.prepare(absl::StrCat("SELECT id, external_id FROM customers WHERE effective_type IN (", in_list,
+          statement.prepare(absl::StrCat("SELECT id, external_id FROM customers WHERE effective_type IN (",
+                                         storage::Placeholders("t", types.size()),
                                          ") AND last_care_at_us <= :since LIMIT :fetch"));
           statement.define_and_bind();
           statement.execute();

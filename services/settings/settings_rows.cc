@@ -1,6 +1,7 @@
 #include "services/settings/settings_rows.h"
 
 #include "absl/strings/str_cat.h"
+#include "services/storage/sql_text.h"
 
 namespace satisfaction::settings {
 namespace {
@@ -13,9 +14,8 @@ absl::Status Missing(const std::string& name) {
 
 absl::StatusOr<SettingsRow> ReadSettingsRow(soci::session& session, const std::string& name, bool for_update) {
   SettingsRow row;
-  bool lock = for_update && session.get_backend_name() == "mysql";
   session << absl::StrCat("SELECT body, version, updated_at_us FROM settings WHERE name = :name",
-                          lock ? " FOR UPDATE" : ""),
+                          for_update ? storage::ForUpdate(session) : ""),
       soci::use(name), soci::into(row.json), soci::into(row.version), soci::into(row.updated_at_us);
   if (!session.got_data()) return Missing(name);
   return row;

@@ -24,33 +24,11 @@
 #include "satisfaction/v1/customer.grpc.pb.h"
 #include "satisfaction/v1/revisit_policy.grpc.pb.h"
 #include "services/storage/database.h"
+#include "tests/bench/bench_customers.h"
 
 namespace {
 
 using namespace satisfaction;
-
-bool ImportCustomers(v1::CustomerService::Stub& stub, long count) {
-  grpc::ClientContext context;
-  v1::ImportCustomersResponse response;
-  auto writer = stub.ImportCustomers(&context, &response);
-  v1::ImportCustomersRequest message;
-  for (long i = 0; i < count; ++i) {
-    v1::Customer& c = *message.add_customers();
-    c.set_external_id(absl::StrCat("cb-", i));
-    c.set_name(absl::StrCat("客户 ", i));
-    c.set_phone(absl::StrCat("+86137", 10000000 + i));
-    c.set_time_zone("Asia/Shanghai");
-    c.mutable_consent()->set_phone(true);
-    if (message.customers_size() == 1000 || i == count - 1) {
-      writer->Write(message);
-      message.clear_customers();
-    }
-  }
-  writer->WritesDone();
-  grpc::Status status = writer->Finish();
-  if (!status.ok()) std::fprintf(stderr, "import failed: %s\n", status.error_message().c_str());
-  return status.ok();
-}
 
 // Calls at any hour, so the figures do not depend on the time of day.
 bool OpenAllDay(v1::RevisitPolicyService::Stub& stub) {
@@ -114,7 +92,7 @@ int main(int argc, char** argv) {
   auto channel = grpc::CreateChannel(target, grpc::InsecureChannelCredentials());
   auto customers = v1::CustomerService::NewStub(channel);
   auto policies = v1::RevisitPolicyService::NewStub(channel);
-  if (!OpenAllDay(*policies) || !ImportCustomers(*customers, callbacks)) return 1;
+  if (!OpenAllDay(*policies) || !bench::ImportCustomers(*customers, callbacks, "cb-", "+86137")) return 1;
   if (absl::Status s = SeedRevisits(url); !s.ok()) {
     std::fprintf(stderr, "seeding failed: %s\n", s.ToString().c_str());
     return 1;

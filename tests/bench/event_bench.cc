@@ -18,33 +18,7 @@
 #include "absl/time/clock.h"
 #include "satisfaction/v1/customer.grpc.pb.h"
 #include "satisfaction/v1/revisit.grpc.pb.h"
-
-namespace {
-
-bool ImportCustomers(satisfaction::v1::CustomerService::Stub& stub, long count) {
-  grpc::ClientContext context;
-  satisfaction::v1::ImportCustomersResponse response;
-  auto writer = stub.ImportCustomers(&context, &response);
-  satisfaction::v1::ImportCustomersRequest message;
-  for (long i = 0; i < count; ++i) {
-    satisfaction::v1::Customer& c = *message.add_customers();
-    c.set_external_id(absl::StrCat("ev-", i));
-    c.set_phone(absl::StrCat("+86139", 10000000 + i));
-    c.set_time_zone("Asia/Shanghai");
-    c.mutable_consent()->set_sms(true);
-    c.mutable_consent()->set_phone(true);
-    if (message.customers_size() == 1000 || i == count - 1) {
-      writer->Write(message);
-      message.clear_customers();
-    }
-  }
-  writer->WritesDone();
-  grpc::Status status = writer->Finish();
-  if (!status.ok()) std::fprintf(stderr, "import failed: %s\n", status.error_message().c_str());
-  return status.ok();
-}
-
-}  // namespace
+#include "tests/bench/bench_customers.h"
 
 int main(int argc, char** argv) {
   std::string target = "127.0.0.1:50051";
@@ -59,7 +33,7 @@ int main(int argc, char** argv) {
   }
   auto channel = grpc::CreateChannel(target, grpc::InsecureChannelCredentials());
   auto customer_stub = satisfaction::v1::CustomerService::NewStub(channel);
-  if (!ImportCustomers(*customer_stub, customers)) return 1;
+  if (!satisfaction::bench::ImportCustomers(*customer_stub, customers, "ev-", "+86139")) return 1;
 
   std::atomic<long> next{0}, failed{0}, revisits{0};
   std::vector<std::vector<double>> latencies(clients);

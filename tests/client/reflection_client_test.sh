@@ -5,23 +5,8 @@ set -euo pipefail
 server_binary=$1
 repo=$(cd "$(dirname "$0")/../.." && pwd)
 client=(/usr/bin/python3 "$repo/tests/client/reflection_client.py")
-work=$(mktemp -d)
-server_pid=
-cleanup() {
-  [ -n "$server_pid" ] && kill -TERM "$server_pid" 2>/dev/null && wait "$server_pid" || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-port=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-"$server_binary" --db "sqlite3://$work/s.db" --grpc-listen "127.0.0.1:$port" --http-listen "" \
-  --templates-dir "$repo/templates" >"$work/server.log" 2>&1 &
-server_pid=$!
-for _ in $(seq 100); do
-  grep -q "serving gRPC" "$work/server.log" && break
-  kill -0 "$server_pid" || { cat "$work/server.log"; exit 1; }
-  sleep 0.1
-done
+source "$repo/tests/client/real_server.sh"
+start_real_server "$server_binary" "$repo/templates"
 target=(--target "127.0.0.1:$port")
 
 expect() {  # expect WHAT TEXT: fail unless TEXT contains WHAT

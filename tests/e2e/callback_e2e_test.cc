@@ -186,6 +186,12 @@ TEST_P(CallbackE2eTest, BadRequestsAreRefusedAndChangeNothing) {
       {"time without call back", [](auto& r) { r.mutable_call_back_time()->set_seconds(2'000'000'000); },
        grpc::StatusCode::INVALID_ARGUMENT, "call_back_time:"},
       {"bad agent", [](auto& r) { r.set_agent_id("agent one"); }, grpc::StatusCode::INVALID_ARGUMENT, "agent_id:"},
+      {"time past year 9999",
+       [](auto& r) {
+         r.set_outcome(v1::CALL_OUTCOME_CALL_BACK_LATER);
+         r.mutable_call_back_time()->set_seconds(4'000'000'000'000'000);
+       },
+       grpc::StatusCode::INVALID_ARGUMENT, "call_back_time:"},
   };
   for (const Case& c : cases) {
     SCOPED_TRACE(c.name);
