@@ -11,6 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "services/callbacks/callback_rows.h"
 #include "services/callbacks/callback_store.h"
+#include "services/leases/revisit_leases.h"
 #include "services/customers/do_not_call_store.h"
 #include "services/revisits/revisit_rule_store.h"
 #include "services/revisits/revisit_rule_validation.h"
@@ -21,16 +22,17 @@ namespace satisfaction::callbacks {
 namespace {
 
 using google::protobuf::util::TimeUtil;
-using rows::kLeased;
+using leases::kLeased;
+using leases::kPlanned;
+using leases::LeaseKind;
 using rows::kPhone;
-using rows::kPlanned;
 using storage::Placeholders;
 
 // A reported callback's row, locked, with what deciding about it takes; the
 // customer's zone and phone, the contact policy's version and the rule's
 // version come in the same read.
 struct ReportRow {
-  rows::LeasedRow leased;
+  leases::LeasedRow leased;
   std::string time_zone, phone;
   long long policy_version = 0, rule_updated_us = -1;
 };
@@ -40,7 +42,7 @@ std::map<long long, ReportRow> LockForReport(soci::session& session, std::vector
   std::string policy = settings::kContactPolicySettingsName;
   long long id = 0;
   ReportRow row;
-  rows::LeasedRow& r = row.leased;
+  leases::LeasedRow& r = row.leased;
   soci::statement statement(session);
   statement.exchange(soci::use(policy));
   for (long long& each : ids) statement.exchange(soci::use(each));
@@ -199,7 +201,7 @@ void UpdateRevisits(soci::session& session, std::vector<Accepted>& accepted, lon
   statement.alloc();
   statement.prepare(absl::StrCat("UPDATE revisits SET state = ", state, " END, state_reason = ", reason,
                                  " END, channel = ", channel, " END, due_at_us = ", due, ", attempts = attempts + 1, ",
-                                 rows::kNoLease, ", updated_at_us = :now WHERE id IN (", Placeholders("i", n), ")"));
+                                 leases::kNoLease, ", updated_at_us = :now WHERE id IN (", Placeholders("i", n), ")"));
   statement.define_and_bind();
   statement.execute(true);
 }
@@ -247,7 +249,7 @@ std::vector<absl::StatusOr<v1::ReportDispositionResponse>> CallbackStore::Report
       long long id = dispositions[i].callback_id;
       auto found = rows.find(id);
       if (found == rows.end()) {
-        results[i] = rows::NotFound(id);
+        results[i] = leases::NotFound(LeaseKind::kCallback, id);
         continue;
       }
       const ReportRow& row = found->second;
@@ -255,7 +257,7 @@ std::vector<absl::StatusOr<v1::ReportDispositionResponse>> CallbackStore::Report
         results[i] = absl::FailedPreconditionError(absl::StrCat("revisit '", id, "' is a message, not a callback"));
         continue;
       }
-      absl::StatusOr<std::string> hash = rows::HashOfToken(request.lease_token(), id);
+      absl::StatusOr<std::string> hash = leases::HashOfToken(request.lease_token(), LeaseKind::kCallback, id);
       if (!hash.ok()) {
         results[i] = hash.status();
         continue;
@@ -273,7 +275,7 @@ std::vector<absl::StatusOr<v1::ReportDispositionResponse>> CallbackStore::Report
           continue;
         }
       }
-      if (absl::Status s = rows::CheckLease(row.leased, id, *hash, now_us); !s.ok()) {
+      if (absl::Status s = leases::CheckLease(row.leased, LeaseKind::kCallback, id, *hash, now_us); !s.ok()) {
         results[i] = s;
         continue;
       }
@@ -290,7 +292,7 @@ std::vector<absl::StatusOr<v1::ReportDispositionResponse>> CallbackStore::Report
       }
       absl::StatusOr<scheduler::RetryDecision> decision =
           scheduler::DecideAfterAttempt(attempt, row.leased.max_attempts, absl::FromUnixMicros(row.leased.expires_us),
-                                        rule.delays, (*policy)->parsed.call_windows, rows::ZoneOf(row.time_zone));
+                                        rule.delays, (*policy)->parsed.call_windows, leases::ZoneOf(row.time_zone));
       if (!decision.ok()) {
         // Every refusal of the scheduler's is about the call-back time.
         results[i] =

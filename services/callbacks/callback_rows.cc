@@ -4,32 +4,14 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
-#include "services/callbacks/lease_token.h"
+#include "services/leases/revisit_leases.h"
 #include "services/storage/sql_text.h"
 
 namespace satisfaction::callbacks::rows {
 
 using google::protobuf::util::TimeUtil;
-using storage::ForUpdate;
+using leases::kLeased;
 using storage::Placeholders;
-
-void ExecuteForIds(soci::session& session, const std::string& sql, std::vector<long long>& ids,
-                   const std::function<void(soci::statement&)>& before) {
-  if (ids.empty()) return;
-  soci::statement statement(session);
-  if (before) before(statement);
-  for (long long& id : ids) statement.exchange(soci::use(id));
-  statement.alloc();
-  statement.prepare(sql);
-  statement.define_and_bind();
-  statement.execute(true);
-}
-
-absl::TimeZone ZoneOf(const std::string& name) {
-  absl::TimeZone zone;
-  if (!absl::LoadTimeZone(name, &zone)) zone = absl::UTCTimeZone();
-  return zone;
-}
 
 v1::CallAttempt AttemptProto(int number, int outcome, const std::string& agent, const std::string& notes,
                              long long reported_us) {
@@ -116,44 +98,6 @@ std::vector<v1::Callback> LoadCallbacks(soci::session& session, std::vector<long
   }
   for (long long id : ids) out.push_back(std::move(by_id[id]));
   return out;
-}
-
-absl::Status NotFound(long long id) { return absl::NotFoundError(absl::StrCat("callback '", id, "' not found")); }
-
-absl::StatusOr<LeasedRow> LockCallback(soci::session& session, long long id) {
-  LeasedRow row;
-  session << absl::StrCat(
-      "SELECT customer_id, lease_expires_at_us, expires_at_us, channel, state, attempts,"
-      " max_attempts, lease_token_hash, lease_holder, rule_id FROM revisits WHERE id = :id",
-      ForUpdate(session)),
-      soci::use(id), soci::into(row.customer_id), soci::into(row.lease_expires_us), soci::into(row.expires_us),
-      soci::into(row.channel), soci::into(row.state), soci::into(row.attempts), soci::into(row.max_attempts),
-      soci::into(row.lease_hash), soci::into(row.lease_holder), soci::into(row.rule_id);
-  if (!session.got_data()) return NotFound(id);
-  if (row.channel != kPhone) {
-    return absl::FailedPreconditionError(absl::StrCat("revisit '", id, "' is a message, not a callback"));
-  }
-  return row;
-}
-
-absl::Status CheckLease(const LeasedRow& row, long long id, const std::string& hash, long long now_us) {
-  if (row.state != kLeased || row.lease_hash != hash) {
-    return absl::FailedPreconditionError(absl::StrCat("lease_token: callback '", id,
-                                                      "' is not leased with this token (the lease ended or was"
-                                                      " released); fetch it again"));
-  }
-  if (row.lease_expires_us <= now_us) {
-    return absl::FailedPreconditionError(absl::StrCat("lease_token: the lease of callback '", id, "' ended at ",
-                                                      absl::FormatTime(absl::FromUnixMicros(row.lease_expires_us)),
-                                                      "; fetch it again"));
-  }
-  return absl::OkStatus();
-}
-
-absl::StatusOr<std::string> HashOfToken(const std::string& token, long long id) {
-  std::optional<std::string> hash = LeaseHashOf(token, id);
-  if (!hash) return absl::InvalidArgumentError(absl::StrCat("lease_token: not a lease token of callback '", id, "'"));
-  return *hash;
 }
 
 }  // namespace satisfaction::callbacks::rows

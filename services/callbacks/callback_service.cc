@@ -11,14 +11,12 @@
 #include "services/common/request_checks.h"
 #include "services/common/text_checks.h"
 #include "services/customers/customer_validation.h"
+#include "services/leases/lease_requests.h"
 
 namespace satisfaction::callbacks {
 namespace {
 
-constexpr int kMaxFetch = 500;
 constexpr int kMaxReports = 100;
-constexpr absl::Duration kMinLease = absl::Seconds(10);
-constexpr absl::Duration kMaxLease = absl::Hours(1);
 
 absl::StatusOr<Claimant> ValidateClaimant(const std::string& queue, const std::string& agent_id) {
   if (queue.empty() && agent_id.empty()) return FieldError("queue", "give a queue, an agent_id, or both");
@@ -31,24 +29,8 @@ absl::StatusOr<Claimant> ValidateClaimant(const std::string& queue, const std::s
   return Claimant{queue, agent_id};
 }
 
-absl::StatusOr<absl::Duration> ValidateLease(const char* field, bool present, const google::protobuf::Duration& lease) {
-  if (!present) return FieldError(field, "required");
-  if (absl::Status s = CheckDuration(field, lease, kMinLease, kMaxLease); !s.ok()) return s;
-  return FromProtoDuration(lease);
-}
-
 absl::StatusOr<long long> ValidateCallbackId(const std::string& id) {
-  long long value = 0;
-  if (id.empty()) return FieldError("callback_id", "required");
-  if (!absl::SimpleAtoi(id, &value) || value <= 0) {
-    return FieldError("callback_id", absl::StrCat("not a callback id: '", id, "'"));
-  }
-  return value;
-}
-
-absl::Status ValidateToken(const std::string& token) {
-  if (token.empty()) return FieldError("lease_token", "required");
-  return absl::OkStatus();
+  return leases::ValidateRevisitId("callback_id", id, "callback");
 }
 
 // Checks one report; `prefix` places its fields in the request ("" or
@@ -59,7 +41,7 @@ absl::StatusOr<long long> ValidateReport(const std::string& prefix, const v1::Re
   };
   absl::StatusOr<long long> id = ValidateCallbackId(report.callback_id());
   if (!id.ok()) return in_prefix(id.status());
-  if (absl::Status s = ValidateToken(report.lease_token()); !s.ok()) return in_prefix(s);
+  if (absl::Status s = leases::ValidateLeaseToken(report.lease_token()); !s.ok()) return in_prefix(s);
   if (!v1::CallOutcome_IsValid(report.outcome()) || report.outcome() == v1::CALL_OUTCOME_UNSPECIFIED) {
     return in_prefix(FieldError("outcome", absl::StrCat("must be a known outcome; got ", report.outcome())));
   }
@@ -83,12 +65,9 @@ grpc::Status CallbackService::FetchDueCallbacks(grpc::ServerContext* context,
                                                 v1::FetchDueCallbacksResponse* response) {
   absl::StatusOr<Claimant> claimant = ValidateClaimant(request->queue(), request->agent_id());
   if (!claimant.ok()) return ToGrpcStatus(claimant.status());
-  if (request->max_count() < 1 || request->max_count() > kMaxFetch) {
-    return ToGrpcStatus(
-        FieldError("max_count", absl::StrCat("must be 1 to ", kMaxFetch, "; got ", request->max_count())));
-  }
+  if (absl::Status s = leases::ValidateClaimCount(request->max_count()); !s.ok()) return ToGrpcStatus(s);
   absl::StatusOr<absl::Duration> lease =
-      ValidateLease("lease_duration", request->has_lease_duration(), request->lease_duration());
+      leases::ValidateLeaseDuration("lease_duration", request->has_lease_duration(), request->lease_duration());
   if (!lease.ok()) return ToGrpcStatus(lease.status());
   if (absl::Status s = CheckCallerStillWaiting(*context); !s.ok()) return ToGrpcStatus(s);
   absl::StatusOr<std::vector<v1::Callback>> callbacks =
@@ -143,9 +122,9 @@ grpc::Status CallbackService::ExtendCallbackLease(grpc::ServerContext* context,
                                                   v1::Callback* response) {
   absl::StatusOr<long long> id = ValidateCallbackId(request->callback_id());
   if (!id.ok()) return ToGrpcStatus(id.status());
-  if (absl::Status s = ValidateToken(request->lease_token()); !s.ok()) return ToGrpcStatus(s);
+  if (absl::Status s = leases::ValidateLeaseToken(request->lease_token()); !s.ok()) return ToGrpcStatus(s);
   absl::StatusOr<absl::Duration> lease =
-      ValidateLease("lease_duration", request->has_lease_duration(), request->lease_duration());
+      leases::ValidateLeaseDuration("lease_duration", request->has_lease_duration(), request->lease_duration());
   if (!lease.ok()) return ToGrpcStatus(lease.status());
   if (absl::Status s = CheckCallerStillWaiting(*context); !s.ok()) return ToGrpcStatus(s);
   return Reply(store_.ExtendLease(*id, request->lease_token(), *lease, absl::Now()), response);
@@ -155,7 +134,7 @@ grpc::Status CallbackService::ReleaseCallback(grpc::ServerContext* context, cons
                                               v1::Callback* response) {
   absl::StatusOr<long long> id = ValidateCallbackId(request->callback_id());
   if (!id.ok()) return ToGrpcStatus(id.status());
-  if (absl::Status s = ValidateToken(request->lease_token()); !s.ok()) return ToGrpcStatus(s);
+  if (absl::Status s = leases::ValidateLeaseToken(request->lease_token()); !s.ok()) return ToGrpcStatus(s);
   if (absl::Status s = CheckCallerStillWaiting(*context); !s.ok()) return ToGrpcStatus(s);
   return Reply(store_.Release(*id, request->lease_token(), absl::Now()), response);
 }

@@ -11,7 +11,7 @@
 #include "absl/time/time.h"
 #include "satisfaction/v1/callback.pb.h"
 #include "scheduler/retry_policy.h"
-#include "services/callbacks/lease_token.h"
+#include "services/leases/lease_token.h"
 #include "services/settings/contact_policy_settings.h"
 #include "services/storage/database.h"
 
@@ -83,7 +83,7 @@ class CallbackStore {
 
   // Leases up to `max_count` callbacks to `secret` and commits: their ids.
   absl::StatusOr<std::vector<long long>> Claim(const Claimant& claimant, int max_count, absl::Duration lease,
-                                               const LeaseSecret& secret, absl::Time now);
+                                               const leases::LeaseSecret& secret, absl::Time now);
 
   struct RuleFacts {
     long long updated_us = -1;

@@ -4,7 +4,6 @@
 #include <openssl/sha.h>
 
 #include <cstdlib>
-#include <vector>
 
 #include "absl/strings/escaping.h"
 
@@ -16,10 +15,18 @@ std::string Sha256Hex(absl::string_view data) {
   return absl::BytesToHexString(absl::string_view(reinterpret_cast<const char*>(digest), sizeof digest));
 }
 
-std::string RandomHex(int bytes) {
-  std::vector<unsigned char> buffer(bytes);
-  if (RAND_bytes(buffer.data(), bytes) != 1) std::abort();
-  return absl::BytesToHexString(absl::string_view(reinterpret_cast<const char*>(buffer.data()), buffer.size()));
+namespace {
+
+std::string RandomBytes(int bytes) {
+  std::string buffer(bytes, '\0');
+  if (RAND_bytes(reinterpret_cast<unsigned char*>(buffer.data()), bytes) != 1) std::abort();
+  return buffer;
 }
+
+}  // namespace
+
+std::string RandomHex(int bytes) { return absl::BytesToHexString(RandomBytes(bytes)); }
+
+std::string RandomUrlToken(int bytes) { return absl::WebSafeBase64Escape(RandomBytes(bytes)); }
 
 }  // namespace satisfaction

@@ -15,6 +15,10 @@ std::string Sha256Hex(absl::string_view data);
 // fails, which only a broken system does.
 std::string RandomHex(int bytes);
 
+// The same in URL-safe base64 without padding (22 characters for 16 bytes):
+// short enough for an SMS link.
+std::string RandomUrlToken(int bytes);
+
 }  // namespace satisfaction
 
 #endif  // SATISFACTION_SERVICES_COMMON_SECRETS_H_

@@ -8,8 +8,8 @@
 
 namespace satisfaction {
 
-std::optional<size_t> Utf8Length(absl::string_view text) {
-  size_t count = 0;
+std::optional<std::u32string> DecodeUtf8(absl::string_view text) {
+  std::u32string out;
   size_t i = 0;
   while (i < text.size()) {
     auto byte = [&](size_t k) { return static_cast<uint8_t>(text[k]); };
@@ -42,9 +42,15 @@ std::optional<size_t> Utf8Length(absl::string_view text) {
       return std::nullopt;
     }
     i += length;
-    ++count;
+    out.push_back(code_point);
   }
-  return count;
+  return out;
+}
+
+std::optional<size_t> Utf8Length(absl::string_view text) {
+  std::optional<std::u32string> decoded = DecodeUtf8(text);
+  if (!decoded) return std::nullopt;
+  return decoded->size();
 }
 
 absl::Status CheckText(absl::string_view field, absl::string_view text, size_t max_chars, LineBreaks line_breaks) {

@@ -3,11 +3,16 @@
 
 #include <cstddef>
 #include <optional>
+#include <string>
 
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
 
 namespace satisfaction {
+
+// The code points of `text`, or nothing when it is not valid UTF-8 (overlong
+// forms, surrogates and values past U+10FFFF included).
+std::optional<std::u32string> DecodeUtf8(absl::string_view text);
 
 // Returns the number of Unicode code points in `text`, or nothing when it is
 // not valid UTF-8 (overlong forms, surrogates and values past U+10FFFF included).

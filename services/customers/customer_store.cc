@@ -42,7 +42,7 @@ void FromMask(int mask, v1::ChannelFlags& flags) {
 // One customers row, bound to a statement's results in column order.
 struct CustomerRow {
   long long id = 0;
-  std::string external_id, name, phone, email, im_handle, time_zone, serving_agent_id;
+  std::string external_id, name, phone, email, im_handle, time_zone, serving_agent_id, language;
   int preferred_channel = 0, consent_mask = 0, opt_out_mask = 0, type_override = 0, computed_type = 0,
       effective_type = 0, rfm_recency = 1, rfm_frequency = 1, rfm_monetary = 1, order_count = 0;
   long long total_spent_minor = 0, last_order_at_us = 0, created_at_us = 0, updated_at_us = 0;
@@ -51,7 +51,7 @@ struct CustomerRow {
   static constexpr char kColumns[] =
       "id, external_id, name, phone, email, im_handle, time_zone, serving_agent_id, preferred_channel,"
       " consent_mask, opt_out_mask, type_override, computed_type, effective_type, rfm_recency, rfm_frequency,"
-      " rfm_monetary, order_count, total_spent_minor, last_order_at_us, created_at_us, updated_at_us";
+      " rfm_monetary, order_count, total_spent_minor, last_order_at_us, created_at_us, updated_at_us, language";
 
   void Bind(soci::statement& statement) {
     statement.exchange(soci::into(id));
@@ -76,6 +76,7 @@ struct CustomerRow {
     statement.exchange(soci::into(last_order_at_us, last_order_indicator));
     statement.exchange(soci::into(created_at_us));
     statement.exchange(soci::into(updated_at_us));
+    statement.exchange(soci::into(language));
   }
 
   v1::Customer ToProto() const {
@@ -87,6 +88,7 @@ struct CustomerRow {
     c.set_im_handle(im_handle);
     c.set_time_zone(time_zone);
     c.set_serving_agent_id(serving_agent_id);
+    c.set_language(language);
     c.set_preferred_channel(static_cast<v1::Channel>(preferred_channel));
     FromMask(consent_mask, *c.mutable_consent());
     FromMask(opt_out_mask, *c.mutable_opted_out());
@@ -215,7 +217,7 @@ absl::StatusOr<CustomerStore::UpsertResult> CustomerStore::Upsert(const v1::Cust
   auto attempt = [&](soci::session& session) -> absl::StatusOr<UpsertResult> {
     std::string external_id = customer.external_id(), name = customer.name(), phone = customer.phone(),
                 email = customer.email(), im_handle = customer.im_handle(), time_zone = customer.time_zone(),
-                serving_agent_id = customer.serving_agent_id();
+                serving_agent_id = customer.serving_agent_id(), language = customer.language();
     int preferred_channel = customer.preferred_channel(), consent_mask = ToMask(customer.consent()),
         opt_out_mask = ToMask(customer.opted_out()), type_override = customer.type_override();
     long long now_us = absl::ToUnixMicros(now);
@@ -227,11 +229,11 @@ absl::StatusOr<CustomerStore::UpsertResult> CustomerStore::Upsert(const v1::Cust
       opt_out_mask |= existing->opt_out_mask;  // an opt-out is never undone by the shop's data
       int effective_type = EffectiveType(type_override, existing->computed_type);
       session << "UPDATE customers SET name = :name, phone = :phone, email = :email, im_handle = :im,"
-                 " time_zone = :tz, serving_agent_id = :agent, preferred_channel = :preferred,"
+                 " time_zone = :tz, serving_agent_id = :agent, language = :language, preferred_channel = :preferred,"
                  " consent_mask = :consent, opt_out_mask = :opt_out, type_override = :override,"
                  " effective_type = :effective, updated_at_us = :now WHERE id = :id",
           soci::use(name), soci::use(phone), soci::use(email), soci::use(im_handle), soci::use(time_zone),
-          soci::use(serving_agent_id), soci::use(preferred_channel), soci::use(consent_mask), soci::use(opt_out_mask),
+          soci::use(serving_agent_id), soci::use(language), soci::use(preferred_channel), soci::use(consent_mask), soci::use(opt_out_mask),
           soci::use(type_override), soci::use(effective_type), soci::use(now_us), soci::use(id);
       if (effective_type != existing->effective_type) CancelCareOutsideType(session, {id}, now_us);
     } else {
@@ -241,13 +243,14 @@ absl::StatusOr<CustomerStore::UpsertResult> CustomerStore::Upsert(const v1::Cust
       if (!in_force.ok()) return in_force.status();
       long long classification_version = *in_force;
       session << "INSERT INTO customers (external_id, name, phone, email, im_handle, time_zone, serving_agent_id,"
-                 " preferred_channel, consent_mask, opt_out_mask, type_override, computed_type, effective_type,"
+                 " language, preferred_channel, consent_mask, opt_out_mask, type_override, computed_type, effective_type,"
                  " rfm_recency, rfm_frequency, rfm_monetary, order_count, total_spent_minor, created_at_us,"
                  " updated_at_us, classification_version) VALUES (:external_id, :name, :phone, :email, :im, :tz,"
-                 " :agent, :preferred, :consent, :opt_out, :override, :computed, :effective, 1, 1, 1, 0, 0, :created,"
+                 " :agent, :language, :preferred, :consent, :opt_out, :override, :computed, :effective, 1, 1, 1, 0, 0, :created,"
                  " :updated, :classification)",
           soci::use(external_id), soci::use(name), soci::use(phone), soci::use(email), soci::use(im_handle),
-          soci::use(time_zone), soci::use(serving_agent_id), soci::use(preferred_channel), soci::use(consent_mask),
+          soci::use(time_zone), soci::use(serving_agent_id), soci::use(language), soci::use(preferred_channel),
+          soci::use(consent_mask),
           soci::use(opt_out_mask), soci::use(type_override), soci::use(computed_type), soci::use(effective_type),
           soci::use(now_us), soci::use(now_us), soci::use(classification_version);
       existing = LoadRow(session, external_id, /*for_update=*/false);
@@ -327,7 +330,7 @@ namespace {
 // A list of n placeholders named prefix0, prefix1, ...
 // The bound values of one customer row in a multi-row upsert.
 struct BatchRow {
-  std::string external_id, name, phone, email, im_handle, time_zone, serving_agent_id;
+  std::string external_id, name, phone, email, im_handle, time_zone, serving_agent_id, language;
   int preferred_channel = 0, consent_mask = 0, opt_out_mask = 0, type_override = 0, effective_type = 0;
 };
 
@@ -359,6 +362,7 @@ absl::StatusOr<CustomerStore::BatchResult> CustomerStore::UpsertBatch(std::span<
                c.im_handle(),
                c.time_zone(),
                c.serving_agent_id(),
+               c.language(),
                c.preferred_channel(),
                ToMask(c.consent()),
                ToMask(c.opted_out()),
@@ -392,12 +396,12 @@ absl::StatusOr<CustomerStore::BatchResult> CustomerStore::UpsertBatch(std::span<
         {
           std::string sql =
               "INSERT INTO customers (external_id, name, phone, email, im_handle, time_zone, serving_agent_id,"
-              " preferred_channel, consent_mask, opt_out_mask, type_override, effective_type, computed_type,"
+              " language, preferred_channel, consent_mask, opt_out_mask, type_override, effective_type, computed_type,"
               " rfm_recency, rfm_frequency, rfm_monetary, order_count, total_spent_minor, created_at_us, updated_at_us,"
               " classification_version) VALUES ";
           soci::statement statement(session);
           for (size_t i = 0; i < n; ++i) {
-            absl::StrAppend(&sql, i ? ", " : "", "(", Placeholders(absl::StrCat("r", i, "_"), 12),
+            absl::StrAppend(&sql, i ? ", " : "", "(", Placeholders(absl::StrCat("r", i, "_"), 13),
                             ", 1, 1, 1, 1, 0, 0, :c", i, ", :u", i, ", ", classification_version, ")");
             BatchRow& row = rows[i];
             statement.exchange(soci::use(row.external_id));
@@ -407,6 +411,7 @@ absl::StatusOr<CustomerStore::BatchResult> CustomerStore::UpsertBatch(std::span<
             statement.exchange(soci::use(row.im_handle));
             statement.exchange(soci::use(row.time_zone));
             statement.exchange(soci::use(row.serving_agent_id));
+            statement.exchange(soci::use(row.language));
             statement.exchange(soci::use(row.preferred_channel));
             statement.exchange(soci::use(row.consent_mask));
             statement.exchange(soci::use(row.opt_out_mask));
@@ -421,7 +426,7 @@ absl::StatusOr<CustomerStore::BatchResult> CustomerStore::UpsertBatch(std::span<
                 &sql,
                 " ON DUPLICATE KEY UPDATE name = VALUES(name), phone = VALUES(phone), email = VALUES(email),"
                 " im_handle = VALUES(im_handle), time_zone = VALUES(time_zone),"
-                " serving_agent_id = VALUES(serving_agent_id), preferred_channel = VALUES(preferred_channel),"
+                " serving_agent_id = VALUES(serving_agent_id), language = VALUES(language), preferred_channel = VALUES(preferred_channel),"
                 " consent_mask = VALUES(consent_mask), opt_out_mask = opt_out_mask | VALUES(opt_out_mask),"
                 " type_override = VALUES(type_override),"
                 " effective_type = IF(VALUES(type_override) <> 0, VALUES(type_override), computed_type),"
@@ -430,7 +435,7 @@ absl::StatusOr<CustomerStore::BatchResult> CustomerStore::UpsertBatch(std::span<
             absl::StrAppend(&sql,
                             " ON CONFLICT (external_id) DO UPDATE SET name = excluded.name, phone = excluded.phone,"
                             " email = excluded.email, im_handle = excluded.im_handle, time_zone = excluded.time_zone,"
-                            " serving_agent_id = excluded.serving_agent_id,"
+                            " serving_agent_id = excluded.serving_agent_id, language = excluded.language,"
                             " preferred_channel = excluded.preferred_channel, consent_mask = excluded.consent_mask,"
                             " opt_out_mask = customers.opt_out_mask | excluded.opt_out_mask,"
                             " type_override = excluded.type_override,"

@@ -3,12 +3,14 @@
 #include <phonenumbers/phonenumberutil.h>
 
 #include <algorithm>
+#include <optional>
 #include <string>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "services/common/field_checks.h"
+#include "services/common/languages.h"
 #include "services/common/text_checks.h"
 
 namespace satisfaction::customers {
@@ -103,6 +105,13 @@ absl::Status NormalizeAndValidateCustomer(absl::string_view field_prefix, v1::Cu
   absl::TimeZone zone;
   if (customer.time_zone().size() > 64 || !absl::LoadTimeZone(customer.time_zone(), &zone)) {
     return FieldError(field("time_zone"), absl::StrCat("unknown IANA time zone '", customer.time_zone(), "'"));
+  }
+  if (!customer.language().empty()) {
+    std::optional<std::string> language = SupportedLanguage(customer.language());
+    if (!language) {
+      return FieldError(field("language"), absl::StrCat("must be zh-CN or en; got '", customer.language(), "'"));
+    }
+    customer.set_language(*language);
   }
   if (!v1::Channel_IsValid(customer.preferred_channel())) {
     return FieldError(field("preferred_channel"), absl::StrCat("unknown value ", customer.preferred_channel()));

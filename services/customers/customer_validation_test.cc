@@ -32,6 +32,21 @@ TEST(NormalizeAndValidateCustomer, NormalisesPhoneTimeZoneAndTags) {
   EXPECT_FALSE(c.has_rfm());
 }
 
+TEST(NormalizeAndValidateCustomer, LanguagesAreNormalisedToThoseMessagesComeIn) {
+  for (const auto& [given, stored] : std::vector<std::pair<std::string, std::string>>{
+           {"", ""}, {"zh", "zh-CN"}, {"zh-Hans-CN", "zh-CN"}, {"ZH_cn", "zh-CN"}, {"en", "en"}, {"en-US", "en"}}) {
+    v1::Customer c = Valid();
+    c.set_language(given);
+    ASSERT_TRUE(NormalizeAndValidateCustomer("customer", c).ok()) << given;
+    EXPECT_EQ(c.language(), stored) << given;
+  }
+  for (const char* unsupported : {"fr", "ja-JP", "x", "english"}) {
+    v1::Customer c = Valid();
+    c.set_language(unsupported);
+    ExpectInvalid(c, "customer.language");
+  }
+}
+
 TEST(NormalizeAndValidateCustomer, PhoneNumbers) {
   for (const char* good : {"+14155550123", "+4930123456", "+85291234567"}) {
     v1::Customer c = Valid();

@@ -50,6 +50,18 @@ absl::StatusOr<std::unique_ptr<SatisfactionServer>> SatisfactionServer::Start(co
   server->callback_store_ =
       std::make_unique<callbacks::CallbackStore>(*server->database_, config.reserved_callback_grace);
   server->callback_service_ = std::make_unique<callbacks::CallbackService>(*server->callback_store_, absl::Seconds(1));
+  if (!config.templates_dir.empty()) {
+    std::filesystem::path directory = std::filesystem::path(config.templates_dir) / "messages";
+    absl::StatusOr<messages::MessageTemplates> templates = messages::MessageTemplates::Load(directory);
+    if (!templates.ok()) return templates.status();
+    server->message_templates_ = std::make_unique<messages::MessageTemplates>(*std::move(templates));
+    spdlog::info("message templates from {}", directory.string());
+  }
+  std::string public_url =
+      config.public_url.empty() ? absl::StrCat("http://", config.http_listen) : config.public_url;
+  server->outbox_store_ =
+      std::make_unique<messages::OutboxStore>(*server->database_, server->message_templates_.get(), public_url);
+  server->message_service_ = std::make_unique<messages::MessageService>(*server->outbox_store_);
   server->customer_store_ = std::make_unique<customers::CustomerStore>(*server->database_);
   server->do_not_call_store_ = std::make_unique<customers::DoNotCallStore>(*server->database_);
   server->customer_service_ =
@@ -60,7 +72,7 @@ absl::StatusOr<std::unique_ptr<SatisfactionServer>> SatisfactionServer::Start(co
       *server->database_, server->grpc_server_->GetHealthCheckService(),
       std::vector<std::string>{v1::QuestionnaireService::service_full_name(), v1::CustomerService::service_full_name(),
                                v1::RevisitPolicyService::service_full_name(), v1::RevisitService::service_full_name(),
-                               v1::CallbackService::service_full_name()},
+                               v1::CallbackService::service_full_name(), v1::MessageService::service_full_name()},
       config.health_interval);
   server->health_monitor_->Start();
 
@@ -75,7 +87,7 @@ absl::StatusOr<std::unique_ptr<SatisfactionServer>> SatisfactionServer::Start(co
           {.name = "plan periodic care",
            .run = [revisit_store](absl::Time now) { return revisit_store->PlanPeriodicCare(now, 200); },
            .batch_size = 200},
-          {.name = "expire callback leases",
+          {.name = "expire leases of callbacks and messages",
            .run = [callback_store](absl::Time now) { return callback_store->ExpireLeases(now, 500); },
            .batch_size = 500}},
       config.maintenance_interval);
@@ -150,6 +162,7 @@ absl::Status SatisfactionServer::BuildGrpcServer() {
   builder.RegisterService(policy_service_.get());
   builder.RegisterService(revisit_service_.get());
   builder.RegisterService(callback_service_.get());
+  builder.RegisterService(message_service_.get());
 
   grpc_server_ = builder.BuildAndStart();
   if (!grpc_server_ || grpc_port_ == 0) {

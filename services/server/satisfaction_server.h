@@ -11,6 +11,9 @@
 #include "services/customers/customer_service.h"
 #include "services/customers/customer_store.h"
 #include "services/http/http_server.h"
+#include "services/messages/message_service.h"
+#include "services/messages/message_templates.h"
+#include "services/messages/outbox_store.h"
 #include "services/questionnaires/questionnaire_service.h"
 #include "services/questionnaires/questionnaire_store.h"
 #include "services/revisits/revisit_policy_service.h"
@@ -62,6 +65,9 @@ class SatisfactionServer {
   std::unique_ptr<revisits::RevisitService> revisit_service_;
   std::unique_ptr<callbacks::CallbackStore> callback_store_;
   std::unique_ptr<callbacks::CallbackService> callback_service_;
+  std::unique_ptr<messages::MessageTemplates> message_templates_;
+  std::unique_ptr<messages::OutboxStore> outbox_store_;
+  std::unique_ptr<messages::MessageService> message_service_;
   std::unique_ptr<grpc::Server> grpc_server_;
   std::unique_ptr<HealthMonitor> health_monitor_;
   std::unique_ptr<MaintenanceLoop> maintenance_;

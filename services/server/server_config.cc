@@ -4,8 +4,10 @@
 
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
 
 namespace satisfaction::server {
 namespace {
@@ -73,6 +75,18 @@ const std::vector<Setting>& Settings() {
          c.http_listen = v;
          return absl::OkStatus();
        }},
+      {"public-url", "SATISFACTION_PUBLIC_URL",
+       "Where customers reach the HTTP face, e.g. https://survey.example.com: message links\n"
+       "read <public-url>/s/<token> (default http://<http-listen>)",
+       [](ServerConfig& c, const std::string& v) {
+         std::string url(absl::StripSuffix(v, "/"));
+         bool scheme = absl::StartsWith(url, "https://") || absl::StartsWith(url, "http://");
+         if (!scheme || url.find_first_of(" \t\r\n?#") != std::string::npos || url.size() > 200) {
+           return absl::InvalidArgumentError("must be an http:// or https:// URL without query, e.g. https://survey.example.com");
+         }
+         c.public_url = url;
+         return absl::OkStatus();
+       }},
       {"db-pool-size", "SATISFACTION_DB_POOL_SIZE", "Database sessions, and so concurrent calls (default 16)",
        [](ServerConfig& c, const std::string& v) { return ParseInt(v, 1, 1024, c.db_pool_size); }},
       {"db-wait", "SATISFACTION_DB_WAIT",
@@ -96,7 +110,8 @@ const std::vector<Setting>& Settings() {
          return absl::InvalidArgumentError("must be trace, debug, info, warn, error or off");
        }},
       {"templates-dir", "SATISFACTION_TEMPLATES_DIR",
-       "Folder with questionnaires/*.textproto, loaded once at start (default ./templates); empty: none",
+       "Folder with questionnaires/, revisit_rules/ and messages/, loaded once at start\n"
+       "(default ./templates); empty: none, and no messages can be sent",
        [](ServerConfig& c, const std::string& v) {
          c.templates_dir = v;
          return absl::OkStatus();

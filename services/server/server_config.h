@@ -15,12 +15,14 @@ struct ServerConfig {
   std::string grpc_listen = "127.0.0.1:50051";
   // Empty: no HTTP face.
   std::string http_listen = "127.0.0.1:8080";
+  // Where customers reach the HTTP face (survey links); empty: http://<http_listen>.
+  std::string public_url;
   int db_pool_size = 16;
   absl::Duration db_wait = absl::Seconds(5);
   // How long start-up waits for an unreachable database before giving up.
   absl::Duration db_startup_wait = absl::Seconds(60);
   std::string log_level = "info";
-  // Holds questionnaires/*.textproto; empty: load no templates.
+  // Holds questionnaires/, revisit_rules/ and messages/; empty: load no templates.
   std::string templates_dir = "templates";
   int max_message_bytes = 4 << 20;
   absl::Duration shutdown_grace = absl::Seconds(10);

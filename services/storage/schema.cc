@@ -454,6 +454,96 @@ const std::vector<Migration>& AllMigrations() {
                   ))sql",
               },
       },
+      {
+          .version = 12,
+          .description = "the message outbox: customers' languages, invitations, deliveries and replies",
+          .mysql_statements =
+              {
+                  "INSERT IGNORE INTO settings (name, body, version, updated_at_us) VALUES ('messages', '', 0, 0)",
+                  "ALTER TABLE customers ADD COLUMN IF NOT EXISTS language VARCHAR(16) NOT NULL DEFAULT ''",
+                  "ALTER TABLE revisits ADD KEY IF NOT EXISTS ix_revisits_outbox (state, channel, priority, due_at_us)",
+                  R"sql(CREATE TABLE IF NOT EXISTS invitations (
+                    id BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY,
+                    token_hash CHAR(64) NOT NULL,
+                    revisit_id BIGINT NOT NULL,
+                    customer_id BIGINT NOT NULL,
+                    questionnaire_id VARCHAR(63) NOT NULL,
+                    questionnaire_version INT NOT NULL,
+                    channel SMALLINT NOT NULL,
+                    created_at_us BIGINT NOT NULL,
+                    expires_at_us BIGINT NOT NULL,
+                    used_at_us BIGINT NULL,
+                    UNIQUE KEY uq_invitations_token (token_hash),
+                    KEY ix_invitations_revisit (revisit_id),
+                    CONSTRAINT fk_invitations_revisit FOREIGN KEY (revisit_id) REFERENCES revisits (id)
+                  ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin)sql",
+                  R"sql(CREATE TABLE IF NOT EXISTS message_attempts (
+                    revisit_id BIGINT NOT NULL,
+                    number INT NOT NULL,
+                    channel SMALLINT NOT NULL,
+                    outcome SMALLINT NOT NULL,
+                    provider_message_id VARCHAR(128) NOT NULL,
+                    error_text VARCHAR(500) NOT NULL,
+                    lease_token_hash CHAR(64) NOT NULL,
+                    reported_at_us BIGINT NOT NULL,
+                    PRIMARY KEY (revisit_id, number),
+                    UNIQUE KEY uq_message_attempts_lease (revisit_id, lease_token_hash),
+                    CONSTRAINT fk_message_attempts_revisit FOREIGN KEY (revisit_id) REFERENCES revisits (id)
+                  ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin)sql",
+                  R"sql(CREATE TABLE IF NOT EXISTS message_replies (
+                    id BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY,
+                    revisit_id BIGINT NOT NULL,
+                    customer_id BIGINT NOT NULL,
+                    channel SMALLINT NOT NULL,
+                    text TEXT NOT NULL,
+                    opted_out SMALLINT NOT NULL,
+                    received_at_us BIGINT NOT NULL,
+                    KEY ix_message_replies_revisit (revisit_id),
+                    CONSTRAINT fk_message_replies_revisit FOREIGN KEY (revisit_id) REFERENCES revisits (id)
+                  ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin)sql",
+              },
+          .sqlite_statements =
+              {
+                  "INSERT OR IGNORE INTO settings (name, body, version, updated_at_us) VALUES ('messages', '', 0, 0)",
+                  "ALTER TABLE customers ADD COLUMN language TEXT NOT NULL DEFAULT ''",
+                  "CREATE INDEX IF NOT EXISTS ix_revisits_outbox ON revisits (state, channel, priority, due_at_us)",
+                  R"sql(CREATE TABLE IF NOT EXISTS invitations (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    token_hash TEXT NOT NULL UNIQUE,
+                    revisit_id INTEGER NOT NULL REFERENCES revisits (id),
+                    customer_id INTEGER NOT NULL,
+                    questionnaire_id TEXT NOT NULL,
+                    questionnaire_version INTEGER NOT NULL,
+                    channel INTEGER NOT NULL,
+                    created_at_us INTEGER NOT NULL,
+                    expires_at_us INTEGER NOT NULL,
+                    used_at_us INTEGER NULL
+                  ))sql",
+                  "CREATE INDEX IF NOT EXISTS ix_invitations_revisit ON invitations (revisit_id)",
+                  R"sql(CREATE TABLE IF NOT EXISTS message_attempts (
+                    revisit_id INTEGER NOT NULL REFERENCES revisits (id),
+                    number INTEGER NOT NULL,
+                    channel INTEGER NOT NULL,
+                    outcome INTEGER NOT NULL,
+                    provider_message_id TEXT NOT NULL,
+                    error_text TEXT NOT NULL,
+                    lease_token_hash TEXT NOT NULL,
+                    reported_at_us INTEGER NOT NULL,
+                    PRIMARY KEY (revisit_id, number),
+                    UNIQUE (revisit_id, lease_token_hash)
+                  ))sql",
+                  R"sql(CREATE TABLE IF NOT EXISTS message_replies (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    revisit_id INTEGER NOT NULL REFERENCES revisits (id),
+                    customer_id INTEGER NOT NULL,
+                    channel INTEGER NOT NULL,
+                    text TEXT NOT NULL,
+                    opted_out INTEGER NOT NULL,
+                    received_at_us INTEGER NOT NULL
+                  ))sql",
+                  "CREATE INDEX IF NOT EXISTS ix_message_replies_revisit ON message_replies (revisit_id)",
+              },
+      },
   };
   return migrations;
 }

@@ -1,4 +1,4 @@
-#include "services/callbacks/lease_token.h"
+#include "services/leases/lease_token.h"
 
 #include <vector>
 
@@ -8,7 +8,7 @@
 #include "absl/strings/str_split.h"
 #include "services/common/secrets.h"
 
-namespace satisfaction::callbacks {
+namespace satisfaction::leases {
 
 constexpr int kSecretBytes = 16;
 
@@ -19,15 +19,15 @@ LeaseSecret LeaseSecret::Generate() {
   return lease;
 }
 
-std::string LeaseTokenFor(const LeaseSecret& secret, long long callback_id) {
-  return absl::StrCat(secret.secret, ".", callback_id);
+std::string LeaseTokenFor(const LeaseSecret& secret, long long revisit_id) {
+  return absl::StrCat(secret.secret, ".", revisit_id);
 }
 
-std::optional<std::string> LeaseHashOf(absl::string_view token, long long callback_id) {
+std::optional<std::string> LeaseHashOf(absl::string_view token, long long revisit_id) {
   std::vector<absl::string_view> parts = absl::StrSplit(token, '.');
   long long named = 0;
   if (parts.size() != 2 || parts[0].size() != 2 * kSecretBytes || !absl::SimpleAtoi(parts[1], &named) ||
-      named != callback_id) {
+      named != revisit_id) {
     return std::nullopt;
   }
   for (char c : parts[0]) {
@@ -36,4 +36,4 @@ std::optional<std::string> LeaseHashOf(absl::string_view token, long long callba
   return Sha256Hex(parts[0]);
 }
 
-}  // namespace satisfaction::callbacks
+}  // namespace satisfaction::leases

@@ -1,0 +1,21 @@
+#ifndef SATISFACTION_SERVICES_COMMON_LANGUAGES_H_
+#define SATISFACTION_SERVICES_COMMON_LANGUAGES_H_
+
+#include <optional>
+#include <string>
+
+#include "absl/strings/string_view.h"
+
+namespace satisfaction {
+
+// The languages messages and the survey page come in (templates/messages/<language>/).
+inline constexpr const char* kLanguages[] = {"zh-CN", "en"};
+
+// The supported language a BCP 47 tag asks for, by its primary subtag and
+// ignoring case: zh, zh-CN, zh-Hans-CN → "zh-CN"; en, en-US → "en". None for
+// any other tag.
+std::optional<std::string> SupportedLanguage(absl::string_view tag);
+
+}  // namespace satisfaction
+
+#endif  // SATISFACTION_SERVICES_COMMON_LANGUAGES_H_

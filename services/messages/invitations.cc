@@ -1,0 +1,41 @@
+#include "services/messages/invitations.h"
+
+#include "absl/strings/str_cat.h"
+#include "services/common/secrets.h"
+
+namespace satisfaction::messages {
+
+std::vector<std::string> IssueInvitations(soci::session& session, std::vector<InvitationFor> surveys, long long now_us,
+                                          long long expires_us) {
+  std::vector<std::string> tokens, hashes;
+  if (surveys.empty()) return tokens;
+  for (size_t i = 0; i < surveys.size(); ++i) {
+    tokens.push_back(RandomUrlToken(kInvitationTokenBytes));
+    hashes.push_back(Sha256Hex(tokens.back()));
+  }
+  std::string sql =
+      "INSERT INTO invitations (token_hash, revisit_id, customer_id, questionnaire_id, questionnaire_version,"
+      " channel, created_at_us, expires_at_us) VALUES ";
+  soci::statement statement(session);
+  for (size_t i = 0; i < surveys.size(); ++i) {
+    absl::StrAppend(&sql, i ? ", " : "", "(:h", i, ", :r", i, ", :c", i, ", :q", i,
+                    ", COALESCE((SELECT latest_published_version FROM questionnaires WHERE id = :v", i, "), 0), :k", i,
+                    ", :n", i, ", :e", i, ")");
+    InvitationFor& survey = surveys[i];
+    statement.exchange(soci::use(hashes[i]));
+    statement.exchange(soci::use(survey.revisit_id));
+    statement.exchange(soci::use(survey.customer_id));
+    statement.exchange(soci::use(survey.questionnaire_id));
+    statement.exchange(soci::use(survey.questionnaire_id));
+    statement.exchange(soci::use(survey.channel));
+    statement.exchange(soci::use(now_us));
+    statement.exchange(soci::use(expires_us));
+  }
+  statement.alloc();
+  statement.prepare(sql);
+  statement.define_and_bind();
+  statement.execute(true);
+  return tokens;
+}
+
+}  // namespace satisfaction::messages

@@ -1,0 +1,370 @@
+#include "services/messages/outbox_store.h"
+
+#include <google/protobuf/util/time_util.h>
+
+#include <optional>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/civil_time.h"
+#include "services/leases/revisit_leases.h"
+#include "services/messages/invitations.h"
+#include "services/messages/opt_out_reply.h"
+#include "services/revisits/revisit_rule_store.h"
+#include "services/revisits/revisit_store.h"
+#include "services/storage/sql_text.h"
+
+namespace satisfaction::messages {
+namespace {
+
+using google::protobuf::util::TimeUtil;
+using leases::kLeased;
+using leases::kPlanned;
+using leases::LeaseKind;
+using storage::Access;
+using storage::Placeholders;
+
+// A message revisit with its customer and event, as rendering needs it.
+struct MessageRow {
+  long long id = 0, customer_id = 0, due_us = 0, expires_us = 0, lease_us = 0;
+  int channel = 0, priority = 0, attempts = 0, state = 0, trigger = 0;
+  std::string questionnaire_id, event_id, external_id, name, phone, email, im_handle, time_zone, language, order_id,
+      case_id;
+
+  const std::string& Recipient() const {
+    if (channel == v1::CHANNEL_EMAIL) return email;
+    if (channel == v1::CHANNEL_IM) return im_handle;
+    return phone;
+  }
+};
+
+// The rows of these revisits, in the order given (missing ones left out).
+std::vector<MessageRow> LoadMessageRows(soci::session& session, std::vector<long long> ids) {
+  std::vector<MessageRow> out;
+  if (ids.empty()) return out;
+  absl::flat_hash_map<long long, MessageRow> by_id;
+  MessageRow row;
+  soci::statement statement(session);
+  for (long long& id : ids) statement.exchange(soci::use(id));
+  for (long long* number : {&row.id, &row.customer_id, &row.due_us, &row.expires_us, &row.lease_us}) {
+    statement.exchange(soci::into(*number));
+  }
+  for (int* number : {&row.channel, &row.priority, &row.attempts, &row.state, &row.trigger}) {
+    statement.exchange(soci::into(*number));
+  }
+  for (std::string* text : {&row.questionnaire_id, &row.event_id, &row.external_id, &row.name, &row.phone, &row.email,
+                            &row.im_handle, &row.time_zone, &row.language, &row.order_id, &row.case_id}) {
+    statement.exchange(soci::into(*text));
+  }
+  statement.alloc();
+  statement.prepare(absl::StrCat(
+      "SELECT r.id, r.customer_id, r.due_at_us, r.expires_at_us, r.lease_expires_at_us, r.channel, r.priority,"
+      " r.attempts, r.state, r.trigger_kind, r.questionnaire_id, r.event_id, c.external_id, c.name, c.phone, c.email,"
+      " c.im_handle, c.time_zone, c.language, COALESCE(e.order_id, ''), COALESCE(e.case_id, '')"
+      " FROM revisits r JOIN customers c ON c.id = r.customer_id LEFT JOIN events e ON e.event_id = r.event_id"
+      " WHERE r.id IN (",
+      Placeholders("i", ids.size()), ")"));
+  statement.define_and_bind();
+  statement.execute();
+  while (statement.fetch()) by_id[row.id] = row;
+  for (long long id : ids) {
+    if (auto it = by_id.find(id); it != by_id.end()) out.push_back(std::move(it->second));
+  }
+  return out;
+}
+
+v1::OutboxMessage ToProto(const MessageRow& row, const std::string& language) {
+  v1::OutboxMessage message;
+  message.set_id(absl::StrCat(row.id));
+  message.set_channel(static_cast<v1::Channel>(row.channel));
+  message.set_customer_external_id(row.external_id);
+  message.set_recipient(row.Recipient());
+  message.set_language(language);
+  message.set_questionnaire_id(row.questionnaire_id);
+  message.set_priority(row.priority);
+  message.set_event_id(row.event_id);
+  message.set_order_id(row.order_id);
+  message.set_attempt_number(row.attempts + 1);
+  *message.mutable_due_time() = TimeUtil::MicrosecondsToTimestamp(row.due_us);
+  *message.mutable_expire_time() = TimeUtil::MicrosecondsToTimestamp(row.expires_us);
+  if (row.state == kLeased) *message.mutable_lease_expire_time() = TimeUtil::MicrosecondsToTimestamp(row.lease_us);
+  message.set_state(static_cast<v1::RevisitState>(row.state));
+  return message;
+}
+
+// A date as the customer reads it: 2026年12月7日, or 7 Dec 2026.
+std::string LocalDate(absl::Time time, const absl::TimeZone& zone, const std::string& language) {
+  static constexpr const char* kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                            "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+  absl::CivilDay day = absl::ToCivilDay(time, zone);
+  if (language == "en") return absl::StrCat(day.day(), " ", kMonths[day.month() - 1], " ", day.year());
+  return absl::StrCat(day.year(), "年", day.month(), "月", day.day(), "日");
+}
+
+const char* ChannelWord(int channel) {
+  switch (channel) {
+    case v1::CHANNEL_SMS:
+      return "SMS";
+    case v1::CHANNEL_IM:
+      return "IM";
+    case v1::CHANNEL_EMAIL:
+      return "email";
+    default:
+      return "phone";
+  }
+}
+
+v1::DeliveryAttempt AttemptProto(int number, int channel, int outcome, const std::string& provider_id,
+                                 const std::string& error, long long reported_us) {
+  v1::DeliveryAttempt attempt;
+  attempt.set_number(number);
+  attempt.set_channel(static_cast<v1::Channel>(channel));
+  attempt.set_outcome(static_cast<v1::DeliveryOutcome>(outcome));
+  attempt.set_provider_message_id(provider_id);
+  attempt.set_error(error);
+  *attempt.mutable_report_time() = TimeUtil::MicrosecondsToTimestamp(reported_us);
+  return attempt;
+}
+
+// The delivery reported under a lease before, if any.
+std::optional<v1::DeliveryAttempt> EarlierDelivery(soci::session& session, long long id, const std::string& hash) {
+  int number = 0, channel = 0, outcome = 0;
+  long long reported_us = 0;
+  std::string provider_id, error;
+  session << "SELECT number, channel, outcome, provider_message_id, error_text, reported_at_us FROM message_attempts"
+             " WHERE revisit_id = :id AND lease_token_hash = :hash",
+      soci::use(id), soci::use(hash), soci::into(number), soci::into(channel), soci::into(outcome),
+      soci::into(provider_id), soci::into(error), soci::into(reported_us);
+  if (!session.got_data()) return std::nullopt;
+  return AttemptProto(number, channel, outcome, provider_id, error, reported_us);
+}
+
+// Where a revisit goes after a delivery.
+struct NextStep {
+  int state = kPlanned;
+  int channel = 0;
+  std::string reason;
+};
+
+// After a failed or rejected delivery: the rule's next channel the customer
+// can be reached on, or the end.
+NextStep AfterUndelivered(soci::session& session, const leases::LeasedRow& row, int outcome) {
+  bool rejected = outcome == v1::DELIVERY_OUTCOME_REJECTED;
+  std::string what = absl::StrCat(ChannelWord(row.channel), rejected ? " refused by the address" : " not delivered");
+  if (std::optional<v1::RevisitRule> rule = revisits::LoadRule(session, row.rule_id)) {
+    leases::Reachability customer = leases::LoadReachability(session, {row.customer_id})[row.customer_id];
+    bool after_current = false;
+    for (int channel : rule->channels()) {
+      if (after_current && !customer.Obstacle(channel)) {
+        return {.state = kPlanned,
+                .channel = channel,
+                .reason = absl::StrCat(what, "; moved to the rule's next channel, ", ChannelWord(channel))};
+      }
+      after_current = after_current || channel == row.channel;
+    }
+  }
+  return {.state = rejected ? v1::REVISIT_STATE_STOPPED : v1::REVISIT_STATE_GAVE_UP,
+          .channel = row.channel,
+          .reason = absl::StrCat(what, ", and no other channel is left")};
+}
+
+}  // namespace
+
+absl::StatusOr<std::vector<v1::OutboxMessage>> OutboxStore::Fetch(v1::Channel channel, int max_count,
+                                                                   absl::Duration lease, absl::Time now) {
+  if (templates_ == nullptr) {
+    return absl::FailedPreconditionError("the server was started without message templates (--templates-dir)");
+  }
+  leases::LeaseSecret secret = leases::LeaseSecret::Generate();
+  // The claim is all or nothing, so a deadlock victim simply claims again.
+  absl::StatusOr<std::vector<long long>> claimed = Claim(channel, max_count, lease, secret, now);
+  for (int retry = 0; retry < 3 && claimed.status().code() == absl::StatusCode::kAborted; ++retry) {
+    claimed = Claim(channel, max_count, lease, secret, now);
+  }
+  if (!claimed.ok()) return claimed.status();
+  if (claimed->empty()) return std::vector<v1::OutboxMessage>{};
+  return Render(*claimed, secret, now);
+}
+
+absl::StatusOr<std::vector<long long>> OutboxStore::Claim(v1::Channel channel, int max_count, absl::Duration lease,
+                                                          const leases::LeaseSecret& secret, absl::Time now) {
+  return database_.InTransaction<std::vector<long long>>(
+      Access::kWrite, [&](soci::session& session) -> absl::StatusOr<std::vector<long long>> {
+        absl::StatusOr<std::shared_ptr<const settings::ContactPolicyDocument::Snapshot>> policy =
+            contact_policy_.InForce(session);
+        if (!policy.ok()) return policy.status();
+        long long now_us = absl::ToUnixMicros(now);
+        // A gateway that vanished must not keep its messages until the maintenance loop runs.
+        leases::ReturnLapsedLeases(session, now_us, 100);
+        leases::ClaimScope scope{.where = "channel = :channel",
+                                 .levels_where = "channel = :channel",
+                                 .bind = [channel = static_cast<int>(channel)](soci::statement& statement,
+                                                                               bool) mutable {
+                                   statement.exchange(soci::use(channel));
+                                 }};
+        leases::LeaseGrant grant{.token_hash = secret.hash,
+                                 .holder = absl::StrCat("gateway:", ChannelWord(channel)),
+                                 .until_us = absl::ToUnixMicros(now + lease)};
+        return leases::ClaimDue(session, scope, (*policy)->parsed, grant, max_count, now_us);
+      });
+}
+
+absl::StatusOr<std::vector<v1::OutboxMessage>> OutboxStore::Render(const std::vector<long long>& ids,
+                                                                    const leases::LeaseSecret& secret,
+                                                                    absl::Time now) {
+  return database_.InTransaction<std::vector<v1::OutboxMessage>>(
+      Access::kWrite, [&](soci::session& session) -> absl::StatusOr<std::vector<v1::OutboxMessage>> {
+        absl::StatusOr<std::shared_ptr<const settings::MessageSettingsDocument::Snapshot>> settings =
+            settings_.InForce(session);
+        if (!settings.ok()) return settings.status();
+        const settings::MessageStyle& style = (*settings)->parsed;
+        std::vector<MessageRow> rows = LoadMessageRows(session, ids);
+        std::vector<InvitationFor> surveys;
+        for (const MessageRow& row : rows) {
+          if (!row.questionnaire_id.empty()) {
+            surveys.push_back({row.id, row.customer_id, row.questionnaire_id, row.channel});
+          }
+        }
+        absl::Time invitation_expires = now + style.invitation_validity;
+        std::vector<std::string> tokens = IssueInvitations(session, surveys, absl::ToUnixMicros(now),
+                                                           absl::ToUnixMicros(invitation_expires));
+        std::vector<v1::OutboxMessage> messages;
+        size_t next_token = 0;
+        for (const MessageRow& row : rows) {
+          std::string language = row.language.empty() ? style.default_language : row.language;
+          MessageFields fields{.channel = static_cast<v1::Channel>(row.channel),
+                               .language = language,
+                               .trigger = static_cast<v1::Trigger>(row.trigger),
+                               .customer_name = row.name,
+                               .shop_name = style.shop_name,
+                               .order_id = row.order_id,
+                               .case_id = row.case_id};
+          v1::OutboxMessage message = ToProto(row, language);
+          if (!row.questionnaire_id.empty()) {
+            fields.survey_url = absl::StrCat(public_url_, "/s/", tokens[next_token++]);
+            fields.survey_expire_date = LocalDate(invitation_expires, leases::ZoneOf(row.time_zone), language);
+            message.set_survey_url(fields.survey_url);
+            *message.mutable_invitation_expire_time() =
+                TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(invitation_expires));
+          }
+          RenderedMessage rendered = templates_->Render(fields);
+          message.set_subject(rendered.subject);
+          message.set_text(rendered.text);
+          message.set_sms_parts(rendered.sms_parts);
+          message.set_lease_token(leases::LeaseTokenFor(secret, row.id));
+          messages.push_back(std::move(message));
+        }
+        return messages;
+      });
+}
+
+absl::StatusOr<v1::ReportDeliveryResponse> OutboxStore::ReportDelivery(const v1::ReportDeliveryRequest& request,
+                                                                       long long id, absl::Time now) {
+  return database_.InTransaction<v1::ReportDeliveryResponse>(
+      Access::kWrite, [&](soci::session& session) -> absl::StatusOr<v1::ReportDeliveryResponse> {
+        absl::StatusOr<leases::LeasedRow> row = leases::LockLeased(session, LeaseKind::kMessage, id);
+        if (!row.ok()) return row.status();
+        absl::StatusOr<std::string> hash = leases::HashOfToken(request.lease_token(), LeaseKind::kMessage, id);
+        if (!hash.ok()) return hash.status();
+        v1::ReportDeliveryResponse response;
+        if (row->state != kLeased || row->lease_hash != *hash) {
+          // Reported before under this lease? The same report again gets the same answer.
+          if (std::optional<v1::DeliveryAttempt> earlier = EarlierDelivery(session, id, *hash)) {
+            if (earlier->outcome() != request.outcome()) {
+              return absl::AlreadyExistsError(absl::StrCat("message '", id,
+                                                           "': this lease's delivery was already reported, as ",
+                                                           v1::DeliveryOutcome_Name(earlier->outcome())));
+            }
+            *response.mutable_revisit() = revisits::LoadRevisits(session, {id}).front();
+            *response.mutable_attempt() = *earlier;
+            return response;
+          }
+        }
+        long long now_us = absl::ToUnixMicros(now);
+        if (absl::Status s = leases::CheckLease(*row, LeaseKind::kMessage, id, *hash, now_us); !s.ok()) return s;
+
+        NextStep next{.state = v1::REVISIT_STATE_COMPLETED, .channel = row->channel, .reason = "delivered"};
+        if (request.outcome() != v1::DELIVERY_OUTCOME_DELIVERED) next = AfterUndelivered(session, *row, request.outcome());
+        int number = row->attempts + 1, outcome = request.outcome();
+        std::string provider_id = request.provider_message_id(), error = request.error();
+        session << "INSERT INTO message_attempts (revisit_id, number, channel, outcome, provider_message_id,"
+                   " error_text, lease_token_hash, reported_at_us) VALUES (:id, :number, :channel, :outcome,"
+                   " :provider, :error, :hash, :now)",
+            soci::use(id), soci::use(number), soci::use(row->channel), soci::use(outcome), soci::use(provider_id),
+            soci::use(error), soci::use(*hash), soci::use(now_us);
+        session << absl::StrCat("UPDATE revisits SET state = :state, state_reason = :reason, channel = :channel,"
+                                " due_at_us = CASE WHEN :moved = 1 THEN :moved_at ELSE due_at_us END,"
+                                " attempts = attempts + 1, ",
+                                leases::kNoLease, ", updated_at_us = :now WHERE id = :id"),
+            soci::use(next.state), soci::use(next.reason), soci::use(next.channel),
+            soci::use(static_cast<int>(next.channel != row->channel)), soci::use(now_us), soci::use(now_us),
+            soci::use(id);
+        *response.mutable_revisit() = revisits::LoadRevisits(session, {id}).front();
+        *response.mutable_attempt() = AttemptProto(number, row->channel, outcome, provider_id, error, now_us);
+        return response;
+      });
+}
+
+absl::StatusOr<v1::OutboxMessage> OutboxStore::Release(long long id, const std::string& token, absl::Time now) {
+  return database_.InTransaction<v1::OutboxMessage>(
+      Access::kWrite, [&](soci::session& session) -> absl::StatusOr<v1::OutboxMessage> {
+        absl::StatusOr<leases::LeasedRow> row = leases::LockLeased(session, LeaseKind::kMessage, id);
+        if (!row.ok()) return row.status();
+        absl::StatusOr<std::string> hash = leases::HashOfToken(token, LeaseKind::kMessage, id);
+        if (!hash.ok()) return hash.status();
+        long long now_us = absl::ToUnixMicros(now);
+        if (absl::Status s = leases::CheckLease(*row, LeaseKind::kMessage, id, *hash, now_us); !s.ok()) return s;
+        int planned = kPlanned;
+        session << absl::StrCat("UPDATE revisits SET state = :state, ", leases::kNoLease,
+                                ", updated_at_us = :now WHERE id = :id"),
+            soci::use(planned), soci::use(now_us), soci::use(id);
+        MessageRow released = LoadMessageRows(session, {id}).front();
+        return ToProto(released, released.language);
+      });
+}
+
+absl::StatusOr<v1::ReportReplyResponse> OutboxStore::ReportReply(long long id, const std::string& text,
+                                                                 absl::Time received, absl::Time now) {
+  return database_.InTransaction<v1::ReportReplyResponse>(
+      Access::kWrite, [&](soci::session& session) -> absl::StatusOr<v1::ReportReplyResponse> {
+        long long customer_id = 0;
+        int channel = 0;
+        std::string external_id;
+        session << "SELECT r.customer_id, r.channel, c.external_id FROM revisits r JOIN customers c"
+                   " ON c.id = r.customer_id WHERE r.id = :id",
+            soci::use(id), soci::into(customer_id), soci::into(channel), soci::into(external_id);
+        if (!session.got_data()) return leases::NotFound(LeaseKind::kMessage, id);
+        if (channel == v1::CHANNEL_PHONE) {
+          return absl::FailedPreconditionError(absl::StrCat("revisit '", id, "' is a callback, not a message"));
+        }
+        v1::ReportReplyResponse response;
+        response.set_channel(static_cast<v1::Channel>(channel));
+        response.set_customer_external_id(external_id);
+        long long now_us = absl::ToUnixMicros(now), received_us = absl::ToUnixMicros(received);
+        int opted_out = IsOptOutReply(text) ? 1 : 0;
+        std::string reply = text;
+        session << "INSERT INTO message_replies (revisit_id, customer_id, channel, text, opted_out, received_at_us)"
+                   " VALUES (:id, :customer, :channel, :text, :opted_out, :received)",
+            soci::use(id), soci::use(customer_id), soci::use(channel), soci::use(reply), soci::use(opted_out),
+            soci::use(received_us);
+        if (!opted_out) return response;
+        response.set_opted_out(true);
+        int bit = 1 << (channel - 1), stopped = v1::REVISIT_STATE_STOPPED, planned = kPlanned, leased = kLeased;
+        session << "UPDATE customers SET opt_out_mask = opt_out_mask | :bit, updated_at_us = :now WHERE id = :id",
+            soci::use(bit), soci::use(now_us), soci::use(customer_id);
+        std::string reason = absl::StrCat("the customer opted out of ", ChannelWord(channel), " messages");
+        soci::statement stop = (session.prepare << absl::StrCat("UPDATE revisits SET state = :stopped, state_reason ="
+                                                                " :reason, ",
+                                                                leases::kNoLease,
+                                                                ", updated_at_us = :now WHERE customer_id = :customer"
+                                                                " AND channel = :channel AND state IN (:planned, :leased)"),
+                                soci::use(stopped), soci::use(reason), soci::use(now_us), soci::use(customer_id),
+                                soci::use(channel), soci::use(planned), soci::use(leased));
+        stop.execute(true);
+        response.set_stopped_revisits(static_cast<int>(stop.get_affected_rows()));
+        return response;
+      });
+}
+
+}  // namespace satisfaction::messages
