@@ -22,13 +22,18 @@ using storage::Access;
 // The claimant as SQL: which planned phone revisits it may claim. Callbacks
 // reserved for an agent go to that agent, and to anyone of the queue once due
 // before `cutoff_us`.
+std::string CursorKey(const Claimant& claimant) {
+  return absl::StrCat("callbacks:", claimant.queue, ":", claimant.agent_id);
+}
+
 leases::ClaimScope ScopeFor(const Claimant& claimant, long long cutoff_us) {
   if (claimant.queue.empty()) {
     return {.where = "reserved_agent_id = :agent AND channel = 1",
             .levels_where = "reserved_agent_id = :agent",
             .bind = [agent = claimant.agent_id](soci::statement& statement, bool) mutable {
               statement.exchange(soci::use(agent));
-            }};
+            },
+            .cursor_key = CursorKey(claimant)};
   }
   return {.where =
               "channel = 1 AND queue = :queue AND (reserved_agent_id = '' OR reserved_agent_id = :agent"
@@ -40,7 +45,8 @@ leases::ClaimScope ScopeFor(const Claimant& claimant, long long cutoff_us) {
             if (levels) return;
             statement.exchange(soci::use(agent));
             statement.exchange(soci::use(cutoff_us));
-          }};
+          },
+          .cursor_key = CursorKey(claimant)};
 }
 
 }  // namespace
@@ -48,11 +54,12 @@ leases::ClaimScope ScopeFor(const Claimant& claimant, long long cutoff_us) {
 absl::StatusOr<std::vector<v1::Callback>> CallbackStore::Fetch(const Claimant& claimant, int max_count,
                                                                absl::Duration lease, absl::Time now) {
   leases::LeaseSecret secret = leases::LeaseSecret::Generate();
-  // The claim is all or nothing, so a deadlock victim (MariaDB may pick one
-  // when many dialers claim at once) simply claims again.
-  absl::StatusOr<std::vector<long long>> claimed = Claim(claimant, max_count, lease, secret, now);
-  for (int retry = 0; retry < 3 && claimed.status().code() == absl::StatusCode::kAborted; ++retry) {
-    claimed = Claim(claimant, max_count, lease, secret, now);
+  // The claim is all or nothing, so a deadlock victim simply claims again.
+  absl::StatusOr<std::vector<long long>> claimed;
+  for (int attempt = 0; attempt < 4; ++attempt) {
+    leases::ClaimTurns::Turn turn = claim_turns_.Take(CursorKey(claimant));
+    claimed = Claim(claimant, max_count, lease, secret, now, turn);
+    if (claimed.status().code() != absl::StatusCode::kAborted) break;
   }
   if (!claimed.ok()) return claimed.status();
   if (claimed->empty()) return std::vector<v1::Callback>{};
@@ -70,7 +77,8 @@ absl::StatusOr<std::vector<v1::Callback>> CallbackStore::Fetch(const Claimant& c
 
 absl::StatusOr<std::vector<long long>> CallbackStore::Claim(const Claimant& claimant, int max_count,
                                                             absl::Duration lease, const leases::LeaseSecret& secret,
-                                                            absl::Time now) {
+                                                            absl::Time now,
+                                                            leases::ClaimTurns::Turn& turn) {
   return database_.InTransaction<std::vector<long long>>(
       Access::kWrite, [&](soci::session& session) -> absl::StatusOr<std::vector<long long>> {
         absl::StatusOr<std::shared_ptr<const settings::ContactPolicyDocument::Snapshot>> policy =
@@ -78,14 +86,15 @@ absl::StatusOr<std::vector<long long>> CallbackStore::Claim(const Claimant& clai
         if (!policy.ok()) return policy.status();
         long long now_us = absl::ToUnixMicros(now);
         // A dialer that vanished must not keep its callbacks until the maintenance loop runs.
-        leases::ReturnLapsedLeases(session, now_us, 100);
+        if (lapsed_lease_sweeps_.Due(now)) leases::ReturnLapsedLeases(session, now_us, 100);
         leases::LeaseGrant grant{
             .token_hash = secret.hash,
             .holder = claimant.agent_id.empty() ? absl::StrCat("queue:", claimant.queue) : claimant.agent_id,
             .until_us = absl::ToUnixMicros(now + lease)};
         std::vector<long long> claimed =
             leases::ClaimDue(session, ScopeFor(claimant, absl::ToUnixMicros(now - reserved_grace_)),
-                             (*policy)->parsed, grant, max_count, now_us);
+                             (*policy)->parsed, grant, max_count, now_us, claim_cursors_);
+        turn.Release();  // the next claim may start while this one commits
         return claimed;
       });
 }

@@ -12,6 +12,7 @@
 #include "satisfaction/v1/callback.pb.h"
 #include "scheduler/retry_policy.h"
 #include "services/leases/lease_token.h"
+#include "services/leases/revisit_leases.h"
 #include "services/settings/contact_policy_settings.h"
 #include "services/storage/database.h"
 
@@ -81,9 +82,15 @@ class CallbackStore {
   absl::StatusOr<v1::Callback> ChangeHeldLease(long long id, const std::string& token, absl::Time now,
                                                const std::function<void(soci::session&, long long now_us)>& change);
 
+  leases::ClaimTurns claim_turns_;
+  leases::ClaimCursors claim_cursors_;
+  leases::LapsedLeaseSweeps lapsed_lease_sweeps_;
+
   // Leases up to `max_count` callbacks to `secret` and commits: their ids.
+  // Ends `turn` before the commit.
   absl::StatusOr<std::vector<long long>> Claim(const Claimant& claimant, int max_count, absl::Duration lease,
-                                               const leases::LeaseSecret& secret, absl::Time now);
+                                               const leases::LeaseSecret& secret, absl::Time now,
+                                               leases::ClaimTurns::Turn& turn);
 
   struct RuleFacts {
     long long updated_us = -1;

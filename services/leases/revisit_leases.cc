@@ -37,12 +37,17 @@ std::optional<int> NextPriorityLevel(soci::session& session, const ClaimScope& s
 
 // A due revisit, locked, with what deciding about it takes.
 struct Candidate {
-  long long id = 0, customer_id = 0, expires_us = 0;
+  long long id = 0, customer_id = 0, expires_us = 0, due_us = 0;
   int channel = 0;
 };
 
+// Which part of a level a claim reads: all of it, or what lies after or up
+// to a cursor (in the index's order, due_at_us then id).
+enum class Part { kAll, kAfter, kUpTo };
+
+// Locks up to `limit` due revisits of a part of a level, in due order.
 std::vector<Candidate> LockDue(soci::session& session, const ClaimScope& scope, int priority, long long now_us,
-                               int limit) {
+                               Part part, ClaimCursors::Position cursor, int limit) {
   int state = kPlanned;
   Candidate row;
   soci::statement statement(session);
@@ -50,15 +55,27 @@ std::vector<Candidate> LockDue(soci::session& session, const ClaimScope& scope, 
   scope.bind(statement, /*levels=*/false);
   statement.exchange(soci::use(priority));
   statement.exchange(soci::use(now_us));
+  if (part != Part::kAll) {
+    statement.exchange(soci::use(cursor.due_us));
+    statement.exchange(soci::use(cursor.due_us));
+    statement.exchange(soci::use(cursor.id));
+  }
   statement.exchange(soci::use(limit));
   statement.exchange(soci::into(row.id));
   statement.exchange(soci::into(row.customer_id));
   statement.exchange(soci::into(row.expires_us));
   statement.exchange(soci::into(row.channel));
+  statement.exchange(soci::into(row.due_us));
   statement.alloc();
-  statement.prepare(absl::StrCat("SELECT id, customer_id, expires_at_us, channel FROM revisits WHERE state = :state AND ",
-                                 scope.where, " AND priority = :priority AND due_at_us <= :now ORDER BY due_at_us",
-                                 " LIMIT :limit", SkipLocked(session)));
+  statement.prepare(absl::StrCat("SELECT id, customer_id, expires_at_us, channel, due_at_us FROM revisits WHERE",
+                                 " state = :state AND ",
+                                 scope.where, " AND priority = :priority AND due_at_us <= :now",
+                                 part == Part::kAfter ? " AND (due_at_us > :cursor_due OR (due_at_us = :at_due AND"
+                                                        " id > :cursor_id))"
+                                 : part == Part::kUpTo ? " AND (due_at_us < :cursor_due OR (due_at_us = :at_due AND"
+                                                         " id <= :cursor_id))"
+                                                       : "",
+                                 " ORDER BY due_at_us, id LIMIT :limit", SkipLocked(session)));
   statement.define_and_bind();
   statement.execute();
   std::vector<Candidate> rows;
@@ -170,8 +187,30 @@ absl::TimeZone ZoneOf(const std::string& name) {
   return zone;
 }
 
+std::optional<ClaimCursors::Position> ClaimCursors::Get(const std::string& scope, int priority, absl::Time now) {
+  absl::MutexLock lock(&mutex_);
+  auto it = passes_.find({scope, priority});
+  if (it == passes_.end()) return std::nullopt;
+  if (now - it->second.started >= kCursorLifetime) {
+    passes_.erase(it);
+    return std::nullopt;
+  }
+  return it->second.position;
+}
+
+void ClaimCursors::Advance(const std::string& scope, int priority, Position position, absl::Time now) {
+  absl::MutexLock lock(&mutex_);
+  auto [it, started] = passes_.try_emplace({scope, priority}, Pass{position, now});
+  if (!started) it->second.position = position;
+}
+
+void ClaimCursors::Reset(const std::string& scope, int priority) {
+  absl::MutexLock lock(&mutex_);
+  passes_.erase({scope, priority});
+}
+
 std::vector<long long> ClaimDue(soci::session& session, const ClaimScope& scope, const scheduler::ContactPolicy& policy,
-                                const LeaseGrant& grant, int max_count, long long now_us) {
+                                const LeaseGrant& grant, int max_count, long long now_us, ClaimCursors& cursors) {
   absl::Time now = absl::FromUnixMicros(now_us);
   std::vector<long long> claimed;
   for (std::optional<int> level = NextPriorityLevel(session, scope, std::nullopt);
@@ -179,7 +218,21 @@ std::vector<long long> ClaimDue(soci::session& session, const ClaimScope& scope,
     // Each pass leases or settles every row it reads, so the next one reads new rows.
     while (static_cast<int>(claimed.size()) < max_count) {
       int want = max_count - static_cast<int>(claimed.size());
-      std::vector<Candidate> due = LockDue(session, scope, *level, now_us, want);
+      std::optional<ClaimCursors::Position> cursor = cursors.Get(scope.cursor_key, *level, now);
+      std::vector<Candidate> due =
+          LockDue(session, scope, *level, now_us, cursor ? Part::kAfter : Part::kAll, cursor.value_or(ClaimCursors::Position{}), want);
+      if (static_cast<int>(due.size()) < want) {
+        // The pass reached the level's end: next time from its head again,
+        // and now too, for rows put back behind the cursor.
+        cursors.Reset(scope.cursor_key, *level);
+        if (cursor) {
+          std::vector<Candidate> behind =
+              LockDue(session, scope, *level, now_us, Part::kUpTo, *cursor, want - static_cast<int>(due.size()));
+          due.insert(due.end(), behind.begin(), behind.end());
+        }
+      } else {
+        cursors.Advance(scope.cursor_key, *level, {due.back().due_us, due.back().id}, now);
+      }
       std::vector<long long> customer_ids;
       for (const Candidate& c : due) customer_ids.push_back(c.customer_id);
       absl::flat_hash_map<long long, Reachability> customers = LoadReachability(session, customer_ids);

@@ -3,12 +3,17 @@
 
 #include <soci/soci.h>
 
+#include <array>
+#include <atomic>
 #include <functional>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/hash/hash.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "satisfaction/v1/revisit.pb.h"
@@ -47,6 +52,65 @@ struct ClaimScope {
   std::string levels_where;
   // Binds the placeholders of `where`, or of `levels_where` when `levels`.
   std::function<void(soci::statement&, bool levels)> bind;
+  // Names the scope among the claim cursors.
+  std::string cursor_key;
+};
+
+// Where this server's last claims of a scope stopped in each priority level.
+// A claimed row leaves the claim index, but InnoDB keeps its old entry,
+// delete-marked, until purge gets to it: under a steady stream of claims the
+// head of a queue is thick with such entries, and walking over them again
+// with every claim doubled its cost. A claim starts where the last one
+// stopped; a pass over a level starts again at its head once it comes up
+// short and every kCursorLifetime, so that callbacks put back (released, or
+// lease lapsed) are seen again within seconds.
+class ClaimCursors {
+ public:
+  static constexpr absl::Duration kCursorLifetime = absl::Seconds(2);
+
+  struct Position {
+    long long due_us = 0, id = 0;
+  };
+
+  std::optional<Position> Get(const std::string& scope, int priority, absl::Time now);
+  void Advance(const std::string& scope, int priority, Position position, absl::Time now);
+  void Reset(const std::string& scope, int priority);
+
+ private:
+  struct Pass {
+    Position position;
+    absl::Time started;
+  };
+  absl::Mutex mutex_;
+  absl::flat_hash_map<std::pair<std::string, int>, Pass> passes_ ABSL_GUARDED_BY(mutex_);
+};
+
+// Claims of one scope on this server take turns: claimers that run together
+// only skip each other's locked rows at the head of the queue, which costs the
+// database far more than waiting here. A turn ends when the claim has chosen
+// its rows, before it commits. Other servers still claim alongside, by SKIP
+// LOCKED.
+class ClaimTurns {
+ public:
+  class Turn {
+   public:
+    explicit Turn(absl::Mutex& stripe) : stripe_(&stripe) { stripe_->Lock(); }
+    ~Turn() { Release(); }
+    Turn(const Turn&) = delete;
+    Turn& operator=(const Turn&) = delete;
+    void Release() {
+      if (stripe_ != nullptr) stripe_->Unlock();
+      stripe_ = nullptr;
+    }
+
+   private:
+    absl::Mutex* stripe_;
+  };
+
+  Turn Take(const std::string& scope) { return Turn(stripes_[absl::HashOf(scope) % stripes_.size()]); }
+
+ private:
+  std::array<absl::Mutex, 16> stripes_;
 };
 
 // Who a claim leases to, and until when.
@@ -70,11 +134,25 @@ absl::flat_hash_map<long long, Reachability> LoadReachability(soci::session& ses
 
 // Leases up to `max_count` revisits of `scope` that are due now and inside
 // their channel's hours in the customer's zone now: highest priority first,
-// then the longest due. On the way it moves those outside their hours to
+// then the longest due (within a level, from where this server's last claim
+// stopped: see ClaimCursors). On the way it moves those outside their hours to
 // their next opening, gives up on expired ones and stops those whose customer
 // can no longer be reached on their channel. Returns the leased ids.
 std::vector<long long> ClaimDue(soci::session& session, const ClaimScope& scope, const scheduler::ContactPolicy& policy,
-                                const LeaseGrant& grant, int max_count, long long now_us);
+                                const LeaseGrant& grant, int max_count, long long now_us, ClaimCursors& cursors);
+
+// At most once a second per server, a claim first puts lapsed leases back
+// (the maintenance loop does it too, but only every minute).
+class LapsedLeaseSweeps {
+ public:
+  bool Due(absl::Time now) {
+    long long now_us = absl::ToUnixMicros(now), next = next_us_.load();
+    return now_us >= next && next_us_.compare_exchange_strong(next, now_us + 1'000'000);
+  }
+
+ private:
+  std::atomic<long long> next_us_{0};
+};
 
 // Puts up to `limit` revisits whose lease has ended back as planned, with no
 // attempt counted (a dialer or gateway that vanished); returns how many.

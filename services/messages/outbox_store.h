@@ -8,6 +8,7 @@
 #include "absl/time/time.h"
 #include "satisfaction/v1/message.pb.h"
 #include "services/leases/lease_token.h"
+#include "services/leases/revisit_leases.h"
 #include "services/messages/message_templates.h"
 #include "services/settings/contact_policy_settings.h"
 #include "services/settings/message_settings.h"
@@ -58,8 +59,10 @@ class OutboxStore {
 
  private:
   // Leases up to `max_count` messages to `secret` and commits: their ids.
+  // Ends `turn` before the commit.
   absl::StatusOr<std::vector<long long>> Claim(v1::Channel channel, int max_count, absl::Duration lease,
-                                               const leases::LeaseSecret& secret, absl::Time now);
+                                               const leases::LeaseSecret& secret, absl::Time now,
+                                               leases::ClaimTurns::Turn& turn);
   // Renders claimed messages, issuing their invitations.
   absl::StatusOr<std::vector<v1::OutboxMessage>> Render(const std::vector<long long>& ids,
                                                         const leases::LeaseSecret& secret, absl::Time now);
@@ -69,6 +72,9 @@ class OutboxStore {
   const std::string public_url_;
   settings::ContactPolicyDocument contact_policy_;
   settings::MessageSettingsDocument settings_;
+  leases::ClaimTurns claim_turns_;
+  leases::ClaimCursors claim_cursors_;
+  leases::LapsedLeaseSweeps lapsed_lease_sweeps_;
 };
 
 }  // namespace satisfaction::messages

@@ -150,6 +150,40 @@ TEST_P(CallbackStoreTest, HigherPriorityComesFirstAndReservedCallbacksWaitForThe
   EXPECT_EQ(anyone[1].customer_external_id(), "complaint");
 }
 
+TEST_P(CallbackStoreTest, ACallbackPutBackBehindWhereClaimsStoppedComesBeforeLowerPriorities) {
+  AddRule("order-call", v1::TRIGGER_ORDER_DELIVERED, 20, /*reserve=*/false, "complaints");
+  AddCallback("first", v1::TRIGGER_COMPLAINT_CLOSED, now_ - absl::Minutes(30));
+  AddCallback("second", v1::TRIGGER_COMPLAINT_CLOSED, now_ - absl::Minutes(20));
+  AddCallback("lower", v1::TRIGGER_ORDER_DELIVERED, now_ - absl::Hours(5));
+  std::vector<v1::Callback> first = Fetch({.queue = "complaints"}, 1, now_);
+  ASSERT_EQ(first.size(), 1u);
+  EXPECT_EQ(first[0].customer_external_id(), "first");
+  ASSERT_TRUE(store_->Release(std::stoll(first[0].id()), first[0].lease_token(), now_).ok());
+  // Claims go on from where the last one stopped...
+  std::vector<v1::Callback> second = Fetch({.queue = "complaints"}, 1, now_ + absl::Milliseconds(100));
+  ASSERT_EQ(second.size(), 1u);
+  EXPECT_EQ(second[0].customer_external_id(), "second");
+  // ...and at the end of the level look behind them before going lower.
+  std::vector<v1::Callback> third = Fetch({.queue = "complaints"}, 1, now_ + absl::Milliseconds(200));
+  ASSERT_EQ(third.size(), 1u);
+  EXPECT_EQ(third[0].customer_external_id(), "first");
+  std::vector<v1::Callback> last = Fetch({.queue = "complaints"}, 5, now_ + absl::Milliseconds(300));
+  ASSERT_EQ(last.size(), 1u);
+  EXPECT_EQ(last[0].customer_external_id(), "lower");
+}
+
+TEST_P(CallbackStoreTest, AfterAFewSecondsClaimsStartAgainAtTheHeadOfTheQueue) {
+  AddCallback("first", v1::TRIGGER_COMPLAINT_CLOSED, now_ - absl::Minutes(30));
+  AddCallback("second", v1::TRIGGER_COMPLAINT_CLOSED, now_ - absl::Minutes(20));
+  AddCallback("third", v1::TRIGGER_COMPLAINT_CLOSED, now_ - absl::Minutes(10));
+  std::vector<v1::Callback> first = Fetch({.queue = "complaints"}, 1, now_);
+  ASSERT_EQ(first.size(), 1u);
+  ASSERT_TRUE(store_->Release(std::stoll(first[0].id()), first[0].lease_token(), now_).ok());
+  std::vector<v1::Callback> again = Fetch({.queue = "complaints"}, 1, now_ + leases::ClaimCursors::kCursorLifetime);
+  ASSERT_EQ(again.size(), 1u);
+  EXPECT_EQ(again[0].customer_external_id(), "first");
+}
+
 TEST_P(CallbackStoreTest, OutsideTheCustomersHoursACallbackWaitsForThem) {
   long long id = AddCallback("new-york", v1::TRIGGER_COMPLAINT_CLOSED, now_ - absl::Hours(1), "America/New_York");
   // 10:00 in Shanghai is 21:00 the day before in New York: too late to call.
