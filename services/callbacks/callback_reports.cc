@@ -281,7 +281,7 @@ std::vector<absl::StatusOr<v1::ReportDispositionResponse>> CallbackStore::Report
       }
 
       absl::StatusOr<std::shared_ptr<const settings::ContactPolicyDocument::Snapshot>> policy =
-          contact_policy_.InForceAt(session, row.policy_version);
+          claimer_.contact_policy().InForceAt(session, row.policy_version);
       if (!policy.ok()) return policy.status();
       RuleFacts rule = RuleFactsFor(session, row.leased.rule_id, row.rule_updated_us);
       scheduler::CallAttempt attempt{.number = row.leased.attempts + 1,

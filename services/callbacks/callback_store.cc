@@ -54,13 +54,10 @@ leases::ClaimScope ScopeFor(const Claimant& claimant, long long cutoff_us) {
 absl::StatusOr<std::vector<v1::Callback>> CallbackStore::Fetch(const Claimant& claimant, int max_count,
                                                                absl::Duration lease, absl::Time now) {
   leases::LeaseSecret secret = leases::LeaseSecret::Generate();
-  // The claim is all or nothing, so a deadlock victim simply claims again.
-  absl::StatusOr<std::vector<long long>> claimed;
-  for (int attempt = 0; attempt < 4; ++attempt) {
-    leases::ClaimTurns::Turn turn = claim_turns_.Take(CursorKey(claimant));
-    claimed = Claim(claimant, max_count, lease, secret, now, turn);
-    if (claimed.status().code() != absl::StatusCode::kAborted) break;
-  }
+  std::string holder = claimant.agent_id.empty() ? absl::StrCat("queue:", claimant.queue) : claimant.agent_id;
+  absl::StatusOr<std::vector<long long>> claimed =
+      claimer_.Claim(ScopeFor(claimant, absl::ToUnixMicros(now - reserved_grace_)), holder, max_count, lease, secret,
+                     now);
   if (!claimed.ok()) return claimed.status();
   if (claimed->empty()) return std::vector<v1::Callback>{};
   // Read after the claim has committed, so its row locks are held no longer than needed.
@@ -72,30 +69,6 @@ absl::StatusOr<std::vector<v1::Callback>> CallbackStore::Fetch(const Claimant& c
           if (absl::SimpleAtoi(callback.id(), &id)) callback.set_lease_token(leases::LeaseTokenFor(secret, id));
         }
         return callbacks;
-      });
-}
-
-absl::StatusOr<std::vector<long long>> CallbackStore::Claim(const Claimant& claimant, int max_count,
-                                                            absl::Duration lease, const leases::LeaseSecret& secret,
-                                                            absl::Time now,
-                                                            leases::ClaimTurns::Turn& turn) {
-  return database_.InTransaction<std::vector<long long>>(
-      Access::kWrite, [&](soci::session& session) -> absl::StatusOr<std::vector<long long>> {
-        absl::StatusOr<std::shared_ptr<const settings::ContactPolicyDocument::Snapshot>> policy =
-            contact_policy_.InForce(session);
-        if (!policy.ok()) return policy.status();
-        long long now_us = absl::ToUnixMicros(now);
-        // A dialer that vanished must not keep its callbacks until the maintenance loop runs.
-        if (lapsed_lease_sweeps_.Due(now)) leases::ReturnLapsedLeases(session, now_us, 100);
-        leases::LeaseGrant grant{
-            .token_hash = secret.hash,
-            .holder = claimant.agent_id.empty() ? absl::StrCat("queue:", claimant.queue) : claimant.agent_id,
-            .until_us = absl::ToUnixMicros(now + lease)};
-        std::vector<long long> claimed =
-            leases::ClaimDue(session, ScopeFor(claimant, absl::ToUnixMicros(now - reserved_grace_)),
-                             (*policy)->parsed, grant, max_count, now_us, claim_cursors_);
-        turn.Release();  // the next claim may start while this one commits
-        return claimed;
       });
 }
 

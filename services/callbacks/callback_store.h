@@ -12,8 +12,7 @@
 #include "satisfaction/v1/callback.pb.h"
 #include "scheduler/retry_policy.h"
 #include "services/leases/lease_token.h"
-#include "services/leases/revisit_leases.h"
-#include "services/settings/contact_policy_settings.h"
+#include "services/leases/claimer.h"
 #include "services/storage/database.h"
 
 namespace satisfaction::callbacks {
@@ -35,7 +34,7 @@ class CallbackStore {
   CallbackStore(storage::Database& database, absl::Duration reserved_grace)
       : database_(database),
         reserved_grace_(reserved_grace),
-        contact_policy_(settings::MakeContactPolicyDocument(database)) {}
+        claimer_(database) {}
 
   // Claims up to `max_count` callbacks due now and inside their customer's
   // calling hours now, highest priority first, then the longest due. On the
@@ -74,23 +73,13 @@ class CallbackStore {
  private:
   storage::Database& database_;
   const absl::Duration reserved_grace_;
-  settings::ContactPolicyDocument contact_policy_;
+  leases::Claimer claimer_;
 
   // What a report needs of a rule, parsed once per version of the rule.
   // Checks that `token` holds the callback's lease now, applies `change` in
   // the same transaction, and returns the callback as it then is.
   absl::StatusOr<v1::Callback> ChangeHeldLease(long long id, const std::string& token, absl::Time now,
                                                const std::function<void(soci::session&, long long now_us)>& change);
-
-  leases::ClaimTurns claim_turns_;
-  leases::ClaimCursors claim_cursors_;
-  leases::LapsedLeaseSweeps lapsed_lease_sweeps_;
-
-  // Leases up to `max_count` callbacks to `secret` and commits: their ids.
-  // Ends `turn` before the commit.
-  absl::StatusOr<std::vector<long long>> Claim(const Claimant& claimant, int max_count, absl::Duration lease,
-                                               const leases::LeaseSecret& secret, absl::Time now,
-                                               leases::ClaimTurns::Turn& turn);
 
   struct RuleFacts {
     long long updated_us = -1;

@@ -115,8 +115,6 @@ const char* ChannelWord(int channel) {
   }
 }
 
-std::string CursorKey(v1::Channel channel) { return absl::StrCat("outbox:", channel); }
-
 v1::DeliveryAttempt AttemptProto(int number, int channel, int outcome, const std::string& provider_id,
                                  const std::string& error, long long reported_us) {
   v1::DeliveryAttempt attempt;
@@ -179,44 +177,17 @@ absl::StatusOr<std::vector<v1::OutboxMessage>> OutboxStore::Fetch(v1::Channel ch
     return absl::FailedPreconditionError("the server was started without message templates (--templates-dir)");
   }
   leases::LeaseSecret secret = leases::LeaseSecret::Generate();
-  // The claim is all or nothing, so a deadlock victim simply claims again.
-  absl::StatusOr<std::vector<long long>> claimed;
-  for (int attempt = 0; attempt < 4; ++attempt) {
-    leases::ClaimTurns::Turn turn = claim_turns_.Take(CursorKey(channel));
-    claimed = Claim(channel, max_count, lease, secret, now, turn);
-    if (claimed.status().code() != absl::StatusCode::kAborted) break;
-  }
+  leases::ClaimScope scope{.where = "channel = :channel",
+                           .levels_where = "channel = :channel",
+                           .bind = [channel = static_cast<int>(channel)](soci::statement& statement, bool) mutable {
+                             statement.exchange(soci::use(channel));
+                           },
+                           .cursor_key = absl::StrCat("outbox:", channel)};
+  absl::StatusOr<std::vector<long long>> claimed =
+      claimer_.Claim(scope, absl::StrCat("gateway:", ChannelWord(channel)), max_count, lease, secret, now);
   if (!claimed.ok()) return claimed.status();
   if (claimed->empty()) return std::vector<v1::OutboxMessage>{};
   return Render(*claimed, secret, now);
-}
-
-absl::StatusOr<std::vector<long long>> OutboxStore::Claim(v1::Channel channel, int max_count, absl::Duration lease,
-                                                          const leases::LeaseSecret& secret, absl::Time now,
-                                                          leases::ClaimTurns::Turn& turn) {
-  return database_.InTransaction<std::vector<long long>>(
-      Access::kWrite, [&](soci::session& session) -> absl::StatusOr<std::vector<long long>> {
-        absl::StatusOr<std::shared_ptr<const settings::ContactPolicyDocument::Snapshot>> policy =
-            contact_policy_.InForce(session);
-        if (!policy.ok()) return policy.status();
-        long long now_us = absl::ToUnixMicros(now);
-        // A gateway that vanished must not keep its messages until the maintenance loop runs.
-        if (lapsed_lease_sweeps_.Due(now)) leases::ReturnLapsedLeases(session, now_us, 100);
-        leases::ClaimScope scope{.where = "channel = :channel",
-                                 .levels_where = "channel = :channel",
-                                 .bind = [channel = static_cast<int>(channel)](soci::statement& statement,
-                                                                               bool) mutable {
-                                   statement.exchange(soci::use(channel));
-                                 },
-                                 .cursor_key = CursorKey(channel)};
-        leases::LeaseGrant grant{.token_hash = secret.hash,
-                                 .holder = absl::StrCat("gateway:", ChannelWord(channel)),
-                                 .until_us = absl::ToUnixMicros(now + lease)};
-        std::vector<long long> claimed =
-            leases::ClaimDue(session, scope, (*policy)->parsed, grant, max_count, now_us, claim_cursors_);
-        turn.Release();  // the next claim may start while this one commits
-        return claimed;
-      });
 }
 
 absl::StatusOr<std::vector<v1::OutboxMessage>> OutboxStore::Render(const std::vector<long long>& ids,

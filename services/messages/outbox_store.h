@@ -8,9 +8,8 @@
 #include "absl/time/time.h"
 #include "satisfaction/v1/message.pb.h"
 #include "services/leases/lease_token.h"
-#include "services/leases/revisit_leases.h"
+#include "services/leases/claimer.h"
 #include "services/messages/message_templates.h"
-#include "services/settings/contact_policy_settings.h"
 #include "services/settings/message_settings.h"
 #include "services/storage/database.h"
 
@@ -27,7 +26,7 @@ class OutboxStore {
       : database_(database),
         templates_(templates),
         public_url_(std::move(public_url)),
-        contact_policy_(settings::MakeContactPolicyDocument(database)),
+        claimer_(database),
         settings_(settings::MakeMessageSettingsDocument(database)) {}
 
   // Claims up to `max_count` messages of `channel` due now and inside their
@@ -58,11 +57,6 @@ class OutboxStore {
   }
 
  private:
-  // Leases up to `max_count` messages to `secret` and commits: their ids.
-  // Ends `turn` before the commit.
-  absl::StatusOr<std::vector<long long>> Claim(v1::Channel channel, int max_count, absl::Duration lease,
-                                               const leases::LeaseSecret& secret, absl::Time now,
-                                               leases::ClaimTurns::Turn& turn);
   // Renders claimed messages, issuing their invitations.
   absl::StatusOr<std::vector<v1::OutboxMessage>> Render(const std::vector<long long>& ids,
                                                         const leases::LeaseSecret& secret, absl::Time now);
@@ -70,11 +64,8 @@ class OutboxStore {
   storage::Database& database_;
   const MessageTemplates* const templates_;
   const std::string public_url_;
-  settings::ContactPolicyDocument contact_policy_;
+  leases::Claimer claimer_;
   settings::MessageSettingsDocument settings_;
-  leases::ClaimTurns claim_turns_;
-  leases::ClaimCursors claim_cursors_;
-  leases::LapsedLeaseSweeps lapsed_lease_sweeps_;
 };
 
 }  // namespace satisfaction::messages

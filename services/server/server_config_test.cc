@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
 
 namespace satisfaction::server {
@@ -41,6 +42,18 @@ TEST(ParseCommandLine, FlagsBothForms) {
   EXPECT_EQ(parsed->config.db_wait, absl::Milliseconds(250));
   EXPECT_EQ(parsed->config.log_level, "debug");
   EXPECT_EQ(parsed->config.shutdown_grace, absl::Seconds(3));
+}
+
+TEST(ParseCommandLine, PublicUrl) {
+  absl::StatusOr<CommandLine> parsed = Parse({}, {{"SATISFACTION_PUBLIC_URL", "https://survey.example.cn/"}});
+  ASSERT_TRUE(parsed.ok()) << parsed.status();
+  EXPECT_EQ(parsed->config.public_url, "https://survey.example.cn") << "without the trailing slash";
+  EXPECT_TRUE(Parse({}).value().config.public_url.empty()) << "derived from --http-listen at start";
+  for (const char* bad : {"survey.example.cn", "ftp://x", "https://x/?a=1", "https://x#y", "https://a b"}) {
+    absl::StatusOr<CommandLine> refused = Parse({absl::StrCat("--public-url=", bad)});
+    ASSERT_FALSE(refused.ok()) << bad;
+    EXPECT_TRUE(absl::StrContains(refused.status().message(), "public-url")) << refused.status();
+  }
 }
 
 TEST(ParseCommandLine, EnvironmentFillsInAndFlagsWin) {

@@ -27,19 +27,8 @@ class CallbackE2eTest : public ::testing::TestWithParam<TestBackend> {
     ASSERT_NE(server_, nullptr);
     stub_ = v1::CallbackService::NewStub(server_->channel());
 
-    // Calls at any hour, so the test does not depend on the time of day.
+    testing::OpenAllDay(server_->channel(), "call_windows");
     auto policies = v1::RevisitPolicyService::NewStub(server_->channel());
-    v1::UpdateContactPolicyRequest policy;
-    v1::WeeklyWindows& week = *policy.mutable_policy()->mutable_call_windows();
-    for (v1::TimeWindow* day :
-         {week.mutable_monday(), week.mutable_tuesday(), week.mutable_wednesday(), week.mutable_thursday(),
-          week.mutable_friday(), week.mutable_saturday(), week.mutable_sunday()}) {
-      day->set_start("00:00");
-      day->set_end("24:00");
-    }
-    policy.mutable_update_mask()->add_paths("call_windows");
-    v1::ContactPolicy updated;
-    ASSERT_TRUE(policies->UpdateContactPolicy(Context().get(), policy, &updated).ok());
     v1::CreateRevisitRuleRequest rule;
     rule.mutable_rule()->set_id("complaint-call");
     rule.mutable_rule()->add_customer_types(v1::CUSTOMER_TYPE_NEW);

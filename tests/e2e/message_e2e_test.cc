@@ -33,19 +33,7 @@ class MessageE2eTest : public ::testing::TestWithParam<TestBackend> {
     ASSERT_NE(server_, nullptr);
     stub_ = v1::MessageService::NewStub(server_->channel());
 
-    // Messages at any hour, so the test does not depend on the time of day.
-    auto policies = v1::RevisitPolicyService::NewStub(server_->channel());
-    v1::UpdateContactPolicyRequest policy;
-    v1::WeeklyWindows& week = *policy.mutable_policy()->mutable_message_windows();
-    for (v1::TimeWindow* day :
-         {week.mutable_monday(), week.mutable_tuesday(), week.mutable_wednesday(), week.mutable_thursday(),
-          week.mutable_friday(), week.mutable_saturday(), week.mutable_sunday()}) {
-      day->set_start("00:00");
-      day->set_end("24:00");
-    }
-    policy.mutable_update_mask()->add_paths("message_windows");
-    v1::ContactPolicy updated;
-    ASSERT_TRUE(policies->UpdateContactPolicy(Context().get(), policy, &updated).ok());
+    testing::OpenAllDay(server_->channel(), "message_windows");
 
     // A new customer, whose first delivery the default rule follows with an SMS survey 3 days on.
     auto customers = v1::CustomerService::NewStub(server_->channel());

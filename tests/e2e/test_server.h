@@ -8,6 +8,7 @@
 
 #include "absl/strings/match.h"
 #include "gtest/gtest.h"
+#include "satisfaction/v1/revisit_policy.grpc.pb.h"
 #include "services/server/satisfaction_server.h"
 
 namespace satisfaction::testing {
@@ -47,6 +48,27 @@ inline std::unique_ptr<grpc::ClientContext> Context(absl::Duration timeout = abs
   auto context = std::make_unique<grpc::ClientContext>();
   context->set_deadline(absl::ToChronoTime(absl::Now() + timeout));
   return context;
+}
+
+// Opens the contact policy's `windows` ("call_windows" or "message_windows")
+// all day, every day, so that a test does not depend on the time of day.
+inline void OpenAllDay(const std::shared_ptr<grpc::Channel>& channel, const std::string& windows) {
+  v1::UpdateContactPolicyRequest request;
+  const google::protobuf::FieldDescriptor* field = v1::ContactPolicy::descriptor()->FindFieldByName(windows);
+  ASSERT_NE(field, nullptr) << windows;
+  auto& week = static_cast<v1::WeeklyWindows&>(
+      *request.mutable_policy()->GetReflection()->MutableMessage(request.mutable_policy(), field));
+  for (v1::TimeWindow* day :
+       {week.mutable_monday(), week.mutable_tuesday(), week.mutable_wednesday(), week.mutable_thursday(),
+        week.mutable_friday(), week.mutable_saturday(), week.mutable_sunday()}) {
+    day->set_start("00:00");
+    day->set_end("24:00");
+  }
+  request.mutable_update_mask()->add_paths(windows);
+  v1::ContactPolicy updated;
+  grpc::Status status =
+      v1::RevisitPolicyService::NewStub(channel)->UpdateContactPolicy(Context().get(), request, &updated);
+  ASSERT_TRUE(status.ok()) << status.error_message();
 }
 
 // Expects `status` to be `code` with a message that starts with `field`, the
