@@ -342,19 +342,21 @@ TEST_P(OutboxStoreTest, AnOptOutReplyOptsTheCustomerOutOfTheChannelAndStopsTheir
   EXPECT_EQ(store_->ReportReply(999999, "T", now_, now_).status().code(), absl::StatusCode::kNotFound);
 }
 
-TEST_P(OutboxStoreTest, ManyGatewaysAtOnceSendEveryMessageExactlyOnce) {
+TEST_P(OutboxStoreTest, ManyGatewaysOnSeveralServersSendEveryMessageExactlyOnce) {
   bool mysql = GetParam() == TestBackend::kMariaDb;
   int messages = mysql ? 120 : 40, gateways = mysql ? 8 : 3;
   for (int i = 0; i < messages; ++i) AddMessage(absl::StrCat("c", i), v1::TRIGGER_ORDER_DELIVERED, now_);
+  std::vector<std::unique_ptr<OutboxStore>> servers;
+  for (int i = 0; i < 3; ++i) servers.push_back(std::make_unique<OutboxStore>(*database_, templates_.get(), kPublicUrl));
   std::mutex mutex;
   std::map<std::string, int> delivered;
   std::atomic<int> failures{0};
   std::vector<std::thread> threads;
   for (int g = 0; g < gateways; ++g) {
-    threads.emplace_back([&] {
+    threads.emplace_back([&, &server = *servers[g % servers.size()]] {
       while (true) {
         absl::StatusOr<std::vector<v1::OutboxMessage>> batch =
-            store_->Fetch(v1::CHANNEL_SMS, 7, absl::Minutes(5), now_);
+            server.Fetch(v1::CHANNEL_SMS, 7, absl::Minutes(5), now_);
         if (!batch.ok()) {
           ++failures;
           return;
