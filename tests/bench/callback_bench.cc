@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
 #include "satisfaction/v1/callback.grpc.pb.h"
 #include "satisfaction/v1/customer.grpc.pb.h"
@@ -89,7 +90,9 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "set SATISFACTION_BENCH_DB_URL (tests/bench/with_server.sh does)\n");
     return 2;
   }
-  auto channel = grpc::CreateChannel(target, grpc::InsecureChannelCredentials());
+  // Several servers (SERVERS=N in with_server.sh): dialers spread over them.
+  std::vector<std::string> targets = absl::StrSplit(target, ',');
+  auto channel = grpc::CreateChannel(targets[0], grpc::InsecureChannelCredentials());
   auto customers = v1::CustomerService::NewStub(channel);
   auto policies = v1::RevisitPolicyService::NewStub(channel);
   if (!OpenAllDay(*policies) || !bench::ImportCustomers(*customers, callbacks, "cb-", "+86137")) return 1;
@@ -105,8 +108,8 @@ int main(int argc, char** argv) {
   auto dialer = [&](int index) {
     grpc::ChannelArguments arguments;
     arguments.SetInt("dialer", index);  // a connection of its own, as separate dialers have
-    auto stub =
-        v1::CallbackService::NewStub(grpc::CreateCustomChannel(target, grpc::InsecureChannelCredentials(), arguments));
+    auto stub = v1::CallbackService::NewStub(grpc::CreateCustomChannel(targets[index % targets.size()],
+                                                                       grpc::InsecureChannelCredentials(), arguments));
     std::vector<double> my_fetch, my_report;
     std::vector<std::string> my_claims;
     int empty = 0;
@@ -196,9 +199,10 @@ int main(int argc, char** argv) {
   long double_claims = 0;
   for (const auto& [id, count] : claims) double_claims += count > 1 ? count - 1 : 0;
   std::printf(
-      "%ld callbacks, %d dialers fetching %d and reporting %d at a time, in %.1f s: %.0f claimed/s,"
+      "%ld callbacks, %d dialers on %zu servers fetching %d and reporting %d at a time, in %.1f s: %.0f claimed/s,"
       " %.0f reported/s\n",
-      callbacks, dialers, batch, std::max(report_batch, 1), seconds, claimed / seconds, reported / seconds);
+      callbacks, dialers, targets.size(), batch, std::max(report_batch, 1), seconds, claimed / seconds,
+      reported / seconds);
   std::printf("claimed %ld, reported %ld, failed %ld, double claims %ld\n", claimed.load(), reported.load(),
               failed.load(), double_claims);
   std::printf("fetch ms: p50 %.2f, p99 %.2f; report ms: p50 %.2f, p99 %.2f\n", Percentile(fetch_ms, 0.5),

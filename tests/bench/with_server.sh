@@ -6,32 +6,46 @@
 #   bash tests/bench/with_server.sh build/tests/import_bench --rows 1000000
 #   bash tests/bench/with_server.sh build/tests/event_bench --clients 16
 #   bash tests/bench/with_server.sh build/tests/callback_bench --dialers 16
-# The client gets --target HOST:PORT added.
+# The client gets --target HOST:PORT added. SERVERS=N starts N servers on the
+# one database instead (for clients that take --target HOST:PORT,HOST:PORT,...,
+# like callback_bench).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 [ $# -ge 1 ] || { echo "usage: $0 CLIENT [ARGS...]" >&2; exit 2; }
+servers=${SERVERS:-1}
 work=$(mktemp -d /tmp/satisfaction-bench.XXXXXX)
-server_pid=
+server_pids=()
 cleanup() {
-  [ -n "$server_pid" ] && kill -TERM "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null || true
+  for pid in "${server_pids[@]}"; do
+    kill -TERM "$pid" 2>/dev/null && wait "$pid" 2>/dev/null || true
+  done
   bash deploy/mariadb-private.sh stop "$work/mariadb" || true
   rm -rf "$work"
 }
 trap cleanup EXIT
 
 url=$(MARIADB_FLUSH_LOG_AT_TRX_COMMIT=1 bash deploy/mariadb-private.sh start "$work/mariadb" 2>/dev/null | tail -n 1)
-port=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-build/services/server/satisfaction-server --db "$url" --grpc-listen "127.0.0.1:$port" --http-listen "" \
-  --templates-dir templates --db-pool-size 32 --log-level warn >"$work/server.log" 2>&1 &
-server_pid=$!
-for _ in $(seq 100); do
-  /usr/bin/python3 -c "import socket; socket.create_connection(('127.0.0.1', $port), 0.2)" 2>/dev/null && break
-  sleep 0.1
+targets=
+for n in $(seq "$servers"); do
+  port=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  build/services/server/satisfaction-server --db "$url" --grpc-listen "127.0.0.1:$port" --http-listen "" \
+    --templates-dir templates --db-pool-size 32 --log-level warn >"$work/server-$n.log" 2>&1 &
+  server_pids+=($!)
+  for _ in $(seq 100); do
+    /usr/bin/python3 -c "import socket; socket.create_connection(('127.0.0.1', $port), 0.2)" 2>/dev/null && break
+    sleep 0.1
+  done
+  targets=${targets:+$targets,}127.0.0.1:$port
 done
-echo "server RSS at start: $(grep VmRSS /proc/$server_pid/status | awk '{print $2, $3}')"
+for pid in "${server_pids[@]}"; do
+  echo "server RSS at start: $(grep VmRSS /proc/"$pid"/status | awk '{print $2, $3}')"
+done
 # Benchmarks that seed rows directly (callback_bench) find the database here.
-SATISFACTION_BENCH_DB_URL="$url" "$@" --target "127.0.0.1:$port"
+SATISFACTION_BENCH_DB_URL="$url" "$@" --target "$targets"
 ticks=$(getconf CLK_TCK)
-echo "server peak RSS (VmHWM): $(grep VmHWM /proc/$server_pid/status | awk '{print $2, $3}')"
-echo "CPU seconds: server $(awk -v t="$ticks" '{printf "%.1f", ($14 + $15) / t}' /proc/$server_pid/stat)," \
-  "MariaDB $(awk -v t="$ticks" '{printf "%.1f", ($14 + $15) / t}' /proc/"$(cat "$work/mariadb/mariadb.pid")"/stat)"
+for pid in "${server_pids[@]}"; do
+  echo "server peak RSS (VmHWM): $(grep VmHWM /proc/"$pid"/status | awk '{print $2, $3}')," \
+    "CPU seconds: $(awk -v t="$ticks" '{printf "%.1f", ($14 + $15) / t}' /proc/"$pid"/stat)"
+done
+echo "MariaDB CPU seconds: $(awk -v t="$ticks" '{printf "%.1f", ($14 + $15) / t}' \
+  /proc/"$(cat "$work/mariadb/mariadb.pid")"/stat)"
