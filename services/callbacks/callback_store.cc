@@ -1,5 +1,7 @@
 #include "services/callbacks/callback_store.h"
 
+#include <google/protobuf/util/time_util.h>
+
 #include <functional>
 #include <optional>
 
@@ -7,6 +9,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "services/callbacks/callback_rows.h"
+#include "services/invitations/invitations.h"
 #include "services/leases/lease_token.h"
 #include "services/leases/revisit_leases.h"
 #include "services/storage/sql_text.h"
@@ -30,22 +33,22 @@ leases::ClaimScope ScopeFor(const Claimant& claimant, long long cutoff_us) {
   if (claimant.queue.empty()) {
     return {.where = "reserved_agent_id = :agent AND channel = 1",
             .levels_where = "reserved_agent_id = :agent",
-            .bind = [agent = claimant.agent_id](soci::statement& statement, bool) mutable {
-              statement.exchange(soci::use(agent));
-            },
+            .bind = [agent = claimant.agent_id](soci::statement& statement,
+                                                bool) mutable { statement.exchange(soci::use(agent)); },
             .cursor_key = CursorKey(claimant)};
   }
   return {.where =
               "channel = 1 AND queue = :queue AND (reserved_agent_id = '' OR reserved_agent_id = :agent"
               " OR due_at_us <= :cutoff)",
           .levels_where = "channel = 1 AND queue = :queue",
-          .bind = [queue = claimant.queue, agent = claimant.agent_id, cutoff_us](soci::statement& statement,
-                                                                                  bool levels) mutable {
-            statement.exchange(soci::use(queue));
-            if (levels) return;
-            statement.exchange(soci::use(agent));
-            statement.exchange(soci::use(cutoff_us));
-          },
+          .bind =
+              [queue = claimant.queue, agent = claimant.agent_id, cutoff_us](soci::statement& statement,
+                                                                             bool levels) mutable {
+                statement.exchange(soci::use(queue));
+                if (levels) return;
+                statement.exchange(soci::use(agent));
+                statement.exchange(soci::use(cutoff_us));
+              },
           .cursor_key = CursorKey(claimant)};
 }
 
@@ -55,18 +58,35 @@ absl::StatusOr<std::vector<v1::Callback>> CallbackStore::Fetch(const Claimant& c
                                                                absl::Duration lease, absl::Time now) {
   leases::LeaseSecret secret = leases::LeaseSecret::Generate();
   std::string holder = claimant.agent_id.empty() ? absl::StrCat("queue:", claimant.queue) : claimant.agent_id;
-  absl::StatusOr<std::vector<long long>> claimed =
-      claimer_.Claim(ScopeFor(claimant, absl::ToUnixMicros(now - reserved_grace_)), holder, max_count, lease, secret,
-                     now);
+  absl::StatusOr<std::vector<long long>> claimed = claimer_.Claim(
+      ScopeFor(claimant, absl::ToUnixMicros(now - reserved_grace_)), holder, max_count, lease, secret, now);
   if (!claimed.ok()) return claimed.status();
   if (claimed->empty()) return std::vector<v1::Callback>{};
   // Read after the claim has committed, so its row locks are held no longer than needed.
   return database_.InTransaction<std::vector<v1::Callback>>(
-      Access::kRead, [&](soci::session& session) -> absl::StatusOr<std::vector<v1::Callback>> {
+      Access::kWrite, [&](soci::session& session) -> absl::StatusOr<std::vector<v1::Callback>> {
+        absl::StatusOr<std::shared_ptr<const settings::MessageSettingsDocument::Snapshot>> settings =
+            message_settings_.InForce(session);
+        if (!settings.ok()) return settings.status();
         std::vector<v1::Callback> callbacks = LoadCallbacks(session, *claimed);
+        std::vector<invitations::InvitationFor> surveys;
         for (v1::Callback& callback : callbacks) {
           long long id = 0;
-          if (absl::SimpleAtoi(callback.id(), &id)) callback.set_lease_token(leases::LeaseTokenFor(secret, id));
+          if (!absl::SimpleAtoi(callback.id(), &id)) continue;
+          callback.set_lease_token(leases::LeaseTokenFor(secret, id));
+          if (!callback.questionnaire_id().empty()) {
+            surveys.push_back({.revisit_id = id, .channel = v1::CHANNEL_PHONE});
+          }
+        }
+        absl::Time expires = now + (*settings)->parsed.invitation_validity;
+        std::vector<std::string> tokens =
+            invitations::IssueInvitations(session, surveys, absl::ToUnixMicros(now), absl::ToUnixMicros(expires));
+        size_t next_token = 0;
+        for (v1::Callback& callback : callbacks) {
+          if (callback.questionnaire_id().empty()) continue;
+          callback.set_survey_url(invitations::SurveyUrl(public_url_, tokens[next_token++]));
+          *callback.mutable_invitation_expire_time() =
+              google::protobuf::util::TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(expires));
         }
         return callbacks;
       });
@@ -75,18 +95,17 @@ absl::StatusOr<std::vector<v1::Callback>> CallbackStore::Fetch(const Claimant& c
 absl::StatusOr<v1::Callback> CallbackStore::ChangeHeldLease(
     long long id, const std::string& token, absl::Time now,
     const std::function<void(soci::session&, long long now_us)>& change) {
-  return database_.InTransaction<v1::Callback>(Access::kWrite,
-                                               [&](soci::session& session) -> absl::StatusOr<v1::Callback> {
-                                                 absl::StatusOr<leases::LeasedRow> row = leases::LockLeased(session, LeaseKind::kCallback, id);
-                                                 if (!row.ok()) return row.status();
-                                                 absl::StatusOr<std::string> hash = leases::HashOfToken(token, LeaseKind::kCallback, id);
-                                                 if (!hash.ok()) return hash.status();
-                                                 long long now_us = absl::ToUnixMicros(now);
-                                                 if (absl::Status s = leases::CheckLease(*row, LeaseKind::kCallback, id, *hash, now_us); !s.ok())
-                                                   return s;
-                                                 change(session, now_us);
-                                                 return LoadCallbacks(session, {id}).front();
-                                               });
+  return database_.InTransaction<v1::Callback>(
+      Access::kWrite, [&](soci::session& session) -> absl::StatusOr<v1::Callback> {
+        absl::StatusOr<leases::LeasedRow> row = leases::LockLeased(session, LeaseKind::kCallback, id);
+        if (!row.ok()) return row.status();
+        absl::StatusOr<std::string> hash = leases::HashOfToken(token, LeaseKind::kCallback, id);
+        if (!hash.ok()) return hash.status();
+        long long now_us = absl::ToUnixMicros(now);
+        if (absl::Status s = leases::CheckLease(*row, LeaseKind::kCallback, id, *hash, now_us); !s.ok()) return s;
+        change(session, now_us);
+        return LoadCallbacks(session, {id}).front();
+      });
 }
 
 absl::StatusOr<v1::Callback> CallbackStore::ExtendLease(long long id, const std::string& token, absl::Duration lease,

@@ -11,8 +11,9 @@
 #include "absl/time/time.h"
 #include "satisfaction/v1/callback.pb.h"
 #include "scheduler/retry_policy.h"
-#include "services/leases/lease_token.h"
 #include "services/leases/claimer.h"
+#include "services/leases/lease_token.h"
+#include "services/settings/message_settings.h"
 #include "services/storage/database.h"
 
 namespace satisfaction::callbacks {
@@ -30,16 +31,19 @@ struct Claimant {
 class CallbackStore {
  public:
   // A callback reserved for an agent goes to anyone of its queue once it is
-  // overdue by `reserved_grace`.
-  CallbackStore(storage::Database& database, absl::Duration reserved_grace)
+  // overdue by `reserved_grace`. Survey links read `public_url`/s/<token>.
+  CallbackStore(storage::Database& database, absl::Duration reserved_grace, std::string public_url)
       : database_(database),
         reserved_grace_(reserved_grace),
-        claimer_(database) {}
+        public_url_(std::move(public_url)),
+        claimer_(database),
+        message_settings_(settings::MakeMessageSettingsDocument(database)) {}
 
   // Claims up to `max_count` callbacks due now and inside their customer's
   // calling hours now, highest priority first, then the longest due. On the
   // way it moves those outside their hours to their next opening, gives up on
   // expired ones and stops those whose customer can no longer be phoned.
+  // Each callback with a survey comes with a link holding a new invitation.
   absl::StatusOr<std::vector<v1::Callback>> Fetch(const Claimant& claimant, int max_count, absl::Duration lease,
                                                   absl::Time now);
 
@@ -73,7 +77,9 @@ class CallbackStore {
  private:
   storage::Database& database_;
   const absl::Duration reserved_grace_;
+  const std::string public_url_;
   leases::Claimer claimer_;
+  settings::MessageSettingsDocument message_settings_;  // how long invitations work
 
   // What a report needs of a rule, parsed once per version of the rule.
   // Checks that `token` holds the callback's lease now, applies `change` in

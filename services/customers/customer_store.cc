@@ -233,8 +233,9 @@ absl::StatusOr<CustomerStore::UpsertResult> CustomerStore::Upsert(const v1::Cust
                  " consent_mask = :consent, opt_out_mask = :opt_out, type_override = :override,"
                  " effective_type = :effective, updated_at_us = :now WHERE id = :id",
           soci::use(name), soci::use(phone), soci::use(email), soci::use(im_handle), soci::use(time_zone),
-          soci::use(serving_agent_id), soci::use(language), soci::use(preferred_channel), soci::use(consent_mask), soci::use(opt_out_mask),
-          soci::use(type_override), soci::use(effective_type), soci::use(now_us), soci::use(id);
+          soci::use(serving_agent_id), soci::use(language), soci::use(preferred_channel), soci::use(consent_mask),
+          soci::use(opt_out_mask), soci::use(type_override), soci::use(effective_type), soci::use(now_us),
+          soci::use(id);
       if (effective_type != existing->effective_type) CancelCareOutsideType(session, {id}, now_us);
     } else {
       int computed_type = v1::CUSTOMER_TYPE_NEW;  // no orders yet
@@ -242,17 +243,18 @@ absl::StatusOr<CustomerStore::UpsertResult> CustomerStore::Upsert(const v1::Cust
       absl::StatusOr<long long> in_force = ClassificationInForce(session);
       if (!in_force.ok()) return in_force.status();
       long long classification_version = *in_force;
-      session << "INSERT INTO customers (external_id, name, phone, email, im_handle, time_zone, serving_agent_id,"
-                 " language, preferred_channel, consent_mask, opt_out_mask, type_override, computed_type, effective_type,"
-                 " rfm_recency, rfm_frequency, rfm_monetary, order_count, total_spent_minor, created_at_us,"
-                 " updated_at_us, classification_version) VALUES (:external_id, :name, :phone, :email, :im, :tz,"
-                 " :agent, :language, :preferred, :consent, :opt_out, :override, :computed, :effective, 1, 1, 1, 0, 0, :created,"
-                 " :updated, :classification)",
+      session
+          << "INSERT INTO customers (external_id, name, phone, email, im_handle, time_zone, serving_agent_id,"
+             " language, preferred_channel, consent_mask, opt_out_mask, type_override, computed_type, effective_type,"
+             " rfm_recency, rfm_frequency, rfm_monetary, order_count, total_spent_minor, created_at_us,"
+             " updated_at_us, classification_version) VALUES (:external_id, :name, :phone, :email, :im, :tz,"
+             " :agent, :language, :preferred, :consent, :opt_out, :override, :computed, :effective, 1, 1, 1, 0, 0, "
+             ":created,"
+             " :updated, :classification)",
           soci::use(external_id), soci::use(name), soci::use(phone), soci::use(email), soci::use(im_handle),
           soci::use(time_zone), soci::use(serving_agent_id), soci::use(language), soci::use(preferred_channel),
-          soci::use(consent_mask),
-          soci::use(opt_out_mask), soci::use(type_override), soci::use(computed_type), soci::use(effective_type),
-          soci::use(now_us), soci::use(now_us), soci::use(classification_version);
+          soci::use(consent_mask), soci::use(opt_out_mask), soci::use(type_override), soci::use(computed_type),
+          soci::use(effective_type), soci::use(now_us), soci::use(now_us), soci::use(classification_version);
       existing = LoadRow(session, external_id, /*for_update=*/false);
       id = existing->id;
     }
@@ -426,7 +428,8 @@ absl::StatusOr<CustomerStore::BatchResult> CustomerStore::UpsertBatch(std::span<
                 &sql,
                 " ON DUPLICATE KEY UPDATE name = VALUES(name), phone = VALUES(phone), email = VALUES(email),"
                 " im_handle = VALUES(im_handle), time_zone = VALUES(time_zone),"
-                " serving_agent_id = VALUES(serving_agent_id), language = VALUES(language), preferred_channel = VALUES(preferred_channel),"
+                " serving_agent_id = VALUES(serving_agent_id), language = VALUES(language), preferred_channel = "
+                "VALUES(preferred_channel),"
                 " consent_mask = VALUES(consent_mask), opt_out_mask = opt_out_mask | VALUES(opt_out_mask),"
                 " type_override = VALUES(type_override),"
                 " effective_type = IF(VALUES(type_override) <> 0, VALUES(type_override), computed_type),"

@@ -2,9 +2,8 @@
 
 namespace satisfaction::leases {
 
-absl::StatusOr<std::vector<long long>> Claimer::Claim(const ClaimScope& scope, const std::string& holder,
-                                                      int max_count, absl::Duration lease, const LeaseSecret& secret,
-                                                      absl::Time now) {
+absl::StatusOr<std::vector<long long>> Claimer::Claim(const ClaimScope& scope, const std::string& holder, int max_count,
+                                                      absl::Duration lease, const LeaseSecret& secret, absl::Time now) {
   LeaseGrant grant{.token_hash = secret.hash, .holder = holder, .until_us = absl::ToUnixMicros(now + lease)};
   absl::StatusOr<std::vector<long long>> claimed;
   for (int attempt = 0; attempt < 4; ++attempt) {

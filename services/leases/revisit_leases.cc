@@ -68,10 +68,9 @@ std::vector<Candidate> LockDue(soci::session& session, const ClaimScope& scope, 
   statement.exchange(soci::into(row.due_us));
   statement.alloc();
   statement.prepare(absl::StrCat("SELECT id, customer_id, expires_at_us, channel, due_at_us FROM revisits WHERE",
-                                 " state = :state AND ",
-                                 scope.where, " AND priority = :priority AND due_at_us <= :now",
-                                 part == Part::kAfter ? " AND (due_at_us > :cursor_due OR (due_at_us = :at_due AND"
-                                                        " id > :cursor_id))"
+                                 " state = :state AND ", scope.where, " AND priority = :priority AND due_at_us <= :now",
+                                 part == Part::kAfter  ? " AND (due_at_us > :cursor_due OR (due_at_us = :at_due AND"
+                                                         " id > :cursor_id))"
                                  : part == Part::kUpTo ? " AND (due_at_us < :cursor_due OR (due_at_us = :at_due AND"
                                                          " id <= :cursor_id))"
                                                        : "",
@@ -219,8 +218,8 @@ std::vector<long long> ClaimDue(soci::session& session, const ClaimScope& scope,
     while (static_cast<int>(claimed.size()) < max_count) {
       int want = max_count - static_cast<int>(claimed.size());
       std::optional<ClaimCursors::Position> cursor = cursors.Get(scope.cursor_key, *level, now);
-      std::vector<Candidate> due =
-          LockDue(session, scope, *level, now_us, cursor ? Part::kAfter : Part::kAll, cursor.value_or(ClaimCursors::Position{}), want);
+      std::vector<Candidate> due = LockDue(session, scope, *level, now_us, cursor ? Part::kAfter : Part::kAll,
+                                           cursor.value_or(ClaimCursors::Position{}), want);
       if (static_cast<int>(due.size()) < want) {
         // The pass reached the level's end: next time from its head again,
         // and now too, for rows put back behind the cursor.
@@ -295,10 +294,10 @@ absl::StatusOr<LeasedRow> LockLeased(soci::session& session, LeaseKind kind, lon
       soci::into(row.lease_hash), soci::into(row.lease_holder), soci::into(row.rule_id);
   if (!session.got_data()) return NotFound(kind, id);
   if ((row.channel == v1::CHANNEL_PHONE) != (kind == LeaseKind::kCallback)) {
-    return absl::FailedPreconditionError(absl::StrCat("revisit '", id, "' is a ",
-                                                      NounOf(row.channel == v1::CHANNEL_PHONE ? LeaseKind::kCallback
-                                                                                              : LeaseKind::kMessage),
-                                                      ", not a ", NounOf(kind)));
+    return absl::FailedPreconditionError(
+        absl::StrCat("revisit '", id, "' is a ",
+                     NounOf(row.channel == v1::CHANNEL_PHONE ? LeaseKind::kCallback : LeaseKind::kMessage), ", not a ",
+                     NounOf(kind)));
   }
   return row;
 }
@@ -310,10 +309,9 @@ absl::Status CheckLease(const LeasedRow& row, LeaseKind kind, long long id, cons
                                                       " released); fetch it again"));
   }
   if (row.lease_expires_us <= now_us) {
-    return absl::FailedPreconditionError(absl::StrCat("lease_token: the lease of ", NounOf(kind), " '", id,
-                                                      "' ended at ",
-                                                      absl::FormatTime(absl::FromUnixMicros(row.lease_expires_us)),
-                                                      "; fetch it again"));
+    return absl::FailedPreconditionError(
+        absl::StrCat("lease_token: the lease of ", NounOf(kind), " '", id, "' ended at ",
+                     absl::FormatTime(absl::FromUnixMicros(row.lease_expires_us)), "; fetch it again"));
   }
   return absl::OkStatus();
 }

@@ -23,8 +23,8 @@ grpc::Status MessageService::FetchOutbox(grpc::ServerContext* context, const v1:
                                          v1::FetchOutboxResponse* response) {
   v1::Channel channel = request->channel();
   if (channel != v1::CHANNEL_SMS && channel != v1::CHANNEL_IM && channel != v1::CHANNEL_EMAIL) {
-    return ToGrpcStatus(FieldError("channel", absl::StrCat("must be CHANNEL_SMS, CHANNEL_IM or CHANNEL_EMAIL; got ",
-                                                           request->channel())));
+    return ToGrpcStatus(FieldError(
+        "channel", absl::StrCat("must be CHANNEL_SMS, CHANNEL_IM or CHANNEL_EMAIL; got ", request->channel())));
   }
   if (absl::Status s = leases::ValidateClaimCount(request->max_count()); !s.ok()) return ToGrpcStatus(s);
   absl::StatusOr<absl::Duration> lease =
@@ -46,8 +46,7 @@ grpc::Status MessageService::ReportDelivery(grpc::ServerContext* context, const 
   if (!v1::DeliveryOutcome_IsValid(request->outcome()) || request->outcome() == v1::DELIVERY_OUTCOME_UNSPECIFIED) {
     return ToGrpcStatus(FieldError("outcome", absl::StrCat("must be a known outcome; got ", request->outcome())));
   }
-  if (absl::Status s =
-          CheckText("provider_message_id", request->provider_message_id(), 128, LineBreaks::kForbidden);
+  if (absl::Status s = CheckText("provider_message_id", request->provider_message_id(), 128, LineBreaks::kForbidden);
       !s.ok()) {
     return ToGrpcStatus(s);
   }

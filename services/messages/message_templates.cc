@@ -1,8 +1,7 @@
 #include "services/messages/message_templates.h"
 
-#include <kainjow/mustache.hpp>
-
 #include <fstream>
+#include <kainjow/mustache.hpp>
 #include <optional>
 #include <sstream>
 #include <string_view>

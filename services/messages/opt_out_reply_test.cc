@@ -13,8 +13,8 @@ TEST(OptOutReplyTest, TheUsualKeywordsInAnyCaseWidthAndPunctuation) {
 }
 
 TEST(OptOutReplyTest, OtherRepliesAreNotOptOuts) {
-  for (const char* reply : {"", "  ", "谢谢", "很满意", "TT", "T D", "don't stop", "stop calling me at work", "5",
-                            "退订了吗", "\xff"}) {
+  for (const char* reply :
+       {"", "  ", "谢谢", "很满意", "TT", "T D", "don't stop", "stop calling me at work", "5", "退订了吗", "\xff"}) {
     EXPECT_FALSE(IsOptOutReply(reply)) << reply;
   }
 }

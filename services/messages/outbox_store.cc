@@ -8,8 +8,8 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
+#include "services/invitations/invitations.h"
 #include "services/leases/revisit_leases.h"
-#include "services/messages/invitations.h"
 #include "services/messages/opt_out_reply.h"
 #include "services/revisits/revisit_rule_store.h"
 #include "services/revisits/revisit_store.h"
@@ -172,17 +172,17 @@ NextStep AfterUndelivered(soci::session& session, const leases::LeasedRow& row, 
 }  // namespace
 
 absl::StatusOr<std::vector<v1::OutboxMessage>> OutboxStore::Fetch(v1::Channel channel, int max_count,
-                                                                   absl::Duration lease, absl::Time now) {
+                                                                  absl::Duration lease, absl::Time now) {
   if (templates_ == nullptr) {
     return absl::FailedPreconditionError("the server was started without message templates (--templates-dir)");
   }
   leases::LeaseSecret secret = leases::LeaseSecret::Generate();
-  leases::ClaimScope scope{.where = "channel = :channel",
-                           .levels_where = "channel = :channel",
-                           .bind = [channel = static_cast<int>(channel)](soci::statement& statement, bool) mutable {
-                             statement.exchange(soci::use(channel));
-                           },
-                           .cursor_key = absl::StrCat("outbox:", channel)};
+  leases::ClaimScope scope{
+      .where = "channel = :channel",
+      .levels_where = "channel = :channel",
+      .bind = [channel = static_cast<int>(channel)](soci::statement& statement,
+                                                    bool) mutable { statement.exchange(soci::use(channel)); },
+      .cursor_key = absl::StrCat("outbox:", channel)};
   absl::StatusOr<std::vector<long long>> claimed =
       claimer_.Claim(scope, absl::StrCat("gateway:", ChannelWord(channel)), max_count, lease, secret, now);
   if (!claimed.ok()) return claimed.status();
@@ -191,8 +191,7 @@ absl::StatusOr<std::vector<v1::OutboxMessage>> OutboxStore::Fetch(v1::Channel ch
 }
 
 absl::StatusOr<std::vector<v1::OutboxMessage>> OutboxStore::Render(const std::vector<long long>& ids,
-                                                                    const leases::LeaseSecret& secret,
-                                                                    absl::Time now) {
+                                                                   const leases::LeaseSecret& secret, absl::Time now) {
   return database_.InTransaction<std::vector<v1::OutboxMessage>>(
       Access::kWrite, [&](soci::session& session) -> absl::StatusOr<std::vector<v1::OutboxMessage>> {
         absl::StatusOr<std::shared_ptr<const settings::MessageSettingsDocument::Snapshot>> settings =
@@ -200,15 +199,15 @@ absl::StatusOr<std::vector<v1::OutboxMessage>> OutboxStore::Render(const std::ve
         if (!settings.ok()) return settings.status();
         const settings::MessageStyle& style = (*settings)->parsed;
         std::vector<MessageRow> rows = LoadMessageRows(session, ids);
-        std::vector<InvitationFor> surveys;
+        std::vector<invitations::InvitationFor> surveys;
         for (const MessageRow& row : rows) {
           if (!row.questionnaire_id.empty()) {
-            surveys.push_back({row.id, row.customer_id, row.questionnaire_id, row.channel});
+            surveys.push_back({.revisit_id = row.id, .channel = row.channel});
           }
         }
         absl::Time invitation_expires = now + style.invitation_validity;
-        std::vector<std::string> tokens = IssueInvitations(session, surveys, absl::ToUnixMicros(now),
-                                                           absl::ToUnixMicros(invitation_expires));
+        std::vector<std::string> tokens = invitations::IssueInvitations(session, surveys, absl::ToUnixMicros(now),
+                                                                        absl::ToUnixMicros(invitation_expires));
         std::vector<v1::OutboxMessage> messages;
         size_t next_token = 0;
         for (const MessageRow& row : rows) {
@@ -222,7 +221,7 @@ absl::StatusOr<std::vector<v1::OutboxMessage>> OutboxStore::Render(const std::ve
                                .case_id = row.case_id};
           v1::OutboxMessage message = ToProto(row, language);
           if (!row.questionnaire_id.empty()) {
-            fields.survey_url = absl::StrCat(public_url_, "/s/", tokens[next_token++]);
+            fields.survey_url = invitations::SurveyUrl(public_url_, tokens[next_token++]);
             fields.survey_expire_date = LocalDate(invitation_expires, leases::ZoneOf(row.time_zone), language);
             message.set_survey_url(fields.survey_url);
             *message.mutable_invitation_expire_time() =
@@ -265,7 +264,8 @@ absl::StatusOr<v1::ReportDeliveryResponse> OutboxStore::ReportDelivery(const v1:
         if (absl::Status s = leases::CheckLease(*row, LeaseKind::kMessage, id, *hash, now_us); !s.ok()) return s;
 
         NextStep next{.state = v1::REVISIT_STATE_COMPLETED, .channel = row->channel, .reason = "delivered"};
-        if (request.outcome() != v1::DELIVERY_OUTCOME_DELIVERED) next = AfterUndelivered(session, *row, request.outcome());
+        if (request.outcome() != v1::DELIVERY_OUTCOME_DELIVERED)
+          next = AfterUndelivered(session, *row, request.outcome());
         int number = row->attempts + 1, outcome = request.outcome();
         std::string provider_id = request.provider_message_id(), error = request.error();
         session << "INSERT INTO message_attempts (revisit_id, number, channel, outcome, provider_message_id,"
@@ -273,10 +273,11 @@ absl::StatusOr<v1::ReportDeliveryResponse> OutboxStore::ReportDelivery(const v1:
                    " :provider, :error, :hash, :now)",
             soci::use(id), soci::use(number), soci::use(row->channel), soci::use(outcome), soci::use(provider_id),
             soci::use(error), soci::use(*hash), soci::use(now_us);
-        session << absl::StrCat("UPDATE revisits SET state = :state, state_reason = :reason, channel = :channel,"
-                                " due_at_us = CASE WHEN :moved = 1 THEN :moved_at ELSE due_at_us END,"
-                                " attempts = attempts + 1, ",
-                                leases::kNoLease, ", updated_at_us = :now WHERE id = :id"),
+        session << absl::StrCat(
+            "UPDATE revisits SET state = :state, state_reason = :reason, channel = :channel,"
+            " due_at_us = CASE WHEN :moved = 1 THEN :moved_at ELSE due_at_us END,"
+            " attempts = attempts + 1, ",
+            leases::kNoLease, ", updated_at_us = :now WHERE id = :id"),
             soci::use(next.state), soci::use(next.reason), soci::use(next.channel),
             soci::use(static_cast<int>(next.channel != row->channel)), soci::use(now_us), soci::use(now_us),
             soci::use(id);
@@ -334,13 +335,14 @@ absl::StatusOr<v1::ReportReplyResponse> OutboxStore::ReportReply(long long id, c
         session << "UPDATE customers SET opt_out_mask = opt_out_mask | :bit, updated_at_us = :now WHERE id = :id",
             soci::use(bit), soci::use(now_us), soci::use(customer_id);
         std::string reason = absl::StrCat("the customer opted out of ", ChannelWord(channel), " messages");
-        soci::statement stop = (session.prepare << absl::StrCat("UPDATE revisits SET state = :stopped, state_reason ="
-                                                                " :reason, ",
-                                                                leases::kNoLease,
-                                                                ", updated_at_us = :now WHERE customer_id = :customer"
-                                                                " AND channel = :channel AND state IN (:planned, :leased)"),
-                                soci::use(stopped), soci::use(reason), soci::use(now_us), soci::use(customer_id),
-                                soci::use(channel), soci::use(planned), soci::use(leased));
+        soci::statement stop =
+            (session.prepare << absl::StrCat("UPDATE revisits SET state = :stopped, state_reason ="
+                                             " :reason, ",
+                                             leases::kNoLease,
+                                             ", updated_at_us = :now WHERE customer_id = :customer"
+                                             " AND channel = :channel AND state IN (:planned, :leased)"),
+             soci::use(stopped), soci::use(reason), soci::use(now_us), soci::use(customer_id), soci::use(channel),
+             soci::use(planned), soci::use(leased));
         stop.execute(true);
         response.set_stopped_revisits(static_cast<int>(stop.get_affected_rows()));
         return response;

@@ -47,8 +47,9 @@ absl::StatusOr<std::unique_ptr<SatisfactionServer>> SatisfactionServer::Start(co
   server->policy_service_ = std::make_unique<revisits::RevisitPolicyService>(
       *server->rule_store_, *server->revisit_store_, *server->questionnaire_store_);
   server->revisit_service_ = std::make_unique<revisits::RevisitService>(*server->revisit_store_);
+  std::string public_url = config.public_url.empty() ? absl::StrCat("http://", config.http_listen) : config.public_url;
   server->callback_store_ =
-      std::make_unique<callbacks::CallbackStore>(*server->database_, config.reserved_callback_grace);
+      std::make_unique<callbacks::CallbackStore>(*server->database_, config.reserved_callback_grace, public_url);
   server->callback_service_ = std::make_unique<callbacks::CallbackService>(*server->callback_store_, absl::Seconds(1));
   if (!config.templates_dir.empty()) {
     std::filesystem::path directory = std::filesystem::path(config.templates_dir) / "messages";
@@ -57,8 +58,6 @@ absl::StatusOr<std::unique_ptr<SatisfactionServer>> SatisfactionServer::Start(co
     server->message_templates_ = std::make_unique<messages::MessageTemplates>(*std::move(templates));
     spdlog::info("message templates from {}", directory.string());
   }
-  std::string public_url =
-      config.public_url.empty() ? absl::StrCat("http://", config.http_listen) : config.public_url;
   server->outbox_store_ =
       std::make_unique<messages::OutboxStore>(*server->database_, server->message_templates_.get(), public_url);
   server->message_service_ = std::make_unique<messages::MessageService>(*server->outbox_store_);

@@ -82,7 +82,8 @@ const std::vector<Setting>& Settings() {
          std::string url(absl::StripSuffix(v, "/"));
          bool scheme = absl::StartsWith(url, "https://") || absl::StartsWith(url, "http://");
          if (!scheme || url.find_first_of(" \t\r\n?#") != std::string::npos || url.size() > 200) {
-           return absl::InvalidArgumentError("must be an http:// or https:// URL without query, e.g. https://survey.example.com");
+           return absl::InvalidArgumentError(
+               "must be an http:// or https:// URL without query, e.g. https://survey.example.com");
          }
          c.public_url = url;
          return absl::OkStatus();

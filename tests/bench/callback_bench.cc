@@ -47,7 +47,9 @@ bool OpenAllDay(v1::RevisitPolicyService::Stub& stub) {
   return stub.UpdateContactPolicy(&context, request, &response).ok();
 }
 
-// One phone revisit per imported customer, due an hour ago, in three priorities.
+// One phone revisit per imported customer, due an hour ago, in three
+// priorities, each with the standard post-delivery survey (so each fetch
+// issues invitations).
 absl::Status SeedRevisits(const std::string& url) {
   absl::StatusOr<std::unique_ptr<storage::Database>> database = storage::Database::Connect({.url = url});
   if (!database.ok()) return database.status();
@@ -57,7 +59,7 @@ absl::Status SeedRevisits(const std::string& url) {
     session << "INSERT INTO revisits (customer_id, event_id, rule_id, trigger_kind, channel, due_at_us,"
                " expires_at_us, questionnaire_id, survey, priority, max_attempts, attempts, reserved_agent_id, state,"
                " created_at_us, updated_at_us, queue) SELECT id, CONCAT('bench-', id), 'bench', 3, 1, :due,"
-               " :expires, '', 0, (id % 3) * 10, 3, 0, '', 1, :now, :now2, 'bench' FROM customers"
+               " :expires, 'post-delivery', 1, (id % 3) * 10, 3, 0, '', 1, :now, :now2, 'bench' FROM customers"
                " WHERE external_id LIKE 'cb-%'",
         soci::use(due_us), soci::use(expires_us), soci::use(now_us), soci::use(now_us);
     return absl::OkStatus();
@@ -108,8 +110,8 @@ int main(int argc, char** argv) {
   auto dialer = [&](int index) {
     grpc::ChannelArguments arguments;
     arguments.SetInt("dialer", index);  // a connection of its own, as separate dialers have
-    auto stub = v1::CallbackService::NewStub(grpc::CreateCustomChannel(targets[index % targets.size()],
-                                                                       grpc::InsecureChannelCredentials(), arguments));
+    auto stub = v1::CallbackService::NewStub(
+        grpc::CreateCustomChannel(targets[index % targets.size()], grpc::InsecureChannelCredentials(), arguments));
     std::vector<double> my_fetch, my_report;
     std::vector<std::string> my_claims;
     int empty = 0;

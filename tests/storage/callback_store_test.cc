@@ -12,12 +12,15 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
+#include "services/common/secrets.h"
 #include "services/customers/customer_store.h"
 #include "services/customers/customer_validation.h"
 #include "services/customers/do_not_call_store.h"
+#include "services/questionnaires/questionnaire_store.h"
 #include "services/revisits/revisit_rule_store.h"
 #include "services/revisits/revisit_rule_validation.h"
 #include "services/revisits/revisit_store.h"
+#include "tests/support/sample_questionnaires.h"
 #include "tests/support/test_database.h"
 
 namespace satisfaction::callbacks {
@@ -33,7 +36,7 @@ class CallbackStoreTest : public ::testing::TestWithParam<TestBackend> {
   void SetUp() override {
     test_database_ = testing::TestDatabase::Create(GetParam());
     database_ = testing::OpenMigrated(*test_database_, 40);
-    store_ = std::make_unique<CallbackStore>(*database_, absl::Hours(2));
+    store_ = std::make_unique<CallbackStore>(*database_, absl::Hours(2), "https://survey.example.cn");
     revisits_ = std::make_unique<revisits::RevisitStore>(*database_);
     AddRule("complaint-call", v1::TRIGGER_COMPLAINT_CLOSED, 50, /*reserve=*/false, "complaints");
     AddRule("after-sales-call", v1::TRIGGER_AFTER_SALES_CLOSED, 80, /*reserve=*/true, "complaints");
@@ -184,6 +187,46 @@ TEST_P(CallbackStoreTest, AfterAFewSecondsClaimsStartAgainAtTheHeadOfTheQueue) {
   EXPECT_EQ(again[0].customer_external_id(), "first");
 }
 
+TEST_P(CallbackStoreTest, ACallbackWithASurveyComesWithALinkToANewInvitation) {
+  ASSERT_TRUE(questionnaires::QuestionnaireStore(*database_)
+                  .CreatePublishedFromTemplate("post-delivery", testing::SampleQuestionnaire(), "", now_)
+                  .ok());
+  v1::RevisitRule rule;
+  rule.set_id("delivery-call");
+  rule.add_customer_types(v1::CUSTOMER_TYPE_NEW);
+  rule.set_trigger(v1::TRIGGER_ORDER_DELIVERED);
+  rule.add_channels(v1::CHANNEL_PHONE);
+  rule.set_questionnaire_id("post-delivery");
+  rule.set_queue("complaints");
+  ASSERT_TRUE(revisits::NormalizeAndValidateRule("rule", rule).ok());
+  ASSERT_TRUE(revisits::RevisitRuleStore(*database_).Create(rule, now_).ok());
+  long long with_survey = AddCallback("surveyed", v1::TRIGGER_ORDER_DELIVERED, now_ - absl::Minutes(30));
+  AddCallback("plain", v1::TRIGGER_COMPLAINT_CLOSED, now_ - absl::Minutes(20));
+
+  std::vector<v1::Callback> fetched = Fetch({.queue = "complaints"}, 10, now_);
+  ASSERT_EQ(fetched.size(), 2u);
+  const v1::Callback& surveyed = fetched[0].questionnaire_id().empty() ? fetched[1] : fetched[0];
+  const v1::Callback& plain = fetched[0].questionnaire_id().empty() ? fetched[0] : fetched[1];
+  ASSERT_TRUE(absl::StartsWith(surveyed.survey_url(), "https://survey.example.cn/s/")) << surveyed.survey_url();
+  EXPECT_EQ(surveyed.invitation_expire_time().seconds(), absl::ToUnixSeconds(now_ + absl::Hours(24 * 14)));
+  EXPECT_TRUE(plain.survey_url().empty());
+  EXPECT_FALSE(plain.has_invitation_expire_time());
+
+  std::string token = surveyed.survey_url().substr(std::string("https://survey.example.cn/s/").size());
+  long long stored = 0;
+  ASSERT_TRUE(database_
+                  ->InTransaction(storage::Access::kRead,
+                                  [&](soci::session& session) {
+                                    std::string hash = Sha256Hex(token);
+                                    session << "SELECT COUNT(*) FROM invitations WHERE token_hash = :hash AND"
+                                               " revisit_id = :id AND channel = 1 AND questionnaire_version = 1",
+                                        soci::use(hash), soci::use(with_survey), soci::into(stored);
+                                    return absl::OkStatus();
+                                  })
+                  .ok());
+  EXPECT_EQ(stored, 1);
+}
+
 TEST_P(CallbackStoreTest, OutsideTheCustomersHoursACallbackWaitsForThem) {
   long long id = AddCallback("new-york", v1::TRIGGER_COMPLAINT_CLOSED, now_ - absl::Hours(1), "America/New_York");
   // 10:00 in Shanghai is 21:00 the day before in New York: too late to call.
@@ -322,7 +365,8 @@ TEST_P(CallbackStoreTest, ConcurrentDialersNeverShareACallbackAndLoseNothing) {
   // Four servers: claims take turns within a server, and meet across them in
   // the database's row locks.
   std::vector<std::unique_ptr<CallbackStore>> servers;
-  for (int i = 0; i < 4; ++i) servers.push_back(std::make_unique<CallbackStore>(*database_, absl::Hours(2)));
+  for (int i = 0; i < 4; ++i)
+    servers.push_back(std::make_unique<CallbackStore>(*database_, absl::Hours(2), "https://survey.example.cn"));
 
   // Virtual time moves a millisecond per call, so no lease (5 minutes) ends
   // while the dialers run: any callback claimed twice would be a double claim.
@@ -377,7 +421,8 @@ TEST_P(CallbackStoreTest, ConcurrentDialersNeverShareACallbackAndLoseNothing) {
   for (const v1::Callback& callback : *lost) ++claims[callback.id()];
   abandoned += 5;
   std::vector<std::thread> threads;
-  for (int i = 0; i < dialers; ++i) threads.emplace_back(work, std::ref(*servers[i % servers.size()]), /*vanish=*/i % 8 == 7);
+  for (int i = 0; i < dialers; ++i)
+    threads.emplace_back(work, std::ref(*servers[i % servers.size()]), /*vanish=*/i % 8 == 7);
   for (std::thread& thread : threads) thread.join();
   ASSERT_EQ(failures.load(), 0);
   for (const auto& [id, count] : claims) EXPECT_EQ(count, 1) << "callback " << id << " was claimed twice";

@@ -233,7 +233,8 @@ TEST_P(OutboxStoreTest, WrongTokensEndedLeasesCallbacksAndUnknownIdsAreRefused) 
   std::string forged = absl::StrCat(std::string(32, 'a'), ".", sms.id());
   EXPECT_EQ(Report(sms, v1::DELIVERY_OUTCOME_DELIVERED, now_, forged).status().code(),
             absl::StatusCode::kFailedPrecondition);
-  absl::StatusOr<v1::ReportDeliveryResponse> late = Report(sms, v1::DELIVERY_OUTCOME_DELIVERED, now_ + absl::Minutes(6));
+  absl::StatusOr<v1::ReportDeliveryResponse> late =
+      Report(sms, v1::DELIVERY_OUTCOME_DELIVERED, now_ + absl::Minutes(6));
   EXPECT_EQ(late.status().code(), absl::StatusCode::kFailedPrecondition) << late.status();
   EXPECT_TRUE(absl::StrContains(late.status().message(), "ended")) << late.status();
 
@@ -347,7 +348,8 @@ TEST_P(OutboxStoreTest, ManyGatewaysOnSeveralServersSendEveryMessageExactlyOnce)
   int messages = mysql ? 120 : 40, gateways = mysql ? 8 : 3;
   for (int i = 0; i < messages; ++i) AddMessage(absl::StrCat("c", i), v1::TRIGGER_ORDER_DELIVERED, now_);
   std::vector<std::unique_ptr<OutboxStore>> servers;
-  for (int i = 0; i < 3; ++i) servers.push_back(std::make_unique<OutboxStore>(*database_, templates_.get(), kPublicUrl));
+  for (int i = 0; i < 3; ++i)
+    servers.push_back(std::make_unique<OutboxStore>(*database_, templates_.get(), kPublicUrl));
   std::mutex mutex;
   std::map<std::string, int> delivered;
   std::atomic<int> failures{0};
@@ -355,8 +357,7 @@ TEST_P(OutboxStoreTest, ManyGatewaysOnSeveralServersSendEveryMessageExactlyOnce)
   for (int g = 0; g < gateways; ++g) {
     threads.emplace_back([&, &server = *servers[g % servers.size()]] {
       while (true) {
-        absl::StatusOr<std::vector<v1::OutboxMessage>> batch =
-            server.Fetch(v1::CHANNEL_SMS, 7, absl::Minutes(5), now_);
+        absl::StatusOr<std::vector<v1::OutboxMessage>> batch = server.Fetch(v1::CHANNEL_SMS, 7, absl::Minutes(5), now_);
         if (!batch.ok()) {
           ++failures;
           return;

@@ -1,9 +1,9 @@
-#include "services/messages/invitations.h"
+#include "services/invitations/invitations.h"
 
 #include "absl/strings/str_cat.h"
 #include "services/common/secrets.h"
 
-namespace satisfaction::messages {
+namespace satisfaction::invitations {
 
 std::vector<std::string> IssueInvitations(soci::session& session, std::vector<InvitationFor> surveys, long long now_us,
                                           long long expires_us) {
@@ -18,15 +18,15 @@ std::vector<std::string> IssueInvitations(soci::session& session, std::vector<In
       " channel, created_at_us, expires_at_us) VALUES ";
   soci::statement statement(session);
   for (size_t i = 0; i < surveys.size(); ++i) {
-    absl::StrAppend(&sql, i ? ", " : "", "(:h", i, ", :r", i, ", :c", i, ", :q", i,
-                    ", COALESCE((SELECT latest_published_version FROM questionnaires WHERE id = :v", i, "), 0), :k", i,
-                    ", :n", i, ", :e", i, ")");
+    // Each placeholder once: SQLite binds a repeated name once.
+    absl::StrAppend(&sql, i ? ", " : "", "(:h", i, ", :r", i, ", (SELECT customer_id FROM revisits WHERE id = :c", i,
+                    "), (SELECT questionnaire_id FROM revisits WHERE id = :q", i,
+                    "), COALESCE((SELECT q.latest_published_version FROM revisits r JOIN questionnaires q"
+                    " ON q.id = r.questionnaire_id WHERE r.id = :v",
+                    i, "), 0), :k", i, ", :n", i, ", :e", i, ")");
     InvitationFor& survey = surveys[i];
     statement.exchange(soci::use(hashes[i]));
-    statement.exchange(soci::use(survey.revisit_id));
-    statement.exchange(soci::use(survey.customer_id));
-    statement.exchange(soci::use(survey.questionnaire_id));
-    statement.exchange(soci::use(survey.questionnaire_id));
+    for (int uses = 0; uses < 4; ++uses) statement.exchange(soci::use(survey.revisit_id));
     statement.exchange(soci::use(survey.channel));
     statement.exchange(soci::use(now_us));
     statement.exchange(soci::use(expires_us));
@@ -38,4 +38,8 @@ std::vector<std::string> IssueInvitations(soci::session& session, std::vector<In
   return tokens;
 }
 
-}  // namespace satisfaction::messages
+std::string SurveyUrl(const std::string& public_url, const std::string& token) {
+  return absl::StrCat(public_url, "/s/", token);
+}
+
+}  // namespace satisfaction::invitations
