@@ -3,16 +3,13 @@
 #include <google/protobuf/util/time_util.h>
 
 #include <functional>
-#include <optional>
 
-#include "absl/container/flat_hash_map.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "services/callbacks/callback_rows.h"
 #include "services/invitations/invitations.h"
 #include "services/leases/lease_token.h"
 #include "services/leases/revisit_leases.h"
-#include "services/storage/sql_text.h"
 
 namespace satisfaction::callbacks {
 namespace {

@@ -66,8 +66,9 @@ class CallbackStore {
                                            absl::Time now);
   absl::StatusOr<v1::Callback> Release(long long callback_id, const std::string& token, absl::Time now);
 
-  // Puts up to `limit` callbacks whose lease ended back as planned, with no
-  // attempt counted (a dialer that vanished). Safe on every server at once.
+  // Puts up to `limit` callbacks and messages whose lease ended back as
+  // planned, with no attempt counted (a dialer or gateway that vanished).
+  // Safe on every server at once.
   absl::StatusOr<int> ExpireLeases(absl::Time now, int limit);
 
   // How many callbacks the claimant could claim now (before calling-hour

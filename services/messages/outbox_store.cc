@@ -27,7 +27,7 @@ using storage::Placeholders;
 
 // A message revisit with its customer and event, as rendering needs it.
 struct MessageRow {
-  long long id = 0, customer_id = 0, due_us = 0, expires_us = 0, lease_us = 0;
+  long long id = 0, due_us = 0, expires_us = 0, lease_us = 0;
   int channel = 0, priority = 0, attempts = 0, state = 0, trigger = 0;
   std::string questionnaire_id, event_id, external_id, name, phone, email, im_handle, time_zone, language, order_id,
       case_id;
@@ -47,7 +47,7 @@ std::vector<MessageRow> LoadMessageRows(soci::session& session, std::vector<long
   MessageRow row;
   soci::statement statement(session);
   for (long long& id : ids) statement.exchange(soci::use(id));
-  for (long long* number : {&row.id, &row.customer_id, &row.due_us, &row.expires_us, &row.lease_us}) {
+  for (long long* number : {&row.id, &row.due_us, &row.expires_us, &row.lease_us}) {
     statement.exchange(soci::into(*number));
   }
   for (int* number : {&row.channel, &row.priority, &row.attempts, &row.state, &row.trigger}) {
@@ -59,7 +59,7 @@ std::vector<MessageRow> LoadMessageRows(soci::session& session, std::vector<long
   }
   statement.alloc();
   statement.prepare(absl::StrCat(
-      "SELECT r.id, r.customer_id, r.due_at_us, r.expires_at_us, r.lease_expires_at_us, r.channel, r.priority,"
+      "SELECT r.id, r.due_at_us, r.expires_at_us, r.lease_expires_at_us, r.channel, r.priority,"
       " r.attempts, r.state, r.trigger_kind, r.questionnaire_id, r.event_id, c.external_id, c.name, c.phone, c.email,"
       " c.im_handle, c.time_zone, c.language, COALESCE(e.order_id, ''), COALESCE(e.case_id, '')"
       " FROM revisits r JOIN customers c ON c.id = r.customer_id LEFT JOIN events e ON e.event_id = r.event_id"
