@@ -66,18 +66,18 @@ absl::StatusOr<std::vector<v1::Callback>> CallbackStore::Fetch(const Claimant& c
             message_settings_.InForce(session);
         if (!settings.ok()) return settings.status();
         std::vector<v1::Callback> callbacks = LoadCallbacks(session, *claimed);
-        std::vector<invitations::InvitationFor> surveys;
+        std::vector<long long> surveys;
         for (v1::Callback& callback : callbacks) {
           long long id = 0;
           if (!absl::SimpleAtoi(callback.id(), &id)) continue;
           callback.set_lease_token(leases::LeaseTokenFor(secret, id));
           if (!callback.questionnaire_id().empty()) {
-            surveys.push_back({.revisit_id = id, .channel = v1::CHANNEL_PHONE});
+            surveys.push_back(id);
           }
         }
         absl::Time expires = now + (*settings)->parsed.invitation_validity;
-        std::vector<std::string> tokens =
-            invitations::IssueInvitations(session, surveys, absl::ToUnixMicros(now), absl::ToUnixMicros(expires));
+        std::vector<std::string> tokens = invitations::IssueInvitations(
+            session, surveys, v1::CHANNEL_PHONE, absl::ToUnixMicros(now), absl::ToUnixMicros(expires));
         size_t next_token = 0;
         for (v1::Callback& callback : callbacks) {
           if (callback.questionnaire_id().empty()) continue;

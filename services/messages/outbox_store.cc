@@ -187,10 +187,11 @@ absl::StatusOr<std::vector<v1::OutboxMessage>> OutboxStore::Fetch(v1::Channel ch
       claimer_.Claim(scope, absl::StrCat("gateway:", ChannelWord(channel)), max_count, lease, secret, now);
   if (!claimed.ok()) return claimed.status();
   if (claimed->empty()) return std::vector<v1::OutboxMessage>{};
-  return Render(*claimed, secret, now);
+  return Render(channel, *claimed, secret, now);
 }
 
-absl::StatusOr<std::vector<v1::OutboxMessage>> OutboxStore::Render(const std::vector<long long>& ids,
+absl::StatusOr<std::vector<v1::OutboxMessage>> OutboxStore::Render(v1::Channel channel,
+                                                                   const std::vector<long long>& ids,
                                                                    const leases::LeaseSecret& secret, absl::Time now) {
   return database_.InTransaction<std::vector<v1::OutboxMessage>>(
       Access::kWrite, [&](soci::session& session) -> absl::StatusOr<std::vector<v1::OutboxMessage>> {
@@ -199,15 +200,13 @@ absl::StatusOr<std::vector<v1::OutboxMessage>> OutboxStore::Render(const std::ve
         if (!settings.ok()) return settings.status();
         const settings::MessageStyle& style = (*settings)->parsed;
         std::vector<MessageRow> rows = LoadMessageRows(session, ids);
-        std::vector<invitations::InvitationFor> surveys;
+        std::vector<long long> surveys;
         for (const MessageRow& row : rows) {
-          if (!row.questionnaire_id.empty()) {
-            surveys.push_back({.revisit_id = row.id, .channel = row.channel});
-          }
+          if (!row.questionnaire_id.empty()) surveys.push_back(row.id);
         }
         absl::Time invitation_expires = now + style.invitation_validity;
-        std::vector<std::string> tokens = invitations::IssueInvitations(session, surveys, absl::ToUnixMicros(now),
-                                                                        absl::ToUnixMicros(invitation_expires));
+        std::vector<std::string> tokens = invitations::IssueInvitations(
+            session, surveys, channel, absl::ToUnixMicros(now), absl::ToUnixMicros(invitation_expires));
         std::vector<v1::OutboxMessage> messages;
         size_t next_token = 0;
         for (const MessageRow& row : rows) {

@@ -58,7 +58,7 @@ class OutboxStore {
 
  private:
   // Renders claimed messages, issuing their invitations.
-  absl::StatusOr<std::vector<v1::OutboxMessage>> Render(const std::vector<long long>& ids,
+  absl::StatusOr<std::vector<v1::OutboxMessage>> Render(v1::Channel channel, const std::vector<long long>& ids,
                                                         const leases::LeaseSecret& secret, absl::Time now);
 
   storage::Database& database_;

@@ -544,6 +544,13 @@ const std::vector<Migration>& AllMigrations() {
                   "CREATE INDEX IF NOT EXISTS ix_message_replies_revisit ON message_replies (revisit_id)",
               },
       },
+      {
+          .version = 13,
+          .description = "drop ix_revisits_due: claims read the queue and outbox indexes, and every index on the"
+                         " state costs each claim and report",
+          .mysql_statements = {"ALTER TABLE revisits DROP INDEX IF EXISTS ix_revisits_due"},
+          .sqlite_statements = {"DROP INDEX IF EXISTS ix_revisits_due"},
+      },
   };
   return migrations;
 }
