@@ -75,6 +75,22 @@ absl::Status NormalizeAndValidateRule(absl::string_view field_prefix, v1::Revisi
       return s;
     }
   }
+  if (rule.trigger() == v1::TRIGGER_LOW_SCORE) {
+    for (int dimension : rule.low_score_dimensions()) {
+      if (!v1::Dimension_IsValid(dimension) || dimension == v1::DIMENSION_UNSPECIFIED) {
+        return FieldError(field("low_score_dimensions"), absl::StrCat("unknown dimension ", dimension));
+      }
+    }
+    if (rule.low_score_at_most() < 0 || rule.low_score_at_most() > 4) {
+      return FieldError(field("low_score_at_most"), "must be 1 to 4 (0: 2)");
+    }
+    LowScoreMarks marks = LowScoreMarksOf(rule);
+    rule.clear_low_score_dimensions();
+    for (int dimension : marks.dimensions) rule.add_low_score_dimensions(static_cast<v1::Dimension>(dimension));
+    rule.set_low_score_at_most(marks.at_most);
+  } else if (rule.low_score_dimensions_size() > 0 || rule.low_score_at_most() != 0) {
+    return FieldError(field("low_score_dimensions"), "only for TRIGGER_LOW_SCORE rules");
+  }
   if (rule.queue().empty()) rule.set_queue(std::string(kDefaultQueue));
   if (absl::Status s = customers::ValidateId(field("queue"), rule.queue(), 64); !s.ok()) return s;
   if (absl::Status s = CheckText(field("description"), rule.description(), 500, LineBreaks::kAllowed); !s.ok()) {
@@ -108,6 +124,17 @@ scheduler::RevisitRule ToSchedulerRule(const v1::RevisitRule& rule) {
   out.reserve_for_serving_agent = rule.reserve_for_serving_agent();
   out.care_interval = FromProtoDuration(rule.care_interval());
   return out;
+}
+
+LowScoreMarks LowScoreMarksOf(const v1::RevisitRule& rule) {
+  LowScoreMarks marks;
+  if (rule.low_score_dimensions_size() == 0) {
+    marks.dimensions = {v1::DIMENSION_OVERALL, v1::DIMENSION_SERVICE_ATTITUDE, v1::DIMENSION_AFTER_SALES};
+  } else {
+    marks.dimensions.assign(rule.low_score_dimensions().begin(), rule.low_score_dimensions().end());
+  }
+  marks.at_most = rule.low_score_at_most() == 0 ? 2 : rule.low_score_at_most();
+  return marks;
 }
 
 int CustomerTypeMask(const v1::RevisitRule& rule) {

@@ -1,6 +1,8 @@
 #ifndef SATISFACTION_SERVICES_REVISITS_REVISIT_RULE_VALIDATION_H_
 #define SATISFACTION_SERVICES_REVISITS_REVISIT_RULE_VALIDATION_H_
 
+#include <vector>
+
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "satisfaction/v1/revisit_policy.pb.h"
@@ -22,6 +24,15 @@ absl::Status NormalizeAndValidateRule(absl::string_view field_prefix, v1::Revisi
 
 // The scheduler's view of a normalised rule.
 scheduler::RevisitRule ToSchedulerRule(const v1::RevisitRule& rule);
+
+// Which answers open a low-score rule's revisit: a score at most `at_most` on
+// an item of one of `dimensions` (v1::Dimension values), with the defaults
+// filled in.
+struct LowScoreMarks {
+  std::vector<int> dimensions;
+  int at_most = 2;
+};
+LowScoreMarks LowScoreMarksOf(const v1::RevisitRule& rule);
 
 // Bit (type - 1) set for each customer type the rule covers.
 int CustomerTypeMask(const v1::RevisitRule& rule);

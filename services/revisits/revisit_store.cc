@@ -205,96 +205,96 @@ std::vector<v1::Revisit> LoadRevisits(soci::session& session, std::vector<long l
 
 absl::StatusOr<RevisitStore::EventResult> RevisitStore::RecordEvent(const v1::Event& event, absl::Time now) {
   return database_.InTransaction<EventResult>(
-      Access::kWrite, [&](soci::session& session) -> absl::StatusOr<EventResult> {
-        std::optional<CustomerFacts> customer = LockCustomer(session, event.customer_external_id());
-        if (!customer) {
-          return absl::NotFoundError(absl::StrCat("customer '", event.customer_external_id(), "' not found"));
-        }
-        // Insert the event first: a duplicate key means it was recorded before, so
-        // the common case needs no query to find out.
-        std::string event_id = event.event_id();
-        absl::StatusOr<absl::Time> occurred_at = OccurredAt(event, customer->time_zone, now);
-        if (!occurred_at.ok()) return occurred_at.status();
-        absl::Time occurred = *occurred_at;
-        v1::Event recorded = event;
-        *recorded.mutable_occur_time() = TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(occurred));
-        long long occurred_us = absl::ToUnixMicros(occurred), now_us = absl::ToUnixMicros(now);
-        int trigger = event.trigger();
-        std::string order_id = event.order_id(), case_id = event.case_id(), agent = event.serving_agent_id();
-        try {
-          session << "INSERT INTO events (event_id, customer_id, trigger_kind, occurred_at_us, order_id, case_id,"
-                     " serving_agent_id, created_at_us) VALUES (:id, :customer, :trigger, :at, :order_id, :case_id,"
-                     " :agent, :now)",
-              soci::use(event_id), soci::use(customer->id), soci::use(trigger), soci::use(occurred_us),
-              soci::use(order_id), soci::use(case_id), soci::use(agent), soci::use(now_us);
-        } catch (const soci::soci_error& error) {
-          if (storage::StatusFromDatabaseException(error).code() != absl::StatusCode::kAlreadyExists) throw;
-          long long owner = 0;
-          session << "SELECT customer_id FROM events WHERE event_id = :id", soci::use(event_id), soci::into(owner);
-          if (owner != customer->id) {
-            return absl::FailedPreconditionError(
-                absl::StrCat("event '", event_id, "' was recorded for another customer"));
-          }
-          return EventResult{recorded, LoadEventRevisits(session, event_id, event.customer_external_id()), {}, false};
-        }
-        if (trigger == v1::TRIGGER_PERIODIC_CARE) {
-          session << "UPDATE customers SET last_care_at_us = :at WHERE id = :id AND last_care_at_us < :at2",
-              soci::use(occurred_us), soci::use(customer->id), soci::use(occurred_us);
-        }
+      Access::kWrite, [&](soci::session& session) { return RecordEventIn(session, event, now); });
+}
 
-        absl::StatusOr<std::shared_ptr<const settings::ContactPolicyDocument::Snapshot>> policy_in_force =
-            contact_policy_.InForceAt(session, customer->contact_policy_version);
-        if (!policy_in_force.ok()) return policy_in_force.status();
-        const scheduler::ContactPolicy& policy = (*policy_in_force)->parsed;
-        scheduler::CustomerSnapshot snapshot =
-            Snapshot(*customer, event, std::min(occurred, now) - LongestBudgetSpan(policy.budget), session);
-        std::vector<scheduler::RevisitRule> rules;
-        absl::flat_hash_map<std::string, std::string> queue_of_rule;
-        for (const v1::RevisitRule& rule : LoadEnabledRules(session, event.trigger())) {
-          rules.push_back(ToSchedulerRule(rule));
-          queue_of_rule[rule.id()] = rule.queue().empty() ? std::string(kDefaultQueue) : rule.queue();
-        }
-        scheduler::Plan plan = scheduler::PlanEvent({static_cast<scheduler::Trigger>(event.trigger() - 1), occurred},
-                                                    snapshot, rules, policy, now);
+absl::StatusOr<RevisitStore::EventResult> RevisitStore::RecordEventIn(soci::session& session, const v1::Event& event,
+                                                                      absl::Time now) {
+  std::optional<CustomerFacts> customer = LockCustomer(session, event.customer_external_id());
+  if (!customer) {
+    return absl::NotFoundError(absl::StrCat("customer '", event.customer_external_id(), "' not found"));
+  }
+  // Insert the event first: a duplicate key means it was recorded before, so
+  // the common case needs no query to find out.
+  std::string event_id = event.event_id();
+  absl::StatusOr<absl::Time> occurred_at = OccurredAt(event, customer->time_zone, now);
+  if (!occurred_at.ok()) return occurred_at.status();
+  absl::Time occurred = *occurred_at;
+  v1::Event recorded = event;
+  *recorded.mutable_occur_time() = TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(occurred));
+  long long occurred_us = absl::ToUnixMicros(occurred), now_us = absl::ToUnixMicros(now);
+  int trigger = event.trigger();
+  std::string order_id = event.order_id(), case_id = event.case_id(), agent = event.serving_agent_id();
+  try {
+    session << "INSERT INTO events (event_id, customer_id, trigger_kind, occurred_at_us, order_id, case_id,"
+               " serving_agent_id, created_at_us) VALUES (:id, :customer, :trigger, :at, :order_id, :case_id,"
+               " :agent, :now)",
+        soci::use(event_id), soci::use(customer->id), soci::use(trigger), soci::use(occurred_us), soci::use(order_id),
+        soci::use(case_id), soci::use(agent), soci::use(now_us);
+  } catch (const soci::soci_error& error) {
+    if (storage::StatusFromDatabaseException(error).code() != absl::StatusCode::kAlreadyExists) throw;
+    long long owner = 0;
+    session << "SELECT customer_id FROM events WHERE event_id = :id", soci::use(event_id), soci::into(owner);
+    if (owner != customer->id) {
+      return absl::FailedPreconditionError(absl::StrCat("event '", event_id, "' was recorded for another customer"));
+    }
+    return EventResult{recorded, LoadEventRevisits(session, event_id, event.customer_external_id()), {}, false};
+  }
+  if (trigger == v1::TRIGGER_PERIODIC_CARE) {
+    session << "UPDATE customers SET last_care_at_us = :at WHERE id = :id AND last_care_at_us < :at2",
+        soci::use(occurred_us), soci::use(customer->id), soci::use(occurred_us);
+  }
 
-        EventResult result{recorded, {}, {}, true};
-        RevisitRow row{
-            .created_us = now_us, .trigger = trigger, .state = v1::REVISIT_STATE_PLANNED, .event_id = event_id};
-        int survey = 0;
-        soci::statement insert =
-            (session.prepare
-                 << "INSERT INTO revisits (customer_id, event_id, rule_id, trigger_kind, channel, due_at_us,"
-                    " expires_at_us, questionnaire_id, survey, priority, max_attempts, attempts,"
-                    " reserved_agent_id, state, created_at_us, updated_at_us, queue) VALUES (:customer, :event,"
-                    " :rule, :trigger, :channel, :due, :expires, :questionnaire, :survey, :priority, :max, 0,"
-                    " :reserved, :state, :created, :updated, :queue)",
-             soci::use(customer->id), soci::use(row.event_id), soci::use(row.rule_id), soci::use(row.trigger),
-             soci::use(row.channel), soci::use(row.due_us), soci::use(row.expires_us), soci::use(row.questionnaire_id),
-             soci::use(survey), soci::use(row.priority), soci::use(row.max_attempts), soci::use(row.reserved),
-             soci::use(row.state), soci::use(now_us), soci::use(now_us), soci::use(row.queue));
-        for (const scheduler::PlannedRevisit& revisit : plan.revisits) {
-          row.rule_id = revisit.rule_id;
-          row.channel = static_cast<int>(revisit.channel) + 1;
-          row.due_us = absl::ToUnixMicros(revisit.due);
-          row.expires_us = absl::ToUnixMicros(revisit.expires);
-          row.questionnaire_id = revisit.questionnaire_id;
-          survey = revisit.questionnaire_id.empty() ? 0 : 1;
-          row.priority = revisit.priority;
-          row.max_attempts = revisit.max_attempts;
-          row.reserved = revisit.reserved_agent;
-          row.queue = queue_of_rule[revisit.rule_id];
-          insert.execute(true);
-          // The driver knows the id the insert got: no query needed.
-          if (!session.get_last_insert_id("revisits", row.id)) throw soci::soci_error("no id for the new revisit");
-          result.revisits.push_back(row.ToProto(event.customer_external_id()));
-        }
-        for (const scheduler::SkippedRule& skipped : plan.skipped) {
-          v1::SkippedRule& out = result.skipped.emplace_back();
-          out.set_rule_id(skipped.rule_id);
-          out.set_reason(skipped.reason);
-        }
-        return result;
-      });
+  absl::StatusOr<std::shared_ptr<const settings::ContactPolicyDocument::Snapshot>> policy_in_force =
+      contact_policy_.InForceAt(session, customer->contact_policy_version);
+  if (!policy_in_force.ok()) return policy_in_force.status();
+  const scheduler::ContactPolicy& policy = (*policy_in_force)->parsed;
+  scheduler::CustomerSnapshot snapshot =
+      Snapshot(*customer, event, std::min(occurred, now) - LongestBudgetSpan(policy.budget), session);
+  std::vector<scheduler::RevisitRule> rules;
+  absl::flat_hash_map<std::string, std::string> queue_of_rule;
+  for (const v1::RevisitRule& rule : LoadEnabledRules(session, event.trigger())) {
+    rules.push_back(ToSchedulerRule(rule));
+    queue_of_rule[rule.id()] = rule.queue().empty() ? std::string(kDefaultQueue) : rule.queue();
+  }
+  scheduler::Plan plan = scheduler::PlanEvent({static_cast<scheduler::Trigger>(event.trigger() - 1), occurred},
+                                              snapshot, rules, policy, now);
+
+  EventResult result{recorded, {}, {}, true};
+  RevisitRow row{.created_us = now_us, .trigger = trigger, .state = v1::REVISIT_STATE_PLANNED, .event_id = event_id};
+  int survey = 0;
+  soci::statement insert =
+      (session.prepare << "INSERT INTO revisits (customer_id, event_id, rule_id, trigger_kind, channel, due_at_us,"
+                          " expires_at_us, questionnaire_id, survey, priority, max_attempts, attempts,"
+                          " reserved_agent_id, state, created_at_us, updated_at_us, queue) VALUES (:customer, :event,"
+                          " :rule, :trigger, :channel, :due, :expires, :questionnaire, :survey, :priority, :max, 0,"
+                          " :reserved, :state, :created, :updated, :queue)",
+       soci::use(customer->id), soci::use(row.event_id), soci::use(row.rule_id), soci::use(row.trigger),
+       soci::use(row.channel), soci::use(row.due_us), soci::use(row.expires_us), soci::use(row.questionnaire_id),
+       soci::use(survey), soci::use(row.priority), soci::use(row.max_attempts), soci::use(row.reserved),
+       soci::use(row.state), soci::use(now_us), soci::use(now_us), soci::use(row.queue));
+  for (const scheduler::PlannedRevisit& revisit : plan.revisits) {
+    row.rule_id = revisit.rule_id;
+    row.channel = static_cast<int>(revisit.channel) + 1;
+    row.due_us = absl::ToUnixMicros(revisit.due);
+    row.expires_us = absl::ToUnixMicros(revisit.expires);
+    row.questionnaire_id = revisit.questionnaire_id;
+    survey = revisit.questionnaire_id.empty() ? 0 : 1;
+    row.priority = revisit.priority;
+    row.max_attempts = revisit.max_attempts;
+    row.reserved = revisit.reserved_agent;
+    row.queue = queue_of_rule[revisit.rule_id];
+    insert.execute(true);
+    // The driver knows the id the insert got: no query needed.
+    if (!session.get_last_insert_id("revisits", row.id)) throw soci::soci_error("no id for the new revisit");
+    result.revisits.push_back(row.ToProto(event.customer_external_id()));
+  }
+  for (const scheduler::SkippedRule& skipped : plan.skipped) {
+    v1::SkippedRule& out = result.skipped.emplace_back();
+    out.set_rule_id(skipped.rule_id);
+    out.set_reason(skipped.reason);
+  }
+  return result;
 }
 
 absl::StatusOr<int> RevisitStore::PlanPeriodicCare(absl::Time now, int limit) {

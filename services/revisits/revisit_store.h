@@ -36,6 +36,8 @@ class RevisitStore {
   // customer; an event recorded before returns its revisits (created false),
   // or FAILED_PRECONDITION if it was recorded for another customer.
   absl::StatusOr<EventResult> RecordEvent(const v1::Event& event, absl::Time now);
+  // The same in the caller's transaction (an event that follows from other work).
+  absl::StatusOr<EventResult> RecordEventIn(soci::session& session, const v1::Event& event, absl::Time now);
 
   // Periodic care: for each enabled care rule, records a care event (and so
   // plans its revisits) for up to `limit` customers of the rule's types who had

@@ -61,6 +61,12 @@ absl::StatusOr<std::unique_ptr<SatisfactionServer>> SatisfactionServer::Start(co
   server->outbox_store_ =
       std::make_unique<messages::OutboxStore>(*server->database_, server->message_templates_.get(), public_url);
   server->message_service_ = std::make_unique<messages::MessageService>(*server->outbox_store_);
+  absl::TimeZone report_zone;
+  if (!absl::LoadTimeZone(config.report_time_zone, &report_zone)) {
+    return absl::InvalidArgumentError(absl::StrCat("unknown report time zone '", config.report_time_zone, "'"));
+  }
+  server->response_store_ = std::make_unique<responses::ResponseStore>(*server->database_, report_zone);
+  server->response_service_ = std::make_unique<responses::ResponseService>(*server->response_store_);
   server->customer_store_ = std::make_unique<customers::CustomerStore>(*server->database_);
   server->do_not_call_store_ = std::make_unique<customers::DoNotCallStore>(*server->database_);
   server->customer_service_ =
@@ -71,7 +77,8 @@ absl::StatusOr<std::unique_ptr<SatisfactionServer>> SatisfactionServer::Start(co
       *server->database_, server->grpc_server_->GetHealthCheckService(),
       std::vector<std::string>{v1::QuestionnaireService::service_full_name(), v1::CustomerService::service_full_name(),
                                v1::RevisitPolicyService::service_full_name(), v1::RevisitService::service_full_name(),
-                               v1::CallbackService::service_full_name(), v1::MessageService::service_full_name()},
+                               v1::CallbackService::service_full_name(), v1::MessageService::service_full_name(),
+                               v1::ResponseService::service_full_name()},
       config.health_interval);
   server->health_monitor_->Start();
 
@@ -162,6 +169,7 @@ absl::Status SatisfactionServer::BuildGrpcServer() {
   builder.RegisterService(revisit_service_.get());
   builder.RegisterService(callback_service_.get());
   builder.RegisterService(message_service_.get());
+  builder.RegisterService(response_service_.get());
 
   grpc_server_ = builder.BuildAndStart();
   if (!grpc_server_ || grpc_port_ == 0) {

@@ -16,6 +16,8 @@
 #include "services/messages/outbox_store.h"
 #include "services/questionnaires/questionnaire_service.h"
 #include "services/questionnaires/questionnaire_store.h"
+#include "services/responses/response_service.h"
+#include "services/responses/response_store.h"
 #include "services/revisits/revisit_policy_service.h"
 #include "services/revisits/revisit_rule_store.h"
 #include "services/revisits/revisit_service.h"
@@ -68,6 +70,8 @@ class SatisfactionServer {
   std::unique_ptr<messages::MessageTemplates> message_templates_;
   std::unique_ptr<messages::OutboxStore> outbox_store_;
   std::unique_ptr<messages::MessageService> message_service_;
+  std::unique_ptr<responses::ResponseStore> response_store_;
+  std::unique_ptr<responses::ResponseService> response_service_;
   std::unique_ptr<grpc::Server> grpc_server_;
   std::unique_ptr<HealthMonitor> health_monitor_;
   std::unique_ptr<MaintenanceLoop> maintenance_;

@@ -125,6 +125,15 @@ const std::vector<Setting>& Settings() {
        [](ServerConfig& c, const std::string& v) {
          return ParseDurationValue(v, absl::ZeroDuration(), absl::Hours(24 * 30), c.reserved_callback_grace);
        }},
+      {"report-time-zone", "SATISFACTION_REPORT_TIME_ZONE",
+       "The operator's IANA time zone, whose days satisfaction figures are counted in\n"
+       "(default Asia/Shanghai)",
+       [](ServerConfig& c, const std::string& v) {
+         absl::TimeZone zone;
+         if (v.empty() || !absl::LoadTimeZone(v, &zone)) return absl::InvalidArgumentError("unknown IANA time zone");
+         c.report_time_zone = v;
+         return absl::OkStatus();
+       }},
       {"maintenance-interval", "SATISFACTION_MAINTENANCE_INTERVAL",
        "How often time-driven work runs, e.g. customers turning dormant (default 60s)",
        [](ServerConfig& c, const std::string& v) {

@@ -29,6 +29,8 @@ struct ServerConfig {
   absl::Duration health_interval = absl::Seconds(2);
   // A callback reserved for an agent goes to anyone of its queue once overdue by this.
   absl::Duration reserved_callback_grace = absl::Hours(2);
+  // The operator's IANA time zone: the days satisfaction figures are counted in.
+  std::string report_time_zone = "Asia/Shanghai";
   // How often time-driven work runs (reclassifying customers, ...).
   absl::Duration maintenance_interval = absl::Seconds(60);
 };

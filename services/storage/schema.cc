@@ -551,6 +551,93 @@ const std::vector<Migration>& AllMigrations() {
           .mysql_statements = {"ALTER TABLE revisits DROP INDEX IF EXISTS ix_revisits_due"},
           .sqlite_statements = {"DROP INDEX IF EXISTS ix_revisits_due"},
       },
+      {
+          .version = 14,
+          .description = "survey responses, their answers, and the aggregates satisfaction indices are read from",
+          .mysql_statements =
+              {
+                  R"sql(CREATE TABLE IF NOT EXISTS responses (
+                    id BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY,
+                    revisit_id BIGINT NOT NULL,
+                    invitation_id BIGINT NULL,
+                    customer_id BIGINT NOT NULL,
+                    questionnaire_id VARCHAR(63) NOT NULL,
+                    questionnaire_version INT NOT NULL,
+                    customer_type SMALLINT NOT NULL,
+                    channel SMALLINT NOT NULL,
+                    agent_id VARCHAR(64) NOT NULL,
+                    idempotency_key VARCHAR(128) NULL,
+                    submitted_at_us BIGINT NOT NULL,
+                    report_day INT NOT NULL,
+                    recovery_revisit_id BIGINT NULL,
+                    UNIQUE KEY uq_responses_revisit (revisit_id),
+                    UNIQUE KEY uq_responses_idempotency (idempotency_key),
+                    KEY ix_responses_questionnaire (questionnaire_id, submitted_at_us),
+                    CONSTRAINT fk_responses_revisit FOREIGN KEY (revisit_id) REFERENCES revisits (id)
+                  ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin)sql",
+                  R"sql(CREATE TABLE IF NOT EXISTS response_answers (
+                    response_id BIGINT NOT NULL,
+                    item_code VARCHAR(64) NOT NULL,
+                    score SMALLINT NOT NULL,
+                    text TEXT NOT NULL,
+                    PRIMARY KEY (response_id, item_code),
+                    CONSTRAINT fk_answers_response FOREIGN KEY (response_id) REFERENCES responses (id)
+                  ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin)sql",
+                  R"sql(CREATE TABLE IF NOT EXISTS response_rollups (
+                    questionnaire_id VARCHAR(63) NOT NULL,
+                    questionnaire_version INT NOT NULL,
+                    day INT NOT NULL,
+                    item_code VARCHAR(64) NOT NULL,
+                    customer_type SMALLINT NOT NULL,
+                    channel SMALLINT NOT NULL,
+                    agent_id VARCHAR(64) NOT NULL,
+                    score SMALLINT NOT NULL,
+                    answers BIGINT NOT NULL,
+                    PRIMARY KEY (questionnaire_id, questionnaire_version, day, item_code, customer_type, channel,
+                                 agent_id, score)
+                  ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin)sql",
+              },
+          .sqlite_statements =
+              {
+                  R"sql(CREATE TABLE IF NOT EXISTS responses (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    revisit_id INTEGER NOT NULL UNIQUE REFERENCES revisits (id),
+                    invitation_id INTEGER NULL,
+                    customer_id INTEGER NOT NULL,
+                    questionnaire_id TEXT NOT NULL,
+                    questionnaire_version INTEGER NOT NULL,
+                    customer_type INTEGER NOT NULL,
+                    channel INTEGER NOT NULL,
+                    agent_id TEXT NOT NULL,
+                    idempotency_key TEXT NULL UNIQUE,
+                    submitted_at_us INTEGER NOT NULL,
+                    report_day INTEGER NOT NULL,
+                    recovery_revisit_id INTEGER NULL
+                  ))sql",
+                  "CREATE INDEX IF NOT EXISTS ix_responses_questionnaire ON responses (questionnaire_id,"
+                  " submitted_at_us)",
+                  R"sql(CREATE TABLE IF NOT EXISTS response_answers (
+                    response_id INTEGER NOT NULL REFERENCES responses (id),
+                    item_code TEXT NOT NULL,
+                    score INTEGER NOT NULL,
+                    text TEXT NOT NULL,
+                    PRIMARY KEY (response_id, item_code)
+                  ))sql",
+                  R"sql(CREATE TABLE IF NOT EXISTS response_rollups (
+                    questionnaire_id TEXT NOT NULL,
+                    questionnaire_version INTEGER NOT NULL,
+                    day INTEGER NOT NULL,
+                    item_code TEXT NOT NULL,
+                    customer_type INTEGER NOT NULL,
+                    channel INTEGER NOT NULL,
+                    agent_id TEXT NOT NULL,
+                    score INTEGER NOT NULL,
+                    answers INTEGER NOT NULL,
+                    PRIMARY KEY (questionnaire_id, questionnaire_version, day, item_code, customer_type, channel,
+                                 agent_id, score)
+                  ))sql",
+              },
+      },
   };
   return migrations;
 }

@@ -1,0 +1,53 @@
+#ifndef SATISFACTION_SERVICES_RESPONSES_RESPONSE_STORE_H_
+#define SATISFACTION_SERVICES_RESPONSES_RESPONSE_STORE_H_
+
+#include <string>
+#include <utility>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+#include "satisfaction/v1/response.pb.h"
+#include "services/responses/response_validation.h"
+#include "services/revisits/revisit_store.h"
+#include "services/storage/database.h"
+
+namespace satisfaction::responses {
+
+// Stores survey responses exactly once, each in one transaction with its
+// answers, the invitation marked used, the aggregates the satisfaction indices
+// read, and the closed loop's recovery callback.
+class ResponseStore {
+ public:
+  // Aggregates count days in `report_zone` (the operator's).
+  ResponseStore(storage::Database& database, absl::TimeZone report_zone)
+      : database_(database), report_zone_(report_zone), revisits_(database) {}
+
+  // Stores a request whose source and idempotency key are validated; the
+  // answers are checked here, against the version the source names.
+  absl::StatusOr<v1::Response> Submit(const v1::SubmitResponseRequest& request, absl::Time now);
+
+  absl::StatusOr<v1::Response> Get(long long id);
+
+ private:
+  // Who answered which survey, as the source (invitation or callback) says.
+  struct Source;
+  absl::StatusOr<Source> InvitationSource(soci::session& session, const std::string& token, absl::Time now);
+  absl::StatusOr<Source> CallbackSource(soci::session& session, const v1::CallbackAnswer& callback, absl::Time now);
+  absl::StatusOr<QuestionnaireShape> ShapeOf(soci::session& session, const std::string& id, int version);
+  // The closed loop: the recovery revisit the answers open, if any.
+  absl::StatusOr<long long> OpenRecovery(soci::session& session, const Source& source, const QuestionnaireShape& shape,
+                                         const v1::SubmitResponseRequest& request, long long response_id,
+                                         absl::Time now);
+
+  storage::Database& database_;
+  const absl::TimeZone report_zone_;
+  revisits::RevisitStore revisits_;
+  absl::Mutex shapes_mutex_;
+  absl::flat_hash_map<std::pair<std::string, int>, QuestionnaireShape> shapes_ ABSL_GUARDED_BY(shapes_mutex_);
+};
+
+}  // namespace satisfaction::responses
+
+#endif  // SATISFACTION_SERVICES_RESPONSES_RESPONSE_STORE_H_
