@@ -1,0 +1,172 @@
+// ResponseService end to end, on each backend, through a real gRPC channel:
+// a survey link from the outbox answered, and every kind of bad submission.
+#include <google/protobuf/util/time_util.h>
+#include <grpcpp/grpcpp.h>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "gtest/gtest.h"
+#include "satisfaction/v1/customer.grpc.pb.h"
+#include "satisfaction/v1/message.grpc.pb.h"
+#include "satisfaction/v1/response.grpc.pb.h"
+#include "satisfaction/v1/revisit.grpc.pb.h"
+#include "tests/e2e/test_server.h"
+#include "tests/support/test_database.h"
+
+namespace satisfaction {
+namespace {
+
+using google::protobuf::util::TimeUtil;
+using testing::Context;
+using testing::ExpectError;
+using testing::TestBackend;
+
+constexpr char kPublicUrl[] = "https://survey.example.cn";
+
+class ResponseE2eTest : public ::testing::TestWithParam<TestBackend> {
+ protected:
+  void SetUp() override {
+    database_ = testing::TestDatabase::Create(GetParam());
+    server::ServerConfig config;
+    config.public_url = kPublicUrl;
+    server_ = testing::TestServer::Start(database_->url(), testing::RepoRoot() + "/templates", config);
+    ASSERT_NE(server_, nullptr);
+    stub_ = v1::ResponseService::NewStub(server_->channel());
+    testing::OpenAllDay(server_->channel(), "message_windows");
+    testing::OpenAllDay(server_->channel(), "call_windows");
+
+    // The default rules survey a new customer's first delivery by SMS.
+    auto customers = v1::CustomerService::NewStub(server_->channel());
+    v1::UpsertCustomerRequest customer;
+    customer.mutable_customer()->set_external_id("c1");
+    customer.mutable_customer()->set_phone("+8613912345678");
+    customer.mutable_customer()->mutable_consent()->set_sms(true);
+    customer.mutable_customer()->mutable_consent()->set_phone(true);
+    v1::UpsertCustomerResponse upserted;
+    ASSERT_TRUE(customers->UpsertCustomer(Context().get(), customer, &upserted).ok());
+    v1::RecordEventRequest event;
+    event.mutable_event()->set_event_id("delivered-1");
+    event.mutable_event()->set_customer_external_id("c1");
+    event.mutable_event()->set_trigger(v1::TRIGGER_ORDER_DELIVERED);
+    *event.mutable_event()->mutable_occur_time() =
+        TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(absl::Now() - absl::Hours(24 * 4)));
+    v1::RecordEventResponse recorded;
+    ASSERT_TRUE(v1::RevisitService::NewStub(server_->channel())->RecordEvent(Context().get(), event, &recorded).ok());
+
+    v1::FetchOutboxRequest fetch;
+    fetch.set_channel(v1::CHANNEL_SMS);
+    fetch.set_max_count(1);
+    fetch.mutable_lease_duration()->set_seconds(60);
+    v1::FetchOutboxResponse outbox;
+    grpc::Status status = v1::MessageService::NewStub(server_->channel())->FetchOutbox(Context().get(), fetch, &outbox);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+    ASSERT_EQ(outbox.messages_size(), 1);
+    token_ = outbox.messages(0).survey_url().substr(std::string(kPublicUrl).size() + 3);
+  }
+
+  // Answers to every required item of the standard post-delivery survey.
+  v1::SubmitResponseRequest Answers(int overall = 5) {
+    v1::SubmitResponseRequest request;
+    request.set_invitation_token(token_);
+    for (const char* code : {"product_quality", "price", "delivery", "recommend"}) {
+      v1::Answer& answer = *request.add_answers();
+      answer.set_item_code(code);
+      answer.set_score(4);
+    }
+    v1::Answer& answer = *request.add_answers();
+    answer.set_item_code("overall");
+    answer.set_score(overall);
+    return request;
+  }
+
+  std::unique_ptr<testing::TestDatabase> database_;
+  std::unique_ptr<testing::TestServer> server_;
+  std::unique_ptr<v1::ResponseService::Stub> stub_;
+  std::string token_;
+};
+
+TEST_P(ResponseE2eTest, ACustomerAnswersTheSurveyLinkOnceAndALowScoreOpensARecoveryCall) {
+  v1::SubmitResponseRequest request = Answers(/*overall=*/1);
+  request.set_idempotency_key("web-form-1");
+  v1::Response stored;
+  grpc::Status status = stub_->SubmitResponse(Context().get(), request, &stored);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(stored.questionnaire_id(), "post-delivery");
+  EXPECT_EQ(stored.channel(), v1::CHANNEL_SMS);
+  EXPECT_EQ(stored.answers_size(), 5);
+  EXPECT_FALSE(stored.recovery_revisit_id().empty()) << "the default low-score rule's recovery call";
+
+  v1::Response retried;
+  ASSERT_TRUE(stub_->SubmitResponse(Context().get(), request, &retried).ok());
+  EXPECT_EQ(retried.id(), stored.id());
+  request.clear_idempotency_key();
+  ExpectError(stub_->SubmitResponse(Context().get(), request, &retried), grpc::StatusCode::ALREADY_EXISTS);
+
+  v1::GetResponseRequest get;
+  get.set_id(stored.id());
+  v1::Response read;
+  ASSERT_TRUE(stub_->GetResponse(Context().get(), get, &read).ok());
+  EXPECT_EQ(read.id(), stored.id());
+  get.set_id("987654");
+  ExpectError(stub_->GetResponse(Context().get(), get, &read), grpc::StatusCode::NOT_FOUND);
+  get.set_id("x");
+  ExpectError(stub_->GetResponse(Context().get(), get, &read), grpc::StatusCode::INVALID_ARGUMENT, "id");
+}
+
+TEST_P(ResponseE2eTest, BadSubmissionsAreRefusedNamingTheFieldAndStoreNothing) {
+  v1::Response response;
+  auto submit = [&](auto change) {
+    v1::SubmitResponseRequest request = Answers();
+    change(request);
+    return stub_->SubmitResponse(Context().get(), request, &response);
+  };
+  using Request = v1::SubmitResponseRequest;
+  ExpectError(submit([](Request& r) { r.clear_source(); }), grpc::StatusCode::INVALID_ARGUMENT, "invitation_token");
+  ExpectError(submit([](Request& r) { r.set_invitation_token(""); }), grpc::StatusCode::INVALID_ARGUMENT,
+              "invitation_token");
+  ExpectError(submit([](Request& r) { r.set_invitation_token(std::string(65, 'A')); }),
+              grpc::StatusCode::INVALID_ARGUMENT, "invitation_token");
+  ExpectError(submit([](Request& r) { r.set_invitation_token("AAAAAAAAAAAAAAAAAAAAAA"); }), grpc::StatusCode::NOT_FOUND,
+              "invitation_token");
+  ExpectError(submit([](Request& r) { r.clear_answers(); }), grpc::StatusCode::INVALID_ARGUMENT, "answers");
+  ExpectError(submit([](Request& r) { r.mutable_answers(0)->set_score(0); }), grpc::StatusCode::INVALID_ARGUMENT,
+              "answers[0].score");
+  ExpectError(submit([](Request& r) { r.mutable_answers(0)->set_score(6); }), grpc::StatusCode::INVALID_ARGUMENT,
+              "answers[0].score");
+  ExpectError(submit([](Request& r) { r.mutable_answers(4)->set_score(-1); }), grpc::StatusCode::INVALID_ARGUMENT,
+              "answers[4].score");
+  ExpectError(submit([](Request& r) { r.mutable_answers()->RemoveLast(); }), grpc::StatusCode::INVALID_ARGUMENT,
+              "answers");
+  ExpectError(submit([](Request& r) { r.mutable_answers(1)->set_item_code("item_0"); }),
+              grpc::StatusCode::INVALID_ARGUMENT, "answers[1].item_code");
+  ExpectError(submit([](Request& r) { r.set_idempotency_key("has space"); }), grpc::StatusCode::INVALID_ARGUMENT,
+              "idempotency_key");
+  ExpectError(submit([](Request& r) {
+                v1::Answer& comment = *r.add_answers();
+                comment.set_item_code("comment");
+                comment.set_text(std::string(2001, 'x'));
+              }),
+              grpc::StatusCode::INVALID_ARGUMENT, "answers[5].text");
+  ExpectError(submit([](Request& r) {
+                r.mutable_callback()->set_callback_id("abc");
+                r.mutable_callback()->set_lease_token("t");
+              }),
+              grpc::StatusCode::INVALID_ARGUMENT, "callback.callback_id");
+  ExpectError(submit([](Request& r) { r.mutable_callback()->set_callback_id("12"); }),
+              grpc::StatusCode::INVALID_ARGUMENT, "callback.lease_token");
+  ExpectError(submit([](Request& r) {
+                r.mutable_callback()->set_callback_id("987654");
+                r.mutable_callback()->set_lease_token("t");
+              }),
+              grpc::StatusCode::NOT_FOUND);
+
+  // None of that was stored: the real answers go through, as the first.
+  grpc::Status status = stub_->SubmitResponse(Context().get(), Answers(), &response);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, ResponseE2eTest, ::testing::ValuesIn(testing::AllBackends()),
+                         [](const auto& info) { return testing::BackendName(info.param); });
+
+}  // namespace
+}  // namespace satisfaction
