@@ -16,6 +16,10 @@ inline constexpr const char* kLanguages[] = {"zh-CN", "en"};
 // any other tag.
 std::optional<std::string> SupportedLanguage(absl::string_view tag);
 
+// The supported language an Accept-Language header prefers (by q-value, then
+// order), or `fallback`.
+std::string PreferredLanguage(absl::string_view accept_language, const std::string& fallback);
+
 }  // namespace satisfaction
 
 #endif  // SATISFACTION_SERVICES_COMMON_LANGUAGES_H_

@@ -10,7 +10,8 @@
 namespace satisfaction::http {
 
 absl::StatusOr<std::unique_ptr<HttpServer>> HttpServer::Start(const std::string& listen,
-                                                              std::function<bool()> is_serving) {
+                                                              std::function<bool()> is_serving,
+                                                              const std::function<void(httplib::Server&)>& routes) {
   size_t colon = listen.rfind(':');
   int port = -1;
   if (colon == std::string::npos || !absl::SimpleAtoi(listen.substr(colon + 1), &port)) {
@@ -33,6 +34,8 @@ absl::StatusOr<std::unique_ptr<HttpServer>> HttpServer::Start(const std::string&
     response.set_header("Cache-Control", "no-store");
     response.set_content(serving ? "SERVING\n" : "NOT_SERVING\n", "text/plain; charset=utf-8");
   });
+
+  if (routes) routes(server);
 
   std::string bind_host(bare_host);
   if (port == 0) {

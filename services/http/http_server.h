@@ -14,14 +14,15 @@ class Server;
 
 namespace satisfaction::http {
 
-// The server's HTTP face. For now it answers GET /healthz (200 while the
-// database answers, 503 otherwise) for load balancers and orchestrators that
-// speak HTTP rather than gRPC health checks; the survey page joins it later.
+// The server's HTTP face: GET /healthz (200 while the database answers, 503
+// otherwise) for load balancers and orchestrators that speak HTTP rather than
+// gRPC health checks, and whatever `routes` adds (the survey site).
 class HttpServer {
  public:
   // Binds `listen` (HOST:PORT, port 0 for any free one) and serves on a thread
   // of its own. `is_serving` is asked on every health check.
-  static absl::StatusOr<std::unique_ptr<HttpServer>> Start(const std::string& listen, std::function<bool()> is_serving);
+  static absl::StatusOr<std::unique_ptr<HttpServer>> Start(const std::string& listen, std::function<bool()> is_serving,
+                                                           const std::function<void(httplib::Server&)>& routes = {});
   ~HttpServer();
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;

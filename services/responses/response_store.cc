@@ -350,6 +350,25 @@ absl::StatusOr<v1::Response> ResponseStore::Submit(const v1::SubmitResponseReque
   return result;
 }
 
+absl::StatusOr<ResponseStore::InvitationView> ResponseStore::ViewInvitation(const std::string& token,
+                                                                          absl::Time now) {
+  return database_.InTransaction<InvitationView>(
+      Access::kRead, [&](soci::session& session) -> absl::StatusOr<InvitationView> {
+        std::string hash = Sha256Hex(token);
+        InvitationView view;
+        long long expires_us = 0;
+        int answered = 0;
+        session << "SELECT questionnaire_id, questionnaire_version, expires_at_us, (SELECT COUNT(*) FROM responses r"
+                   " WHERE r.revisit_id = invitations.revisit_id) FROM invitations WHERE token_hash = :hash",
+            soci::use(hash), soci::into(view.questionnaire_id), soci::into(view.questionnaire_version),
+            soci::into(expires_us), soci::into(answered);
+        if (!session.got_data()) return absl::NotFoundError("invitation_token: no such invitation");
+        view.expired = expires_us <= absl::ToUnixMicros(now);
+        view.answered = answered > 0;
+        return view;
+      });
+}
+
 absl::StatusOr<v1::Response> ResponseStore::Get(long long id) {
   return database_.InTransaction<v1::Response>(Access::kRead,
                                                [&](soci::session& session) { return LoadResponse(session, id); });

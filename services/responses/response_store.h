@@ -30,6 +30,15 @@ class ResponseStore {
 
   absl::StatusOr<v1::Response> Get(long long id);
 
+  // What an invitation's page shows: its survey, or why it can no longer be
+  // answered. NOT_FOUND for a token never issued.
+  struct InvitationView {
+    std::string questionnaire_id;
+    int questionnaire_version = 0;
+    bool expired = false, answered = false;
+  };
+  absl::StatusOr<InvitationView> ViewInvitation(const std::string& token, absl::Time now);
+
  private:
   // Who answered which survey, as the source (invitation or callback) says.
   struct Source;

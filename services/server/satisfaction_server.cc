@@ -101,8 +101,20 @@ absl::StatusOr<std::unique_ptr<SatisfactionServer>> SatisfactionServer::Start(co
 
   if (!config.http_listen.empty()) {
     HealthMonitor* monitor = server->health_monitor_.get();
-    absl::StatusOr<std::unique_ptr<http::HttpServer>> http =
-        http::HttpServer::Start(config.http_listen, [monitor] { return monitor->serving(); });
+    if (!config.templates_dir.empty()) {
+      std::filesystem::path directory = std::filesystem::path(config.templates_dir) / "web";
+      absl::StatusOr<std::unique_ptr<http::SurveySite>> site = http::SurveySite::Create(
+          directory, *server->response_store_, *server->questionnaire_store_,
+          {.per_minute = config.http_rate_limit, .burst = std::max(1, config.http_rate_limit / 3)});
+      if (!site.ok()) return site.status();
+      server->survey_site_ = *std::move(site);
+    }
+    http::SurveySite* site = server->survey_site_.get();
+    absl::StatusOr<std::unique_ptr<http::HttpServer>> http = http::HttpServer::Start(
+        config.http_listen, [monitor] { return monitor->serving(); },
+        [site](httplib::Server& routes) {
+          if (site != nullptr) site->Register(routes);
+        });
     if (!http.ok()) return http.status();
     server->http_ = *std::move(http);
   }

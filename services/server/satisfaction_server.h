@@ -11,6 +11,7 @@
 #include "services/customers/customer_service.h"
 #include "services/customers/customer_store.h"
 #include "services/http/http_server.h"
+#include "services/http/survey_site.h"
 #include "services/messages/message_service.h"
 #include "services/messages/message_templates.h"
 #include "services/messages/outbox_store.h"
@@ -75,6 +76,7 @@ class SatisfactionServer {
   std::unique_ptr<grpc::Server> grpc_server_;
   std::unique_ptr<HealthMonitor> health_monitor_;
   std::unique_ptr<MaintenanceLoop> maintenance_;
+  std::unique_ptr<http::SurveySite> survey_site_;
   std::unique_ptr<http::HttpServer> http_;
   int grpc_port_ = 0;
   bool shut_down_ = false;

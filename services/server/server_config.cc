@@ -75,6 +75,10 @@ const std::vector<Setting>& Settings() {
          c.http_listen = v;
          return absl::OkStatus();
        }},
+      {"http-rate-limit", "SATISFACTION_HTTP_RATE_LIMIT",
+       "Requests a minute each client (by address) may make of the survey page and\n"
+       "POST /v1/responses, with bursts of a third of that (default 60)",
+       [](ServerConfig& c, const std::string& v) { return ParseInt(v, 1, 1'000'000, c.http_rate_limit); }},
       {"public-url", "SATISFACTION_PUBLIC_URL",
        "Where customers reach the HTTP face, e.g. https://survey.example.com: message links\n"
        "read <public-url>/s/<token> (default http://<http-listen>)",

@@ -15,6 +15,8 @@ struct ServerConfig {
   std::string grpc_listen = "127.0.0.1:50051";
   // Empty: no HTTP face.
   std::string http_listen = "127.0.0.1:8080";
+  // Requests a minute each client may make of the survey site.
+  int http_rate_limit = 60;
   // Where customers reach the HTTP face (survey links); empty: http://<http_listen>.
   std::string public_url;
   int db_pool_size = 16;

@@ -2,6 +2,7 @@
 // a survey link from the outbox answered, and every kind of bad submission.
 #include <google/protobuf/util/time_util.h>
 #include <grpcpp/grpcpp.h>
+#include <httplib.h>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -10,6 +11,7 @@
 #include "satisfaction/v1/message.grpc.pb.h"
 #include "satisfaction/v1/response.grpc.pb.h"
 #include "satisfaction/v1/revisit.grpc.pb.h"
+#include "services/storage/database.h"
 #include "tests/e2e/test_server.h"
 #include "tests/support/test_database.h"
 
@@ -163,6 +165,117 @@ TEST_P(ResponseE2eTest, BadSubmissionsAreRefusedNamingTheFieldAndStoreNothing) {
   // None of that was stored: the real answers go through, as the first.
   grpc::Status status = stub_->SubmitResponse(Context().get(), Answers(), &response);
   ASSERT_TRUE(status.ok()) << status.error_message();
+}
+
+// The survey page and its JSON endpoint, as a browser sees them.
+TEST_P(ResponseE2eTest, TheSurveyPageIsServedInTheVisitorsLanguageWithTightHeaders) {
+  httplib::Client http("127.0.0.1", server_->server().http_port());
+  httplib::Result english = http.Get(absl::StrCat("/s/", token_), {{"Accept-Language", "en-GB,en;q=0.9,zh;q=0.5"}});
+  ASSERT_TRUE(english);
+  EXPECT_EQ(english->status, 200);
+  EXPECT_TRUE(absl::StrContains(english->body, "<html lang=\"en\">")) << english->body.substr(0, 200);
+  EXPECT_TRUE(absl::StrContains(english->body, "data-code=\"overall\""));
+  EXPECT_TRUE(absl::StrContains(english->body, ">Submit<"));
+  EXPECT_EQ(english->get_header_value("Cache-Control"), "no-store");
+  EXPECT_EQ(english->get_header_value("Referrer-Policy"), "no-referrer");
+  EXPECT_TRUE(absl::StrContains(english->get_header_value("Content-Security-Policy"), "default-src 'none'"));
+  EXPECT_FALSE(absl::StrContains(english->body, "http://")) << "no external assets";
+  EXPECT_FALSE(absl::StrContains(english->body, "https://")) << "no external assets";
+
+  httplib::Result chinese = http.Get(absl::StrCat("/s/", token_), {{"Accept-Language", "zh-CN,zh;q=0.9"}});
+  ASSERT_TRUE(chinese);
+  EXPECT_EQ(chinese->status, 200);
+  EXPECT_TRUE(absl::StrContains(chinese->body, "<html lang=\"zh-CN\">"));
+  EXPECT_TRUE(absl::StrContains(chinese->body, ">提交<"));
+
+  httplib::Result unknown = http.Get("/s/AAAAAAAAAAAAAAAAAAAAAA");
+  ASSERT_TRUE(unknown);
+  EXPECT_EQ(unknown->status, 404);
+  EXPECT_EQ(http.Get("/s/not*a*token")->status, 404);
+}
+
+TEST_P(ResponseE2eTest, AnswersPostedAsJsonAreStoredOnceAndThePageThenSaysSo) {
+  httplib::Client http("127.0.0.1", server_->server().http_port());
+  std::string body = absl::StrCat(R"({"invitationToken":")", token_, R"(","idempotencyKey":"web-1","answers":[)",
+                                  R"({"itemCode":"product_quality","score":5},{"itemCode":"price","score":4},)",
+                                  R"({"itemCode":"delivery","score":4},{"itemCode":"recommend","score":5},)",
+                                  R"({"itemCode":"overall","score":5},{"itemCode":"comment","text":"很满意"}]})");
+  httplib::Result stored = http.Post("/v1/responses", body, "application/json");
+  ASSERT_TRUE(stored);
+  EXPECT_EQ(stored->status, 200) << stored->body;
+  EXPECT_TRUE(absl::StrContains(stored->body, R"("questionnaireId":"post-delivery")")) << stored->body;
+  httplib::Result retried = http.Post("/v1/responses", body, "application/json");
+  ASSERT_TRUE(retried);
+  EXPECT_EQ(retried->status, 200) << "the same idempotency key: the same answer";
+  EXPECT_EQ(retried->body, stored->body);
+
+  std::string again = body;
+  again.replace(again.find("web-1"), 5, "web-2");
+  httplib::Result conflict = http.Post("/v1/responses", again, "application/json");
+  ASSERT_TRUE(conflict);
+  EXPECT_EQ(conflict->status, 409) << conflict->body;
+  httplib::Result page = http.Get(absl::StrCat("/s/", token_));
+  ASSERT_TRUE(page);
+  EXPECT_EQ(page->status, 410);
+  EXPECT_TRUE(absl::StrContains(page->body, "已经提交过了")) << "zh-CN without Accept-Language";
+}
+
+TEST_P(ResponseE2eTest, BadPostsGetTheRightHttpStatusAndStoreNothing) {
+  httplib::Client http("127.0.0.1", server_->server().http_port());
+  auto post = [&](const std::string& body, const char* type = "application/json") {
+    httplib::Result result = http.Post("/v1/responses", body, type);
+    return result ? result->status : -1;
+  };
+  std::string token = absl::StrCat(R"("invitationToken":")", token_, R"(")");
+  EXPECT_EQ(post(absl::StrCat("{", token, "}"), "text/plain"), 415);
+  EXPECT_EQ(post("{not json"), 400);
+  EXPECT_EQ(post(R"({"invitationToken":"AAAAAAAAAAAAAAAAAAAAAA","answers":[{"itemCode":"overall","score":5}]})"), 404);
+  EXPECT_EQ(post(absl::StrCat("{", token, R"(,"answers":[{"itemCode":"overall","score":6}]})")), 400);
+  EXPECT_EQ(post(absl::StrCat("{", token, R"(,"answers":[{"itemCode":"overall","score":5}],"unknown":1})")), 400);
+  EXPECT_EQ(post(R"({"callback":{"callbackId":"1","leaseToken":"x"},"answers":[{"itemCode":"overall","score":5}]})"),
+            403);
+  EXPECT_EQ(post(absl::StrCat("{", token, R"(,"answers":[{"itemCode":"comment","text":")", std::string(70'000, 'x'),
+                              R"("}]})")),
+            413);
+  EXPECT_EQ(post(absl::StrCat("{", token, R"(,"answers":[{"itemCode":"comment","text":"ÿ"}]})")), 400);
+  httplib::Result page = http.Get(absl::StrCat("/s/", token_));
+  ASSERT_TRUE(page);
+  EXPECT_EQ(page->status, 200) << "none of that was stored";
+}
+
+TEST_P(ResponseE2eTest, AnExpiredLinkSaysSo) {
+  absl::StatusOr<std::unique_ptr<storage::Database>> database = storage::Database::Connect({.url = database_->url()});
+  ASSERT_TRUE(database.ok()) << database.status();
+  ASSERT_TRUE((*database)
+                  ->InTransaction(storage::Access::kWrite,
+                                  [](soci::session& session) {
+                                    session << "UPDATE invitations SET expires_at_us = 1";
+                                    return absl::OkStatus();
+                                  })
+                  .ok());
+  httplib::Client http("127.0.0.1", server_->server().http_port());
+  httplib::Result page = http.Get(absl::StrCat("/s/", token_), {{"Accept-Language", "en"}});
+  ASSERT_TRUE(page);
+  EXPECT_EQ(page->status, 410);
+  EXPECT_TRUE(absl::StrContains(page->body, "expired"));
+  v1::Response response;
+  ExpectError(stub_->SubmitResponse(Context().get(), Answers(), &response), grpc::StatusCode::FAILED_PRECONDITION,
+              "invitation_token");
+}
+
+TEST_P(ResponseE2eTest, EachClientIsRateLimited) {
+  server::ServerConfig config;
+  config.http_rate_limit = 3;  // bursts of 1
+  std::unique_ptr<testing::TestServer> strict =
+      testing::TestServer::Start(database_->url(), testing::RepoRoot() + "/templates", config);
+  ASSERT_NE(strict, nullptr);
+  httplib::Client http("127.0.0.1", strict->server().http_port());
+  EXPECT_EQ(http.Get(absl::StrCat("/s/", token_))->status, 200);
+  httplib::Result limited = http.Get(absl::StrCat("/s/", token_));
+  ASSERT_TRUE(limited);
+  EXPECT_EQ(limited->status, 429);
+  EXPECT_FALSE(limited->get_header_value("Retry-After").empty());
+  EXPECT_EQ(http.Get("/healthz")->status, 200) << "health checks are not limited";
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, ResponseE2eTest, ::testing::ValuesIn(testing::AllBackends()),

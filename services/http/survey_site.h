@@ -1,0 +1,53 @@
+#ifndef SATISFACTION_SERVICES_HTTP_SURVEY_SITE_H_
+#define SATISFACTION_SERVICES_HTTP_SURVEY_SITE_H_
+
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "services/http/rate_limiter.h"
+#include "services/questionnaires/questionnaire_store.h"
+#include "services/responses/response_store.h"
+
+namespace httplib {
+class Server;
+}
+
+namespace satisfaction::http {
+
+// The public face customers use: the survey page behind each invitation link
+// (GET /s/{token}, from templates/web/) and the JSON endpoint it submits to
+// (POST /v1/responses, SubmitResponseRequest in protobuf's JSON mapping, by
+// invitation only). Bodies are capped, each client is rate limited, and
+// errors say what was wrong with the request and nothing about the server.
+class SurveySite {
+ public:
+  struct Options {
+    // Requests a minute per client (by address), and the burst allowed.
+    int per_minute = 60;
+    int burst = 20;
+  };
+
+  // Loads and checks templates/web/ (survey.mustache, notice.mustache).
+  static absl::StatusOr<std::unique_ptr<SurveySite>> Create(const std::filesystem::path& directory,
+                                                            responses::ResponseStore& responses,
+                                                            questionnaires::QuestionnaireStore& questionnaires,
+                                                            Options options);
+
+  void Register(httplib::Server& server);
+
+ private:
+  SurveySite(responses::ResponseStore& responses, questionnaires::QuestionnaireStore& questionnaires,
+             Options options)
+      : responses_(responses), questionnaires_(questionnaires), limiter_(options.per_minute, options.burst) {}
+
+  responses::ResponseStore& responses_;
+  questionnaires::QuestionnaireStore& questionnaires_;
+  RateLimiter limiter_;
+  std::string survey_template_, notice_template_;
+};
+
+}  // namespace satisfaction::http
+
+#endif  // SATISFACTION_SERVICES_HTTP_SURVEY_SITE_H_
