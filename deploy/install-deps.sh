@@ -14,8 +14,10 @@ build_packages=(
   libspdlog-dev libcpp-httplib-dev libphonenumber-dev libkainjow-mustache-dev googletest libgtest-dev libgmock-dev tzdata
 )
 # Debian's own python3 (/usr/bin/python3): a pyenv python3 on PATH lacks these
-# modules. mariadb-private.sh also uses it to pick a free port.
-test_packages=(mariadb-server mariadb-client python3 python3-grpcio python3-protobuf grpc-proto)
+# modules. mariadb-private.sh also uses it to pick a free port. The survey
+# page's browser test drives Debian's chromium through chromium-driver.
+test_packages=(mariadb-server mariadb-client python3 python3-grpcio python3-protobuf grpc-proto
+  chromium chromium-driver python3-selenium)
 
 packages=("${build_packages[@]}")
 case "${1:-}" in

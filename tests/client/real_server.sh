@@ -1,6 +1,7 @@
 # Sourced by the client tests: runs the real binary on SQLite in a temporary
 # folder, on a free loopback port, and stops it and removes the folder on exit.
-#   start_real_server BINARY TEMPLATES_DIR   (sets $work and $port)
+#   start_real_server BINARY TEMPLATES_DIR [HTTP_PORT]   (sets $work and $port)
+# With HTTP_PORT, the HTTP face listens there and survey links point to it.
 work=$(mktemp -d)
 server_pid=
 stop_real_server() {
@@ -11,7 +12,9 @@ trap stop_real_server EXIT
 
 start_real_server() {
   port=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-  "$1" --db "sqlite3://$work/s.db" --grpc-listen "127.0.0.1:$port" --http-listen "" \
+  local http=()
+  [ -n "${3:-}" ] && http=(--http-listen "127.0.0.1:$3" --public-url "http://127.0.0.1:$3") || http=(--http-listen "")
+  "$1" --db "sqlite3://$work/s.db" --grpc-listen "127.0.0.1:$port" "${http[@]}" \
     --templates-dir "$2" >"$work/server.log" 2>&1 &
   server_pid=$!
   for _ in $(seq 100); do

@@ -1,0 +1,118 @@
+#!/usr/bin/python3
+"""A customer answering the survey page in headless Chromium.
+
+Sets up a survey the way a shop and a gateway would (through gRPC, with stubs
+protoc compiled from proto/*.proto): a new customer's first delivery is
+followed by the default SMS survey, whose link the gateway fetches from the
+outbox. Then Chromium opens the link, the customer taps a score for every
+question, uses the keyboard for one, types a comment and submits; the page
+thanks them, the response is in the database, and the link then says the
+survey was answered. Exits non-zero, saying why, at the first surprise.
+
+usage: survey_browser.py --target HOST:PORT --stubs DIR --db SQLITE_FILE --profile DIR
+"""
+import argparse
+import sqlite3
+import sys
+import time
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--target", required=True)
+    parser.add_argument("--stubs", required=True, help="where protoc wrote the *_pb2*.py files")
+    parser.add_argument("--db", required=True, help="the server's SQLite file")
+    parser.add_argument("--profile", required=True, help="a folder for the browser's profile")
+    args = parser.parse_args()
+    sys.path.insert(0, args.stubs)
+
+    import grpc
+    from google.protobuf import duration_pb2, field_mask_pb2, timestamp_pb2
+    from satisfaction.v1 import common_pb2
+    from satisfaction.v1 import customer_pb2, customer_pb2_grpc
+    from satisfaction.v1 import message_pb2, message_pb2_grpc
+    from satisfaction.v1 import revisit_pb2, revisit_pb2_grpc
+    from satisfaction.v1 import revisit_policy_pb2, revisit_policy_pb2_grpc
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+    from selenium.webdriver.support import expected_conditions
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    def check(condition, what):
+        if not condition:
+            sys.exit(f"survey_browser: expected {what}")
+
+    channel = grpc.insecure_channel(args.target)
+    grpc.channel_ready_future(channel).result(timeout=10)
+    whole_day = revisit_policy_pb2.TimeWindow(start="00:00", end="24:00")
+    week = revisit_policy_pb2.WeeklyWindows(monday=whole_day, tuesday=whole_day, wednesday=whole_day,
+                                            thursday=whole_day, friday=whole_day, saturday=whole_day,
+                                            sunday=whole_day)
+    revisit_policy_pb2_grpc.RevisitPolicyServiceStub(channel).UpdateContactPolicy(
+        revisit_policy_pb2.UpdateContactPolicyRequest(
+            policy=revisit_policy_pb2.ContactPolicy(message_windows=week),
+            update_mask=field_mask_pb2.FieldMask(paths=["message_windows"])), timeout=10)
+    customer_pb2_grpc.CustomerServiceStub(channel).UpsertCustomer(customer_pb2.UpsertCustomerRequest(
+        customer=customer_pb2.Customer(external_id="web-1", name="陈静", phone="+8613600136000",
+                                       consent=customer_pb2.ChannelFlags(sms=True))), timeout=10)
+    delivered = timestamp_pb2.Timestamp()
+    delivered.FromSeconds(int(time.time()) - 4 * 86400)
+    revisit_pb2_grpc.RevisitServiceStub(channel).RecordEvent(revisit_pb2.RecordEventRequest(event=revisit_pb2.Event(
+        event_id="web-delivered-1", customer_external_id="web-1",
+        trigger=revisit_policy_pb2.TRIGGER_ORDER_DELIVERED, order_id="TB-88", occur_time=delivered)), timeout=10)
+    outbox = message_pb2_grpc.MessageServiceStub(channel).FetchOutbox(message_pb2.FetchOutboxRequest(
+        channel=common_pb2.CHANNEL_SMS, max_count=1, lease_duration=duration_pb2.Duration(seconds=60)), timeout=10)
+    check(len(outbox.messages) == 1, "the SMS survey in the outbox")
+    url = outbox.messages[0].survey_url
+    check(url in outbox.messages[0].text, "the link in the SMS text")
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = "/usr/bin/chromium"
+    for flag in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--lang=zh-CN",
+                 f"--user-data-dir={args.profile}", "--window-size=390,844"):  # a phone's screen
+        options.add_argument(flag)
+    options.add_experimental_option("prefs", {"intl.accept_languages": "zh-CN,zh"})
+    browser = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+    try:
+        browser.get(url)
+        check(browser.find_element(By.TAG_NAME, "html").get_attribute("lang") == "zh-CN", "the page in Chinese")
+        fieldsets = browser.find_elements(By.CSS_SELECTOR, "fieldset[data-kind='scale']")
+        check(len(fieldsets) >= 5, "the standard survey's 5-point items")
+        # Submitting with nothing answered is stopped in the page, with a message.
+        browser.find_element(By.ID, "submit").click()
+        check("请回答" in browser.find_element(By.ID, "status").text, "a message naming what is missing")
+        codes = [fieldset.get_attribute("data-code") for fieldset in fieldsets]
+        for code in codes[1:]:
+            browser.find_element(By.CSS_SELECTOR, f"label[for='{code}-4']").click()  # tap a score's label
+        # The first with the keyboard: focus its first choice and move to 5 with the arrow keys.
+        first = browser.find_element(By.ID, f"{codes[0]}-1")
+        first.send_keys(Keys.SPACE)
+        for _ in range(4):
+            browser.switch_to.active_element.send_keys(Keys.ARROW_RIGHT)
+        check(browser.find_element(By.ID, f"{codes[0]}-5").is_selected(), "the arrow keys to choose 5")
+        browser.find_element(By.CSS_SELECTOR, "textarea").send_keys("包装很好，物流也快")
+        browser.find_element(By.ID, "submit").click()
+        WebDriverWait(browser, 15).until(expected_conditions.text_to_be_present_in_element((By.ID, "status"), "感谢"))
+
+        with sqlite3.connect(args.db) as db:
+            responses = db.execute("SELECT id, channel FROM responses").fetchall()
+            check(len(responses) == 1, f"one response stored, not {len(responses)}")
+            check(responses[0][1] == common_pb2.CHANNEL_SMS, "the response's channel to be SMS")
+            scores = dict(db.execute("SELECT item_code, score FROM response_answers WHERE response_id = ?",
+                                     (responses[0][0],)).fetchall())
+            check(scores.get(codes[0]) == 5 and all(scores.get(code) == 4 for code in codes[1:]),
+                  f"the scores chosen, not {scores}")
+            comment = db.execute("SELECT text FROM response_answers WHERE item_code = 'comment'").fetchone()
+            check(comment == ("包装很好，物流也快",), f"the comment typed, not {comment}")
+
+        browser.get(url)
+        check("已经提交过了" in browser.page_source, "the link to say the survey was answered")
+    finally:
+        browser.quit()
+    print("survey_browser: the customer answered the survey in Chromium; the response is stored once")
+
+
+if __name__ == "__main__":
+    main()
