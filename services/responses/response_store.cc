@@ -32,6 +32,7 @@ struct ResponseStore::Source {
   int questionnaire_version = 0, channel = 0;
   // The agent who took the answers on a call; empty for the web.
   std::string agent_id;
+  int revisit_state = 0;
   // Whether the source still lets one answer: an invitation before its
   // expiry, a callback under its lease. Checked after a retried request has
   // found its earlier answer, which stands whatever happened since.
@@ -154,11 +155,15 @@ absl::StatusOr<ResponseStore::Source> ResponseStore::InvitationSource(soci::sess
   std::string hash = Sha256Hex(token);
   Source source;
   long long invitation_id = 0, expires_us = 0;
-  session << "SELECT id, revisit_id, customer_id, questionnaire_id, questionnaire_version, channel, expires_at_us"
-             " FROM invitations WHERE token_hash = :hash",
+  // Locks the revisit too: submissions of one survey take turns.
+  session << absl::StrCat(
+      "SELECT i.id, i.revisit_id, i.customer_id, i.questionnaire_id, i.questionnaire_version,"
+      " i.channel, i.expires_at_us, r.state FROM invitations i JOIN revisits r"
+      " ON r.id = i.revisit_id WHERE i.token_hash = :hash",
+      ForUpdate(session)),
       soci::use(hash), soci::into(invitation_id), soci::into(source.revisit_id), soci::into(source.customer_id),
       soci::into(source.questionnaire_id), soci::into(source.questionnaire_version), soci::into(source.channel),
-      soci::into(expires_us);
+      soci::into(expires_us), soci::into(source.revisit_state);
   // The same answer for a token never issued and one mistyped: nothing to learn by guessing.
   if (!session.got_data()) return absl::NotFoundError("invitation_token: no such invitation");
   source.invitation_id = invitation_id;
@@ -180,7 +185,8 @@ absl::StatusOr<ResponseStore::Source> ResponseStore::CallbackSource(soci::sessio
   if (!row.ok()) return row.status();
   absl::StatusOr<std::string> hash = leases::HashOfToken(callback.lease_token(), leases::LeaseKind::kCallback, id);
   if (!hash.ok()) return absl::InvalidArgumentError(absl::StrCat("callback.", hash.status().message()));
-  Source source{.revisit_id = id, .customer_id = row->customer_id, .channel = v1::CHANNEL_PHONE};
+  Source source{
+      .revisit_id = id, .customer_id = row->customer_id, .channel = v1::CHANNEL_PHONE, .revisit_state = row->state};
   source.agent_id = callback.agent_id().empty() ? row->lease_holder : callback.agent_id();
   session << "SELECT r.questionnaire_id, COALESCE(q.latest_published_version, 0) FROM revisits r"
              " LEFT JOIN questionnaires q ON q.id = r.questionnaire_id WHERE r.id = :id",
@@ -193,6 +199,43 @@ absl::StatusOr<ResponseStore::Source> ResponseStore::CallbackSource(soci::sessio
     source.still_valid = absl::Status(s.code(), absl::StrCat("callback.", s.message()));
   }
   return source;
+}
+
+// What storing a response needs besides its source, in one read after the
+// revisit is locked (so a response committed by an earlier holder shows).
+struct ResponseStore::Context {
+  long long first_response = 0;  // 0: none yet
+  int customer_type = 0, open_recoveries = 0;
+  long long low_score_rules_version = 0;
+  std::string external_id, serving_agent;
+};
+
+ResponseStore::Context ResponseStore::ReadContext(soci::session& session, const Source& source) {
+  Context context;
+  int low_score = v1::TRIGGER_LOW_SCORE, planned = v1::REVISIT_STATE_PLANNED, leased = v1::REVISIT_STATE_LEASED,
+      low_score_again = v1::TRIGGER_LOW_SCORE;
+  session << "SELECT COALESCE((SELECT id FROM responses x WHERE x.revisit_id = :revisit), 0), c.effective_type,"
+             " c.external_id, c.serving_agent_id, (SELECT COUNT(*) FROM revisits v WHERE v.customer_id = c.id"
+             " AND v.trigger_kind = :trigger AND v.state IN (:planned, :leased)),"
+             " (SELECT COALESCE(MAX(updated_at_us), 0) + COUNT(*) FROM revisit_rules WHERE trigger_kind = :rules)"
+             " FROM customers c WHERE c.id = :customer",
+      soci::use(source.revisit_id), soci::use(low_score), soci::use(planned), soci::use(leased),
+      soci::use(low_score_again), soci::use(source.customer_id), soci::into(context.first_response),
+      soci::into(context.customer_type), soci::into(context.external_id), soci::into(context.serving_agent),
+      soci::into(context.open_recoveries), soci::into(context.low_score_rules_version);
+  return context;
+}
+
+std::vector<v1::RevisitRule> ResponseStore::LowScoreRules(soci::session& session, long long version) {
+  {
+    absl::MutexLock lock(&rules_mutex_);
+    if (low_score_rules_version_ == version) return low_score_rules_;
+  }
+  std::vector<v1::RevisitRule> rules = revisits::LoadEnabledRules(session, v1::TRIGGER_LOW_SCORE);
+  absl::MutexLock lock(&rules_mutex_);
+  low_score_rules_ = rules;
+  low_score_rules_version_ = version;
+  return rules;
 }
 
 absl::StatusOr<QuestionnaireShape> ResponseStore::ShapeOf(soci::session& session, const std::string& id, int version) {
@@ -224,21 +267,13 @@ absl::StatusOr<QuestionnaireShape> ResponseStore::ShapeOf(soci::session& session
 }
 
 absl::StatusOr<long long> ResponseStore::OpenRecovery(soci::session& session, const Source& source,
-                                                      const QuestionnaireShape& shape,
+                                                      const Context& context, const QuestionnaireShape& shape,
                                                       const v1::SubmitResponseRequest& request, long long response_id,
                                                       absl::Time now) {
-  int customer_type = 0, open = 0;
-  std::string external_id, serving_agent;
-  int trigger = v1::TRIGGER_LOW_SCORE, planned = v1::REVISIT_STATE_PLANNED, leased = v1::REVISIT_STATE_LEASED;
-  session << "SELECT effective_type, external_id, serving_agent_id, (SELECT COUNT(*) FROM revisits v"
-             " WHERE v.customer_id = customers.id AND v.trigger_kind = :trigger AND v.state IN (:planned, :leased))"
-             " FROM customers WHERE id = :id",
-      soci::use(trigger), soci::use(planned), soci::use(leased), soci::use(source.customer_id),
-      soci::into(customer_type), soci::into(external_id), soci::into(serving_agent), soci::into(open);
-  if (open > 0) return 0;  // one open recovery per customer is enough
+  if (context.open_recoveries > 0) return 0;  // one open recovery per customer is enough
   bool low = false;
-  for (const v1::RevisitRule& rule : revisits::LoadEnabledRules(session, v1::TRIGGER_LOW_SCORE)) {
-    if (!(revisits::CustomerTypeMask(rule) & (1 << (customer_type - 1)))) continue;
+  for (const v1::RevisitRule& rule : LowScoreRules(session, context.low_score_rules_version)) {
+    if (!(revisits::CustomerTypeMask(rule) & (1 << (context.customer_type - 1)))) continue;
     revisits::LowScoreMarks marks = revisits::LowScoreMarksOf(rule);
     for (const v1::Answer& answer : request.answers()) {
       const ItemShape* item = shape.Find(answer.item_code());
@@ -250,11 +285,11 @@ absl::StatusOr<long long> ResponseStore::OpenRecovery(soci::session& session, co
   if (!low) return 0;
   v1::Event event;
   event.set_event_id(absl::StrCat("low-score-response-", response_id));
-  event.set_customer_external_id(external_id);
+  event.set_customer_external_id(context.external_id);
   event.set_trigger(v1::TRIGGER_LOW_SCORE);
   *event.mutable_occur_time() = TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(now));
-  // The callback goes back to the agent who took the answers, or who served the customer.
-  event.set_serving_agent_id(source.agent_id.empty() ? serving_agent : source.agent_id);
+  // The callback goes back to the agent who took the answers, or who serves the customer.
+  event.set_serving_agent_id(source.agent_id.empty() ? context.serving_agent : source.agent_id);
   absl::StatusOr<revisits::RevisitStore::EventResult> planned_revisits = revisits_.RecordEventIn(session, event, now);
   if (!planned_revisits.ok()) return planned_revisits.status();
   long long id = 0;
@@ -271,10 +306,6 @@ absl::StatusOr<v1::Response> ResponseStore::Submit(const v1::SubmitResponseReque
                                               ? CallbackSource(session, request.callback(), now)
                                               : InvitationSource(session, request.invitation_token(), now);
           if (!source.ok()) return source.status();
-          // One response per revisit: submissions of one revisit take turns here.
-          long long locked = 0;
-          session << absl::StrCat("SELECT id FROM revisits WHERE id = :id", ForUpdate(session)),
-              soci::use(source->revisit_id), soci::into(locked);
           if (!request.idempotency_key().empty()) {
             if (std::optional<long long> earlier = ResponseOf(session, "idempotency_key", request.idempotency_key())) {
               absl::StatusOr<v1::Response> response = LoadResponse(session, *earlier);
@@ -284,9 +315,10 @@ absl::StatusOr<v1::Response> ResponseStore::Submit(const v1::SubmitResponseReque
               return response;
             }
           }
-          if (std::optional<long long> first = ResponseOf(session, "revisit_id", absl::StrCat(source->revisit_id))) {
+          Context context = ReadContext(session, *source);
+          if (context.first_response != 0) {
             return absl::AlreadyExistsError(
-                absl::StrCat("this survey was answered already, by response '", *first, "'"));
+                absl::StrCat("this survey was answered already, by response '", context.first_response, "'"));
           }
           if (!source->still_valid.ok()) return source->still_valid;
           absl::StatusOr<QuestionnaireShape> shape =
@@ -294,11 +326,7 @@ absl::StatusOr<v1::Response> ResponseStore::Submit(const v1::SubmitResponseReque
           if (!shape.ok()) return shape.status();
           if (absl::Status s = ValidateAnswers(*shape, request.answers()); !s.ok()) return s;
 
-          int customer_type = 0;
-          std::string serving_agent;
-          session << "SELECT effective_type, serving_agent_id FROM customers WHERE id = :id",
-              soci::use(source->customer_id), soci::into(customer_type), soci::into(serving_agent);
-          std::string agent = source->agent_id.empty() ? serving_agent : source->agent_id;
+          std::string agent = source->agent_id.empty() ? context.serving_agent : source->agent_id;
           long long now_us = absl::ToUnixMicros(now);
           absl::CivilDay civil = absl::ToCivilDay(now, report_zone_);
           int day = static_cast<int>(civil.year() * 10000 + civil.month() * 100 + civil.day());
@@ -311,8 +339,9 @@ absl::StatusOr<v1::Response> ResponseStore::Submit(const v1::SubmitResponseReque
                      " report_day) VALUES (:revisit, :invitation, :customer, :questionnaire, :version, :type,"
                      " :channel, :agent, :key, :now, :day)",
               soci::use(source->revisit_id), soci::use(invitation_id, has_invitation), soci::use(source->customer_id),
-              soci::use(source->questionnaire_id), soci::use(source->questionnaire_version), soci::use(customer_type),
-              soci::use(source->channel), soci::use(agent), soci::use(key, has_key), soci::use(now_us), soci::use(day);
+              soci::use(source->questionnaire_id), soci::use(source->questionnaire_version),
+              soci::use(context.customer_type), soci::use(source->channel), soci::use(agent), soci::use(key, has_key),
+              soci::use(now_us), soci::use(day);
           long long response_id = 0;
           if (!session.get_last_insert_id("responses", response_id)) {
             throw soci::soci_error("no id for the new response");
@@ -321,25 +350,41 @@ absl::StatusOr<v1::Response> ResponseStore::Submit(const v1::SubmitResponseReque
           // Every invitation of the survey is spent: any of them answered it.
           session << "UPDATE invitations SET used_at_us = :now WHERE revisit_id = :revisit AND used_at_us IS NULL",
               soci::use(now_us), soci::use(source->revisit_id);
-          if (source->invitation_id) {
+          bool waiting =
+              source->revisit_state == v1::REVISIT_STATE_PLANNED || source->revisit_state == v1::REVISIT_STATE_LEASED;
+          if (source->invitation_id && waiting) {
             // Answered online: a call or message still waiting for this survey is moot.
-            int completed = v1::REVISIT_STATE_COMPLETED, planned = v1::REVISIT_STATE_PLANNED,
-                leased = v1::REVISIT_STATE_LEASED;
+            int completed = v1::REVISIT_STATE_COMPLETED;
             session << absl::StrCat("UPDATE revisits SET state = :completed, state_reason = 'answered online', ",
-                                    leases::kNoLease,
-                                    ", updated_at_us = :now WHERE id = :id AND state IN (:planned, :leased)"),
-                soci::use(completed), soci::use(now_us), soci::use(source->revisit_id), soci::use(planned),
-                soci::use(leased);
+                                    leases::kNoLease, ", updated_at_us = :now WHERE id = :id"),
+                soci::use(completed), soci::use(now_us), soci::use(source->revisit_id);
           }
-          AddToRollups(session, source->questionnaire_id, source->questionnaire_version, day, customer_type,
+          AddToRollups(session, source->questionnaire_id, source->questionnaire_version, day, context.customer_type,
                        source->channel, agent, request, *shape);
-          absl::StatusOr<long long> recovery = OpenRecovery(session, *source, *shape, request, response_id, now);
+          absl::StatusOr<long long> recovery =
+              OpenRecovery(session, *source, context, *shape, request, response_id, now);
           if (!recovery.ok()) return recovery.status();
           if (*recovery != 0) {
             session << "UPDATE responses SET recovery_revisit_id = :recovery WHERE id = :id", soci::use(*recovery),
                 soci::use(response_id);
           }
-          return LoadResponse(session, response_id);
+          // As LoadResponse would read it back, without the round trips.
+          v1::Response response;
+          response.set_id(absl::StrCat(response_id));
+          response.set_questionnaire_id(source->questionnaire_id);
+          response.set_questionnaire_version(source->questionnaire_version);
+          response.set_customer_external_id(context.external_id);
+          response.set_customer_type(static_cast<v1::CustomerType>(context.customer_type));
+          response.set_channel(static_cast<v1::Channel>(source->channel));
+          response.set_agent_id(agent);
+          response.set_revisit_id(absl::StrCat(source->revisit_id));
+          std::vector<v1::Answer> answers(request.answers().begin(), request.answers().end());
+          std::sort(answers.begin(), answers.end(),
+                    [](const v1::Answer& a, const v1::Answer& b) { return a.item_code() < b.item_code(); });
+          for (v1::Answer& answer : answers) *response.add_answers() = std::move(answer);
+          *response.mutable_submit_time() = TimeUtil::MicrosecondsToTimestamp(now_us);
+          if (*recovery != 0) response.set_recovery_revisit_id(absl::StrCat(*recovery));
+          return response;
         });
     // A deadlock victim, or the loser of a race for the same idempotency key,
     // tries again (and then finds the winner's response).
@@ -350,8 +395,7 @@ absl::StatusOr<v1::Response> ResponseStore::Submit(const v1::SubmitResponseReque
   return result;
 }
 
-absl::StatusOr<ResponseStore::InvitationView> ResponseStore::ViewInvitation(const std::string& token,
-                                                                          absl::Time now) {
+absl::StatusOr<ResponseStore::InvitationView> ResponseStore::ViewInvitation(const std::string& token, absl::Time now) {
   return database_.InTransaction<InvitationView>(
       Access::kRead, [&](soci::session& session) -> absl::StatusOr<InvitationView> {
         std::string hash = Sha256Hex(token);

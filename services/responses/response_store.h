@@ -3,6 +3,7 @@
 
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
@@ -45,16 +46,23 @@ class ResponseStore {
   absl::StatusOr<Source> InvitationSource(soci::session& session, const std::string& token, absl::Time now);
   absl::StatusOr<Source> CallbackSource(soci::session& session, const v1::CallbackAnswer& callback, absl::Time now);
   absl::StatusOr<QuestionnaireShape> ShapeOf(soci::session& session, const std::string& id, int version);
+  struct Context;
+  Context ReadContext(soci::session& session, const Source& source);
+  // The enabled low-score rules, read again only when `version` changed.
+  std::vector<v1::RevisitRule> LowScoreRules(soci::session& session, long long version);
   // The closed loop: the recovery revisit the answers open, if any.
-  absl::StatusOr<long long> OpenRecovery(soci::session& session, const Source& source, const QuestionnaireShape& shape,
-                                         const v1::SubmitResponseRequest& request, long long response_id,
-                                         absl::Time now);
+  absl::StatusOr<long long> OpenRecovery(soci::session& session, const Source& source, const Context& context,
+                                         const QuestionnaireShape& shape, const v1::SubmitResponseRequest& request,
+                                         long long response_id, absl::Time now);
 
   storage::Database& database_;
   const absl::TimeZone report_zone_;
   revisits::RevisitStore revisits_;
   absl::Mutex shapes_mutex_;
   absl::flat_hash_map<std::pair<std::string, int>, QuestionnaireShape> shapes_ ABSL_GUARDED_BY(shapes_mutex_);
+  absl::Mutex rules_mutex_;
+  long long low_score_rules_version_ ABSL_GUARDED_BY(rules_mutex_) = -1;
+  std::vector<v1::RevisitRule> low_score_rules_ ABSL_GUARDED_BY(rules_mutex_);
 };
 
 }  // namespace satisfaction::responses

@@ -158,10 +158,14 @@ absl::Status SatisfactionServer::BuildGrpcServer() {
   builder.AddListeningPort(config_.grpc_listen, grpc::InsecureServerCredentials(), &grpc_port_);
   builder.SetMaxReceiveMessageSize(config_.max_message_bytes);
   builder.SetMaxSendMessageSize(config_.max_message_bytes);
-  // The sync server runs each call on a thread of its own; bound them. Calls
-  // beyond the pool's sessions wait up to --db-wait for one.
+  // The sync server runs each call on a thread of its own and refuses a call
+  // at once (RESOURCE_EXHAUSTED, "Server Threadpool Exhausted") when it has
+  // no thread for it. Calls beyond the pool's sessions wait up to --db-wait
+  // for one, so the threads must be enough for every client's call in flight
+  // and the pollers: twice the pool plus a few refused 64 concurrent web
+  // clients. The bound only stops runaway thread creation.
   grpc::ResourceQuota quota("satisfaction-server");
-  quota.SetMaxThreads(config_.db_pool_size * 2 + 8);
+  quota.SetMaxThreads(std::max(1024, config_.db_pool_size * 8));
   builder.SetResourceQuota(quota);
   // Keep enough polling threads alive: by default gRPC starts and ends threads
   // as load changes, and on this kind of machine thread creation per call costs
