@@ -120,17 +120,7 @@ class OutboxStoreTest : public ::testing::TestWithParam<TestBackend> {
     return store_->ReportDelivery(request, IdOf(message.id()), at);
   }
 
-  long long Count(const std::string& sql) {
-    long long count = 0;
-    EXPECT_TRUE(database_
-                    ->InTransaction(storage::Access::kRead,
-                                    [&](soci::session& session) {
-                                      session << sql, soci::into(count);
-                                      return absl::OkStatus();
-                                    })
-                    .ok());
-    return count;
-  }
+  long long Count(const std::string& sql) { return testing::QueryNumber(*database_, sql); }
 
   std::unique_ptr<testing::TestDatabase> test_database_;
   std::unique_ptr<storage::Database> database_;

@@ -32,6 +32,15 @@ std::vector<TestBackend> AllBackends() { return {TestBackend::kSqlite, TestBacke
 
 std::string BackendName(TestBackend backend) { return backend == TestBackend::kSqlite ? "SQLite" : "MariaDB"; }
 
+long long QueryNumber(storage::Database& database, const std::string& sql) {
+  long long number = -1;
+  absl::Status status = database.InTransaction(storage::Access::kRead, [&](soci::session& session) {
+    session << sql, soci::into(number);
+    return absl::OkStatus();
+  });
+  return status.ok() ? number : -1;
+}
+
 std::string RepoRoot() {
   if (const char* root = std::getenv("SATISFACTION_REPO_ROOT")) return root;
   return SATISFACTION_SOURCE_DIR;
