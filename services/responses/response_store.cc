@@ -82,9 +82,9 @@ absl::StatusOr<v1::Response> LoadResponse(soci::session& session, long long id) 
   return response;
 }
 
-std::optional<long long> ResponseOf(soci::session& session, const char* column, const std::string& value) {
+std::optional<long long> ResponseWithKey(soci::session& session, const std::string& key) {
   long long id = 0;
-  session << absl::StrCat("SELECT id FROM responses WHERE ", column, " = :value"), soci::use(value), soci::into(id);
+  session << "SELECT id FROM responses WHERE idempotency_key = :key", soci::use(key), soci::into(id);
   if (!session.got_data()) return std::nullopt;
   return id;
 }
@@ -270,7 +270,7 @@ absl::StatusOr<long long> ResponseStore::OpenRecovery(soci::session& session, co
                                                       const Context& context, const QuestionnaireShape& shape,
                                                       const v1::SubmitResponseRequest& request, long long response_id,
                                                       absl::Time now) {
-  if (context.open_recoveries > 0) return 0;  // one open recovery per customer is enough
+  if (context.open_recoveries > 0) return 0;  // one open recovery per customer is enough (checked again below)
   bool low = false;
   for (const v1::RevisitRule& rule : LowScoreRules(session, context.low_score_rules_version)) {
     if (!(revisits::CustomerTypeMask(rule) & (1 << (context.customer_type - 1)))) continue;
@@ -283,6 +283,16 @@ absl::StatusOr<long long> ResponseStore::OpenRecovery(soci::session& session, co
     }
   }
   if (!low) return 0;
+  // Counted again under the customer's lock: two low scores at once open one recovery.
+  long long locked = 0;
+  int open = 0, low_score = v1::TRIGGER_LOW_SCORE, planned = v1::REVISIT_STATE_PLANNED,
+      leased = v1::REVISIT_STATE_LEASED;
+  session << absl::StrCat("SELECT id FROM customers WHERE id = :id", ForUpdate(session)), soci::use(source.customer_id),
+      soci::into(locked);
+  session << "SELECT COUNT(*) FROM revisits WHERE customer_id = :id AND trigger_kind = :trigger"
+             " AND state IN (:planned, :leased)",
+      soci::use(source.customer_id), soci::use(low_score), soci::use(planned), soci::use(leased), soci::into(open);
+  if (open > 0) return 0;
   v1::Event event;
   event.set_event_id(absl::StrCat("low-score-response-", response_id));
   event.set_customer_external_id(context.external_id);
@@ -307,7 +317,7 @@ absl::StatusOr<v1::Response> ResponseStore::Submit(const v1::SubmitResponseReque
                                               : InvitationSource(session, request.invitation_token(), now);
           if (!source.ok()) return source.status();
           if (!request.idempotency_key().empty()) {
-            if (std::optional<long long> earlier = ResponseOf(session, "idempotency_key", request.idempotency_key())) {
+            if (std::optional<long long> earlier = ResponseWithKey(session, request.idempotency_key())) {
               absl::StatusOr<v1::Response> response = LoadResponse(session, *earlier);
               if (response.ok() && response->revisit_id() != absl::StrCat(source->revisit_id)) {
                 return absl::InvalidArgumentError("idempotency_key: already used for another survey's response");

@@ -317,6 +317,23 @@ TEST_P(ResponseStoreTest, ALowScoreOpensOneRecoveryCallbackPerCustomer) {
   EXPECT_EQ(Count("SELECT COUNT(*) FROM revisits WHERE trigger_kind = 5"), 1);
 }
 
+TEST_P(ResponseStoreTest, TwoLowScoresOfOneCustomerAtOnceOpenOneRecovery) {
+  std::vector<std::string> tokens = {
+      Invite(AddRevisit("amy", v1::TRIGGER_ORDER_DELIVERED, "delivered-1"), now_ + absl::Hours(1)),
+      Invite(AddRevisit("amy", v1::TRIGGER_COMPLAINT_CLOSED, "complaint-1"), now_ + absl::Hours(1))};
+  std::atomic<int> stored{0};
+  std::vector<std::thread> threads;
+  for (const std::string& token : tokens) {
+    threads.emplace_back([&, token] {
+      if (store_->Submit(ByInvitation(token, {Scored("item_0", 1), Scored("item_1", 1)}), now_).ok()) ++stored;
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  EXPECT_EQ(stored.load(), 2);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM revisits WHERE trigger_kind = 5"), 1);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM responses WHERE recovery_revisit_id IS NOT NULL"), 1);
+}
+
 TEST_P(ResponseStoreTest, FiftySubmissionsOfOneInvitationAtOnceStoreExactlyOne) {
   long long revisit = AddRevisit("amy", v1::TRIGGER_ORDER_DELIVERED, "delivered-1");
   std::string token = Invite(revisit, now_ + absl::Hours(24));
