@@ -62,27 +62,27 @@ absl::StatusOr<std::vector<v1::Callback>> CallbackStore::Fetch(const Claimant& c
   // Read after the claim has committed, so its row locks are held no longer than needed.
   return database_.InTransaction<std::vector<v1::Callback>>(
       Access::kWrite, [&](soci::session& session) -> absl::StatusOr<std::vector<v1::Callback>> {
-        absl::StatusOr<std::shared_ptr<const settings::MessageSettingsDocument::Snapshot>> settings =
-            message_settings_.InForce(session);
-        if (!settings.ok()) return settings.status();
         std::vector<v1::Callback> callbacks = LoadCallbacks(session, *claimed);
-        std::vector<long long> surveys;
+        std::vector<long long> survey_ids;
+        std::vector<v1::Callback*> surveyed;
         for (v1::Callback& callback : callbacks) {
           long long id = 0;
           if (!absl::SimpleAtoi(callback.id(), &id)) continue;
           callback.set_lease_token(leases::LeaseTokenFor(secret, id));
-          if (!callback.questionnaire_id().empty()) {
-            surveys.push_back(id);
-          }
+          if (callback.questionnaire_id().empty()) continue;
+          survey_ids.push_back(id);
+          surveyed.push_back(&callback);
         }
+        if (surveyed.empty()) return callbacks;
+        absl::StatusOr<std::shared_ptr<const settings::MessageSettingsDocument::Snapshot>> settings =
+            message_settings_.InForce(session);
+        if (!settings.ok()) return settings.status();
         absl::Time expires = now + (*settings)->parsed.invitation_validity;
         std::vector<std::string> tokens = invitations::IssueInvitations(
-            session, surveys, v1::CHANNEL_PHONE, absl::ToUnixMicros(now), absl::ToUnixMicros(expires));
-        size_t next_token = 0;
-        for (v1::Callback& callback : callbacks) {
-          if (callback.questionnaire_id().empty()) continue;
-          callback.set_survey_url(invitations::SurveyUrl(public_url_, tokens[next_token++]));
-          *callback.mutable_invitation_expire_time() =
+            session, survey_ids, v1::CHANNEL_PHONE, absl::ToUnixMicros(now), absl::ToUnixMicros(expires));
+        for (size_t i = 0; i < surveyed.size(); ++i) {
+          surveyed[i]->set_survey_url(invitations::SurveyUrl(public_url_, tokens[i]));
+          *surveyed[i]->mutable_invitation_expire_time() =
               google::protobuf::util::TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(expires));
         }
         return callbacks;
@@ -94,12 +94,9 @@ absl::StatusOr<v1::Callback> CallbackStore::ChangeHeldLease(
     const std::function<void(soci::session&, long long now_us)>& change) {
   return database_.InTransaction<v1::Callback>(
       Access::kWrite, [&](soci::session& session) -> absl::StatusOr<v1::Callback> {
-        absl::StatusOr<leases::LeasedRow> row = leases::LockLeased(session, LeaseKind::kCallback, id);
-        if (!row.ok()) return row.status();
-        absl::StatusOr<std::string> hash = leases::HashOfToken(token, LeaseKind::kCallback, id);
-        if (!hash.ok()) return hash.status();
         long long now_us = absl::ToUnixMicros(now);
-        if (absl::Status s = leases::CheckLease(*row, LeaseKind::kCallback, id, *hash, now_us); !s.ok()) return s;
+        absl::StatusOr<leases::LeasedRow> row = leases::LockHeld(session, LeaseKind::kCallback, id, token, now_us);
+        if (!row.ok()) return row.status();
         change(session, now_us);
         return LoadCallbacks(session, {id}).front();
       });
@@ -118,12 +115,8 @@ absl::StatusOr<v1::Callback> CallbackStore::ExtendLease(long long id, const std:
 }
 
 absl::StatusOr<v1::Callback> CallbackStore::Release(long long id, const std::string& token, absl::Time now) {
-  return ChangeHeldLease(id, token, now, [&](soci::session& session, long long now_us) {
-    int planned = kPlanned;
-    session << absl::StrCat("UPDATE revisits SET state = :state, ", leases::kNoLease,
-                            ", updated_at_us = :now WHERE id = :id"),
-        soci::use(planned), soci::use(now_us), soci::use(id);
-  });
+  return ChangeHeldLease(id, token, now,
+                         [&](soci::session& session, long long now_us) { leases::PutBack(session, id, now_us); });
 }
 
 absl::StatusOr<int> CallbackStore::ExpireLeases(absl::Time now, int limit) {

@@ -26,16 +26,22 @@ class FirstErrorCollector : public google::protobuf::io::ErrorCollector {
 
 }  // namespace
 
+absl::StatusOr<std::string> ReadTextFile(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream text;
+  text << in.rdbuf();
+  if (!in) return absl::InvalidArgumentError(absl::StrCat("cannot read ", path.string()));
+  return text.str();
+}
+
 absl::StatusOr<std::vector<TextprotoFile>> ReadTextprotoFiles(const std::filesystem::path& directory) {
   std::error_code error;
   std::vector<TextprotoFile> files;
   for (const auto& entry : std::filesystem::directory_iterator(directory, error)) {
     if (!entry.is_regular_file() || entry.path().extension() != ".textproto") continue;
-    std::ifstream in(entry.path(), std::ios::binary);
-    std::stringstream text;
-    text << in.rdbuf();
-    if (!in) return absl::InvalidArgumentError(absl::StrCat("cannot read ", entry.path().string()));
-    files.push_back({entry.path(), entry.path().stem().string(), text.str()});
+    absl::StatusOr<std::string> text = ReadTextFile(entry.path());
+    if (!text.ok()) return text.status();
+    files.push_back({entry.path(), entry.path().stem().string(), *std::move(text)});
   }
   if (error) return absl::InvalidArgumentError(absl::StrCat("cannot read ", directory.string(), ": ", error.message()));
   std::sort(files.begin(), files.end(), [](const auto& a, const auto& b) { return a.path < b.path; });

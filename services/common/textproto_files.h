@@ -19,6 +19,9 @@ struct TextprotoFile {
   std::string text;
 };
 
+// Reads a file operators edit; INVALID_ARGUMENT naming it if it cannot be read.
+absl::StatusOr<std::string> ReadTextFile(const std::filesystem::path& path);
+
 // Reads every `*.textproto` file in `directory`, sorted by name.
 // INVALID_ARGUMENT if the folder or a file cannot be read.
 absl::StatusOr<std::vector<TextprotoFile>> ReadTextprotoFiles(const std::filesystem::path& directory);

@@ -2,16 +2,15 @@
 
 #include <google/protobuf/util/json_util.h>
 #include <httplib.h>
-#include <kainjow/mustache.hpp>
 
-#include <fstream>
-#include <sstream>
+#include <kainjow/mustache.hpp>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "services/common/languages.h"
+#include "services/common/textproto_files.h"
 #include "services/responses/response_service.h"
 
 namespace satisfaction::http {
@@ -27,13 +26,11 @@ constexpr char kContentSecurityPolicy[] =
     " form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
 
 absl::StatusOr<std::string> ReadTemplate(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return absl::InvalidArgumentError(absl::StrCat(path.string(), ": cannot be read"));
-  std::stringstream text;
-  text << in.rdbuf();
-  mustache parsed(text.str());
+  absl::StatusOr<std::string> text = ReadTextFile(path);
+  if (!text.ok()) return text.status();
+  mustache parsed(*text);
   if (!parsed.is_valid()) return absl::InvalidArgumentError(absl::StrCat(path.string(), ": ", parsed.error_message()));
-  return text.str();
+  return text;
 }
 
 // The page's headers: nothing cached (the token is a secret), nothing leaked
@@ -58,8 +55,7 @@ std::string Localized(const v1::LocalizedText& text, const std::string& language
 }
 
 const char* const kDefaultLabelsZh[] = {"非常不满意", "不满意", "一般", "满意", "非常满意"};
-const char* const kDefaultLabelsEn[] = {"Very dissatisfied", "Dissatisfied", "Neutral", "Satisfied",
-                                        "Very satisfied"};
+const char* const kDefaultLabelsEn[] = {"Very dissatisfied", "Dissatisfied", "Neutral", "Satisfied", "Very satisfied"};
 
 data SurveyData(const v1::Questionnaire& questionnaire, const std::string& token, const std::string& language) {
   data page = LanguageData(language);
@@ -150,8 +146,7 @@ absl::StatusOr<std::unique_ptr<SurveySite>> SurveySite::Create(const std::filesy
 void SurveySite::Register(httplib::Server& server) {
   // A page that says why there is no survey to answer: kind is unknown,
   // expired, answered, busy or limited.
-  auto notice = [this](httplib::Response& response, int http_status, const std::string& language,
-                       const char* kind) {
+  auto notice = [this](httplib::Response& response, int http_status, const std::string& language, const char* kind) {
     data page = LanguageData(language);
     page.set(kind, data::type::bool_true);
     response.status = http_status;
@@ -159,30 +154,30 @@ void SurveySite::Register(httplib::Server& server) {
     response.set_content(mustache(notice_template_).render(page), "text/html; charset=utf-8");
   };
 
-  server.Get(R"(/s/([A-Za-z0-9_-]{1,64}))", [this, notice](const httplib::Request& request,
-                                                          httplib::Response& response) {
-    std::string language = PreferredLanguage(request.get_header_value("Accept-Language"), kLanguages[0]);
-    absl::Time now = absl::Now();
-    absl::Duration retry_after;
-    if (!limiter_.Allow(request.remote_addr, now, &retry_after)) {
-      response.set_header("Retry-After", std::to_string(absl::ToInt64Seconds(retry_after) + 1));
-      return notice(response, 429, language, "limited");
-    }
-    std::string token = request.matches[1];
-    absl::StatusOr<responses::ResponseStore::InvitationView> view = responses_.ViewInvitation(token, now);
-    if (!view.ok()) {
-      bool unknown = view.status().code() == absl::StatusCode::kNotFound;
-      return notice(response, unknown ? 404 : 503, language, unknown ? "unknown" : "busy");
-    }
-    if (view->answered) return notice(response, 410, language, "answered");
-    if (view->expired) return notice(response, 410, language, "expired");
-    absl::StatusOr<v1::Questionnaire> questionnaire =
-        questionnaires_.Get(view->questionnaire_id, view->questionnaire_version);
-    if (!questionnaire.ok()) return notice(response, 503, language, "busy");
-    SetPageHeaders(response);
-    response.set_content(mustache(survey_template_).render(SurveyData(*questionnaire, token, language)),
-                         "text/html; charset=utf-8");
-  });
+  server.Get(R"(/s/([A-Za-z0-9_-]{1,64}))",
+             [this, notice](const httplib::Request& request, httplib::Response& response) {
+               std::string language = PreferredLanguage(request.get_header_value("Accept-Language"), kLanguages[0]);
+               absl::Time now = absl::Now();
+               absl::Duration retry_after;
+               if (!limiter_.Allow(request.remote_addr, now, &retry_after)) {
+                 response.set_header("Retry-After", std::to_string(absl::ToInt64Seconds(retry_after) + 1));
+                 return notice(response, 429, language, "limited");
+               }
+               std::string token = request.matches[1];
+               absl::StatusOr<responses::ResponseStore::InvitationView> view = responses_.ViewInvitation(token, now);
+               if (!view.ok()) {
+                 bool unknown = view.status().code() == absl::StatusCode::kNotFound;
+                 return notice(response, unknown ? 404 : 503, language, unknown ? "unknown" : "busy");
+               }
+               if (view->answered) return notice(response, 410, language, "answered");
+               if (view->expired) return notice(response, 410, language, "expired");
+               absl::StatusOr<v1::Questionnaire> questionnaire =
+                   questionnaires_.Get(view->questionnaire_id, view->questionnaire_version);
+               if (!questionnaire.ok()) return notice(response, 503, language, "busy");
+               SetPageHeaders(response);
+               response.set_content(mustache(survey_template_).render(SurveyData(*questionnaire, token, language)),
+                                    "text/html; charset=utf-8");
+             });
 
   server.Post("/v1/responses", [this](const httplib::Request& request, httplib::Response& response) {
     absl::Duration retry_after;

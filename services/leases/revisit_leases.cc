@@ -133,9 +133,8 @@ std::optional<std::string> Reachability::Obstacle(int channel) const {
     default:
       return "the channel is unknown";
   }
-  const char* name = channel == v1::CHANNEL_SMS ? "SMS" : channel == v1::CHANNEL_IM ? "IM" : "email";
-  if (!(consent_mask & bit)) return absl::StrCat("the customer has not agreed to ", name, " messages");
-  if (opt_out_mask & bit) return absl::StrCat("the customer opted out of ", name, " messages");
+  if (!(consent_mask & bit)) return absl::StrCat("the customer has not agreed to ", ChannelWord(channel), " messages");
+  if (opt_out_mask & bit) return absl::StrCat("the customer opted out of ", ChannelWord(channel), " messages");
   return std::nullopt;
 }
 
@@ -167,6 +166,19 @@ absl::flat_hash_map<long long, Reachability> LoadReachability(soci::session& ses
 }
 
 const char* NounOf(LeaseKind kind) { return kind == LeaseKind::kCallback ? "callback" : "message"; }
+
+const char* ChannelWord(int channel) {
+  switch (channel) {
+    case v1::CHANNEL_SMS:
+      return "SMS";
+    case v1::CHANNEL_IM:
+      return "IM";
+    case v1::CHANNEL_EMAIL:
+      return "email";
+    default:
+      return "phone";
+  }
+}
 
 void ExecuteForIds(soci::session& session, const std::string& sql, std::vector<long long>& ids,
                    const std::function<void(soci::statement&)>& before) {
@@ -322,6 +334,22 @@ absl::StatusOr<std::string> HashOfToken(const std::string& token, LeaseKind kind
     return absl::InvalidArgumentError(absl::StrCat("lease_token: not a lease token of ", NounOf(kind), " '", id, "'"));
   }
   return *hash;
+}
+
+absl::StatusOr<LeasedRow> LockHeld(soci::session& session, LeaseKind kind, long long id, const std::string& token,
+                                   long long now_us) {
+  absl::StatusOr<LeasedRow> row = LockLeased(session, kind, id);
+  if (!row.ok()) return row.status();
+  absl::StatusOr<std::string> hash = HashOfToken(token, kind, id);
+  if (!hash.ok()) return hash.status();
+  if (absl::Status s = CheckLease(*row, kind, id, *hash, now_us); !s.ok()) return s;
+  return row;
+}
+
+void PutBack(soci::session& session, long long id, long long now_us) {
+  int planned = kPlanned;
+  session << absl::StrCat("UPDATE revisits SET state = :state, ", kNoLease, ", updated_at_us = :now WHERE id = :id"),
+      soci::use(planned), soci::use(now_us), soci::use(id);
 }
 
 }  // namespace satisfaction::leases

@@ -176,6 +176,17 @@ absl::Status CheckLease(const LeasedRow& row, LeaseKind kind, long long id, cons
 // The stored hash a token must match: INVALID_ARGUMENT if it is no token of this revisit.
 absl::StatusOr<std::string> HashOfToken(const std::string& token, LeaseKind kind, long long id);
 
+// Locks a revisit whose lease `token` holds now: LockLeased, HashOfToken and
+// CheckLease in turn, with their errors.
+absl::StatusOr<LeasedRow> LockHeld(soci::session& session, LeaseKind kind, long long id, const std::string& token,
+                                   long long now_us);
+
+// Puts a leased revisit back as planned, its lease ended, with no attempt counted.
+void PutBack(soci::session& session, long long id, long long now_us);
+
+// How messages and reasons name a channel: phone, SMS, IM, email.
+const char* ChannelWord(int channel);
+
 }  // namespace satisfaction::leases
 
 #endif  // SATISFACTION_SERVICES_LEASES_REVISIT_LEASES_H_

@@ -1,9 +1,7 @@
 #include "services/messages/message_templates.h"
 
-#include <fstream>
 #include <kainjow/mustache.hpp>
 #include <optional>
-#include <sstream>
 #include <string_view>
 
 #include "absl/strings/ascii.h"
@@ -11,6 +9,7 @@
 #include "absl/strings/strip.h"
 #include "services/common/languages.h"
 #include "services/common/text_checks.h"
+#include "services/common/textproto_files.h"
 
 namespace satisfaction::messages {
 namespace {
@@ -38,12 +37,9 @@ const char* ChannelName(v1::Channel channel) {
 }
 
 absl::StatusOr<std::string> ReadFile(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return absl::InvalidArgumentError(absl::StrCat(path.string(), ": cannot be read"));
-  std::stringstream text;
-  text << in.rdbuf();
-  if (!Utf8Length(text.str())) return absl::InvalidArgumentError(absl::StrCat(path.string(), ": not UTF-8"));
-  return text.str();
+  absl::StatusOr<std::string> text = ReadTextFile(path);
+  if (text.ok() && !Utf8Length(*text)) return absl::InvalidArgumentError(absl::StrCat(path.string(), ": not UTF-8"));
+  return text;
 }
 
 std::string RenderSource(const std::string& source, const kainjow::mustache::data& data) {

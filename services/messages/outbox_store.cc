@@ -102,19 +102,6 @@ std::string LocalDate(absl::Time time, const absl::TimeZone& zone, const std::st
   return absl::StrCat(day.year(), "年", day.month(), "月", day.day(), "日");
 }
 
-const char* ChannelWord(int channel) {
-  switch (channel) {
-    case v1::CHANNEL_SMS:
-      return "SMS";
-    case v1::CHANNEL_IM:
-      return "IM";
-    case v1::CHANNEL_EMAIL:
-      return "email";
-    default:
-      return "phone";
-  }
-}
-
 v1::DeliveryAttempt AttemptProto(int number, int channel, int outcome, const std::string& provider_id,
                                  const std::string& error, long long reported_us) {
   v1::DeliveryAttempt attempt;
@@ -151,7 +138,8 @@ struct NextStep {
 // can be reached on, or the end.
 NextStep AfterUndelivered(soci::session& session, const leases::LeasedRow& row, int outcome) {
   bool rejected = outcome == v1::DELIVERY_OUTCOME_REJECTED;
-  std::string what = absl::StrCat(ChannelWord(row.channel), rejected ? " refused by the address" : " not delivered");
+  std::string what =
+      absl::StrCat(leases::ChannelWord(row.channel), rejected ? " refused by the address" : " not delivered");
   if (std::optional<v1::RevisitRule> rule = revisits::LoadRule(session, row.rule_id)) {
     leases::Reachability customer = leases::LoadReachability(session, {row.customer_id})[row.customer_id];
     bool after_current = false;
@@ -159,7 +147,7 @@ NextStep AfterUndelivered(soci::session& session, const leases::LeasedRow& row, 
       if (after_current && !customer.Obstacle(channel)) {
         return {.state = kPlanned,
                 .channel = channel,
-                .reason = absl::StrCat(what, "; moved to the rule's next channel, ", ChannelWord(channel))};
+                .reason = absl::StrCat(what, "; moved to the rule's next channel, ", leases::ChannelWord(channel))};
       }
       after_current = after_current || channel == row.channel;
     }
@@ -184,7 +172,7 @@ absl::StatusOr<std::vector<v1::OutboxMessage>> OutboxStore::Fetch(v1::Channel ch
                                                     bool) mutable { statement.exchange(soci::use(channel)); },
       .cursor_key = absl::StrCat("outbox:", channel)};
   absl::StatusOr<std::vector<long long>> claimed =
-      claimer_.Claim(scope, absl::StrCat("gateway:", ChannelWord(channel)), max_count, lease, secret, now);
+      claimer_.Claim(scope, absl::StrCat("gateway:", leases::ChannelWord(channel)), max_count, lease, secret, now);
   if (!claimed.ok()) return claimed.status();
   if (claimed->empty()) return std::vector<v1::OutboxMessage>{};
   return Render(channel, *claimed, secret, now);
@@ -289,16 +277,10 @@ absl::StatusOr<v1::ReportDeliveryResponse> OutboxStore::ReportDelivery(const v1:
 absl::StatusOr<v1::OutboxMessage> OutboxStore::Release(long long id, const std::string& token, absl::Time now) {
   return database_.InTransaction<v1::OutboxMessage>(
       Access::kWrite, [&](soci::session& session) -> absl::StatusOr<v1::OutboxMessage> {
-        absl::StatusOr<leases::LeasedRow> row = leases::LockLeased(session, LeaseKind::kMessage, id);
-        if (!row.ok()) return row.status();
-        absl::StatusOr<std::string> hash = leases::HashOfToken(token, LeaseKind::kMessage, id);
-        if (!hash.ok()) return hash.status();
         long long now_us = absl::ToUnixMicros(now);
-        if (absl::Status s = leases::CheckLease(*row, LeaseKind::kMessage, id, *hash, now_us); !s.ok()) return s;
-        int planned = kPlanned;
-        session << absl::StrCat("UPDATE revisits SET state = :state, ", leases::kNoLease,
-                                ", updated_at_us = :now WHERE id = :id"),
-            soci::use(planned), soci::use(now_us), soci::use(id);
+        absl::StatusOr<leases::LeasedRow> row = leases::LockHeld(session, LeaseKind::kMessage, id, token, now_us);
+        if (!row.ok()) return row.status();
+        leases::PutBack(session, id, now_us);
         MessageRow released = LoadMessageRows(session, {id}).front();
         return ToProto(released, released.language);
       });
@@ -333,7 +315,7 @@ absl::StatusOr<v1::ReportReplyResponse> OutboxStore::ReportReply(long long id, c
         int bit = 1 << (channel - 1), stopped = v1::REVISIT_STATE_STOPPED, planned = kPlanned, leased = kLeased;
         session << "UPDATE customers SET opt_out_mask = opt_out_mask | :bit, updated_at_us = :now WHERE id = :id",
             soci::use(bit), soci::use(now_us), soci::use(customer_id);
-        std::string reason = absl::StrCat("the customer opted out of ", ChannelWord(channel), " messages");
+        std::string reason = absl::StrCat("the customer opted out of ", leases::ChannelWord(channel), " messages");
         soci::statement stop =
             (session.prepare << absl::StrCat("UPDATE revisits SET state = :stopped, state_reason ="
                                              " :reason, ",

@@ -37,11 +37,7 @@ absl::Status ValidateSubmitRequest(const v1::SubmitResponseRequest& request) {
   if (!request.idempotency_key().empty()) {
     if (absl::Status s = customers::ValidateId("idempotency_key", request.idempotency_key(), 128); !s.ok()) return s;
   }
-  if (request.answers().empty()) return FieldError("answers", "at least one answer is required");
-  if (request.answers_size() > kMaxAnswers) {
-    return FieldError("answers", absl::StrCat("at most ", kMaxAnswers, " answers; got ", request.answers_size()));
-  }
-  return absl::OkStatus();
+  return CheckAnswerShapes(request.answers());
 }
 
 grpc::Status ResponseService::SubmitResponse(grpc::ServerContext* context, const v1::SubmitResponseRequest* request,

@@ -7,7 +7,6 @@
 #include <tuple>
 #include <vector>
 
-#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
@@ -16,6 +15,7 @@
 #include "services/leases/revisit_leases.h"
 #include "services/revisits/revisit_rule_store.h"
 #include "services/revisits/revisit_rule_validation.h"
+#include "services/storage/database_errors.h"
 #include "services/storage/sql_text.h"
 
 namespace satisfaction::responses {
@@ -344,14 +344,22 @@ absl::StatusOr<v1::Response> ResponseStore::Submit(const v1::SubmitResponseReque
           soci::indicator has_invitation = source->invitation_id ? soci::i_ok : soci::i_null;
           std::string key = request.idempotency_key();
           soci::indicator has_key = key.empty() ? soci::i_null : soci::i_ok;
-          session << "INSERT INTO responses (revisit_id, invitation_id, customer_id, questionnaire_id,"
-                     " questionnaire_version, customer_type, channel, agent_id, idempotency_key, submitted_at_us,"
-                     " report_day) VALUES (:revisit, :invitation, :customer, :questionnaire, :version, :type,"
-                     " :channel, :agent, :key, :now, :day)",
-              soci::use(source->revisit_id), soci::use(invitation_id, has_invitation), soci::use(source->customer_id),
-              soci::use(source->questionnaire_id), soci::use(source->questionnaire_version),
-              soci::use(context.customer_type), soci::use(source->channel), soci::use(agent), soci::use(key, has_key),
-              soci::use(now_us), soci::use(day);
+          try {
+            session << "INSERT INTO responses (revisit_id, invitation_id, customer_id, questionnaire_id,"
+                       " questionnaire_version, customer_type, channel, agent_id, idempotency_key, submitted_at_us,"
+                       " report_day) VALUES (:revisit, :invitation, :customer, :questionnaire, :version, :type,"
+                       " :channel, :agent, :key, :now, :day)",
+                soci::use(source->revisit_id), soci::use(invitation_id, has_invitation), soci::use(source->customer_id),
+                soci::use(source->questionnaire_id), soci::use(source->questionnaire_version),
+                soci::use(context.customer_type), soci::use(source->channel), soci::use(agent), soci::use(key, has_key),
+                soci::use(now_us), soci::use(day);
+          } catch (const soci::soci_error& error) {
+            // The revisit is locked, so only the idempotency key can clash: a
+            // submission of another survey with the same key won the race.
+            // Trying again finds it.
+            if (storage::StatusFromDatabaseException(error).code() != absl::StatusCode::kAlreadyExists) throw;
+            return absl::AbortedError("idempotency_key: taken by a concurrent submission");
+          }
           long long response_id = 0;
           if (!session.get_last_insert_id("responses", response_id)) {
             throw soci::soci_error("no id for the new response");
@@ -396,11 +404,9 @@ absl::StatusOr<v1::Response> ResponseStore::Submit(const v1::SubmitResponseReque
           if (*recovery != 0) response.set_recovery_revisit_id(absl::StrCat(*recovery));
           return response;
         });
-    // A deadlock victim, or the loser of a race for the same idempotency key,
-    // tries again (and then finds the winner's response).
-    bool raced = result.status().code() == absl::StatusCode::kAlreadyExists && !request.idempotency_key().empty() &&
-                 !absl::StrContains(result.status().message(), "answered already");
-    if (result.status().code() != absl::StatusCode::kAborted && !raced) break;
+    // A deadlock victim, or the loser of a race for an idempotency key, tries
+    // again (and then finds the winner's response).
+    if (result.status().code() != absl::StatusCode::kAborted) break;
   }
   return result;
 }

@@ -21,9 +21,10 @@ namespace satisfaction::responses {
 // read, and the closed loop's recovery callback.
 class ResponseStore {
  public:
-  // Aggregates count days in `report_zone` (the operator's).
-  ResponseStore(storage::Database& database, absl::TimeZone report_zone)
-      : database_(database), report_zone_(report_zone), revisits_(database) {}
+  // Aggregates count days in `report_zone` (the operator's); recovery calls
+  // are planned by `revisits`.
+  ResponseStore(storage::Database& database, revisits::RevisitStore& revisits, absl::TimeZone report_zone)
+      : database_(database), report_zone_(report_zone), revisits_(revisits) {}
 
   // Stores a request whose source and idempotency key are validated; the
   // answers are checked here, against the version the source names.
@@ -57,7 +58,7 @@ class ResponseStore {
 
   storage::Database& database_;
   const absl::TimeZone report_zone_;
-  revisits::RevisitStore revisits_;
+  revisits::RevisitStore& revisits_;
   absl::Mutex shapes_mutex_;
   absl::flat_hash_map<std::pair<std::string, int>, QuestionnaireShape> shapes_ ABSL_GUARDED_BY(shapes_mutex_);
   absl::Mutex rules_mutex_;

@@ -15,12 +15,23 @@ const ItemShape* QuestionnaireShape::Find(const std::string& code) const {
   return nullptr;
 }
 
-absl::Status ValidateAnswers(const QuestionnaireShape& shape,
-                             const google::protobuf::RepeatedPtrField<v1::Answer>& answers) {
+absl::Status CheckAnswerShapes(const google::protobuf::RepeatedPtrField<v1::Answer>& answers) {
   if (answers.empty()) return FieldError("answers", "at least one answer is required");
   if (answers.size() > kMaxAnswers) {
     return FieldError("answers", absl::StrCat("at most ", kMaxAnswers, " answers; got ", answers.size()));
   }
+  for (int i = 0; i < answers.size(); ++i) {
+    // Item codes are at most 64 characters; a longer one is no code, and is not echoed back.
+    if (answers[i].item_code().empty() || answers[i].item_code().size() > 64) {
+      return FieldError(absl::StrCat("answers[", i, "].item_code"), "1 to 64 characters");
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ValidateAnswers(const QuestionnaireShape& shape,
+                             const google::protobuf::RepeatedPtrField<v1::Answer>& answers) {
+  if (absl::Status s = CheckAnswerShapes(answers); !s.ok()) return s;
   absl::flat_hash_set<std::string> answered;
   for (int i = 0; i < answers.size(); ++i) {
     const v1::Answer& answer = answers[i];

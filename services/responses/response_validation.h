@@ -31,6 +31,10 @@ struct QuestionnaireShape {
   const ItemShape* Find(const std::string& code) const;
 };
 
+// Checks what needs no questionnaire: 1 to kMaxAnswers answers, item codes of
+// at most 64 characters. INVALID_ARGUMENT naming the field.
+absl::Status CheckAnswerShapes(const google::protobuf::RepeatedPtrField<v1::Answer>& answers);
+
 // Checks a response's answers against the version they answer: known item
 // codes only, each once; scores 1 to 5 on 5-point items and none on comments;
 // comments valid UTF-8 within the item's length; every required item

@@ -65,7 +65,8 @@ absl::StatusOr<std::unique_ptr<SatisfactionServer>> SatisfactionServer::Start(co
   if (!absl::LoadTimeZone(config.report_time_zone, &report_zone)) {
     return absl::InvalidArgumentError(absl::StrCat("unknown report time zone '", config.report_time_zone, "'"));
   }
-  server->response_store_ = std::make_unique<responses::ResponseStore>(*server->database_, report_zone);
+  server->response_store_ =
+      std::make_unique<responses::ResponseStore>(*server->database_, *server->revisit_store_, report_zone);
   server->response_service_ = std::make_unique<responses::ResponseService>(*server->response_store_);
   server->customer_store_ = std::make_unique<customers::CustomerStore>(*server->database_);
   server->do_not_call_store_ = std::make_unique<customers::DoNotCallStore>(*server->database_);

@@ -46,8 +46,8 @@ class ResponseStoreTest : public ::testing::TestWithParam<TestBackend> {
   void SetUp() override {
     test_database_ = testing::TestDatabase::Create(GetParam());
     database_ = testing::OpenMigrated(*test_database_, 60);
-    store_ = std::make_unique<ResponseStore>(*database_, kShanghai);
     revisits_ = std::make_unique<revisits::RevisitStore>(*database_);
+    store_ = std::make_unique<ResponseStore>(*database_, *revisits_, kShanghai);
     // item_0 (overall, required), item_1 (logistics, required), comment (optional, 300 characters).
     ASSERT_TRUE(questionnaires::QuestionnaireStore(*database_)
                     .CreatePublishedFromTemplate("post-delivery", testing::SampleQuestionnaire(), "", now_)
