@@ -3,13 +3,16 @@
 #include <google/protobuf/util/time_util.h>
 
 #include <algorithm>
+#include <memory>
 #include <optional>
 #include <tuple>
 #include <vector>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
+#include "absl/time/clock.h"
 #include "satisfaction/v1/questionnaire.pb.h"
 #include "services/common/secrets.h"
 #include "services/leases/revisit_leases.h"
@@ -17,6 +20,7 @@
 #include "services/revisits/revisit_rule_validation.h"
 #include "services/storage/database_errors.h"
 #include "services/storage/sql_text.h"
+#include "services/storage/write_batch.h"
 
 namespace satisfaction::responses {
 
@@ -39,191 +43,220 @@ struct ResponseStore::Source {
   absl::Status still_valid;
 };
 
-namespace {
-
-constexpr int kAttempts = 3;
-
-// The response as stored, with its answers.
-absl::StatusOr<v1::Response> LoadResponse(soci::session& session, long long id) {
-  v1::Response response;
-  long long revisit_id = 0, submitted_us = 0, recovery_id = 0;
-  int version = 0, type = 0, channel = 0;
-  std::string questionnaire, agent, external_id;
-  soci::indicator recovery_set = soci::i_null;
-  session << "SELECT r.revisit_id, r.submitted_at_us, r.recovery_revisit_id, r.questionnaire_version,"
-             " r.customer_type, r.channel, r.questionnaire_id, r.agent_id, c.external_id FROM responses r"
-             " JOIN customers c ON c.id = r.customer_id WHERE r.id = :id",
-      soci::use(id), soci::into(revisit_id), soci::into(submitted_us), soci::into(recovery_id, recovery_set),
-      soci::into(version), soci::into(type), soci::into(channel), soci::into(questionnaire), soci::into(agent),
-      soci::into(external_id);
-  if (!session.got_data()) return absl::NotFoundError(absl::StrCat("response '", id, "' not found"));
-  response.set_id(absl::StrCat(id));
-  response.set_questionnaire_id(questionnaire);
-  response.set_questionnaire_version(version);
-  response.set_customer_external_id(external_id);
-  response.set_customer_type(static_cast<v1::CustomerType>(type));
-  response.set_channel(static_cast<v1::Channel>(channel));
-  response.set_agent_id(agent);
-  response.set_revisit_id(absl::StrCat(revisit_id));
-  *response.mutable_submit_time() = TimeUtil::MicrosecondsToTimestamp(submitted_us);
-  if (recovery_set == soci::i_ok) response.set_recovery_revisit_id(absl::StrCat(recovery_id));
-  std::string code, text;
-  int score = 0;
-  soci::statement answers = (session.prepare << "SELECT item_code, score, text FROM response_answers"
-                                                " WHERE response_id = :id ORDER BY item_code",
-                             soci::use(id), soci::into(code), soci::into(score), soci::into(text));
-  answers.execute();
-  while (answers.fetch()) {
-    v1::Answer& answer = *response.add_answers();
-    answer.set_item_code(code);
-    answer.set_score(score);
-    answer.set_text(text);
-  }
-  return response;
-}
-
-std::optional<long long> ResponseWithKey(soci::session& session, const std::string& key) {
-  long long id = 0;
-  session << "SELECT id FROM responses WHERE idempotency_key = :key", soci::use(key), soci::into(id);
-  if (!session.got_data()) return std::nullopt;
-  return id;
-}
-
-void InsertAnswers(soci::session& session, long long response_id, const v1::SubmitResponseRequest& request) {
-  std::vector<std::tuple<std::string, int, std::string>> rows;
-  for (const v1::Answer& answer : request.answers())
-    rows.emplace_back(answer.item_code(), answer.score(), answer.text());
-  std::string sql = "INSERT INTO response_answers (response_id, item_code, score, text) VALUES ";
-  soci::statement statement(session);
-  for (size_t i = 0; i < rows.size(); ++i) {
-    absl::StrAppend(&sql, i ? ", " : "", "(:r", i, ", :c", i, ", :s", i, ", :t", i, ")");
-    statement.exchange(soci::use(response_id));
-    statement.exchange(soci::use(std::get<0>(rows[i])));
-    statement.exchange(soci::use(std::get<1>(rows[i])));
-    statement.exchange(soci::use(std::get<2>(rows[i])));
-  }
-  statement.alloc();
-  statement.prepare(sql);
-  statement.define_and_bind();
-  statement.execute(true);
-}
-
-// Adds the response to the aggregates: one count per 5-point answer by its
-// score, and one for the response itself (item '' and score 0), by
-// questionnaire version, day, customer type, channel and agent. Rows go in key
-// order, so concurrent responses lock shared rows in the same order.
-void AddToRollups(soci::session& session, const std::string& questionnaire, int version, int day, int customer_type,
-                  int channel, const std::string& agent, const v1::SubmitResponseRequest& request,
-                  const QuestionnaireShape& shape) {
-  std::vector<std::pair<std::string, int>> counts = {{"", 0}};
-  for (const v1::Answer& answer : request.answers()) {
-    const ItemShape* item = shape.Find(answer.item_code());
-    if (item != nullptr && item->kind == v1::ITEM_KIND_SCALE) counts.emplace_back(answer.item_code(), answer.score());
-  }
-  std::sort(counts.begin(), counts.end());
-  std::string sql =
-      "INSERT INTO response_rollups (questionnaire_id, questionnaire_version, day, item_code, customer_type, channel,"
-      " agent_id, score, answers) VALUES ";
-  std::string questionnaire_id = questionnaire, agent_id = agent;
-  soci::statement statement(session);
-  for (size_t i = 0; i < counts.size(); ++i) {
-    absl::StrAppend(&sql, i ? ", " : "", "(:q", i, ", :v", i, ", :d", i, ", :i", i, ", :t", i, ", :c", i, ", :a", i,
-                    ", :s", i, ", 1)");
-    statement.exchange(soci::use(questionnaire_id));
-    statement.exchange(soci::use(version));
-    statement.exchange(soci::use(day));
-    statement.exchange(soci::use(counts[i].first));
-    statement.exchange(soci::use(customer_type));
-    statement.exchange(soci::use(channel));
-    statement.exchange(soci::use(agent_id));
-    statement.exchange(soci::use(counts[i].second));
-  }
-  absl::StrAppend(&sql, session.get_backend_name() == "mysql"
-                            ? " ON DUPLICATE KEY UPDATE answers = answers + 1"
-                            : " ON CONFLICT (questionnaire_id, questionnaire_version, day, item_code, customer_type,"
-                              " channel, agent_id, score) DO UPDATE SET answers = answers + 1");
-  statement.alloc();
-  statement.prepare(sql);
-  statement.define_and_bind();
-  statement.execute(true);
-}
-
-}  // namespace
-
-absl::StatusOr<ResponseStore::Source> ResponseStore::InvitationSource(soci::session& session, const std::string& token,
-                                                                      absl::Time now) {
-  std::string hash = Sha256Hex(token);
-  Source source;
-  long long invitation_id = 0, expires_us = 0;
-  // Locks the revisit too: submissions of one survey take turns.
-  session << absl::StrCat(
-      "SELECT i.id, i.revisit_id, i.customer_id, i.questionnaire_id, i.questionnaire_version,"
-      " i.channel, i.expires_at_us, r.state FROM invitations i JOIN revisits r"
-      " ON r.id = i.revisit_id WHERE i.token_hash = :hash",
-      ForUpdate(session)),
-      soci::use(hash), soci::into(invitation_id), soci::into(source.revisit_id), soci::into(source.customer_id),
-      soci::into(source.questionnaire_id), soci::into(source.questionnaire_version), soci::into(source.channel),
-      soci::into(expires_us), soci::into(source.revisit_state);
-  // The same answer for a token never issued and one mistyped: nothing to learn by guessing.
-  if (!session.got_data()) return absl::NotFoundError("invitation_token: no such invitation");
-  source.invitation_id = invitation_id;
-  if (expires_us <= absl::ToUnixMicros(now)) {
-    source.still_valid = absl::FailedPreconditionError(absl::StrCat(
-        "invitation_token: the invitation expired at ", absl::FormatTime(absl::FromUnixMicros(expires_us))));
-  }
-  return source;
-}
-
-absl::StatusOr<ResponseStore::Source> ResponseStore::CallbackSource(soci::session& session,
-                                                                    const v1::CallbackAnswer& callback,
-                                                                    absl::Time now) {
-  long long id = 0;
-  if (!absl::SimpleAtoi(callback.callback_id(), &id)) {
-    return absl::InvalidArgumentError("callback.callback_id: not a callback id");
-  }
-  absl::StatusOr<leases::LeasedRow> row = leases::LockLeased(session, leases::LeaseKind::kCallback, id);
-  if (!row.ok()) return row.status();
-  absl::StatusOr<std::string> hash = leases::HashOfToken(callback.lease_token(), leases::LeaseKind::kCallback, id);
-  if (!hash.ok()) return absl::InvalidArgumentError(absl::StrCat("callback.", hash.status().message()));
-  Source source{
-      .revisit_id = id, .customer_id = row->customer_id, .channel = v1::CHANNEL_PHONE, .revisit_state = row->state};
-  source.agent_id = callback.agent_id().empty() ? row->lease_holder : callback.agent_id();
-  session << "SELECT r.questionnaire_id, COALESCE(q.latest_published_version, 0) FROM revisits r"
-             " LEFT JOIN questionnaires q ON q.id = r.questionnaire_id WHERE r.id = :id",
-      soci::use(id), soci::into(source.questionnaire_id), soci::into(source.questionnaire_version);
-  if (source.questionnaire_id.empty()) {
-    return absl::FailedPreconditionError(absl::StrCat("callback '", id, "' carries no survey"));
-  }
-  if (absl::Status s = leases::CheckLease(*row, leases::LeaseKind::kCallback, id, *hash, absl::ToUnixMicros(now));
-      !s.ok()) {
-    source.still_valid = absl::Status(s.code(), absl::StrCat("callback.", s.message()));
-  }
-  return source;
-}
-
-// What storing a response needs besides its source, in one read after the
-// revisit is locked (so a response committed by an earlier holder shows).
+// What storing a response needs besides its source, read after the revisit is
+// locked (so a response committed by an earlier holder shows).
 struct ResponseStore::Context {
   long long first_response = 0;  // 0: none yet
+  // The response stored earlier under the request's idempotency key, and its
+  // revisit (0: none).
+  long long keyed_response = 0, keyed_revisit = 0;
   int customer_type = 0, open_recoveries = 0;
   long long low_score_rules_version = 0;
   std::string external_id, serving_agent;
 };
 
-ResponseStore::Context ResponseStore::ReadContext(soci::session& session, const Source& source) {
+// One submission on its way through a transaction.
+struct ResponseStore::Submission {
+  const v1::SubmitResponseRequest& request;
+  const absl::Time now;
+  // What the caller is told; unset until a step settles it.
+  std::optional<absl::StatusOr<v1::Response>> result;
+  // Another submission of the batch names the same survey: this one waits
+  // for the batch's commit and goes alone after it.
+  bool deferred = false;
+  std::optional<Source> source;
   Context context;
+
+  bool open() const { return !result && !deferred && source; }
+};
+
+namespace {
+
+constexpr int kAttempts = 3;
+// Web submissions committed together: at most so many to a transaction (32
+// responses of 100 items stay within SQLite's 32,766 placeholders a
+// statement), one transaction at a time. A second committer only made both
+// slower: the batches contend for the same aggregate rows and the same CPU.
+constexpr size_t kMaxBatch = 32;
+constexpr int kMaxCommitters = 1;
+
+bool Waiting(int revisit_state) {
+  return revisit_state == v1::REVISIT_STATE_PLANNED || revisit_state == v1::REVISIT_STATE_LEASED;
+}
+
+}  // namespace
+
+ResponseStore::ResponseStore(storage::Database& database, revisits::RevisitStore& revisits, absl::TimeZone report_zone)
+    : database_(database),
+      report_zone_(report_zone),
+      revisits_(revisits),
+      web_submissions_(kMaxBatch, kMaxCommitters, [this](const Batch& batch) { CommitBatch(batch); }) {}
+
+namespace {
+
+// The context's columns, read with the revisit `r` (see BindContext).
+constexpr char kContextColumns[] =
+    "COALESCE(k.id, 0), COALESCE(k.revisit_id, 0), COALESCE(x.id, 0), c.effective_type, c.external_id,"
+    " c.serving_agent_id, (SELECT COUNT(*) FROM revisits v WHERE v.customer_id = c.id AND v.trigger_kind = :trigger"
+    " AND v.state IN (:planned, :leased)),"
+    " (SELECT COALESCE(MAX(updated_at_us), 0) + COUNT(*) FROM revisit_rules WHERE trigger_kind = :rules)";
+// The joins they need beside `r`, but for the response `k` with the request's key.
+constexpr char kContextJoins[] =
+    " JOIN customers c ON c.id = r.customer_id LEFT JOIN responses x ON x.revisit_id = r.id";
+
+}  // namespace
+
+// What kContextColumns reads into a context, and the values it binds.
+struct ResponseStore::ContextBinding {
   int low_score = v1::TRIGGER_LOW_SCORE, planned = v1::REVISIT_STATE_PLANNED, leased = v1::REVISIT_STATE_LEASED,
-      low_score_again = v1::TRIGGER_LOW_SCORE;
-  session << "SELECT COALESCE((SELECT id FROM responses x WHERE x.revisit_id = :revisit), 0), c.effective_type,"
-             " c.external_id, c.serving_agent_id, (SELECT COUNT(*) FROM revisits v WHERE v.customer_id = c.id"
-             " AND v.trigger_kind = :trigger AND v.state IN (:planned, :leased)),"
-             " (SELECT COALESCE(MAX(updated_at_us), 0) + COUNT(*) FROM revisit_rules WHERE trigger_kind = :rules)"
-             " FROM customers c WHERE c.id = :customer",
-      soci::use(source.revisit_id), soci::use(low_score), soci::use(planned), soci::use(leased),
-      soci::use(low_score_again), soci::use(source.customer_id), soci::into(context.first_response),
-      soci::into(context.customer_type), soci::into(context.external_id), soci::into(context.serving_agent),
-      soci::into(context.open_recoveries), soci::into(context.low_score_rules_version);
-  return context;
+      low_score_rules = v1::TRIGGER_LOW_SCORE;
+  void Bind(soci::statement& statement, Context& context);
+};
+
+void ResponseStore::ContextBinding::Bind(soci::statement& statement, Context& context) {
+  statement.exchange(soci::into(context.keyed_response));
+  statement.exchange(soci::into(context.keyed_revisit));
+  statement.exchange(soci::into(context.first_response));
+  statement.exchange(soci::into(context.customer_type));
+  statement.exchange(soci::into(context.external_id));
+  statement.exchange(soci::into(context.serving_agent));
+  statement.exchange(soci::into(context.open_recoveries));
+  statement.exchange(soci::into(context.low_score_rules_version));
+  statement.exchange(soci::use(low_score));
+  statement.exchange(soci::use(planned));
+  statement.exchange(soci::use(leased));
+  statement.exchange(soci::use(low_score_rules));
+}
+
+// Locks the invitations and their revisits and reads every submission's
+// context with them, in one statement. The responses joined are read by the
+// same locking read, so each shows as committed when its revisit's lock was
+// granted. The customers are locked too (recoveries lock them anyway).
+void ResponseStore::LockInvitations(soci::session& session, const Batch& batch) {
+  std::vector<std::string> hashes, keyed_hashes, keys;
+  absl::flat_hash_map<std::string, Submission*> by_hash;
+  for (Submission* submission : batch) {
+    hashes.push_back(Sha256Hex(submission->request.invitation_token()));
+    by_hash[hashes.back()] = submission;
+    if (!submission->request.idempotency_key().empty()) {
+      keyed_hashes.push_back(hashes.back());
+      keys.push_back(submission->request.idempotency_key());
+    }
+  }
+  // Each invitation's row meets the response stored under its request's key.
+  std::string key_join = " LEFT JOIN responses k ON ";
+  if (keys.empty()) absl::StrAppend(&key_join, "1 = 0");
+  if (!keys.empty()) {
+    absl::StrAppend(&key_join, "k.idempotency_key = CASE i.token_hash");
+    for (size_t i = 0; i < keys.size(); ++i) absl::StrAppend(&key_join, " WHEN :kh", i, " THEN :k", i);
+    absl::StrAppend(&key_join, " END");
+  }
+  std::string hash;
+  long long expires_us = 0, invitation_id = 0;
+  Source row;
+  Context context;
+  ContextBinding context_binding;
+  soci::statement statement(session);
+  statement.exchange(soci::into(hash));
+  statement.exchange(soci::into(invitation_id));
+  statement.exchange(soci::into(row.revisit_id));
+  statement.exchange(soci::into(row.customer_id));
+  statement.exchange(soci::into(row.questionnaire_id));
+  statement.exchange(soci::into(row.questionnaire_version));
+  statement.exchange(soci::into(row.channel));
+  statement.exchange(soci::into(expires_us));
+  statement.exchange(soci::into(row.revisit_state));
+  context_binding.Bind(statement, context);
+  for (size_t i = 0; i < keys.size(); ++i) {
+    statement.exchange(soci::use(keyed_hashes[i]));
+    statement.exchange(soci::use(keys[i]));
+  }
+  for (const std::string& each : hashes) statement.exchange(soci::use(each));
+  statement.alloc();
+  statement.prepare(absl::StrCat(
+      "SELECT i.token_hash, i.id, i.revisit_id, i.customer_id, i.questionnaire_id,"
+      " i.questionnaire_version, i.channel, i.expires_at_us, r.state, ",
+      kContextColumns, " FROM invitations i JOIN revisits r ON r.id = i.revisit_id", kContextJoins, key_join,
+      " WHERE i.token_hash IN (", storage::Placeholders("h", hashes.size()), ")", ForUpdate(session)));
+  statement.define_and_bind();
+  statement.execute();
+  while (statement.fetch()) {
+    Submission& submission = *by_hash.at(hash);
+    Source& source = submission.source.emplace(row);
+    source.invitation_id = invitation_id;
+    submission.context = context;
+    if (expires_us <= absl::ToUnixMicros(submission.now)) {
+      source.still_valid = absl::FailedPreconditionError(absl::StrCat(
+          "invitation_token: the invitation expired at ", absl::FormatTime(absl::FromUnixMicros(expires_us))));
+    }
+  }
+  for (Submission* submission : batch) {
+    // The same answer for a token never issued and one mistyped: nothing to learn by guessing.
+    if (!submission->source) submission->result = absl::NotFoundError("invitation_token: no such invitation");
+  }
+}
+
+void ResponseStore::LockCallback(soci::session& session, Submission& submission) {
+  const v1::CallbackAnswer& callback = submission.request.callback();
+  long long id = 0;
+  if (!absl::SimpleAtoi(callback.callback_id(), &id)) {
+    submission.result = absl::InvalidArgumentError("callback.callback_id: not a callback id");
+    return;
+  }
+  absl::StatusOr<leases::LeasedRow> row = leases::LockLeased(session, leases::LeaseKind::kCallback, id);
+  if (!row.ok()) {
+    submission.result = row.status();
+    return;
+  }
+  absl::StatusOr<std::string> hash = leases::HashOfToken(callback.lease_token(), leases::LeaseKind::kCallback, id);
+  if (!hash.ok()) {
+    submission.result = absl::InvalidArgumentError(absl::StrCat("callback.", hash.status().message()));
+    return;
+  }
+  Source source{
+      .revisit_id = id, .customer_id = row->customer_id, .channel = v1::CHANNEL_PHONE, .revisit_state = row->state};
+  source.agent_id = callback.agent_id().empty() ? row->lease_holder : callback.agent_id();
+  // Read after the revisit's lock, so a response committed by an earlier holder shows.
+  std::string key = submission.request.idempotency_key();
+  soci::indicator has_key = key.empty() ? soci::i_null : soci::i_ok;
+  Context context;
+  ContextBinding context_binding;
+  soci::statement statement(session);
+  statement.exchange(soci::into(source.questionnaire_id));
+  statement.exchange(soci::into(source.questionnaire_version));
+  context_binding.Bind(statement, context);
+  statement.exchange(soci::use(key, has_key));
+  statement.exchange(soci::use(id));
+  statement.alloc();
+  statement.prepare(absl::StrCat("SELECT r.questionnaire_id, COALESCE(q.latest_published_version, 0), ",
+                                 kContextColumns, " FROM revisits r", kContextJoins,
+                                 " LEFT JOIN questionnaires q ON q.id = r.questionnaire_id"
+                                 " LEFT JOIN responses k ON k.idempotency_key = :key WHERE r.id = :id"));
+  statement.define_and_bind();
+  statement.execute(true);
+  if (source.questionnaire_id.empty()) {
+    submission.result = absl::FailedPreconditionError(absl::StrCat("callback '", id, "' carries no survey"));
+    return;
+  }
+  if (absl::Status s =
+          leases::CheckLease(*row, leases::LeaseKind::kCallback, id, *hash, absl::ToUnixMicros(submission.now));
+      !s.ok()) {
+    source.still_valid = absl::Status(s.code(), absl::StrCat("callback.", s.message()));
+  }
+  submission.source = std::move(source);
+  submission.context = context;
+}
+
+// A retried request gets the response stored under its idempotency key.
+void ResponseStore::AnswerRetries(soci::session& session, const Batch& batch) {
+  for (Submission* submission : batch) {
+    if (!submission->open() || submission->context.keyed_response == 0) continue;
+    if (submission->context.keyed_revisit != submission->source->revisit_id) {
+      submission->result = absl::InvalidArgumentError("idempotency_key: already used for another survey's response");
+    } else {
+      submission->result = LoadResponse(session, submission->context.keyed_response);
+    }
+  }
 }
 
 std::vector<v1::RevisitRule> ResponseStore::LowScoreRules(soci::session& session, long long version) {
@@ -266,149 +299,219 @@ absl::StatusOr<QuestionnaireShape> ResponseStore::ShapeOf(soci::session& session
   return shape;
 }
 
-absl::StatusOr<long long> ResponseStore::OpenRecovery(soci::session& session, const Source& source,
-                                                      const Context& context, const QuestionnaireShape& shape,
-                                                      const v1::SubmitResponseRequest& request, long long response_id,
-                                                      absl::Time now) {
-  if (context.open_recoveries > 0) return 0;  // one open recovery per customer is enough (checked again below)
+absl::StatusOr<std::optional<long long>> ResponseStore::OpenRecovery(soci::session& session,
+                                                                     const Submission& submission,
+                                                                     const ResponseRow& row) {
+  const Context& context = submission.context;
+  if (context.open_recoveries > 0) return std::nullopt;  // one open recovery per customer is enough
   bool low = false;
   for (const v1::RevisitRule& rule : LowScoreRules(session, context.low_score_rules_version)) {
     if (!(revisits::CustomerTypeMask(rule) & (1 << (context.customer_type - 1)))) continue;
     revisits::LowScoreMarks marks = revisits::LowScoreMarksOf(rule);
-    for (const v1::Answer& answer : request.answers()) {
-      const ItemShape* item = shape.Find(answer.item_code());
+    for (const v1::Answer& answer : submission.request.answers()) {
+      const ItemShape* item = row.shape->Find(answer.item_code());
       low = low ||
             (item != nullptr && item->kind == v1::ITEM_KIND_SCALE && answer.score() <= marks.at_most &&
              std::find(marks.dimensions.begin(), marks.dimensions.end(), item->dimension) != marks.dimensions.end());
     }
   }
-  if (!low) return 0;
-  // Counted again under the customer's lock: two low scores at once open one recovery.
+  if (!low) return std::nullopt;
+  // Counted again under the customer's lock: two low scores at once (or in
+  // one batch) open one recovery.
   long long locked = 0;
   int open = 0, low_score = v1::TRIGGER_LOW_SCORE, planned = v1::REVISIT_STATE_PLANNED,
       leased = v1::REVISIT_STATE_LEASED;
-  session << absl::StrCat("SELECT id FROM customers WHERE id = :id", ForUpdate(session)), soci::use(source.customer_id),
+  session << absl::StrCat("SELECT id FROM customers WHERE id = :id", ForUpdate(session)), soci::use(row.customer_id),
       soci::into(locked);
   session << "SELECT COUNT(*) FROM revisits WHERE customer_id = :id AND trigger_kind = :trigger"
              " AND state IN (:planned, :leased)",
-      soci::use(source.customer_id), soci::use(low_score), soci::use(planned), soci::use(leased), soci::into(open);
-  if (open > 0) return 0;
+      soci::use(row.customer_id), soci::use(low_score), soci::use(planned), soci::use(leased), soci::into(open);
+  if (open > 0) return std::nullopt;
   v1::Event event;
-  event.set_event_id(absl::StrCat("low-score-response-", response_id));
+  event.set_event_id(absl::StrCat("low-score-response-", row.id));
   event.set_customer_external_id(context.external_id);
   event.set_trigger(v1::TRIGGER_LOW_SCORE);
-  *event.mutable_occur_time() = TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(now));
+  *event.mutable_occur_time() = TimeUtil::MicrosecondsToTimestamp(row.submitted_at_us);
   // The callback goes back to the agent who took the answers, or who serves the customer.
-  event.set_serving_agent_id(source.agent_id.empty() ? context.serving_agent : source.agent_id);
-  absl::StatusOr<revisits::RevisitStore::EventResult> planned_revisits = revisits_.RecordEventIn(session, event, now);
+  event.set_serving_agent_id(row.agent_id);
+  absl::StatusOr<revisits::RevisitStore::EventResult> planned_revisits =
+      revisits_.RecordEventIn(session, event, submission.now);
   if (!planned_revisits.ok()) return planned_revisits.status();
   long long id = 0;
-  if (planned_revisits->revisits.empty() || !absl::SimpleAtoi(planned_revisits->revisits[0].id(), &id)) return 0;
+  if (planned_revisits->revisits.empty() || !absl::SimpleAtoi(planned_revisits->revisits[0].id(), &id)) {
+    return std::nullopt;
+  }
   return id;
 }
 
-absl::StatusOr<v1::Response> ResponseStore::Submit(const v1::SubmitResponseRequest& request, absl::Time now) {
-  absl::StatusOr<v1::Response> result;
-  for (int attempt = 0; attempt < kAttempts; ++attempt) {
-    result = database_.InTransaction<v1::Response>(
-        Access::kWrite, [&](soci::session& session) -> absl::StatusOr<v1::Response> {
-          absl::StatusOr<Source> source = request.has_callback()
-                                              ? CallbackSource(session, request.callback(), now)
-                                              : InvitationSource(session, request.invitation_token(), now);
-          if (!source.ok()) return source.status();
-          if (!request.idempotency_key().empty()) {
-            if (std::optional<long long> earlier = ResponseWithKey(session, request.idempotency_key())) {
-              absl::StatusOr<v1::Response> response = LoadResponse(session, *earlier);
-              if (response.ok() && response->revisit_id() != absl::StrCat(source->revisit_id)) {
-                return absl::InvalidArgumentError("idempotency_key: already used for another survey's response");
-              }
-              return response;
-            }
-          }
-          Context context = ReadContext(session, *source);
-          if (context.first_response != 0) {
-            return absl::AlreadyExistsError(
-                absl::StrCat("this survey was answered already, by response '", context.first_response, "'"));
-          }
-          if (!source->still_valid.ok()) return source->still_valid;
-          absl::StatusOr<QuestionnaireShape> shape =
-              ShapeOf(session, source->questionnaire_id, source->questionnaire_version);
-          if (!shape.ok()) return shape.status();
-          if (absl::Status s = ValidateAnswers(*shape, request.answers()); !s.ok()) return s;
+absl::Status ResponseStore::StoreBatch(soci::session& session, const Batch& batch) {
+  for (Submission* submission : batch) {
+    submission->result.reset();
+    submission->deferred = false;
+    submission->source.reset();
+  }
+  if (batch.size() == 1 && batch[0]->request.has_callback()) {
+    LockCallback(session, *batch[0]);
+  } else {
+    LockInvitations(session, batch);
+  }
+  // Two invitations of one survey in one batch: the second waits for the
+  // first's commit and is then told the survey is answered.
+  absl::flat_hash_set<long long> revisits;
+  for (Submission* submission : batch) {
+    if (submission->open() && !revisits.insert(submission->source->revisit_id).second) submission->deferred = true;
+  }
+  AnswerRetries(session, batch);
 
-          std::string agent = source->agent_id.empty() ? context.serving_agent : source->agent_id;
-          long long now_us = absl::ToUnixMicros(now);
-          absl::CivilDay civil = absl::ToCivilDay(now, report_zone_);
-          int day = static_cast<int>(civil.year() * 10000 + civil.month() * 100 + civil.day());
-          long long invitation_id = source->invitation_id.value_or(0);
-          soci::indicator has_invitation = source->invitation_id ? soci::i_ok : soci::i_null;
-          std::string key = request.idempotency_key();
-          soci::indicator has_key = key.empty() ? soci::i_null : soci::i_ok;
-          try {
-            session << "INSERT INTO responses (revisit_id, invitation_id, customer_id, questionnaire_id,"
-                       " questionnaire_version, customer_type, channel, agent_id, idempotency_key, submitted_at_us,"
-                       " report_day) VALUES (:revisit, :invitation, :customer, :questionnaire, :version, :type,"
-                       " :channel, :agent, :key, :now, :day)",
-                soci::use(source->revisit_id), soci::use(invitation_id, has_invitation), soci::use(source->customer_id),
-                soci::use(source->questionnaire_id), soci::use(source->questionnaire_version),
-                soci::use(context.customer_type), soci::use(source->channel), soci::use(agent), soci::use(key, has_key),
-                soci::use(now_us), soci::use(day);
-          } catch (const soci::soci_error& error) {
-            // The revisit is locked, so only the idempotency key can clash: a
-            // submission of another survey with the same key won the race.
-            // Trying again finds it.
-            if (storage::StatusFromDatabaseException(error).code() != absl::StatusCode::kAlreadyExists) throw;
-            return absl::AbortedError("idempotency_key: taken by a concurrent submission");
-          }
-          long long response_id = 0;
-          if (!session.get_last_insert_id("responses", response_id)) {
-            throw soci::soci_error("no id for the new response");
-          }
-          InsertAnswers(session, response_id, request);
-          // Every invitation of the survey is spent: any of them answered it.
-          session << "UPDATE invitations SET used_at_us = :now WHERE revisit_id = :revisit AND used_at_us IS NULL",
-              soci::use(now_us), soci::use(source->revisit_id);
-          bool waiting =
-              source->revisit_state == v1::REVISIT_STATE_PLANNED || source->revisit_state == v1::REVISIT_STATE_LEASED;
-          if (source->invitation_id && waiting) {
-            // Answered online: a call or message still waiting for this survey is moot.
-            int completed = v1::REVISIT_STATE_COMPLETED;
-            session << absl::StrCat("UPDATE revisits SET state = :completed, state_reason = 'answered online', ",
-                                    leases::kNoLease, ", updated_at_us = :now WHERE id = :id"),
-                soci::use(completed), soci::use(now_us), soci::use(source->revisit_id);
-          }
-          AddToRollups(session, source->questionnaire_id, source->questionnaire_version, day, context.customer_type,
-                       source->channel, agent, request, *shape);
-          absl::StatusOr<long long> recovery =
-              OpenRecovery(session, *source, context, *shape, request, response_id, now);
-          if (!recovery.ok()) return recovery.status();
-          if (*recovery != 0) {
-            session << "UPDATE responses SET recovery_revisit_id = :recovery WHERE id = :id", soci::use(*recovery),
-                soci::use(response_id);
-          }
-          // As LoadResponse would read it back, without the round trips.
-          v1::Response response;
-          response.set_id(absl::StrCat(response_id));
-          response.set_questionnaire_id(source->questionnaire_id);
-          response.set_questionnaire_version(source->questionnaire_version);
-          response.set_customer_external_id(context.external_id);
-          response.set_customer_type(static_cast<v1::CustomerType>(context.customer_type));
-          response.set_channel(static_cast<v1::Channel>(source->channel));
-          response.set_agent_id(agent);
-          response.set_revisit_id(absl::StrCat(source->revisit_id));
-          std::vector<v1::Answer> answers(request.answers().begin(), request.answers().end());
-          std::sort(answers.begin(), answers.end(),
-                    [](const v1::Answer& a, const v1::Answer& b) { return a.item_code() < b.item_code(); });
-          for (v1::Answer& answer : answers) *response.add_answers() = std::move(answer);
-          *response.mutable_submit_time() = TimeUtil::MicrosecondsToTimestamp(now_us);
-          if (*recovery != 0) response.set_recovery_revisit_id(absl::StrCat(*recovery));
-          return response;
-        });
+  // Every refusal is decided before anything is written.
+  std::vector<ResponseRow> rows;
+  std::vector<Submission*> accepted;
+  std::vector<QuestionnaireShape> shapes;
+  shapes.reserve(batch.size());  // rows point into it
+  for (Submission* submission : batch) {
+    if (!submission->open()) continue;
+    const Source& source = *submission->source;
+    const Context& context = submission->context;
+    if (context.first_response != 0) {
+      submission->result = absl::AlreadyExistsError(
+          absl::StrCat("this survey was answered already, by response '", context.first_response, "'"));
+      continue;
+    }
+    if (!source.still_valid.ok()) {
+      submission->result = source.still_valid;
+      continue;
+    }
+    absl::StatusOr<QuestionnaireShape> shape = ShapeOf(session, source.questionnaire_id, source.questionnaire_version);
+    if (!shape.ok()) {
+      submission->result = shape.status();
+      continue;
+    }
+    if (absl::Status s = ValidateAnswers(*shape, submission->request.answers()); !s.ok()) {
+      submission->result = s;
+      continue;
+    }
+    absl::CivilDay day = absl::ToCivilDay(submission->now, report_zone_);
+    shapes.push_back(*std::move(shape));
+    rows.push_back(ResponseRow{
+        .request = &submission->request,
+        .shape = &shapes.back(),
+        .revisit_id = source.revisit_id,
+        .customer_id = source.customer_id,
+        .submitted_at_us = absl::ToUnixMicros(submission->now),
+        .invitation_id = source.invitation_id,
+        .questionnaire_id = source.questionnaire_id,
+        .customer_external_id = context.external_id,
+        .agent_id = source.agent_id.empty() ? context.serving_agent : source.agent_id,
+        .questionnaire_version = source.questionnaire_version,
+        .customer_type = context.customer_type,
+        .channel = source.channel,
+        .report_day = static_cast<int>(day.year() * 10000 + day.month() * 100 + day.day()),
+    });
+    accepted.push_back(submission);
+  }
+  if (rows.empty()) return absl::OkStatus();
+
+  try {
+    InsertResponses(session, rows);
+  } catch (const soci::soci_error& error) {
+    // The revisits are locked, so only an idempotency key can clash: a
+    // submission of another survey with the same key won the race. Trying
+    // again finds it.
+    if (storage::StatusFromDatabaseException(error).code() != absl::StatusCode::kAlreadyExists) throw;
+    return absl::AbortedError("idempotency_key: taken by a concurrent submission");
+  }
+  for (size_t i = 0; i < rows.size(); ++i) {
+    absl::StatusOr<std::optional<long long>> recovery = OpenRecovery(session, *accepted[i], rows[i]);
+    if (!recovery.ok()) return recovery.status();
+    if (!recovery->has_value()) continue;
+    rows[i].recovery_revisit_id = **recovery;
+    session << "UPDATE responses SET recovery_revisit_id = :recovery WHERE id = :id", soci::use(**recovery),
+        soci::use(rows[i].id);
+  }
+  storage::WriteBatch writes(session);
+  AddAnswers(writes, rows);
+  // Every invitation of an answered survey is spent: any of them answered it;
+  // and a call or message still waiting for a survey answered online is moot.
+  auto answered = std::make_shared<std::vector<long long>>();
+  auto answered_online = std::make_shared<std::vector<long long>>();
+  auto now_us = std::make_shared<long long>(0);
+  for (size_t i = 0; i < rows.size(); ++i) {
+    answered->push_back(rows[i].revisit_id);
+    *now_us = std::max(*now_us, rows[i].submitted_at_us);
+    if (rows[i].invitation_id && Waiting(accepted[i]->source->revisit_state)) {
+      answered_online->push_back(rows[i].revisit_id);
+    }
+  }
+  writes.Add(absl::StrCat("UPDATE invitations SET used_at_us = :used WHERE used_at_us IS NULL AND revisit_id IN (",
+                          storage::Placeholders("u", answered->size()), ")"),
+             [answered, now_us](soci::statement& statement) {
+               statement.exchange(soci::use(*now_us));
+               for (long long& id : *answered) statement.exchange(soci::use(id));
+             });
+  if (!answered_online->empty()) {
+    writes.Add(absl::StrCat("UPDATE revisits SET state = ", v1::REVISIT_STATE_COMPLETED,
+                            ", state_reason = 'answered online', ", leases::kNoLease,
+                            ", updated_at_us = :completed WHERE id IN (",
+                            storage::Placeholders("o", answered_online->size()), ")"),
+               [answered_online, now_us](soci::statement& statement) {
+                 statement.exchange(soci::use(*now_us));
+                 for (long long& id : *answered_online) statement.exchange(soci::use(id));
+               });
+  }
+  // Last: the aggregates' rows are shared by every writer and stay locked until the commit.
+  AddToRollups(writes, rows);
+  writes.Execute();
+  for (size_t i = 0; i < rows.size(); ++i) accepted[i]->result = ResponseOf(rows[i]);
+  return absl::OkStatus();
+}
+
+absl::Status ResponseStore::StoreWithRetries(const Batch& batch) {
+  absl::Status status;
+  for (int attempt = 0; attempt < kAttempts; ++attempt) {
+    status =
+        database_.InTransaction(Access::kWrite, [&](soci::session& session) { return StoreBatch(session, batch); });
     // A deadlock victim, or the loser of a race for an idempotency key, tries
     // again (and then finds the winner's response).
-    if (result.status().code() != absl::StatusCode::kAborted) break;
+    if (status.code() != absl::StatusCode::kAborted) break;
   }
-  return result;
+  return status;
+}
+
+void ResponseStore::CommitBatch(const Batch& batch) {
+  // Submissions repeating a token or an idempotency key of the batch go alone
+  // after it, and so find what the first one stored.
+  Batch together, alone;
+  absl::flat_hash_set<std::string> tokens, keys;
+  for (Submission* submission : batch) {
+    const std::string& key = submission->request.idempotency_key();
+    bool repeat =
+        !tokens.insert(submission->request.invitation_token()).second || (!key.empty() && !keys.insert(key).second);
+    (repeat ? alone : together).push_back(submission);
+  }
+  if (absl::Status status = StoreWithRetries(together); !status.ok()) {
+    if (together.size() == 1) {
+      together[0]->result = status;
+    } else {
+      alone.insert(alone.begin(), together.begin(), together.end());
+    }
+  }
+  for (Submission* submission : together) {
+    if (submission->deferred) alone.push_back(submission);
+  }
+  for (Submission* submission : alone) {
+    if (absl::Status status = StoreWithRetries({submission}); !status.ok()) submission->result = status;
+  }
+}
+
+absl::StatusOr<v1::Response> ResponseStore::Submit(const v1::SubmitResponseRequest& request, absl::Time now) {
+  Submission submission{.request = request, .now = now};
+  if (request.has_callback()) {
+    // Agents enter answers at a call's pace: nothing to gather.
+    if (absl::Status status = StoreWithRetries({&submission}); !status.ok()) return status;
+  } else {
+    web_submissions_.Run(submission);
+  }
+  return *std::move(submission.result);
 }
 
 absl::StatusOr<ResponseStore::InvitationView> ResponseStore::ViewInvitation(const std::string& token, absl::Time now) {

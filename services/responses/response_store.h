@@ -1,6 +1,7 @@
 #ifndef SATISFACTION_SERVICES_RESPONSES_RESPONSE_STORE_H_
 #define SATISFACTION_SERVICES_RESPONSES_RESPONSE_STORE_H_
 
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -10,21 +11,28 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "satisfaction/v1/response.pb.h"
+#include "services/responses/response_rows.h"
 #include "services/responses/response_validation.h"
 #include "services/revisits/revisit_store.h"
 #include "services/storage/database.h"
+#include "services/storage/group_commit.h"
 
 namespace satisfaction::responses {
 
-// Stores survey responses exactly once, each in one transaction with its
-// answers, the invitation marked used, the aggregates the satisfaction indices
-// read, and the closed loop's recovery callback.
+// Stores survey responses exactly once, each with its answers, the invitation
+// marked used, the aggregates the satisfaction indices read, and the closed
+// loop's recovery callback, in one transaction.
+//
+// Web submissions arriving together are committed together (see
+// storage::GroupCommit): one transaction and a statement per table for the
+// batch, each caller answered after that commit. Refusals are decided before
+// anything is written; a batch that fails is tried again one submission at a
+// time, so one bad submission never costs the others theirs.
 class ResponseStore {
  public:
   // Aggregates count days in `report_zone` (the operator's); recovery calls
   // are planned by `revisits`.
-  ResponseStore(storage::Database& database, revisits::RevisitStore& revisits, absl::TimeZone report_zone)
-      : database_(database), report_zone_(report_zone), revisits_(revisits) {}
+  ResponseStore(storage::Database& database, revisits::RevisitStore& revisits, absl::TimeZone report_zone);
 
   // Stores a request whose source and idempotency key are validated; the
   // answers are checked here, against the version the source names.
@@ -42,23 +50,33 @@ class ResponseStore {
   absl::StatusOr<InvitationView> ViewInvitation(const std::string& token, absl::Time now);
 
  private:
-  // Who answered which survey, as the source (invitation or callback) says.
   struct Source;
-  absl::StatusOr<Source> InvitationSource(soci::session& session, const std::string& token, absl::Time now);
-  absl::StatusOr<Source> CallbackSource(soci::session& session, const v1::CallbackAnswer& callback, absl::Time now);
-  absl::StatusOr<QuestionnaireShape> ShapeOf(soci::session& session, const std::string& id, int version);
   struct Context;
-  Context ReadContext(soci::session& session, const Source& source);
+  struct ContextBinding;
+  struct Submission;
+  using Batch = std::vector<Submission*>;
+
+  // The group commit's work: `batch` together, then what could not join it alone.
+  void CommitBatch(const Batch& batch);
+  // One transaction for `batch`, tried again when it loses a deadlock or a race.
+  absl::Status StoreWithRetries(const Batch& batch);
+  absl::Status StoreBatch(soci::session& session, const Batch& batch);
+
+  // Each step sets the result of the submissions it settles.
+  void LockInvitations(soci::session& session, const Batch& batch);
+  void LockCallback(soci::session& session, Submission& submission);
+  void AnswerRetries(soci::session& session, const Batch& batch);
+  absl::StatusOr<QuestionnaireShape> ShapeOf(soci::session& session, const std::string& id, int version);
   // The enabled low-score rules, read again only when `version` changed.
   std::vector<v1::RevisitRule> LowScoreRules(soci::session& session, long long version);
-  // The closed loop: the recovery revisit the answers open, if any.
-  absl::StatusOr<long long> OpenRecovery(soci::session& session, const Source& source, const Context& context,
-                                         const QuestionnaireShape& shape, const v1::SubmitResponseRequest& request,
-                                         long long response_id, absl::Time now);
+  // The closed loop: the recovery revisit a response's answers open, if any.
+  absl::StatusOr<std::optional<long long>> OpenRecovery(soci::session& session, const Submission& submission,
+                                                        const ResponseRow& row);
 
   storage::Database& database_;
   const absl::TimeZone report_zone_;
   revisits::RevisitStore& revisits_;
+  storage::GroupCommit<Submission> web_submissions_;
   absl::Mutex shapes_mutex_;
   absl::flat_hash_map<std::pair<std::string, int>, QuestionnaireShape> shapes_ ABSL_GUARDED_BY(shapes_mutex_);
   absl::Mutex rules_mutex_;

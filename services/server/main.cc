@@ -8,6 +8,9 @@
 #include <iostream>
 #include <thread>
 
+#include "absl/debugging/failure_signal_handler.h"
+#include "absl/debugging/symbolize.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/synchronization/notification.h"
 #include "services/server/satisfaction_server.h"
 #include "services/server/server_config.h"
@@ -17,6 +20,9 @@ namespace {
 constexpr char kVersion[] = "satisfaction-server 0.1.0";
 
 int Run(int argc, char** argv) {
+  // Debian's Abseil checks every mutex acquisition for lock-order cycles (a
+  // debugging aid costing a graph update per lock, gRPC's locks included).
+  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
   absl::StatusOr<satisfaction::server::CommandLine> command_line =
       satisfaction::server::ParseCommandLine(argc, argv, [](const char* name) { return std::getenv(name); });
   if (!command_line.ok()) {
@@ -74,4 +80,9 @@ int Run(int argc, char** argv) {
 
 }  // namespace
 
-int main(int argc, char** argv) { return Run(argc, argv); }
+int main(int argc, char** argv) {
+  // A crash leaves its signal and stack on stderr, in the server's log.
+  absl::InitializeSymbolizer(argv[0]);
+  absl::InstallFailureSignalHandler({});
+  return Run(argc, argv);
+}

@@ -203,6 +203,7 @@ int main(int argc, char** argv) {
     Run service = RunConcurrently(*for_service, clients, [&](int client, const Survey& survey, int index) {
       v1::SubmitResponseRequest request;
       request.set_invitation_token(survey.token);
+      request.set_idempotency_key(absl::StrCat("bench-", survey.revisit_id));  // as the survey page sends one
       for (size_t i = 0; i < std::size(kItems); ++i) {
         v1::Answer& answer = *request.add_answers();
         answer.set_item_code(kItems[i]);

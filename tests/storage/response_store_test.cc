@@ -3,6 +3,7 @@
 #include <google/protobuf/util/time_util.h>
 
 #include <atomic>
+#include <map>
 #include <thread>
 #include <vector>
 
@@ -360,6 +361,66 @@ TEST_P(ResponseStoreTest, FiftySubmissionsOfOneInvitationAtOnceStoreExactlyOne) 
   EXPECT_EQ(Count("SELECT COUNT(*) FROM responses"), 1);
   EXPECT_EQ(Count("SELECT COUNT(*) FROM response_answers"), 2);
   EXPECT_EQ(Count("SELECT SUM(answers) FROM response_rollups WHERE item_code = ''"), 1);
+}
+
+// Web submissions arriving together are committed together; each is still
+// judged on its own: refusals cost the others nothing.
+TEST_P(ResponseStoreTest, SubmissionsOfManySurveysAtOnceAreEachAnsweredOnTheirOwn) {
+  std::vector<std::string> tokens;
+  for (int i = 0; i < 12; ++i) {
+    std::string customer = absl::StrCat("customer-", i);
+    tokens.push_back(Invite(AddRevisit(customer, v1::TRIGGER_ORDER_DELIVERED, customer), now_ + absl::Hours(24)));
+  }
+  std::string expired = Invite(AddRevisit("late", v1::TRIGGER_ORDER_DELIVERED, "late"), now_ - absl::Minutes(1));
+  struct Case {
+    std::string token, key;
+    int score;
+    absl::StatusCode expected;
+  };
+  std::vector<Case> cases;
+  for (int i = 0; i < 8; ++i) cases.push_back({tokens[i], absl::StrCat("key-", i), 4, absl::StatusCode::kOk});
+  cases.push_back({tokens[8], "", 6, absl::StatusCode::kInvalidArgument});
+  cases.push_back({expired, "", 4, absl::StatusCode::kFailedPrecondition});
+  cases.push_back({"no-such-token", "", 4, absl::StatusCode::kNotFound});
+  // One survey twice (one answer stands), and two surveys with one key (the second is refused).
+  cases.push_back({tokens[9], "", 5, absl::StatusCode::kOk});
+  cases.push_back({tokens[9], "", 5, absl::StatusCode::kAlreadyExists});
+  cases.push_back({tokens[10], "shared-key", 3, absl::StatusCode::kOk});
+  cases.push_back({tokens[11], "shared-key", 3, absl::StatusCode::kInvalidArgument});
+
+  std::vector<absl::StatusCode> outcomes(cases.size());
+  std::atomic<bool> go{false};
+  std::vector<std::thread> threads;
+  for (size_t i = 0; i < cases.size(); ++i) {
+    threads.emplace_back([&, i] {
+      v1::SubmitResponseRequest request =
+          ByInvitation(cases[i].token, {Scored("item_0", cases[i].score), Scored("item_1", 4)});
+      request.set_idempotency_key(cases[i].key);
+      while (!go) std::this_thread::yield();
+      outcomes[i] = store_->Submit(request, now_).status().code();
+    });
+  }
+  go = true;
+  for (std::thread& thread : threads) thread.join();
+
+  // Which of the pairs wins is a race; each pair has one winner and one loser.
+  std::map<absl::StatusCode, int> tally;
+  for (size_t i = 0; i < cases.size(); ++i) {
+    if (i < 11) {
+      EXPECT_EQ(outcomes[i], cases[i].expected) << "case " << i;
+    }
+    ++tally[outcomes[i]];
+  }
+  EXPECT_EQ(tally[absl::StatusCode::kOk], 10);
+  EXPECT_EQ(tally[absl::StatusCode::kAlreadyExists], 1);
+  EXPECT_EQ(tally[absl::StatusCode::kInvalidArgument], 2);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM responses"), 10);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM response_answers"), 20);
+  EXPECT_EQ(Count("SELECT SUM(answers) FROM response_rollups WHERE item_code = ''"), 10);
+  EXPECT_EQ(Count("SELECT SUM(answers) FROM response_rollups WHERE item_code = 'item_1' AND score = 4"), 10);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM invitations WHERE used_at_us IS NOT NULL"), 10);
+  // The refused link still works.
+  EXPECT_TRUE(store_->Submit(ByInvitation(tokens[8], {Scored("item_0", 5), Scored("item_1", 5)}), now_).ok());
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, ResponseStoreTest, ::testing::ValuesIn(testing::AllBackends()),

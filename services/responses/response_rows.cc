@@ -1,0 +1,199 @@
+#include "services/responses/response_rows.h"
+
+#include <google/protobuf/util/time_util.h>
+
+#include <algorithm>
+#include <functional>
+#include <map>
+#include <memory>
+#include <tuple>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/strings/str_cat.h"
+#include "satisfaction/v1/questionnaire.pb.h"
+#include "services/storage/sql_text.h"
+
+namespace satisfaction::responses {
+
+using google::protobuf::util::TimeUtil;
+
+void InsertResponses(soci::session& session, std::vector<ResponseRow>& rows) {
+  if (rows.empty()) return;
+  const size_t n = rows.size();
+  std::vector<long long> invitation_ids(n);
+  std::vector<std::string> keys(n);
+  std::vector<soci::indicator> invitation_set(n), key_set(n);
+  for (size_t i = 0; i < n; ++i) {
+    invitation_ids[i] = rows[i].invitation_id.value_or(0);
+    invitation_set[i] = rows[i].invitation_id ? soci::i_ok : soci::i_null;
+    keys[i] = rows[i].request->idempotency_key();
+    key_set[i] = keys[i].empty() ? soci::i_null : soci::i_ok;
+  }
+  std::string sql =
+      "INSERT INTO responses (revisit_id, invitation_id, customer_id, questionnaire_id, questionnaire_version,"
+      " customer_type, channel, agent_id, idempotency_key, submitted_at_us, report_day) VALUES ";
+  for (size_t i = 0; i < n; ++i) {
+    absl::StrAppend(&sql, i ? ", " : "", "(", storage::Placeholders(absl::StrCat("r", i, "_"), 11), ")");
+  }
+  // The new ids come back with the insert (MariaDB 10.5 and SQLite 3.35 on).
+  absl::StrAppend(&sql, " RETURNING revisit_id, id");
+  long long revisit_id = 0, id = 0;
+  soci::statement statement(session);
+  statement.exchange(soci::into(revisit_id));
+  statement.exchange(soci::into(id));
+  for (size_t i = 0; i < n; ++i) {
+    const ResponseRow& row = rows[i];
+    statement.exchange(soci::use(row.revisit_id));
+    statement.exchange(soci::use(invitation_ids[i], invitation_set[i]));
+    statement.exchange(soci::use(row.customer_id));
+    statement.exchange(soci::use(row.questionnaire_id));
+    statement.exchange(soci::use(row.questionnaire_version));
+    statement.exchange(soci::use(row.customer_type));
+    statement.exchange(soci::use(row.channel));
+    statement.exchange(soci::use(row.agent_id));
+    statement.exchange(soci::use(keys[i], key_set[i]));
+    statement.exchange(soci::use(row.submitted_at_us));
+    statement.exchange(soci::use(row.report_day));
+  }
+  statement.alloc();
+  statement.prepare(sql);
+  statement.define_and_bind();
+  statement.execute();
+  // One response per revisit: each id is found by its revisit.
+  absl::flat_hash_map<long long, ResponseRow*> by_revisit;
+  for (ResponseRow& row : rows) by_revisit[row.revisit_id] = &row;
+  while (statement.fetch()) by_revisit.at(revisit_id)->id = id;
+}
+
+void AddAnswers(storage::WriteBatch& writes, const std::vector<ResponseRow>& rows) {
+  // What each placeholder binds (by reference, so kept with the statement).
+  struct Answer {
+    long long response_id;
+    std::string code, text;
+    int score;
+  };
+  auto answers = std::make_shared<std::vector<Answer>>();
+  for (const ResponseRow& row : rows) {
+    for (const v1::Answer& answer : row.request->answers()) {
+      answers->push_back({row.id, answer.item_code(), answer.text(), answer.score()});
+    }
+  }
+  if (answers->empty()) return;
+  std::string sql = "INSERT INTO response_answers (response_id, item_code, score, text) VALUES ";
+  for (size_t i = 0; i < answers->size(); ++i) {
+    absl::StrAppend(&sql, i ? ", " : "", "(", storage::Placeholders(absl::StrCat("a", i, "_"), 4), ")");
+  }
+  writes.Add(std::move(sql), [answers](soci::statement& statement) {
+    for (Answer& answer : *answers) {
+      statement.exchange(soci::use(answer.response_id));
+      statement.exchange(soci::use(answer.code));
+      statement.exchange(soci::use(answer.score));
+      statement.exchange(soci::use(answer.text));
+    }
+  });
+}
+
+void AddToRollups(storage::WriteBatch& writes, const std::vector<ResponseRow>& rows) {
+  // questionnaire, version, day, item, customer type, channel, agent, score
+  using Key = std::tuple<std::string, int, int, std::string, int, int, std::string, int>;
+  auto counts = std::make_shared<std::map<Key, long long>>();
+  for (const ResponseRow& row : rows) {
+    auto key = [&](const std::string& item, int score) {
+      return Key{row.questionnaire_id, row.questionnaire_version,
+                 row.report_day,       item,
+                 row.customer_type,    row.channel,
+                 row.agent_id,         score};
+    };
+    ++(*counts)[key("", 0)];
+    for (const v1::Answer& answer : row.request->answers()) {
+      const ItemShape* item = row.shape->Find(answer.item_code());
+      if (item != nullptr && item->kind == v1::ITEM_KIND_SCALE) ++(*counts)[key(answer.item_code(), answer.score())];
+    }
+  }
+  if (counts->empty()) return;
+  std::string sql =
+      "INSERT INTO response_rollups (questionnaire_id, questionnaire_version, day, item_code, customer_type, channel,"
+      " agent_id, score, answers) VALUES ";
+  for (size_t i = 0; i < counts->size(); ++i) {
+    absl::StrAppend(&sql, i ? ", " : "", "(", storage::Placeholders(absl::StrCat("g", i, "_"), 9), ")");
+  }
+  absl::StrAppend(&sql, writes.mysql()
+                            ? " ON DUPLICATE KEY UPDATE answers = answers + VALUES(answers)"
+                            : " ON CONFLICT (questionnaire_id, questionnaire_version, day, item_code, customer_type,"
+                              " channel, agent_id, score) DO UPDATE SET answers = answers + excluded.answers");
+  writes.Add(std::move(sql), [counts](soci::statement& statement) {
+    for (auto& [key, answers] : *counts) {
+      // The map's keys are const; their parts bind as values that are not written.
+      statement.exchange(soci::use(std::get<0>(key)));
+      statement.exchange(soci::use(std::get<1>(key)));
+      statement.exchange(soci::use(std::get<2>(key)));
+      statement.exchange(soci::use(std::get<3>(key)));
+      statement.exchange(soci::use(std::get<4>(key)));
+      statement.exchange(soci::use(std::get<5>(key)));
+      statement.exchange(soci::use(std::get<6>(key)));
+      statement.exchange(soci::use(std::get<7>(key)));
+      statement.exchange(soci::use(answers));
+    }
+  });
+}
+
+v1::Response ResponseOf(const ResponseRow& row) {
+  v1::Response response;
+  response.set_id(absl::StrCat(row.id));
+  response.set_questionnaire_id(row.questionnaire_id);
+  response.set_questionnaire_version(row.questionnaire_version);
+  response.set_customer_external_id(row.customer_external_id);
+  response.set_customer_type(static_cast<v1::CustomerType>(row.customer_type));
+  response.set_channel(static_cast<v1::Channel>(row.channel));
+  response.set_agent_id(row.agent_id);
+  response.set_revisit_id(absl::StrCat(row.revisit_id));
+  // In item-code order, as LoadResponse reads them.
+  std::vector<const v1::Answer*> answers;
+  for (const v1::Answer& answer : row.request->answers()) answers.push_back(&answer);
+  std::sort(answers.begin(), answers.end(),
+            [](const v1::Answer* a, const v1::Answer* b) { return a->item_code() < b->item_code(); });
+  for (const v1::Answer* answer : answers) *response.add_answers() = *answer;
+  *response.mutable_submit_time() = TimeUtil::MicrosecondsToTimestamp(row.submitted_at_us);
+  if (row.recovery_revisit_id) response.set_recovery_revisit_id(absl::StrCat(*row.recovery_revisit_id));
+  return response;
+}
+
+absl::StatusOr<v1::Response> LoadResponse(soci::session& session, long long id) {
+  v1::Response response;
+  long long revisit_id = 0, submitted_us = 0, recovery_id = 0;
+  int version = 0, type = 0, channel = 0;
+  std::string questionnaire, agent, external_id;
+  soci::indicator recovery_set = soci::i_null;
+  session << "SELECT r.revisit_id, r.submitted_at_us, r.recovery_revisit_id, r.questionnaire_version,"
+             " r.customer_type, r.channel, r.questionnaire_id, r.agent_id, c.external_id FROM responses r"
+             " JOIN customers c ON c.id = r.customer_id WHERE r.id = :id",
+      soci::use(id), soci::into(revisit_id), soci::into(submitted_us), soci::into(recovery_id, recovery_set),
+      soci::into(version), soci::into(type), soci::into(channel), soci::into(questionnaire), soci::into(agent),
+      soci::into(external_id);
+  if (!session.got_data()) return absl::NotFoundError(absl::StrCat("response '", id, "' not found"));
+  response.set_id(absl::StrCat(id));
+  response.set_questionnaire_id(questionnaire);
+  response.set_questionnaire_version(version);
+  response.set_customer_external_id(external_id);
+  response.set_customer_type(static_cast<v1::CustomerType>(type));
+  response.set_channel(static_cast<v1::Channel>(channel));
+  response.set_agent_id(agent);
+  response.set_revisit_id(absl::StrCat(revisit_id));
+  *response.mutable_submit_time() = TimeUtil::MicrosecondsToTimestamp(submitted_us);
+  if (recovery_set == soci::i_ok) response.set_recovery_revisit_id(absl::StrCat(recovery_id));
+  std::string code, text;
+  int score = 0;
+  soci::statement answers = (session.prepare << "SELECT item_code, score, text FROM response_answers"
+                                                " WHERE response_id = :id ORDER BY item_code",
+                             soci::use(id), soci::into(code), soci::into(score), soci::into(text));
+  answers.execute();
+  while (answers.fetch()) {
+    v1::Answer& answer = *response.add_answers();
+    answer.set_item_code(code);
+    answer.set_score(score);
+    answer.set_text(text);
+  }
+  return response;
+}
+
+}  // namespace satisfaction::responses

@@ -1,0 +1,52 @@
+#ifndef SATISFACTION_SERVICES_RESPONSES_RESPONSE_ROWS_H_
+#define SATISFACTION_SERVICES_RESPONSES_RESPONSE_ROWS_H_
+
+#include <soci/soci.h>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "satisfaction/v1/response.pb.h"
+#include "services/responses/response_validation.h"
+#include "services/storage/write_batch.h"
+
+// The rows responses are stored in, written many responses to a statement.
+namespace satisfaction::responses {
+
+// An accepted response as it is written.
+struct ResponseRow {
+  const v1::SubmitResponseRequest* request = nullptr;  // its answers and idempotency key
+  const QuestionnaireShape* shape = nullptr;           // the version it answers
+  long long id = 0;                                    // set by InsertResponses
+  long long revisit_id = 0, customer_id = 0, submitted_at_us = 0;
+  std::optional<long long> invitation_id;  // none for answers taken on a call
+  std::string questionnaire_id, customer_external_id, agent_id;
+  int questionnaire_version = 0, customer_type = 0, channel = 0;
+  int report_day = 0;  // YYYYMMDD in the operator's time zone
+  std::optional<long long> recovery_revisit_id;
+};
+
+// Inserts the responses and sets their ids. Throws SOCI's error when an
+// idempotency key or a revisit is taken.
+void InsertResponses(soci::session& session, std::vector<ResponseRow>& rows);
+
+// Adds the insert of every answer of the responses (whose ids are set).
+void AddAnswers(storage::WriteBatch& writes, const std::vector<ResponseRow>& rows);
+
+// Adds the upsert of the responses into the aggregates: one count per 5-point answer by its
+// score, and one per response (item '' and score 0), by questionnaire version,
+// day, customer type, channel and agent. Counts of one key are summed first
+// and keys go in order, so concurrent writers lock shared rows in one order.
+void AddToRollups(storage::WriteBatch& writes, const std::vector<ResponseRow>& rows);
+
+// The response as the caller is told of it, built without reading it back.
+v1::Response ResponseOf(const ResponseRow& row);
+
+// The response as stored, with its answers; NOT_FOUND naming the id.
+absl::StatusOr<v1::Response> LoadResponse(soci::session& session, long long id);
+
+}  // namespace satisfaction::responses
+
+#endif  // SATISFACTION_SERVICES_RESPONSES_RESPONSE_ROWS_H_

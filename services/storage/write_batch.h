@@ -1,0 +1,46 @@
+#ifndef SATISFACTION_SERVICES_STORAGE_WRITE_BATCH_H_
+#define SATISFACTION_SERVICES_STORAGE_WRITE_BATCH_H_
+
+#include <soci/soci.h>
+
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace satisfaction::storage {
+
+// Write statements sent together. On MariaDB they go as one compound statement
+// (BEGIN NOT ATOMIC ... END): one round trip instead of one each, which is most
+// of a small statement's cost. On SQLite, in the process, they run one by one.
+// Placeholder names must differ across the statements (SOCI binds by position,
+// SQLite binds a repeated name once).
+class WriteBatch {
+ public:
+  explicit WriteBatch(soci::session& session);
+
+  // `bind` adds the statement's placeholders' values in order; what it binds
+  // must live until Execute returns (capture it by value).
+  void Add(std::string sql, std::function<void(soci::statement&)> bind);
+  // Whether the statements go to MariaDB/MySQL (for dialect differences).
+  bool mysql() const { return mysql_; }
+
+  // Runs the statements in order and forgets them; throws SOCI's error of the
+  // first that fails.
+  void Execute();
+
+ private:
+  struct Statement {
+    std::string sql;
+    std::function<void(soci::statement&)> bind;
+  };
+  soci::session& session_;
+  const bool mysql_;
+  std::vector<Statement> statements_;
+};
+
+// Runs `sql`, its placeholders bound in order by `bind`.
+void ExecuteBound(soci::session& session, const std::string& sql, const std::function<void(soci::statement&)>& bind);
+
+}  // namespace satisfaction::storage
+
+#endif  // SATISFACTION_SERVICES_STORAGE_WRITE_BATCH_H_
