@@ -9,7 +9,7 @@ namespace satisfaction {
 
 // Checks that the caller still waits for an answer: CANCELLED or DEADLINE_EXCEEDED
 // otherwise. Handlers call it after validating and before touching the database.
-inline absl::Status CheckCallerStillWaiting(const grpc::ServerContext& context) {
+inline absl::Status CheckCallerStillWaiting(const grpc::ServerContextBase& context) {
   if (context.IsCancelled()) return absl::CancelledError("the caller cancelled the call");
   if (context.deadline() <= std::chrono::system_clock::now()) {
     return absl::DeadlineExceededError("the call's deadline passed before its work started");

@@ -40,11 +40,20 @@ absl::Status ValidateSubmitRequest(const v1::SubmitResponseRequest& request) {
   return CheckAnswerShapes(request.answers());
 }
 
-grpc::Status ResponseService::SubmitResponse(grpc::ServerContext* context, const v1::SubmitResponseRequest* request,
-                                             v1::Response* response) {
-  if (absl::Status s = ValidateSubmitRequest(*request); !s.ok()) return ToGrpcStatus(s);
-  if (absl::Status s = CheckCallerStillWaiting(*context); !s.ok()) return ToGrpcStatus(s);
-  return Reply(store_.Submit(*request, absl::Now()), response);
+grpc::ServerUnaryReactor* ResponseService::SubmitResponse(grpc::CallbackServerContext* context,
+                                                          const v1::SubmitResponseRequest* request,
+                                                          v1::Response* response) {
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  absl::Status valid = ValidateSubmitRequest(*request);
+  if (valid.ok()) valid = CheckCallerStillWaiting(*context);
+  if (!valid.ok()) {
+    reactor->Finish(ToGrpcStatus(valid));
+    return reactor;
+  }
+  store_.Submit(*request, absl::Now(), [reactor, response](absl::StatusOr<v1::Response> result) {
+    reactor->Finish(Reply(std::move(result), response));
+  });
+  return reactor;
 }
 
 grpc::Status ResponseService::GetResponse(grpc::ServerContext* context, const v1::GetResponseRequest* request,

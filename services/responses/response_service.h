@@ -11,12 +11,16 @@ namespace satisfaction::responses {
 absl::Status ValidateSubmitRequest(const v1::SubmitResponseRequest& request);
 
 // The gRPC face of responses: validates, checks the deadline, then asks the store.
-class ResponseService final : public v1::ResponseService::Service {
+//
+// SubmitResponse uses gRPC's callback API: a submission waits for its batch's
+// commit holding no thread, and the store's committer answers it.
+class ResponseService final
+    : public v1::ResponseService::WithCallbackMethod_SubmitResponse<v1::ResponseService::Service> {
  public:
   explicit ResponseService(ResponseStore& store) : store_(store) {}
 
-  grpc::Status SubmitResponse(grpc::ServerContext* context, const v1::SubmitResponseRequest* request,
-                              v1::Response* response) override;
+  grpc::ServerUnaryReactor* SubmitResponse(grpc::CallbackServerContext* context,
+                                           const v1::SubmitResponseRequest* request, v1::Response* response) override;
   grpc::Status GetResponse(grpc::ServerContext* context, const v1::GetResponseRequest* request,
                            v1::Response* response) override;
 

@@ -73,12 +73,12 @@ struct ResponseStore::Submission {
 namespace {
 
 constexpr int kAttempts = 3;
-// Web submissions committed together: at most so many to a transaction (32
+// Submissions committed together: at most so many to a transaction (32
 // responses of 100 items stay within SQLite's 32,766 placeholders a
-// statement), one transaction at a time. A second committer only made both
-// slower: the batches contend for the same aggregate rows and the same CPU.
+// statement), by two committer threads: one batch fills while the other
+// commits. A third only added contention for the aggregate rows and the CPU.
 constexpr size_t kMaxBatch = 32;
-constexpr int kMaxCommitters = 1;
+constexpr int kMaxCommitters = 2;
 
 bool Waiting(int revisit_state) {
   return revisit_state == v1::REVISIT_STATE_PLANNED || revisit_state == v1::REVISIT_STATE_LEASED;
@@ -90,7 +90,7 @@ ResponseStore::ResponseStore(storage::Database& database, revisits::RevisitStore
     : database_(database),
       report_zone_(report_zone),
       revisits_(revisits),
-      web_submissions_(kMaxBatch, kMaxCommitters, [this](const Batch& batch) { CommitBatch(batch); }) {}
+      submissions_(kMaxBatch, kMaxCommitters, [this](const Batch& batch) { CommitBatch(batch); }) {}
 
 namespace {
 
@@ -479,16 +479,17 @@ absl::Status ResponseStore::StoreWithRetries(const Batch& batch) {
 
 void ResponseStore::CommitBatch(const Batch& batch) {
   // Submissions repeating a token or an idempotency key of the batch go alone
-  // after it, and so find what the first one stored.
+  // after it, and so find what the first one stored; so do answers taken on
+  // calls (each locks its callback on its own).
   Batch together, alone;
   absl::flat_hash_set<std::string> tokens, keys;
   for (Submission* submission : batch) {
     const std::string& key = submission->request.idempotency_key();
-    bool repeat =
-        !tokens.insert(submission->request.invitation_token()).second || (!key.empty() && !keys.insert(key).second);
+    bool repeat = submission->request.has_callback() || !tokens.insert(submission->request.invitation_token()).second ||
+                  (!key.empty() && !keys.insert(key).second);
     (repeat ? alone : together).push_back(submission);
   }
-  if (absl::Status status = StoreWithRetries(together); !status.ok()) {
+  if (absl::Status status = together.empty() ? absl::OkStatus() : StoreWithRetries(together); !status.ok()) {
     if (together.size() == 1) {
       together[0]->result = status;
     } else {
@@ -503,14 +504,17 @@ void ResponseStore::CommitBatch(const Batch& batch) {
   }
 }
 
+void ResponseStore::Submit(const v1::SubmitResponseRequest& request, absl::Time now, Done done) {
+  auto submission = std::make_unique<Submission>(Submission{.request = request, .now = now});
+  Submission& queued = *submission;
+  submissions_.Submit(queued, [submission = std::move(submission), done = std::move(done)]() mutable {
+    std::move(done)(*std::move(submission->result));
+  });
+}
+
 absl::StatusOr<v1::Response> ResponseStore::Submit(const v1::SubmitResponseRequest& request, absl::Time now) {
   Submission submission{.request = request, .now = now};
-  if (request.has_callback()) {
-    // Agents enter answers at a call's pace: nothing to gather.
-    if (absl::Status status = StoreWithRetries({&submission}); !status.ok()) return status;
-  } else {
-    web_submissions_.Run(submission);
-  }
+  submissions_.Run(submission);
   return *std::move(submission.result);
 }
 

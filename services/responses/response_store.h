@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/functional/any_invocable.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
@@ -23,9 +24,9 @@ namespace satisfaction::responses {
 // marked used, the aggregates the satisfaction indices read, and the closed
 // loop's recovery callback, in one transaction.
 //
-// Web submissions arriving together are committed together (see
-// storage::GroupCommit): one transaction and a statement per table for the
-// batch, each caller answered after that commit. Refusals are decided before
+// Submissions arriving together are committed together (see
+// storage::GroupCommit): one transaction and a statement per table for a batch
+// of web submissions, each caller answered after that commit. Refusals are decided before
 // anything is written; a batch that fails is tried again one submission at a
 // time, so one bad submission never costs the others theirs.
 class ResponseStore {
@@ -35,7 +36,12 @@ class ResponseStore {
   ResponseStore(storage::Database& database, revisits::RevisitStore& revisits, absl::TimeZone report_zone);
 
   // Stores a request whose source and idempotency key are validated; the
-  // answers are checked here, against the version the source names.
+  // answers are checked here, against the version the source names. `done`
+  // gets the outcome, on a thread of the store's, after the commit; `request`
+  // must live until then.
+  using Done = absl::AnyInvocable<void(absl::StatusOr<v1::Response>) &&>;
+  void Submit(const v1::SubmitResponseRequest& request, absl::Time now, Done done);
+  // The same, waiting for the outcome.
   absl::StatusOr<v1::Response> Submit(const v1::SubmitResponseRequest& request, absl::Time now);
 
   absl::StatusOr<v1::Response> Get(long long id);
@@ -56,7 +62,8 @@ class ResponseStore {
   struct Submission;
   using Batch = std::vector<Submission*>;
 
-  // The group commit's work: `batch` together, then what could not join it alone.
+  // The group commit's work: web submissions together, then each that could
+  // not join them, and each taken on a call, alone.
   void CommitBatch(const Batch& batch);
   // One transaction for `batch`, tried again when it loses a deadlock or a race.
   absl::Status StoreWithRetries(const Batch& batch);
@@ -76,12 +83,13 @@ class ResponseStore {
   storage::Database& database_;
   const absl::TimeZone report_zone_;
   revisits::RevisitStore& revisits_;
-  storage::GroupCommit<Submission> web_submissions_;
   absl::Mutex shapes_mutex_;
   absl::flat_hash_map<std::pair<std::string, int>, QuestionnaireShape> shapes_ ABSL_GUARDED_BY(shapes_mutex_);
   absl::Mutex rules_mutex_;
   long long low_score_rules_version_ ABSL_GUARDED_BY(rules_mutex_) = -1;
   std::vector<v1::RevisitRule> low_score_rules_ ABSL_GUARDED_BY(rules_mutex_);
+  // Last: its thread stops first.
+  storage::GroupCommit<Submission> submissions_;
 };
 
 }  // namespace satisfaction::responses

@@ -37,8 +37,11 @@ class InvalidUtf8Interceptor : public grpc::experimental::Interceptor {
   void Intercept(grpc::experimental::InterceptorBatchMethods* methods) override {
     if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::PRE_SEND_STATUS)) {
       grpc::Status status = methods->GetSendStatus();
-      if (status.error_code() == grpc::StatusCode::INTERNAL && status.error_message().empty() &&
-          !refused_utf8_field.empty()) {
+      // The sync API answers a request it cannot parse INTERNAL, the callback API UNIMPLEMENTED.
+      bool unreadable = (status.error_code() == grpc::StatusCode::INTERNAL ||
+                         status.error_code() == grpc::StatusCode::UNIMPLEMENTED) &&
+                        status.error_message().empty();
+      if (unreadable && !refused_utf8_field.empty()) {
         methods->ModifySendStatus(
             grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
                          absl::StrCat(refused_utf8_field, ": not valid UTF-8 (the request could not be read)")));

@@ -4,10 +4,13 @@
 #include <cstddef>
 #include <deque>
 #include <functional>
+#include <thread>
 #include <utility>
 #include <vector>
 
+#include "absl/functional/any_invocable.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/synchronization/notification.h"
 
 namespace satisfaction::storage {
 
@@ -16,20 +19,44 @@ namespace satisfaction::storage {
 // stay locked until the commit, so one transaction per caller leaves them
 // taking turns one commit at a time.
 //
-// Each caller queues its entry and waits. While fewer than `max_committers`
-// batches are under way, a waiting caller takes up to `max_batch` queued
-// entries (its own among them when the queue is short) and runs `commit` on
-// them; entries that arrive meanwhile wait for the next batch, whose first
-// waiter is woken to lead it when a committer is free. No timer: under
-// light load a batch holds one entry and waits for nobody. `commit` must set
-// each entry's result and must not throw. Thread-safe.
+// Callers queue entries; `committers` threads of its own each take up to
+// `max_batch` queued entries at a time and run `commit` on them, then tell
+// each entry's caller. Entries that arrive meanwhile wait for the next batch.
+// No timer: under light load a batch holds one entry and waits for nobody.
+// `commit` must set each entry's result and must not throw. Thread-safe.
 template <typename Entry>
 class GroupCommit {
  public:
   using Commit = std::function<void(const std::vector<Entry*>&)>;
+  using Done = absl::AnyInvocable<void() &&>;
 
-  GroupCommit(size_t max_batch, int max_committers, Commit commit)
-      : max_batch_(max_batch), max_committers_(max_committers), commit_(std::move(commit)) {}
+  GroupCommit(size_t max_batch, int committers, Commit commit) : max_batch_(max_batch), commit_(std::move(commit)) {
+    for (int i = 0; i < committers; ++i) threads_.emplace_back([this] { CommitLoop(); });
+  }
+  // Commits what is queued, then stops.
+  ~GroupCommit() {
+    {
+      absl::MutexLock lock(&mutex_);
+      stopping_ = true;
+    }
+    for (std::thread& thread : threads_) thread.join();
+  }
+  GroupCommit(const GroupCommit&) = delete;
+  GroupCommit& operator=(const GroupCommit&) = delete;
+
+  // Queues `entry`; `done` runs on a committer thread once the batch holding
+  // it is done. Nothing waits in the meantime (for asynchronous callers).
+  void Submit(Entry& entry, Done done) {
+    absl::MutexLock lock(&mutex_);
+    queue_.push_back({&entry, std::move(done)});
+  }
+
+  // Queues `entry` and returns once the batch holding it is done.
+  void Run(Entry& entry) {
+    absl::Notification done;
+    Submit(entry, [&done] { done.Notify(); });
+    done.WaitForNotification();
+  }
 
   // How many entries wait for a batch.
   size_t waiting() {
@@ -37,51 +64,41 @@ class GroupCommit {
     return queue_.size();
   }
 
-  // Returns once the batch holding `entry` is done.
-  void Run(Entry& entry) {
-    Waiter me{&entry};
-    mutex_.Lock();
-    queue_.push_back(&me);
-    while (!me.done) {
-      if (committers_ >= max_committers_ || queue_.empty()) {
-        me.wake.Wait(&mutex_);
-        continue;
-      }
-      ++committers_;
-      std::vector<Waiter*> batch;
-      while (!queue_.empty() && batch.size() < max_batch_) {
-        batch.push_back(queue_.front());
-        queue_.pop_front();
-      }
-      mutex_.Unlock();
-      std::vector<Entry*> entries;
-      for (Waiter* waiter : batch) entries.push_back(waiter->entry);
-      commit_(entries);
-      mutex_.Lock();
-      --committers_;
-      // Each waiter is woken once: when its batch is done, or to lead the next.
-      for (Waiter* waiter : batch) {
-        waiter->done = true;
-        if (waiter != &me) waiter->wake.Signal();
-      }
-      if (!queue_.empty() && !queue_.front()->done) queue_.front()->wake.Signal();
-    }
-    mutex_.Unlock();
-  }
-
  private:
-  struct Waiter {
+  struct Queued {
     Entry* entry;
-    bool done = false;
-    absl::CondVar wake;
+    Done done;
   };
 
+  bool HasWork() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_) { return !queue_.empty() || stopping_; }
+
+  void CommitLoop() {
+    std::vector<Queued> batch;
+    std::vector<Entry*> entries;
+    while (true) {
+      batch.clear();
+      {
+        absl::MutexLock lock(&mutex_);
+        mutex_.Await(absl::Condition(this, &GroupCommit::HasWork));
+        if (queue_.empty()) return;  // stopping, and nothing left
+        while (!queue_.empty() && batch.size() < max_batch_) {
+          batch.push_back(std::move(queue_.front()));
+          queue_.pop_front();
+        }
+      }
+      entries.clear();
+      for (Queued& queued : batch) entries.push_back(queued.entry);
+      commit_(entries);
+      for (Queued& queued : batch) std::move(queued.done)();
+    }
+  }
+
   const size_t max_batch_;
-  const int max_committers_;
   const Commit commit_;
   absl::Mutex mutex_;
-  std::deque<Waiter*> queue_ ABSL_GUARDED_BY(mutex_);
-  int committers_ ABSL_GUARDED_BY(mutex_) = 0;
+  std::deque<Queued> queue_ ABSL_GUARDED_BY(mutex_);
+  bool stopping_ ABSL_GUARDED_BY(mutex_) = false;
+  std::vector<std::thread> threads_;  // last: they start once the rest is ready
 };
 
 }  // namespace satisfaction::storage

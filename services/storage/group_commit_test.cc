@@ -84,5 +84,18 @@ TEST(GroupCommitTest, NoMoreBatchesThanCommittersAreUnderWayAtOnce) {
   EXPECT_GE(most_under_way.load(), 1);
 }
 
+TEST(GroupCommitTest, QueuedEntriesAreCommittedAndToldBeforeItStops) {
+  std::vector<Entry> entries(20);
+  std::atomic<int> told{0};
+  {
+    GroupCommit<Entry> commits(/*max_batch=*/8, /*max_committers=*/1, [](const std::vector<Entry*>& batch) {
+      for (Entry* entry : batch) entry->result = 1;
+    });
+    for (Entry& entry : entries) commits.Submit(entry, [&told] { ++told; });
+  }
+  EXPECT_EQ(told.load(), 20);
+  for (const Entry& entry : entries) EXPECT_EQ(entry.result, 1);
+}
+
 }  // namespace
 }  // namespace satisfaction::storage

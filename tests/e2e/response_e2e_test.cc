@@ -150,6 +150,12 @@ TEST_P(ResponseE2eTest, BadSubmissionsAreRefusedNamingTheFieldAndStoreNothing) {
               }),
               grpc::StatusCode::INVALID_ARGUMENT, "answers[5].text");
   ExpectError(submit([](Request& r) {
+                v1::Answer& comment = *r.add_answers();
+                comment.set_item_code("comment");
+                comment.set_text("很好\xff\xfe");
+              }),
+              grpc::StatusCode::INVALID_ARGUMENT, "satisfaction.v1.Answer.text");
+  ExpectError(submit([](Request& r) {
                 r.mutable_callback()->set_callback_id("abc");
                 r.mutable_callback()->set_lease_token("t");
               }),
