@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "services/storage/server_version.h"
 
 namespace satisfaction::storage {
 namespace {
@@ -60,6 +61,9 @@ absl::StatusOr<int> ApplyMigrations(Database& database, std::span<const Migratio
   // servers apart; a named lock, held by this session, does.
   absl::StatusOr<int> result = absl::InternalError("migrations did not run");
   absl::Status status = database.WithSession([&](soci::session& session) {
+    std::string version;
+    session << "SELECT VERSION()", soci::into(version);
+    if (absl::Status supported = CheckServerVersion(version); !supported.ok()) return supported;
     std::string lock_name = kMigrationLock;
     int wait_seconds = kMigrationLockWaitSeconds;
     int locked = 0;
