@@ -68,6 +68,9 @@ absl::StatusOr<std::unique_ptr<SatisfactionServer>> SatisfactionServer::Start(co
   server->response_store_ =
       std::make_unique<responses::ResponseStore>(*server->database_, *server->revisit_store_, report_zone);
   server->response_service_ = std::make_unique<responses::ResponseService>(*server->response_store_);
+  server->satisfaction_reports_ =
+      std::make_unique<analytics::SatisfactionReports>(*server->database_, config.report_time_zone);
+  server->analytics_service_ = std::make_unique<analytics::AnalyticsService>(*server->satisfaction_reports_);
   server->customer_store_ = std::make_unique<customers::CustomerStore>(*server->database_);
   server->do_not_call_store_ = std::make_unique<customers::DoNotCallStore>(*server->database_);
   server->customer_service_ =
@@ -79,7 +82,7 @@ absl::StatusOr<std::unique_ptr<SatisfactionServer>> SatisfactionServer::Start(co
       std::vector<std::string>{v1::QuestionnaireService::service_full_name(), v1::CustomerService::service_full_name(),
                                v1::RevisitPolicyService::service_full_name(), v1::RevisitService::service_full_name(),
                                v1::CallbackService::service_full_name(), v1::MessageService::service_full_name(),
-                               v1::ResponseService::service_full_name()},
+                               v1::ResponseService::service_full_name(), v1::AnalyticsService::service_full_name()},
       config.health_interval);
   server->health_monitor_->Start();
 
@@ -187,6 +190,7 @@ absl::Status SatisfactionServer::BuildGrpcServer() {
   builder.RegisterService(callback_service_.get());
   builder.RegisterService(message_service_.get());
   builder.RegisterService(response_service_.get());
+  builder.RegisterService(analytics_service_.get());
 
   grpc_server_ = builder.BuildAndStart();
   if (!grpc_server_ || grpc_port_ == 0) {

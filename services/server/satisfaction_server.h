@@ -7,6 +7,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/synchronization/notification.h"
+#include "services/analytics/analytics_service.h"
 #include "services/callbacks/callback_service.h"
 #include "services/customers/customer_service.h"
 #include "services/customers/customer_store.h"
@@ -73,6 +74,8 @@ class SatisfactionServer {
   std::unique_ptr<messages::MessageService> message_service_;
   std::unique_ptr<responses::ResponseStore> response_store_;
   std::unique_ptr<responses::ResponseService> response_service_;
+  std::unique_ptr<analytics::SatisfactionReports> satisfaction_reports_;
+  std::unique_ptr<analytics::AnalyticsService> analytics_service_;
   std::unique_ptr<grpc::Server> grpc_server_;
   std::unique_ptr<HealthMonitor> health_monitor_;
   std::unique_ptr<MaintenanceLoop> maintenance_;

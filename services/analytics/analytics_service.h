@@ -1,0 +1,24 @@
+#ifndef SATISFACTION_SERVICES_ANALYTICS_ANALYTICS_SERVICE_H_
+#define SATISFACTION_SERVICES_ANALYTICS_ANALYTICS_SERVICE_H_
+
+#include "satisfaction/v1/analytics.grpc.pb.h"
+#include "services/analytics/satisfaction_reports.h"
+
+namespace satisfaction::analytics {
+
+// The gRPC face of the satisfaction figures: validates, checks the deadline,
+// then reads the aggregates.
+class AnalyticsService final : public v1::AnalyticsService::Service {
+ public:
+  explicit AnalyticsService(SatisfactionReports& reports) : reports_(reports) {}
+
+  grpc::Status GetSatisfaction(grpc::ServerContext* context, const v1::GetSatisfactionRequest* request,
+                               v1::GetSatisfactionResponse* response) override;
+
+ private:
+  SatisfactionReports& reports_;
+};
+
+}  // namespace satisfaction::analytics
+
+#endif  // SATISFACTION_SERVICES_ANALYTICS_ANALYTICS_SERVICE_H_

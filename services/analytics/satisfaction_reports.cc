@@ -1,0 +1,343 @@
+#include "services/analytics/satisfaction_reports.h"
+
+#include <algorithm>
+#include <map>
+#include <set>
+#include <tuple>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/time/civil_time.h"
+#include "satisfaction/v1/questionnaire.pb.h"
+#include "services/analytics/satisfaction_figures.h"
+#include "services/common/field_checks.h"
+#include "services/storage/sql_text.h"
+
+namespace satisfaction::analytics {
+
+namespace {
+
+using storage::Access;
+
+bool ParseDay(const std::string& text, absl::CivilDay* day) {
+  return text.size() == 10 && absl::ParseCivilTime(text, day);
+}
+
+int DayNumber(absl::CivilDay day) { return static_cast<int>(day.year() * 10000 + day.month() * 100 + day.day()); }
+
+absl::CivilDay DayOf(int number) { return absl::CivilDay(number / 10000, number / 100 % 100, number % 100); }
+
+std::string DayText(int number) { return absl::FormatCivilTime(DayOf(number)); }
+
+// What the request groups by.
+struct Groupings {
+  v1::Grouping period = v1::GROUPING_UNSPECIFIED;
+  bool customer_type = false, channel = false, agent = false, dimension = false, item = false;
+
+  explicit Groupings(const v1::GetSatisfactionRequest& request) {
+    for (int grouping : request.group_by()) {
+      switch (grouping) {
+        case v1::GROUPING_DAY:
+        case v1::GROUPING_WEEK:
+        case v1::GROUPING_MONTH:
+          period = static_cast<v1::Grouping>(grouping);
+          break;
+        case v1::GROUPING_CUSTOMER_TYPE:
+          customer_type = true;
+          break;
+        case v1::GROUPING_CHANNEL:
+          channel = true;
+          break;
+        case v1::GROUPING_AGENT:
+          agent = true;
+          break;
+        case v1::GROUPING_DIMENSION:
+          dimension = true;
+          break;
+        case v1::GROUPING_ITEM:
+          item = true;
+          break;
+      }
+    }
+  }
+
+  // The first day of the period `day` falls in (0 when not grouped by one).
+  int PeriodOf(int day) const {
+    absl::CivilDay civil = DayOf(day);
+    switch (period) {
+      case v1::GROUPING_DAY:
+        return day;
+      case v1::GROUPING_WEEK:
+        return DayNumber(absl::PrevWeekday(civil + 1, absl::Weekday::monday));
+      case v1::GROUPING_MONTH:
+        return DayNumber(absl::CivilDay(absl::CivilMonth(civil)));
+      default:
+        return 0;
+    }
+  }
+};
+
+// A group's key; the parts not grouped by stay empty.
+struct GroupKey {
+  int period = 0, customer_type = 0, channel = 0;
+  std::string agent;
+  int dimension = 0;
+  std::string item;
+
+  auto Tie() const { return std::tie(period, customer_type, channel, agent, dimension, item); }
+  bool operator<(const GroupKey& other) const { return Tie() < other.Tie(); }
+  // The part responses are counted by: period, customer type, channel, agent.
+  GroupKey Cell() const { return {period, customer_type, channel, agent, 0, ""}; }
+  GroupKey WithoutPeriod() const { return {0, customer_type, channel, agent, dimension, item}; }
+};
+
+// A 5-point item as the figures weigh it.
+struct ItemInfo {
+  int dimension = 0;
+  double weight = 1;
+};
+
+struct Group {
+  std::map<std::string, ItemTally> items;  // by code
+};
+
+template <typename Values>
+absl::Status CheckEnumValues(absl::string_view field, const Values& values, int first, int last) {
+  for (int i = 0; i < values.size(); ++i) {
+    if (values[i] < first || values[i] > last) {
+      return FieldError(absl::StrCat(field, "[", i, "]"), absl::StrCat("unknown value ", values[i]));
+    }
+  }
+  return absl::OkStatus();
+}
+
+// "col IN (:prefix0, ...)" for a filter's values, or nothing when it keeps all.
+template <typename T>
+std::string InFilter(const char* column, const char* prefix, const std::vector<T>& values) {
+  if (values.empty()) return "";
+  return absl::StrCat(" AND ", column, " IN (", storage::Placeholders(prefix, values.size()), ")");
+}
+
+}  // namespace
+
+absl::Status ValidateSatisfactionRequest(const v1::GetSatisfactionRequest& request) {
+  if (request.questionnaire_id().empty()) return FieldError("questionnaire_id", "required");
+  if (request.questionnaire_id().size() > 63) return FieldError("questionnaire_id", "at most 63 characters");
+  if (request.questionnaire_version() < 0) return FieldError("questionnaire_version", "0 (all) or a version");
+  absl::CivilDay first, last;
+  if (request.first_day().empty()) return FieldError("first_day", "required: the range's first day, YYYY-MM-DD");
+  if (request.last_day().empty()) return FieldError("last_day", "required: the range's last day, YYYY-MM-DD");
+  if (!ParseDay(request.first_day(), &first)) {
+    return FieldError("first_day", absl::StrCat("not a day (YYYY-MM-DD): '", request.first_day(), "'"));
+  }
+  if (!ParseDay(request.last_day(), &last)) {
+    return FieldError("last_day", absl::StrCat("not a day (YYYY-MM-DD): '", request.last_day(), "'"));
+  }
+  if (last < first) return FieldError("last_day", "before first_day");
+  if (last - first + 1 > kMaxReportDays) {
+    return FieldError("last_day", absl::StrCat(last - first + 1, " days; at most ", kMaxReportDays));
+  }
+  std::set<int> seen;
+  int periods = 0;
+  for (int i = 0; i < request.group_by_size(); ++i) {
+    int grouping = request.group_by(i);
+    std::string field = absl::StrCat("group_by[", i, "]");
+    if (grouping <= v1::GROUPING_UNSPECIFIED || grouping > v1::GROUPING_ITEM) {
+      return FieldError(field, absl::StrCat("unknown grouping ", grouping));
+    }
+    if (!seen.insert(grouping).second) return FieldError(field, "grouped by twice");
+    if (grouping <= v1::GROUPING_MONTH && ++periods > 1) return FieldError(field, "one period (day, week or month)");
+  }
+  const v1::SatisfactionFilter& filter = request.filter();
+  if (absl::Status s = CheckEnumValues("filter.customer_types", filter.customer_types(), v1::CUSTOMER_TYPE_NEW,
+                                       v1::CUSTOMER_TYPE_LOYAL);
+      !s.ok()) {
+    return s;
+  }
+  if (absl::Status s = CheckEnumValues("filter.channels", filter.channels(), v1::CHANNEL_PHONE, v1::CHANNEL_EMAIL);
+      !s.ok()) {
+    return s;
+  }
+  if (absl::Status s = CheckEnumValues("filter.dimensions", filter.dimensions(), v1::DIMENSION_PRODUCT_QUALITY,
+                                       v1::DIMENSION_OVERALL);
+      !s.ok()) {
+    return s;
+  }
+  for (int i = 0; i < filter.agent_ids_size(); ++i) {
+    if (filter.agent_ids(i).size() > 64) return FieldError(absl::StrCat("filter.agent_ids[", i, "]"), "too long");
+  }
+  if (request.min_responses() < 0) return FieldError("min_responses", "0 (30) or more");
+  return absl::OkStatus();
+}
+
+absl::StatusOr<v1::GetSatisfactionResponse> SatisfactionReports::Get(const v1::GetSatisfactionRequest& request) {
+  const Groupings groupings(request);
+  absl::CivilDay first_civil, last_civil;
+  ParseDay(request.first_day(), &first_civil);
+  ParseDay(request.last_day(), &last_civil);
+  int first_day = DayNumber(first_civil), last_day = DayNumber(last_civil);
+  const v1::SatisfactionFilter& filter = request.filter();
+  std::set<int> dimensions(filter.dimensions().begin(), filter.dimensions().end());
+
+  std::map<GroupKey, Group> groups;
+  std::map<GroupKey, long long> responses;  // by cell
+  absl::Status status = database_.InTransaction(Access::kRead, [&](soci::session& session) -> absl::Status {
+    // The versions asked for, and each 5-point item's dimension and weight
+    // in the newest of them that has it.
+    std::vector<int> versions;
+    int version = 0, exists = 0;
+    std::string questionnaire = request.questionnaire_id();
+    session << "SELECT COUNT(*) FROM questionnaires WHERE id = :id", soci::use(questionnaire), soci::into(exists);
+    if (exists == 0) return absl::NotFoundError(absl::StrCat("questionnaire '", questionnaire, "' not found"));
+    soci::statement published = (session.prepare << "SELECT version FROM questionnaire_versions"
+                                                    " WHERE questionnaire_id = :id AND published_at_us IS NOT NULL"
+                                                    " ORDER BY version",
+                                 soci::use(questionnaire), soci::into(version));
+    published.execute();
+    while (published.fetch()) {
+      if (request.questionnaire_version() == 0 || version == request.questionnaire_version()) {
+        versions.push_back(version);
+      }
+    }
+    if (versions.empty()) {
+      return request.questionnaire_version() == 0
+                 ? absl::FailedPreconditionError(
+                       absl::StrCat("questionnaire '", questionnaire, "' has no published version"))
+                 : absl::NotFoundError(absl::StrCat("questionnaire '", questionnaire, "' has no published version ",
+                                                    request.questionnaire_version()));
+    }
+    absl::flat_hash_map<std::string, ItemInfo> items;
+    {
+      std::string code;
+      ItemInfo info;
+      int scale = v1::ITEM_KIND_SCALE;
+      soci::statement statement = (session.prepare << "SELECT version, code, dimension, weight FROM questionnaire_items"
+                                                      " WHERE questionnaire_id = :id AND kind = :kind ORDER BY version",
+                                   soci::use(questionnaire), soci::use(scale), soci::into(version), soci::into(code),
+                                   soci::into(info.dimension), soci::into(info.weight));
+      statement.execute();
+      while (statement.fetch()) {
+        if (std::binary_search(versions.begin(), versions.end(), version)) items[code] = info;  // newest last
+      }
+    }
+
+    // One pass over the buckets, summed over what is not grouped by.
+    std::vector<int> types(filter.customer_types().begin(), filter.customer_types().end());
+    std::vector<int> channels(filter.channels().begin(), filter.channels().end());
+    std::vector<std::string> agents(filter.agent_ids().begin(), filter.agent_ids().end());
+    std::string group_columns =
+        absl::StrCat(groupings.period ? "day" : "0", ", ", groupings.customer_type ? "customer_type" : "0", ", ",
+                     groupings.channel ? "channel" : "0", ", ", groupings.agent ? "agent_id" : "''");
+    std::string group_by = "item_code, score";
+    if (groupings.period) absl::StrAppend(&group_by, ", day");
+    if (groupings.customer_type) absl::StrAppend(&group_by, ", customer_type");
+    if (groupings.channel) absl::StrAppend(&group_by, ", channel");
+    if (groupings.agent) absl::StrAppend(&group_by, ", agent_id");
+    int day = 0, type = 0, channel = 0, score = 0;
+    long long answers = 0;
+    std::string agent, code;
+    soci::statement statement(session);
+    statement.exchange(soci::into(day));
+    statement.exchange(soci::into(type));
+    statement.exchange(soci::into(channel));
+    statement.exchange(soci::into(agent));
+    statement.exchange(soci::into(code));
+    statement.exchange(soci::into(score));
+    statement.exchange(soci::into(answers));
+    statement.exchange(soci::use(questionnaire));
+    for (int& each : versions) statement.exchange(soci::use(each));
+    statement.exchange(soci::use(first_day));
+    statement.exchange(soci::use(last_day));
+    for (int& each : types) statement.exchange(soci::use(each));
+    for (int& each : channels) statement.exchange(soci::use(each));
+    for (std::string& each : agents) statement.exchange(soci::use(each));
+    statement.alloc();
+    statement.prepare(absl::StrCat("SELECT ", group_columns,
+                                   ", item_code, score, SUM(answers) FROM response_rollups WHERE questionnaire_id = :q"
+                                   " AND questionnaire_version IN (",
+                                   storage::Placeholders("v", versions.size()), ") AND day >= :first AND day <= :last",
+                                   InFilter("customer_type", "t", types), InFilter("channel", "c", channels),
+                                   InFilter("agent_id", "a", agents), " GROUP BY ", group_by));
+    statement.define_and_bind();
+    statement.execute();
+    while (statement.fetch()) {
+      GroupKey cell{groupings.PeriodOf(day), type, channel, agent, 0, ""};
+      if (code.empty()) {
+        responses[cell] += answers;
+        continue;
+      }
+      auto item = items.find(code);
+      if (item == items.end()) continue;  // not a 5-point item of these versions
+      if (!dimensions.empty() && !dimensions.count(item->second.dimension)) continue;
+      GroupKey key = cell;
+      if (groupings.dimension) key.dimension = item->second.dimension;
+      if (groupings.item) key.item = code;
+      ItemTally& tally = groups[key].items[code];
+      tally.weight = item->second.weight;
+      tally.dimension = item->second.dimension;
+      tally.scores.Add(score, answers);
+    }
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+
+  // Cells with responses but no answers in the filter still show (by cell).
+  if (!groupings.dimension && !groupings.item) {
+    for (const auto& [cell, count] : responses) groups[cell];
+  }
+  // Every period of the range, for each other key seen.
+  if (groupings.period) {
+    std::set<GroupKey> others;
+    for (const auto& [key, group] : groups) others.insert(key.WithoutPeriod());
+    if (others.empty() && !groupings.dimension && !groupings.item && !groupings.customer_type && !groupings.channel &&
+        !groupings.agent) {
+      others.insert(GroupKey{});
+    }
+    for (absl::CivilDay day = first_civil; day <= last_civil; ++day) {
+      int period = groupings.PeriodOf(DayNumber(day));
+      for (GroupKey key : others) {
+        key.period = period;
+        if (groups.size() > kMaxGroups) break;
+        groups[key];
+      }
+    }
+  }
+  if (request.group_by_size() == 0 && groups.empty()) groups[GroupKey{}];
+  if (groups.size() > kMaxGroups) {
+    return FieldError("group_by",
+                      absl::StrCat("more than ", kMaxGroups, " groups; narrow the range, the filter or the grouping"));
+  }
+
+  int min_responses = request.min_responses() > 0 ? request.min_responses() : kDefaultMinResponses;
+  v1::GetSatisfactionResponse reply;
+  reply.set_time_zone(time_zone_);
+  for (const auto& [key, group] : groups) {
+    v1::SatisfactionGroup& out = *reply.add_groups();
+    if (groupings.period) out.set_period_start(DayText(key.period));
+    out.set_customer_type(static_cast<v1::CustomerType>(key.customer_type));
+    out.set_channel(static_cast<v1::Channel>(key.channel));
+    out.set_agent_id(key.agent);
+    out.set_dimension(static_cast<v1::Dimension>(key.dimension));
+    out.set_item_code(key.item);
+    auto counted = responses.find(key.Cell());
+    out.set_responses(counted == responses.end() ? 0 : counted->second);
+    out.set_too_small(out.responses() < min_responses);
+    std::vector<const ItemTally*> all;
+    std::map<int, std::vector<const ItemTally*>> by_dimension;
+    for (const auto& [code, tally] : group.items) {
+      all.push_back(&tally);
+      by_dimension[tally.dimension].push_back(&tally);
+    }
+    *out.mutable_figures() = FiguresOf(all);
+    for (const auto& [dimension, tallies] : by_dimension) {
+      v1::DimensionFigures& figures = *out.add_dimensions();
+      figures.set_dimension(static_cast<v1::Dimension>(dimension));
+      *figures.mutable_figures() = FiguresOf(tallies);
+    }
+  }
+  return reply;
+}
+
+}  // namespace satisfaction::analytics

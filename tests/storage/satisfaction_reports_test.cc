@@ -1,0 +1,311 @@
+#include "services/analytics/satisfaction_reports.h"
+
+#include <cmath>
+#include <map>
+#include <random>
+#include <string>
+#include <tuple>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "gtest/gtest.h"
+#include "services/analytics/satisfaction_figures.h"
+#include "services/customers/customer_store.h"
+#include "services/customers/customer_validation.h"
+#include "services/invitations/invitations.h"
+#include "services/questionnaires/questionnaire_store.h"
+#include "services/responses/response_store.h"
+#include "services/revisits/revisit_store.h"
+#include "tests/support/sample_questionnaires.h"
+#include "tests/support/test_database.h"
+
+namespace satisfaction::analytics {
+namespace {
+
+using testing::TestBackend;
+
+const absl::TimeZone kShanghai = absl::FixedTimeZone(8 * 3600);
+// item_0 (overall, weight 2), item_1 and item_2 (logistics, weight 1).
+const std::map<std::string, double> kWeights = {{"item_0", 2.0}, {"item_1", 1.0}, {"item_2", 1.0}};
+
+class SatisfactionReportsTest : public ::testing::TestWithParam<TestBackend> {
+ protected:
+  void SetUp() override {
+    test_database_ = testing::TestDatabase::Create(GetParam());
+    database_ = testing::OpenMigrated(*test_database_, 60);
+    revisits_ = std::make_unique<revisits::RevisitStore>(*database_);
+    responses_ = std::make_unique<responses::ResponseStore>(*database_, *revisits_, kShanghai);
+    reports_ = std::make_unique<SatisfactionReports>(*database_, "Asia/Shanghai");
+    ASSERT_TRUE(questionnaires::QuestionnaireStore(*database_)
+                    .CreatePublishedFromTemplate("post-delivery", testing::SampleQuestionnaire("收货", 3), "", start_)
+                    .ok());
+  }
+
+  // A customer of `type` with a survey on `channel`; returns its invitation.
+  std::string Survey(v1::CustomerType type, v1::Channel channel) {
+    v1::Customer customer;
+    customer.set_external_id(absl::StrCat("customer-", ++customers_));
+    customer.set_name("王芳");
+    customer.set_phone("+8613800138000");
+    customer.set_type_override(type);
+    EXPECT_TRUE(customers::NormalizeAndValidateCustomer("customer", customer).ok());
+    EXPECT_TRUE(customers::CustomerStore(*database_).Upsert(customer, start_).ok());
+    std::string token;
+    EXPECT_TRUE(database_
+                    ->InTransaction(storage::Access::kWrite,
+                                    [&](soci::session& session) {
+                                      long long customer_id = 0, revisit_id = 0, now_us = absl::ToUnixMicros(start_);
+                                      int channel_value = channel;
+                                      std::string event = customer.external_id();
+                                      session << "SELECT id FROM customers WHERE external_id = :id", soci::use(event),
+                                          soci::into(customer_id);
+                                      session << "INSERT INTO revisits (customer_id, event_id, rule_id, trigger_kind,"
+                                                 " channel, due_at_us, expires_at_us, questionnaire_id, survey,"
+                                                 " priority, max_attempts, attempts, reserved_agent_id, state,"
+                                                 " created_at_us, updated_at_us, queue) VALUES (:customer, :event,"
+                                                 " 'test', 1, :channel, :due, :expires, 'post-delivery', 1, 10, 1, 1,"
+                                                 " '', 4, :created, :updated, 'default')",
+                                          soci::use(customer_id), soci::use(event), soci::use(channel_value),
+                                          soci::use(now_us), soci::use(now_us + 86'400'000'000LL * 60),
+                                          soci::use(now_us), soci::use(now_us);
+                                      session.get_last_insert_id("revisits", revisit_id);
+                                      token = invitations::IssueInvitations(session, {revisit_id}, channel, now_us,
+                                                                            now_us + 86'400'000'000LL * 60)
+                                                  .at(0);
+                                      return absl::OkStatus();
+                                    })
+                    .ok());
+    return token;
+  }
+
+  void Answer(const std::string& token, std::vector<int> scores, absl::Time at) {
+    v1::SubmitResponseRequest request;
+    request.set_invitation_token(token);
+    for (size_t i = 0; i < scores.size(); ++i) {
+      v1::Answer& answer = *request.add_answers();
+      answer.set_item_code(absl::StrCat("item_", i));
+      answer.set_score(scores[i]);
+    }
+    absl::StatusOr<v1::Response> stored = responses_->Submit(request, at);
+    ASSERT_TRUE(stored.ok()) << stored.status();
+  }
+
+  v1::GetSatisfactionRequest Request(const std::string& first, const std::string& last,
+                                     std::vector<v1::Grouping> group_by) {
+    v1::GetSatisfactionRequest request;
+    request.set_questionnaire_id("post-delivery");
+    request.set_first_day(first);
+    request.set_last_day(last);
+    for (v1::Grouping grouping : group_by) request.add_group_by(grouping);
+    EXPECT_TRUE(ValidateSatisfactionRequest(request).ok());
+    return request;
+  }
+
+  std::unique_ptr<testing::TestDatabase> test_database_;
+  std::unique_ptr<storage::Database> database_;
+  std::unique_ptr<revisits::RevisitStore> revisits_;
+  std::unique_ptr<responses::ResponseStore> responses_;
+  std::unique_ptr<SatisfactionReports> reports_;
+  int customers_ = 0;
+  // Monday 2026-11-23, 10:00 in Shanghai.
+  absl::Time start_ = absl::FromCivil(absl::CivilSecond(2026, 11, 23, 10, 0, 0), kShanghai);
+};
+
+// The figures by day and customer type equal what plain SQL over the raw
+// answers gives, for random responses.
+TEST_P(SatisfactionReportsTest, FiguresFromTheAggregatesEqualPlainSqlOverTheRawAnswers) {
+  std::mt19937 random(7);
+  const v1::CustomerType types[] = {v1::CUSTOMER_TYPE_NEW, v1::CUSTOMER_TYPE_ACTIVE, v1::CUSTOMER_TYPE_LOYAL};
+  const v1::Channel channels[] = {v1::CHANNEL_SMS, v1::CHANNEL_IM, v1::CHANNEL_EMAIL};
+  for (int i = 0; i < 90; ++i) {
+    std::string token = Survey(types[random() % 3], channels[random() % 3]);
+    std::vector<int> scores = {1 + static_cast<int>(random() % 5), 1 + static_cast<int>(random() % 5),
+                               1 + static_cast<int>(random() % 5)};
+    Answer(token, scores, start_ + absl::Hours(24 * static_cast<int>(random() % 4)) + absl::Minutes(i));
+  }
+
+  absl::StatusOr<v1::GetSatisfactionResponse> report =
+      reports_->Get(Request("2026-11-22", "2026-11-27", {v1::GROUPING_DAY, v1::GROUPING_CUSTOMER_TYPE}));
+  ASSERT_TRUE(report.ok()) << report.status();
+
+  // Straight from the raw rows: per day, type and item, the count, sum and sum of squares, 4-5s and 1-2s.
+  struct Raw {
+    long long n = 0, sum = 0, squares = 0, satisfied = 0, dissatisfied = 0;
+  };
+  std::map<std::tuple<int, int>, std::map<std::string, Raw>> raw;
+  std::map<std::tuple<int, int>, long long> raw_responses;
+  ASSERT_TRUE(database_
+                  ->InTransaction(storage::Access::kRead,
+                                  [&](soci::session& session) {
+                                    int day = 0, type = 0;
+                                    std::string code;
+                                    Raw row;
+                                    soci::statement answers =
+                                        (session.prepare
+                                             << "SELECT r.report_day, r.customer_type, a.item_code, COUNT(*),"
+                                                " SUM(a.score), SUM(a.score * a.score),"
+                                                " SUM(CASE WHEN a.score >= 4 THEN 1 ELSE 0 END),"
+                                                " SUM(CASE WHEN a.score <= 2 THEN 1 ELSE 0 END)"
+                                                " FROM responses r JOIN response_answers a ON a.response_id = r.id"
+                                                " GROUP BY r.report_day, r.customer_type, a.item_code",
+                                         soci::into(day), soci::into(type), soci::into(code), soci::into(row.n),
+                                         soci::into(row.sum), soci::into(row.squares), soci::into(row.satisfied),
+                                         soci::into(row.dissatisfied));
+                                    answers.execute();
+                                    while (answers.fetch()) raw[{day, type}][code] = row;
+                                    long long count = 0;
+                                    soci::statement responses =
+                                        (session.prepare << "SELECT report_day, customer_type, COUNT(*) FROM"
+                                                            " responses GROUP BY report_day, customer_type",
+                                         soci::into(day), soci::into(type), soci::into(count));
+                                    responses.execute();
+                                    while (responses.fetch()) raw_responses[{day, type}] = count;
+                                    return absl::OkStatus();
+                                  })
+                  .ok());
+  ASSERT_FALSE(raw.empty());
+
+  int groups_with_answers = 0;
+  for (const v1::SatisfactionGroup& group : report->groups()) {
+    int day = 0;
+    ASSERT_EQ(group.period_start().size(), 10u);
+    day = std::stoi(group.period_start().substr(0, 4) + group.period_start().substr(5, 2) +
+                    group.period_start().substr(8, 2));
+    auto key = std::make_tuple(day, static_cast<int>(group.customer_type()));
+    auto found = raw.find(key);
+    if (found == raw.end()) {
+      EXPECT_EQ(group.figures().answers(), 0) << group.period_start();
+      EXPECT_FALSE(group.figures().has_mean_score());
+      continue;
+    }
+    ++groups_with_answers;
+    Raw all;
+    double weights = 0, weighted = 0;
+    for (const auto& [code, item] : found->second) {
+      all.n += item.n;
+      all.sum += item.sum;
+      all.squares += item.squares;
+      all.satisfied += item.satisfied;
+      all.dissatisfied += item.dissatisfied;
+      weights += kWeights.at(code);
+      weighted += kWeights.at(code) * 100.0 * (static_cast<double>(item.sum) / item.n - 1) / 4;
+    }
+    EXPECT_EQ(group.responses(), raw_responses[key]);
+    EXPECT_EQ(group.figures().answers(), all.n);
+    EXPECT_NEAR(group.figures().mean_score(), static_cast<double>(all.sum) / all.n, 1e-9);
+    EXPECT_NEAR(group.figures().csat_percent(), 100.0 * all.satisfied / all.n, 1e-9);
+    EXPECT_NEAR(group.figures().dissatisfied_percent(), 100.0 * all.dissatisfied / all.n, 1e-9);
+    EXPECT_NEAR(group.figures().index(), weighted / weights, 1e-9);
+    if (all.n >= 2) {
+      double variance = (all.squares - static_cast<double>(all.sum) * all.sum / all.n) / (all.n - 1);
+      EXPECT_NEAR(group.figures().mean_score_interval().high() - group.figures().mean_score(),
+                  1.96 * std::sqrt(variance / all.n), 1e-9);
+    }
+    EXPECT_TRUE(group.too_small());  // fewer than 30 responses each
+  }
+  EXPECT_EQ(groups_with_answers, static_cast<int>(raw.size()));
+  // Every day of the range for each type seen, empty days included.
+  EXPECT_EQ(report->groups_size(), 6 * 3);
+}
+
+TEST_P(SatisfactionReportsTest, DaysAreTheOperatorsDaysAndPeriodsStartOnMondaysAndFirsts) {
+  // 23:59 and 00:01 in Shanghai: 15:59 and 16:01 UTC, one calendar day in UTC.
+  absl::Time monday_night = absl::FromCivil(absl::CivilSecond(2026, 11, 23, 23, 59, 0), kShanghai);
+  Answer(Survey(v1::CUSTOMER_TYPE_NEW, v1::CHANNEL_SMS), {5, 5, 5}, monday_night);
+  Answer(Survey(v1::CUSTOMER_TYPE_NEW, v1::CHANNEL_SMS), {1, 1, 1}, monday_night + absl::Minutes(2));
+  Answer(Survey(v1::CUSTOMER_TYPE_NEW, v1::CHANNEL_SMS), {3, 3, 3},
+         absl::FromCivil(absl::CivilSecond(2026, 12, 1, 0, 30, 0), kShanghai));
+
+  absl::StatusOr<v1::GetSatisfactionResponse> by_day =
+      reports_->Get(Request("2026-11-23", "2026-11-24", {v1::GROUPING_DAY}));
+  ASSERT_TRUE(by_day.ok()) << by_day.status();
+  ASSERT_EQ(by_day->groups_size(), 2);
+  EXPECT_EQ(by_day->time_zone(), "Asia/Shanghai");
+  EXPECT_EQ(by_day->groups(0).period_start(), "2026-11-23");
+  EXPECT_DOUBLE_EQ(by_day->groups(0).figures().index(), 100);
+  EXPECT_EQ(by_day->groups(1).period_start(), "2026-11-24");
+  EXPECT_DOUBLE_EQ(by_day->groups(1).figures().index(), 0);
+
+  absl::StatusOr<v1::GetSatisfactionResponse> by_week =
+      reports_->Get(Request("2026-11-22", "2026-12-01", {v1::GROUPING_WEEK}));
+  ASSERT_TRUE(by_week.ok()) << by_week.status();
+  ASSERT_EQ(by_week->groups_size(), 3);  // the weeks of Mon 11-16 (for Sun 11-22), 11-23 and 11-30
+  EXPECT_EQ(by_week->groups(0).period_start(), "2026-11-16");
+  EXPECT_EQ(by_week->groups(0).responses(), 0);
+  EXPECT_EQ(by_week->groups(1).period_start(), "2026-11-23");
+  EXPECT_EQ(by_week->groups(1).responses(), 2);
+  EXPECT_DOUBLE_EQ(by_week->groups(1).figures().mean_score(), 3);
+  EXPECT_EQ(by_week->groups(2).period_start(), "2026-11-30");
+  EXPECT_EQ(by_week->groups(2).responses(), 1);
+
+  absl::StatusOr<v1::GetSatisfactionResponse> by_month =
+      reports_->Get(Request("2026-11-01", "2026-12-31", {v1::GROUPING_MONTH}));
+  ASSERT_TRUE(by_month.ok()) << by_month.status();
+  ASSERT_EQ(by_month->groups_size(), 2);
+  EXPECT_EQ(by_month->groups(0).period_start(), "2026-11-01");
+  EXPECT_EQ(by_month->groups(0).responses(), 2);
+  EXPECT_EQ(by_month->groups(1).period_start(), "2026-12-01");
+  EXPECT_EQ(by_month->groups(1).responses(), 1);
+}
+
+TEST_P(SatisfactionReportsTest, DimensionsFiltersAndSmallGroups) {
+  Answer(Survey(v1::CUSTOMER_TYPE_NEW, v1::CHANNEL_SMS), {5, 1, 2}, start_);
+  Answer(Survey(v1::CUSTOMER_TYPE_LOYAL, v1::CHANNEL_EMAIL), {4, 3, 3}, start_);
+
+  v1::GetSatisfactionRequest request = Request("2026-11-23", "2026-11-23", {v1::GROUPING_DIMENSION});
+  absl::StatusOr<v1::GetSatisfactionResponse> by_dimension = reports_->Get(request);
+  ASSERT_TRUE(by_dimension.ok()) << by_dimension.status();
+  ASSERT_EQ(by_dimension->groups_size(), 2);
+  EXPECT_EQ(by_dimension->groups(0).dimension(), v1::DIMENSION_LOGISTICS);
+  EXPECT_EQ(by_dimension->groups(0).figures().answers(), 4);
+  EXPECT_DOUBLE_EQ(by_dimension->groups(0).figures().mean_score(), 9.0 / 4);
+  EXPECT_EQ(by_dimension->groups(1).dimension(), v1::DIMENSION_OVERALL);
+  EXPECT_DOUBLE_EQ(by_dimension->groups(1).figures().index(), 100 * (4.5 - 1) / 4);
+  EXPECT_EQ(by_dimension->groups(1).responses(), 2);
+
+  // No grouping: one group, its index weighted 2:1:1, with a line per dimension.
+  absl::StatusOr<v1::GetSatisfactionResponse> overall = reports_->Get(Request("2026-11-23", "2026-11-23", {}));
+  ASSERT_TRUE(overall.ok());
+  ASSERT_EQ(overall->groups_size(), 1);
+  double expected = (2 * 25 * (4.5 - 1) + 25 * (2 - 1) + 25 * (2.5 - 1)) / 4;  // item means 4.5, 2, 2.5
+  EXPECT_NEAR(overall->groups(0).figures().index(), expected, 1e-9);
+  ASSERT_EQ(overall->groups(0).dimensions_size(), 2);
+  EXPECT_NEAR(overall->groups(0).dimensions(0).figures().index(), (25 * (2 - 1) + 25 * (2.5 - 1)) / 2, 1e-9);
+  EXPECT_TRUE(overall->groups(0).too_small());
+
+  request.clear_group_by();
+  request.mutable_filter()->add_customer_types(v1::CUSTOMER_TYPE_LOYAL);
+  request.mutable_filter()->add_dimensions(v1::DIMENSION_OVERALL);
+  request.set_min_responses(1);
+  absl::StatusOr<v1::GetSatisfactionResponse> loyal = reports_->Get(request);
+  ASSERT_TRUE(loyal.ok());
+  ASSERT_EQ(loyal->groups_size(), 1);
+  EXPECT_EQ(loyal->groups(0).responses(), 1);
+  EXPECT_EQ(loyal->groups(0).figures().answers(), 1);
+  EXPECT_DOUBLE_EQ(loyal->groups(0).figures().mean_score(), 4);
+  EXPECT_FALSE(loyal->groups(0).too_small());
+
+  // Nothing in the range: one empty group.
+  absl::StatusOr<v1::GetSatisfactionResponse> empty = reports_->Get(Request("2025-01-01", "2025-01-31", {}));
+  ASSERT_TRUE(empty.ok());
+  ASSERT_EQ(empty->groups_size(), 1);
+  EXPECT_EQ(empty->groups(0).responses(), 0);
+  EXPECT_FALSE(empty->groups(0).figures().has_index());
+}
+
+TEST_P(SatisfactionReportsTest, UnknownQuestionnairesAndVersionsAreNotFound) {
+  v1::GetSatisfactionRequest request = Request("2026-11-23", "2026-11-23", {});
+  request.set_questionnaire_id("nope");
+  EXPECT_EQ(reports_->Get(request).status().code(), absl::StatusCode::kNotFound);
+  request.set_questionnaire_id("post-delivery");
+  request.set_questionnaire_version(9);
+  EXPECT_EQ(reports_->Get(request).status().code(), absl::StatusCode::kNotFound);
+  request.set_questionnaire_version(1);
+  EXPECT_TRUE(reports_->Get(request).ok());
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, SatisfactionReportsTest, ::testing::ValuesIn(testing::AllBackends()),
+                         [](const auto& info) { return testing::BackendName(info.param); });
+
+}  // namespace
+}  // namespace satisfaction::analytics
