@@ -7,6 +7,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
+#include "satisfaction/v1/analytics.grpc.pb.h"
 #include "satisfaction/v1/customer.grpc.pb.h"
 #include "satisfaction/v1/message.grpc.pb.h"
 #include "satisfaction/v1/response.grpc.pb.h"
@@ -171,6 +172,81 @@ TEST_P(ResponseE2eTest, BadSubmissionsAreRefusedNamingTheFieldAndStoreNothing) {
   // None of that was stored: the real answers go through, as the first.
   grpc::Status status = stub_->SubmitResponse(Context().get(), Answers(), &response);
   ASSERT_TRUE(status.ok()) << status.error_message();
+}
+
+// Management reads the answer in the satisfaction figures of the operator's day.
+TEST_P(ResponseE2eTest, TheAnswerShowsInTheSatisfactionFigures) {
+  v1::Response stored;
+  grpc::Status status = stub_->SubmitResponse(Context().get(), Answers(), &stored);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  std::string today = absl::FormatTime("%Y-%m-%d", absl::Now(), absl::FixedTimeZone(8 * 3600));
+
+  auto analytics = v1::AnalyticsService::NewStub(server_->channel());
+  v1::GetSatisfactionRequest request;
+  request.set_questionnaire_id(stored.questionnaire_id());
+  request.set_first_day(today);
+  request.set_last_day(today);
+  request.add_group_by(v1::GROUPING_CHANNEL);
+  v1::GetSatisfactionResponse figures;
+  status = analytics->GetSatisfaction(Context().get(), request, &figures);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(figures.time_zone(), "Asia/Shanghai");
+  ASSERT_EQ(figures.groups_size(), 1);
+  EXPECT_EQ(figures.groups(0).channel(), v1::CHANNEL_SMS);
+  EXPECT_EQ(figures.groups(0).responses(), 1);
+  EXPECT_EQ(figures.groups(0).figures().answers(), 5);
+  EXPECT_DOUBLE_EQ(figures.groups(0).figures().mean_score(), 21.0 / 5);
+  EXPECT_DOUBLE_EQ(figures.groups(0).figures().csat_percent(), 100);
+  EXPECT_TRUE(figures.groups(0).too_small());
+}
+
+TEST_P(ResponseE2eTest, BadSatisfactionQueriesAreRefusedNamingTheField) {
+  auto analytics = v1::AnalyticsService::NewStub(server_->channel());
+  v1::GetSatisfactionResponse figures;
+  auto query = [&](auto change) {
+    v1::GetSatisfactionRequest request;
+    request.set_questionnaire_id("post-delivery");
+    request.set_first_day("2026-11-01");
+    request.set_last_day("2026-11-30");
+    change(request);
+    return analytics->GetSatisfaction(Context().get(), request, &figures);
+  };
+  using Request = v1::GetSatisfactionRequest;
+  ExpectError(query([](Request& r) { r.clear_questionnaire_id(); }), grpc::StatusCode::INVALID_ARGUMENT,
+              "questionnaire_id");
+  ExpectError(query([](Request& r) { r.set_questionnaire_id("no-such-survey"); }), grpc::StatusCode::NOT_FOUND);
+  ExpectError(query([](Request& r) { r.set_questionnaire_version(-1); }), grpc::StatusCode::INVALID_ARGUMENT,
+              "questionnaire_version");
+  ExpectError(query([](Request& r) { r.clear_first_day(); }), grpc::StatusCode::INVALID_ARGUMENT, "first_day");
+  ExpectError(query([](Request& r) { r.clear_last_day(); }), grpc::StatusCode::INVALID_ARGUMENT, "last_day");
+  ExpectError(query([](Request& r) { r.set_first_day("2026-13-01"); }), grpc::StatusCode::INVALID_ARGUMENT,
+              "first_day");
+  ExpectError(query([](Request& r) { r.set_last_day("30/11/2026"); }), grpc::StatusCode::INVALID_ARGUMENT, "last_day");
+  ExpectError(query([](Request& r) { r.set_first_day("2026-12-01"); }), grpc::StatusCode::INVALID_ARGUMENT, "last_day");
+  ExpectError(query([](Request& r) { r.set_first_day("2020-01-01"); }), grpc::StatusCode::INVALID_ARGUMENT, "last_day");
+  ExpectError(query([](Request& r) { r.add_group_by(v1::GROUPING_UNSPECIFIED); }), grpc::StatusCode::INVALID_ARGUMENT,
+              "group_by[0]");
+  ExpectError(query([](Request& r) { r.add_group_by(static_cast<v1::Grouping>(42)); }),
+              grpc::StatusCode::INVALID_ARGUMENT, "group_by[0]");
+  ExpectError(query([](Request& r) {
+                r.add_group_by(v1::GROUPING_AGENT);
+                r.add_group_by(v1::GROUPING_AGENT);
+              }),
+              grpc::StatusCode::INVALID_ARGUMENT, "group_by[1]");
+  ExpectError(query([](Request& r) {
+                r.add_group_by(v1::GROUPING_DAY);
+                r.add_group_by(v1::GROUPING_MONTH);
+              }),
+              grpc::StatusCode::INVALID_ARGUMENT, "group_by[1]");
+  ExpectError(query([](Request& r) { r.mutable_filter()->add_customer_types(v1::CUSTOMER_TYPE_UNSPECIFIED); }),
+              grpc::StatusCode::INVALID_ARGUMENT, "filter.customer_types[0]");
+  ExpectError(query([](Request& r) { r.mutable_filter()->add_channels(static_cast<v1::Channel>(9)); }),
+              grpc::StatusCode::INVALID_ARGUMENT, "filter.channels[0]");
+  ExpectError(query([](Request& r) { r.mutable_filter()->add_dimensions(v1::DIMENSION_UNSPECIFIED); }),
+              grpc::StatusCode::INVALID_ARGUMENT, "filter.dimensions[0]");
+  ExpectError(query([](Request& r) { r.mutable_filter()->add_agent_ids(std::string(65, 'a')); }),
+              grpc::StatusCode::INVALID_ARGUMENT, "filter.agent_ids[0]");
+  ExpectError(query([](Request& r) { r.set_min_responses(-5); }), grpc::StatusCode::INVALID_ARGUMENT, "min_responses");
 }
 
 // The survey page and its JSON endpoint, as a browser sees them.

@@ -7,6 +7,7 @@
 #include <tuple>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
 #include "services/analytics/satisfaction_figures.h"
@@ -291,6 +292,24 @@ TEST_P(SatisfactionReportsTest, DimensionsFiltersAndSmallGroups) {
   ASSERT_EQ(empty->groups_size(), 1);
   EXPECT_EQ(empty->groups(0).responses(), 0);
   EXPECT_FALSE(empty->groups(0).figures().has_index());
+}
+
+TEST_P(SatisfactionReportsTest, AGroupingWithTooManyGroupsIsRefusedNamingIt) {
+  Answer(Survey(v1::CUSTOMER_TYPE_NEW, v1::CHANNEL_SMS), {5, 4, 3}, start_);
+  Answer(Survey(v1::CUSTOMER_TYPE_LOYAL, v1::CHANNEL_EMAIL), {4, 3, 3}, start_);
+  Answer(Survey(v1::CUSTOMER_TYPE_NEW, v1::CHANNEL_EMAIL), {4, 3, 3}, start_);
+  Answer(Survey(v1::CUSTOMER_TYPE_LOYAL, v1::CHANNEL_SMS), {4, 3, 3}, start_);
+  // 1,100 days for each of 3 items × 4 pairs of type and channel seen: 13,200 groups.
+  v1::GetSatisfactionRequest request =
+      Request("2024-01-01", "2027-01-04",
+              {v1::GROUPING_DAY, v1::GROUPING_ITEM, v1::GROUPING_CUSTOMER_TYPE, v1::GROUPING_CHANNEL});
+  absl::StatusOr<v1::GetSatisfactionResponse> report = reports_->Get(request);
+  EXPECT_EQ(report.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_TRUE(absl::StartsWith(report.status().message(), "group_by")) << report.status();
+  request.clear_group_by();
+  request.add_group_by(v1::GROUPING_WEEK);
+  request.add_group_by(v1::GROUPING_ITEM);
+  EXPECT_TRUE(reports_->Get(request).ok());
 }
 
 TEST_P(SatisfactionReportsTest, UnknownQuestionnairesAndVersionsAreNotFound) {
