@@ -1,5 +1,7 @@
 #include "services/analytics/analytics_service.h"
 
+#include "services/analytics/aggregate_rebuild.h"
+#include "services/common/field_checks.h"
 #include "services/common/grpc_status.h"
 #include "services/common/request_checks.h"
 
@@ -10,6 +12,21 @@ grpc::Status AnalyticsService::GetSatisfaction(grpc::ServerContext* context, con
   if (absl::Status s = ValidateSatisfactionRequest(*request); !s.ok()) return ToGrpcStatus(s);
   if (absl::Status s = CheckCallerStillWaiting(*context); !s.ok()) return ToGrpcStatus(s);
   return Reply(reports_.Get(*request), response);
+}
+
+grpc::Status AnalyticsService::RebuildAggregates(grpc::ServerContext* context,
+                                                 const v1::RebuildAggregatesRequest* request,
+                                                 v1::RebuildAggregatesResponse* response) {
+  if (request->questionnaire_id().empty()) return ToGrpcStatus(FieldError("questionnaire_id", "required"));
+  if (request->questionnaire_id().size() > 63) {
+    return ToGrpcStatus(FieldError("questionnaire_id", "at most 63 characters"));
+  }
+  if (absl::Status s = CheckCallerStillWaiting(*context); !s.ok()) return ToGrpcStatus(s);
+  absl::StatusOr<RebuildCounts> counts = analytics::RebuildAggregates(database_, request->questionnaire_id());
+  if (!counts.ok()) return ToGrpcStatus(counts.status());
+  response->set_responses(counts->responses);
+  response->set_buckets(counts->buckets);
+  return grpc::Status::OK;
 }
 
 }  // namespace satisfaction::analytics

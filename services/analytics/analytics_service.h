@@ -7,15 +7,19 @@
 namespace satisfaction::analytics {
 
 // The gRPC face of the satisfaction figures: validates, checks the deadline,
-// then reads the aggregates.
+// then reads (or rebuilds) the aggregates.
 class AnalyticsService final : public v1::AnalyticsService::Service {
  public:
-  explicit AnalyticsService(SatisfactionReports& reports) : reports_(reports) {}
+  AnalyticsService(storage::Database& database, SatisfactionReports& reports)
+      : database_(database), reports_(reports) {}
 
   grpc::Status GetSatisfaction(grpc::ServerContext* context, const v1::GetSatisfactionRequest* request,
                                v1::GetSatisfactionResponse* response) override;
+  grpc::Status RebuildAggregates(grpc::ServerContext* context, const v1::RebuildAggregatesRequest* request,
+                                 v1::RebuildAggregatesResponse* response) override;
 
  private:
+  storage::Database& database_;
   SatisfactionReports& reports_;
 };
 

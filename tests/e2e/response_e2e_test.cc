@@ -198,6 +198,23 @@ TEST_P(ResponseE2eTest, TheAnswerShowsInTheSatisfactionFigures) {
   EXPECT_DOUBLE_EQ(figures.groups(0).figures().mean_score(), 21.0 / 5);
   EXPECT_DOUBLE_EQ(figures.groups(0).figures().csat_percent(), 100);
   EXPECT_TRUE(figures.groups(0).too_small());
+
+  // A rebuild from the raw responses gives the same figures.
+  v1::RebuildAggregatesRequest rebuild;
+  rebuild.set_questionnaire_id(stored.questionnaire_id());
+  v1::RebuildAggregatesResponse rebuilt;
+  status = analytics->RebuildAggregates(Context().get(), rebuild, &rebuilt);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(rebuilt.responses(), 1);
+  EXPECT_EQ(rebuilt.buckets(), 6);  // the response and its five scores
+  v1::GetSatisfactionResponse again;
+  ASSERT_TRUE(analytics->GetSatisfaction(Context().get(), request, &again).ok());
+  EXPECT_EQ(again.DebugString(), figures.DebugString());
+  rebuild.clear_questionnaire_id();
+  ExpectError(analytics->RebuildAggregates(Context().get(), rebuild, &rebuilt), grpc::StatusCode::INVALID_ARGUMENT,
+              "questionnaire_id");
+  rebuild.set_questionnaire_id("no-such-survey");
+  ExpectError(analytics->RebuildAggregates(Context().get(), rebuild, &rebuilt), grpc::StatusCode::NOT_FOUND);
 }
 
 TEST_P(ResponseE2eTest, BadSatisfactionQueriesAreRefusedNamingTheField) {

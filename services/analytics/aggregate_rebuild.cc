@@ -1,0 +1,178 @@
+#include "services/analytics/aggregate_rebuild.h"
+
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/civil_time.h"
+#include "satisfaction/v1/questionnaire.pb.h"
+#include "services/storage/sql_text.h"
+#include "services/storage/write_batch.h"
+
+namespace satisfaction::analytics {
+
+namespace {
+
+constexpr char kInsert[] =
+    "INSERT INTO response_rollups (questionnaire_id, questionnaire_version, day, item_code, customer_type, channel,"
+    " agent_id, score, answers) ";
+// The counts as ResponseStore adds them: one per response (item '' and score
+// 0) and one per 5-point answer by its score.
+constexpr char kResponseCounts[] =
+    "SELECT questionnaire_version, report_day, '', customer_type, channel, agent_id, 0, COUNT(*) FROM responses"
+    " WHERE questionnaire_id = :id AND report_day >= :first AND report_day <= :last"
+    " GROUP BY questionnaire_version, report_day, customer_type, channel, agent_id";
+constexpr char kAnswerCounts[] =
+    "SELECT r.questionnaire_version, r.report_day, a.item_code, r.customer_type, r.channel, r.agent_id, a.score,"
+    " COUNT(*) FROM responses r JOIN response_answers a ON a.response_id = r.id"
+    " JOIN questionnaire_items i ON i.questionnaire_id = r.questionnaire_id AND i.version = r.questionnaire_version"
+    " AND i.code = a.item_code WHERE r.questionnaire_id = :id AND r.report_day >= :first AND r.report_day <= :last"
+    " AND i.kind = :scale GROUP BY r.questionnaire_version, r.report_day, a.item_code, r.customer_type, r.channel,"
+    " r.agent_id, a.score";
+constexpr int kDaysAChunk = 31;
+constexpr size_t kRowsAStatement = 500;
+
+struct Bucket {
+  int version = 0, day = 0, customer_type = 0, channel = 0, score = 0;
+  std::string item, agent;
+  long long answers = 0;
+};
+
+bool Exists(soci::session& session, const std::string& questionnaire_id) {
+  int exists = 0;
+  session << "SELECT COUNT(*) FROM questionnaires WHERE id = :id", soci::use(questionnaire_id), soci::into(exists);
+  return exists > 0;
+}
+
+RebuildCounts CountWritten(soci::session& session, const std::string& id) {
+  RebuildCounts counts;
+  session << "SELECT COALESCE(SUM(CASE WHEN item_code = '' THEN answers ELSE 0 END), 0), COUNT(*)"
+             " FROM response_rollups WHERE questionnaire_id = :id",
+      soci::use(id), soci::into(counts.responses), soci::into(counts.buckets);
+  return counts;
+}
+
+// SQLite: the write transaction keeps every writer out, so the database can
+// count and write in one statement each.
+absl::StatusOr<RebuildCounts> RecountInPlace(soci::session& session, const std::string& id) {
+  if (!Exists(session, id)) return absl::NotFoundError(absl::StrCat("questionnaire '", id, "' not found"));
+  int first = 0, last = 99991231, scale = v1::ITEM_KIND_SCALE;
+  session << "DELETE FROM response_rollups WHERE questionnaire_id = :id", soci::use(id);
+  for (const char* counts : {kResponseCounts, kAnswerCounts}) {
+    std::string select = counts;
+    select.replace(select.find("SELECT "), 7, "SELECT :qid, ");
+    if (counts == kResponseCounts) {
+      session << absl::StrCat(kInsert, select), soci::use(id), soci::use(id), soci::use(first), soci::use(last);
+    } else {
+      session << absl::StrCat(kInsert, select), soci::use(id), soci::use(id), soci::use(first), soci::use(last),
+          soci::use(scale);
+    }
+  }
+  return CountWritten(session, id);
+}
+
+// MariaDB, at REPEATABLE READ: the locking read takes the questionnaire's
+// aggregate rows and the gaps between them, so a submission waits at its
+// aggregate update until the rebuild commits (and then adds itself to the new
+// counts); the counts are read from the snapshot taken after that lock, which
+// holds exactly the responses committed before it. The raw rows are only read
+// (not locked), so no submission and the rebuild wait on each other both ways.
+absl::StatusOr<RebuildCounts> RecountLocked(soci::session& session, const std::string& id) {
+  // First: the snapshot is taken at the first plain read, which must come after the lock.
+  long long locked = 0;
+  session << absl::StrCat("SELECT COUNT(*) FROM response_rollups WHERE questionnaire_id = :id",
+                          storage::ForUpdate(session)),
+      soci::use(id), soci::into(locked);
+  if (!Exists(session, id)) return absl::NotFoundError(absl::StrCat("questionnaire '", id, "' not found"));
+  session << "DELETE FROM response_rollups WHERE questionnaire_id = :id", soci::use(id);
+  int first_day = 0, last_day = 0;
+  soci::indicator any = soci::i_null, any_last = soci::i_null;
+  session << "SELECT MIN(report_day), MAX(report_day) FROM responses WHERE questionnaire_id = :id", soci::use(id),
+      soci::into(first_day, any), soci::into(last_day, any_last);
+  if (any != soci::i_ok) return CountWritten(session, id);
+  absl::CivilDay day(first_day / 10000, first_day / 100 % 100, first_day % 100);
+  absl::CivilDay end(last_day / 10000, last_day / 100 % 100, last_day % 100);
+  // A chunk of days at a time, to keep the counts held here small.
+  for (; day <= end; day += kDaysAChunk) {
+    absl::CivilDay chunk_end = day + (kDaysAChunk - 1);
+    int first = static_cast<int>(day.year() * 10000 + day.month() * 100 + day.day());
+    int last = static_cast<int>(chunk_end.year() * 10000 + chunk_end.month() * 100 + chunk_end.day());
+    std::vector<Bucket> buckets;
+    Bucket bucket;
+    int scale = v1::ITEM_KIND_SCALE;
+    for (const char* counts : {kResponseCounts, kAnswerCounts}) {
+      soci::statement statement(session);
+      statement.exchange(soci::into(bucket.version));
+      statement.exchange(soci::into(bucket.day));
+      statement.exchange(soci::into(bucket.item));
+      statement.exchange(soci::into(bucket.customer_type));
+      statement.exchange(soci::into(bucket.channel));
+      statement.exchange(soci::into(bucket.agent));
+      statement.exchange(soci::into(bucket.score));
+      statement.exchange(soci::into(bucket.answers));
+      statement.exchange(soci::use(id));
+      statement.exchange(soci::use(first));
+      statement.exchange(soci::use(last));
+      if (counts == kAnswerCounts) statement.exchange(soci::use(scale));
+      statement.alloc();
+      statement.prepare(counts);
+      statement.define_and_bind();
+      statement.execute();
+      while (statement.fetch()) buckets.push_back(bucket);
+    }
+    for (size_t start = 0; start < buckets.size(); start += kRowsAStatement) {
+      size_t stop = std::min(buckets.size(), start + kRowsAStatement);
+      std::string sql = absl::StrCat(kInsert, "VALUES ");
+      for (size_t i = start; i < stop; ++i) {
+        absl::StrAppend(&sql, i > start ? ", " : "", "(", storage::Placeholders(absl::StrCat("b", i, "_"), 9), ")");
+      }
+      storage::ExecuteBound(session, sql, [&](soci::statement& statement) {
+        for (size_t i = start; i < stop; ++i) {
+          Bucket& b = buckets[i];
+          statement.exchange(soci::use(id));
+          statement.exchange(soci::use(b.version));
+          statement.exchange(soci::use(b.day));
+          statement.exchange(soci::use(b.item));
+          statement.exchange(soci::use(b.customer_type));
+          statement.exchange(soci::use(b.channel));
+          statement.exchange(soci::use(b.agent));
+          statement.exchange(soci::use(b.score));
+          statement.exchange(soci::use(b.answers));
+        }
+      });
+    }
+  }
+  return CountWritten(session, id);
+}
+
+}  // namespace
+
+absl::StatusOr<RebuildCounts> RebuildAggregates(storage::Database& database, const std::string& questionnaire_id) {
+  if (database.backend() == storage::Backend::kSqlite) {
+    return database.InTransaction<RebuildCounts>(
+        storage::Access::kWrite, [&](soci::session& session) { return RecountInPlace(session, questionnaire_id); });
+  }
+  absl::StatusOr<RebuildCounts> result = absl::InternalError("the rebuild did not run");
+  absl::Status status = database.WithSession([&](soci::session& session) -> absl::Status {
+    // For this transaction only; the session's own level (READ COMMITTED) returns after it.
+    session << "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ";
+    session.begin();
+    try {
+      result = RecountLocked(session, questionnaire_id);
+      if (result.ok()) {
+        session.commit();
+      } else {
+        session.rollback();
+      }
+    } catch (...) {
+      session.rollback();
+      throw;
+    }
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return result;
+}
+
+}  // namespace satisfaction::analytics

@@ -1,0 +1,26 @@
+#ifndef SATISFACTION_SERVICES_ANALYTICS_AGGREGATE_REBUILD_H_
+#define SATISFACTION_SERVICES_ANALYTICS_AGGREGATE_REBUILD_H_
+
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "services/storage/database.h"
+
+namespace satisfaction::analytics {
+
+// What a rebuild found and wrote.
+struct RebuildCounts {
+  long long responses = 0, buckets = 0;
+};
+
+// Recomputes a questionnaire's aggregates (response_rollups) from its raw
+// responses and answers, in one transaction, replacing what was there: the
+// repair after aggregates and responses disagree (a restore, a manual fix).
+// Days stay those recorded with each response. Submissions of the
+// questionnaire (on every server) wait for it at their aggregate update and
+// are then counted once. NOT_FOUND for an unknown questionnaire.
+absl::StatusOr<RebuildCounts> RebuildAggregates(storage::Database& database, const std::string& questionnaire_id);
+
+}  // namespace satisfaction::analytics
+
+#endif  // SATISFACTION_SERVICES_ANALYTICS_AGGREGATE_REBUILD_H_
