@@ -39,6 +39,20 @@ struct Bucket {
   long long answers = 0;
 };
 
+// The by-day aggregates, summed from the full ones (as migration 15 first filled them).
+void RebuildDayRollups(soci::session& session, const std::string& id) {
+  session << "DELETE FROM response_day_rollups WHERE questionnaire_id = :id", soci::use(id);
+  session
+      << "INSERT INTO response_day_rollups (questionnaire_id, questionnaire_version, day, customer_type, item_code,"
+         " responses, scored_1, scored_2, scored_3, scored_4, scored_5) SELECT questionnaire_id,"
+         " questionnaire_version, day, customer_type, item_code, SUM(CASE WHEN item_code = '' THEN answers ELSE 0"
+         " END), SUM(CASE WHEN score = 1 THEN answers ELSE 0 END), SUM(CASE WHEN score = 2 THEN answers ELSE 0 END),"
+         " SUM(CASE WHEN score = 3 THEN answers ELSE 0 END), SUM(CASE WHEN score = 4 THEN answers ELSE 0 END),"
+         " SUM(CASE WHEN score = 5 THEN answers ELSE 0 END) FROM response_rollups WHERE questionnaire_id = :id"
+         " GROUP BY questionnaire_id, questionnaire_version, day, customer_type, item_code",
+      soci::use(id);
+}
+
 bool Exists(soci::session& session, const std::string& questionnaire_id) {
   int exists = 0;
   session << "SELECT COUNT(*) FROM questionnaires WHERE id = :id", soci::use(questionnaire_id), soci::into(exists);
@@ -69,6 +83,7 @@ absl::StatusOr<RebuildCounts> RecountInPlace(soci::session& session, const std::
           soci::use(scale);
     }
   }
+  RebuildDayRollups(session, id);
   return CountWritten(session, id);
 }
 
@@ -81,16 +96,21 @@ absl::StatusOr<RebuildCounts> RecountInPlace(soci::session& session, const std::
 absl::StatusOr<RebuildCounts> RecountLocked(soci::session& session, const std::string& id) {
   // First: the snapshot is taken at the first plain read, which must come after the lock.
   long long locked = 0;
-  session << absl::StrCat("SELECT COUNT(*) FROM response_rollups WHERE questionnaire_id = :id",
-                          storage::ForUpdate(session)),
-      soci::use(id), soci::into(locked);
+  for (const char* table : {"response_rollups", "response_day_rollups"}) {
+    session << absl::StrCat("SELECT COUNT(*) FROM ", table, " WHERE questionnaire_id = :id",
+                            storage::ForUpdate(session)),
+        soci::use(id), soci::into(locked);
+  }
   if (!Exists(session, id)) return absl::NotFoundError(absl::StrCat("questionnaire '", id, "' not found"));
   session << "DELETE FROM response_rollups WHERE questionnaire_id = :id", soci::use(id);
   int first_day = 0, last_day = 0;
   soci::indicator any = soci::i_null, any_last = soci::i_null;
   session << "SELECT MIN(report_day), MAX(report_day) FROM responses WHERE questionnaire_id = :id", soci::use(id),
       soci::into(first_day, any), soci::into(last_day, any_last);
-  if (any != soci::i_ok) return CountWritten(session, id);
+  if (any != soci::i_ok) {
+    RebuildDayRollups(session, id);
+    return CountWritten(session, id);
+  }
   absl::CivilDay day(first_day / 10000, first_day / 100 % 100, first_day % 100);
   absl::CivilDay end(last_day / 10000, last_day / 100 % 100, last_day % 100);
   // A chunk of days at a time, to keep the counts held here small.
@@ -143,6 +163,7 @@ absl::StatusOr<RebuildCounts> RecountLocked(soci::session& session, const std::s
       });
     }
   }
+  RebuildDayRollups(session, id);
   return CountWritten(session, id);
 }
 

@@ -21,6 +21,8 @@ namespace {
 
 using storage::Access;
 
+constexpr size_t kRowsAFetch = 1000;
+
 bool ParseDay(const std::string& text, absl::CivilDay* day) {
   return text.size() == 10 && absl::ParseCivilTime(text, day);
 }
@@ -223,54 +225,25 @@ absl::StatusOr<v1::GetSatisfactionResponse> SatisfactionReports::Get(const v1::G
       }
     }
 
-    // One pass over the buckets, summed over what is not grouped by.
+    // One pass over the buckets; what is not grouped by is summed here.
     std::vector<int> types(filter.customer_types().begin(), filter.customer_types().end());
     std::vector<int> channels(filter.channels().begin(), filter.channels().end());
     std::vector<std::string> agents(filter.agent_ids().begin(), filter.agent_ids().end());
-    std::string group_columns =
-        absl::StrCat(groupings.period ? "day" : "0", ", ", groupings.customer_type ? "customer_type" : "0", ", ",
-                     groupings.channel ? "channel" : "0", ", ", groupings.agent ? "agent_id" : "''");
-    std::string group_by = "item_code, score";
-    if (groupings.period) absl::StrAppend(&group_by, ", day");
-    if (groupings.customer_type) absl::StrAppend(&group_by, ", customer_type");
-    if (groupings.channel) absl::StrAppend(&group_by, ", channel");
-    if (groupings.agent) absl::StrAppend(&group_by, ", agent_id");
-    int day = 0, type = 0, channel = 0, score = 0;
-    long long answers = 0;
-    std::string agent, code;
-    soci::statement statement(session);
-    statement.exchange(soci::into(day));
-    statement.exchange(soci::into(type));
-    statement.exchange(soci::into(channel));
-    statement.exchange(soci::into(agent));
-    statement.exchange(soci::into(code));
-    statement.exchange(soci::into(score));
-    statement.exchange(soci::into(answers));
-    statement.exchange(soci::use(questionnaire));
-    for (int& each : versions) statement.exchange(soci::use(each));
-    statement.exchange(soci::use(first_day));
-    statement.exchange(soci::use(last_day));
-    for (int& each : types) statement.exchange(soci::use(each));
-    for (int& each : channels) statement.exchange(soci::use(each));
-    for (std::string& each : agents) statement.exchange(soci::use(each));
-    statement.alloc();
-    statement.prepare(absl::StrCat("SELECT ", group_columns,
-                                   ", item_code, score, SUM(answers) FROM response_rollups WHERE questionnaire_id = :q"
-                                   " AND questionnaire_version IN (",
-                                   storage::Placeholders("v", versions.size()), ") AND day >= :first AND day <= :last",
-                                   InFilter("customer_type", "t", types), InFilter("channel", "c", channels),
-                                   InFilter("agent_id", "a", agents), " GROUP BY ", group_by));
-    statement.define_and_bind();
-    statement.execute();
-    while (statement.fetch()) {
-      GroupKey cell{groupings.PeriodOf(day), type, channel, agent, 0, ""};
+    auto fold = [&](int day, int type, int channel, const std::string& agent, const std::string& code, int score,
+                    long long answers) {
+      GroupKey cell{groupings.PeriodOf(day),
+                    groupings.customer_type ? type : 0,
+                    groupings.channel ? channel : 0,
+                    groupings.agent ? agent : "",
+                    0,
+                    ""};
       if (code.empty()) {
         responses[cell] += answers;
-        continue;
+        return;
       }
       auto item = items.find(code);
-      if (item == items.end()) continue;  // not a 5-point item of these versions
-      if (!dimensions.empty() && !dimensions.count(item->second.dimension)) continue;
+      if (item == items.end()) return;  // not a 5-point item of these versions
+      if (!dimensions.empty() && !dimensions.count(item->second.dimension)) return;
       GroupKey key = cell;
       if (groupings.dimension) key.dimension = item->second.dimension;
       if (groupings.item) key.item = code;
@@ -278,6 +251,85 @@ absl::StatusOr<v1::GetSatisfactionResponse> SatisfactionReports::Get(const v1::G
       tally.weight = item->second.weight;
       tally.dimension = item->second.dimension;
       tally.scores.Add(score, answers);
+    };
+    std::string where = absl::StrCat(" WHERE questionnaire_id = :q AND questionnaire_version IN (",
+                                     storage::Placeholders("v", versions.size()),
+                                     ") AND day >= :first AND day <= :last", InFilter("customer_type", "t", types),
+                                     InFilter("channel", "c", channels), InFilter("agent_id", "a", agents));
+    auto bind_where = [&](soci::statement& statement) {
+      statement.exchange(soci::use(questionnaire));
+      for (int& each : versions) statement.exchange(soci::use(each));
+      statement.exchange(soci::use(first_day));
+      statement.exchange(soci::use(last_day));
+      for (int& each : types) statement.exchange(soci::use(each));
+      for (int& each : channels) statement.exchange(soci::use(each));
+      for (std::string& each : agents) statement.exchange(soci::use(each));
+    };
+    // Fetched kRowsAFetch rows at a time: there can be tens of thousands.
+    std::vector<int> days(kRowsAFetch), types_of(kRowsAFetch);
+    std::vector<std::string> codes(kRowsAFetch);
+    soci::statement statement(session);
+    statement.exchange(soci::into(days));
+    statement.exchange(soci::into(types_of));
+    statement.exchange(soci::into(codes));
+    if (!groupings.agent && !groupings.channel && agents.empty() && channels.empty()) {
+      // By day and customer type: a row per item with its counts of each score,
+      // read as stored (versions are summed here).
+      std::vector<std::vector<long long>> sums(6, std::vector<long long>(kRowsAFetch));
+      for (std::vector<long long>& column : sums) statement.exchange(soci::into(column));
+      bind_where(statement);
+      statement.alloc();
+      statement.prepare(
+          absl::StrCat("SELECT day, customer_type, item_code, responses, scored_1, scored_2, scored_3,"
+                       " scored_4, scored_5 FROM response_day_rollups",
+                       where));
+      statement.define_and_bind();
+      statement.execute();
+      while (statement.fetch()) {
+        for (size_t row = 0; row < days.size(); ++row) {
+          for (int score = 0; score <= 5; ++score) {
+            if (sums[score][row] > 0 && (score > 0) != codes[row].empty()) {
+              fold(days[row], types_of[row], 0, "", codes[row], score, sums[score][row]);
+            }
+          }
+        }
+        for (std::vector<long long>& column : sums) column.resize(kRowsAFetch);
+        days.resize(kRowsAFetch);
+        types_of.resize(kRowsAFetch);
+        codes.resize(kRowsAFetch);
+      }
+    } else {
+      // By channel or agent: the full aggregates, summed by the database over
+      // what is not grouped by.
+      std::vector<int> channels_of(kRowsAFetch), scores(kRowsAFetch);
+      std::vector<long long> counts(kRowsAFetch);
+      std::vector<std::string> agents_of(kRowsAFetch);
+      statement.exchange(soci::into(channels_of));
+      statement.exchange(soci::into(agents_of));
+      statement.exchange(soci::into(scores));
+      statement.exchange(soci::into(counts));
+      bind_where(statement);
+      std::string group_by = "item_code, score";
+      if (groupings.period) absl::StrAppend(&group_by, ", day");
+      if (groupings.customer_type) absl::StrAppend(&group_by, ", customer_type");
+      if (groupings.channel) absl::StrAppend(&group_by, ", channel");
+      if (groupings.agent) absl::StrAppend(&group_by, ", agent_id");
+      statement.alloc();
+      statement.prepare(absl::StrCat("SELECT ", groupings.period ? "day" : "0", ", ",
+                                     groupings.customer_type ? "customer_type" : "0", ", item_code, ",
+                                     groupings.channel ? "channel" : "0", ", ", groupings.agent ? "agent_id" : "''",
+                                     ", score, SUM(answers) FROM response_rollups", where, " GROUP BY ", group_by));
+      statement.define_and_bind();
+      statement.execute();
+      while (statement.fetch()) {
+        for (size_t row = 0; row < days.size(); ++row) {
+          fold(days[row], types_of[row], channels_of[row], agents_of[row], codes[row], scores[row], counts[row]);
+        }
+        for (auto* column : {&days, &types_of, &channels_of, &scores}) column->resize(kRowsAFetch);
+        counts.resize(kRowsAFetch);
+        agents_of.resize(kRowsAFetch);
+        codes.resize(kRowsAFetch);
+      }
     }
     return absl::OkStatus();
   });

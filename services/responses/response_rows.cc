@@ -3,10 +3,12 @@
 #include <google/protobuf/util/time_util.h>
 
 #include <algorithm>
+#include <array>
 #include <functional>
 #include <map>
 #include <memory>
 #include <tuple>
+#include <type_traits>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
@@ -93,46 +95,78 @@ void AddAnswers(storage::WriteBatch& writes, const std::vector<ResponseRow>& row
   });
 }
 
-void AddToRollups(storage::WriteBatch& writes, const std::vector<ResponseRow>& rows) {
-  // questionnaire, version, day, item, customer type, channel, agent, score
-  using Key = std::tuple<std::string, int, int, std::string, int, int, std::string, int>;
-  auto counts = std::make_shared<std::map<Key, long long>>();
-  for (const ResponseRow& row : rows) {
-    auto key = [&](const std::string& item, int score) {
-      return Key{row.questionnaire_id, row.questionnaire_version,
-                 row.report_day,       item,
-                 row.customer_type,    row.channel,
-                 row.agent_id,         score};
-    };
-    ++(*counts)[key("", 0)];
-    for (const v1::Answer& answer : row.request->answers()) {
-      const ItemShape* item = row.shape->Find(answer.item_code());
-      if (item != nullptr && item->kind == v1::ITEM_KIND_SCALE) ++(*counts)[key(answer.item_code(), answer.score())];
-    }
-  }
+namespace {
+
+// Adds an upsert of `counts` into `table`, whose key is `key_columns` (in the
+// order of Key's parts) and whose count column is answers. `prefix` keeps the
+// placeholders apart from the other statements of the batch.
+template <typename Key>
+void AddCountsUpsert(storage::WriteBatch& writes, const std::string& table, const std::string& key_columns,
+                     const std::string& prefix, std::shared_ptr<std::map<Key, long long>> counts) {
   if (counts->empty()) return;
-  std::string sql =
-      "INSERT INTO response_rollups (questionnaire_id, questionnaire_version, day, item_code, customer_type, channel,"
-      " agent_id, score, answers) VALUES ";
+  constexpr size_t kColumns = std::tuple_size_v<Key> + 1;
+  std::string sql = absl::StrCat("INSERT INTO ", table, " (", key_columns, ", answers) VALUES ");
   for (size_t i = 0; i < counts->size(); ++i) {
-    absl::StrAppend(&sql, i ? ", " : "", "(", storage::Placeholders(absl::StrCat("g", i, "_"), 9), ")");
+    absl::StrAppend(&sql, i ? ", " : "", "(", storage::Placeholders(absl::StrCat(prefix, i, "_"), kColumns), ")");
   }
-  absl::StrAppend(&sql, writes.mysql()
-                            ? " ON DUPLICATE KEY UPDATE answers = answers + VALUES(answers)"
-                            : " ON CONFLICT (questionnaire_id, questionnaire_version, day, item_code, customer_type,"
-                              " channel, agent_id, score) DO UPDATE SET answers = answers + excluded.answers");
+  absl::StrAppend(&sql, writes.mysql() ? " ON DUPLICATE KEY UPDATE answers = answers + VALUES(answers)"
+                                       : absl::StrCat(" ON CONFLICT (", key_columns,
+                                                      ") DO UPDATE SET answers = answers + excluded.answers"));
   writes.Add(std::move(sql), [counts](soci::statement& statement) {
     for (auto& [key, answers] : *counts) {
       // The map's keys are const; their parts bind as values that are not written.
-      statement.exchange(soci::use(std::get<0>(key)));
-      statement.exchange(soci::use(std::get<1>(key)));
-      statement.exchange(soci::use(std::get<2>(key)));
-      statement.exchange(soci::use(std::get<3>(key)));
-      statement.exchange(soci::use(std::get<4>(key)));
-      statement.exchange(soci::use(std::get<5>(key)));
-      statement.exchange(soci::use(std::get<6>(key)));
-      statement.exchange(soci::use(std::get<7>(key)));
+      std::apply([&](const auto&... part) { (statement.exchange(soci::use(part)), ...); }, key);
       statement.exchange(soci::use(answers));
+    }
+  });
+}
+
+}  // namespace
+
+void AddToRollups(storage::WriteBatch& writes, const std::vector<ResponseRow>& rows) {
+  // questionnaire, version, day, item, customer type, channel, agent, score
+  using Key = std::tuple<std::string, int, int, std::string, int, int, std::string, int>;
+  // questionnaire, version, day, customer type, item: the by-day table's rows, each with
+  // its responses (item '') and its answers of each score
+  using DayKey = std::tuple<std::string, int, int, int, std::string>;
+  using DayCounts = std::array<long long, 6>;
+  auto counts = std::make_shared<std::map<Key, long long>>();
+  auto day_counts = std::make_shared<std::map<DayKey, DayCounts>>();
+  for (const ResponseRow& row : rows) {
+    auto add = [&](const std::string& item, int score) {
+      ++(*counts)[Key{row.questionnaire_id, row.questionnaire_version, row.report_day, item, row.customer_type,
+                      row.channel, row.agent_id, score}];
+      ++(*day_counts)[DayKey{row.questionnaire_id, row.questionnaire_version, row.report_day, row.customer_type, item}]
+                     [score];
+    };
+    add("", 0);
+    for (const v1::Answer& answer : row.request->answers()) {
+      const ItemShape* item = row.shape->Find(answer.item_code());
+      if (item != nullptr && item->kind == v1::ITEM_KIND_SCALE) add(answer.item_code(), answer.score());
+    }
+  }
+  AddCountsUpsert(writes, "response_rollups",
+                  "questionnaire_id, questionnaire_version, day, item_code, customer_type, channel, agent_id, score",
+                  "g", counts);
+
+  std::string sql =
+      "INSERT INTO response_day_rollups (questionnaire_id, questionnaire_version, day, customer_type, item_code,"
+      " responses, scored_1, scored_2, scored_3, scored_4, scored_5) VALUES ";
+  for (size_t i = 0; i < day_counts->size(); ++i) {
+    absl::StrAppend(&sql, i ? ", " : "", "(", storage::Placeholders(absl::StrCat("d", i, "_"), 11), ")");
+  }
+  constexpr const char* kSums[] = {"responses", "scored_1", "scored_2", "scored_3", "scored_4", "scored_5"};
+  absl::StrAppend(&sql, writes.mysql() ? " ON DUPLICATE KEY UPDATE "
+                                       : " ON CONFLICT (questionnaire_id, questionnaire_version, day, customer_type,"
+                                         " item_code) DO UPDATE SET ");
+  for (size_t i = 0; i < std::size(kSums); ++i) {
+    absl::StrAppend(&sql, i ? ", " : "", kSums[i], " = ", kSums[i], " + ",
+                    writes.mysql() ? absl::StrCat("VALUES(", kSums[i], ")") : absl::StrCat("excluded.", kSums[i]));
+  }
+  writes.Add(std::move(sql), [day_counts](soci::statement& statement) {
+    for (auto& [key, sums] : *day_counts) {
+      std::apply([&](const auto&... part) { (statement.exchange(soci::use(part)), ...); }, key);
+      for (long long& sum : sums) statement.exchange(soci::use(sum));
     }
   });
 }

@@ -35,9 +35,11 @@ void InsertResponses(soci::session& session, std::vector<ResponseRow>& rows);
 // Adds the insert of every answer of the responses (whose ids are set).
 void AddAnswers(storage::WriteBatch& writes, const std::vector<ResponseRow>& rows);
 
-// Adds the upsert of the responses into the aggregates: one count per 5-point answer by its
-// score, and one per response (item '' and score 0), by questionnaire version,
-// day, customer type, channel and agent. Counts of one key are summed first
+// Adds the upserts of the responses into the aggregates: one count per 5-point
+// answer by its score, and one per response (item '' and score 0), by
+// questionnaire version, day, customer type, channel and agent
+// (response_rollups); and by version, day and customer type alone, a row per
+// item with its counts of each score (response_day_rollups). Counts of one key are summed first
 // and keys go in order, so concurrent writers lock shared rows in one order.
 void AddToRollups(storage::WriteBatch& writes, const std::vector<ResponseRow>& rows);
 

@@ -6,6 +6,17 @@
 namespace satisfaction::storage {
 namespace {
 
+// Fills response_day_rollups from response_rollups (also how a rebuild
+// derives it; see analytics::RebuildAggregates).
+constexpr const char* kFillDayRollups =
+    "INSERT INTO response_day_rollups (questionnaire_id, questionnaire_version, day, customer_type, item_code,"
+    " responses, scored_1, scored_2, scored_3, scored_4, scored_5) SELECT questionnaire_id, questionnaire_version,"
+    " day, customer_type, item_code, SUM(CASE WHEN item_code = '' THEN answers ELSE 0 END),"
+    " SUM(CASE WHEN score = 1 THEN answers ELSE 0 END), SUM(CASE WHEN score = 2 THEN answers ELSE 0 END),"
+    " SUM(CASE WHEN score = 3 THEN answers ELSE 0 END), SUM(CASE WHEN score = 4 THEN answers ELSE 0 END),"
+    " SUM(CASE WHEN score = 5 THEN answers ELSE 0 END) FROM response_rollups GROUP BY questionnaire_id,"
+    " questionnaire_version, day, customer_type, item_code";
+
 const std::vector<Migration>& AllMigrations() {
   static const std::vector<Migration> migrations = {
       {
@@ -636,6 +647,46 @@ const std::vector<Migration>& AllMigrations() {
                     PRIMARY KEY (questionnaire_id, questionnaire_version, day, item_code, customer_type, channel,
                                  agent_id, score)
                   ))sql",
+              },
+      },
+      {
+          .version = 15,
+          .description = "aggregates by day and customer type: a row per item with its counts of each score",
+          .mysql_statements =
+              {
+                  R"sql(CREATE TABLE IF NOT EXISTS response_day_rollups (
+                    questionnaire_id VARCHAR(63) NOT NULL,
+                    questionnaire_version INT NOT NULL,
+                    day INT NOT NULL,
+                    customer_type SMALLINT NOT NULL,
+                    item_code VARCHAR(64) NOT NULL,
+                    responses BIGINT NOT NULL,
+                    scored_1 BIGINT NOT NULL,
+                    scored_2 BIGINT NOT NULL,
+                    scored_3 BIGINT NOT NULL,
+                    scored_4 BIGINT NOT NULL,
+                    scored_5 BIGINT NOT NULL,
+                    PRIMARY KEY (questionnaire_id, questionnaire_version, day, customer_type, item_code)
+                  ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin)sql",
+                  kFillDayRollups,
+              },
+          .sqlite_statements =
+              {
+                  R"sql(CREATE TABLE IF NOT EXISTS response_day_rollups (
+                    questionnaire_id TEXT NOT NULL,
+                    questionnaire_version INTEGER NOT NULL,
+                    day INTEGER NOT NULL,
+                    customer_type INTEGER NOT NULL,
+                    item_code TEXT NOT NULL,
+                    responses INTEGER NOT NULL,
+                    scored_1 INTEGER NOT NULL,
+                    scored_2 INTEGER NOT NULL,
+                    scored_3 INTEGER NOT NULL,
+                    scored_4 INTEGER NOT NULL,
+                    scored_5 INTEGER NOT NULL,
+                    PRIMARY KEY (questionnaire_id, questionnaire_version, day, customer_type, item_code)
+                  ))sql",
+                  kFillDayRollups,
               },
       },
   };

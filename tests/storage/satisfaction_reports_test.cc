@@ -46,12 +46,13 @@ class SatisfactionReportsTest : public ::testing::TestWithParam<TestBackend> {
   }
 
   // A customer of `type` with a survey on `channel`; returns its invitation.
-  std::string Survey(v1::CustomerType type, v1::Channel channel) {
+  std::string Survey(v1::CustomerType type, v1::Channel channel, const std::string& serving_agent = "") {
     v1::Customer customer;
     customer.set_external_id(absl::StrCat("customer-", ++customers_));
     customer.set_name("王芳");
     customer.set_phone("+8613800138000");
     customer.set_type_override(type);
+    customer.set_serving_agent_id(serving_agent);
     EXPECT_TRUE(customers::NormalizeAndValidateCustomer("customer", customer).ok());
     EXPECT_TRUE(customers::CustomerStore(*database_).Upsert(customer, start_).ok());
     std::string token;
@@ -396,6 +397,46 @@ TEST_P(SatisfactionReportsTest, SubmissionsDuringARebuildAreCountedOnce) {
   ASSERT_TRUE(RebuildAggregates(*database_, "post-delivery").ok());
   EXPECT_EQ(RollupRows(*database_), kept);
   EXPECT_EQ(testing::QueryNumber(*database_, "SELECT SUM(answers) FROM response_rollups WHERE item_code = ''"), 40);
+}
+
+TEST_P(SatisfactionReportsTest, AgentsAreReadFromTheAggregatesThatKeepThem) {
+  Answer(Survey(v1::CUSTOMER_TYPE_NEW, v1::CHANNEL_SMS, "agent-li"), {5, 5, 5}, start_);
+  Answer(Survey(v1::CUSTOMER_TYPE_NEW, v1::CHANNEL_SMS, "agent-li"), {4, 4, 4}, start_ + absl::Hours(24));
+  Answer(Survey(v1::CUSTOMER_TYPE_LOYAL, v1::CHANNEL_IM, "agent-wang"), {1, 2, 3}, start_);
+  Answer(Survey(v1::CUSTOMER_TYPE_LOYAL, v1::CHANNEL_IM), {3, 3, 3}, start_);
+
+  absl::StatusOr<v1::GetSatisfactionResponse> by_agent =
+      reports_->Get(Request("2026-11-23", "2026-11-24", {v1::GROUPING_AGENT}));
+  ASSERT_TRUE(by_agent.ok()) << by_agent.status();
+  ASSERT_EQ(by_agent->groups_size(), 3);
+  EXPECT_EQ(by_agent->groups(0).agent_id(), "");
+  EXPECT_DOUBLE_EQ(by_agent->groups(0).figures().mean_score(), 3);
+  EXPECT_EQ(by_agent->groups(1).agent_id(), "agent-li");
+  EXPECT_EQ(by_agent->groups(1).responses(), 2);
+  EXPECT_DOUBLE_EQ(by_agent->groups(1).figures().mean_score(), 4.5);
+  EXPECT_EQ(by_agent->groups(2).agent_id(), "agent-wang");
+  EXPECT_DOUBLE_EQ(by_agent->groups(2).figures().mean_score(), 2);
+
+  v1::GetSatisfactionRequest request = Request("2026-11-23", "2026-11-24", {v1::GROUPING_CHANNEL});
+  request.mutable_filter()->add_agent_ids("agent-wang");
+  request.mutable_filter()->add_agent_ids("");
+  absl::StatusOr<v1::GetSatisfactionResponse> filtered = reports_->Get(request);
+  ASSERT_TRUE(filtered.ok()) << filtered.status();
+  ASSERT_EQ(filtered->groups_size(), 1);
+  EXPECT_EQ(filtered->groups(0).channel(), v1::CHANNEL_IM);
+  EXPECT_EQ(filtered->groups(0).responses(), 2);
+  EXPECT_DOUBLE_EQ(filtered->groups(0).figures().mean_score(), 2.5);
+
+  // The same totals from either table.
+  absl::StatusOr<v1::GetSatisfactionResponse> all = reports_->Get(Request("2026-11-23", "2026-11-24", {}));
+  request.clear_group_by();
+  request.mutable_filter()->clear_agent_ids();
+  request.mutable_filter()->add_agent_ids("");
+  request.mutable_filter()->add_agent_ids("agent-li");
+  request.mutable_filter()->add_agent_ids("agent-wang");
+  absl::StatusOr<v1::GetSatisfactionResponse> every_agent = reports_->Get(request);
+  ASSERT_TRUE(all.ok() && every_agent.ok());
+  EXPECT_EQ(all->groups(0).DebugString(), every_agent->groups(0).DebugString());
 }
 
 TEST_P(SatisfactionReportsTest, UnknownQuestionnairesAndVersionsAreNotFound) {
