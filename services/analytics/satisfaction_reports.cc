@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
 #include <set>
 #include <tuple>
 #include <vector>
@@ -122,6 +123,267 @@ std::string InFilter(const char* column, const char* prefix, const std::vector<T
   return absl::StrCat(" AND ", column, " IN (", storage::Placeholders(prefix, values.size()), ")");
 }
 
+// The versions a request reads, and each 5-point item's dimension and weight
+// in the newest of them that has it.
+struct Questionnaire {
+  std::vector<int> versions;
+  absl::flat_hash_map<std::string, ItemInfo> items;
+};
+
+absl::StatusOr<Questionnaire> LoadQuestionnaire(soci::session& session, const std::string& id, int asked_version) {
+  Questionnaire questionnaire;
+  int version = 0, exists = 0;
+  session << "SELECT COUNT(*) FROM questionnaires WHERE id = :id", soci::use(id), soci::into(exists);
+  if (exists == 0) return absl::NotFoundError(absl::StrCat("questionnaire '", id, "' not found"));
+  soci::statement published = (session.prepare << "SELECT version FROM questionnaire_versions"
+                                                  " WHERE questionnaire_id = :id AND published_at_us IS NOT NULL"
+                                                  " ORDER BY version",
+                               soci::use(id), soci::into(version));
+  published.execute();
+  while (published.fetch()) {
+    if (asked_version == 0 || version == asked_version) questionnaire.versions.push_back(version);
+  }
+  if (questionnaire.versions.empty()) {
+    return asked_version == 0
+               ? absl::FailedPreconditionError(absl::StrCat("questionnaire '", id, "' has no published version"))
+               : absl::NotFoundError(absl::StrCat("questionnaire '", id, "' has no published version ", asked_version));
+  }
+  std::string code;
+  ItemInfo info;
+  int scale = v1::ITEM_KIND_SCALE;
+  soci::statement items = (session.prepare << "SELECT version, code, dimension, weight FROM questionnaire_items"
+                                              " WHERE questionnaire_id = :id AND kind = :kind ORDER BY version",
+                           soci::use(id), soci::use(scale), soci::into(version), soci::into(code),
+                           soci::into(info.dimension), soci::into(info.weight));
+  items.execute();
+  const std::vector<int>& versions = questionnaire.versions;
+  while (items.fetch()) {
+    if (std::binary_search(versions.begin(), versions.end(), version)) questionnaire.items[code] = info;  // newest last
+  }
+  return questionnaire;
+}
+
+// Folds aggregate buckets into the request's groups.
+class Groups {
+ public:
+  Groups(const v1::GetSatisfactionRequest& request, const Questionnaire& questionnaire)
+      : groupings_(request),
+        questionnaire_(questionnaire),
+        dimensions_(request.filter().dimensions().begin(), request.filter().dimensions().end()) {}
+
+  const Groupings& groupings() const { return groupings_; }
+
+  // A bucket: `answers` scoring `score` on item `code`, or for code "" the
+  // number of responses.
+  void Add(int day, int type, int channel, const std::string& agent, const std::string& code, int score,
+           long long answers) {
+    GroupKey cell{groupings_.PeriodOf(day),
+                  groupings_.customer_type ? type : 0,
+                  groupings_.channel ? channel : 0,
+                  groupings_.agent ? agent : "",
+                  0,
+                  ""};
+    if (code.empty()) {
+      responses_[cell] += answers;
+      return;
+    }
+    auto item = questionnaire_.items.find(code);
+    if (item == questionnaire_.items.end()) return;  // not a 5-point item of these versions
+    if (!dimensions_.empty() && !dimensions_.count(item->second.dimension)) return;
+    GroupKey key = cell;
+    if (groupings_.dimension) key.dimension = item->second.dimension;
+    if (groupings_.item) key.item = code;
+    ItemTally& tally = groups_[key].items[code];
+    tally.weight = item->second.weight;
+    tally.dimension = item->second.dimension;
+    tally.scores.Add(score, answers);
+  }
+
+  // Adds what shows though nothing was answered: cells with responses, every
+  // period of the range for each other key seen, one group when ungrouped.
+  // INVALID_ARGUMENT naming group_by beyond kMaxGroups.
+  absl::Status Complete(absl::CivilDay first, absl::CivilDay last, bool ungrouped) {
+    if (!groupings_.dimension && !groupings_.item) {
+      for (const auto& [cell, count] : responses_) groups_[cell];
+    }
+    if (groupings_.period) {
+      std::set<GroupKey> others;
+      for (const auto& [key, group] : groups_) others.insert(key.WithoutPeriod());
+      if (others.empty() && !groupings_.dimension && !groupings_.item && !groupings_.customer_type &&
+          !groupings_.channel && !groupings_.agent) {
+        others.insert(GroupKey{});
+      }
+      for (absl::CivilDay day = first; day <= last && groups_.size() <= kMaxGroups; ++day) {
+        for (GroupKey key : others) {
+          key.period = groupings_.PeriodOf(DayNumber(day));
+          groups_[key];
+        }
+      }
+    }
+    if (ungrouped && groups_.empty()) groups_[GroupKey{}];
+    if (groups_.size() > kMaxGroups) {
+      return FieldError(
+          "group_by", absl::StrCat("more than ", kMaxGroups, " groups; narrow the range, the filter or the grouping"));
+    }
+    return absl::OkStatus();
+  }
+
+  void Reply(int min_responses, v1::GetSatisfactionResponse& reply) const {
+    for (const auto& [key, group] : groups_) {
+      v1::SatisfactionGroup& out = *reply.add_groups();
+      if (groupings_.period) out.set_period_start(DayText(key.period));
+      out.set_customer_type(static_cast<v1::CustomerType>(key.customer_type));
+      out.set_channel(static_cast<v1::Channel>(key.channel));
+      out.set_agent_id(key.agent);
+      out.set_dimension(static_cast<v1::Dimension>(key.dimension));
+      out.set_item_code(key.item);
+      auto counted = responses_.find(key.Cell());
+      out.set_responses(counted == responses_.end() ? 0 : counted->second);
+      out.set_too_small(out.responses() < min_responses);
+      std::vector<const ItemTally*> all;
+      std::map<int, std::vector<const ItemTally*>> by_dimension;
+      for (const auto& [code, tally] : group.items) {
+        all.push_back(&tally);
+        by_dimension[tally.dimension].push_back(&tally);
+      }
+      *out.mutable_figures() = FiguresOf(all);
+      for (const auto& [dimension, tallies] : by_dimension) {
+        v1::DimensionFigures& figures = *out.add_dimensions();
+        figures.set_dimension(static_cast<v1::Dimension>(dimension));
+        *figures.mutable_figures() = FiguresOf(tallies);
+      }
+    }
+  }
+
+ private:
+  const Groupings groupings_;
+  const Questionnaire& questionnaire_;
+  const std::set<int> dimensions_;
+  std::map<GroupKey, Group> groups_;
+  std::map<GroupKey, long long> responses_;  // by cell
+};
+
+// The buckets of a request's range and filters, fetched kRowsAFetch rows at a
+// time (there can be tens of thousands) and added to `groups`.
+class BucketReader {
+ public:
+  BucketReader(const v1::GetSatisfactionRequest& request, const Questionnaire& questionnaire, int first_day,
+               int last_day)
+      : questionnaire_id_(request.questionnaire_id()),
+        versions_(questionnaire.versions),
+        first_day_(first_day),
+        last_day_(last_day),
+        types_(request.filter().customer_types().begin(), request.filter().customer_types().end()),
+        channels_(request.filter().channels().begin(), request.filter().channels().end()),
+        agents_(request.filter().agent_ids().begin(), request.filter().agent_ids().end()) {}
+
+  void Read(soci::session& session, Groups& groups) {
+    const Groupings& by = groups.groupings();
+    if (!by.agent && !by.channel && agents_.empty() && channels_.empty()) {
+      ReadByDay(session, groups);
+    } else {
+      ReadAll(session, groups);
+    }
+  }
+
+ private:
+  std::string Where() const {
+    return absl::StrCat(" WHERE questionnaire_id = :q AND questionnaire_version IN (",
+                        storage::Placeholders("v", versions_.size()), ") AND day >= :first AND day <= :last",
+                        InFilter("customer_type", "t", types_), InFilter("channel", "c", channels_),
+                        InFilter("agent_id", "a", agents_));
+  }
+
+  void BindWhere(soci::statement& statement) {
+    statement.exchange(soci::use(questionnaire_id_));
+    for (int& each : versions_) statement.exchange(soci::use(each));
+    statement.exchange(soci::use(first_day_));
+    statement.exchange(soci::use(last_day_));
+    for (int& each : types_) statement.exchange(soci::use(each));
+    for (int& each : channels_) statement.exchange(soci::use(each));
+    for (std::string& each : agents_) statement.exchange(soci::use(each));
+  }
+
+  // By day and customer type: a row per item with its counts of each score,
+  // read as stored (versions are summed here).
+  void ReadByDay(soci::session& session, Groups& groups) {
+    std::vector<int> days(kRowsAFetch), types(kRowsAFetch);
+    std::vector<std::string> codes(kRowsAFetch);
+    std::vector<std::vector<long long>> sums(6, std::vector<long long>(kRowsAFetch));  // responses, scored_1..5
+    soci::statement statement(session);
+    statement.exchange(soci::into(days));
+    statement.exchange(soci::into(types));
+    statement.exchange(soci::into(codes));
+    for (std::vector<long long>& column : sums) statement.exchange(soci::into(column));
+    BindWhere(statement);
+    statement.alloc();
+    statement.prepare(
+        absl::StrCat("SELECT day, customer_type, item_code, responses, scored_1, scored_2, scored_3,"
+                     " scored_4, scored_5 FROM response_day_rollups",
+                     Where()));
+    statement.define_and_bind();
+    statement.execute();
+    while (statement.fetch()) {
+      for (size_t row = 0; row < days.size(); ++row) {
+        for (int score = 0; score <= 5; ++score) {
+          // Item '' counts responses (score 0); an item, its answers of each score.
+          if (sums[score][row] > 0 && (score > 0) != codes[row].empty()) {
+            groups.Add(days[row], types[row], 0, "", codes[row], score, sums[score][row]);
+          }
+        }
+      }
+      for (std::vector<long long>& column : sums) column.resize(kRowsAFetch);
+      days.resize(kRowsAFetch);
+      types.resize(kRowsAFetch);
+      codes.resize(kRowsAFetch);
+    }
+  }
+
+  // By channel or agent: the full aggregates, summed by the database over
+  // what is not grouped by.
+  void ReadAll(soci::session& session, Groups& groups) {
+    const Groupings& by = groups.groupings();
+    std::vector<int> days(kRowsAFetch), types(kRowsAFetch), channels(kRowsAFetch), scores(kRowsAFetch);
+    std::vector<std::string> codes(kRowsAFetch), agents(kRowsAFetch);
+    std::vector<long long> counts(kRowsAFetch);
+    soci::statement statement(session);
+    statement.exchange(soci::into(days));
+    statement.exchange(soci::into(types));
+    statement.exchange(soci::into(codes));
+    statement.exchange(soci::into(channels));
+    statement.exchange(soci::into(agents));
+    statement.exchange(soci::into(scores));
+    statement.exchange(soci::into(counts));
+    BindWhere(statement);
+    std::string group_by = "item_code, score";
+    if (by.period) absl::StrAppend(&group_by, ", day");
+    if (by.customer_type) absl::StrAppend(&group_by, ", customer_type");
+    if (by.channel) absl::StrAppend(&group_by, ", channel");
+    if (by.agent) absl::StrAppend(&group_by, ", agent_id");
+    statement.alloc();
+    statement.prepare(absl::StrCat("SELECT ", by.period ? "day" : "0", ", ", by.customer_type ? "customer_type" : "0",
+                                   ", item_code, ", by.channel ? "channel" : "0", ", ", by.agent ? "agent_id" : "''",
+                                   ", score, SUM(answers) FROM response_rollups", Where(), " GROUP BY ", group_by));
+    statement.define_and_bind();
+    statement.execute();
+    while (statement.fetch()) {
+      for (size_t row = 0; row < days.size(); ++row) {
+        groups.Add(days[row], types[row], channels[row], agents[row], codes[row], scores[row], counts[row]);
+      }
+      for (auto* column : {&days, &types, &channels, &scores}) column->resize(kRowsAFetch);
+      codes.resize(kRowsAFetch);
+      agents.resize(kRowsAFetch);
+      counts.resize(kRowsAFetch);
+    }
+  }
+
+  std::string questionnaire_id_;
+  std::vector<int> versions_;
+  int first_day_, last_day_;
+  std::vector<int> types_, channels_;
+  std::vector<std::string> agents_;
+};
+
 }  // namespace
 
 absl::Status ValidateSatisfactionRequest(const v1::GetSatisfactionRequest& request) {
@@ -175,220 +437,25 @@ absl::Status ValidateSatisfactionRequest(const v1::GetSatisfactionRequest& reque
 }
 
 absl::StatusOr<v1::GetSatisfactionResponse> SatisfactionReports::Get(const v1::GetSatisfactionRequest& request) {
-  const Groupings groupings(request);
-  absl::CivilDay first_civil, last_civil;
-  ParseDay(request.first_day(), &first_civil);
-  ParseDay(request.last_day(), &last_civil);
-  int first_day = DayNumber(first_civil), last_day = DayNumber(last_civil);
-  const v1::SatisfactionFilter& filter = request.filter();
-  std::set<int> dimensions(filter.dimensions().begin(), filter.dimensions().end());
-
-  std::map<GroupKey, Group> groups;
-  std::map<GroupKey, long long> responses;  // by cell
+  absl::CivilDay first, last;
+  ParseDay(request.first_day(), &first);
+  ParseDay(request.last_day(), &last);
+  std::optional<Questionnaire> questionnaire;
+  std::optional<Groups> groups;
   absl::Status status = database_.InTransaction(Access::kRead, [&](soci::session& session) -> absl::Status {
-    // The versions asked for, and each 5-point item's dimension and weight
-    // in the newest of them that has it.
-    std::vector<int> versions;
-    int version = 0, exists = 0;
-    std::string questionnaire = request.questionnaire_id();
-    session << "SELECT COUNT(*) FROM questionnaires WHERE id = :id", soci::use(questionnaire), soci::into(exists);
-    if (exists == 0) return absl::NotFoundError(absl::StrCat("questionnaire '", questionnaire, "' not found"));
-    soci::statement published = (session.prepare << "SELECT version FROM questionnaire_versions"
-                                                    " WHERE questionnaire_id = :id AND published_at_us IS NOT NULL"
-                                                    " ORDER BY version",
-                                 soci::use(questionnaire), soci::into(version));
-    published.execute();
-    while (published.fetch()) {
-      if (request.questionnaire_version() == 0 || version == request.questionnaire_version()) {
-        versions.push_back(version);
-      }
-    }
-    if (versions.empty()) {
-      return request.questionnaire_version() == 0
-                 ? absl::FailedPreconditionError(
-                       absl::StrCat("questionnaire '", questionnaire, "' has no published version"))
-                 : absl::NotFoundError(absl::StrCat("questionnaire '", questionnaire, "' has no published version ",
-                                                    request.questionnaire_version()));
-    }
-    absl::flat_hash_map<std::string, ItemInfo> items;
-    {
-      std::string code;
-      ItemInfo info;
-      int scale = v1::ITEM_KIND_SCALE;
-      soci::statement statement = (session.prepare << "SELECT version, code, dimension, weight FROM questionnaire_items"
-                                                      " WHERE questionnaire_id = :id AND kind = :kind ORDER BY version",
-                                   soci::use(questionnaire), soci::use(scale), soci::into(version), soci::into(code),
-                                   soci::into(info.dimension), soci::into(info.weight));
-      statement.execute();
-      while (statement.fetch()) {
-        if (std::binary_search(versions.begin(), versions.end(), version)) items[code] = info;  // newest last
-      }
-    }
-
-    // One pass over the buckets; what is not grouped by is summed here.
-    std::vector<int> types(filter.customer_types().begin(), filter.customer_types().end());
-    std::vector<int> channels(filter.channels().begin(), filter.channels().end());
-    std::vector<std::string> agents(filter.agent_ids().begin(), filter.agent_ids().end());
-    auto fold = [&](int day, int type, int channel, const std::string& agent, const std::string& code, int score,
-                    long long answers) {
-      GroupKey cell{groupings.PeriodOf(day),
-                    groupings.customer_type ? type : 0,
-                    groupings.channel ? channel : 0,
-                    groupings.agent ? agent : "",
-                    0,
-                    ""};
-      if (code.empty()) {
-        responses[cell] += answers;
-        return;
-      }
-      auto item = items.find(code);
-      if (item == items.end()) return;  // not a 5-point item of these versions
-      if (!dimensions.empty() && !dimensions.count(item->second.dimension)) return;
-      GroupKey key = cell;
-      if (groupings.dimension) key.dimension = item->second.dimension;
-      if (groupings.item) key.item = code;
-      ItemTally& tally = groups[key].items[code];
-      tally.weight = item->second.weight;
-      tally.dimension = item->second.dimension;
-      tally.scores.Add(score, answers);
-    };
-    std::string where = absl::StrCat(" WHERE questionnaire_id = :q AND questionnaire_version IN (",
-                                     storage::Placeholders("v", versions.size()),
-                                     ") AND day >= :first AND day <= :last", InFilter("customer_type", "t", types),
-                                     InFilter("channel", "c", channels), InFilter("agent_id", "a", agents));
-    auto bind_where = [&](soci::statement& statement) {
-      statement.exchange(soci::use(questionnaire));
-      for (int& each : versions) statement.exchange(soci::use(each));
-      statement.exchange(soci::use(first_day));
-      statement.exchange(soci::use(last_day));
-      for (int& each : types) statement.exchange(soci::use(each));
-      for (int& each : channels) statement.exchange(soci::use(each));
-      for (std::string& each : agents) statement.exchange(soci::use(each));
-    };
-    // Fetched kRowsAFetch rows at a time: there can be tens of thousands.
-    std::vector<int> days(kRowsAFetch), types_of(kRowsAFetch);
-    std::vector<std::string> codes(kRowsAFetch);
-    soci::statement statement(session);
-    statement.exchange(soci::into(days));
-    statement.exchange(soci::into(types_of));
-    statement.exchange(soci::into(codes));
-    if (!groupings.agent && !groupings.channel && agents.empty() && channels.empty()) {
-      // By day and customer type: a row per item with its counts of each score,
-      // read as stored (versions are summed here).
-      std::vector<std::vector<long long>> sums(6, std::vector<long long>(kRowsAFetch));
-      for (std::vector<long long>& column : sums) statement.exchange(soci::into(column));
-      bind_where(statement);
-      statement.alloc();
-      statement.prepare(
-          absl::StrCat("SELECT day, customer_type, item_code, responses, scored_1, scored_2, scored_3,"
-                       " scored_4, scored_5 FROM response_day_rollups",
-                       where));
-      statement.define_and_bind();
-      statement.execute();
-      while (statement.fetch()) {
-        for (size_t row = 0; row < days.size(); ++row) {
-          for (int score = 0; score <= 5; ++score) {
-            if (sums[score][row] > 0 && (score > 0) != codes[row].empty()) {
-              fold(days[row], types_of[row], 0, "", codes[row], score, sums[score][row]);
-            }
-          }
-        }
-        for (std::vector<long long>& column : sums) column.resize(kRowsAFetch);
-        days.resize(kRowsAFetch);
-        types_of.resize(kRowsAFetch);
-        codes.resize(kRowsAFetch);
-      }
-    } else {
-      // By channel or agent: the full aggregates, summed by the database over
-      // what is not grouped by.
-      std::vector<int> channels_of(kRowsAFetch), scores(kRowsAFetch);
-      std::vector<long long> counts(kRowsAFetch);
-      std::vector<std::string> agents_of(kRowsAFetch);
-      statement.exchange(soci::into(channels_of));
-      statement.exchange(soci::into(agents_of));
-      statement.exchange(soci::into(scores));
-      statement.exchange(soci::into(counts));
-      bind_where(statement);
-      std::string group_by = "item_code, score";
-      if (groupings.period) absl::StrAppend(&group_by, ", day");
-      if (groupings.customer_type) absl::StrAppend(&group_by, ", customer_type");
-      if (groupings.channel) absl::StrAppend(&group_by, ", channel");
-      if (groupings.agent) absl::StrAppend(&group_by, ", agent_id");
-      statement.alloc();
-      statement.prepare(absl::StrCat("SELECT ", groupings.period ? "day" : "0", ", ",
-                                     groupings.customer_type ? "customer_type" : "0", ", item_code, ",
-                                     groupings.channel ? "channel" : "0", ", ", groupings.agent ? "agent_id" : "''",
-                                     ", score, SUM(answers) FROM response_rollups", where, " GROUP BY ", group_by));
-      statement.define_and_bind();
-      statement.execute();
-      while (statement.fetch()) {
-        for (size_t row = 0; row < days.size(); ++row) {
-          fold(days[row], types_of[row], channels_of[row], agents_of[row], codes[row], scores[row], counts[row]);
-        }
-        for (auto* column : {&days, &types_of, &channels_of, &scores}) column->resize(kRowsAFetch);
-        counts.resize(kRowsAFetch);
-        agents_of.resize(kRowsAFetch);
-        codes.resize(kRowsAFetch);
-      }
-    }
+    absl::StatusOr<Questionnaire> loaded =
+        LoadQuestionnaire(session, request.questionnaire_id(), request.questionnaire_version());
+    if (!loaded.ok()) return loaded.status();
+    questionnaire = *std::move(loaded);
+    groups.emplace(request, *questionnaire);
+    BucketReader(request, *questionnaire, DayNumber(first), DayNumber(last)).Read(session, *groups);
     return absl::OkStatus();
   });
   if (!status.ok()) return status;
-
-  // Cells with responses but no answers in the filter still show (by cell).
-  if (!groupings.dimension && !groupings.item) {
-    for (const auto& [cell, count] : responses) groups[cell];
-  }
-  // Every period of the range, for each other key seen.
-  if (groupings.period) {
-    std::set<GroupKey> others;
-    for (const auto& [key, group] : groups) others.insert(key.WithoutPeriod());
-    if (others.empty() && !groupings.dimension && !groupings.item && !groupings.customer_type && !groupings.channel &&
-        !groupings.agent) {
-      others.insert(GroupKey{});
-    }
-    for (absl::CivilDay day = first_civil; day <= last_civil; ++day) {
-      int period = groupings.PeriodOf(DayNumber(day));
-      for (GroupKey key : others) {
-        key.period = period;
-        if (groups.size() > kMaxGroups) break;
-        groups[key];
-      }
-    }
-  }
-  if (request.group_by_size() == 0 && groups.empty()) groups[GroupKey{}];
-  if (groups.size() > kMaxGroups) {
-    return FieldError("group_by",
-                      absl::StrCat("more than ", kMaxGroups, " groups; narrow the range, the filter or the grouping"));
-  }
-
-  int min_responses = request.min_responses() > 0 ? request.min_responses() : kDefaultMinResponses;
+  if (absl::Status s = groups->Complete(first, last, request.group_by_size() == 0); !s.ok()) return s;
   v1::GetSatisfactionResponse reply;
   reply.set_time_zone(time_zone_);
-  for (const auto& [key, group] : groups) {
-    v1::SatisfactionGroup& out = *reply.add_groups();
-    if (groupings.period) out.set_period_start(DayText(key.period));
-    out.set_customer_type(static_cast<v1::CustomerType>(key.customer_type));
-    out.set_channel(static_cast<v1::Channel>(key.channel));
-    out.set_agent_id(key.agent);
-    out.set_dimension(static_cast<v1::Dimension>(key.dimension));
-    out.set_item_code(key.item);
-    auto counted = responses.find(key.Cell());
-    out.set_responses(counted == responses.end() ? 0 : counted->second);
-    out.set_too_small(out.responses() < min_responses);
-    std::vector<const ItemTally*> all;
-    std::map<int, std::vector<const ItemTally*>> by_dimension;
-    for (const auto& [code, tally] : group.items) {
-      all.push_back(&tally);
-      by_dimension[tally.dimension].push_back(&tally);
-    }
-    *out.mutable_figures() = FiguresOf(all);
-    for (const auto& [dimension, tallies] : by_dimension) {
-      v1::DimensionFigures& figures = *out.add_dimensions();
-      figures.set_dimension(static_cast<v1::Dimension>(dimension));
-      *figures.mutable_figures() = FiguresOf(tallies);
-    }
-  }
+  groups->Reply(request.min_responses() > 0 ? request.min_responses() : kDefaultMinResponses, reply);
   return reply;
 }
 
