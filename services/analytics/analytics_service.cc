@@ -14,6 +14,14 @@ grpc::Status AnalyticsService::GetSatisfaction(grpc::ServerContext* context, con
   return Reply(reports_.Get(*request), response);
 }
 
+grpc::Status AnalyticsService::ExportResponses(grpc::ServerContext* context, const v1::ExportResponsesRequest* request,
+                                               grpc::ServerWriter<v1::ExportResponsesPage>* writer) {
+  if (absl::Status s = ValidateExportRequest(*request); !s.ok()) return ToGrpcStatus(s);
+  if (absl::Status s = CheckCallerStillWaiting(*context); !s.ok()) return ToGrpcStatus(s);
+  return ToGrpcStatus(ResponseExport(database_).Export(
+      *request, [&](const v1::ExportResponsesPage& page) { return !context->IsCancelled() && writer->Write(page); }));
+}
+
 grpc::Status AnalyticsService::RebuildAggregates(grpc::ServerContext* context,
                                                  const v1::RebuildAggregatesRequest* request,
                                                  v1::RebuildAggregatesResponse* response) {

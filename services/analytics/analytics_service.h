@@ -2,6 +2,7 @@
 #define SATISFACTION_SERVICES_ANALYTICS_ANALYTICS_SERVICE_H_
 
 #include "satisfaction/v1/analytics.grpc.pb.h"
+#include "services/analytics/response_export.h"
 #include "services/analytics/satisfaction_reports.h"
 
 namespace satisfaction::analytics {
@@ -15,6 +16,8 @@ class AnalyticsService final : public v1::AnalyticsService::Service {
 
   grpc::Status GetSatisfaction(grpc::ServerContext* context, const v1::GetSatisfactionRequest* request,
                                v1::GetSatisfactionResponse* response) override;
+  grpc::Status ExportResponses(grpc::ServerContext* context, const v1::ExportResponsesRequest* request,
+                               grpc::ServerWriter<v1::ExportResponsesPage>* writer) override;
   grpc::Status RebuildAggregates(grpc::ServerContext* context, const v1::RebuildAggregatesRequest* request,
                                  v1::RebuildAggregatesResponse* response) override;
 

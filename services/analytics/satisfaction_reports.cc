@@ -12,6 +12,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/time/civil_time.h"
 #include "satisfaction/v1/questionnaire.pb.h"
+#include "services/analytics/report_questionnaire.h"
 #include "services/analytics/satisfaction_figures.h"
 #include "services/common/field_checks.h"
 #include "services/storage/sql_text.h"
@@ -96,12 +97,6 @@ struct GroupKey {
   GroupKey WithoutPeriod() const { return {0, customer_type, channel, agent, dimension, item}; }
 };
 
-// A 5-point item as the figures weigh it.
-struct ItemInfo {
-  int dimension = 0;
-  double weight = 1;
-};
-
 struct Group {
   std::map<std::string, ItemTally> items;  // by code
 };
@@ -123,50 +118,10 @@ std::string InFilter(const char* column, const char* prefix, const std::vector<T
   return absl::StrCat(" AND ", column, " IN (", storage::Placeholders(prefix, values.size()), ")");
 }
 
-// The versions a request reads, and each 5-point item's dimension and weight
-// in the newest of them that has it.
-struct Questionnaire {
-  std::vector<int> versions;
-  absl::flat_hash_map<std::string, ItemInfo> items;
-};
-
-absl::StatusOr<Questionnaire> LoadQuestionnaire(soci::session& session, const std::string& id, int asked_version) {
-  Questionnaire questionnaire;
-  int version = 0, exists = 0;
-  session << "SELECT COUNT(*) FROM questionnaires WHERE id = :id", soci::use(id), soci::into(exists);
-  if (exists == 0) return absl::NotFoundError(absl::StrCat("questionnaire '", id, "' not found"));
-  soci::statement published = (session.prepare << "SELECT version FROM questionnaire_versions"
-                                                  " WHERE questionnaire_id = :id AND published_at_us IS NOT NULL"
-                                                  " ORDER BY version",
-                               soci::use(id), soci::into(version));
-  published.execute();
-  while (published.fetch()) {
-    if (asked_version == 0 || version == asked_version) questionnaire.versions.push_back(version);
-  }
-  if (questionnaire.versions.empty()) {
-    return asked_version == 0
-               ? absl::FailedPreconditionError(absl::StrCat("questionnaire '", id, "' has no published version"))
-               : absl::NotFoundError(absl::StrCat("questionnaire '", id, "' has no published version ", asked_version));
-  }
-  std::string code;
-  ItemInfo info;
-  int scale = v1::ITEM_KIND_SCALE;
-  soci::statement items = (session.prepare << "SELECT version, code, dimension, weight FROM questionnaire_items"
-                                              " WHERE questionnaire_id = :id AND kind = :kind ORDER BY version",
-                           soci::use(id), soci::use(scale), soci::into(version), soci::into(code),
-                           soci::into(info.dimension), soci::into(info.weight));
-  items.execute();
-  const std::vector<int>& versions = questionnaire.versions;
-  while (items.fetch()) {
-    if (std::binary_search(versions.begin(), versions.end(), version)) questionnaire.items[code] = info;  // newest last
-  }
-  return questionnaire;
-}
-
 // Folds aggregate buckets into the request's groups.
 class Groups {
  public:
-  Groups(const v1::GetSatisfactionRequest& request, const Questionnaire& questionnaire)
+  Groups(const v1::GetSatisfactionRequest& request, const ReportQuestionnaire& questionnaire)
       : groupings_(request),
         questionnaire_(questionnaire),
         dimensions_(request.filter().dimensions().begin(), request.filter().dimensions().end()) {}
@@ -187,8 +142,8 @@ class Groups {
       responses_[cell] += answers;
       return;
     }
-    auto item = questionnaire_.items.find(code);
-    if (item == questionnaire_.items.end()) return;  // not a 5-point item of these versions
+    auto item = questionnaire_.by_code.find(code);
+    if (item == questionnaire_.by_code.end() || item->second.kind != v1::ITEM_KIND_SCALE) return;
     if (!dimensions_.empty() && !dimensions_.count(item->second.dimension)) return;
     GroupKey key = cell;
     if (groupings_.dimension) key.dimension = item->second.dimension;
@@ -257,7 +212,7 @@ class Groups {
 
  private:
   const Groupings groupings_;
-  const Questionnaire& questionnaire_;
+  const ReportQuestionnaire& questionnaire_;
   const std::set<int> dimensions_;
   std::map<GroupKey, Group> groups_;
   std::map<GroupKey, long long> responses_;  // by cell
@@ -267,7 +222,7 @@ class Groups {
 // time (there can be tens of thousands) and added to `groups`.
 class BucketReader {
  public:
-  BucketReader(const v1::GetSatisfactionRequest& request, const Questionnaire& questionnaire, int first_day,
+  BucketReader(const v1::GetSatisfactionRequest& request, const ReportQuestionnaire& questionnaire, int first_day,
                int last_day)
       : questionnaire_id_(request.questionnaire_id()),
         versions_(questionnaire.versions),
@@ -440,11 +395,11 @@ absl::StatusOr<v1::GetSatisfactionResponse> SatisfactionReports::Get(const v1::G
   absl::CivilDay first, last;
   ParseDay(request.first_day(), &first);
   ParseDay(request.last_day(), &last);
-  std::optional<Questionnaire> questionnaire;
+  std::optional<ReportQuestionnaire> questionnaire;
   std::optional<Groups> groups;
   absl::Status status = database_.InTransaction(Access::kRead, [&](soci::session& session) -> absl::Status {
-    absl::StatusOr<Questionnaire> loaded =
-        LoadQuestionnaire(session, request.questionnaire_id(), request.questionnaire_version());
+    absl::StatusOr<ReportQuestionnaire> loaded =
+        LoadReportQuestionnaire(session, request.questionnaire_id(), request.questionnaire_version());
     if (!loaded.ok()) return loaded.status();
     questionnaire = *std::move(loaded);
     groups.emplace(request, *questionnaire);

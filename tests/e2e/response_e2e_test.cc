@@ -217,6 +217,45 @@ TEST_P(ResponseE2eTest, TheAnswerShowsInTheSatisfactionFigures) {
   ExpectError(analytics->RebuildAggregates(Context().get(), rebuild, &rebuilt), grpc::StatusCode::NOT_FOUND);
 }
 
+TEST_P(ResponseE2eTest, AnExportStreamsTheAnswersWithoutContactDetails) {
+  v1::Response stored;
+  ASSERT_TRUE(stub_->SubmitResponse(Context().get(), Answers(2), &stored).ok());
+  std::string today = absl::FormatTime("%Y-%m-%d", absl::Now(), absl::FixedTimeZone(8 * 3600));
+  auto analytics = v1::AnalyticsService::NewStub(server_->channel());
+  v1::ExportResponsesRequest request;
+  request.set_questionnaire_id(stored.questionnaire_id());
+  request.set_first_day(today);
+  request.set_last_day(today);
+  request.set_format(v1::EXPORT_FORMAT_CSV);
+  auto context = Context();
+  auto reader = analytics->ExportResponses(context.get(), request);
+  v1::ExportResponsesPage page;
+  std::string csv;
+  while (reader->Read(&page)) csv += page.csv();
+  grpc::Status status = reader->Finish();
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_TRUE(absl::StrContains(csv, absl::StrCat(stored.id(), ","))) << csv;
+  EXPECT_TRUE(absl::StrContains(csv, ",c1,new,sms,")) << csv;
+  EXPECT_FALSE(absl::StrContains(csv, "13912345678")) << csv;
+
+  auto refused = [&](auto change, const std::string& field) {
+    v1::ExportResponsesRequest bad = request;
+    change(bad);
+    auto bad_context = Context();
+    auto bad_reader = analytics->ExportResponses(bad_context.get(), bad);
+    while (bad_reader->Read(&page)) {
+    }
+    ExpectError(bad_reader->Finish(), grpc::StatusCode::INVALID_ARGUMENT, field);
+  };
+  using Request = v1::ExportResponsesRequest;
+  refused([](Request& r) { r.clear_format(); }, "format");
+  refused([](Request& r) { r.set_page_size(5001); }, "page_size");
+  refused([](Request& r) { r.set_page_size(-1); }, "page_size");
+  refused([](Request& r) { r.set_last_day("2020-01-01"); }, "last_day");
+  refused([](Request& r) { r.clear_questionnaire_id(); }, "questionnaire_id");
+  refused([](Request& r) { r.mutable_filter()->add_channels(static_cast<v1::Channel>(7)); }, "filter.channels[0]");
+}
+
 TEST_P(ResponseE2eTest, BadSatisfactionQueriesAreRefusedNamingTheField) {
   auto analytics = v1::AnalyticsService::NewStub(server_->channel());
   v1::GetSatisfactionResponse figures;

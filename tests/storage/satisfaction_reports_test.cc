@@ -1,5 +1,6 @@
 #include "services/analytics/satisfaction_reports.h"
 
+#include <algorithm>
 #include <atomic>
 #include <cmath>
 #include <map>
@@ -13,6 +14,7 @@
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
 #include "services/analytics/aggregate_rebuild.h"
+#include "services/analytics/response_export.h"
 #include "services/analytics/satisfaction_figures.h"
 #include "services/customers/customer_store.h"
 #include "services/customers/customer_validation.h"
@@ -83,9 +85,14 @@ class SatisfactionReportsTest : public ::testing::TestWithParam<TestBackend> {
     return token;
   }
 
-  void Answer(const std::string& token, std::vector<int> scores, absl::Time at) {
+  void Answer(const std::string& token, std::vector<int> scores, absl::Time at, const std::string& comment = "") {
     v1::SubmitResponseRequest request;
     request.set_invitation_token(token);
+    if (!comment.empty()) {
+      v1::Answer& answer = *request.add_answers();
+      answer.set_item_code("comment");
+      answer.set_text(comment);
+    }
     for (size_t i = 0; i < scores.size(); ++i) {
       v1::Answer& answer = *request.add_answers();
       answer.set_item_code(absl::StrCat("item_", i));
@@ -437,6 +444,88 @@ TEST_P(SatisfactionReportsTest, AgentsAreReadFromTheAggregatesThatKeepThem) {
   absl::StatusOr<v1::GetSatisfactionResponse> every_agent = reports_->Get(request);
   ASSERT_TRUE(all.ok() && every_agent.ok());
   EXPECT_EQ(all->groups(0).DebugString(), every_agent->groups(0).DebugString());
+}
+
+// The pages an export writes.
+std::vector<v1::ExportResponsesPage> ExportAll(storage::Database& database, const v1::ExportResponsesRequest& request,
+                                               absl::Status* status) {
+  std::vector<v1::ExportResponsesPage> pages;
+  EXPECT_TRUE(ValidateExportRequest(request).ok()) << ValidateExportRequest(request);
+  *status = ResponseExport(database).Export(request, [&](const v1::ExportResponsesPage& page) {
+    pages.push_back(page);
+    return true;
+  });
+  return pages;
+}
+
+TEST_P(SatisfactionReportsTest, AnExportComesInPagesAsCsvOrMessages) {
+  for (int i = 0; i < 6; ++i) {
+    Answer(Survey(i % 2 ? v1::CUSTOMER_TYPE_NEW : v1::CUSTOMER_TYPE_LOYAL, v1::CHANNEL_SMS), {1 + i % 5, 4, 5},
+           start_ + absl::Minutes(i));
+  }
+  Answer(Survey(v1::CUSTOMER_TYPE_NEW, v1::CHANNEL_IM, "agent-li"), {5, 5, 5}, start_ + absl::Hours(15),
+         "快递很快, 包装\"很好\"\n谢谢");
+  Answer(Survey(v1::CUSTOMER_TYPE_NEW, v1::CHANNEL_IM), {2, 2, 2}, start_ + absl::Hours(16), "=HYPERLINK(\"x\")");
+
+  v1::ExportResponsesRequest request;
+  request.set_questionnaire_id("post-delivery");
+  request.set_first_day("2026-11-23");
+  request.set_last_day("2026-11-24");
+  request.set_format(v1::EXPORT_FORMAT_CSV);
+  request.set_page_size(3);
+  absl::Status status;
+  std::vector<v1::ExportResponsesPage> pages = ExportAll(*database_, request, &status);
+  ASSERT_TRUE(status.ok()) << status;
+  ASSERT_EQ(pages.size(), 3u);  // 3, 3 and 2
+  std::string csv;
+  for (const v1::ExportResponsesPage& page : pages) csv += page.csv();
+  EXPECT_TRUE(absl::StartsWith(csv,
+                               "id,submit_time,day,questionnaire_id,questionnaire_version,customer_external_id,"
+                               "customer_type,channel,agent_id,item_0,item_1,item_2,comment\r\n"))
+      << csv;
+  EXPECT_EQ(std::count(csv.begin(), csv.end(), '\r'), 9);  // the header and 8 responses
+  EXPECT_TRUE(absl::StrContains(csv, ",2026-11-23,post-delivery,1,customer-1,loyal,sms,,1,4,5,\r\n")) << csv;
+  // 10:00 + 15 h in Shanghai is 01:00 the next day there, 17:00 UTC.
+  EXPECT_TRUE(absl::StrContains(csv,
+                                "2026-11-23T17:00:00.000Z,2026-11-24,post-delivery,1,customer-7,new,im,agent-li,"
+                                "5,5,5,\"快递很快, 包装\"\"很好\"\"\n谢谢\"\r\n"))
+      << csv;
+  EXPECT_TRUE(absl::StrContains(csv, ",2,2,2,\"'=HYPERLINK(\"\"x\"\")\"\r\n")) << csv;
+
+  request.set_format(v1::EXPORT_FORMAT_MESSAGES);
+  request.set_page_size(5);
+  request.mutable_filter()->add_customer_types(v1::CUSTOMER_TYPE_NEW);
+  request.mutable_filter()->add_dimensions(v1::DIMENSION_OVERALL);
+  pages = ExportAll(*database_, request, &status);
+  ASSERT_TRUE(status.ok()) << status;
+  ASSERT_EQ(pages.size(), 1u);
+  ASSERT_EQ(pages[0].responses_size(), 5);  // customers 2, 4, 6, 7 and 8
+  EXPECT_EQ(pages[0].responses(0).customer_external_id(), "customer-2");
+  EXPECT_EQ(pages[0].responses(4).customer_external_id(), "customer-8");
+  ASSERT_EQ(pages[0].responses(4).answers_size(), 1);  // overall only: no comment, no logistics
+  EXPECT_EQ(pages[0].responses(4).answers(0).item_code(), "item_0");
+  EXPECT_EQ(pages[0].responses(4).answers(0).score(), 2);
+  EXPECT_EQ(pages[0].csv(), "");
+
+  // Nothing in range: the header alone.
+  request.set_format(v1::EXPORT_FORMAT_CSV);
+  request.set_first_day("2025-01-01");
+  request.set_last_day("2025-01-02");
+  pages = ExportAll(*database_, request, &status);
+  ASSERT_TRUE(status.ok());
+  ASSERT_EQ(pages.size(), 1u);
+  EXPECT_EQ(pages[0].csv(),
+            "id,submit_time,day,questionnaire_id,questionnaire_version,customer_external_id,"
+            "customer_type,channel,agent_id,item_0\r\n");
+
+  // A reader that goes away stops the export.
+  request.set_first_day("2026-11-23");
+  request.set_last_day("2026-11-24");
+  request.set_page_size(1);
+  int written = 0;
+  status = ResponseExport(*database_).Export(request, [&](const v1::ExportResponsesPage&) { return ++written < 2; });
+  EXPECT_EQ(status.code(), absl::StatusCode::kCancelled);
+  EXPECT_EQ(written, 2);
 }
 
 TEST_P(SatisfactionReportsTest, UnknownQuestionnairesAndVersionsAreNotFound) {

@@ -1,0 +1,283 @@
+#include "services/analytics/response_export.h"
+
+#include <google/protobuf/util/time_util.h>
+
+#include <set>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "absl/time/civil_time.h"
+#include "satisfaction/v1/questionnaire.pb.h"
+#include "services/analytics/report_questionnaire.h"
+#include "services/analytics/satisfaction_reports.h"
+#include "services/common/field_checks.h"
+#include "services/storage/sql_text.h"
+
+namespace satisfaction::analytics {
+
+namespace {
+
+using google::protobuf::util::TimeUtil;
+
+int DayNumberOf(const std::string& text) {
+  absl::CivilDay day;
+  absl::ParseCivilTime(text, &day);
+  return static_cast<int>(day.year() * 10000 + day.month() * 100 + day.day());
+}
+
+// "CUSTOMER_TYPE_NEW" → "new": the enum's name without its prefix.
+std::string ShortName(const std::string& name, const std::string& prefix) {
+  return absl::AsciiStrToLower(name.substr(prefix.size()));
+}
+
+// The filters, and the page's place, as SQL and its values.
+struct PageQuery {
+  std::string questionnaire_id;
+  std::vector<int> versions, types, channels;
+  std::vector<std::string> agents;
+  int first_day = 0, last_day = 0, page_size = 0;
+  long long after_id = 0;
+
+  std::string Sql() const {
+    auto in = [](const char* column, const char* prefix, size_t n) {
+      return n == 0 ? std::string() : absl::StrCat(" AND ", column, " IN (", storage::Placeholders(prefix, n), ")");
+    };
+    return absl::StrCat(
+        "SELECT r.id, r.submitted_at_us, r.report_day, r.questionnaire_version, c.external_id, r.customer_type,"
+        " r.channel, r.agent_id, r.revisit_id, r.recovery_revisit_id FROM responses r JOIN customers c"
+        " ON c.id = r.customer_id WHERE r.questionnaire_id = :q",
+        in("r.questionnaire_version", "v", versions.size()), " AND r.report_day >= :first AND r.report_day <= :last",
+        in("r.customer_type", "t", types.size()), in("r.channel", "c", channels.size()),
+        in("r.agent_id", "a", agents.size()), " AND r.id > :after ORDER BY r.id LIMIT ", page_size);
+  }
+
+  void Bind(soci::statement& statement) {
+    statement.exchange(soci::use(questionnaire_id));
+    for (int& each : versions) statement.exchange(soci::use(each));
+    statement.exchange(soci::use(first_day));
+    statement.exchange(soci::use(last_day));
+    for (int& each : types) statement.exchange(soci::use(each));
+    for (int& each : channels) statement.exchange(soci::use(each));
+    for (std::string& each : agents) statement.exchange(soci::use(each));
+    statement.exchange(soci::use(after_id));
+  }
+};
+
+// A page of responses, with the operator's day each was given on.
+struct Page {
+  std::vector<v1::Response> responses;
+  std::vector<int> days;
+};
+
+// One page of responses after `query.after_id`, with their answers; the
+// answers kept are those `keep` accepts.
+Page ReadPage(soci::session& session, PageQuery& query, const std::function<bool(const std::string&)>& keep) {
+  Page result;
+  std::vector<v1::Response>& page = result.responses;
+  absl::flat_hash_map<long long, size_t> index;
+  {
+    long long id = 0, submitted_us = 0, revisit_id = 0, recovery_id = 0;
+    int day = 0, version = 0, type = 0, channel = 0;
+    std::string external_id, agent;
+    soci::indicator has_recovery = soci::i_null;
+    soci::statement statement(session);
+    statement.exchange(soci::into(id));
+    statement.exchange(soci::into(submitted_us));
+    statement.exchange(soci::into(day));
+    statement.exchange(soci::into(version));
+    statement.exchange(soci::into(external_id));
+    statement.exchange(soci::into(type));
+    statement.exchange(soci::into(channel));
+    statement.exchange(soci::into(agent));
+    statement.exchange(soci::into(revisit_id));
+    statement.exchange(soci::into(recovery_id, has_recovery));
+    query.Bind(statement);
+    statement.alloc();
+    statement.prepare(query.Sql());
+    statement.define_and_bind();
+    statement.execute();
+    while (statement.fetch()) {
+      v1::Response& response = page.emplace_back();
+      response.set_id(absl::StrCat(id));
+      response.set_questionnaire_id(query.questionnaire_id);
+      response.set_questionnaire_version(version);
+      response.set_customer_external_id(external_id);
+      response.set_customer_type(static_cast<v1::CustomerType>(type));
+      response.set_channel(static_cast<v1::Channel>(channel));
+      response.set_agent_id(agent);
+      response.set_revisit_id(absl::StrCat(revisit_id));
+      *response.mutable_submit_time() = TimeUtil::MicrosecondsToTimestamp(submitted_us);
+      if (has_recovery == soci::i_ok) response.set_recovery_revisit_id(absl::StrCat(recovery_id));
+      index[id] = page.size() - 1;
+      result.days.push_back(day);
+    }
+  }
+  if (page.empty()) return result;
+  std::vector<long long> ids;
+  for (const auto& [id, at] : index) ids.push_back(id);
+  long long response_id = 0;
+  int score = 0;
+  std::string code, text;
+  soci::statement answers(session);
+  answers.exchange(soci::into(response_id));
+  answers.exchange(soci::into(code));
+  answers.exchange(soci::into(score));
+  answers.exchange(soci::into(text));
+  for (long long& id : ids) answers.exchange(soci::use(id));
+  answers.alloc();
+  answers.prepare(
+      absl::StrCat("SELECT response_id, item_code, score, text FROM response_answers WHERE response_id IN (",
+                   storage::Placeholders("i", ids.size()), ") ORDER BY response_id, item_code"));
+  answers.define_and_bind();
+  answers.execute();
+  while (answers.fetch()) {
+    if (!keep(code)) continue;
+    v1::Answer& answer = *page[index.at(response_id)].add_answers();
+    answer.set_item_code(code);
+    answer.set_score(score);
+    answer.set_text(text);
+  }
+  return result;
+}
+
+// The CSV lines of `page`, with the header first when `header`.
+std::string CsvOf(const Page& page, const std::vector<ReportItem>& columns, bool header) {
+  std::string csv;
+  if (header) {
+    std::vector<std::string> names = {"id",
+                                      "submit_time",
+                                      "day",
+                                      "questionnaire_id",
+                                      "questionnaire_version",
+                                      "customer_external_id",
+                                      "customer_type",
+                                      "channel",
+                                      "agent_id"};
+    for (const ReportItem& item : columns) names.push_back(CsvField(item.code));
+    absl::StrAppend(&csv, absl::StrJoin(names, ","), "\r\n");
+  }
+  for (size_t row = 0; row < page.responses.size(); ++row) {
+    const v1::Response& response = page.responses[row];
+    int day = page.days[row];
+    absl::Time at = absl::FromUnixMicros(TimeUtil::TimestampToMicroseconds(response.submit_time()));
+    std::vector<std::string> fields = {response.id(),
+                                       absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", at, absl::UTCTimeZone()),
+                                       absl::StrFormat("%04d-%02d-%02d", day / 10000, day / 100 % 100, day % 100),
+                                       CsvField(response.questionnaire_id()),
+                                       absl::StrCat(response.questionnaire_version()),
+                                       CsvField(response.customer_external_id()),
+                                       ShortName(v1::CustomerType_Name(response.customer_type()), "CUSTOMER_TYPE_"),
+                                       ShortName(v1::Channel_Name(response.channel()), "CHANNEL_"),
+                                       CsvField(response.agent_id())};
+    absl::flat_hash_map<std::string, const v1::Answer*> answers;
+    for (const v1::Answer& answer : response.answers()) answers[answer.item_code()] = &answer;
+    for (const ReportItem& item : columns) {
+      auto found = answers.find(item.code);
+      if (found == answers.end()) {
+        fields.push_back("");
+      } else if (item.kind == v1::ITEM_KIND_SCALE) {
+        fields.push_back(absl::StrCat(found->second->score()));
+      } else {
+        fields.push_back(CsvField(found->second->text()));
+      }
+    }
+    absl::StrAppend(&csv, absl::StrJoin(fields, ","), "\r\n");
+  }
+  return csv;
+}
+
+}  // namespace
+
+std::string CsvField(const std::string& text) {
+  bool formula = !text.empty() && (text[0] == '=' || text[0] == '+' || text[0] == '-' || text[0] == '@' ||
+                                   text[0] == '\t' || text[0] == '\r');
+  std::string value = formula ? absl::StrCat("'", text) : text;
+  if (value.find_first_of(",\"\r\n") == std::string::npos) return value;
+  std::string quoted = "\"";
+  for (char c : value) {
+    if (c == '"') quoted += '"';
+    quoted += c;
+  }
+  quoted += '"';
+  return quoted;
+}
+
+absl::Status ValidateExportRequest(const v1::ExportResponsesRequest& request) {
+  // The same fields, checked as GetSatisfaction checks them.
+  v1::GetSatisfactionRequest shared;
+  shared.set_questionnaire_id(request.questionnaire_id());
+  shared.set_questionnaire_version(request.questionnaire_version());
+  shared.set_first_day(request.first_day());
+  shared.set_last_day(request.last_day());
+  *shared.mutable_filter() = request.filter();
+  if (absl::Status s = ValidateSatisfactionRequest(shared); !s.ok()) return s;
+  if (request.format() != v1::EXPORT_FORMAT_CSV && request.format() != v1::EXPORT_FORMAT_MESSAGES) {
+    return FieldError("format", "EXPORT_FORMAT_CSV or EXPORT_FORMAT_MESSAGES");
+  }
+  if (request.page_size() < 0 || request.page_size() > kMaxExportPage) {
+    return FieldError("page_size", absl::StrCat("1 to ", kMaxExportPage, ", or 0 for ", kDefaultExportPage));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ResponseExport::Export(const v1::ExportResponsesRequest& request,
+                                    const std::function<bool(const v1::ExportResponsesPage&)>& write) {
+  PageQuery query;
+  query.questionnaire_id = request.questionnaire_id();
+  query.first_day = DayNumberOf(request.first_day());
+  query.last_day = DayNumberOf(request.last_day());
+  query.page_size = request.page_size() > 0 ? request.page_size() : kDefaultExportPage;
+  query.types.assign(request.filter().customer_types().begin(), request.filter().customer_types().end());
+  query.channels.assign(request.filter().channels().begin(), request.filter().channels().end());
+  query.agents.assign(request.filter().agent_ids().begin(), request.filter().agent_ids().end());
+  std::set<int> dimensions(request.filter().dimensions().begin(), request.filter().dimensions().end());
+
+  ReportQuestionnaire questionnaire;
+  absl::Status status = database_.InTransaction(storage::Access::kRead, [&](soci::session& session) -> absl::Status {
+    absl::StatusOr<ReportQuestionnaire> loaded =
+        LoadReportQuestionnaire(session, request.questionnaire_id(), request.questionnaire_version());
+    if (!loaded.ok()) return loaded.status();
+    questionnaire = *std::move(loaded);
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  query.versions = questionnaire.versions;
+  // With a dimension filter: only the 5-point items of those dimensions.
+  auto keep = [&](const std::string& code) {
+    if (dimensions.empty()) return true;
+    auto item = questionnaire.by_code.find(code);
+    return item != questionnaire.by_code.end() && item->second.kind == v1::ITEM_KIND_SCALE &&
+           dimensions.count(item->second.dimension) > 0;
+  };
+  std::vector<ReportItem> columns;
+  for (const ReportItem& item : questionnaire.items) {
+    if (keep(item.code)) columns.push_back(item);
+  }
+
+  for (bool first_page = true;; first_page = false) {
+    Page page;
+    status = database_.InTransaction(storage::Access::kRead, [&](soci::session& session) {
+      page = ReadPage(session, query, keep);
+      return absl::OkStatus();
+    });
+    if (!status.ok()) return status;
+    if (page.responses.empty() && !first_page) return absl::OkStatus();
+    size_t count = page.responses.size();
+    if (count > 0) absl::SimpleAtoi(page.responses.back().id(), &query.after_id);
+    v1::ExportResponsesPage out;
+    if (request.format() == v1::EXPORT_FORMAT_CSV) {
+      out.set_csv(CsvOf(page, columns, first_page));
+    } else {
+      for (v1::Response& response : page.responses) *out.add_responses() = std::move(response);
+    }
+    if (!write(out)) return absl::CancelledError("the caller stopped reading the export");
+    if (count < static_cast<size_t>(query.page_size)) return absl::OkStatus();
+  }
+}
+
+}  // namespace satisfaction::analytics
