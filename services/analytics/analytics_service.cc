@@ -22,6 +22,14 @@ grpc::Status AnalyticsService::ExportResponses(grpc::ServerContext* context, con
       *request, [&](const v1::ExportResponsesPage& page) { return !context->IsCancelled() && writer->Write(page); }));
 }
 
+grpc::Status AnalyticsService::GetResponseFunnel(grpc::ServerContext* context,
+                                                 const v1::GetResponseFunnelRequest* request,
+                                                 v1::GetResponseFunnelResponse* response) {
+  if (absl::Status s = ValidateFunnelRequest(*request); !s.ok()) return ToGrpcStatus(s);
+  if (absl::Status s = CheckCallerStillWaiting(*context); !s.ok()) return ToGrpcStatus(s);
+  return Reply(funnel_.Get(*request), response);
+}
+
 grpc::Status AnalyticsService::RebuildAggregates(grpc::ServerContext* context,
                                                  const v1::RebuildAggregatesRequest* request,
                                                  v1::RebuildAggregatesResponse* response) {

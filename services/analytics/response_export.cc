@@ -48,8 +48,9 @@ struct PageQuery {
       return n == 0 ? std::string() : absl::StrCat(" AND ", column, " IN (", storage::Placeholders(prefix, n), ")");
     };
     return absl::StrCat(
-        "SELECT r.id, r.submitted_at_us, r.report_day, r.questionnaire_version, c.external_id, r.customer_type,"
-        " r.channel, r.agent_id, r.revisit_id, r.recovery_revisit_id FROM responses r JOIN customers c"
+        "SELECT r.id, r.submitted_at_us, r.report_day, r.questionnaire_version, COALESCE(c.external_id, ''),"
+        " r.customer_type,"
+        " r.channel, r.agent_id, r.revisit_id, r.recovery_revisit_id FROM responses r LEFT JOIN customers c"
         " ON c.id = r.customer_id WHERE r.questionnaire_id = :q",
         in("r.questionnaire_version", "v", versions.size()), " AND r.report_day >= :first AND r.report_day <= :last",
         in("r.customer_type", "t", types.size()), in("r.channel", "c", channels.size()),

@@ -70,8 +70,11 @@ absl::StatusOr<std::unique_ptr<SatisfactionServer>> SatisfactionServer::Start(co
   server->response_service_ = std::make_unique<responses::ResponseService>(*server->response_store_);
   server->satisfaction_reports_ =
       std::make_unique<analytics::SatisfactionReports>(*server->database_, config.report_time_zone);
+  server->response_funnel_ =
+      std::make_unique<analytics::ResponseFunnel>(*server->database_, report_zone, config.report_time_zone);
   server->analytics_service_ =
-      std::make_unique<analytics::AnalyticsService>(*server->database_, *server->satisfaction_reports_);
+      std::make_unique<analytics::AnalyticsService>(*server->database_, *server->satisfaction_reports_,
+                                                                           *server->response_funnel_);
   server->customer_store_ = std::make_unique<customers::CustomerStore>(*server->database_);
   server->do_not_call_store_ = std::make_unique<customers::DoNotCallStore>(*server->database_);
   server->customer_service_ =

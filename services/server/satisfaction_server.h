@@ -75,6 +75,7 @@ class SatisfactionServer {
   std::unique_ptr<responses::ResponseStore> response_store_;
   std::unique_ptr<responses::ResponseService> response_service_;
   std::unique_ptr<analytics::SatisfactionReports> satisfaction_reports_;
+  std::unique_ptr<analytics::ResponseFunnel> response_funnel_;
   std::unique_ptr<analytics::AnalyticsService> analytics_service_;
   std::unique_ptr<grpc::Server> grpc_server_;
   std::unique_ptr<HealthMonitor> health_monitor_;

@@ -651,7 +651,7 @@ const std::vector<Migration>& AllMigrations() {
       },
       {
           .version = 15,
-          .description = "aggregates by day and customer type: a row per item with its counts of each score",
+          .description = "aggregates by day and customer type (a row per item with its counts of each score); revisits by planning time",
           .mysql_statements =
               {
                   R"sql(CREATE TABLE IF NOT EXISTS response_day_rollups (
@@ -669,6 +669,8 @@ const std::vector<Migration>& AllMigrations() {
                     PRIMARY KEY (questionnaire_id, questionnaire_version, day, customer_type, item_code)
                   ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin)sql",
                   kFillDayRollups,
+                  // The response funnel reads the revisits planned in a range of days.
+                  "ALTER TABLE revisits ADD KEY IF NOT EXISTS ix_revisits_created (created_at_us)",
               },
           .sqlite_statements =
               {
@@ -687,6 +689,7 @@ const std::vector<Migration>& AllMigrations() {
                     PRIMARY KEY (questionnaire_id, questionnaire_version, day, customer_type, item_code)
                   ))sql",
                   kFillDayRollups,
+                  "CREATE INDEX IF NOT EXISTS ix_revisits_created ON revisits (created_at_us)",
               },
       },
   };

@@ -256,6 +256,40 @@ TEST_P(ResponseE2eTest, AnExportStreamsTheAnswersWithoutContactDetails) {
   refused([](Request& r) { r.mutable_filter()->add_channels(static_cast<v1::Channel>(7)); }, "filter.channels[0]");
 }
 
+TEST_P(ResponseE2eTest, TheFunnelShowsTheSurveyPlannedReachedAndAnswered) {
+  v1::Response stored;
+  ASSERT_TRUE(stub_->SubmitResponse(Context().get(), Answers(), &stored).ok());
+  auto analytics = v1::AnalyticsService::NewStub(server_->channel());
+  v1::GetResponseFunnelRequest request;
+  absl::TimeZone shanghai = absl::FixedTimeZone(8 * 3600);
+  request.set_first_day(absl::FormatTime("%Y-%m-%d", absl::Now() - absl::Hours(24), shanghai));
+  request.set_last_day(absl::FormatTime("%Y-%m-%d", absl::Now(), shanghai));
+  request.set_questionnaire_id(stored.questionnaire_id());
+  v1::GetResponseFunnelResponse funnel;
+  grpc::Status status = analytics->GetResponseFunnel(Context().get(), request, &funnel);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  ASSERT_EQ(funnel.rows_size(), 1);
+  EXPECT_EQ(funnel.rows(0).channel(), v1::CHANNEL_SMS);
+  EXPECT_EQ(funnel.rows(0).customer_type(), v1::CUSTOMER_TYPE_NEW);
+  EXPECT_EQ(funnel.rows(0).planned(), 1);
+  EXPECT_EQ(funnel.rows(0).contacted(), 1);
+  EXPECT_EQ(funnel.rows(0).responded(), 1);
+  EXPECT_EQ(funnel.recovery().opened(), 0);
+
+  v1::GetResponseFunnelRequest bad = request;
+  bad.set_first_day("2026-12-31");
+  bad.set_last_day("2026-12-01");
+  ExpectError(analytics->GetResponseFunnel(Context().get(), bad, &funnel), grpc::StatusCode::INVALID_ARGUMENT,
+              "last_day");
+  bad = request;
+  bad.clear_first_day();
+  ExpectError(analytics->GetResponseFunnel(Context().get(), bad, &funnel), grpc::StatusCode::INVALID_ARGUMENT,
+              "first_day");
+  bad = request;
+  bad.set_questionnaire_id("no-such-survey");
+  ExpectError(analytics->GetResponseFunnel(Context().get(), bad, &funnel), grpc::StatusCode::NOT_FOUND);
+}
+
 TEST_P(ResponseE2eTest, BadSatisfactionQueriesAreRefusedNamingTheField) {
   auto analytics = v1::AnalyticsService::NewStub(server_->channel());
   v1::GetSatisfactionResponse figures;

@@ -15,6 +15,7 @@
 #include "gtest/gtest.h"
 #include "services/analytics/aggregate_rebuild.h"
 #include "services/analytics/response_export.h"
+#include "services/analytics/response_funnel.h"
 #include "services/analytics/satisfaction_figures.h"
 #include "services/customers/customer_store.h"
 #include "services/customers/customer_validation.h"
@@ -526,6 +527,91 @@ TEST_P(SatisfactionReportsTest, AnExportComesInPagesAsCsvOrMessages) {
   status = ResponseExport(*database_).Export(request, [&](const v1::ExportResponsesPage&) { return ++written < 2; });
   EXPECT_EQ(status.code(), absl::StatusCode::kCancelled);
   EXPECT_EQ(written, 2);
+}
+
+TEST_P(SatisfactionReportsTest, TheFunnelCountsPlannedContactedAndAnsweredAndTheRecoveryRate) {
+  std::vector<std::string> sms;
+  for (int i = 0; i < 5; ++i) sms.push_back(Survey(v1::CUSTOMER_TYPE_NEW, v1::CHANNEL_SMS));
+  Answer(sms[0], {5, 5, 5}, start_);
+  Answer(Survey(v1::CUSTOMER_TYPE_LOYAL, v1::CHANNEL_IM), {4, 4, 4}, start_);
+  Survey(v1::CUSTOMER_TYPE_LOYAL, v1::CHANNEL_PHONE);
+  Survey(v1::CUSTOMER_TYPE_LOYAL, v1::CHANNEL_PHONE);
+  long long low_score = v1::TRIGGER_LOW_SCORE;
+  ASSERT_TRUE(
+      database_
+          ->InTransaction(
+              storage::Access::kWrite,
+              [&](soci::session& session) {
+                // SMS to customers 1 to 5: answered; delivered; failed; not sent yet; planned two days
+                // before the range. Calls to 7 and 8: refused (reached), no answer.
+                session << "INSERT INTO message_attempts (revisit_id, number, channel, outcome, provider_message_id,"
+                           " error_text, lease_token_hash, reported_at_us) SELECT id, 1, 2, outcome, '', '', '', 0"
+                           " FROM revisits JOIN (SELECT 2 AS customer, 1 AS outcome UNION ALL SELECT 3, 2) o"
+                           " ON o.customer = revisits.customer_id";
+                session << "INSERT INTO call_attempts (revisit_id, number, outcome, agent_id, notes,"
+                           " lease_token_hash, reported_at_us) SELECT id, 1, outcome, 'agent-li', '', '', 0"
+                           " FROM revisits JOIN (SELECT 7 AS customer, 5 AS outcome UNION ALL SELECT 8, 2) o"
+                           " ON o.customer = revisits.customer_id";
+                long long earlier = absl::ToUnixMicros(start_ - absl::Hours(48));
+                session << "UPDATE revisits SET created_at_us = :earlier WHERE customer_id = 5", soci::use(earlier);
+                // Three recovery calls: completed, given up, still planned.
+                for (int state : {4, 5, 1}) {
+                  long long now_us = absl::ToUnixMicros(start_);
+                  std::string event = absl::StrCat("low-", state);
+                  session << "INSERT INTO revisits (customer_id, event_id, rule_id, trigger_kind, channel, due_at_us,"
+                             " expires_at_us, questionnaire_id, survey, priority, max_attempts, attempts,"
+                             " reserved_agent_id, state, created_at_us, updated_at_us, queue) VALUES (1, :event, 'r',"
+                             " :trigger, 1, :due, :expires, '', 0, 100, 3, 1, '', :state, :created, :updated,"
+                             " 'default')",
+                      soci::use(event), soci::use(low_score), soci::use(now_us), soci::use(now_us), soci::use(state),
+                      soci::use(now_us), soci::use(now_us);
+                }
+                return absl::OkStatus();
+              })
+          .ok());
+
+  ResponseFunnel funnel(*database_, kShanghai, "Asia/Shanghai");
+  v1::GetResponseFunnelRequest request;
+  request.set_first_day("2026-11-23");
+  request.set_last_day("2026-11-23");
+  ASSERT_TRUE(ValidateFunnelRequest(request).ok());
+  absl::StatusOr<v1::GetResponseFunnelResponse> report = funnel.Get(request);
+  ASSERT_TRUE(report.ok()) << report.status();
+  ASSERT_EQ(report->rows_size(), 3);
+  const v1::FunnelRow& loyal_by_phone = report->rows(0);
+  EXPECT_EQ(loyal_by_phone.channel(), v1::CHANNEL_PHONE);
+  EXPECT_EQ(loyal_by_phone.customer_type(), v1::CUSTOMER_TYPE_LOYAL);
+  EXPECT_EQ(loyal_by_phone.planned(), 2);
+  EXPECT_EQ(loyal_by_phone.contacted(), 1);
+  EXPECT_EQ(loyal_by_phone.responded(), 0);
+  const v1::FunnelRow& new_by_sms = report->rows(1);
+  EXPECT_EQ(new_by_sms.channel(), v1::CHANNEL_SMS);
+  EXPECT_EQ(new_by_sms.customer_type(), v1::CUSTOMER_TYPE_NEW);
+  EXPECT_EQ(new_by_sms.planned(), 4);
+  EXPECT_EQ(new_by_sms.contacted(), 2);
+  EXPECT_EQ(new_by_sms.responded(), 1);
+  EXPECT_DOUBLE_EQ(new_by_sms.response_rate_percent(), 25);
+  EXPECT_EQ(report->rows(2).channel(), v1::CHANNEL_IM);
+  EXPECT_EQ(report->rows(2).responded(), 1);
+  EXPECT_EQ(report->total().planned(), 7);
+  EXPECT_EQ(report->total().contacted(), 4);
+  EXPECT_EQ(report->total().responded(), 2);
+  EXPECT_NEAR(report->total().contact_rate_percent(), 400.0 / 7, 1e-9);
+  EXPECT_EQ(report->recovery().opened(), 3);
+  EXPECT_EQ(report->recovery().completed(), 1);
+  EXPECT_EQ(report->recovery().open(), 1);
+  EXPECT_DOUBLE_EQ(report->recovery().recovery_rate_percent(), 50);
+
+  request.set_questionnaire_id("no-such-survey");
+  EXPECT_EQ(funnel.Get(request).status().code(), absl::StatusCode::kNotFound);
+  request.set_questionnaire_id("post-delivery");
+  request.set_first_day("2026-11-24");
+  request.set_last_day("2026-11-30");
+  report = funnel.Get(request);
+  ASSERT_TRUE(report.ok());
+  EXPECT_EQ(report->rows_size(), 0);
+  EXPECT_FALSE(report->total().has_contact_rate_percent());
+  EXPECT_FALSE(report->recovery().has_recovery_rate_percent());
 }
 
 TEST_P(SatisfactionReportsTest, UnknownQuestionnairesAndVersionsAreNotFound) {

@@ -1,0 +1,111 @@
+#include "services/analytics/response_funnel.h"
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/civil_time.h"
+#include "satisfaction/v1/callback.pb.h"
+#include "satisfaction/v1/message.pb.h"
+#include "satisfaction/v1/revisit.pb.h"
+#include "services/analytics/satisfaction_figures.h"
+#include "services/analytics/satisfaction_reports.h"
+#include "services/common/field_checks.h"
+
+namespace satisfaction::analytics {
+
+namespace {
+
+// Fills the rates of a row from its counts.
+void SetRates(v1::FunnelRow& row) {
+  if (row.planned() == 0) return;
+  row.set_contact_rate_percent(100.0 * row.contacted() / row.planned());
+  *row.mutable_contact_rate_interval() = WilsonPercent(row.contacted(), row.planned());
+  row.set_response_rate_percent(100.0 * row.responded() / row.planned());
+  *row.mutable_response_rate_interval() = WilsonPercent(row.responded(), row.planned());
+}
+
+}  // namespace
+
+absl::Status ValidateFunnelRequest(const v1::GetResponseFunnelRequest& request) {
+  // The days, checked as GetSatisfaction checks them.
+  v1::GetSatisfactionRequest days;
+  days.set_questionnaire_id("any");
+  days.set_first_day(request.first_day());
+  days.set_last_day(request.last_day());
+  if (absl::Status s = ValidateSatisfactionRequest(days); !s.ok()) return s;
+  if (request.questionnaire_id().size() > 63) return FieldError("questionnaire_id", "at most 63 characters");
+  return absl::OkStatus();
+}
+
+absl::StatusOr<v1::GetResponseFunnelResponse> ResponseFunnel::Get(const v1::GetResponseFunnelRequest& request) {
+  absl::CivilDay first, last;
+  absl::ParseCivilTime(request.first_day(), &first);
+  absl::ParseCivilTime(request.last_day(), &last);
+  long long from_us = absl::ToUnixMicros(absl::FromCivil(first, zone_));
+  long long to_us = absl::ToUnixMicros(absl::FromCivil(last + 1, zone_));
+  v1::GetResponseFunnelResponse reply;
+  reply.set_time_zone(zone_name_);
+  absl::Status status = database_.InTransaction(storage::Access::kRead, [&](soci::session& session) -> absl::Status {
+    std::string questionnaire = request.questionnaire_id();
+    if (!questionnaire.empty()) {
+      int exists = 0;
+      session << "SELECT COUNT(*) FROM questionnaires WHERE id = :id", soci::use(questionnaire), soci::into(exists);
+      if (exists == 0) return absl::NotFoundError(absl::StrCat("questionnaire '", questionnaire, "' not found"));
+    }
+    int completed = v1::REVISIT_STATE_COMPLETED, channel = 0, type = 0;
+    long long planned = 0, contacted = 0, responded = 0;
+    soci::indicator has_questionnaire = questionnaire.empty() ? soci::i_null : soci::i_ok;
+    // Reached: an answer; or a call the customer picked up (completed,
+    // refused, call back later, do not call); or a message delivered.
+    std::string reached = absl::StrCat(
+        "x.id IS NOT NULL OR EXISTS (SELECT 1 FROM call_attempts a WHERE a.revisit_id = v.id AND a.outcome IN (",
+        v1::CALL_OUTCOME_COMPLETED, ", ", v1::CALL_OUTCOME_REFUSED, ", ", v1::CALL_OUTCOME_CALL_BACK_LATER, ", ",
+        v1::CALL_OUTCOME_DO_NOT_CALL, ")) OR EXISTS (SELECT 1 FROM message_attempts m WHERE m.revisit_id = v.id",
+        " AND m.outcome = ", v1::DELIVERY_OUTCOME_DELIVERED, ")");
+    soci::statement rows =
+        (session.prepare << absl::StrCat(
+             "SELECT v.channel, c.effective_type, COUNT(*), SUM(CASE WHEN ", reached,
+             " THEN 1 ELSE 0 END), SUM(CASE WHEN x.id IS NOT NULL THEN 1 ELSE 0 END) FROM revisits v JOIN customers c"
+             " ON c.id = v.customer_id LEFT JOIN responses x ON x.revisit_id = v.id WHERE v.survey = 1"
+             " AND v.created_at_us >= :from AND v.created_at_us < :to AND (:questionnaire IS NULL"
+             " OR v.questionnaire_id = :same) GROUP BY v.channel, c.effective_type ORDER BY v.channel,"
+             " c.effective_type"),
+         soci::use(from_us), soci::use(to_us), soci::use(questionnaire, has_questionnaire),
+         soci::use(questionnaire, has_questionnaire), soci::into(channel), soci::into(type), soci::into(planned),
+         soci::into(contacted), soci::into(responded));
+    rows.execute();
+    v1::FunnelRow& total = *reply.mutable_total();
+    while (rows.fetch()) {
+      v1::FunnelRow& row = *reply.add_rows();
+      row.set_channel(static_cast<v1::Channel>(channel));
+      row.set_customer_type(static_cast<v1::CustomerType>(type));
+      row.set_planned(planned);
+      row.set_contacted(contacted);
+      row.set_responded(responded);
+      SetRates(row);
+      total.set_planned(total.planned() + planned);
+      total.set_contacted(total.contacted() + contacted);
+      total.set_responded(total.responded() + responded);
+    }
+    SetRates(total);
+
+    int low_score = v1::TRIGGER_LOW_SCORE, planned_state = v1::REVISIT_STATE_PLANNED, leased = v1::REVISIT_STATE_LEASED;
+    long long opened = 0, done = 0, open = 0;
+    session << "SELECT COUNT(*), COALESCE(SUM(CASE WHEN state = :completed THEN 1 ELSE 0 END), 0),"
+               " COALESCE(SUM(CASE WHEN state IN (:planned, :leased) THEN 1 ELSE 0 END), 0) FROM revisits"
+               " WHERE trigger_kind = :low AND created_at_us >= :from AND created_at_us < :to",
+        soci::use(completed), soci::use(planned_state), soci::use(leased), soci::use(low_score), soci::use(from_us),
+        soci::use(to_us), soci::into(opened), soci::into(done), soci::into(open);
+    v1::RecoveryFigures& recovery = *reply.mutable_recovery();
+    recovery.set_opened(opened);
+    recovery.set_completed(done);
+    recovery.set_open(open);
+    if (opened > open) {
+      recovery.set_recovery_rate_percent(100.0 * done / (opened - open));
+      *recovery.mutable_recovery_rate_interval() = WilsonPercent(done, opened - open);
+    }
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return reply;
+}
+
+}  // namespace satisfaction::analytics
