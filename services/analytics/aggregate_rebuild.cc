@@ -1,7 +1,9 @@
 #include "services/analytics/aggregate_rebuild.h"
 
 #include <algorithm>
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -39,18 +41,35 @@ struct Bucket {
   long long answers = 0;
 };
 
-// The by-day aggregates, summed from the full ones (as migration 15 first filled them).
-void RebuildDayRollups(soci::session& session, const std::string& id) {
-  session << "DELETE FROM response_day_rollups WHERE questionnaire_id = :id", soci::use(id);
+// The by-day aggregates of days `first` to `last`, summed from the full ones
+// (as migration 15 first filled them).
+void RebuildDayRollups(soci::session& session, const std::string& id, int version, int first, int last) {
+  session << "DELETE FROM response_day_rollups WHERE questionnaire_id = :id AND questionnaire_version = :version"
+             " AND day >= :first AND day <= :last",
+      soci::use(id), soci::use(version), soci::use(first), soci::use(last);
   session
       << "INSERT INTO response_day_rollups (questionnaire_id, questionnaire_version, day, customer_type, item_code,"
          " responses, scored_1, scored_2, scored_3, scored_4, scored_5) SELECT questionnaire_id,"
          " questionnaire_version, day, customer_type, item_code, SUM(CASE WHEN item_code = '' THEN answers ELSE 0"
          " END), SUM(CASE WHEN score = 1 THEN answers ELSE 0 END), SUM(CASE WHEN score = 2 THEN answers ELSE 0 END),"
          " SUM(CASE WHEN score = 3 THEN answers ELSE 0 END), SUM(CASE WHEN score = 4 THEN answers ELSE 0 END),"
-         " SUM(CASE WHEN score = 5 THEN answers ELSE 0 END) FROM response_rollups WHERE questionnaire_id = :id"
+         " SUM(CASE WHEN score = 5 THEN answers ELSE 0 END) FROM response_rollups WHERE questionnaire_id = :id2"
+         " AND questionnaire_version = :version2 AND day >= :first2 AND day <= :last2"
          " GROUP BY questionnaire_id, questionnaire_version, day, customer_type, item_code",
-      soci::use(id);
+      soci::use(id), soci::use(version), soci::use(first), soci::use(last);
+}
+
+// Every version of the questionnaire, drafts too (a version published during
+// a rebuild is then covered).
+std::vector<int> VersionsOf(soci::session& session, const std::string& id) {
+  std::vector<int> versions;
+  int version = 0;
+  soci::statement statement = (session.prepare << "SELECT version FROM questionnaire_versions"
+                                                  " WHERE questionnaire_id = :id ORDER BY version",
+                               soci::use(id), soci::into(version));
+  statement.execute();
+  while (statement.fetch()) versions.push_back(version);
+  return versions;
 }
 
 bool Exists(soci::session& session, const std::string& questionnaire_id) {
@@ -83,117 +102,144 @@ absl::StatusOr<RebuildCounts> RecountInPlace(soci::session& session, const std::
           soci::use(scale);
     }
   }
-  RebuildDayRollups(session, id);
+  for (int version : VersionsOf(session, id)) RebuildDayRollups(session, id, version, 0, 99991231);
   return CountWritten(session, id);
 }
 
-// MariaDB, at REPEATABLE READ: the locking read takes the questionnaire's
-// aggregate rows and the gaps between them, so a submission waits at its
-// aggregate update until the rebuild commits (and then adds itself to the new
-// counts); the counts are read from the snapshot taken after that lock, which
-// holds exactly the responses committed before it. The raw rows are only read
-// (not locked), so no submission and the rebuild wait on each other both ways.
-absl::StatusOr<RebuildCounts> RecountLocked(soci::session& session, const std::string& id) {
-  // First: the snapshot is taken at the first plain read, which must come after the lock.
-  long long locked = 0;
-  for (const char* table : {"response_rollups", "response_day_rollups"}) {
-    session << absl::StrCat("SELECT COUNT(*) FROM ", table, " WHERE questionnaire_id = :id",
-                            storage::ForUpdate(session)),
-        soci::use(id), soci::into(locked);
-  }
-  if (!Exists(session, id)) return absl::NotFoundError(absl::StrCat("questionnaire '", id, "' not found"));
-  session << "DELETE FROM response_rollups WHERE questionnaire_id = :id", soci::use(id);
-  int first_day = 0, last_day = 0;
-  soci::indicator any = soci::i_null, any_last = soci::i_null;
+int DayNumber(absl::CivilDay day) { return static_cast<int>(day.year() * 10000 + day.month() * 100 + day.day()); }
+
+absl::CivilDay DayOf(int number) { return absl::CivilDay(number / 10000, number / 100 % 100, number % 100); }
+
+// The days from the first to the last that the responses or the aggregates
+// name; nullopt when neither names any.
+std::optional<std::pair<absl::CivilDay, absl::CivilDay>> DaysOf(soci::session& session, const std::string& id) {
+  int first = 0, last = 0, first_kept = 0, last_kept = 0;
+  soci::indicator any = soci::i_null, any_last = soci::i_null, kept = soci::i_null, kept_last = soci::i_null;
   session << "SELECT MIN(report_day), MAX(report_day) FROM responses WHERE questionnaire_id = :id", soci::use(id),
-      soci::into(first_day, any), soci::into(last_day, any_last);
+      soci::into(first, any), soci::into(last, any_last);
+  session << "SELECT MIN(day), MAX(day) FROM response_rollups WHERE questionnaire_id = :id", soci::use(id),
+      soci::into(first_kept, kept), soci::into(last_kept, kept_last);
+  if (any != soci::i_ok && kept != soci::i_ok) return std::nullopt;
   if (any != soci::i_ok) {
-    RebuildDayRollups(session, id);
-    return CountWritten(session, id);
+    first = first_kept;
+    last = last_kept;
+  } else if (kept == soci::i_ok) {
+    first = std::min(first, first_kept);
+    last = std::max(last, last_kept);
   }
-  absl::CivilDay day(first_day / 10000, first_day / 100 % 100, first_day % 100);
-  absl::CivilDay end(last_day / 10000, last_day / 100 % 100, last_day % 100);
-  // A chunk of days at a time, to keep the counts held here small.
-  for (; day <= end; day += kDaysAChunk) {
-    absl::CivilDay chunk_end = day + (kDaysAChunk - 1);
-    int first = static_cast<int>(day.year() * 10000 + day.month() * 100 + day.day());
-    int last = static_cast<int>(chunk_end.year() * 10000 + chunk_end.month() * 100 + chunk_end.day());
-    std::vector<Bucket> buckets;
-    Bucket bucket;
-    int scale = v1::ITEM_KIND_SCALE;
-    for (const char* counts : {kResponseCounts, kAnswerCounts}) {
-      soci::statement statement(session);
-      statement.exchange(soci::into(bucket.version));
-      statement.exchange(soci::into(bucket.day));
-      statement.exchange(soci::into(bucket.item));
-      statement.exchange(soci::into(bucket.customer_type));
-      statement.exchange(soci::into(bucket.channel));
-      statement.exchange(soci::into(bucket.agent));
-      statement.exchange(soci::into(bucket.score));
-      statement.exchange(soci::into(bucket.answers));
-      statement.exchange(soci::use(id));
-      statement.exchange(soci::use(first));
-      statement.exchange(soci::use(last));
-      if (counts == kAnswerCounts) statement.exchange(soci::use(scale));
-      statement.alloc();
-      statement.prepare(counts);
-      statement.define_and_bind();
-      statement.execute();
-      while (statement.fetch()) buckets.push_back(bucket);
+  return std::make_pair(DayOf(first), DayOf(last));
+}
+
+// MariaDB, one chunk of days in a transaction of its own at REPEATABLE READ.
+// The locking reads take the chunk's aggregate rows and the gaps between
+// them, version by version (so other days stay free), and a submission for
+// those days waits at its aggregate update until the chunk commits (and then
+// adds itself to the new counts). The counts are read from the snapshot taken
+// after the locks, which holds exactly the responses committed before them.
+// The raw rows are only read, not locked, so no submission and the rebuild
+// wait on each other both ways.
+void RecountChunk(soci::session& session, const std::string& id, std::vector<int>& versions, int first, int last) {
+  long long locked = 0;
+  for (int& version : versions) {
+    for (const char* table : {"response_rollups", "response_day_rollups"}) {
+      session << absl::StrCat("SELECT COUNT(*) FROM ", table, " WHERE questionnaire_id = :id",
+                              " AND questionnaire_version = :version AND day >= :first AND day <= :last",
+                              storage::ForUpdate(session)),
+          soci::use(id), soci::use(version), soci::use(first), soci::use(last), soci::into(locked);
     }
-    for (size_t start = 0; start < buckets.size(); start += kRowsAStatement) {
-      size_t stop = std::min(buckets.size(), start + kRowsAStatement);
-      std::string sql = absl::StrCat(kInsert, "VALUES ");
+    session << "DELETE FROM response_rollups WHERE questionnaire_id = :id AND questionnaire_version = :version"
+               " AND day >= :first AND day <= :last",
+        soci::use(id), soci::use(version), soci::use(first), soci::use(last);
+  }
+  std::vector<Bucket> buckets;
+  Bucket bucket;
+  int scale = v1::ITEM_KIND_SCALE;
+  for (const char* counts : {kResponseCounts, kAnswerCounts}) {
+    soci::statement statement(session);
+    statement.exchange(soci::into(bucket.version));
+    statement.exchange(soci::into(bucket.day));
+    statement.exchange(soci::into(bucket.item));
+    statement.exchange(soci::into(bucket.customer_type));
+    statement.exchange(soci::into(bucket.channel));
+    statement.exchange(soci::into(bucket.agent));
+    statement.exchange(soci::into(bucket.score));
+    statement.exchange(soci::into(bucket.answers));
+    statement.exchange(soci::use(id));
+    statement.exchange(soci::use(first));
+    statement.exchange(soci::use(last));
+    if (counts == kAnswerCounts) statement.exchange(soci::use(scale));
+    statement.alloc();
+    statement.prepare(counts);
+    statement.define_and_bind();
+    statement.execute();
+    while (statement.fetch()) buckets.push_back(bucket);
+  }
+  for (size_t start = 0; start < buckets.size(); start += kRowsAStatement) {
+    size_t stop = std::min(buckets.size(), start + kRowsAStatement);
+    std::string sql = absl::StrCat(kInsert, "VALUES ");
+    for (size_t i = start; i < stop; ++i) {
+      absl::StrAppend(&sql, i > start ? ", " : "", "(", storage::Placeholders(absl::StrCat("b", i, "_"), 9), ")");
+    }
+    storage::ExecuteBound(session, sql, [&](soci::statement& statement) {
       for (size_t i = start; i < stop; ++i) {
-        absl::StrAppend(&sql, i > start ? ", " : "", "(", storage::Placeholders(absl::StrCat("b", i, "_"), 9), ")");
+        Bucket& b = buckets[i];
+        statement.exchange(soci::use(id));
+        statement.exchange(soci::use(b.version));
+        statement.exchange(soci::use(b.day));
+        statement.exchange(soci::use(b.item));
+        statement.exchange(soci::use(b.customer_type));
+        statement.exchange(soci::use(b.channel));
+        statement.exchange(soci::use(b.agent));
+        statement.exchange(soci::use(b.score));
+        statement.exchange(soci::use(b.answers));
       }
-      storage::ExecuteBound(session, sql, [&](soci::statement& statement) {
-        for (size_t i = start; i < stop; ++i) {
-          Bucket& b = buckets[i];
-          statement.exchange(soci::use(id));
-          statement.exchange(soci::use(b.version));
-          statement.exchange(soci::use(b.day));
-          statement.exchange(soci::use(b.item));
-          statement.exchange(soci::use(b.customer_type));
-          statement.exchange(soci::use(b.channel));
-          statement.exchange(soci::use(b.agent));
-          statement.exchange(soci::use(b.score));
-          statement.exchange(soci::use(b.answers));
-        }
-      });
-    }
+    });
   }
-  RebuildDayRollups(session, id);
-  return CountWritten(session, id);
+  for (int version : versions) RebuildDayRollups(session, id, version, first, last);
+}
+
+// MariaDB: a chunk of days a transaction, so submissions wait only while
+// their own days are recounted (today's comes last).
+absl::StatusOr<RebuildCounts> RecountInChunks(storage::Database& database, const std::string& id) {
+  std::vector<int> versions;
+  std::optional<std::pair<absl::CivilDay, absl::CivilDay>> days;
+  absl::Status status = database.InTransaction(storage::Access::kRead, [&](soci::session& session) -> absl::Status {
+    if (!Exists(session, id)) return absl::NotFoundError(absl::StrCat("questionnaire '", id, "' not found"));
+    versions = VersionsOf(session, id);
+    days = DaysOf(session, id);
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  for (absl::CivilDay day = days ? days->first : absl::CivilDay(); days && day <= days->second; day += kDaysAChunk) {
+    int first = DayNumber(day), last = DayNumber(std::min(days->second, day + (kDaysAChunk - 1)));
+    status = database.WithSession([&](soci::session& session) -> absl::Status {
+      // For this transaction only; the session's own level (READ COMMITTED) returns after it.
+      session << "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ";
+      session.begin();
+      try {
+        RecountChunk(session, id, versions, first, last);
+        session.commit();
+      } catch (...) {
+        session.rollback();
+        throw;
+      }
+      return absl::OkStatus();
+    });
+    if (!status.ok()) return status;
+  }
+  return database.InTransaction<RebuildCounts>(storage::Access::kRead,
+                                               [&](soci::session& session) { return CountWritten(session, id); });
 }
 
 }  // namespace
 
 absl::StatusOr<RebuildCounts> RebuildAggregates(storage::Database& database, const std::string& questionnaire_id) {
   if (database.backend() == storage::Backend::kSqlite) {
+    // The write transaction keeps every writer out: one transaction does.
     return database.InTransaction<RebuildCounts>(
         storage::Access::kWrite, [&](soci::session& session) { return RecountInPlace(session, questionnaire_id); });
   }
-  absl::StatusOr<RebuildCounts> result = absl::InternalError("the rebuild did not run");
-  absl::Status status = database.WithSession([&](soci::session& session) -> absl::Status {
-    // For this transaction only; the session's own level (READ COMMITTED) returns after it.
-    session << "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ";
-    session.begin();
-    try {
-      result = RecountLocked(session, questionnaire_id);
-      if (result.ok()) {
-        session.commit();
-      } else {
-        session.rollback();
-      }
-    } catch (...) {
-      session.rollback();
-      throw;
-    }
-    return absl::OkStatus();
-  });
-  if (!status.ok()) return status;
-  return result;
+  return RecountInChunks(database, questionnaire_id);
 }
 
 }  // namespace satisfaction::analytics

@@ -14,11 +14,13 @@ struct RebuildCounts {
 };
 
 // Recomputes a questionnaire's aggregates (response_rollups) from its raw
-// responses and answers, in one transaction, replacing what was there: the
+// responses and answers, replacing what was there: the
 // repair after aggregates and responses disagree (a restore, a manual fix).
-// Days stay those recorded with each response. Submissions of the
-// questionnaire (on every server) wait for it at their aggregate update and
-// are then counted once. NOT_FOUND for an unknown questionnaire.
+// Days stay those recorded with each response. On MariaDB it goes a month of
+// days at a time, each in its own transaction: a submission (on any server)
+// for days being recounted waits at its aggregate update and is then counted
+// once; on SQLite one write transaction keeps writers out. NOT_FOUND for an
+// unknown questionnaire.
 absl::StatusOr<RebuildCounts> RebuildAggregates(storage::Database& database, const std::string& questionnaire_id);
 
 }  // namespace satisfaction::analytics
