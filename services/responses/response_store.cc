@@ -5,14 +5,12 @@
 #include <algorithm>
 #include <memory>
 #include <optional>
-#include <tuple>
 #include <vector>
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
-#include "absl/time/clock.h"
 #include "satisfaction/v1/questionnaire.pb.h"
 #include "services/common/secrets.h"
 #include "services/leases/revisit_leases.h"

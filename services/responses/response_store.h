@@ -25,10 +25,11 @@ namespace satisfaction::responses {
 // loop's recovery callback, in one transaction.
 //
 // Submissions arriving together are committed together (see
-// storage::GroupCommit): one transaction and a statement per table for a batch
-// of web submissions, each caller answered after that commit. Refusals are decided before
-// anything is written; a batch that fails is tried again one submission at a
-// time, so one bad submission never costs the others theirs.
+// storage::GroupCommit): one transaction and a statement per table for a
+// batch of web submissions, each caller answered after that commit. Refusals
+// are decided before anything is written; a batch that fails is tried again
+// one submission at a time, so one bad submission never costs the others
+// theirs.
 class ResponseStore {
  public:
   // Aggregates count days in `report_zone` (the operator's); recovery calls
