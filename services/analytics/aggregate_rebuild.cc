@@ -9,6 +9,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
 #include "satisfaction/v1/questionnaire.pb.h"
+#include "services/analytics/report_questionnaire.h"
+#include "services/common/report_days.h"
 #include "services/storage/sql_text.h"
 #include "services/storage/write_batch.h"
 
@@ -22,16 +24,16 @@ constexpr char kInsert[] =
 // The counts as ResponseStore adds them: one per response (item '' and score
 // 0) and one per 5-point answer by its score.
 constexpr char kResponseCounts[] =
-    "SELECT questionnaire_version, report_day, '', customer_type, channel, agent_id, 0, COUNT(*) FROM responses"
-    " WHERE questionnaire_id = :id AND report_day >= :first AND report_day <= :last"
-    " GROUP BY questionnaire_version, report_day, customer_type, channel, agent_id";
+    "SELECT questionnaire_id, questionnaire_version, report_day, '', customer_type, channel, agent_id, 0, COUNT(*)"
+    " FROM responses WHERE questionnaire_id = :id AND report_day >= :first AND report_day <= :last"
+    " GROUP BY questionnaire_id, questionnaire_version, report_day, customer_type, channel, agent_id";
 constexpr char kAnswerCounts[] =
-    "SELECT r.questionnaire_version, r.report_day, a.item_code, r.customer_type, r.channel, r.agent_id, a.score,"
-    " COUNT(*) FROM responses r JOIN response_answers a ON a.response_id = r.id"
+    "SELECT r.questionnaire_id, r.questionnaire_version, r.report_day, a.item_code, r.customer_type, r.channel,"
+    " r.agent_id, a.score, COUNT(*) FROM responses r JOIN response_answers a ON a.response_id = r.id"
     " JOIN questionnaire_items i ON i.questionnaire_id = r.questionnaire_id AND i.version = r.questionnaire_version"
     " AND i.code = a.item_code WHERE r.questionnaire_id = :id AND r.report_day >= :first AND r.report_day <= :last"
-    " AND i.kind = :scale GROUP BY r.questionnaire_version, r.report_day, a.item_code, r.customer_type, r.channel,"
-    " r.agent_id, a.score";
+    " AND i.kind = :scale GROUP BY r.questionnaire_id, r.questionnaire_version, r.report_day, a.item_code,"
+    " r.customer_type, r.channel, r.agent_id, a.score";
 constexpr int kDaysAChunk = 31;
 constexpr size_t kRowsAStatement = 500;
 
@@ -72,12 +74,6 @@ std::vector<int> VersionsOf(soci::session& session, const std::string& id) {
   return versions;
 }
 
-bool Exists(soci::session& session, const std::string& questionnaire_id) {
-  int exists = 0;
-  session << "SELECT COUNT(*) FROM questionnaires WHERE id = :id", soci::use(questionnaire_id), soci::into(exists);
-  return exists > 0;
-}
-
 RebuildCounts CountWritten(soci::session& session, const std::string& id) {
   RebuildCounts counts;
   session << "SELECT COALESCE(SUM(CASE WHEN item_code = '' THEN answers ELSE 0 END), 0), COUNT(*)"
@@ -89,26 +85,14 @@ RebuildCounts CountWritten(soci::session& session, const std::string& id) {
 // SQLite: the write transaction keeps every writer out, so the database can
 // count and write in one statement each.
 absl::StatusOr<RebuildCounts> RecountInPlace(soci::session& session, const std::string& id) {
-  if (!Exists(session, id)) return absl::NotFoundError(absl::StrCat("questionnaire '", id, "' not found"));
+  if (!QuestionnaireExists(session, id)) return absl::NotFoundError(absl::StrCat("questionnaire '", id, "' not found"));
   int first = 0, last = 99991231, scale = v1::ITEM_KIND_SCALE;
   session << "DELETE FROM response_rollups WHERE questionnaire_id = :id", soci::use(id);
-  for (const char* counts : {kResponseCounts, kAnswerCounts}) {
-    std::string select = counts;
-    select.replace(select.find("SELECT "), 7, "SELECT :qid, ");
-    if (counts == kResponseCounts) {
-      session << absl::StrCat(kInsert, select), soci::use(id), soci::use(id), soci::use(first), soci::use(last);
-    } else {
-      session << absl::StrCat(kInsert, select), soci::use(id), soci::use(id), soci::use(first), soci::use(last),
-          soci::use(scale);
-    }
-  }
+  session << absl::StrCat(kInsert, kResponseCounts), soci::use(id), soci::use(first), soci::use(last);
+  session << absl::StrCat(kInsert, kAnswerCounts), soci::use(id), soci::use(first), soci::use(last), soci::use(scale);
   for (int version : VersionsOf(session, id)) RebuildDayRollups(session, id, version, 0, 99991231);
   return CountWritten(session, id);
 }
-
-int DayNumber(absl::CivilDay day) { return static_cast<int>(day.year() * 10000 + day.month() * 100 + day.day()); }
-
-absl::CivilDay DayOf(int number) { return absl::CivilDay(number / 10000, number / 100 % 100, number % 100); }
 
 // The days from the first to the last that the responses or the aggregates
 // name; nullopt when neither names any.
@@ -127,7 +111,7 @@ std::optional<std::pair<absl::CivilDay, absl::CivilDay>> DaysOf(soci::session& s
     first = std::min(first, first_kept);
     last = std::max(last, last_kept);
   }
-  return std::make_pair(DayOf(first), DayOf(last));
+  return std::make_pair(CivilDayOf(first), CivilDayOf(last));
 }
 
 // MariaDB, one chunk of days in a transaction of its own at REPEATABLE READ.
@@ -155,7 +139,9 @@ void RecountChunk(soci::session& session, const std::string& id, std::vector<int
   Bucket bucket;
   int scale = v1::ITEM_KIND_SCALE;
   for (const char* counts : {kResponseCounts, kAnswerCounts}) {
+    std::string questionnaire;  // the id asked for
     soci::statement statement(session);
+    statement.exchange(soci::into(questionnaire));
     statement.exchange(soci::into(bucket.version));
     statement.exchange(soci::into(bucket.day));
     statement.exchange(soci::into(bucket.item));
@@ -204,14 +190,15 @@ absl::StatusOr<RebuildCounts> RecountInChunks(storage::Database& database, const
   std::vector<int> versions;
   std::optional<std::pair<absl::CivilDay, absl::CivilDay>> days;
   absl::Status status = database.InTransaction(storage::Access::kRead, [&](soci::session& session) -> absl::Status {
-    if (!Exists(session, id)) return absl::NotFoundError(absl::StrCat("questionnaire '", id, "' not found"));
+    if (!QuestionnaireExists(session, id))
+      return absl::NotFoundError(absl::StrCat("questionnaire '", id, "' not found"));
     versions = VersionsOf(session, id);
     days = DaysOf(session, id);
     return absl::OkStatus();
   });
   if (!status.ok()) return status;
   for (absl::CivilDay day = days ? days->first : absl::CivilDay(); days && day <= days->second; day += kDaysAChunk) {
-    int first = DayNumber(day), last = DayNumber(std::min(days->second, day + (kDaysAChunk - 1)));
+    int first = ReportDayNumber(day), last = ReportDayNumber(std::min(days->second, day + (kDaysAChunk - 1)));
     status = database.WithSession([&](soci::session& session) -> absl::Status {
       // For this transaction only; the session's own level (READ COMMITTED) returns after it.
       session << "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ";

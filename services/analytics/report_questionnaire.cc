@@ -6,12 +6,17 @@
 
 namespace satisfaction::analytics {
 
+bool QuestionnaireExists(soci::session& session, const std::string& id) {
+  int exists = 0;
+  session << "SELECT COUNT(*) FROM questionnaires WHERE id = :id", soci::use(id), soci::into(exists);
+  return exists > 0;
+}
+
 absl::StatusOr<ReportQuestionnaire> LoadReportQuestionnaire(soci::session& session, const std::string& id,
                                                             int asked_version) {
   ReportQuestionnaire questionnaire;
-  int version = 0, exists = 0;
-  session << "SELECT COUNT(*) FROM questionnaires WHERE id = :id", soci::use(id), soci::into(exists);
-  if (exists == 0) return absl::NotFoundError(absl::StrCat("questionnaire '", id, "' not found"));
+  int version = 0;
+  if (!QuestionnaireExists(session, id)) return absl::NotFoundError(absl::StrCat("questionnaire '", id, "' not found"));
   soci::statement published = (session.prepare << "SELECT version FROM questionnaire_versions"
                                                   " WHERE questionnaire_id = :id AND published_at_us IS NOT NULL"
                                                   " ORDER BY version",

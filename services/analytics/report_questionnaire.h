@@ -27,6 +27,9 @@ struct ReportQuestionnaire {
   absl::flat_hash_map<std::string, ReportItem> by_code;
 };
 
+// Whether a questionnaire of that id exists.
+bool QuestionnaireExists(soci::session& session, const std::string& id);
+
 // For `version`, or every published version when 0. NOT_FOUND for an unknown
 // questionnaire or version; FAILED_PRECONDITION when none is published.
 absl::StatusOr<ReportQuestionnaire> LoadReportQuestionnaire(soci::session& session, const std::string& id, int version);

@@ -9,13 +9,13 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/civil_time.h"
 #include "satisfaction/v1/questionnaire.pb.h"
 #include "services/analytics/report_questionnaire.h"
 #include "services/analytics/satisfaction_reports.h"
 #include "services/common/field_checks.h"
+#include "services/common/report_days.h"
 #include "services/storage/sql_text.h"
 
 namespace satisfaction::analytics {
@@ -26,8 +26,8 @@ using google::protobuf::util::TimeUtil;
 
 int DayNumberOf(const std::string& text) {
   absl::CivilDay day;
-  absl::ParseCivilTime(text, &day);
-  return static_cast<int>(day.year() * 10000 + day.month() * 100 + day.day());
+  ParseReportDay(text, &day);
+  return ReportDayNumber(day);
 }
 
 // "CUSTOMER_TYPE_NEW" → "new": the enum's name without its prefix.
@@ -168,7 +168,7 @@ std::string CsvOf(const Page& page, const std::vector<ReportItem>& columns, bool
     absl::Time at = absl::FromUnixMicros(TimeUtil::TimestampToMicroseconds(response.submit_time()));
     std::vector<std::string> fields = {response.id(),
                                        absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", at, absl::UTCTimeZone()),
-                                       absl::StrFormat("%04d-%02d-%02d", day / 10000, day / 100 % 100, day % 100),
+                                       absl::FormatCivilTime(CivilDayOf(day)),
                                        CsvField(response.questionnaire_id()),
                                        absl::StrCat(response.questionnaire_version()),
                                        CsvField(response.customer_external_id()),
@@ -209,14 +209,12 @@ std::string CsvField(const std::string& text) {
 }
 
 absl::Status ValidateExportRequest(const v1::ExportResponsesRequest& request) {
-  // The same fields, checked as GetSatisfaction checks them.
-  v1::GetSatisfactionRequest shared;
-  shared.set_questionnaire_id(request.questionnaire_id());
-  shared.set_questionnaire_version(request.questionnaire_version());
-  shared.set_first_day(request.first_day());
-  shared.set_last_day(request.last_day());
-  *shared.mutable_filter() = request.filter();
-  if (absl::Status s = ValidateSatisfactionRequest(shared); !s.ok()) return s;
+  if (absl::Status s = ValidateReportQuestionnaire(request.questionnaire_id(), request.questionnaire_version());
+      !s.ok()) {
+    return s;
+  }
+  if (absl::Status s = ValidateReportDays(request.first_day(), request.last_day()); !s.ok()) return s;
+  if (absl::Status s = ValidateSatisfactionFilter(request.filter()); !s.ok()) return s;
   if (request.format() != v1::EXPORT_FORMAT_CSV && request.format() != v1::EXPORT_FORMAT_MESSAGES) {
     return FieldError("format", "EXPORT_FORMAT_CSV or EXPORT_FORMAT_MESSAGES");
   }

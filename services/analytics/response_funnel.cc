@@ -5,9 +5,11 @@
 #include "satisfaction/v1/callback.pb.h"
 #include "satisfaction/v1/message.pb.h"
 #include "satisfaction/v1/revisit.pb.h"
+#include "services/analytics/report_questionnaire.h"
 #include "services/analytics/satisfaction_figures.h"
 #include "services/analytics/satisfaction_reports.h"
 #include "services/common/field_checks.h"
+#include "services/common/report_days.h"
 
 namespace satisfaction::analytics {
 
@@ -25,30 +27,23 @@ void SetRates(v1::FunnelRow& row) {
 }  // namespace
 
 absl::Status ValidateFunnelRequest(const v1::GetResponseFunnelRequest& request) {
-  // The days, checked as GetSatisfaction checks them.
-  v1::GetSatisfactionRequest days;
-  days.set_questionnaire_id("any");
-  days.set_first_day(request.first_day());
-  days.set_last_day(request.last_day());
-  if (absl::Status s = ValidateSatisfactionRequest(days); !s.ok()) return s;
+  if (absl::Status s = ValidateReportDays(request.first_day(), request.last_day()); !s.ok()) return s;
   if (request.questionnaire_id().size() > 63) return FieldError("questionnaire_id", "at most 63 characters");
   return absl::OkStatus();
 }
 
 absl::StatusOr<v1::GetResponseFunnelResponse> ResponseFunnel::Get(const v1::GetResponseFunnelRequest& request) {
   absl::CivilDay first, last;
-  absl::ParseCivilTime(request.first_day(), &first);
-  absl::ParseCivilTime(request.last_day(), &last);
+  ParseReportDay(request.first_day(), &first);
+  ParseReportDay(request.last_day(), &last);
   long long from_us = absl::ToUnixMicros(absl::FromCivil(first, zone_));
   long long to_us = absl::ToUnixMicros(absl::FromCivil(last + 1, zone_));
   v1::GetResponseFunnelResponse reply;
   reply.set_time_zone(zone_name_);
   absl::Status status = database_.InTransaction(storage::Access::kRead, [&](soci::session& session) -> absl::Status {
     std::string questionnaire = request.questionnaire_id();
-    if (!questionnaire.empty()) {
-      int exists = 0;
-      session << "SELECT COUNT(*) FROM questionnaires WHERE id = :id", soci::use(questionnaire), soci::into(exists);
-      if (exists == 0) return absl::NotFoundError(absl::StrCat("questionnaire '", questionnaire, "' not found"));
+    if (!questionnaire.empty() && !QuestionnaireExists(session, questionnaire)) {
+      return absl::NotFoundError(absl::StrCat("questionnaire '", questionnaire, "' not found"));
     }
     int completed = v1::REVISIT_STATE_COMPLETED, channel = 0, type = 0;
     long long planned = 0, contacted = 0, responded = 0;

@@ -15,6 +15,7 @@
 #include "services/analytics/report_questionnaire.h"
 #include "services/analytics/satisfaction_figures.h"
 #include "services/common/field_checks.h"
+#include "services/common/report_days.h"
 #include "services/storage/sql_text.h"
 
 namespace satisfaction::analytics {
@@ -24,16 +25,6 @@ namespace {
 using storage::Access;
 
 constexpr size_t kRowsAFetch = 1000;
-
-bool ParseDay(const std::string& text, absl::CivilDay* day) {
-  return text.size() == 10 && absl::ParseCivilTime(text, day);
-}
-
-int DayNumber(absl::CivilDay day) { return static_cast<int>(day.year() * 10000 + day.month() * 100 + day.day()); }
-
-absl::CivilDay DayOf(int number) { return absl::CivilDay(number / 10000, number / 100 % 100, number % 100); }
-
-std::string DayText(int number) { return absl::FormatCivilTime(DayOf(number)); }
 
 // What the request groups by.
 struct Groupings {
@@ -69,14 +60,14 @@ struct Groupings {
 
   // The first day of the period `day` falls in (0 when not grouped by one).
   int PeriodOf(int day) const {
-    absl::CivilDay civil = DayOf(day);
+    absl::CivilDay civil = CivilDayOf(day);
     switch (period) {
       case v1::GROUPING_DAY:
         return day;
       case v1::GROUPING_WEEK:
-        return DayNumber(absl::PrevWeekday(civil + 1, absl::Weekday::monday));
+        return ReportDayNumber(absl::PrevWeekday(civil + 1, absl::Weekday::monday));
       case v1::GROUPING_MONTH:
-        return DayNumber(absl::CivilDay(absl::CivilMonth(civil)));
+        return ReportDayNumber(absl::CivilDay(absl::CivilMonth(civil)));
       default:
         return 0;
     }
@@ -170,7 +161,7 @@ class Groups {
       }
       for (absl::CivilDay day = first; day <= last && groups_.size() <= kMaxGroups; ++day) {
         for (GroupKey key : others) {
-          key.period = groupings_.PeriodOf(DayNumber(day));
+          key.period = groupings_.PeriodOf(ReportDayNumber(day));
           groups_[key];
         }
       }
@@ -186,7 +177,7 @@ class Groups {
   void Reply(int min_responses, v1::GetSatisfactionResponse& reply) const {
     for (const auto& [key, group] : groups_) {
       v1::SatisfactionGroup& out = *reply.add_groups();
-      if (groupings_.period) out.set_period_start(DayText(key.period));
+      if (groupings_.period) out.set_period_start(absl::FormatCivilTime(CivilDayOf(key.period)));
       out.set_customer_type(static_cast<v1::CustomerType>(key.customer_type));
       out.set_channel(static_cast<v1::Channel>(key.channel));
       out.set_agent_id(key.agent);
@@ -341,35 +332,38 @@ class BucketReader {
 
 }  // namespace
 
-absl::Status ValidateSatisfactionRequest(const v1::GetSatisfactionRequest& request) {
-  if (request.questionnaire_id().empty()) return FieldError("questionnaire_id", "required");
-  if (request.questionnaire_id().size() > 63) return FieldError("questionnaire_id", "at most 63 characters");
-  if (request.questionnaire_version() < 0) return FieldError("questionnaire_version", "0 (all) or a version");
+absl::Status ValidateReportQuestionnaire(const std::string& id, int version) {
+  if (id.empty()) return FieldError("questionnaire_id", "required");
+  if (id.size() > 63) return FieldError("questionnaire_id", "at most 63 characters");
+  if (version < 0) return FieldError("questionnaire_version", "0 (all) or a version");
+  return absl::OkStatus();
+}
+
+absl::Status ValidateReportDays(const std::string& first_day, const std::string& last_day) {
   absl::CivilDay first, last;
-  if (request.first_day().empty()) return FieldError("first_day", "required: the range's first day, YYYY-MM-DD");
-  if (request.last_day().empty()) return FieldError("last_day", "required: the range's last day, YYYY-MM-DD");
-  if (!ParseDay(request.first_day(), &first)) {
-    return FieldError("first_day", absl::StrCat("not a day (YYYY-MM-DD): '", request.first_day(), "'"));
+  if (first_day.empty()) return FieldError("first_day", "required: the range's first day, YYYY-MM-DD");
+  if (last_day.empty()) return FieldError("last_day", "required: the range's last day, YYYY-MM-DD");
+  if (!ParseReportDay(first_day, &first)) {
+    return FieldError("first_day", absl::StrCat("not a day (YYYY-MM-DD): '", first_day, "'"));
   }
-  if (!ParseDay(request.last_day(), &last)) {
-    return FieldError("last_day", absl::StrCat("not a day (YYYY-MM-DD): '", request.last_day(), "'"));
+  if (!ParseReportDay(last_day, &last)) {
+    return FieldError("last_day", absl::StrCat("not a day (YYYY-MM-DD): '", last_day, "'"));
   }
   if (last < first) return FieldError("last_day", "before first_day");
   if (last - first + 1 > kMaxReportDays) {
     return FieldError("last_day", absl::StrCat(last - first + 1, " days; at most ", kMaxReportDays));
   }
-  std::set<int> seen;
-  int periods = 0;
-  for (int i = 0; i < request.group_by_size(); ++i) {
-    int grouping = request.group_by(i);
-    std::string field = absl::StrCat("group_by[", i, "]");
-    if (grouping <= v1::GROUPING_UNSPECIFIED || grouping > v1::GROUPING_ITEM) {
-      return FieldError(field, absl::StrCat("unknown grouping ", grouping));
-    }
-    if (!seen.insert(grouping).second) return FieldError(field, "grouped by twice");
-    if (grouping <= v1::GROUPING_MONTH && ++periods > 1) return FieldError(field, "one period (day, week or month)");
+  return absl::OkStatus();
+}
+
+absl::Status ValidateSatisfactionFilter(const v1::SatisfactionFilter& filter) {
+  const std::pair<const char*, int> sizes[] = {{"filter.customer_types", filter.customer_types_size()},
+                                               {"filter.channels", filter.channels_size()},
+                                               {"filter.agent_ids", filter.agent_ids_size()},
+                                               {"filter.dimensions", filter.dimensions_size()}};
+  for (const auto& [field, size] : sizes) {
+    if (size > kMaxFilterValues) return FieldError(field, absl::StrCat("at most ", kMaxFilterValues, " values"));
   }
-  const v1::SatisfactionFilter& filter = request.filter();
   if (absl::Status s = CheckEnumValues("filter.customer_types", filter.customer_types(), v1::CUSTOMER_TYPE_NEW,
                                        v1::CUSTOMER_TYPE_LOYAL);
       !s.ok()) {
@@ -387,14 +381,35 @@ absl::Status ValidateSatisfactionRequest(const v1::GetSatisfactionRequest& reque
   for (int i = 0; i < filter.agent_ids_size(); ++i) {
     if (filter.agent_ids(i).size() > 64) return FieldError(absl::StrCat("filter.agent_ids[", i, "]"), "too long");
   }
+  return absl::OkStatus();
+}
+
+absl::Status ValidateSatisfactionRequest(const v1::GetSatisfactionRequest& request) {
+  if (absl::Status s = ValidateReportQuestionnaire(request.questionnaire_id(), request.questionnaire_version());
+      !s.ok()) {
+    return s;
+  }
+  if (absl::Status s = ValidateReportDays(request.first_day(), request.last_day()); !s.ok()) return s;
+  std::set<int> seen;
+  int periods = 0;
+  for (int i = 0; i < request.group_by_size(); ++i) {
+    int grouping = request.group_by(i);
+    std::string field = absl::StrCat("group_by[", i, "]");
+    if (grouping <= v1::GROUPING_UNSPECIFIED || grouping > v1::GROUPING_ITEM) {
+      return FieldError(field, absl::StrCat("unknown grouping ", grouping));
+    }
+    if (!seen.insert(grouping).second) return FieldError(field, "grouped by twice");
+    if (grouping <= v1::GROUPING_MONTH && ++periods > 1) return FieldError(field, "one period (day, week or month)");
+  }
+  if (absl::Status s = ValidateSatisfactionFilter(request.filter()); !s.ok()) return s;
   if (request.min_responses() < 0) return FieldError("min_responses", "0 (30) or more");
   return absl::OkStatus();
 }
 
 absl::StatusOr<v1::GetSatisfactionResponse> SatisfactionReports::Get(const v1::GetSatisfactionRequest& request) {
   absl::CivilDay first, last;
-  ParseDay(request.first_day(), &first);
-  ParseDay(request.last_day(), &last);
+  ParseReportDay(request.first_day(), &first);
+  ParseReportDay(request.last_day(), &last);
   std::optional<ReportQuestionnaire> questionnaire;
   std::optional<Groups> groups;
   absl::Status status = database_.InTransaction(Access::kRead, [&](soci::session& session) -> absl::Status {
@@ -403,7 +418,7 @@ absl::StatusOr<v1::GetSatisfactionResponse> SatisfactionReports::Get(const v1::G
     if (!loaded.ok()) return loaded.status();
     questionnaire = *std::move(loaded);
     groups.emplace(request, *questionnaire);
-    BucketReader(request, *questionnaire, DayNumber(first), DayNumber(last)).Read(session, *groups);
+    BucketReader(request, *questionnaire, ReportDayNumber(first), ReportDayNumber(last)).Read(session, *groups);
     return absl::OkStatus();
   });
   if (!status.ok()) return status;

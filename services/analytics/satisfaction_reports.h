@@ -13,10 +13,20 @@ namespace satisfaction::analytics {
 inline constexpr int kMaxReportDays = 1100;
 inline constexpr int kMaxGroups = 10000;
 inline constexpr int kDefaultMinResponses = 30;
+// Values one filter list may name (an IN list each).
+inline constexpr int kMaxFilterValues = 100;
 
-// Checks what needs no database: the questionnaire named, the days (parsed,
-// in order, at most kMaxReportDays), the groupings (known, each once, one
-// period at most), the filters' values. INVALID_ARGUMENT naming the field.
+// The checks reports share; INVALID_ARGUMENT naming the field.
+// A questionnaire id, and a version (0 for all).
+absl::Status ValidateReportQuestionnaire(const std::string& id, int version);
+// Both days given as YYYY-MM-DD, in order, at most kMaxReportDays.
+absl::Status ValidateReportDays(const std::string& first_day, const std::string& last_day);
+// Known values, agent ids of at most 64 characters, at most kMaxFilterValues a list.
+absl::Status ValidateSatisfactionFilter(const v1::SatisfactionFilter& filter);
+
+// Checks what needs no database: the questionnaire named, the days, the
+// groupings (known, each once, one period at most), the filter.
+// INVALID_ARGUMENT naming the field.
 absl::Status ValidateSatisfactionRequest(const v1::GetSatisfactionRequest& request);
 
 // Satisfaction figures read from the response aggregates (response_rollups):

@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "services/leases/lease_token.h"
 #include "services/storage/sql_text.h"
+#include "services/storage/write_batch.h"
 
 namespace satisfaction::leases {
 namespace {
@@ -183,13 +184,10 @@ const char* ChannelWord(int channel) {
 void ExecuteForIds(soci::session& session, const std::string& sql, std::vector<long long>& ids,
                    const std::function<void(soci::statement&)>& before) {
   if (ids.empty()) return;
-  soci::statement statement(session);
-  if (before) before(statement);
-  for (long long& id : ids) statement.exchange(soci::use(id));
-  statement.alloc();
-  statement.prepare(sql);
-  statement.define_and_bind();
-  statement.execute(true);
+  storage::ExecuteBound(session, sql, [&](soci::statement& statement) {
+    if (before) before(statement);
+    for (long long& id : ids) statement.exchange(soci::use(id));
+  });
 }
 
 absl::TimeZone ZoneOf(const std::string& name) {

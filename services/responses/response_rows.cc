@@ -12,6 +12,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "satisfaction/v1/questionnaire.pb.h"
 #include "services/storage/sql_text.h"
 
@@ -98,25 +99,32 @@ void AddAnswers(storage::WriteBatch& writes, const std::vector<ResponseRow>& row
 namespace {
 
 // Adds an upsert of `counts` into `table`, whose key is `key_columns` (in the
-// order of Key's parts) and whose count column is answers. `prefix` keeps the
-// placeholders apart from the other statements of the batch.
-template <typename Key>
+// order of Key's parts); each count adds to the column of `count_columns` in
+// its place. `prefix` keeps the placeholders apart from the other statements
+// of the batch.
+template <typename Key, size_t N>
 void AddCountsUpsert(storage::WriteBatch& writes, const std::string& table, const std::string& key_columns,
-                     const std::string& prefix, std::shared_ptr<std::map<Key, long long>> counts) {
+                     const std::array<const char*, N>& count_columns, const std::string& prefix,
+                     std::shared_ptr<std::map<Key, std::array<long long, N>>> counts) {
   if (counts->empty()) return;
-  constexpr size_t kColumns = std::tuple_size_v<Key> + 1;
-  std::string sql = absl::StrCat("INSERT INTO ", table, " (", key_columns, ", answers) VALUES ");
+  constexpr size_t kColumns = std::tuple_size_v<Key> + N;
+  std::string sql =
+      absl::StrCat("INSERT INTO ", table, " (", key_columns, ", ", absl::StrJoin(count_columns, ", "), ") VALUES ");
   for (size_t i = 0; i < counts->size(); ++i) {
     absl::StrAppend(&sql, i ? ", " : "", "(", storage::Placeholders(absl::StrCat(prefix, i, "_"), kColumns), ")");
   }
-  absl::StrAppend(&sql, writes.mysql() ? " ON DUPLICATE KEY UPDATE answers = answers + VALUES(answers)"
-                                       : absl::StrCat(" ON CONFLICT (", key_columns,
-                                                      ") DO UPDATE SET answers = answers + excluded.answers"));
+  absl::StrAppend(&sql, writes.mysql() ? " ON DUPLICATE KEY UPDATE "
+                                       : absl::StrCat(" ON CONFLICT (", key_columns, ") DO UPDATE SET "));
+  for (size_t i = 0; i < N; ++i) {
+    const char* column = count_columns[i];
+    absl::StrAppend(&sql, i ? ", " : "", column, " = ", column, " + ",
+                    writes.mysql() ? absl::StrCat("VALUES(", column, ")") : absl::StrCat("excluded.", column));
+  }
   writes.Add(std::move(sql), [counts](soci::statement& statement) {
-    for (auto& [key, answers] : *counts) {
+    for (auto& [key, sums] : *counts) {
       // The map's keys are const; their parts bind as values that are not written.
       std::apply([&](const auto&... part) { (statement.exchange(soci::use(part)), ...); }, key);
-      statement.exchange(soci::use(answers));
+      for (long long& sum : sums) statement.exchange(soci::use(sum));
     }
   });
 }
@@ -129,13 +137,12 @@ void AddToRollups(storage::WriteBatch& writes, const std::vector<ResponseRow>& r
   // questionnaire, version, day, customer type, item: the by-day table's rows, each with
   // its responses (item '') and its answers of each score
   using DayKey = std::tuple<std::string, int, int, int, std::string>;
-  using DayCounts = std::array<long long, 6>;
-  auto counts = std::make_shared<std::map<Key, long long>>();
-  auto day_counts = std::make_shared<std::map<DayKey, DayCounts>>();
+  auto counts = std::make_shared<std::map<Key, std::array<long long, 1>>>();
+  auto day_counts = std::make_shared<std::map<DayKey, std::array<long long, 6>>>();
   for (const ResponseRow& row : rows) {
     auto add = [&](const std::string& item, int score) {
       ++(*counts)[Key{row.questionnaire_id, row.questionnaire_version, row.report_day, item, row.customer_type,
-                      row.channel, row.agent_id, score}];
+                      row.channel, row.agent_id, score}][0];
       ++(*day_counts)[DayKey{row.questionnaire_id, row.questionnaire_version, row.report_day, row.customer_type, item}]
                      [score];
     };
@@ -147,28 +154,11 @@ void AddToRollups(storage::WriteBatch& writes, const std::vector<ResponseRow>& r
   }
   AddCountsUpsert(writes, "response_rollups",
                   "questionnaire_id, questionnaire_version, day, item_code, customer_type, channel, agent_id, score",
-                  "g", counts);
-
-  std::string sql =
-      "INSERT INTO response_day_rollups (questionnaire_id, questionnaire_version, day, customer_type, item_code,"
-      " responses, scored_1, scored_2, scored_3, scored_4, scored_5) VALUES ";
-  for (size_t i = 0; i < day_counts->size(); ++i) {
-    absl::StrAppend(&sql, i ? ", " : "", "(", storage::Placeholders(absl::StrCat("d", i, "_"), 11), ")");
-  }
-  constexpr const char* kSums[] = {"responses", "scored_1", "scored_2", "scored_3", "scored_4", "scored_5"};
-  absl::StrAppend(&sql, writes.mysql() ? " ON DUPLICATE KEY UPDATE "
-                                       : " ON CONFLICT (questionnaire_id, questionnaire_version, day, customer_type,"
-                                         " item_code) DO UPDATE SET ");
-  for (size_t i = 0; i < std::size(kSums); ++i) {
-    absl::StrAppend(&sql, i ? ", " : "", kSums[i], " = ", kSums[i], " + ",
-                    writes.mysql() ? absl::StrCat("VALUES(", kSums[i], ")") : absl::StrCat("excluded.", kSums[i]));
-  }
-  writes.Add(std::move(sql), [day_counts](soci::statement& statement) {
-    for (auto& [key, sums] : *day_counts) {
-      std::apply([&](const auto&... part) { (statement.exchange(soci::use(part)), ...); }, key);
-      for (long long& sum : sums) statement.exchange(soci::use(sum));
-    }
-  });
+                  std::array<const char*, 1>{"answers"}, "g", counts);
+  AddCountsUpsert(writes, "response_day_rollups",
+                  "questionnaire_id, questionnaire_version, day, customer_type, item_code",
+                  std::array<const char*, 6>{"responses", "scored_1", "scored_2", "scored_3", "scored_4", "scored_5"},
+                  "d", day_counts);
 }
 
 v1::Response ResponseOf(const ResponseRow& row) {

@@ -12,6 +12,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
 #include "satisfaction/v1/questionnaire.pb.h"
+#include "services/common/report_days.h"
 #include "services/common/secrets.h"
 #include "services/leases/revisit_leases.h"
 #include "services/revisits/revisit_rule_store.h"
@@ -403,7 +404,7 @@ absl::Status ResponseStore::StoreBatch(soci::session& session, const Batch& batc
         .questionnaire_version = source.questionnaire_version,
         .customer_type = context.customer_type,
         .channel = source.channel,
-        .report_day = static_cast<int>(day.year() * 10000 + day.month() * 100 + day.day()),
+        .report_day = ReportDayNumber(day),
     });
     accepted.push_back(submission);
   }

@@ -24,6 +24,7 @@
 #include "absl/time/clock.h"
 #include "satisfaction/v1/analytics.grpc.pb.h"
 #include "services/analytics/satisfaction_figures.h"
+#include "services/common/report_days.h"
 #include "services/storage/database.h"
 
 namespace {
@@ -32,8 +33,6 @@ using namespace satisfaction;
 
 constexpr const char* kItems[] = {"product_quality", "price", "delivery", "recommend", "overall"};
 constexpr int kBatch = 5000;  // responses a transaction
-
-int DayNumber(absl::CivilDay day) { return static_cast<int>(day.year() * 10000 + day.month() * 100 + day.day()); }
 
 // Responses and their answers, written as the service would have stored them
 // (foreign keys to revisits off: the history has no revisits behind it).
@@ -54,8 +53,8 @@ bool Seed(storage::Database& database, long responses, int days, absl::CivilDay 
         int type = 1 + random() % 5, channel = 1 + random() % 4;
         std::string agent = channel == 1 ? absl::StrCat("agent-", random() % 20) : "";
         absl::StrAppend(&rows, id > first + 1 ? ", " : "", "(", id, ", ", id, ", ", id % 200000 + 1,
-                        ", 'post-delivery', 1, ", type, ", ", channel, ", '", agent, "', ", at_us, ", ", DayNumber(day),
-                        ")");
+                        ", 'post-delivery', 1, ", type, ", ", channel, ", '", agent, "', ", at_us, ", ",
+                        ReportDayNumber(day), ")");
         int mood = random() % 5;  // answers of one response lean together
         for (size_t i = 0; i < std::size(kItems); ++i) {
           int score = std::clamp(1 + mood + static_cast<int>(random() % 3) - 1, 1, 5);
@@ -197,7 +196,7 @@ int main(int argc, char** argv) {
   std::map<GroupKey, std::pair<long long, v1::Figures>> plain;
   for (int run = 0; run < 3; ++run) {
     absl::Time began = absl::Now();
-    plain = PlainSql(**database, DayNumber(first_day), DayNumber(last_day));
+    plain = PlainSql(**database, ReportDayNumber(first_day), ReportDayNumber(last_day));
     plain_ms.push_back(absl::ToDoubleMilliseconds(absl::Now() - began));
   }
 
@@ -206,7 +205,7 @@ int main(int argc, char** argv) {
   for (const v1::SatisfactionGroup& group : report.groups()) {
     absl::CivilDay day;
     absl::ParseCivilTime(group.period_start(), &day);
-    auto found = plain.find({DayNumber(day), group.customer_type()});
+    auto found = plain.find({ReportDayNumber(day), group.customer_type()});
     bool same = found != plain.end() && found->second.first == group.responses() &&
                 found->second.second.SerializeAsString() == group.figures().SerializeAsString();
     same ? ++identical : ++different;

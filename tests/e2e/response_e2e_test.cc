@@ -336,6 +336,10 @@ TEST_P(ResponseE2eTest, BadSatisfactionQueriesAreRefusedNamingTheField) {
               grpc::StatusCode::INVALID_ARGUMENT, "filter.dimensions[0]");
   ExpectError(query([](Request& r) { r.mutable_filter()->add_agent_ids(std::string(65, 'a')); }),
               grpc::StatusCode::INVALID_ARGUMENT, "filter.agent_ids[0]");
+  ExpectError(query([](Request& r) {
+                for (int i = 0; i <= 100; ++i) r.mutable_filter()->add_agent_ids(absl::StrCat("agent-", i));
+              }),
+              grpc::StatusCode::INVALID_ARGUMENT, "filter.agent_ids");
   ExpectError(query([](Request& r) { r.set_min_responses(-5); }), grpc::StatusCode::INVALID_ARGUMENT, "min_responses");
 }
 
