@@ -1,5 +1,6 @@
 #include "services/analytics/analytics_service.h"
 
+#include "services/access/admission.h"
 #include "services/analytics/aggregate_rebuild.h"
 #include "services/common/field_checks.h"
 #include "services/common/grpc_status.h"
@@ -9,6 +10,8 @@ namespace satisfaction::analytics {
 
 grpc::Status AnalyticsService::GetSatisfaction(grpc::ServerContext* context, const v1::GetSatisfactionRequest* request,
                                                v1::GetSatisfactionResponse* response) {
+  absl::StatusOr<access::Caller> caller = access::AdmittedCaller(*context);
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
   if (absl::Status s = ValidateSatisfactionRequest(*request); !s.ok()) return ToGrpcStatus(s);
   if (absl::Status s = CheckCallerStillWaiting(*context); !s.ok()) return ToGrpcStatus(s);
   return Reply(reports_.Get(*request), response);
@@ -16,6 +19,8 @@ grpc::Status AnalyticsService::GetSatisfaction(grpc::ServerContext* context, con
 
 grpc::Status AnalyticsService::ExportResponses(grpc::ServerContext* context, const v1::ExportResponsesRequest* request,
                                                grpc::ServerWriter<v1::ExportResponsesPage>* writer) {
+  absl::StatusOr<access::Caller> caller = access::AdmittedCaller(*context);
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
   if (absl::Status s = ValidateExportRequest(*request); !s.ok()) return ToGrpcStatus(s);
   if (absl::Status s = CheckCallerStillWaiting(*context); !s.ok()) return ToGrpcStatus(s);
   return ToGrpcStatus(ResponseExport(database_).Export(
@@ -25,6 +30,8 @@ grpc::Status AnalyticsService::ExportResponses(grpc::ServerContext* context, con
 grpc::Status AnalyticsService::GetResponseFunnel(grpc::ServerContext* context,
                                                  const v1::GetResponseFunnelRequest* request,
                                                  v1::GetResponseFunnelResponse* response) {
+  absl::StatusOr<access::Caller> caller = access::AdmittedCaller(*context);
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
   if (absl::Status s = ValidateFunnelRequest(*request); !s.ok()) return ToGrpcStatus(s);
   if (absl::Status s = CheckCallerStillWaiting(*context); !s.ok()) return ToGrpcStatus(s);
   return Reply(funnel_.Get(*request), response);
@@ -33,6 +40,8 @@ grpc::Status AnalyticsService::GetResponseFunnel(grpc::ServerContext* context,
 grpc::Status AnalyticsService::RebuildAggregates(grpc::ServerContext* context,
                                                  const v1::RebuildAggregatesRequest* request,
                                                  v1::RebuildAggregatesResponse* response) {
+  absl::StatusOr<access::Caller> caller = access::AdmittedCaller(*context);
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
   if (request->questionnaire_id().empty()) return ToGrpcStatus(FieldError("questionnaire_id", "required"));
   if (request->questionnaire_id().size() > 63) {
     return ToGrpcStatus(FieldError("questionnaire_id", "at most 63 characters"));

@@ -6,6 +6,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "services/access/admission.h"
 #include "services/common/field_checks.h"
 #include "services/common/grpc_status.h"
 #include "services/common/request_checks.h"
@@ -63,8 +64,13 @@ absl::StatusOr<long long> ValidateReport(const std::string& prefix, const v1::Re
 grpc::Status CallbackService::FetchDueCallbacks(grpc::ServerContext* context,
                                                 const v1::FetchDueCallbacksRequest* request,
                                                 v1::FetchDueCallbacksResponse* response) {
+  absl::StatusOr<access::Caller> caller = access::AdmittedCaller(*context);
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
   absl::StatusOr<Claimant> claimant = ValidateClaimant(request->queue(), request->agent_id());
   if (!claimant.ok()) return ToGrpcStatus(claimant.status());
+  if (absl::Status s = access::CheckBinding(*caller, request->queue(), request->agent_id()); !s.ok()) {
+    return ToGrpcStatus(s);
+  }
   if (absl::Status s = leases::ValidateClaimCount(request->max_count()); !s.ok()) return ToGrpcStatus(s);
   absl::StatusOr<absl::Duration> lease =
       leases::ValidateLeaseDuration("lease_duration", request->has_lease_duration(), request->lease_duration());
@@ -80,8 +86,11 @@ grpc::Status CallbackService::FetchDueCallbacks(grpc::ServerContext* context,
 grpc::Status CallbackService::ReportDisposition(grpc::ServerContext* context,
                                                 const v1::ReportDispositionRequest* request,
                                                 v1::ReportDispositionResponse* response) {
+  absl::StatusOr<access::Caller> caller = access::AdmittedCaller(*context);
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
   absl::StatusOr<long long> id = ValidateReport("", *request);
   if (!id.ok()) return ToGrpcStatus(id.status());
+  if (absl::Status s = access::CheckReportingAgent(*caller, request->agent_id()); !s.ok()) return ToGrpcStatus(s);
   if (absl::Status s = CheckCallerStillWaiting(*context); !s.ok()) return ToGrpcStatus(s);
   return Reply(store_.Report(*request, *id, absl::Now()), response);
 }
@@ -89,6 +98,8 @@ grpc::Status CallbackService::ReportDisposition(grpc::ServerContext* context,
 grpc::Status CallbackService::ReportDispositions(grpc::ServerContext* context,
                                                  const v1::ReportDispositionsRequest* request,
                                                  v1::ReportDispositionsResponse* response) {
+  absl::StatusOr<access::Caller> caller = access::AdmittedCaller(*context);
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
   if (request->reports_size() < 1 || request->reports_size() > kMaxReports) {
     return ToGrpcStatus(
         FieldError("reports", absl::StrCat("1 to ", kMaxReports, " reports; got ", request->reports_size())));
@@ -99,6 +110,9 @@ grpc::Status CallbackService::ReportDispositions(grpc::ServerContext* context,
     std::string prefix = absl::StrCat("reports[", i, "].");
     absl::StatusOr<long long> id = ValidateReport(prefix, request->reports(i));
     if (!id.ok()) return ToGrpcStatus(id.status());
+    if (absl::Status s = access::CheckReportingAgent(*caller, request->reports(i).agent_id()); !s.ok()) {
+      return ToGrpcStatus(absl::PermissionDeniedError(absl::StrCat(prefix, s.message())));
+    }
     if (!seen.insert(*id).second) {
       return ToGrpcStatus(FieldError(prefix + "callback_id", "reported twice in one request"));
     }
@@ -120,6 +134,8 @@ grpc::Status CallbackService::ReportDispositions(grpc::ServerContext* context,
 grpc::Status CallbackService::ExtendCallbackLease(grpc::ServerContext* context,
                                                   const v1::ExtendCallbackLeaseRequest* request,
                                                   v1::Callback* response) {
+  absl::StatusOr<access::Caller> caller = access::AdmittedCaller(*context);
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
   absl::StatusOr<long long> id = ValidateCallbackId(request->callback_id());
   if (!id.ok()) return ToGrpcStatus(id.status());
   if (absl::Status s = leases::ValidateLeaseToken(request->lease_token()); !s.ok()) return ToGrpcStatus(s);
@@ -132,6 +148,8 @@ grpc::Status CallbackService::ExtendCallbackLease(grpc::ServerContext* context,
 
 grpc::Status CallbackService::ReleaseCallback(grpc::ServerContext* context, const v1::ReleaseCallbackRequest* request,
                                               v1::Callback* response) {
+  absl::StatusOr<access::Caller> caller = access::AdmittedCaller(*context);
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
   absl::StatusOr<long long> id = ValidateCallbackId(request->callback_id());
   if (!id.ok()) return ToGrpcStatus(id.status());
   if (absl::Status s = leases::ValidateLeaseToken(request->lease_token()); !s.ok()) return ToGrpcStatus(s);
@@ -141,8 +159,13 @@ grpc::Status CallbackService::ReleaseCallback(grpc::ServerContext* context, cons
 
 grpc::Status CallbackService::WatchCallbacks(grpc::ServerContext* context, const v1::WatchCallbacksRequest* request,
                                              grpc::ServerWriter<v1::CallbacksDue>* writer) {
+  absl::StatusOr<access::Caller> caller = access::AdmittedCaller(*context);
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
   absl::StatusOr<Claimant> claimant = ValidateClaimant(request->queue(), request->agent_id());
   if (!claimant.ok()) return ToGrpcStatus(claimant.status());
+  if (absl::Status s = access::CheckBinding(*caller, request->queue(), request->agent_id()); !s.ok()) {
+    return ToGrpcStatus(s);
+  }
   // Each watcher holds a server thread and reads a count every interval: a
   // cheap indexed query, and a dialer needs no more than seconds' notice.
   int last_sent = -1;

@@ -3,6 +3,8 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "services/access/admission.h"
+#include "services/access/contact_masking.h"
 #include "services/common/field_checks.h"
 #include "services/common/grpc_status.h"
 #include "services/common/page_token.h"
@@ -19,11 +21,20 @@ constexpr int kMaxPageSize = 500;
 constexpr size_t kImportBatch = 500;
 constexpr int kMaxCustomersPerMessage = 1000;
 constexpr int kMaxReportedImportErrors = 1000;
+// Page tokens of the do-not-call list (by entry number since version 2).
+constexpr char kDoNotCallFilter[] = "do-not-call-2";
+
+// Operators see customers' contact details masked; see access::SeesContactDetails.
+void MaskForCaller(const access::Caller& caller, v1::Customer& customer) {
+  if (!access::SeesContactDetails(caller)) access::MaskContactDetails(customer);
+}
 
 }  // namespace
 
 grpc::Status CustomerService::UpsertCustomer(grpc::ServerContext* context, const v1::UpsertCustomerRequest* request,
                                              v1::UpsertCustomerResponse* response) {
+  absl::StatusOr<access::Caller> caller = access::AdmittedCaller(*context);
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
   if (!request->has_customer()) return ToGrpcStatus(absl::InvalidArgumentError("customer: required"));
   v1::Customer customer = request->customer();
   if (absl::Status s = NormalizeAndValidateCustomer("customer", customer); !s.ok()) return ToGrpcStatus(s);
@@ -32,18 +43,25 @@ grpc::Status CustomerService::UpsertCustomer(grpc::ServerContext* context, const
   if (!result.ok()) return ToGrpcStatus(result.status());
   *response->mutable_customer() = std::move(result->customer);
   response->set_created(result->created);
+  MaskForCaller(*caller, *response->mutable_customer());
   return grpc::Status::OK;
 }
 
 grpc::Status CustomerService::GetCustomer(grpc::ServerContext* context, const v1::GetCustomerRequest* request,
                                           v1::Customer* response) {
+  absl::StatusOr<access::Caller> caller = access::AdmittedCaller(*context);
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
   if (absl::Status s = ValidateExternalId("external_id", request->external_id()); !s.ok()) return ToGrpcStatus(s);
   if (absl::Status s = CheckCallerStillWaiting(*context); !s.ok()) return ToGrpcStatus(s);
-  return Reply(store_.Get(request->external_id()), response);
+  grpc::Status status = Reply(store_.Get(request->external_id()), response);
+  MaskForCaller(*caller, *response);
+  return status;
 }
 
 grpc::Status CustomerService::ListCustomers(grpc::ServerContext* context, const v1::ListCustomersRequest* request,
                                             v1::ListCustomersResponse* response) {
+  absl::StatusOr<access::Caller> caller = access::AdmittedCaller(*context);
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
   if (!v1::CustomerType_IsValid(request->type())) {
     return ToGrpcStatus(absl::InvalidArgumentError(absl::StrCat("type: unknown value ", request->type())));
   }
@@ -62,7 +80,10 @@ grpc::Status CustomerService::ListCustomers(grpc::ServerContext* context, const 
   if (absl::Status s = CheckCallerStillWaiting(*context); !s.ok()) return ToGrpcStatus(s);
   absl::StatusOr<CustomerStore::ListPage> page = store_.List(query);
   if (!page.ok()) return ToGrpcStatus(page.status());
-  for (v1::Customer& customer : page->customers) *response->add_customers() = std::move(customer);
+  for (v1::Customer& customer : page->customers) {
+    MaskForCaller(*caller, customer);
+    *response->add_customers() = std::move(customer);
+  }
   if (page->has_more) {
     response->set_next_page_token(EncodePageToken({.filter = filter, .after_key = absl::StrCat(page->last_id)}));
   }
@@ -72,6 +93,8 @@ grpc::Status CustomerService::ListCustomers(grpc::ServerContext* context, const 
 grpc::Status CustomerService::ImportCustomers(grpc::ServerContext* context,
                                               grpc::ServerReader<v1::ImportCustomersRequest>* reader,
                                               v1::ImportCustomersResponse* response) {
+  absl::StatusOr<access::Caller> caller = access::AdmittedCaller(*context);
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
   std::vector<v1::Customer> pending;
   pending.reserve(kImportBatch);
   auto flush = [&]() -> absl::Status {
@@ -123,6 +146,8 @@ grpc::Status CustomerService::ImportCustomers(grpc::ServerContext* context,
 
 grpc::Status CustomerService::RecordOrder(grpc::ServerContext* context, const v1::RecordOrderRequest* request,
                                           v1::RecordOrderResponse* response) {
+  absl::StatusOr<access::Caller> caller = access::AdmittedCaller(*context);
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
   if (!request->has_order()) return ToGrpcStatus(absl::InvalidArgumentError("order: required"));
   absl::Time now = absl::Now();
   if (absl::Status s = ValidateOrder("order", request->order(), now); !s.ok()) return ToGrpcStatus(s);
@@ -132,11 +157,14 @@ grpc::Status CustomerService::RecordOrder(grpc::ServerContext* context, const v1
   *response->mutable_order() = std::move(result->order);
   *response->mutable_customer() = std::move(result->customer);
   response->set_created(result->created);
+  MaskForCaller(*caller, *response->mutable_customer());
   return grpc::Status::OK;
 }
 
 grpc::Status CustomerService::AddDoNotCall(grpc::ServerContext* context, const v1::AddDoNotCallRequest* request,
                                            v1::DoNotCallEntry* response) {
+  absl::StatusOr<access::Caller> caller = access::AdmittedCaller(*context);
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
   if (!request->has_entry()) return ToGrpcStatus(absl::InvalidArgumentError("entry: required"));
   v1::DoNotCallEntry entry = request->entry();
   if (entry.phone().empty()) return ToGrpcStatus(absl::InvalidArgumentError("entry.phone: required"));
@@ -145,35 +173,49 @@ grpc::Status CustomerService::AddDoNotCall(grpc::ServerContext* context, const v
     return ToGrpcStatus(s);
   }
   if (absl::Status s = CheckCallerStillWaiting(*context); !s.ok()) return ToGrpcStatus(s);
-  return Reply(do_not_call_.Add(entry, absl::Now()), response);
+  grpc::Status status = Reply(do_not_call_.Add(entry, absl::Now()), response);
+  if (!access::SeesContactDetails(*caller)) response->set_phone(access::MaskPhone(response->phone()));
+  return status;
 }
 
 grpc::Status CustomerService::RemoveDoNotCall(grpc::ServerContext* context, const v1::RemoveDoNotCallRequest* request,
                                               v1::DoNotCallEntry* response) {
+  absl::StatusOr<access::Caller> caller = access::AdmittedCaller(*context);
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
   std::string phone = request->phone();
   if (phone.empty()) return ToGrpcStatus(absl::InvalidArgumentError("phone: required"));
   if (absl::Status s = NormalizePhone("phone", phone); !s.ok()) return ToGrpcStatus(s);
   if (absl::Status s = CheckCallerStillWaiting(*context); !s.ok()) return ToGrpcStatus(s);
-  return Reply(do_not_call_.Remove(phone), response);
+  grpc::Status status = Reply(do_not_call_.Remove(phone), response);
+  if (!access::SeesContactDetails(*caller)) response->set_phone(access::MaskPhone(response->phone()));
+  return status;
 }
 
 grpc::Status CustomerService::ListDoNotCall(grpc::ServerContext* context, const v1::ListDoNotCallRequest* request,
                                             v1::ListDoNotCallResponse* response) {
+  absl::StatusOr<access::Caller> caller = access::AdmittedCaller(*context);
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
   absl::StatusOr<int> page_size = EffectivePageSize(request->page_size(), 100, 1000);
   if (!page_size.ok()) return ToGrpcStatus(page_size.status());
-  std::string after;
+  long long after = 0;
   if (!request->page_token().empty()) {
-    absl::StatusOr<PageCursor> cursor = DecodePageToken(request->page_token(), "do-not-call");
+    absl::StatusOr<PageCursor> cursor = DecodePageToken(request->page_token(), kDoNotCallFilter);
     if (!cursor.ok()) return ToGrpcStatus(cursor.status());
-    after = cursor->after_key;
+    if (!absl::SimpleAtoi(cursor->after_key, &after) || after < 0) {
+      return ToGrpcStatus(absl::InvalidArgumentError("page_token: not a token this service issued"));
+    }
   }
   if (absl::Status s = CheckCallerStillWaiting(*context); !s.ok()) return ToGrpcStatus(s);
   absl::StatusOr<DoNotCallStore::ListPage> page = do_not_call_.List(after, *page_size);
   if (!page.ok()) return ToGrpcStatus(page.status());
-  for (v1::DoNotCallEntry& entry : page->entries) *response->add_entries() = std::move(entry);
+  bool sees_numbers = access::SeesContactDetails(*caller);
+  for (v1::DoNotCallEntry& entry : page->entries) {
+    if (!sees_numbers) entry.set_phone(access::MaskPhone(entry.phone()));
+    *response->add_entries() = std::move(entry);
+  }
   if (page->has_more) {
-    response->set_next_page_token(EncodePageToken(
-        {.filter = "do-not-call", .after_key = response->entries(response->entries_size() - 1).phone()}));
+    response->set_next_page_token(
+        EncodePageToken({.filter = kDoNotCallFilter, .after_key = absl::StrCat(page->last_entry)}));
   }
   return grpc::Status::OK;
 }
@@ -181,6 +223,8 @@ grpc::Status CustomerService::ListDoNotCall(grpc::ServerContext* context, const 
 grpc::Status CustomerService::GetClassificationSettings(grpc::ServerContext* context,
                                                         const v1::GetClassificationSettingsRequest*,
                                                         v1::ClassificationSettings* response) {
+  absl::StatusOr<access::Caller> caller = access::AdmittedCaller(*context);
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
   if (absl::Status s = CheckCallerStillWaiting(*context); !s.ok()) return ToGrpcStatus(s);
   return Reply(store_.GetClassificationSettings(), response);
 }
@@ -188,6 +232,8 @@ grpc::Status CustomerService::GetClassificationSettings(grpc::ServerContext* con
 grpc::Status CustomerService::UpdateClassificationSettings(grpc::ServerContext* context,
                                                            const v1::UpdateClassificationSettingsRequest* request,
                                                            v1::ClassificationSettings* response) {
+  absl::StatusOr<access::Caller> caller = access::AdmittedCaller(*context);
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
   if (!request->has_settings()) return ToGrpcStatus(FieldError("settings", "required"));
   if (absl::Status s = CheckCallerStillWaiting(*context); !s.ok()) return ToGrpcStatus(s);
   return Reply(store_.UpdateClassificationSettings(request->settings(), request->update_mask(), absl::Now()), response);

@@ -57,21 +57,23 @@ absl::StatusOr<v1::DoNotCallEntry> DoNotCallStore::Remove(absl::string_view phon
       Access::kWrite, [&](soci::session& session) -> absl::StatusOr<v1::DoNotCallEntry> {
         std::string key(phone);
         std::optional<v1::DoNotCallEntry> existing = Load(session, key);
-        if (!existing) return absl::NotFoundError(absl::StrCat(phone, " is not on the do-not-call list"));
+        if (!existing) return absl::NotFoundError("phone: not on the do-not-call list");
         session << "DELETE FROM do_not_call WHERE phone = :phone", soci::use(key);
         return *existing;
       });
 }
 
-absl::StatusOr<DoNotCallStore::ListPage> DoNotCallStore::List(absl::string_view after_phone, int limit) {
+absl::StatusOr<DoNotCallStore::ListPage> DoNotCallStore::List(long long after_entry, int limit) {
   return database_.InTransaction<ListPage>(Access::kRead, [&](soci::session& session) -> absl::StatusOr<ListPage> {
-    std::string after(after_phone), phone, reason;
-    long long created_us = 0;
+    std::string phone, reason;
+    long long created_us = 0, entry_number = 0, after = after_entry;
     int fetch = limit + 1;
+    const char* entry = session.get_backend_name() == "mysql" ? "entry_id" : "rowid";
     soci::statement statement =
-        (session.prepare << "SELECT phone, reason, created_at_us FROM do_not_call WHERE phone > :after"
-                            " ORDER BY phone LIMIT :fetch",
-         soci::use(after), soci::use(fetch), soci::into(phone), soci::into(reason), soci::into(created_us));
+        (session.prepare << absl::StrCat("SELECT ", entry, ", phone, reason, created_at_us FROM do_not_call WHERE ",
+                                         entry, " > :after ORDER BY ", entry, " LIMIT :fetch"),
+         soci::use(after), soci::use(fetch), soci::into(entry_number), soci::into(phone), soci::into(reason),
+         soci::into(created_us));
     statement.execute();
     ListPage page;
     while (statement.fetch()) {
@@ -79,10 +81,11 @@ absl::StatusOr<DoNotCallStore::ListPage> DoNotCallStore::List(absl::string_view 
         page.has_more = true;
         break;
       }
-      v1::DoNotCallEntry& entry = page.entries.emplace_back();
-      entry.set_phone(phone);
-      entry.set_reason(reason);
-      *entry.mutable_create_time() = TimeUtil::MicrosecondsToTimestamp(created_us);
+      v1::DoNotCallEntry& entry_message = page.entries.emplace_back();
+      entry_message.set_phone(phone);
+      entry_message.set_reason(reason);
+      *entry_message.mutable_create_time() = TimeUtil::MicrosecondsToTimestamp(created_us);
+      page.last_entry = entry_number;
     }
     return page;
   });

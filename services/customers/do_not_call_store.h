@@ -30,8 +30,11 @@ class DoNotCallStore {
   struct ListPage {
     std::vector<v1::DoNotCallEntry> entries;
     bool has_more = false;
+    // Where the next page starts: an entry number, not a phone number.
+    long long last_entry = 0;
   };
-  absl::StatusOr<ListPage> List(absl::string_view after_phone, int limit);
+  // In the order entries were added, after entry number `after_entry`.
+  absl::StatusOr<ListPage> List(long long after_entry, int limit);
 
  private:
   storage::Database& database_;

@@ -159,7 +159,7 @@ void SurveySite::Register(httplib::Server& server) {
                std::string language = PreferredLanguage(request.get_header_value("Accept-Language"), kLanguages[0]);
                absl::Time now = absl::Now();
                absl::Duration retry_after;
-               if (!limiter_.Allow(request.remote_addr, now, &retry_after)) {
+               if (!limiter_.Allow(request.remote_addr, rate_limit_, now, &retry_after)) {
                  response.set_header("Retry-After", std::to_string(absl::ToInt64Seconds(retry_after) + 1));
                  return notice(response, 429, language, "limited");
                }
@@ -181,7 +181,7 @@ void SurveySite::Register(httplib::Server& server) {
 
   server.Post("/v1/responses", [this](const httplib::Request& request, httplib::Response& response) {
     absl::Duration retry_after;
-    if (!limiter_.Allow(request.remote_addr, absl::Now(), &retry_after)) {
+    if (!limiter_.Allow(request.remote_addr, rate_limit_, absl::Now(), &retry_after)) {
       response.set_header("Retry-After", std::to_string(absl::ToInt64Seconds(retry_after) + 1));
       return SendJsonError(response, 429, "too many requests; try again later");
     }

@@ -6,7 +6,7 @@
 #include <string>
 
 #include "absl/status/statusor.h"
-#include "services/http/rate_limiter.h"
+#include "services/common/rate_limiter.h"
 #include "services/questionnaires/questionnaire_store.h"
 #include "services/responses/response_store.h"
 
@@ -24,9 +24,8 @@ namespace satisfaction::http {
 class SurveySite {
  public:
   struct Options {
-    // Requests a minute per client (by address), and the burst allowed.
-    int per_minute = 60;
-    int burst = 20;
+    // Requests per client (by address).
+    RateLimit rate_limit;
   };
 
   // Loads and checks templates/web/ (survey.mustache, notice.mustache).
@@ -38,12 +37,12 @@ class SurveySite {
   void Register(httplib::Server& server);
 
  private:
-  SurveySite(responses::ResponseStore& responses, questionnaires::QuestionnaireStore& questionnaires,
-             Options options)
-      : responses_(responses), questionnaires_(questionnaires), limiter_(options.per_minute, options.burst) {}
+  SurveySite(responses::ResponseStore& responses, questionnaires::QuestionnaireStore& questionnaires, Options options)
+      : responses_(responses), questionnaires_(questionnaires), rate_limit_(options.rate_limit) {}
 
   responses::ResponseStore& responses_;
   questionnaires::QuestionnaireStore& questionnaires_;
+  const RateLimit rate_limit_;
   RateLimiter limiter_;
   std::string survey_template_, notice_template_;
 };

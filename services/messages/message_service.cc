@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "services/access/admission.h"
 #include "services/common/field_checks.h"
 #include "services/common/grpc_status.h"
 #include "services/common/request_checks.h"
@@ -21,6 +22,8 @@ absl::StatusOr<long long> ValidateMessageId(const std::string& id) {
 
 grpc::Status MessageService::FetchOutbox(grpc::ServerContext* context, const v1::FetchOutboxRequest* request,
                                          v1::FetchOutboxResponse* response) {
+  absl::StatusOr<access::Caller> caller = access::AdmittedCaller(*context);
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
   v1::Channel channel = request->channel();
   if (channel != v1::CHANNEL_SMS && channel != v1::CHANNEL_IM && channel != v1::CHANNEL_EMAIL) {
     return ToGrpcStatus(FieldError(
@@ -40,6 +43,8 @@ grpc::Status MessageService::FetchOutbox(grpc::ServerContext* context, const v1:
 
 grpc::Status MessageService::ReportDelivery(grpc::ServerContext* context, const v1::ReportDeliveryRequest* request,
                                             v1::ReportDeliveryResponse* response) {
+  absl::StatusOr<access::Caller> caller = access::AdmittedCaller(*context);
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
   absl::StatusOr<long long> id = ValidateMessageId(request->message_id());
   if (!id.ok()) return ToGrpcStatus(id.status());
   if (absl::Status s = leases::ValidateLeaseToken(request->lease_token()); !s.ok()) return ToGrpcStatus(s);
@@ -59,6 +64,8 @@ grpc::Status MessageService::ReportDelivery(grpc::ServerContext* context, const 
 
 grpc::Status MessageService::ReleaseMessage(grpc::ServerContext* context, const v1::ReleaseMessageRequest* request,
                                             v1::OutboxMessage* response) {
+  absl::StatusOr<access::Caller> caller = access::AdmittedCaller(*context);
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
   absl::StatusOr<long long> id = ValidateMessageId(request->message_id());
   if (!id.ok()) return ToGrpcStatus(id.status());
   if (absl::Status s = leases::ValidateLeaseToken(request->lease_token()); !s.ok()) return ToGrpcStatus(s);
@@ -68,6 +75,8 @@ grpc::Status MessageService::ReleaseMessage(grpc::ServerContext* context, const 
 
 grpc::Status MessageService::ReportReply(grpc::ServerContext* context, const v1::ReportReplyRequest* request,
                                          v1::ReportReplyResponse* response) {
+  absl::StatusOr<access::Caller> caller = access::AdmittedCaller(*context);
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
   absl::StatusOr<long long> id = ValidateMessageId(request->message_id());
   if (!id.ok()) return ToGrpcStatus(id.status());
   if (absl::Status s = CheckRequiredText("text", request->text(), 1000, LineBreaks::kAllowed); !s.ok()) {
@@ -86,6 +95,8 @@ grpc::Status MessageService::ReportReply(grpc::ServerContext* context, const v1:
 
 grpc::Status MessageService::GetMessageSettings(grpc::ServerContext* context, const v1::GetMessageSettingsRequest*,
                                                 v1::MessageSettings* response) {
+  absl::StatusOr<access::Caller> caller = access::AdmittedCaller(*context);
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
   if (absl::Status s = CheckCallerStillWaiting(*context); !s.ok()) return ToGrpcStatus(s);
   return Reply(store_.GetSettings(), response);
 }
@@ -93,6 +104,8 @@ grpc::Status MessageService::GetMessageSettings(grpc::ServerContext* context, co
 grpc::Status MessageService::UpdateMessageSettings(grpc::ServerContext* context,
                                                    const v1::UpdateMessageSettingsRequest* request,
                                                    v1::MessageSettings* response) {
+  absl::StatusOr<access::Caller> caller = access::AdmittedCaller(*context);
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
   if (!request->has_settings()) return ToGrpcStatus(FieldError("settings", "required"));
   if (absl::Status s = CheckCallerStillWaiting(*context); !s.ok()) return ToGrpcStatus(s);
   return Reply(store_.UpdateSettings(request->settings(), request->update_mask(), absl::Now()), response);

@@ -5,6 +5,7 @@
 #include "absl/random/random.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "services/access/admission.h"
 #include "services/common/grpc_status.h"
 #include "services/common/page_token.h"
 #include "services/common/request_checks.h"
@@ -60,6 +61,8 @@ std::string ListFilterKey(const v1::ListQuestionnairesRequest& request) {
 grpc::Status QuestionnaireService::CreateQuestionnaire(grpc::ServerContext* context,
                                                        const v1::CreateQuestionnaireRequest* request,
                                                        v1::Questionnaire* response) {
+  absl::StatusOr<access::Caller> caller = access::AdmittedCaller(*context);
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
   std::string id = request->questionnaire_id().empty() ? NewQuestionnaireId() : request->questionnaire_id();
   if (absl::Status s = ValidateNewQuestionnaireId("questionnaire_id", id); !s.ok()) return ToGrpcStatus(s);
   if (!request->has_questionnaire()) return ToGrpcStatus(absl::InvalidArgumentError("questionnaire: required"));
@@ -76,6 +79,8 @@ grpc::Status QuestionnaireService::CreateQuestionnaire(grpc::ServerContext* cont
 grpc::Status QuestionnaireService::UpdateQuestionnaireDraft(grpc::ServerContext* context,
                                                             const v1::UpdateQuestionnaireDraftRequest* request,
                                                             v1::Questionnaire* response) {
+  absl::StatusOr<access::Caller> caller = access::AdmittedCaller(*context);
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
   if (!request->has_questionnaire()) return ToGrpcStatus(absl::InvalidArgumentError("questionnaire: required"));
   const v1::Questionnaire& update = request->questionnaire();
   if (absl::Status s = ValidateQuestionnaireRef("questionnaire.id", update.id()); !s.ok()) return ToGrpcStatus(s);
@@ -100,6 +105,8 @@ grpc::Status QuestionnaireService::UpdateQuestionnaireDraft(grpc::ServerContext*
 grpc::Status QuestionnaireService::PublishQuestionnaire(grpc::ServerContext* context,
                                                         const v1::PublishQuestionnaireRequest* request,
                                                         v1::Questionnaire* response) {
+  absl::StatusOr<access::Caller> caller = access::AdmittedCaller(*context);
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
   if (absl::Status s = ValidateQuestionnaireRef("id", request->id()); !s.ok()) return ToGrpcStatus(s);
   if (absl::Status s = ValidateVersionRef("version", request->version()); !s.ok()) return ToGrpcStatus(s);
   if (absl::Status s = CheckCallerStillWaiting(*context); !s.ok()) return ToGrpcStatus(s);
@@ -109,6 +116,8 @@ grpc::Status QuestionnaireService::PublishQuestionnaire(grpc::ServerContext* con
 grpc::Status QuestionnaireService::CreateQuestionnaireVersion(grpc::ServerContext* context,
                                                               const v1::CreateQuestionnaireVersionRequest* request,
                                                               v1::Questionnaire* response) {
+  absl::StatusOr<access::Caller> caller = access::AdmittedCaller(*context);
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
   if (absl::Status s = ValidateQuestionnaireRef("id", request->id()); !s.ok()) return ToGrpcStatus(s);
   if (absl::Status s = ValidateVersionRef("from_version", request->from_version()); !s.ok()) return ToGrpcStatus(s);
   if (absl::Status s = CheckCallerStillWaiting(*context); !s.ok()) return ToGrpcStatus(s);
@@ -118,6 +127,8 @@ grpc::Status QuestionnaireService::CreateQuestionnaireVersion(grpc::ServerContex
 grpc::Status QuestionnaireService::GetQuestionnaire(grpc::ServerContext* context,
                                                     const v1::GetQuestionnaireRequest* request,
                                                     v1::Questionnaire* response) {
+  absl::StatusOr<access::Caller> caller = access::AdmittedCaller(*context);
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
   if (absl::Status s = ValidateQuestionnaireRef("id", request->id()); !s.ok()) return ToGrpcStatus(s);
   if (absl::Status s = ValidateVersionRef("version", request->version()); !s.ok()) return ToGrpcStatus(s);
   if (absl::Status s = CheckCallerStillWaiting(*context); !s.ok()) return ToGrpcStatus(s);
@@ -127,6 +138,8 @@ grpc::Status QuestionnaireService::GetQuestionnaire(grpc::ServerContext* context
 grpc::Status QuestionnaireService::ListQuestionnaires(grpc::ServerContext* context,
                                                       const v1::ListQuestionnairesRequest* request,
                                                       v1::ListQuestionnairesResponse* response) {
+  absl::StatusOr<access::Caller> caller = access::AdmittedCaller(*context);
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
   if (!v1::QuestionnaireState_IsValid(request->state())) {
     return ToGrpcStatus(absl::InvalidArgumentError(absl::StrCat("state: unknown value ", request->state())));
   }
@@ -163,6 +176,8 @@ grpc::Status QuestionnaireService::ListQuestionnaires(grpc::ServerContext* conte
 grpc::Status QuestionnaireService::ArchiveQuestionnaire(grpc::ServerContext* context,
                                                         const v1::ArchiveQuestionnaireRequest* request,
                                                         v1::Questionnaire* response) {
+  absl::StatusOr<access::Caller> caller = access::AdmittedCaller(*context);
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
   if (absl::Status s = ValidateQuestionnaireRef("id", request->id()); !s.ok()) return ToGrpcStatus(s);
   if (absl::Status s = CheckCallerStillWaiting(*context); !s.ok()) return ToGrpcStatus(s);
   return Reply(store_.Archive(request->id(), absl::Now()), response);

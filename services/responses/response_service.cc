@@ -3,6 +3,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "services/access/admission.h"
 #include "services/common/field_checks.h"
 #include "services/common/grpc_status.h"
 #include "services/common/request_checks.h"
@@ -40,11 +41,31 @@ absl::Status ValidateSubmitRequest(const v1::SubmitResponseRequest& request) {
   return CheckAnswerShapes(request.answers());
 }
 
+namespace {
+
+// Dialers submit by callback, as themselves; gateways by invitation.
+absl::Status AuthorizeSubmitter(const grpc::ServerContextBase& context, const v1::SubmitResponseRequest& request) {
+  absl::StatusOr<access::Caller> caller = access::AdmittedCaller(context);
+  if (!caller.ok()) return caller.status();
+  switch (request.source_case()) {
+    case v1::SubmitResponseRequest::kInvitationToken:
+      return access::AuthorizeSubmission(*caller, access::SubmissionSource::kInvitation);
+    case v1::SubmitResponseRequest::kCallback:
+      if (absl::Status s = access::AuthorizeSubmission(*caller, access::SubmissionSource::kCallback); !s.ok()) return s;
+      return access::CheckReportingAgent(*caller, request.callback().agent_id());
+    default:
+      return absl::OkStatus();  // refused by ValidateSubmitRequest
+  }
+}
+
+}  // namespace
+
 grpc::ServerUnaryReactor* ResponseService::SubmitResponse(grpc::CallbackServerContext* context,
                                                           const v1::SubmitResponseRequest* request,
                                                           v1::Response* response) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  absl::Status valid = ValidateSubmitRequest(*request);
+  absl::Status valid = AuthorizeSubmitter(*context, *request);
+  if (valid.ok()) valid = ValidateSubmitRequest(*request);
   if (valid.ok()) valid = CheckCallerStillWaiting(*context);
   if (!valid.ok()) {
     reactor->Finish(ToGrpcStatus(valid));
@@ -58,6 +79,8 @@ grpc::ServerUnaryReactor* ResponseService::SubmitResponse(grpc::CallbackServerCo
 
 grpc::Status ResponseService::GetResponse(grpc::ServerContext* context, const v1::GetResponseRequest* request,
                                           v1::Response* response) {
+  absl::StatusOr<access::Caller> caller = access::AdmittedCaller(*context);
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
   long long id = 0;
   if (request->id().empty()) return ToGrpcStatus(FieldError("id", "required"));
   if (!absl::SimpleAtoi(request->id(), &id) || id <= 0) {

@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "services/access/admission.h"
 #include "services/common/field_checks.h"
 #include "services/common/grpc_status.h"
 #include "services/common/page_token.h"
@@ -76,6 +77,8 @@ absl::StatusOr<v1::RevisitRule> RevisitPolicyService::PrepareRule(grpc::ServerCo
 grpc::Status RevisitPolicyService::CreateRevisitRule(grpc::ServerContext* context,
                                                      const v1::CreateRevisitRuleRequest* request,
                                                      v1::RevisitRule* response) {
+  absl::StatusOr<access::Caller> caller = access::AdmittedCaller(*context);
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
   if (!request->has_rule()) return ToGrpcStatus(absl::InvalidArgumentError("rule: required"));
   absl::StatusOr<v1::RevisitRule> rule = PrepareRule(*context, request->rule());
   if (!rule.ok()) return ToGrpcStatus(rule.status());
@@ -85,6 +88,8 @@ grpc::Status RevisitPolicyService::CreateRevisitRule(grpc::ServerContext* contex
 grpc::Status RevisitPolicyService::UpdateRevisitRule(grpc::ServerContext* context,
                                                      const v1::UpdateRevisitRuleRequest* request,
                                                      v1::RevisitRule* response) {
+  absl::StatusOr<access::Caller> caller = access::AdmittedCaller(*context);
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
   if (!request->has_rule()) return ToGrpcStatus(absl::InvalidArgumentError("rule: required"));
   absl::StatusOr<v1::RevisitRule> rule = PrepareRule(*context, request->rule());
   if (!rule.ok()) return ToGrpcStatus(rule.status());
@@ -93,6 +98,8 @@ grpc::Status RevisitPolicyService::UpdateRevisitRule(grpc::ServerContext* contex
 
 grpc::Status RevisitPolicyService::GetRevisitRule(grpc::ServerContext* context,
                                                   const v1::GetRevisitRuleRequest* request, v1::RevisitRule* response) {
+  absl::StatusOr<access::Caller> caller = access::AdmittedCaller(*context);
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
   if (absl::Status s = ValidateRuleId("id", request->id()); !s.ok()) return ToGrpcStatus(s);
   if (absl::Status s = CheckCallerStillWaiting(*context); !s.ok()) return ToGrpcStatus(s);
   return Reply(rules_.Get(request->id()), response);
@@ -101,6 +108,8 @@ grpc::Status RevisitPolicyService::GetRevisitRule(grpc::ServerContext* context,
 grpc::Status RevisitPolicyService::DisableRevisitRule(grpc::ServerContext* context,
                                                       const v1::DisableRevisitRuleRequest* request,
                                                       v1::RevisitRule* response) {
+  absl::StatusOr<access::Caller> caller = access::AdmittedCaller(*context);
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
   if (absl::Status s = ValidateRuleId("id", request->id()); !s.ok()) return ToGrpcStatus(s);
   if (absl::Status s = CheckCallerStillWaiting(*context); !s.ok()) return ToGrpcStatus(s);
   return Reply(rules_.Disable(request->id(), absl::Now()), response);
@@ -109,6 +118,8 @@ grpc::Status RevisitPolicyService::DisableRevisitRule(grpc::ServerContext* conte
 grpc::Status RevisitPolicyService::ListRevisitRules(grpc::ServerContext* context,
                                                     const v1::ListRevisitRulesRequest* request,
                                                     v1::ListRevisitRulesResponse* response) {
+  absl::StatusOr<access::Caller> caller = access::AdmittedCaller(*context);
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
   if (!v1::Trigger_IsValid(request->trigger())) {
     return ToGrpcStatus(absl::InvalidArgumentError(absl::StrCat("trigger: unknown value ", request->trigger())));
   }
@@ -142,6 +153,8 @@ grpc::Status RevisitPolicyService::ListRevisitRules(grpc::ServerContext* context
 
 grpc::Status RevisitPolicyService::GetContactPolicy(grpc::ServerContext* context, const v1::GetContactPolicyRequest*,
                                                     v1::ContactPolicy* response) {
+  absl::StatusOr<access::Caller> caller = access::AdmittedCaller(*context);
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
   if (absl::Status s = CheckCallerStillWaiting(*context); !s.ok()) return ToGrpcStatus(s);
   return Reply(revisits_.GetContactPolicy(), response);
 }
@@ -149,6 +162,8 @@ grpc::Status RevisitPolicyService::GetContactPolicy(grpc::ServerContext* context
 grpc::Status RevisitPolicyService::UpdateContactPolicy(grpc::ServerContext* context,
                                                        const v1::UpdateContactPolicyRequest* request,
                                                        v1::ContactPolicy* response) {
+  absl::StatusOr<access::Caller> caller = access::AdmittedCaller(*context);
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
   if (!request->has_policy()) return ToGrpcStatus(FieldError("policy", "required"));
   if (absl::Status s = CheckCallerStillWaiting(*context); !s.ok()) return ToGrpcStatus(s);
   return Reply(revisits_.UpdateContactPolicy(request->policy(), request->update_mask(), absl::Now()), response);

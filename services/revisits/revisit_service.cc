@@ -4,6 +4,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
+#include "services/access/admission.h"
 #include "services/common/field_checks.h"
 #include "services/common/grpc_status.h"
 #include "services/common/page_token.h"
@@ -57,6 +58,8 @@ absl::Status ValidateEvent(const v1::Event& event, absl::Time now) {
 
 grpc::Status RevisitService::RecordEvent(grpc::ServerContext* context, const v1::RecordEventRequest* request,
                                          v1::RecordEventResponse* response) {
+  absl::StatusOr<access::Caller> caller = access::AdmittedCaller(*context);
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
   if (!request->has_event()) return ToGrpcStatus(absl::InvalidArgumentError("event: required"));
   absl::Time now = absl::Now();
   if (absl::Status s = ValidateEvent(request->event(), now); !s.ok()) return ToGrpcStatus(s);
@@ -72,6 +75,8 @@ grpc::Status RevisitService::RecordEvent(grpc::ServerContext* context, const v1:
 
 grpc::Status RevisitService::ListRevisits(grpc::ServerContext* context, const v1::ListRevisitsRequest* request,
                                           v1::ListRevisitsResponse* response) {
+  absl::StatusOr<access::Caller> caller = access::AdmittedCaller(*context);
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
   if (absl::Status s = customers::ValidateExternalId("customer_external_id", request->customer_external_id());
       !s.ok()) {
     return ToGrpcStatus(s);

@@ -2,6 +2,7 @@
 
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
 #include <grpcpp/health_check_service_interface.h>
+#include <grpcpp/impl/server_builder_option.h>
 #include <grpcpp/resource_quota.h>
 #include <grpcpp/security/server_credentials.h>
 #include <grpcpp/server_builder.h>
@@ -12,6 +13,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "services/access/access_interceptor.h"
+#include "services/common/textproto_files.h"
 #include "services/questionnaires/template_loader.h"
 #include "services/server/call_log_interceptor.h"
 #include "services/server/invalid_utf8_interceptor.h"
@@ -23,6 +26,7 @@ absl::StatusOr<std::unique_ptr<SatisfactionServer>> SatisfactionServer::Start(co
                                                                               const absl::Notification* stop) {
   std::unique_ptr<SatisfactionServer> server(new SatisfactionServer(config));
   if (absl::Status s = server->Connect(stop); !s.ok()) return s;
+  if (absl::Status s = server->SetUpAccess(); !s.ok()) return s;
 
   server->questionnaire_store_ = std::make_unique<questionnaires::QuestionnaireStore>(*server->database_);
   if (!config.templates_dir.empty()) {
@@ -72,9 +76,8 @@ absl::StatusOr<std::unique_ptr<SatisfactionServer>> SatisfactionServer::Start(co
       std::make_unique<analytics::SatisfactionReports>(*server->database_, config.report_time_zone);
   server->response_funnel_ =
       std::make_unique<analytics::ResponseFunnel>(*server->database_, report_zone, config.report_time_zone);
-  server->analytics_service_ =
-      std::make_unique<analytics::AnalyticsService>(*server->database_, *server->satisfaction_reports_,
-                                                                           *server->response_funnel_);
+  server->analytics_service_ = std::make_unique<analytics::AnalyticsService>(
+      *server->database_, *server->satisfaction_reports_, *server->response_funnel_);
   server->customer_store_ = std::make_unique<customers::CustomerStore>(*server->database_);
   server->do_not_call_store_ = std::make_unique<customers::DoNotCallStore>(*server->database_);
   server->customer_service_ =
@@ -83,10 +86,11 @@ absl::StatusOr<std::unique_ptr<SatisfactionServer>> SatisfactionServer::Start(co
 
   server->health_monitor_ = std::make_unique<HealthMonitor>(
       *server->database_, server->grpc_server_->GetHealthCheckService(),
-      std::vector<std::string>{v1::QuestionnaireService::service_full_name(), v1::CustomerService::service_full_name(),
-                               v1::RevisitPolicyService::service_full_name(), v1::RevisitService::service_full_name(),
-                               v1::CallbackService::service_full_name(), v1::MessageService::service_full_name(),
-                               v1::ResponseService::service_full_name(), v1::AnalyticsService::service_full_name()},
+      std::vector<std::string>{v1::AccessService::service_full_name(), v1::QuestionnaireService::service_full_name(),
+                               v1::CustomerService::service_full_name(), v1::RevisitPolicyService::service_full_name(),
+                               v1::RevisitService::service_full_name(), v1::CallbackService::service_full_name(),
+                               v1::MessageService::service_full_name(), v1::ResponseService::service_full_name(),
+                               v1::AnalyticsService::service_full_name()},
       config.health_interval);
   server->health_monitor_->Start();
 
@@ -113,7 +117,7 @@ absl::StatusOr<std::unique_ptr<SatisfactionServer>> SatisfactionServer::Start(co
       std::filesystem::path directory = std::filesystem::path(config.templates_dir) / "web";
       absl::StatusOr<std::unique_ptr<http::SurveySite>> site = http::SurveySite::Create(
           directory, *server->response_store_, *server->questionnaire_store_,
-          {.per_minute = config.http_rate_limit, .burst = std::max(1, config.http_rate_limit / 3)});
+          {.rate_limit = {.per_minute = config.http_rate_limit, .burst = std::max(1, config.http_rate_limit / 3)}});
       if (!site.ok()) return site.status();
       server->survey_site_ = *std::move(site);
     }
@@ -158,12 +162,72 @@ absl::Status SatisfactionServer::Connect(const absl::Notification* stop) {
   }
 }
 
+// Creates the first admin key from SATISFACTION_BOOTSTRAP_ADMIN_KEY, and the
+// pieces every call goes through: the key checks and the audit log.
+absl::Status SatisfactionServer::SetUpAccess() {
+  api_key_store_ = std::make_unique<access::ApiKeyStore>(*database_);
+  if (!config_.bootstrap_admin_key.empty()) {
+    absl::StatusOr<bool> created = api_key_store_->CreateFirstAdmin(config_.bootstrap_admin_key, absl::Now());
+    if (!created.ok()) return created.status();
+    spdlog::info(*created ? "created the first admin key from SATISFACTION_BOOTSTRAP_ADMIN_KEY"
+                          : "API keys exist already: SATISFACTION_BOOTSTRAP_ADMIN_KEY is not used");
+  }
+  key_authenticator_ =
+      std::make_unique<access::KeyAuthenticator>(*api_key_store_, config_.key_cache_ttl, config_.key_rate_limit);
+  audit_log_ = std::make_unique<access::AuditLog>(*database_);
+  access_service_ = std::make_unique<access::AccessService>(*api_key_store_, *key_authenticator_, *audit_log_);
+  return absl::OkStatus();
+}
+
+namespace {
+
+// Turns server reflection on or off for one server. Linking gRPC's reflection
+// library turns it on for every server of the process (a static initializer
+// registers its plugin), so off means taking that plugin out again.
+class ReflectionOption : public grpc::ServerBuilderOption {
+ public:
+  explicit ReflectionOption(bool enabled) : enabled_(enabled) {}
+  void UpdateArguments(grpc::ChannelArguments*) override {}
+  void UpdatePlugins(std::vector<std::unique_ptr<grpc::ServerBuilderPlugin>>* plugins) override {
+    std::unique_ptr<grpc::ServerBuilderPlugin> reflection =
+        std::make_unique<grpc::reflection::ProtoServerReflectionPlugin>();
+    std::string name = reflection->name();
+    std::erase_if(*plugins, [&](const auto& plugin) { return plugin->name() == name; });
+    if (enabled_) plugins->push_back(std::move(reflection));
+  }
+
+ private:
+  const bool enabled_;
+};
+
+absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> GrpcCredentials(const ServerConfig& config) {
+  if (config.tls_cert.empty()) return grpc::InsecureServerCredentials();
+  absl::StatusOr<std::string> cert = ReadTextFile(config.tls_cert);
+  if (!cert.ok()) return absl::InvalidArgumentError(absl::StrCat("--tls-cert: ", cert.status().message()));
+  absl::StatusOr<std::string> key = ReadTextFile(config.tls_key);
+  if (!key.ok()) return absl::InvalidArgumentError(absl::StrCat("--tls-key: ", key.status().message()));
+  grpc::SslServerCredentialsOptions options(config.tls_client_ca.empty()
+                                                ? GRPC_SSL_DONT_REQUEST_CLIENT_CERTIFICATE
+                                                : GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY);
+  if (!config.tls_client_ca.empty()) {
+    absl::StatusOr<std::string> ca = ReadTextFile(config.tls_client_ca);
+    if (!ca.ok()) return absl::InvalidArgumentError(absl::StrCat("--tls-client-ca: ", ca.status().message()));
+    options.pem_root_certs = *ca;
+  }
+  options.pem_key_cert_pairs.push_back({.private_key = *key, .cert_chain = *cert});
+  return grpc::SslServerCredentials(options);
+}
+
+}  // namespace
+
 absl::Status SatisfactionServer::BuildGrpcServer() {
   grpc::EnableDefaultHealthCheckService(true);
-  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> credentials = GrpcCredentials(config_);
+  if (!credentials.ok()) return credentials.status();
 
   grpc::ServerBuilder builder;
-  builder.AddListeningPort(config_.grpc_listen, grpc::InsecureServerCredentials(), &grpc_port_);
+  builder.SetOption(std::make_unique<ReflectionOption>(config_.reflection));
+  builder.AddListeningPort(config_.grpc_listen, *credentials, &grpc_port_);
   builder.SetMaxReceiveMessageSize(config_.max_message_bytes);
   builder.SetMaxSendMessageSize(config_.max_message_bytes);
   // The sync server runs each call on a thread of its own and refuses a call
@@ -186,7 +250,9 @@ absl::Status SatisfactionServer::BuildGrpcServer() {
   InstallProtobufLogHandler();
   interceptors.push_back(std::make_unique<InvalidUtf8InterceptorFactory>());
   interceptors.push_back(std::make_unique<CallLogInterceptorFactory>());
+  interceptors.push_back(std::make_unique<access::AccessInterceptorFactory>(*key_authenticator_, *audit_log_));
   builder.experimental().SetInterceptorCreators(std::move(interceptors));
+  builder.RegisterService(access_service_.get());
   builder.RegisterService(questionnaire_service_.get());
   builder.RegisterService(customer_service_.get());
   builder.RegisterService(policy_service_.get());
@@ -216,6 +282,7 @@ void SatisfactionServer::Shutdown(absl::Duration grace) {
     spdlog::debug("gRPC calls finished");
     grpc_server_->Wait();
   }
+  audit_log_.reset();  // commits what calls left queued
   database_.reset();
   spdlog::info("server stopped");
 }

@@ -7,6 +7,10 @@
 
 #include "absl/status/statusor.h"
 #include "absl/synchronization/notification.h"
+#include "services/access/access_service.h"
+#include "services/access/api_key_store.h"
+#include "services/access/audit_log.h"
+#include "services/access/key_authenticator.h"
 #include "services/analytics/analytics_service.h"
 #include "services/callbacks/callback_service.h"
 #include "services/customers/customer_service.h"
@@ -31,8 +35,9 @@
 
 namespace satisfaction::server {
 
-// The whole service in one process: database pool, migrations, templates, the
-// gRPC services with health and reflection, and the HTTP face. This is the only
+// The whole service in one process: database pool, migrations, templates, API
+// keys and the audit log, the gRPC services with health and reflection, and
+// the HTTP face. This is the only
 // place that knows every piece; main() and the end-to-end tests both start it.
 class SatisfactionServer {
  public:
@@ -54,10 +59,15 @@ class SatisfactionServer {
  private:
   explicit SatisfactionServer(const ServerConfig& config) : config_(config) {}
   absl::Status Connect(const absl::Notification* stop);
+  absl::Status SetUpAccess();
   absl::Status BuildGrpcServer();
 
   const ServerConfig config_;
   std::unique_ptr<storage::Database> database_;
+  std::unique_ptr<access::ApiKeyStore> api_key_store_;
+  std::unique_ptr<access::KeyAuthenticator> key_authenticator_;
+  std::unique_ptr<access::AuditLog> audit_log_;
+  std::unique_ptr<access::AccessService> access_service_;
   std::unique_ptr<questionnaires::QuestionnaireStore> questionnaire_store_;
   std::unique_ptr<questionnaires::QuestionnaireService> questionnaire_service_;
   std::unique_ptr<customers::CustomerStore> customer_store_;

@@ -2,6 +2,7 @@
 
 #include <getopt.h>
 
+#include <algorithm>
 #include <vector>
 
 #include "absl/strings/match.h"
@@ -45,6 +46,18 @@ absl::Status ParseDurationValue(const std::string& text, absl::Duration min, abs
   if (!absl::ParseDuration(text, &out) || out < min || out > max) {
     return absl::InvalidArgumentError(absl::StrCat("must be a duration such as 500ms, 5s or 2m, from ",
                                                    absl::FormatDuration(min), " to ", absl::FormatDuration(max)));
+  }
+  return absl::OkStatus();
+}
+
+constexpr char kBootstrapAdminKeyVariable[] = "SATISFACTION_BOOTSTRAP_ADMIN_KEY";
+
+// An operator's own key must be as hard to guess as the keys the server makes.
+absl::Status CheckBootstrapAdminKey(absl::string_view key) {
+  bool printable = std::all_of(key.begin(), key.end(), [](char c) { return c > ' ' && c < 0x7f; });
+  if (key.size() < 32 || key.size() > 256 || !printable) {
+    return absl::InvalidArgumentError(
+        "must be 32 to 256 printable characters without spaces, e.g. from `openssl rand -hex 32`");
   }
   return absl::OkStatus();
 }
@@ -143,6 +156,40 @@ const std::vector<Setting>& Settings() {
        [](ServerConfig& c, const std::string& v) {
          return ParseDurationValue(v, absl::Seconds(1), absl::Hours(24), c.maintenance_interval);
        }},
+      {"key-rate-limit", "SATISFACTION_KEY_RATE_LIMIT",
+       "Calls a minute each API key may make unless the key sets its own, with bursts\n"
+       "of a tenth of that (default 6000)",
+       [](ServerConfig& c, const std::string& v) { return ParseInt(v, 1, 10'000'000, c.key_rate_limit); }},
+      {"key-cache-ttl", "SATISFACTION_KEY_CACHE_TTL",
+       "How long a server trusts an API key it checked; a key revoked through another\n"
+       "server works here until then (default 10s)",
+       [](ServerConfig& c, const std::string& v) {
+         return ParseDurationValue(v, absl::ZeroDuration(), absl::Hours(1), c.key_cache_ttl);
+       }},
+      {"reflection", "SATISFACTION_REFLECTION", "Serve gRPC server reflection: on or off (default on)",
+       [](ServerConfig& c, const std::string& v) {
+         if (v != "on" && v != "off") return absl::InvalidArgumentError("must be on or off");
+         c.reflection = v == "on";
+         return absl::OkStatus();
+       }},
+      {"tls-cert", "SATISFACTION_TLS_CERT",
+       "PEM certificate chain for gRPC over TLS (with --tls-key); default: plain text",
+       [](ServerConfig& c, const std::string& v) {
+         c.tls_cert = v;
+         return absl::OkStatus();
+       }},
+      {"tls-key", "SATISFACTION_TLS_KEY", "PEM private key of --tls-cert",
+       [](ServerConfig& c, const std::string& v) {
+         c.tls_key = v;
+         return absl::OkStatus();
+       }},
+      {"tls-client-ca", "SATISFACTION_TLS_CLIENT_CA",
+       "PEM CA certificates: gRPC clients must present a certificate one of them signed\n"
+       "(needs --tls-cert); default: no client certificates asked for",
+       [](ServerConfig& c, const std::string& v) {
+         c.tls_client_ca = v;
+         return absl::OkStatus();
+       }},
       {"shutdown-grace", "SATISFACTION_SHUTDOWN_GRACE",
        "On SIGTERM or SIGINT, how long calls in flight may take to finish (default 10s)",
        [](ServerConfig& c, const std::string& v) {
@@ -171,6 +218,10 @@ std::string UsageText() {
       start = end + 1;
     }
   }
+  absl::StrAppend(&text,
+                  "  SATISFACTION_BOOTSTRAP_ADMIN_KEY (environment only)\n"
+                  "      On a first start (no API keys yet), create an admin key from this\n"
+                  "      value: 32 to 256 printable characters.\n");
   absl::StrAppend(&text, "  --help      Show this text.\n  --version   Show the version.\n");
   return text;
 }
@@ -215,6 +266,17 @@ absl::StatusOr<CommandLine> ParseCommandLine(int argc, char** argv,
   }
   if (optind < argc) {
     return absl::InvalidArgumentError(absl::StrCat("unexpected argument: ", argv[optind], " (see --help)"));
+  }
+  const ServerConfig& config = result.config;
+  if (config.tls_cert.empty() != config.tls_key.empty()) {
+    return absl::InvalidArgumentError("--tls-cert and --tls-key: give both or neither");
+  }
+  if (!config.tls_client_ca.empty() && config.tls_cert.empty()) {
+    return absl::InvalidArgumentError("--tls-client-ca: needs --tls-cert and --tls-key");
+  }
+  if (const char* key = getenv(kBootstrapAdminKeyVariable); key != nullptr && *key != '\0') {
+    if (absl::Status s = CheckBootstrapAdminKey(key); !s.ok()) return Bad(kBootstrapAdminKeyVariable, s.message());
+    result.config.bootstrap_admin_key = key;
   }
   return result;
 }

@@ -35,6 +35,21 @@ struct ServerConfig {
   std::string report_time_zone = "Asia/Shanghai";
   // How often time-driven work runs (reclassifying customers, ...).
   absl::Duration maintenance_interval = absl::Seconds(60);
+
+  // Access. From SATISFACTION_BOOTSTRAP_ADMIN_KEY only (a flag would show in
+  // `ps`): the first start creates an admin key from it.
+  std::string bootstrap_admin_key;
+  // Calls a minute per API key whose own limit is 0.
+  int key_rate_limit = 6000;
+  // How long a checked key is trusted before it is looked up again: how long
+  // a key revoked through another server still works here.
+  absl::Duration key_cache_ttl = absl::Seconds(10);
+  // Server reflection (grpc.reflection.v1alpha); health is always served.
+  bool reflection = true;
+  // TLS for gRPC: PEM files. Empty: plain text (behind a TLS-terminating proxy,
+  // or on loopback). With tls_client_ca, clients must present a certificate
+  // that CA signed.
+  std::string tls_cert, tls_key, tls_client_ca;
 };
 
 struct CommandLine {

@@ -692,6 +692,77 @@ const std::vector<Migration>& AllMigrations() {
                   "CREATE INDEX IF NOT EXISTS ix_revisits_created ON revisits (created_at_us)",
               },
       },
+      {
+          .version = 16,
+          .description = "API keys (stored as their SHA-256), the audit log, and do-not-call entries numbered",
+          .mysql_statements =
+              {
+                  R"sql(CREATE TABLE IF NOT EXISTS api_keys (
+                    id CHAR(16) NOT NULL PRIMARY KEY,
+                    key_hash CHAR(64) NOT NULL,
+                    display_name VARCHAR(100) NOT NULL,
+                    role SMALLINT NOT NULL,
+                    queue VARCHAR(64) NOT NULL,
+                    agent_id VARCHAR(64) NOT NULL,
+                    rate_limit_per_minute INT NOT NULL,
+                    hint VARCHAR(8) NOT NULL,
+                    created_by VARCHAR(16) NOT NULL,
+                    created_at_us BIGINT NOT NULL,
+                    revoked_at_us BIGINT NULL,
+                    UNIQUE KEY ux_api_keys_hash (key_hash),
+                    KEY ix_api_keys_created (created_at_us)
+                  ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin)sql",
+                  R"sql(CREATE TABLE IF NOT EXISTS audit_events (
+                    id BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY,
+                    occurred_at_us BIGINT NOT NULL,
+                    key_id VARCHAR(16) NOT NULL,
+                    role SMALLINT NOT NULL,
+                    method VARCHAR(128) NOT NULL,
+                    resource VARCHAR(255) NOT NULL,
+                    outcome VARCHAR(32) NOT NULL,
+                    message VARCHAR(500) NOT NULL,
+                    peer VARCHAR(128) NOT NULL,
+                    KEY ix_audit_events_time (occurred_at_us),
+                    KEY ix_audit_events_key (key_id, id),
+                    KEY ix_audit_events_method (method, id)
+                  ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin)sql",
+                  // The do-not-call list pages by entry, not by number: a page
+                  // token must not carry a number to a key that sees them masked.
+                  // (SQLite's rowid serves the same purpose.)
+                  "ALTER TABLE do_not_call ADD COLUMN IF NOT EXISTS entry_id BIGINT NOT NULL AUTO_INCREMENT UNIQUE",
+              },
+          .sqlite_statements =
+              {
+                  R"sql(CREATE TABLE IF NOT EXISTS api_keys (
+                    id TEXT NOT NULL PRIMARY KEY,
+                    key_hash TEXT NOT NULL UNIQUE,
+                    display_name TEXT NOT NULL,
+                    role INTEGER NOT NULL,
+                    queue TEXT NOT NULL,
+                    agent_id TEXT NOT NULL,
+                    rate_limit_per_minute INTEGER NOT NULL,
+                    hint TEXT NOT NULL,
+                    created_by TEXT NOT NULL,
+                    created_at_us INTEGER NOT NULL,
+                    revoked_at_us INTEGER NULL
+                  ))sql",
+                  "CREATE INDEX IF NOT EXISTS ix_api_keys_created ON api_keys (created_at_us)",
+                  R"sql(CREATE TABLE IF NOT EXISTS audit_events (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    occurred_at_us INTEGER NOT NULL,
+                    key_id TEXT NOT NULL,
+                    role INTEGER NOT NULL,
+                    method TEXT NOT NULL,
+                    resource TEXT NOT NULL,
+                    outcome TEXT NOT NULL,
+                    message TEXT NOT NULL,
+                    peer TEXT NOT NULL
+                  ))sql",
+                  "CREATE INDEX IF NOT EXISTS ix_audit_events_time ON audit_events (occurred_at_us)",
+                  "CREATE INDEX IF NOT EXISTS ix_audit_events_key ON audit_events (key_id, id)",
+                  "CREATE INDEX IF NOT EXISTS ix_audit_events_method ON audit_events (method, id)",
+              },
+      },
   };
   return migrations;
 }

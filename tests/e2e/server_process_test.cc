@@ -157,10 +157,11 @@ TEST(ServerProcess, EnvironmentConfiguresFlagsWinAndSigtermStopsGracefully) {
                          "--shutdown-grace=2s"},
                         {absl::StrCat("SATISFACTION_DB=sqlite3://", folder, "/s.db"),
                          absl::StrCat("SATISFACTION_GRPC_LISTEN=127.0.0.1:", env_port), "SATISFACTION_HTTP_LISTEN=",
-                         "SATISFACTION_TEMPLATES_DIR=" + testing::RepoRoot() + "/templates"});
+                         "SATISFACTION_TEMPLATES_DIR=" + testing::RepoRoot() + "/templates",
+                         absl::StrCat("SATISFACTION_BOOTSTRAP_ADMIN_KEY=", testing::kTestAdminKey)});
 
   ASSERT_TRUE(process.AwaitOutput("serving gRPC")) << process.Output();
-  auto channel = grpc::CreateChannel(absl::StrCat("127.0.0.1:", flag_port), grpc::InsecureChannelCredentials());
+  auto channel = testing::AuthorizedChannel(absl::StrCat("127.0.0.1:", flag_port), testing::kTestAdminKey);
   auto health = grpc::health::v1::Health::NewStub(channel);
   grpc::health::v1::HealthCheckRequest check;
   grpc::health::v1::HealthCheckResponse checked;
@@ -180,6 +181,8 @@ TEST(ServerProcess, EnvironmentConfiguresFlagsWinAndSigtermStopsGracefully) {
   EXPECT_TRUE(absl::StrContains(log, "rpc method=/satisfaction.v1.QuestionnaireService/ListQuestionnaires code=OK"))
       << log;
   EXPECT_TRUE(absl::StrContains(log, "server stopped")) << log;
+  EXPECT_TRUE(absl::StrContains(log, "created the first admin key from SATISFACTION_BOOTSTRAP_ADMIN_KEY")) << log;
+  EXPECT_FALSE(absl::StrContains(log, testing::kTestAdminKey)) << "the log shows no key";
   EXPECT_FALSE(absl::StrContains(log, absl::StrCat("127.0.0.1:", env_port))) << "the flag won over the variable";
   std::filesystem::remove_all(folder);
 }

@@ -10,15 +10,20 @@
 #include "gtest/gtest.h"
 #include "satisfaction/v1/revisit_policy.grpc.pb.h"
 #include "services/server/satisfaction_server.h"
+#include "tests/support/authorized_channel.h"
 
 namespace satisfaction::testing {
 
+// The admin key every test server is started with.
+inline constexpr char kTestAdminKey[] = "test-admin-key-0123456789abcdef0123456789";
+
 // The real server, started in this process on loopback ports chosen by the
-// kernel, with a real gRPC channel to it.
+// kernel, with a real gRPC channel to it whose calls carry the admin key.
 class TestServer {
  public:
   static std::unique_ptr<TestServer> Start(const std::string& db_url, const std::string& templates_dir = "",
                                            server::ServerConfig config = {}) {
+    if (config.bootstrap_admin_key.empty()) config.bootstrap_admin_key = kTestAdminKey;
     config.db_url = db_url;
     config.templates_dir = templates_dir;
     config.grpc_listen = "127.0.0.1:0";
@@ -29,13 +34,17 @@ class TestServer {
     if (!server.ok()) return nullptr;
     auto test_server = std::unique_ptr<TestServer>(new TestServer());
     test_server->server_ = *std::move(server);
-    test_server->channel_ = grpc::CreateChannel(absl::StrCat("127.0.0.1:", test_server->server_->grpc_port()),
-                                                grpc::InsecureChannelCredentials());
+    test_server->channel_ = test_server->ChannelWithKey(config.bootstrap_admin_key);
     return test_server;
   }
 
   server::SatisfactionServer& server() { return *server_; }
+  // Calls as the admin.
   std::shared_ptr<grpc::Channel> channel() { return channel_; }
+  // Calls carrying `key` (none if empty).
+  std::shared_ptr<grpc::Channel> ChannelWithKey(const std::string& key) {
+    return AuthorizedChannel(absl::StrCat("127.0.0.1:", server_->grpc_port()), key);
+  }
 
  private:
   TestServer() = default;

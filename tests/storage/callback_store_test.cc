@@ -281,7 +281,7 @@ TEST_P(CallbackStoreTest, DoNotCallStopsAndListsTheNumberAndAWrongNumberFallsBac
   absl::StatusOr<v1::ReportDispositionResponse> stop = Report(fetched[0], v1::CALL_OUTCOME_DO_NOT_CALL, now_);
   ASSERT_TRUE(stop.ok()) << stop.status();
   EXPECT_EQ(stop->revisit().state(), v1::REVISIT_STATE_STOPPED);
-  absl::StatusOr<customers::DoNotCallStore::ListPage> listed = customers::DoNotCallStore(*database_).List("", 10);
+  absl::StatusOr<customers::DoNotCallStore::ListPage> listed = customers::DoNotCallStore(*database_).List(0, 10);
   ASSERT_TRUE(listed.ok());
   ASSERT_EQ(listed->entries.size(), 1u);
   EXPECT_EQ(listed->entries[0].phone(), "+8613800138000");

@@ -1,0 +1,154 @@
+#include "services/access/access_interceptor.h"
+
+#include <google/protobuf/message.h>
+#include <google/protobuf/util/time_util.h>
+
+#include <optional>
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/strings/str_split.h"
+#include "absl/time/clock.h"
+#include "services/access/admission.h"
+#include "services/access/contact_masking.h"
+
+namespace satisfaction::access {
+namespace {
+
+using google::protobuf::FieldDescriptor;
+using google::protobuf::Message;
+using grpc::experimental::InterceptionHookPoints;
+
+// The value of the field at `path` ("customer.external_id") as text, empty if
+// unset; enums by name.
+std::string FieldText(const Message& message, const std::string& path) {
+  const Message* current = &message;
+  std::vector<std::string> parts = absl::StrSplit(path, '.');
+  for (size_t i = 0; i < parts.size(); ++i) {
+    const FieldDescriptor* field = current->GetDescriptor()->FindFieldByName(parts[i]);
+    if (field == nullptr || field->is_repeated()) return "";
+    const google::protobuf::Reflection* reflection = current->GetReflection();
+    if (i + 1 < parts.size()) {
+      if (field->cpp_type() != FieldDescriptor::CPPTYPE_MESSAGE || !reflection->HasField(*current, field)) return "";
+      current = &reflection->GetMessage(*current, field);
+      continue;
+    }
+    switch (field->cpp_type()) {
+      case FieldDescriptor::CPPTYPE_STRING:
+        return reflection->GetString(*current, field);
+      case FieldDescriptor::CPPTYPE_ENUM:
+        return reflection->GetEnum(*current, field)->name();
+      case FieldDescriptor::CPPTYPE_INT32:
+        return std::to_string(reflection->GetInt32(*current, field));
+      default:
+        return "";
+    }
+  }
+  return "";
+}
+
+std::string ResourceOf(const Message& request, const MethodPolicy& policy) {
+  for (const std::string& path : policy.resource_fields) {
+    std::string value = FieldText(request, path);
+    if (!value.empty()) return policy.resource_is_contact ? MaskPhone(value) : value;
+  }
+  return "";
+}
+
+class AccessInterceptor : public grpc::experimental::Interceptor {
+ public:
+  AccessInterceptor(grpc::experimental::ServerRpcInfo* info, KeyAuthenticator& authenticator, AuditLog& audit_log)
+      : call_(info->server_context()),
+        method_(info->method()),
+        policy_(FindMethodPolicy(method_)),
+        authenticator_(authenticator),
+        audit_log_(audit_log) {}
+
+  ~AccessInterceptor() override { ForgetAdmission(call_); }
+
+  void Intercept(grpc::experimental::InterceptorBatchMethods* methods) override {
+    if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::POST_RECV_INITIAL_METADATA)) {
+      Decide(*methods->GetRecvInitialMetadata());
+    }
+    if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::POST_RECV_MESSAGE) && audited_ && !saw_request_ &&
+        methods->GetRecvMessage() != nullptr) {
+      saw_request_ = true;
+      resource_ = ResourceOf(*static_cast<const Message*>(methods->GetRecvMessage()), *policy_);
+    }
+    if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::PRE_SEND_STATUS) && audited_) {
+      // The status goes out once the event is committed.
+      audit_log_.Record(Event(methods->GetSendStatus()), [methods] { methods->Proceed(); });
+      return;
+    }
+    methods->Proceed();
+  }
+
+ private:
+  void Decide(const std::multimap<grpc::string_ref, grpc::string_ref>& metadata) {
+    if (IsOpenMethod(method_)) {
+      RecordAdmission(call_, Caller{});
+      return;
+    }
+    std::optional<absl::string_view> authorization;
+    if (auto it = metadata.find("authorization"); it != metadata.end()) {
+      authorization = absl::string_view(it->second.data(), it->second.size());
+    }
+    absl::Time now = absl::Now();
+    absl::StatusOr<Caller> caller = authenticator_.Authenticate(authorization, now);
+    if (!caller.ok()) {
+      RecordAdmission(call_, caller.status());
+      return;
+    }
+    if (absl::Status allowed = Authorize(*caller, method_); !allowed.ok()) {
+      Admit(*caller, allowed);
+      return;
+    }
+    Admit(*caller, authenticator_.TakeCall(*caller, now));
+  }
+
+  // Records the decision on a known caller, who is audited for writes and
+  // exports unless refused for going too fast (a flood must stay cheap).
+  void Admit(const Caller& caller, const absl::Status& decision) {
+    audited_ = policy_ != nullptr && policy_->kind != CallKind::kRead &&
+               decision.code() != absl::StatusCode::kResourceExhausted;
+    caller_ = caller;
+    if (decision.ok()) {
+      RecordAdmission(call_, caller);
+    } else {
+      RecordAdmission(call_, decision);
+    }
+  }
+
+  v1::AuditEvent Event(const grpc::Status& status) const {
+    v1::AuditEvent event;
+    *event.mutable_time() = google::protobuf::util::TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(absl::Now()));
+    event.set_key_id(caller_.key_id);
+    event.set_role(caller_.role);
+    event.set_method(method_);
+    event.set_resource(resource_);
+    event.set_outcome(status.ok() ? "OK"
+                                  : absl::StatusCodeToString(static_cast<absl::StatusCode>(status.error_code())));
+    event.set_message(status.error_message());
+    event.set_peer(call_->peer());
+    return event;
+  }
+
+  const grpc::ServerContextBase* const call_;
+  const std::string method_;
+  const MethodPolicy* const policy_;
+  KeyAuthenticator& authenticator_;
+  AuditLog& audit_log_;
+  Caller caller_;
+  bool audited_ = false;
+  bool saw_request_ = false;
+  std::string resource_;
+};
+
+}  // namespace
+
+grpc::experimental::Interceptor* AccessInterceptorFactory::CreateServerInterceptor(
+    grpc::experimental::ServerRpcInfo* info) {
+  return new AccessInterceptor(info, authenticator_, audit_log_);
+}
+
+}  // namespace satisfaction::access

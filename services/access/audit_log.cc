@@ -1,0 +1,143 @@
+#include "services/access/audit_log.h"
+
+#include <google/protobuf/util/time_util.h>
+#include <spdlog/spdlog.h>
+
+#include <memory>
+
+#include "absl/strings/str_cat.h"
+#include "services/storage/write_batch.h"
+
+namespace satisfaction::access {
+namespace {
+
+using google::protobuf::util::TimeUtil;
+using storage::Access;
+
+// Events per transaction: one multi-row INSERT.
+constexpr size_t kMaxBatch = 64;
+
+// Column widths of audit_events: longer values are cut, never refused.
+std::string Cut(const std::string& text, size_t max_bytes) {
+  if (text.size() <= max_bytes) return text;
+  size_t end = max_bytes;
+  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;  // whole UTF-8 characters
+  return text.substr(0, end);
+}
+
+}  // namespace
+
+AuditLog::AuditLog(storage::Database& database)
+    : database_(database), writer_(kMaxBatch, 1, [this](const std::vector<Entry*>& batch) { Commit(batch); }) {}
+
+void AuditLog::Record(v1::AuditEvent event, absl::AnyInvocable<void() &&> done) {
+  auto entry = std::make_unique<Entry>(Entry{std::move(event)});
+  Entry& queued = *entry;
+  writer_.Submit(queued, [entry = std::move(entry), done = std::move(done)]() mutable { std::move(done)(); });
+}
+
+void AuditLog::Commit(const std::vector<Entry*>& batch) {
+  struct Row {
+    long long time_us;
+    int role;
+    std::string key_id, method, resource, outcome, message, peer;
+  };
+  auto rows = std::make_shared<std::vector<Row>>();
+  for (const Entry* entry : batch) {
+    const v1::AuditEvent& e = entry->event;
+    rows->push_back({TimeUtil::TimestampToMicroseconds(e.time()), e.role(), Cut(e.key_id(), 16), Cut(e.method(), 128),
+                     Cut(e.resource(), 255), Cut(e.outcome(), 32), Cut(e.message(), 500), Cut(e.peer(), 128)});
+  }
+  std::string sql =
+      "INSERT INTO audit_events (occurred_at_us, key_id, role, method, resource, outcome, message, peer) VALUES ";
+  for (size_t i = 0; i < rows->size(); ++i) {
+    absl::StrAppend(&sql, i == 0 ? "" : ", ", "(:t", i, ", :k", i, ", :r", i, ", :m", i, ", :s", i, ", :o", i, ", :g",
+                    i, ", :p", i, ")");
+  }
+  absl::Status status = database_.InTransaction(Access::kWrite, [&](soci::session& session) {
+    storage::ExecuteBound(session, sql, [&](soci::statement& statement) {
+      for (Row& row : *rows) {
+        statement.exchange(soci::use(row.time_us));
+        statement.exchange(soci::use(row.key_id));
+        statement.exchange(soci::use(row.role));
+        statement.exchange(soci::use(row.method));
+        statement.exchange(soci::use(row.resource));
+        statement.exchange(soci::use(row.outcome));
+        statement.exchange(soci::use(row.message));
+        statement.exchange(soci::use(row.peer));
+      }
+    });
+    return absl::OkStatus();
+  });
+  if (!status.ok()) {
+    for (const Row& row : *rows) {
+      spdlog::error("audit event lost: key={} method={} resource={} outcome={}: {}", row.key_id, row.method,
+                    row.resource, row.outcome, status.ToString());
+    }
+  }
+}
+
+absl::StatusOr<AuditLog::Page> AuditLog::List(const Query& query) {
+  return database_.InTransaction<Page>(Access::kRead, [&](soci::session& session) -> absl::StatusOr<Page> {
+    long long id = 0, time_us = 0;
+    int role = 0;
+    std::string key_id, method, resource, outcome, message, peer;
+    std::string key_filter = query.key_id, method_filter = query.method;
+    long long before_id = query.before_id > 0 ? query.before_id : std::numeric_limits<long long>::max();
+    long long start_us =
+        query.start == absl::InfinitePast() ? std::numeric_limits<long long>::min() : absl::ToUnixMicros(query.start);
+    long long end_us =
+        query.end == absl::InfiniteFuture() ? std::numeric_limits<long long>::max() : absl::ToUnixMicros(query.end);
+    int fetch = query.limit + 1;
+    soci::statement statement(session);
+    statement.exchange(soci::into(id));
+    statement.exchange(soci::into(time_us));
+    statement.exchange(soci::into(key_id));
+    statement.exchange(soci::into(role));
+    statement.exchange(soci::into(method));
+    statement.exchange(soci::into(resource));
+    statement.exchange(soci::into(outcome));
+    statement.exchange(soci::into(message));
+    statement.exchange(soci::into(peer));
+    std::string sql =
+        "SELECT id, occurred_at_us, key_id, role, method, resource, outcome, message, peer FROM audit_events"
+        " WHERE id < :before AND occurred_at_us >= :start AND occurred_at_us < :end";
+    statement.exchange(soci::use(before_id));
+    statement.exchange(soci::use(start_us));
+    statement.exchange(soci::use(end_us));
+    if (!key_filter.empty()) {
+      absl::StrAppend(&sql, " AND key_id = :key");
+      statement.exchange(soci::use(key_filter));
+    }
+    if (!method_filter.empty()) {
+      absl::StrAppend(&sql, " AND method = :method");
+      statement.exchange(soci::use(method_filter));
+    }
+    absl::StrAppend(&sql, " ORDER BY id DESC LIMIT :fetch");
+    statement.exchange(soci::use(fetch));
+    statement.alloc();
+    statement.prepare(sql);
+    statement.define_and_bind();
+    statement.execute();
+    Page page;
+    while (statement.fetch()) {
+      if (static_cast<int>(page.events.size()) == query.limit) {
+        page.has_more = true;
+        break;
+      }
+      v1::AuditEvent& event = page.events.emplace_back();
+      event.set_id(absl::StrCat(id));
+      *event.mutable_time() = TimeUtil::MicrosecondsToTimestamp(time_us);
+      event.set_key_id(key_id);
+      event.set_role(static_cast<v1::Role>(role));
+      event.set_method(method);
+      event.set_resource(resource);
+      event.set_outcome(outcome);
+      event.set_message(message);
+      event.set_peer(peer);
+    }
+    return page;
+  });
+}
+
+}  // namespace satisfaction::access
