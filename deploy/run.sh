@@ -11,6 +11,16 @@ bash deploy/install-deps.sh
 bash deploy/build.sh "$build_dir"
 mkdir -p var
 
+# The first admin key: SATISFACTION_BOOTSTRAP_ADMIN_KEY if set, else one made
+# on the first run and kept in var/ where only this user can read it. The
+# server uses it only while the database has no API keys at all.
+if [ -z "${SATISFACTION_BOOTSTRAP_ADMIN_KEY:-}" ]; then
+  key_file=var/bootstrap-admin-key
+  [ -s "$key_file" ] || (umask 077 && openssl rand -hex 32 >"$key_file")
+  SATISFACTION_BOOTSTRAP_ADMIN_KEY=$(cat "$key_file")
+fi
+export SATISFACTION_BOOTSTRAP_ADMIN_KEY
+
 grpc_listen=${SATISFACTION_GRPC_LISTEN:-127.0.0.1:50051}
 http_listen=${SATISFACTION_HTTP_LISTEN-127.0.0.1:8080}
 cat >&2 <<MSG
@@ -18,7 +28,11 @@ cat >&2 <<MSG
 satisfaction-server is starting (Ctrl-C stops it):
   gRPC  $grpc_listen   reflection on; health: grpc.health.v1.Health
   HTTP  ${http_listen:-off}   the survey page; GET /healthz
+Admin API key (send it as 'authorization: Bearer <key>'; it is created on the
+first start of a database, and AccessService makes keys for everyone else):
+  $SATISFACTION_BOOTSTRAP_ADMIN_KEY
 Try:
+  export SATISFACTION_API_KEY=$SATISFACTION_BOOTSTRAP_ADMIN_KEY
   /usr/bin/python3 tests/client/reflection_client.py list --target $grpc_listen
   /usr/bin/python3 tests/client/reflection_client.py call satisfaction.v1.QuestionnaireService/ListQuestionnaires '{}' --target $grpc_listen
 (the client needs: apt-get install python3-grpcio python3-protobuf grpc-proto)

@@ -90,12 +90,16 @@ absl::StatusOr<ApiKeyStore::Created> ApiKeyStore::Create(const v1::ApiKey& spec,
   return created;
 }
 
-absl::StatusOr<bool> ApiKeyStore::CreateFirstAdmin(const std::string& key, absl::Time now) {
-  absl::StatusOr<bool> any = database_.InTransaction<bool>(Access::kRead, [&](soci::session& session) {
+absl::StatusOr<bool> ApiKeyStore::AnyKeyExists() {
+  return database_.InTransaction<bool>(Access::kRead, [&](soci::session& session) {
     int count = 0;
     session << "SELECT COUNT(*) FROM api_keys", soci::into(count);
     return absl::StatusOr<bool>(count > 0);
   });
+}
+
+absl::StatusOr<bool> ApiKeyStore::CreateFirstAdmin(const std::string& key, absl::Time now) {
+  absl::StatusOr<bool> any = AnyKeyExists();
   if (!any.ok()) return any.status();
   if (*any) return false;
   v1::ApiKey spec;

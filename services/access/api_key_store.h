@@ -32,6 +32,9 @@ class ApiKeyStore {
   absl::StatusOr<Created> Create(const v1::ApiKey& spec, absl::string_view created_by, absl::Time now,
                                  std::optional<std::string> key = std::nullopt);
 
+  // Whether any key, revoked ones included, was ever created.
+  absl::StatusOr<bool> AnyKeyExists();
+
   // Creates an admin key from `key` unless any key exists: the first start of
   // a deployment. Whether it created one.
   absl::StatusOr<bool> CreateFirstAdmin(const std::string& key, absl::Time now);

@@ -171,6 +171,10 @@ absl::Status SatisfactionServer::SetUpAccess() {
     if (!created.ok()) return created.status();
     spdlog::info(*created ? "created the first admin key from SATISFACTION_BOOTSTRAP_ADMIN_KEY"
                           : "API keys exist already: SATISFACTION_BOOTSTRAP_ADMIN_KEY is not used");
+  } else if (absl::StatusOr<bool> any = api_key_store_->AnyKeyExists(); any.ok() && !*any) {
+    spdlog::warn(
+        "no API keys exist, so every call but health and reflection is refused: set "
+        "SATISFACTION_BOOTSTRAP_ADMIN_KEY to create the first admin key");
   }
   key_authenticator_ =
       std::make_unique<access::KeyAuthenticator>(*api_key_store_, config_.key_cache_ttl, config_.key_rate_limit);

@@ -26,6 +26,7 @@
 #include "satisfaction/v1/revisit_policy.grpc.pb.h"
 #include "services/storage/database.h"
 #include "tests/bench/bench_customers.h"
+#include "tests/support/authorized_channel.h"
 
 namespace {
 
@@ -94,7 +95,7 @@ int main(int argc, char** argv) {
   }
   // Several servers (SERVERS=N in with_server.sh): dialers spread over them.
   std::vector<std::string> targets = absl::StrSplit(target, ',');
-  auto channel = grpc::CreateChannel(targets[0], grpc::InsecureChannelCredentials());
+  auto channel = satisfaction::testing::AuthorizedChannel(targets[0], satisfaction::testing::BenchKey());
   auto customers = v1::CustomerService::NewStub(channel);
   auto policies = v1::RevisitPolicyService::NewStub(channel);
   if (!OpenAllDay(*policies) || !bench::ImportCustomers(*customers, callbacks, "cb-", "+86137")) return 1;
@@ -111,7 +112,8 @@ int main(int argc, char** argv) {
     grpc::ChannelArguments arguments;
     arguments.SetInt("dialer", index);  // a connection of its own, as separate dialers have
     auto stub = v1::CallbackService::NewStub(
-        grpc::CreateCustomChannel(targets[index % targets.size()], grpc::InsecureChannelCredentials(), arguments));
+        satisfaction::testing::AuthorizedChannel(targets[index % targets.size()], satisfaction::testing::BenchKey(),
+                                                 grpc::InsecureChannelCredentials(), arguments));
     std::vector<double> my_fetch, my_report;
     std::vector<std::string> my_claims;
     int empty = 0;

@@ -19,6 +19,7 @@
 #include "satisfaction/v1/customer.grpc.pb.h"
 #include "satisfaction/v1/revisit.grpc.pb.h"
 #include "tests/bench/bench_customers.h"
+#include "tests/support/authorized_channel.h"
 
 int main(int argc, char** argv) {
   std::string target = "127.0.0.1:50051";
@@ -31,7 +32,7 @@ int main(int argc, char** argv) {
     if (flag == "--events") events = std::atol(argv[i + 1]);
     if (flag == "--clients") clients = std::atoi(argv[i + 1]);
   }
-  auto channel = grpc::CreateChannel(target, grpc::InsecureChannelCredentials());
+  auto channel = satisfaction::testing::AuthorizedChannel(target, satisfaction::testing::BenchKey());
   auto customer_stub = satisfaction::v1::CustomerService::NewStub(channel);
   if (!satisfaction::bench::ImportCustomers(*customer_stub, customers, "ev-", "+86139")) return 1;
 
@@ -44,8 +45,8 @@ int main(int argc, char** argv) {
       // One channel per client, as separate dialers or shops would have.
       grpc::ChannelArguments arguments;
       arguments.SetInt("satisfaction.bench.client", t);
-      auto stub = satisfaction::v1::RevisitService::NewStub(
-          grpc::CreateCustomChannel(target, grpc::InsecureChannelCredentials(), arguments));
+      auto stub = satisfaction::v1::RevisitService::NewStub(satisfaction::testing::AuthorizedChannel(
+          target, satisfaction::testing::BenchKey(), grpc::InsecureChannelCredentials(), arguments));
       for (long i = next++; i < events; i = next++) {
         satisfaction::v1::RecordEventRequest request;
         satisfaction::v1::Event& event = *request.mutable_event();

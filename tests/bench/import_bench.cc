@@ -11,6 +11,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "satisfaction/v1/customer.grpc.pb.h"
+#include "tests/support/authorized_channel.h"
 
 int main(int argc, char** argv) {
   std::string target = "127.0.0.1:50051";
@@ -20,8 +21,8 @@ int main(int argc, char** argv) {
     if (flag == "--target") target = argv[i + 1];
     if (flag == "--rows") rows = std::atol(argv[i + 1]);
   }
-  auto stub =
-      satisfaction::v1::CustomerService::NewStub(grpc::CreateChannel(target, grpc::InsecureChannelCredentials()));
+  auto stub = satisfaction::v1::CustomerService::NewStub(
+      satisfaction::testing::AuthorizedChannel(target, satisfaction::testing::BenchKey()));
   grpc::ClientContext context;
   satisfaction::v1::ImportCustomersResponse response;
   auto start = std::chrono::steady_clock::now();

@@ -26,6 +26,7 @@
 #include "services/analytics/satisfaction_figures.h"
 #include "services/common/report_days.h"
 #include "services/storage/database.h"
+#include "tests/support/authorized_channel.h"
 
 namespace {
 
@@ -154,7 +155,8 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "database: %s\n", database.status().ToString().c_str());
     return 1;
   }
-  auto analytics = v1::AnalyticsService::NewStub(grpc::CreateChannel(target, grpc::InsecureChannelCredentials()));
+  auto analytics = v1::AnalyticsService::NewStub(
+      satisfaction::testing::AuthorizedChannel(target, satisfaction::testing::BenchKey()));
   absl::CivilDay last_day(2026, 11, 25), first_day = last_day - 89;
 
   absl::Time started = absl::Now();

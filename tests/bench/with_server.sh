@@ -24,12 +24,16 @@ cleanup() {
 }
 trap cleanup EXIT
 
+# Calls carry the first admin key; its rate limit is lifted, as it is not what
+# the benchmarks measure.
+export SATISFACTION_API_KEY=$(openssl rand -hex 32)
 url=$(MARIADB_FLUSH_LOG_AT_TRX_COMMIT=1 bash deploy/mariadb-private.sh start "$work/mariadb" 2>/dev/null | tail -n 1)
 targets=
 for n in $(seq "$servers"); do
   port=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-  build/services/server/satisfaction-server --db "$url" --grpc-listen "127.0.0.1:$port" --http-listen "" \
-    --templates-dir templates --db-pool-size 32 --log-level warn >"$work/server-$n.log" 2>&1 &
+  SATISFACTION_BOOTSTRAP_ADMIN_KEY=$SATISFACTION_API_KEY build/services/server/satisfaction-server --db "$url" \
+    --grpc-listen "127.0.0.1:$port" --http-listen "" --templates-dir templates --db-pool-size 32 --log-level warn \
+    --key-rate-limit 10000000 >"$work/server-$n.log" 2>&1 &
   server_pids+=($!)
   for _ in $(seq 100); do
     /usr/bin/python3 -c "import socket; socket.create_connection(('127.0.0.1', $port), 0.2)" 2>/dev/null && break

@@ -1,13 +1,15 @@
 #!/usr/bin/python3
 """A call-center dialer, as a third party would write one: Debian's
 python3-grpcio with stubs that protoc compiled from proto/*.proto, nothing of
-this project's C++. It sets the calling hours to the whole day, adds a rule,
-a customer and a closed complaint, then works the callback as a dialer does.
+this project's C++. As the admin it makes an operator key and a dialer key;
+as the operator it sets the calling hours to the whole day, adds a rule, a
+customer and a closed complaint; as the dialer it works the callback.
 Exits non-zero, saying why, at the first surprise.
 
-usage: dialer_client.py --target HOST:PORT --stubs DIR
+usage: dialer_client.py --target HOST:PORT --stubs DIR --admin-key KEY
 """
 import argparse
+import os
 import sys
 import time
 
@@ -16,8 +18,11 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--target", required=True)
     parser.add_argument("--stubs", required=True, help="where protoc wrote the *_pb2*.py files")
+    parser.add_argument("--admin-key", required=True)
     args = parser.parse_args()
     sys.path.insert(0, args.stubs)
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    from bearer_key import channel_with_key
 
     import grpc
     from google.protobuf import duration_pb2, field_mask_pb2, timestamp_pb2
@@ -26,17 +31,28 @@ def main():
     from satisfaction.v1 import revisit_pb2, revisit_pb2_grpc
     from satisfaction.v1 import revisit_policy_pb2, revisit_policy_pb2_grpc
     from satisfaction.v1 import common_pb2
+    from satisfaction.v1 import access_pb2, access_pb2_grpc
 
     def check(condition, what):
         if not condition:
             sys.exit(f"dialer_client: expected {what}")
 
-    channel = grpc.insecure_channel(args.target)
-    grpc.channel_ready_future(channel).result(timeout=10)
-    policies = revisit_policy_pb2_grpc.RevisitPolicyServiceStub(channel)
-    customers = customer_pb2_grpc.CustomerServiceStub(channel)
-    revisits = revisit_pb2_grpc.RevisitServiceStub(channel)
-    dialer = callback_pb2_grpc.CallbackServiceStub(channel)
+    plain = grpc.insecure_channel(args.target)
+    grpc.channel_ready_future(plain).result(timeout=10)
+    admin = access_pb2_grpc.AccessServiceStub(channel_with_key(plain, args.admin_key))
+
+    def new_key(role, **binding):
+        created = admin.CreateApiKey(access_pb2.CreateApiKeyRequest(api_key=access_pb2.ApiKey(
+            display_name=f"python {access_pb2.Role.Name(role)}", role=role, **binding)), timeout=10)
+        check(created.key.startswith("sat_") and created.api_key.hint == created.key[-4:], "a new key and its hint")
+        return channel_with_key(plain, created.key)
+
+    as_operator = new_key(access_pb2.ROLE_OPERATOR)
+    as_dialer = new_key(access_pb2.ROLE_DIALER, queue="python")
+    policies = revisit_policy_pb2_grpc.RevisitPolicyServiceStub(as_operator)
+    customers = customer_pb2_grpc.CustomerServiceStub(as_operator)
+    revisits = revisit_pb2_grpc.RevisitServiceStub(as_operator)
+    dialer = callback_pb2_grpc.CallbackServiceStub(as_dialer)
 
     whole_day = revisit_policy_pb2.TimeWindow(start="00:00", end="24:00")
     week = revisit_policy_pb2.WeeklyWindows(monday=whole_day, tuesday=whole_day, wednesday=whole_day,
@@ -58,6 +74,20 @@ def main():
         event_id="py-complaint-1", customer_external_id="py-1", trigger=revisit_policy_pb2.TRIGGER_COMPLAINT_CLOSED,
         occur_time=occurred)), timeout=10)
     check(len(recorded.revisits) == 1, "one revisit planned for the complaint")
+
+    # No key, and the wrong role, are refused.
+    for stub, what, code in ((callback_pb2_grpc.CallbackServiceStub(plain), "no key", grpc.StatusCode.UNAUTHENTICATED),
+                             (customer_pb2_grpc.CustomerServiceStub(as_dialer), "a dialer upserting a customer",
+                              grpc.StatusCode.PERMISSION_DENIED)):
+        try:
+            if isinstance(stub, callback_pb2_grpc.CallbackServiceStub):
+                stub.FetchDueCallbacks(callback_pb2.FetchDueCallbacksRequest(queue="python"), timeout=10)
+            else:
+                stub.UpsertCustomer(customer_pb2.UpsertCustomerRequest(
+                    customer=customer_pb2.Customer(external_id="py-2")), timeout=10)
+            sys.exit(f"dialer_client: {what} was accepted")
+        except grpc.RpcError as error:
+            check(error.code() == code, f"{what}: {code}, got {error.code()} {error.details()}")
 
     # An empty fetch is refused, naming the field.
     try:

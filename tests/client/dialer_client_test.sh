@@ -11,4 +11,8 @@ protoc -I "$repo/proto" --python_out="$work/stubs" --grpc_out="$work/stubs" \
   --plugin=protoc-gen-grpc=/usr/bin/grpc_python_plugin "$repo"/proto/satisfaction/v1/*.proto
 
 start_real_server "$server_binary" ""
-/usr/bin/python3 "$repo/tests/client/dialer_client.py" --target "127.0.0.1:$port" --stubs "$work/stubs"
+/usr/bin/python3 "$repo/tests/client/dialer_client.py" --target "127.0.0.1:$port" --stubs "$work/stubs" \
+  --admin-key "$admin_key"
+if grep -qF -e "$admin_key" -e "+8613700137000" "$work/server.log"; then
+  echo "the server's log shows a key or a customer's phone number"; exit 1
+fi

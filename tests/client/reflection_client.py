@@ -7,11 +7,11 @@ grpc-proto (for the reflection protocol itself).
 
   reflection_client.py list [--target HOST:PORT]
   reflection_client.py describe SERVICE [--target HOST:PORT]
-  reflection_client.py call SERVICE/METHOD 'JSON' [--target HOST:PORT]
+  reflection_client.py call SERVICE/METHOD 'JSON' [--target HOST:PORT] [--key KEY]
 
-`call` sends the JSON request (protobuf's JSON mapping) and prints the JSON
-response; on an error it prints the status code and message to stderr and
-exits with 1.
+`call` sends the JSON request (protobuf's JSON mapping) with the API key
+(--key, or $SATISFACTION_API_KEY) and prints the JSON response; on an error it
+prints the status code and message to stderr and exits with 1.
 """
 import argparse
 import json
@@ -22,6 +22,9 @@ import tempfile
 
 import grpc
 from google.protobuf import descriptor_pb2, descriptor_pool, json_format, message_factory
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from bearer_key import channel_with_key  # noqa: E402
 
 REFLECTION_PROTO = "grpc/reflection/v1alpha/reflection.proto"
 GRPC_PROTO_DIR = "/usr/share/grpc-proto"
@@ -103,6 +106,8 @@ def main():
     parser.add_argument("request", nargs="?", default="{}", help="the request as JSON, for call")
     parser.add_argument("--target", default="127.0.0.1:50051")
     parser.add_argument("--timeout", type=float, default=10.0)
+    parser.add_argument("--key", default=os.environ.get("SATISFACTION_API_KEY", ""),
+                        help="the API key calls carry (default: $SATISFACTION_API_KEY); reflection needs none")
     args = parser.parse_args()
 
     channel = grpc.insecure_channel(args.target)
@@ -128,7 +133,7 @@ def main():
     request_type = message_class(pool, method.input_type.full_name)
     response_type = message_class(pool, method.output_type.full_name)
     request = json_format.Parse(args.request, request_type())
-    call = channel.unary_unary(f"/{service_name}/{method_name}",
+    call = channel_with_key(channel, args.key).unary_unary(f"/{service_name}/{method_name}",
                                request_serializer=lambda m: m.SerializeToString(),
                                response_deserializer=response_type.FromString)
     try:

@@ -7,7 +7,7 @@ repo=$(cd "$(dirname "$0")/../.." && pwd)
 client=(/usr/bin/python3 "$repo/tests/client/reflection_client.py")
 source "$repo/tests/client/real_server.sh"
 start_real_server "$server_binary" "$repo/templates"
-target=(--target "127.0.0.1:$port")
+target=(--target "127.0.0.1:$port" --key "$admin_key")
 
 expect() {  # expect WHAT TEXT: fail unless TEXT contains WHAT
   if ! grep -qF -- "$1" <<<"$2"; then
@@ -46,4 +46,12 @@ if error=$("${client[@]}" call satisfaction.v1.QuestionnaireService/GetQuestionn
   echo "expected NOT_FOUND"; exit 1
 fi
 expect "NOT_FOUND" "$error"
-echo "reflection client: list, describe, create, publish, get and an error all as expected"
+
+# Reflection needs no key; calls do.
+services=$("${client[@]}" list --target "127.0.0.1:$port")
+expect "satisfaction.v1.AccessService" "$services"
+if error=$("${client[@]}" call satisfaction.v1.QuestionnaireService/ListQuestionnaires '{}' --target "127.0.0.1:$port" 2>&1); then
+  echo "expected UNAUTHENTICATED"; exit 1
+fi
+expect "UNAUTHENTICATED" "$error"
+echo "reflection client: list, describe, create, publish, get, an error and a call without a key all as expected"

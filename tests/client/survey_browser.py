@@ -12,6 +12,7 @@ survey was answered. Exits non-zero, saying why, at the first surprise.
 usage: survey_browser.py --target HOST:PORT --stubs DIR --db SQLITE_FILE --profile DIR
 """
 import argparse
+import os
 import sqlite3
 import sys
 import time
@@ -23,8 +24,11 @@ def main():
     parser.add_argument("--stubs", required=True, help="where protoc wrote the *_pb2*.py files")
     parser.add_argument("--db", required=True, help="the server's SQLite file")
     parser.add_argument("--profile", required=True, help="a folder for the browser's profile")
+    parser.add_argument("--key", required=True, help="an admin API key")
     args = parser.parse_args()
     sys.path.insert(0, args.stubs)
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    from bearer_key import channel_with_key
 
     import grpc
     from google.protobuf import duration_pb2, field_mask_pb2, timestamp_pb2
@@ -44,8 +48,9 @@ def main():
         if not condition:
             sys.exit(f"survey_browser: expected {what}")
 
-    channel = grpc.insecure_channel(args.target)
-    grpc.channel_ready_future(channel).result(timeout=10)
+    plain = grpc.insecure_channel(args.target)
+    grpc.channel_ready_future(plain).result(timeout=10)
+    channel = channel_with_key(plain, args.key)
     whole_day = revisit_policy_pb2.TimeWindow(start="00:00", end="24:00")
     week = revisit_policy_pb2.WeeklyWindows(monday=whole_day, tuesday=whole_day, wednesday=whole_day,
                                             thursday=whole_day, friday=whole_day, saturday=whole_day,

@@ -15,4 +15,4 @@ protoc -I "$repo/proto" --python_out="$work/stubs" --grpc_out="$work/stubs" \
 http_port=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 start_real_server "$server_binary" "$repo/templates" "$http_port"
 /usr/bin/python3 "$repo/tests/client/survey_browser.py" --target "127.0.0.1:$port" --stubs "$work/stubs" \
-  --db "$work/s.db" --profile "$work/chromium"
+  --db "$work/s.db" --profile "$work/chromium" --key "$admin_key"

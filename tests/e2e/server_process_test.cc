@@ -1,6 +1,7 @@
 // satisfaction-server as operators run it: the real binary, its flags and
 // environment variables, its exit codes, and a graceful stop on SIGTERM.
 #include <fcntl.h>
+#include <google/protobuf/util/time_util.h>
 #include <grpcpp/grpcpp.h>
 #include <netinet/in.h>
 #include <signal.h>
@@ -20,7 +21,12 @@
 #include "absl/time/clock.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "gtest/gtest.h"
+#include "satisfaction/v1/access.grpc.pb.h"
+#include "satisfaction/v1/callback.grpc.pb.h"
+#include "satisfaction/v1/customer.grpc.pb.h"
 #include "satisfaction/v1/questionnaire.grpc.pb.h"
+#include "satisfaction/v1/revisit.grpc.pb.h"
+#include "satisfaction/v1/revisit_policy.grpc.pb.h"
 #include "tests/e2e/test_server.h"
 #include "tests/support/test_database.h"
 
@@ -184,6 +190,112 @@ TEST(ServerProcess, EnvironmentConfiguresFlagsWinAndSigtermStopsGracefully) {
   EXPECT_TRUE(absl::StrContains(log, "created the first admin key from SATISFACTION_BOOTSTRAP_ADMIN_KEY")) << log;
   EXPECT_FALSE(absl::StrContains(log, testing::kTestAdminKey)) << "the log shows no key";
   EXPECT_FALSE(absl::StrContains(log, absl::StrCat("127.0.0.1:", env_port))) << "the flag won over the variable";
+  std::filesystem::remove_all(folder);
+}
+
+// A day of work through the real binary at its most talkative log level, with
+// refusals and errors about contact details on the way: its log must name no
+// customer's phone, email or IM handle, and no API key.
+TEST(ServerProcess, TheLogShowsNoContactDetailsAndNoKeys) {
+  int port = FreePort();
+  std::string folder = testing::MakeTempDir("satisfaction-db");
+  ServerProcess process(
+      {absl::StrCat("--grpc-listen=127.0.0.1:", port), "--http-listen=", "--log-level=trace", "--shutdown-grace=1s"},
+      {absl::StrCat("SATISFACTION_DB=sqlite3://", folder, "/s.db"),
+       "SATISFACTION_TEMPLATES_DIR=", absl::StrCat("SATISFACTION_BOOTSTRAP_ADMIN_KEY=", testing::kTestAdminKey)});
+  ASSERT_TRUE(process.AwaitOutput("serving gRPC")) << process.Output();
+  std::string target = absl::StrCat("127.0.0.1:", port);
+  auto admin = testing::AuthorizedChannel(target, testing::kTestAdminKey);
+  std::vector<std::string> secrets = {testing::kTestAdminKey};
+  auto new_key = [&](v1::Role role) {
+    v1::CreateApiKeyRequest request;
+    request.mutable_api_key()->set_display_name("log test");
+    request.mutable_api_key()->set_role(role);
+    v1::CreateApiKeyResponse created;
+    EXPECT_TRUE(v1::AccessService::NewStub(admin)->CreateApiKey(Context().get(), request, &created).ok());
+    secrets.push_back(created.key());
+    return testing::AuthorizedChannel(target, created.key());
+  };
+  auto as_operator = new_key(v1::ROLE_OPERATOR);
+  auto as_dialer = new_key(v1::ROLE_DIALER);
+  const std::vector<std::string> contacts = {"+8613912345678", "13912345678",    "li.lei@example.cn",
+                                             "lilei_wx88",     "+8613800000002", "+8613800000003",
+                                             "+8613800000004", "13800000005@bad"};
+  secrets.insert(secrets.end(), contacts.begin(), contacts.end());
+
+  testing::OpenAllDay(as_operator, "call_windows");
+  auto policies = v1::RevisitPolicyService::NewStub(as_operator);
+  v1::CreateRevisitRuleRequest rule;
+  rule.mutable_rule()->set_id("complaint-call");
+  rule.mutable_rule()->add_customer_types(v1::CUSTOMER_TYPE_NEW);
+  rule.mutable_rule()->set_trigger(v1::TRIGGER_COMPLAINT_CLOSED);
+  rule.mutable_rule()->add_channels(v1::CHANNEL_PHONE);
+  rule.mutable_rule()->set_queue("complaints");
+  v1::RevisitRule created_rule;
+  ASSERT_TRUE(policies->CreateRevisitRule(Context().get(), rule, &created_rule).ok());
+
+  auto customers = v1::CustomerService::NewStub(as_operator);
+  v1::UpsertCustomerRequest upsert;
+  upsert.mutable_customer()->set_external_id("c1");
+  upsert.mutable_customer()->set_phone("+86 139 1234 5678");
+  upsert.mutable_customer()->set_email("li.lei@example.cn");
+  upsert.mutable_customer()->set_im_handle("lilei_wx88");
+  upsert.mutable_customer()->mutable_consent()->set_phone(true);
+  v1::UpsertCustomerResponse upserted;
+  ASSERT_TRUE(customers->UpsertCustomer(Context().get(), upsert, &upserted).ok());
+  v1::UpsertCustomerRequest bad = upsert;
+  bad.mutable_customer()->set_phone("+8613800000002x");
+  bad.mutable_customer()->set_email("13800000005@bad");
+  EXPECT_FALSE(customers->UpsertCustomer(Context().get(), bad, &upserted).ok());
+  v1::AddDoNotCallRequest add;
+  add.mutable_entry()->set_phone("+8613800000003");
+  v1::DoNotCallEntry entry;
+  EXPECT_TRUE(customers->AddDoNotCall(Context().get(), add, &entry).ok());
+  v1::RemoveDoNotCallRequest remove;
+  remove.set_phone("+8613800000004");
+  EXPECT_EQ(customers->RemoveDoNotCall(Context().get(), remove, &entry).error_code(), grpc::StatusCode::NOT_FOUND);
+
+  v1::RecordEventRequest event;
+  event.mutable_event()->set_event_id("complaint-1");
+  event.mutable_event()->set_customer_external_id("c1");
+  event.mutable_event()->set_trigger(v1::TRIGGER_COMPLAINT_CLOSED);
+  *event.mutable_event()->mutable_occur_time() =
+      google::protobuf::util::TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(absl::Now() - absl::Minutes(1)));
+  v1::RecordEventResponse recorded;
+  ASSERT_TRUE(v1::RevisitService::NewStub(as_operator)->RecordEvent(Context().get(), event, &recorded).ok());
+  auto dialer = v1::CallbackService::NewStub(as_dialer);
+  v1::FetchDueCallbacksRequest fetch;
+  fetch.set_queue("complaints");
+  fetch.set_max_count(5);
+  fetch.mutable_lease_duration()->set_seconds(60);
+  v1::FetchDueCallbacksResponse fetched;
+  ASSERT_TRUE(dialer->FetchDueCallbacks(Context().get(), fetch, &fetched).ok());
+  ASSERT_EQ(fetched.callbacks_size(), 1);
+  EXPECT_EQ(fetched.callbacks(0).phone(), "+8613912345678");
+  v1::ReportDispositionRequest report;
+  report.set_callback_id(fetched.callbacks(0).id());
+  report.set_lease_token(fetched.callbacks(0).lease_token());
+  report.set_outcome(v1::CALL_OUTCOME_DO_NOT_CALL);
+  v1::ReportDispositionResponse reported;
+  EXPECT_TRUE(dialer->ReportDisposition(Context().get(), report, &reported).ok());
+
+  std::string wrong_key = "sat_this-key-was-never-issued-000000000000000000";
+  secrets.push_back(wrong_key);
+  v1::ListQuestionnairesResponse listed;
+  EXPECT_EQ(v1::QuestionnaireService::NewStub(testing::AuthorizedChannel(target, wrong_key))
+                ->ListQuestionnaires(Context().get(), {}, &listed)
+                .error_code(),
+            grpc::StatusCode::UNAUTHENTICATED);
+
+  process.Signal(SIGTERM);
+  EXPECT_EQ(process.Wait(), 0);
+  std::string log = process.Output();
+  EXPECT_TRUE(absl::StrContains(log, "rpc method=/satisfaction.v1.CallbackService/ReportDisposition code=OK"))
+      << "the log does record the calls";
+  EXPECT_TRUE(absl::StrContains(log, "code=UNAUTHENTICATED"));
+  for (const std::string& secret : secrets) {
+    EXPECT_FALSE(absl::StrContains(log, secret)) << secret << " is in the log:\n" << log;
+  }
   std::filesystem::remove_all(folder);
 }
 

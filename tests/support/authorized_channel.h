@@ -4,6 +4,7 @@
 #include <grpcpp/grpcpp.h>
 #include <grpcpp/support/client_interceptor.h>
 
+#include <cstdlib>
 #include <memory>
 #include <string>
 #include <vector>
@@ -46,6 +47,13 @@ inline std::shared_ptr<grpc::Channel> AuthorizedChannel(
   if (!key.empty()) interceptors.push_back(std::make_unique<BearerKeyInterceptorFactory>(key));
   return grpc::experimental::CreateCustomChannelWithInterceptors(target, credentials, arguments,
                                                                  std::move(interceptors));
+}
+
+// The key benchmarks call with: $SATISFACTION_API_KEY, which
+// tests/bench/with_server.sh sets to the server's first admin key.
+inline std::string BenchKey() {
+  const char* key = std::getenv("SATISFACTION_API_KEY");
+  return key == nullptr ? "" : key;
 }
 
 }  // namespace satisfaction::testing
