@@ -67,6 +67,26 @@ TEST(ParseCommandLine, EnvironmentFillsInAndFlagsWin) {
   EXPECT_EQ(parsed->config.http_listen, "") << "an empty value turns the HTTP face off";
 }
 
+TEST(ParseCommandLine, AccessSettings) {
+  const std::string key(40, 'k');
+  absl::StatusOr<CommandLine> parsed =
+      Parse({"--key-rate-limit=120", "--key-cache-ttl=0s", "--reflection=off", "--tls-cert=/tls/s.pem",
+             "--tls-key=/tls/s.key", "--tls-client-ca=/tls/ca.pem"},
+            {{"SATISFACTION_BOOTSTRAP_ADMIN_KEY", key}});
+  ASSERT_TRUE(parsed.ok()) << parsed.status();
+  EXPECT_EQ(parsed->config.bootstrap_admin_key, key);
+  EXPECT_EQ(parsed->config.key_rate_limit, 120);
+  EXPECT_EQ(parsed->config.key_cache_ttl, absl::ZeroDuration());
+  EXPECT_FALSE(parsed->config.reflection);
+  EXPECT_EQ(parsed->config.tls_cert, "/tls/s.pem");
+  EXPECT_EQ(parsed->config.tls_client_ca, "/tls/ca.pem");
+  absl::StatusOr<CommandLine> defaults = Parse({}, {{"SATISFACTION_BOOTSTRAP_ADMIN_KEY", ""}});
+  ASSERT_TRUE(defaults.ok()) << defaults.status();
+  EXPECT_TRUE(defaults->config.bootstrap_admin_key.empty()) << "an empty variable is no key";
+  EXPECT_TRUE(defaults->config.reflection);
+  EXPECT_TRUE(defaults->config.tls_cert.empty());
+}
+
 TEST(ParseCommandLine, ErrorsNameTheFlagOrVariable) {
   struct Case {
     std::vector<std::string> args;
@@ -81,6 +101,13 @@ TEST(ParseCommandLine, ErrorsNameTheFlagOrVariable) {
            {{}, {{"SATISFACTION_DB_POOL_SIZE", "many"}}, "SATISFACTION_DB_POOL_SIZE"},
            {{"--no-such-flag"}, {}, "--no-such-flag"},
            {{"stray"}, {}, "stray"},
+           {{"--reflection=maybe"}, {}, "--reflection"},
+           {{"--key-rate-limit=0"}, {}, "--key-rate-limit"},
+           {{"--tls-cert=/tls/s.pem"}, {}, "--tls-key"},
+           {{"--tls-client-ca=/tls/ca.pem"}, {}, "--tls-client-ca"},
+           {{}, {{"SATISFACTION_BOOTSTRAP_ADMIN_KEY", "short"}}, "SATISFACTION_BOOTSTRAP_ADMIN_KEY"},
+           {{}, {{"SATISFACTION_BOOTSTRAP_ADMIN_KEY", std::string(20, 'a') + " " + std::string(20, 'b')}},
+            "SATISFACTION_BOOTSTRAP_ADMIN_KEY"},
        }) {
     absl::StatusOr<CommandLine> parsed = Parse(c.args, c.env);
     ASSERT_FALSE(parsed.ok()) << c.names;

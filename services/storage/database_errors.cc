@@ -37,12 +37,23 @@ enum MysqlError : unsigned {
   kDisconnectedForInactivity = 4031,
 };
 
+// "Duplicate entry '<value>' for key '<key>'" without the value, which may be a
+// customer's phone number: statuses reach clients and the log.
+std::string WithoutDuplicateValue(const std::string& message) {
+  const std::string kStart = "Duplicate entry '";
+  const std::string kEnd = "' for key";
+  size_t start = message.find(kStart);
+  size_t end = start == std::string::npos ? std::string::npos : message.rfind(kEnd);
+  if (end == std::string::npos || end < start + kStart.size()) return message;
+  return absl::StrCat(message.substr(0, start), "Duplicate entry", message.substr(end + 1));
+}
+
 absl::Status FromMysql(const soci::mysql_soci_error& error) {
   std::string message = error.get_error_message();
   switch (error.err_num_) {
     case kDuplicateKey:
     case kDuplicateEntryForKey:
-      return absl::AlreadyExistsError(message);
+      return absl::AlreadyExistsError(WithoutDuplicateValue(message));
     case kRowIsReferenced:
     case kNoReferencedRow:
       return absl::FailedPreconditionError(message);

@@ -4,6 +4,7 @@
 #include <thread>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/synchronization/notification.h"
 #include "absl/time/clock.h"
 #include "gtest/gtest.h"
@@ -79,6 +80,23 @@ TEST_P(DatabaseTest, DuplicateKeyIsAlreadyExistsAndRollsBack) {
   });
   EXPECT_EQ(status.code(), absl::StatusCode::kAlreadyExists) << status;
   EXPECT_EQ(Count(*database, "things"), 0) << "nothing of the failed transaction stays";
+}
+
+TEST_P(DatabaseTest, ADuplicateKeyErrorDoesNotRepeatTheValue) {
+  std::unique_ptr<Database> database = Connect();
+  ASSERT_TRUE(database
+                  ->WithSession([](soci::session& session) {
+                    session << "CREATE TABLE phones (phone VARCHAR(20) NOT NULL PRIMARY KEY)";
+                    return absl::OkStatus();
+                  })
+                  .ok());
+  absl::Status status = database->InTransaction(Access::kWrite, [](soci::session& session) {
+    session << "INSERT INTO phones (phone) VALUES ('+8613912345678')";
+    session << "INSERT INTO phones (phone) VALUES ('+8613912345678')";
+    return absl::OkStatus();
+  });
+  EXPECT_EQ(status.code(), absl::StatusCode::kAlreadyExists) << status;
+  EXPECT_FALSE(absl::StrContains(status.message(), "13912345678")) << "it reaches clients and the log: " << status;
 }
 
 TEST_P(DatabaseTest, SqlErrorsAreInternalNotCrashes) {
