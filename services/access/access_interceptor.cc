@@ -7,6 +7,7 @@
 #include <string>
 
 #include "absl/status/status.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
 #include "services/access/admission.h"
@@ -47,6 +48,18 @@ std::string FieldText(const Message& message, const std::string& path) {
   return "";
 }
 
+// The ids of the messages in the reply's repeated `field`, comma-separated.
+std::string ClaimedIds(const Message& reply, const std::string& field_name) {
+  const FieldDescriptor* field = reply.GetDescriptor()->FindFieldByName(field_name);
+  if (field == nullptr || !field->is_repeated() || field->cpp_type() != FieldDescriptor::CPPTYPE_MESSAGE) return "";
+  const google::protobuf::Reflection* reflection = reply.GetReflection();
+  std::vector<std::string> ids;
+  for (int i = 0; i < reflection->FieldSize(reply, field); ++i) {
+    ids.push_back(FieldText(reflection->GetRepeatedMessage(reply, field, i), "id"));
+  }
+  return absl::StrJoin(ids, ",");
+}
+
 std::string ResourceOf(const Message& request, const MethodPolicy& policy) {
   for (const std::string& path : policy.resource_fields) {
     std::string value = FieldText(request, path);
@@ -74,6 +87,15 @@ class AccessInterceptor : public grpc::experimental::Interceptor {
         methods->GetRecvMessage() != nullptr) {
       saw_request_ = true;
       resource_ = ResourceOf(*static_cast<const Message*>(methods->GetRecvMessage()), *policy_);
+    }
+    if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::PRE_SEND_MESSAGE) && audited_ &&
+        !policy_->claimed_field.empty() && methods->GetSendMessage() != nullptr) {
+      std::string claimed = ClaimedIds(*static_cast<const Message*>(methods->GetSendMessage()), policy_->claimed_field);
+      if (claimed.empty()) {
+        audited_ = false;  // a poll that found nothing
+      } else {
+        resource_ = std::move(claimed);
+      }
     }
     if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::PRE_SEND_STATUS) && audited_) {
       // The status goes out once the event is committed.

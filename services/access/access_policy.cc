@@ -62,8 +62,9 @@ const absl::flat_hash_map<std::string, MethodPolicy>& Table() {
       {"/satisfaction.v1.RevisitService/RecordEvent", {{kOperator}, kWrite, {"event.event_id"}}},
       {"/satisfaction.v1.RevisitService/ListRevisits", {{kOperator}, kRead}},
 
-      // Callbacks: dialers. Fetching claims callbacks under a lease: a write.
-      {"/satisfaction.v1.CallbackService/FetchDueCallbacks", {{kDialer}, kWrite, {"agent_id", "queue"}}},
+      // Callbacks: dialers. Fetching claims callbacks under a lease (a write)
+      // and hands out their numbers: audited by the ids claimed.
+      {"/satisfaction.v1.CallbackService/FetchDueCallbacks", {{kDialer}, kWrite, {}, false, "callbacks"}},
       {"/satisfaction.v1.CallbackService/ReportDisposition", {{kDialer}, kWrite, {"callback_id"}}},
       {"/satisfaction.v1.CallbackService/ReportDispositions", {{kDialer}, kWrite}},
       {"/satisfaction.v1.CallbackService/ExtendCallbackLease", {{kDialer}, kWrite, {"callback_id"}}},
@@ -71,7 +72,7 @@ const absl::flat_hash_map<std::string, MethodPolicy>& Table() {
       {"/satisfaction.v1.CallbackService/WatchCallbacks", {{kDialer}, kRead}},
 
       // The message outbox: gateways. Its settings: operators.
-      {"/satisfaction.v1.MessageService/FetchOutbox", {{kGateway}, kWrite, {"channel"}}},
+      {"/satisfaction.v1.MessageService/FetchOutbox", {{kGateway}, kWrite, {}, false, "messages"}},
       {"/satisfaction.v1.MessageService/ReportDelivery", {{kGateway}, kWrite, {"message_id"}}},
       {"/satisfaction.v1.MessageService/ReleaseMessage", {{kGateway}, kWrite, {"message_id"}}},
       {"/satisfaction.v1.MessageService/ReportReply", {{kGateway}, kWrite, {"message_id"}}},

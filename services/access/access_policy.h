@@ -33,6 +33,11 @@ struct MethodPolicy {
   std::vector<std::string> resource_fields;
   // The resource is a phone number: the audit log keeps it masked.
   bool resource_is_contact = false;
+  // Fetches: the reply's repeated field of what the call claimed. The audited
+  // resource is then the ids claimed (whose contact details the caller got),
+  // and a fetch that claimed nothing is not audited: dialers and gateways
+  // poll every few seconds.
+  std::string claimed_field;
 };
 
 // The policy of a full method name ("/satisfaction.v1.CustomerService/GetCustomer"),

@@ -46,7 +46,7 @@ void AuditLog::Commit(const std::vector<Entry*>& batch) {
   for (const Entry* entry : batch) {
     const v1::AuditEvent& e = entry->event;
     rows->push_back({TimeUtil::TimestampToMicroseconds(e.time()), e.role(), Cut(e.key_id(), 16), Cut(e.method(), 128),
-                     Cut(e.resource(), 255), Cut(e.outcome(), 32), Cut(e.message(), 500), Cut(e.peer(), 128)});
+                     Cut(e.resource(), 2000), Cut(e.outcome(), 32), Cut(e.message(), 500), Cut(e.peer(), 128)});
   }
   std::string sql =
       "INSERT INTO audit_events (occurred_at_us, key_id, role, method, resource, outcome, message, peer) VALUES ";
@@ -137,6 +137,22 @@ absl::StatusOr<AuditLog::Page> AuditLog::List(const Query& query) {
       event.set_peer(peer);
     }
     return page;
+  });
+}
+
+absl::StatusOr<int> AuditLog::DeleteOlderThan(absl::Time cutoff, int limit) {
+  return database_.InTransaction<int>(Access::kWrite, [&](soci::session& session) -> absl::StatusOr<int> {
+    long long cutoff_us = absl::ToUnixMicros(cutoff);
+    int batch = limit;
+    // MariaDB takes no LIMIT in an IN subquery; SQLite takes none on DELETE
+    // unless built with SQLITE_ENABLE_UPDATE_DELETE_LIMIT.
+    std::string sql = session.get_backend_name() == "mysql"
+                          ? "DELETE FROM audit_events WHERE occurred_at_us < :cutoff ORDER BY id LIMIT :batch"
+                          : "DELETE FROM audit_events WHERE id IN (SELECT id FROM audit_events"
+                            " WHERE occurred_at_us < :cutoff ORDER BY id LIMIT :batch)";
+    soci::statement statement = (session.prepare << sql, soci::use(cutoff_us), soci::use(batch));
+    statement.execute(true);
+    return static_cast<int>(statement.get_affected_rows());
   });
 }
 

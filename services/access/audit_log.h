@@ -40,6 +40,10 @@ class AuditLog {
   // Newest first.
   absl::StatusOr<Page> List(const Query& query);
 
+  // Deletes up to `limit` of the oldest events from before `cutoff`; how many.
+  // For the retention job: safe to run on every server at once.
+  absl::StatusOr<int> DeleteOlderThan(absl::Time cutoff, int limit);
+
  private:
   struct Entry {
     v1::AuditEvent event;

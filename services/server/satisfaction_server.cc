@@ -97,18 +97,25 @@ absl::StatusOr<std::unique_ptr<SatisfactionServer>> SatisfactionServer::Start(co
   customers::CustomerStore* customer_store = server->customer_store_.get();
   revisits::RevisitStore* revisit_store = server->revisit_store_.get();
   callbacks::CallbackStore* callback_store = server->callback_store_.get();
-  server->maintenance_ = std::make_unique<MaintenanceLoop>(
-      std::vector<MaintenanceLoop::Job>{
-          {.name = "reclassify customers",
-           .run = [customer_store](absl::Time now) { return customer_store->ReclassifyDue(now, 500); },
-           .batch_size = 500},
-          {.name = "plan periodic care",
-           .run = [revisit_store](absl::Time now) { return revisit_store->PlanPeriodicCare(now, 200); },
-           .batch_size = 200},
-          {.name = "expire leases of callbacks and messages",
-           .run = [callback_store](absl::Time now) { return callback_store->ExpireLeases(now, 500); },
-           .batch_size = 500}},
-      config.maintenance_interval);
+  std::vector<MaintenanceLoop::Job> jobs{
+      {.name = "reclassify customers",
+       .run = [customer_store](absl::Time now) { return customer_store->ReclassifyDue(now, 500); },
+       .batch_size = 500},
+      {.name = "plan periodic care",
+       .run = [revisit_store](absl::Time now) { return revisit_store->PlanPeriodicCare(now, 200); },
+       .batch_size = 200},
+      {.name = "expire leases of callbacks and messages",
+       .run = [callback_store](absl::Time now) { return callback_store->ExpireLeases(now, 500); },
+       .batch_size = 500}};
+  if (config.audit_retention > absl::ZeroDuration()) {
+    access::AuditLog* audit_log = server->audit_log_.get();
+    absl::Duration retention = config.audit_retention;
+    jobs.push_back(
+        {.name = "delete audit events past --audit-retention",
+         .run = [audit_log, retention](absl::Time now) { return audit_log->DeleteOlderThan(now - retention, 1000); },
+         .batch_size = 1000});
+  }
+  server->maintenance_ = std::make_unique<MaintenanceLoop>(std::move(jobs), config.maintenance_interval);
   server->maintenance_->Start();
 
   if (!config.http_listen.empty()) {

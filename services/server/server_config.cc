@@ -166,6 +166,11 @@ const std::vector<Setting>& Settings() {
        [](ServerConfig& c, const std::string& v) {
          return ParseDurationValue(v, absl::ZeroDuration(), absl::Hours(1), c.key_cache_ttl);
        }},
+      {"audit-retention", "SATISFACTION_AUDIT_RETENTION",
+       "How long the audit log keeps an event, e.g. 8760h for a year (default 0: for ever)",
+       [](ServerConfig& c, const std::string& v) {
+         return ParseDurationValue(v, absl::ZeroDuration(), absl::Hours(24 * 365 * 100), c.audit_retention);
+       }},
       {"reflection", "SATISFACTION_REFLECTION", "Serve gRPC server reflection: on or off (default on)",
        [](ServerConfig& c, const std::string& v) {
          if (v != "on" && v != "off") return absl::InvalidArgumentError("must be on or off");

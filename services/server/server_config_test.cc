@@ -70,20 +70,22 @@ TEST(ParseCommandLine, EnvironmentFillsInAndFlagsWin) {
 TEST(ParseCommandLine, AccessSettings) {
   const std::string key(40, 'k');
   absl::StatusOr<CommandLine> parsed =
-      Parse({"--key-rate-limit=120", "--key-cache-ttl=0s", "--reflection=off", "--tls-cert=/tls/s.pem",
-             "--tls-key=/tls/s.key", "--tls-client-ca=/tls/ca.pem"},
+      Parse({"--key-rate-limit=120", "--key-cache-ttl=0s", "--reflection=off", "--audit-retention=8760h",
+             "--tls-cert=/tls/s.pem", "--tls-key=/tls/s.key", "--tls-client-ca=/tls/ca.pem"},
             {{"SATISFACTION_BOOTSTRAP_ADMIN_KEY", key}});
   ASSERT_TRUE(parsed.ok()) << parsed.status();
   EXPECT_EQ(parsed->config.bootstrap_admin_key, key);
   EXPECT_EQ(parsed->config.key_rate_limit, 120);
   EXPECT_EQ(parsed->config.key_cache_ttl, absl::ZeroDuration());
   EXPECT_FALSE(parsed->config.reflection);
+  EXPECT_EQ(parsed->config.audit_retention, absl::Hours(24 * 365));
   EXPECT_EQ(parsed->config.tls_cert, "/tls/s.pem");
   EXPECT_EQ(parsed->config.tls_client_ca, "/tls/ca.pem");
   absl::StatusOr<CommandLine> defaults = Parse({}, {{"SATISFACTION_BOOTSTRAP_ADMIN_KEY", ""}});
   ASSERT_TRUE(defaults.ok()) << defaults.status();
   EXPECT_TRUE(defaults->config.bootstrap_admin_key.empty()) << "an empty variable is no key";
   EXPECT_TRUE(defaults->config.reflection);
+  EXPECT_EQ(defaults->config.audit_retention, absl::ZeroDuration()) << "kept for ever";
   EXPECT_TRUE(defaults->config.tls_cert.empty());
 }
 
@@ -106,7 +108,8 @@ TEST(ParseCommandLine, ErrorsNameTheFlagOrVariable) {
            {{"--tls-cert=/tls/s.pem"}, {}, "--tls-key"},
            {{"--tls-client-ca=/tls/ca.pem"}, {}, "--tls-client-ca"},
            {{}, {{"SATISFACTION_BOOTSTRAP_ADMIN_KEY", "short"}}, "SATISFACTION_BOOTSTRAP_ADMIN_KEY"},
-           {{}, {{"SATISFACTION_BOOTSTRAP_ADMIN_KEY", std::string(20, 'a') + " " + std::string(20, 'b')}},
+           {{},
+            {{"SATISFACTION_BOOTSTRAP_ADMIN_KEY", std::string(20, 'a') + " " + std::string(20, 'b')}},
             "SATISFACTION_BOOTSTRAP_ADMIN_KEY"},
        }) {
     absl::StatusOr<CommandLine> parsed = Parse(c.args, c.env);

@@ -718,7 +718,7 @@ const std::vector<Migration>& AllMigrations() {
                     key_id VARCHAR(16) NOT NULL,
                     role SMALLINT NOT NULL,
                     method VARCHAR(128) NOT NULL,
-                    resource VARCHAR(255) NOT NULL,
+                    resource VARCHAR(2000) NOT NULL,
                     outcome VARCHAR(32) NOT NULL,
                     message VARCHAR(500) NOT NULL,
                     peer VARCHAR(128) NOT NULL,

@@ -266,7 +266,9 @@ TEST_P(AccessE2eTest, ABoundDialerWorksOnlyItsQueueAsItsAgentAndGetsTheNumber) {
   v1::ApiKey binding;
   binding.set_queue("complaints");
   binding.set_agent_id("agent-7");
-  auto dialer = v1::CallbackService::NewStub(server_->ChannelWithKey(keys_->Create(v1::ROLE_DIALER, binding)));
+  std::string dialer_id;
+  auto dialer =
+      v1::CallbackService::NewStub(server_->ChannelWithKey(keys_->Create(v1::ROLE_DIALER, binding, &dialer_id)));
   v1::FetchDueCallbacksRequest fetch;
   fetch.set_queue("sales");
   fetch.set_agent_id("agent-7");
@@ -284,6 +286,17 @@ TEST_P(AccessE2eTest, ABoundDialerWorksOnlyItsQueueAsItsAgentAndGetsTheNumber) {
   ASSERT_TRUE(fetch_status.ok()) << fetch_status.error_message();
   ASSERT_EQ(fetched.callbacks_size(), 1);
   EXPECT_EQ(fetched.callbacks(0).phone(), kPhone) << "a dialer gets the number it dials";
+  v1::FetchDueCallbacksResponse nothing_due;
+  ASSERT_TRUE(dialer->FetchDueCallbacks(Context().get(), fetch, &nothing_due).ok());
+  EXPECT_EQ(nothing_due.callbacks_size(), 0);
+  v1::ListAuditEventsRequest fetches;
+  fetches.set_key_id(dialer_id);
+  fetches.set_method("/satisfaction.v1.CallbackService/FetchDueCallbacks");
+  std::vector<v1::AuditEvent> audited = AuditEvents(fetches);
+  ASSERT_EQ(audited.size(), 3u) << "the claim and the two refusals; the empty poll is not recorded";
+  EXPECT_EQ(audited[0].resource(), fetched.callbacks(0).id()) << "the callbacks whose numbers it got";
+  EXPECT_EQ(audited[0].outcome(), "OK");
+  EXPECT_EQ(audited[1].outcome(), "PERMISSION_DENIED");
 
   v1::ReportDispositionRequest report;
   report.set_callback_id(fetched.callbacks(0).id());

@@ -185,6 +185,32 @@ TEST_P(AccessStoreTest, AuditEventsFromManyCallsAreAllKeptAndListedNewestFirst) 
   EXPECT_TRUE(none->events.empty());
 }
 
+TEST_P(AccessStoreTest, EventsPastTheRetentionAreDeletedOldestFirstInBatches) {
+  AuditLog audit(*database_);
+  absl::Time now = absl::Now();
+  for (int days_ago : {400, 380, 370, 10, 0}) {
+    v1::AuditEvent event;
+    *event.mutable_time() = TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(now - absl::Hours(24 * days_ago)));
+    event.set_resource(absl::StrCat(days_ago, " days ago"));
+    absl::Notification committed;
+    audit.Record(event, [&committed] { committed.Notify(); });
+    committed.WaitForNotification();
+  }
+  absl::Time cutoff = now - absl::Hours(24 * 365);
+  absl::StatusOr<int> first = audit.DeleteOlderThan(cutoff, 2);
+  ASSERT_TRUE(first.ok()) << first.status();
+  EXPECT_EQ(*first, 2);
+  absl::StatusOr<int> second = audit.DeleteOlderThan(cutoff, 2);
+  ASSERT_TRUE(second.ok());
+  EXPECT_EQ(*second, 1);
+  EXPECT_EQ(*audit.DeleteOlderThan(cutoff, 2), 0);
+  absl::StatusOr<AuditLog::Page> kept = audit.List({});
+  ASSERT_TRUE(kept.ok());
+  ASSERT_EQ(kept->events.size(), 2u);
+  EXPECT_EQ(kept->events[0].resource(), "0 days ago");
+  EXPECT_EQ(kept->events[1].resource(), "10 days ago");
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, AccessStoreTest, ::testing::ValuesIn(testing::AllBackends()),
                          [](const auto& info) { return testing::BackendName(info.param); });
 
