@@ -11,9 +11,8 @@
 #include "satisfaction/v1/customer.grpc.pb.h"
 #include "satisfaction/v1/questionnaire.grpc.pb.h"
 #include "satisfaction/v1/response.grpc.pb.h"
-#include "satisfaction/v1/revisit.grpc.pb.h"
-#include "satisfaction/v1/revisit_policy.grpc.pb.h"
 #include "tests/e2e/access_test_keys.h"
+#include "tests/e2e/complaint_calls.h"
 #include "tests/e2e/generic_call.h"
 #include "tests/e2e/test_server.h"
 #include "tests/support/test_database.h"
@@ -242,26 +241,9 @@ TEST_P(AccessE2eTest, OperatorsSeeContactDetailsMaskedAdminsInFull) {
 }
 
 TEST_P(AccessE2eTest, ABoundDialerWorksOnlyItsQueueAsItsAgentAndGetsTheNumber) {
-  testing::OpenAllDay(server_->channel(), "call_windows");
-  v1::CreateRevisitRuleRequest rule;
-  rule.mutable_rule()->set_id("complaint-call");
-  rule.mutable_rule()->add_customer_types(v1::CUSTOMER_TYPE_NEW);
-  rule.mutable_rule()->set_trigger(v1::TRIGGER_COMPLAINT_CLOSED);
-  rule.mutable_rule()->add_channels(v1::CHANNEL_PHONE);
-  rule.mutable_rule()->set_queue("complaints");
-  v1::RevisitRule created_rule;
-  ASSERT_TRUE(v1::RevisitPolicyService::NewStub(server_->channel())
-                  ->CreateRevisitRule(Context().get(), rule, &created_rule)
-                  .ok());
+  ASSERT_NO_FATAL_FAILURE(testing::AddComplaintCallRule(server_->channel(), "complaints"));
   AddCustomer("c1");
-  v1::RecordEventRequest event;
-  event.mutable_event()->set_event_id("complaint-1");
-  event.mutable_event()->set_customer_external_id("c1");
-  event.mutable_event()->set_trigger(v1::TRIGGER_COMPLAINT_CLOSED);
-  *event.mutable_event()->mutable_occur_time() =
-      TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(absl::Now() - absl::Minutes(1)));
-  v1::RecordEventResponse recorded;
-  ASSERT_TRUE(v1::RevisitService::NewStub(server_->channel())->RecordEvent(Context().get(), event, &recorded).ok());
+  ASSERT_NO_FATAL_FAILURE(testing::RecordClosedComplaint(server_->channel(), "complaint-1", "c1"));
 
   v1::ApiKey binding;
   binding.set_queue("complaints");

@@ -8,6 +8,7 @@
 #include "satisfaction/v1/customer.grpc.pb.h"
 #include "satisfaction/v1/revisit.grpc.pb.h"
 #include "satisfaction/v1/revisit_policy.grpc.pb.h"
+#include "tests/e2e/complaint_calls.h"
 #include "tests/e2e/test_server.h"
 #include "tests/support/test_database.h"
 
@@ -27,36 +28,13 @@ class CallbackE2eTest : public ::testing::TestWithParam<TestBackend> {
     ASSERT_NE(server_, nullptr);
     stub_ = v1::CallbackService::NewStub(server_->channel());
 
-    testing::OpenAllDay(server_->channel(), "call_windows");
-    auto policies = v1::RevisitPolicyService::NewStub(server_->channel());
-    v1::CreateRevisitRuleRequest rule;
-    rule.mutable_rule()->set_id("complaint-call");
-    rule.mutable_rule()->add_customer_types(v1::CUSTOMER_TYPE_NEW);
-    rule.mutable_rule()->set_trigger(v1::TRIGGER_COMPLAINT_CLOSED);
-    rule.mutable_rule()->add_channels(v1::CHANNEL_PHONE);
-    rule.mutable_rule()->set_queue("complaints");
-    v1::RevisitRule created;
-    grpc::Status status = policies->CreateRevisitRule(Context().get(), rule, &created);
-    ASSERT_TRUE(status.ok()) << status.error_message();
-
-    auto customers = v1::CustomerService::NewStub(server_->channel());
-    v1::UpsertCustomerRequest customer;
-    customer.mutable_customer()->set_external_id("c1");
-    customer.mutable_customer()->set_name("王芳");
-    customer.mutable_customer()->set_phone("+8613912345678");
-    customer.mutable_customer()->mutable_consent()->set_phone(true);
-    v1::UpsertCustomerResponse upserted;
-    ASSERT_TRUE(customers->UpsertCustomer(Context().get(), customer, &upserted).ok());
-    auto revisits = v1::RevisitService::NewStub(server_->channel());
-    v1::RecordEventRequest event;
-    event.mutable_event()->set_event_id("complaint-1");
-    event.mutable_event()->set_customer_external_id("c1");
-    event.mutable_event()->set_trigger(v1::TRIGGER_COMPLAINT_CLOSED);
-    *event.mutable_event()->mutable_occur_time() =
-        TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(absl::Now() - absl::Minutes(1)));
-    v1::RecordEventResponse recorded;
-    ASSERT_TRUE(revisits->RecordEvent(Context().get(), event, &recorded).ok());
-    ASSERT_EQ(recorded.revisits_size(), 1);
+    ASSERT_NO_FATAL_FAILURE(testing::AddComplaintCallRule(server_->channel(), "complaints"));
+    v1::Customer customer;
+    customer.set_external_id("c1");
+    customer.set_name("王芳");
+    customer.set_phone("+8613912345678");
+    ASSERT_NO_FATAL_FAILURE(testing::AddCallableCustomer(server_->channel(), customer));
+    ASSERT_NO_FATAL_FAILURE(testing::RecordClosedComplaint(server_->channel(), "complaint-1", "c1"));
   }
 
   grpc::Status Fetch(v1::FetchDueCallbacksResponse* response, const std::string& queue = "complaints", int count = 10,
@@ -222,21 +200,11 @@ TEST_P(CallbackE2eTest, BadRequestsAreRefusedAndChangeNothing) {
 }
 
 TEST_P(CallbackE2eTest, ABatchOfReportsGetsAResultEach) {
-  auto customers = v1::CustomerService::NewStub(server_->channel());
-  v1::UpsertCustomerRequest customer;
-  customer.mutable_customer()->set_external_id("c2");
-  customer.mutable_customer()->set_phone("+8613912345679");
-  customer.mutable_customer()->mutable_consent()->set_phone(true);
-  v1::UpsertCustomerResponse upserted;
-  ASSERT_TRUE(customers->UpsertCustomer(Context().get(), customer, &upserted).ok());
-  v1::RecordEventRequest event;
-  event.mutable_event()->set_event_id("complaint-2");
-  event.mutable_event()->set_customer_external_id("c2");
-  event.mutable_event()->set_trigger(v1::TRIGGER_COMPLAINT_CLOSED);
-  *event.mutable_event()->mutable_occur_time() =
-      TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(absl::Now() - absl::Minutes(1)));
-  v1::RecordEventResponse recorded;
-  ASSERT_TRUE(v1::RevisitService::NewStub(server_->channel())->RecordEvent(Context().get(), event, &recorded).ok());
+  v1::Customer customer;
+  customer.set_external_id("c2");
+  customer.set_phone("+8613912345679");
+  ASSERT_NO_FATAL_FAILURE(testing::AddCallableCustomer(server_->channel(), customer));
+  ASSERT_NO_FATAL_FAILURE(testing::RecordClosedComplaint(server_->channel(), "complaint-2", "c2"));
   v1::FetchDueCallbacksResponse fetched;
   ASSERT_TRUE(Fetch(&fetched).ok());
   ASSERT_EQ(fetched.callbacks_size(), 2);

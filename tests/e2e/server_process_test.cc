@@ -1,7 +1,6 @@
 // satisfaction-server as operators run it: the real binary, its flags and
 // environment variables, its exit codes, and a graceful stop on SIGTERM.
 #include <fcntl.h>
-#include <google/protobuf/util/time_util.h>
 #include <grpcpp/grpcpp.h>
 #include <netinet/in.h>
 #include <signal.h>
@@ -25,8 +24,7 @@
 #include "satisfaction/v1/callback.grpc.pb.h"
 #include "satisfaction/v1/customer.grpc.pb.h"
 #include "satisfaction/v1/questionnaire.grpc.pb.h"
-#include "satisfaction/v1/revisit.grpc.pb.h"
-#include "satisfaction/v1/revisit_policy.grpc.pb.h"
+#include "tests/e2e/complaint_calls.h"
 #include "tests/e2e/test_server.h"
 #include "tests/support/test_database.h"
 
@@ -223,29 +221,19 @@ TEST(ServerProcess, TheLogShowsNoContactDetailsAndNoKeys) {
                                              "+8613800000004", "13800000005@bad"};
   secrets.insert(secrets.end(), contacts.begin(), contacts.end());
 
-  testing::OpenAllDay(as_operator, "call_windows");
-  auto policies = v1::RevisitPolicyService::NewStub(as_operator);
-  v1::CreateRevisitRuleRequest rule;
-  rule.mutable_rule()->set_id("complaint-call");
-  rule.mutable_rule()->add_customer_types(v1::CUSTOMER_TYPE_NEW);
-  rule.mutable_rule()->set_trigger(v1::TRIGGER_COMPLAINT_CLOSED);
-  rule.mutable_rule()->add_channels(v1::CHANNEL_PHONE);
-  rule.mutable_rule()->set_queue("complaints");
-  v1::RevisitRule created_rule;
-  ASSERT_TRUE(policies->CreateRevisitRule(Context().get(), rule, &created_rule).ok());
-
+  ASSERT_NO_FATAL_FAILURE(testing::AddComplaintCallRule(as_operator, "complaints"));
+  v1::Customer customer;
+  customer.set_external_id("c1");
+  customer.set_phone("+86 139 1234 5678");
+  customer.set_email("li.lei@example.cn");
+  customer.set_im_handle("lilei_wx88");
+  ASSERT_NO_FATAL_FAILURE(testing::AddCallableCustomer(as_operator, customer));
   auto customers = v1::CustomerService::NewStub(as_operator);
-  v1::UpsertCustomerRequest upsert;
-  upsert.mutable_customer()->set_external_id("c1");
-  upsert.mutable_customer()->set_phone("+86 139 1234 5678");
-  upsert.mutable_customer()->set_email("li.lei@example.cn");
-  upsert.mutable_customer()->set_im_handle("lilei_wx88");
-  upsert.mutable_customer()->mutable_consent()->set_phone(true);
-  v1::UpsertCustomerResponse upserted;
-  ASSERT_TRUE(customers->UpsertCustomer(Context().get(), upsert, &upserted).ok());
-  v1::UpsertCustomerRequest bad = upsert;
+  v1::UpsertCustomerRequest bad;
+  *bad.mutable_customer() = customer;
   bad.mutable_customer()->set_phone("+8613800000002x");
   bad.mutable_customer()->set_email("13800000005@bad");
+  v1::UpsertCustomerResponse upserted;
   EXPECT_FALSE(customers->UpsertCustomer(Context().get(), bad, &upserted).ok());
   v1::AddDoNotCallRequest add;
   add.mutable_entry()->set_phone("+8613800000003");
@@ -255,14 +243,7 @@ TEST(ServerProcess, TheLogShowsNoContactDetailsAndNoKeys) {
   remove.set_phone("+8613800000004");
   EXPECT_EQ(customers->RemoveDoNotCall(Context().get(), remove, &entry).error_code(), grpc::StatusCode::NOT_FOUND);
 
-  v1::RecordEventRequest event;
-  event.mutable_event()->set_event_id("complaint-1");
-  event.mutable_event()->set_customer_external_id("c1");
-  event.mutable_event()->set_trigger(v1::TRIGGER_COMPLAINT_CLOSED);
-  *event.mutable_event()->mutable_occur_time() =
-      google::protobuf::util::TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(absl::Now() - absl::Minutes(1)));
-  v1::RecordEventResponse recorded;
-  ASSERT_TRUE(v1::RevisitService::NewStub(as_operator)->RecordEvent(Context().get(), event, &recorded).ok());
+  ASSERT_NO_FATAL_FAILURE(testing::RecordClosedComplaint(as_operator, "complaint-1", "c1"));
   auto dialer = v1::CallbackService::NewStub(as_dialer);
   v1::FetchDueCallbacksRequest fetch;
   fetch.set_queue("complaints");
