@@ -122,15 +122,15 @@ class AccessInterceptor : public grpc::experimental::Interceptor {
       return;
     }
     if (absl::Status allowed = Authorize(*caller, method_); !allowed.ok()) {
-      Admit(*caller, allowed);
+      RecordDecision(*caller, allowed);
       return;
     }
-    Admit(*caller, authenticator_.TakeCall(*caller, now));
+    RecordDecision(*caller, authenticator_.TakeCall(*caller, now));
   }
 
   // Records the decision on a known caller, who is audited for writes and
   // exports unless refused for going too fast (a flood must stay cheap).
-  void Admit(const Caller& caller, const absl::Status& decision) {
+  void RecordDecision(const Caller& caller, const absl::Status& decision) {
     audited_ = policy_ != nullptr && policy_->kind != CallKind::kRead &&
                decision.code() != absl::StatusCode::kResourceExhausted;
     caller_ = caller;

@@ -4,7 +4,6 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/strip.h"
 #include "services/common/secrets.h"
 
 namespace satisfaction::access {
@@ -12,6 +11,7 @@ namespace {
 
 constexpr size_t kMaxCachedKeys = 10'000;
 constexpr size_t kMaxKeyLength = 256;
+constexpr absl::string_view kBearer = "Bearer ";
 
 }  // namespace
 
@@ -19,8 +19,11 @@ absl::StatusOr<Caller> KeyAuthenticator::Authenticate(std::optional<absl::string
   if (!authorization.has_value()) {
     return absl::UnauthenticatedError("this call needs an API key: send the metadata 'authorization: Bearer <key>'");
   }
-  absl::string_view key = *authorization;
-  if (!absl::ConsumePrefix(&key, "Bearer ") || key.empty() || key.size() > kMaxKeyLength) {
+  // The scheme's name is case-insensitive (RFC 6750, RFC 9110).
+  absl::string_view value = *authorization;
+  bool bearer = value.size() > kBearer.size() && absl::EqualsIgnoreCase(value.substr(0, kBearer.size()), kBearer);
+  absl::string_view key = bearer ? value.substr(kBearer.size()) : absl::string_view();
+  if (key.empty() || key.size() > kMaxKeyLength) {
     return absl::UnauthenticatedError("authorization: must read 'Bearer <key>'");
   }
   std::string hash = Sha256Hex(key);

@@ -108,6 +108,28 @@ TEST_P(AccessE2eTest, KeysAreShownOnceListedByHintAndRevokedAtOnce) {
   EXPECT_TRUE(second_page.next_page_token().empty());
 }
 
+TEST_P(AccessE2eTest, TheBearerSchemeIsCaseInsensitiveOtherSchemesAreRefused) {
+  auto questionnaires = v1::QuestionnaireService::NewStub(server_->ChannelWithKey(""));
+  auto list_with = [&](const std::string& authorization) {
+    std::unique_ptr<grpc::ClientContext> context = Context();
+    context->AddMetadata("authorization", authorization);
+    v1::ListQuestionnairesResponse listed;
+    return questionnaires->ListQuestionnaires(context.get(), {}, &listed);
+  };
+  EXPECT_TRUE(list_with(absl::StrCat("bearer ", testing::kTestAdminKey)).ok());
+  EXPECT_TRUE(list_with(absl::StrCat("BEARER ", testing::kTestAdminKey)).ok());
+  ExpectError(list_with(absl::StrCat("Basic ", testing::kTestAdminKey)), grpc::StatusCode::UNAUTHENTICATED,
+              "authorization");
+  ExpectError(list_with("Bearer "), grpc::StatusCode::UNAUTHENTICATED, "authorization");
+  ExpectError(list_with(testing::kTestAdminKey), grpc::StatusCode::UNAUTHENTICATED, "authorization");
+  ExpectError(list_with(absl::StrCat("Bearer ", std::string(300, 'k'))), grpc::StatusCode::UNAUTHENTICATED,
+              "authorization");
+  v1::ListQuestionnairesResponse listed;
+  grpc::Status no_key = questionnaires->ListQuestionnaires(Context().get(), {}, &listed);
+  EXPECT_EQ(no_key.error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_TRUE(absl::StrContains(no_key.error_message(), "authorization: Bearer")) << no_key.error_message();
+}
+
 TEST_P(AccessE2eTest, BadKeyRequestsAreRefusedNamingTheField) {
   auto create = [&](const v1::ApiKey& key) {
     v1::CreateApiKeyRequest request;
