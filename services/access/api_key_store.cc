@@ -2,6 +2,8 @@
 
 #include <google/protobuf/util/time_util.h>
 
+#include <limits>
+
 #include "absl/strings/str_cat.h"
 #include "services/common/secrets.h"
 
@@ -21,6 +23,20 @@ struct KeyRow {
   long long created_us = 0, revoked_us = 0;
   soci::indicator revoked_indicator = soci::i_null;
 
+  // Binds the row to a statement's results, in kColumns' order.
+  void Bind(soci::statement& statement) {
+    statement.exchange(soci::into(id));
+    statement.exchange(soci::into(display_name));
+    statement.exchange(soci::into(role));
+    statement.exchange(soci::into(queue));
+    statement.exchange(soci::into(agent_id));
+    statement.exchange(soci::into(rate_limit));
+    statement.exchange(soci::into(hint));
+    statement.exchange(soci::into(created_by));
+    statement.exchange(soci::into(created_us));
+    statement.exchange(soci::into(revoked_us, revoked_indicator));
+  }
+
   v1::ApiKey ToProto() const {
     v1::ApiKey key;
     key.set_id(id);
@@ -37,25 +53,11 @@ struct KeyRow {
   }
 };
 
-template <typename Statement>
-void IntoRow(Statement& statement, KeyRow& row) {
-  statement.exchange(soci::into(row.id));
-  statement.exchange(soci::into(row.display_name));
-  statement.exchange(soci::into(row.role));
-  statement.exchange(soci::into(row.queue));
-  statement.exchange(soci::into(row.agent_id));
-  statement.exchange(soci::into(row.rate_limit));
-  statement.exchange(soci::into(row.hint));
-  statement.exchange(soci::into(row.created_by));
-  statement.exchange(soci::into(row.created_us));
-  statement.exchange(soci::into(row.revoked_us, row.revoked_indicator));
-}
-
 std::optional<KeyRow> LoadById(soci::session& session, const std::string& id) {
   KeyRow row;
   soci::statement statement(session);
   std::string key_id = id;
-  IntoRow(statement, row);
+  row.Bind(statement);
   statement.exchange(soci::use(key_id));
   statement.alloc();
   statement.prepare(absl::StrCat("SELECT ", kColumns, " FROM api_keys WHERE id = :id"));
@@ -132,12 +134,13 @@ absl::StatusOr<ApiKeyStore::ListPage> ApiKeyStore::List(bool show_revoked, long 
                                                         const std::string& after_id, int limit) {
   return database_.InTransaction<ListPage>(Access::kRead, [&](soci::session& session) -> absl::StatusOr<ListPage> {
     KeyRow row;
+    // From the start: before every time, and every id (hex digits sort below '~').
     long long before_us = after_id.empty() ? std::numeric_limits<long long>::max() : after_created_us,
               same_us = before_us;
     std::string before_id = after_id.empty() ? std::string(16, '~') : after_id;
     int fetch = limit + 1;
     soci::statement statement(session);
-    IntoRow(statement, row);
+    row.Bind(statement);
     statement.exchange(soci::use(before_us));
     statement.exchange(soci::use(same_us));
     statement.exchange(soci::use(before_id));

@@ -3,6 +3,7 @@
 #include <google/protobuf/util/time_util.h>
 #include <spdlog/spdlog.h>
 
+#include <limits>
 #include <memory>
 
 #include "absl/strings/str_cat.h"

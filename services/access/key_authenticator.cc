@@ -27,10 +27,12 @@ absl::StatusOr<Caller> KeyAuthenticator::Authenticate(std::optional<absl::string
     return absl::UnauthenticatedError("authorization: must read 'Bearer <key>'");
   }
   std::string hash = Sha256Hex(key);
+  uint64_t generation = 0;
   {
     absl::MutexLock lock(&mutex_);
     auto it = cache_.find(hash);
     if (it != cache_.end() && it->second.expires > now) return it->second.caller;
+    generation = generation_;
   }
   absl::StatusOr<std::optional<Caller>> found = store_.FindActive(key);
   if (!found.ok()) {
@@ -39,6 +41,8 @@ absl::StatusOr<Caller> KeyAuthenticator::Authenticate(std::optional<absl::string
   if (!found->has_value()) return absl::UnauthenticatedError("authorization: unknown or revoked API key");
   Caller caller = **found;
   absl::MutexLock lock(&mutex_);
+  // A key revoked while it was looked up must not be cached as it was.
+  if (generation != generation_ || cache_ttl_ <= absl::ZeroDuration()) return caller;
   if (cache_.size() >= kMaxCachedKeys) {
     absl::erase_if(cache_, [now](const auto& entry) { return entry.second.expires <= now; });
     if (cache_.size() >= kMaxCachedKeys) cache_.clear();
@@ -60,6 +64,7 @@ absl::Status KeyAuthenticator::TakeCall(const Caller& caller, absl::Time now) {
 void KeyAuthenticator::Forget(absl::string_view key_id) {
   absl::MutexLock lock(&mutex_);
   absl::erase_if(cache_, [key_id](const auto& entry) { return entry.second.caller.key_id == key_id; });
+  ++generation_;
 }
 
 }  // namespace satisfaction::access

@@ -1,6 +1,7 @@
 #ifndef SATISFACTION_SERVICES_ACCESS_KEY_AUTHENTICATOR_H_
 #define SATISFACTION_SERVICES_ACCESS_KEY_AUTHENTICATOR_H_
 
+#include <cstdint>
 #include <optional>
 #include <string>
 
@@ -49,6 +50,8 @@ class KeyAuthenticator {
   absl::Mutex mutex_;
   // By the key's SHA-256, so that no key stays in memory longer than a call.
   absl::flat_hash_map<std::string, Cached> cache_ ABSL_GUARDED_BY(mutex_);
+  // Bumped by Forget: a lookup that began before it caches nothing.
+  uint64_t generation_ ABSL_GUARDED_BY(mutex_) = 0;
 };
 
 }  // namespace satisfaction::access
