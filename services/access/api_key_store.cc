@@ -14,14 +14,15 @@ using google::protobuf::util::TimeUtil;
 using storage::Access;
 
 constexpr const char* kColumns =
-    "id, display_name, role, queue, agent_id, rate_limit_per_minute, hint, created_by, created_at_us, revoked_at_us";
+    "id, display_name, role, queue, agent_id, rate_limit_per_minute, hint, created_by, created_at_us, revoked_at_us,"
+    " last_used_at_us";
 
 // One row of api_keys, as read with kColumns.
 struct KeyRow {
   std::string id, display_name, queue, agent_id, hint, created_by;
   int role = 0, rate_limit = 0;
-  long long created_us = 0, revoked_us = 0;
-  soci::indicator revoked_indicator = soci::i_null;
+  long long created_us = 0, revoked_us = 0, last_used_us = 0;
+  soci::indicator revoked_indicator = soci::i_null, last_used_indicator = soci::i_null;
 
   // Binds the row to a statement's results, in kColumns' order.
   void Bind(soci::statement& statement) {
@@ -35,6 +36,7 @@ struct KeyRow {
     statement.exchange(soci::into(created_by));
     statement.exchange(soci::into(created_us));
     statement.exchange(soci::into(revoked_us, revoked_indicator));
+    statement.exchange(soci::into(last_used_us, last_used_indicator));
   }
 
   v1::ApiKey ToProto() const {
@@ -49,6 +51,9 @@ struct KeyRow {
     key.set_created_by_key_id(created_by);
     *key.mutable_create_time() = TimeUtil::MicrosecondsToTimestamp(created_us);
     if (revoked_indicator == soci::i_ok) *key.mutable_revoke_time() = TimeUtil::MicrosecondsToTimestamp(revoked_us);
+    if (last_used_indicator == soci::i_ok) {
+      *key.mutable_last_use_time() = TimeUtil::MicrosecondsToTimestamp(last_used_us);
+    }
     return key;
   }
 };
@@ -184,6 +189,23 @@ absl::StatusOr<v1::ApiKey> ApiKeyStore::Revoke(absl::string_view id, absl::Time 
     long long now_us = absl::ToUnixMicros(now);
     session << "UPDATE api_keys SET revoked_at_us = :now WHERE id = :id", soci::use(now_us), soci::use(key_id);
     return LoadById(session, key_id)->ToProto();
+  });
+}
+
+absl::Status ApiKeyStore::NoteLastUse(const absl::flat_hash_map<std::string, absl::Time>& last_use) {
+  if (last_use.empty()) return absl::OkStatus();
+  return database_.InTransaction(Access::kWrite, [&](soci::session& session) {
+    std::string id;
+    long long used_us = 0, later_us = 0;
+    soci::statement statement = (session.prepare << "UPDATE api_keys SET last_used_at_us = :used WHERE id = :id AND"
+                                                    " (last_used_at_us IS NULL OR last_used_at_us < :later)",
+                                 soci::use(used_us), soci::use(id), soci::use(later_us));
+    for (const auto& [key_id, time] : last_use) {
+      id = key_id;
+      used_us = later_us = absl::ToUnixMicros(time);
+      statement.execute(true);
+    }
+    return absl::OkStatus();
   });
 }
 

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
@@ -52,6 +53,10 @@ class ApiKeyStore {
 
   // Revokes a key (NOT_FOUND if unknown); a revoked key is returned unchanged.
   absl::StatusOr<v1::ApiKey> Revoke(absl::string_view id, absl::Time now);
+
+  // Notes when keys were last used (key id → time), keeping later times
+  // already noted by other servers.
+  absl::Status NoteLastUse(const absl::flat_hash_map<std::string, absl::Time>& last_use);
 
  private:
   storage::Database& database_;

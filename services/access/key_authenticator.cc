@@ -31,7 +31,10 @@ absl::StatusOr<Caller> KeyAuthenticator::Authenticate(std::optional<absl::string
   {
     absl::MutexLock lock(&mutex_);
     auto it = cache_.find(hash);
-    if (it != cache_.end() && it->second.expires > now) return it->second.caller;
+    if (it != cache_.end() && it->second.expires > now) {
+      last_use_[it->second.caller.key_id] = now;
+      return it->second.caller;
+    }
     generation = generation_;
   }
   absl::StatusOr<std::optional<Caller>> found = store_.FindActive(key);
@@ -41,6 +44,7 @@ absl::StatusOr<Caller> KeyAuthenticator::Authenticate(std::optional<absl::string
   if (!found->has_value()) return absl::UnauthenticatedError("authorization: unknown or revoked API key");
   Caller caller = **found;
   absl::MutexLock lock(&mutex_);
+  last_use_[caller.key_id] = now;
   // A key revoked while it was looked up must not be cached as it was.
   if (generation != generation_ || cache_ttl_ <= absl::ZeroDuration()) return caller;
   if (cache_.size() >= kMaxCachedKeys) {
@@ -65,6 +69,20 @@ void KeyAuthenticator::Forget(absl::string_view key_id) {
   absl::MutexLock lock(&mutex_);
   absl::erase_if(cache_, [key_id](const auto& entry) { return entry.second.caller.key_id == key_id; });
   ++generation_;
+}
+
+absl::StatusOr<int> KeyAuthenticator::WriteDownLastUse() {
+  absl::flat_hash_map<std::string, absl::Time> seen;
+  {
+    absl::MutexLock lock(&mutex_);
+    seen.swap(last_use_);
+  }
+  if (absl::Status s = store_.NoteLastUse(seen); !s.ok()) {
+    absl::MutexLock lock(&mutex_);
+    for (const auto& [key_id, time] : seen) last_use_.try_emplace(key_id, time);  // try again next round
+    return s;
+  }
+  return static_cast<int>(seen.size());
 }
 
 }  // namespace satisfaction::access

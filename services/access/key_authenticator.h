@@ -38,6 +38,10 @@ class KeyAuthenticator {
   // Forgets a revoked key, so that its next call is refused.
   void Forget(absl::string_view key_id);
 
+  // Writes down when each key seen since the last time was last used; for
+  // the maintenance loop. How many keys.
+  absl::StatusOr<int> WriteDownLastUse();
+
  private:
   struct Cached {
     Caller caller;
@@ -52,6 +56,8 @@ class KeyAuthenticator {
   absl::flat_hash_map<std::string, Cached> cache_ ABSL_GUARDED_BY(mutex_);
   // Bumped by Forget: a lookup that began before it caches nothing.
   uint64_t generation_ ABSL_GUARDED_BY(mutex_) = 0;
+  // Key id → its latest call, since the last WriteDownLastUse.
+  absl::flat_hash_map<std::string, absl::Time> last_use_ ABSL_GUARDED_BY(mutex_);
 };
 
 }  // namespace satisfaction::access

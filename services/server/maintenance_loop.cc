@@ -29,7 +29,10 @@ void MaintenanceLoop::RunOnce() {
       total += *done;
       if (*done < job.batch_size) break;
     }
-    if (total > 0) spdlog::info("maintenance job {}: {} done", job.name, total);
+    if (total > 0) {
+      spdlog::log(job.routine ? spdlog::level::debug : spdlog::level::info, "maintenance job {}: {} done", job.name,
+                  total);
+    }
   }
 }
 

@@ -24,6 +24,9 @@ class MaintenanceLoop {
     // (`batch_size` items) is followed at once by another.
     std::function<absl::StatusOr<int>(absl::Time now)> run;
     int batch_size = 500;
+    // Routine bookkeeping that runs every round logs what it did at debug
+    // level only, so that the log does not fill with it.
+    bool routine = false;
   };
 
   MaintenanceLoop(std::vector<Job> jobs, absl::Duration interval) : jobs_(std::move(jobs)), interval_(interval) {}

@@ -9,6 +9,7 @@
 #include <spdlog/spdlog.h>
 
 #include <filesystem>
+#include <limits>
 #include <thread>
 
 #include "absl/strings/str_cat.h"
@@ -107,6 +108,11 @@ absl::StatusOr<std::unique_ptr<SatisfactionServer>> SatisfactionServer::Start(co
       {.name = "expire leases of callbacks and messages",
        .run = [callback_store](absl::Time now) { return callback_store->ExpireLeases(now, 500); },
        .batch_size = 500}};
+  access::KeyAuthenticator* authenticator = server->key_authenticator_.get();
+  jobs.push_back({.name = "write down when API keys were last used",
+                  .run = [authenticator](absl::Time) { return authenticator->WriteDownLastUse(); },
+                  .batch_size = std::numeric_limits<int>::max(),
+                  .routine = true});
   if (config.audit_retention > absl::ZeroDuration()) {
     access::AuditLog* audit_log = server->audit_log_.get();
     absl::Duration retention = config.audit_retention;

@@ -709,6 +709,7 @@ const std::vector<Migration>& AllMigrations() {
                     created_by VARCHAR(16) NOT NULL,
                     created_at_us BIGINT NOT NULL,
                     revoked_at_us BIGINT NULL,
+                    last_used_at_us BIGINT NULL,
                     UNIQUE KEY ux_api_keys_hash (key_hash),
                     KEY ix_api_keys_created (created_at_us)
                   ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin)sql",
@@ -744,7 +745,8 @@ const std::vector<Migration>& AllMigrations() {
                     hint TEXT NOT NULL,
                     created_by TEXT NOT NULL,
                     created_at_us INTEGER NOT NULL,
-                    revoked_at_us INTEGER NULL
+                    revoked_at_us INTEGER NULL,
+                    last_used_at_us INTEGER NULL
                   ))sql",
                   "CREATE INDEX IF NOT EXISTS ix_api_keys_created ON api_keys (created_at_us)",
                   R"sql(CREATE TABLE IF NOT EXISTS audit_events (

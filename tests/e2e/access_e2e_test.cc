@@ -3,6 +3,8 @@
 #include <google/protobuf/util/time_util.h>
 #include <grpcpp/grpcpp.h>
 
+#include <map>
+
 #include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "gtest/gtest.h"
@@ -128,6 +130,36 @@ TEST_P(AccessE2eTest, TheBearerSchemeIsCaseInsensitiveOtherSchemesAreRefused) {
   grpc::Status no_key = questionnaires->ListQuestionnaires(Context().get(), {}, &listed);
   EXPECT_EQ(no_key.error_code(), grpc::StatusCode::UNAUTHENTICATED);
   EXPECT_TRUE(absl::StrContains(no_key.error_message(), "authorization: Bearer")) << no_key.error_message();
+}
+
+TEST_P(AccessE2eTest, KeysShowWhenTheyWereLastUsed) {
+  server::ServerConfig config;
+  config.maintenance_interval = absl::Seconds(1);
+  auto server = testing::TestServer::Start(database_->url(), "", config);
+  ASSERT_NE(server, nullptr);
+  testing::AccessKeys keys(*server);
+  std::string used_id, unused_id;
+  std::string used = keys.Create(v1::ROLE_ANALYST, {}, &used_id);
+  keys.Create(v1::ROLE_ANALYST, {}, &unused_id);
+  absl::Time before = absl::Now();
+  v1::ListQuestionnairesResponse questionnaires;
+  ASSERT_TRUE(v1::QuestionnaireService::NewStub(server->ChannelWithKey(used))
+                  ->ListQuestionnaires(Context().get(), {}, &questionnaires)
+                  .ok());
+
+  // The server writes last use down every --maintenance-interval.
+  absl::Time give_up = absl::Now() + absl::Seconds(20);
+  std::map<std::string, v1::ApiKey> listed;
+  while (absl::Now() < give_up) {
+    v1::ListApiKeysResponse page;
+    ASSERT_TRUE(keys.stub().ListApiKeys(Context().get(), {}, &page).ok());
+    for (const v1::ApiKey& key : page.api_keys()) listed[key.id()] = key;
+    if (listed[used_id].has_last_use_time()) break;
+    absl::SleepFor(absl::Milliseconds(100));
+  }
+  ASSERT_TRUE(listed[used_id].has_last_use_time());
+  EXPECT_GE(TimeUtil::TimestampToMicroseconds(listed[used_id].last_use_time()), absl::ToUnixMicros(before));
+  EXPECT_FALSE(listed[unused_id].has_last_use_time()) << "never used";
 }
 
 TEST_P(AccessE2eTest, BadKeyRequestsAreRefusedNamingTheField) {

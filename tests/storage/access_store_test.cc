@@ -77,6 +77,18 @@ TEST_P(AccessStoreTest, KeysAreStoredAsTheirHashAndFoundUntilRevoked) {
   EXPECT_EQ(keys_->Revoke("0000000000000000", absl::Now()).status().code(), absl::StatusCode::kNotFound);
 }
 
+TEST_P(AccessStoreTest, LastUseKeepsTheLatestTimeAnyServerNoted) {
+  ApiKeyStore::Created key = Create(v1::ROLE_ANALYST);
+  absl::Time later = absl::FromUnixSeconds(2'000'000'000), earlier = later - absl::Minutes(3);
+  ASSERT_TRUE(keys_->NoteLastUse({{key.api_key.id(), later}}).ok());
+  ASSERT_TRUE(keys_->NoteLastUse({{key.api_key.id(), earlier}, {"0000000000000000", earlier}}).ok())
+      << "another server's older note, and a key deleted meanwhile";
+  absl::StatusOr<ApiKeyStore::ListPage> listed = keys_->List(false, 0, "", 10);
+  ASSERT_TRUE(listed.ok()) << listed.status();
+  ASSERT_EQ(listed->api_keys.size(), 1u);
+  EXPECT_EQ(TimeUtil::TimestampToMicroseconds(listed->api_keys[0].last_use_time()), absl::ToUnixMicros(later));
+}
+
 TEST_P(AccessStoreTest, TheFirstAdminIsMadeOnceEvenByServersStartingTogether) {
   std::vector<std::thread> servers;
   std::atomic<int> created{0};
