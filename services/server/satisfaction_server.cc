@@ -299,6 +299,8 @@ void SatisfactionServer::Shutdown(absl::Duration grace) {
     spdlog::debug("gRPC calls finished");
     grpc_server_->Wait();
   }
+  // What the last maintenance round missed; a failure only loses those times.
+  if (key_authenticator_) key_authenticator_->WriteDownLastUse().status().IgnoreError();
   audit_log_.reset();  // commits what calls left queued
   database_.reset();
   spdlog::info("server stopped");

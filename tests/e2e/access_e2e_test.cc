@@ -162,6 +162,30 @@ TEST_P(AccessE2eTest, KeysShowWhenTheyWereLastUsed) {
   EXPECT_FALSE(listed[unused_id].has_last_use_time()) << "never used";
 }
 
+TEST_P(AccessE2eTest, AStoppingServerWritesDownTheLastUseItNoted) {
+  server::ServerConfig config;
+  config.maintenance_interval = absl::Hours(1);
+  auto server = testing::TestServer::Start(database_->url(), "", config);
+  ASSERT_NE(server, nullptr);
+  std::string id;
+  std::string key = testing::AccessKeys(*server).Create(v1::ROLE_ANALYST, {}, &id);
+  v1::ListQuestionnairesResponse questionnaires;
+  ASSERT_TRUE(v1::QuestionnaireService::NewStub(server->ChannelWithKey(key))
+                  ->ListQuestionnaires(Context().get(), {}, &questionnaires)
+                  .ok());
+  server->server().Shutdown(absl::ZeroDuration());
+
+  v1::ListApiKeysResponse listed;
+  ASSERT_TRUE(keys_->stub().ListApiKeys(Context().get(), {}, &listed).ok());
+  bool found = false;
+  for (const v1::ApiKey& listed_key : listed.api_keys()) {
+    if (listed_key.id() != id) continue;
+    found = true;
+    EXPECT_TRUE(listed_key.has_last_use_time());
+  }
+  EXPECT_TRUE(found);
+}
+
 TEST_P(AccessE2eTest, BadKeyRequestsAreRefusedNamingTheField) {
   auto create = [&](const v1::ApiKey& key) {
     v1::CreateApiKeyRequest request;
