@@ -1,8 +1,6 @@
 #include "services/server/satisfaction_server.h"
 
-#include <grpcpp/ext/proto_server_reflection_plugin.h>
 #include <grpcpp/health_check_service_interface.h>
-#include <grpcpp/impl/server_builder_option.h>
 #include <grpcpp/resource_quota.h>
 #include <grpcpp/security/server_credentials.h>
 #include <grpcpp/server_builder.h>
@@ -15,9 +13,9 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "services/access/access_interceptor.h"
-#include "services/common/textproto_files.h"
 #include "services/questionnaires/template_loader.h"
 #include "services/server/call_log_interceptor.h"
+#include "services/server/grpc_transport.h"
 #include "services/server/invalid_utf8_interceptor.h"
 #include "services/storage/migrations.h"
 
@@ -196,54 +194,13 @@ absl::Status SatisfactionServer::SetUpAccess() {
   return absl::OkStatus();
 }
 
-namespace {
-
-// Turns server reflection on or off for one server. Linking gRPC's reflection
-// library turns it on for every server of the process (a static initializer
-// registers its plugin), so off means taking that plugin out again.
-class ReflectionOption : public grpc::ServerBuilderOption {
- public:
-  explicit ReflectionOption(bool enabled) : enabled_(enabled) {}
-  void UpdateArguments(grpc::ChannelArguments*) override {}
-  void UpdatePlugins(std::vector<std::unique_ptr<grpc::ServerBuilderPlugin>>* plugins) override {
-    std::unique_ptr<grpc::ServerBuilderPlugin> reflection =
-        std::make_unique<grpc::reflection::ProtoServerReflectionPlugin>();
-    std::string name = reflection->name();
-    std::erase_if(*plugins, [&](const auto& plugin) { return plugin->name() == name; });
-    if (enabled_) plugins->push_back(std::move(reflection));
-  }
-
- private:
-  const bool enabled_;
-};
-
-absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> GrpcCredentials(const ServerConfig& config) {
-  if (config.tls_cert.empty()) return grpc::InsecureServerCredentials();
-  absl::StatusOr<std::string> cert = ReadTextFile(config.tls_cert);
-  if (!cert.ok()) return absl::InvalidArgumentError(absl::StrCat("--tls-cert: ", cert.status().message()));
-  absl::StatusOr<std::string> key = ReadTextFile(config.tls_key);
-  if (!key.ok()) return absl::InvalidArgumentError(absl::StrCat("--tls-key: ", key.status().message()));
-  grpc::SslServerCredentialsOptions options(config.tls_client_ca.empty()
-                                                ? GRPC_SSL_DONT_REQUEST_CLIENT_CERTIFICATE
-                                                : GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY);
-  if (!config.tls_client_ca.empty()) {
-    absl::StatusOr<std::string> ca = ReadTextFile(config.tls_client_ca);
-    if (!ca.ok()) return absl::InvalidArgumentError(absl::StrCat("--tls-client-ca: ", ca.status().message()));
-    options.pem_root_certs = *ca;
-  }
-  options.pem_key_cert_pairs.push_back({.private_key = *key, .cert_chain = *cert});
-  return grpc::SslServerCredentials(options);
-}
-
-}  // namespace
-
 absl::Status SatisfactionServer::BuildGrpcServer() {
   grpc::EnableDefaultHealthCheckService(true);
   absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> credentials = GrpcCredentials(config_);
   if (!credentials.ok()) return credentials.status();
 
   grpc::ServerBuilder builder;
-  builder.SetOption(std::make_unique<ReflectionOption>(config_.reflection));
+  builder.SetOption(ReflectionOption(config_.reflection));
   builder.AddListeningPort(config_.grpc_listen, *credentials, &grpc_port_);
   builder.SetMaxReceiveMessageSize(config_.max_message_bytes);
   builder.SetMaxSendMessageSize(config_.max_message_bytes);
