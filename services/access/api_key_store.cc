@@ -120,9 +120,13 @@ absl::StatusOr<bool> ApiKeyStore::CreateFirstAdmin(const std::string& key, absl:
 }
 
 absl::StatusOr<std::optional<Caller>> ApiKeyStore::FindActive(absl::string_view key) {
+  return FindActiveByHash(Sha256Hex(key));
+}
+
+absl::StatusOr<std::optional<Caller>> ApiKeyStore::FindActiveByHash(const std::string& key_hash) {
   return database_.InTransaction<std::optional<Caller>>(
       Access::kRead, [&](soci::session& session) -> absl::StatusOr<std::optional<Caller>> {
-        std::string hash = Sha256Hex(key);
+        std::string hash = key_hash;
         Caller caller;
         int role = 0;
         session << "SELECT id, role, queue, agent_id, rate_limit_per_minute FROM api_keys"

@@ -42,6 +42,8 @@ class ApiKeyStore {
 
   // The caller a key names, or nothing if it is unknown or revoked.
   absl::StatusOr<std::optional<Caller>> FindActive(absl::string_view key);
+  // The same, for a key's SHA-256 in hex (the caller has it already).
+  absl::StatusOr<std::optional<Caller>> FindActiveByHash(const std::string& key_hash);
 
   struct ListPage {
     std::vector<v1::ApiKey> api_keys;

@@ -37,7 +37,7 @@ absl::StatusOr<Caller> KeyAuthenticator::Authenticate(std::optional<absl::string
     }
     generation = generation_;
   }
-  absl::StatusOr<std::optional<Caller>> found = store_.FindActive(key);
+  absl::StatusOr<std::optional<Caller>> found = store_.FindActiveByHash(hash);
   if (!found.ok()) {
     return absl::UnavailableError(absl::StrCat("cannot check the API key now: ", found.status().message()));
   }

@@ -85,7 +85,7 @@ RebuildCounts CountWritten(soci::session& session, const std::string& id) {
 // SQLite: the write transaction keeps every writer out, so the database can
 // count and write in one statement each.
 absl::StatusOr<RebuildCounts> RecountInPlace(soci::session& session, const std::string& id) {
-  if (!QuestionnaireExists(session, id)) return absl::NotFoundError(absl::StrCat("questionnaire '", id, "' not found"));
+  if (absl::Status s = RequireQuestionnaire(session, id); !s.ok()) return s;
   int first = 0, last = 99991231, scale = v1::ITEM_KIND_SCALE;
   session << "DELETE FROM response_rollups WHERE questionnaire_id = :id", soci::use(id);
   session << absl::StrCat(kInsert, kResponseCounts), soci::use(id), soci::use(first), soci::use(last);
@@ -190,8 +190,7 @@ absl::StatusOr<RebuildCounts> RecountInChunks(storage::Database& database, const
   std::vector<int> versions;
   std::optional<std::pair<absl::CivilDay, absl::CivilDay>> days;
   absl::Status status = database.InTransaction(storage::Access::kRead, [&](soci::session& session) -> absl::Status {
-    if (!QuestionnaireExists(session, id))
-      return absl::NotFoundError(absl::StrCat("questionnaire '", id, "' not found"));
+    if (absl::Status s = RequireQuestionnaire(session, id); !s.ok()) return s;
     versions = VersionsOf(session, id);
     days = DaysOf(session, id);
     return absl::OkStatus();

@@ -2,9 +2,9 @@
 
 #include "services/access/admission.h"
 #include "services/analytics/aggregate_rebuild.h"
-#include "services/common/field_checks.h"
 #include "services/common/grpc_status.h"
 #include "services/common/request_checks.h"
+#include "services/questionnaires/questionnaire_validation.h"
 
 namespace satisfaction::analytics {
 
@@ -42,9 +42,9 @@ grpc::Status AnalyticsService::RebuildAggregates(grpc::ServerContext* context,
                                                  v1::RebuildAggregatesResponse* response) {
   absl::StatusOr<access::Caller> caller = access::AdmittedCaller(*context);
   if (!caller.ok()) return ToGrpcStatus(caller.status());
-  if (request->questionnaire_id().empty()) return ToGrpcStatus(FieldError("questionnaire_id", "required"));
-  if (request->questionnaire_id().size() > 63) {
-    return ToGrpcStatus(FieldError("questionnaire_id", "at most 63 characters"));
+  if (absl::Status s = questionnaires::ValidateQuestionnaireRef("questionnaire_id", request->questionnaire_id());
+      !s.ok()) {
+    return ToGrpcStatus(s);
   }
   if (absl::Status s = CheckCallerStillWaiting(*context); !s.ok()) return ToGrpcStatus(s);
   absl::StatusOr<RebuildCounts> counts = analytics::RebuildAggregates(database_, request->questionnaire_id());

@@ -6,17 +6,17 @@
 
 namespace satisfaction::analytics {
 
-bool QuestionnaireExists(soci::session& session, const std::string& id) {
+absl::Status RequireQuestionnaire(soci::session& session, const std::string& id) {
   int exists = 0;
   session << "SELECT COUNT(*) FROM questionnaires WHERE id = :id", soci::use(id), soci::into(exists);
-  return exists > 0;
+  return exists > 0 ? absl::OkStatus() : absl::NotFoundError(absl::StrCat("questionnaire '", id, "' not found"));
 }
 
 absl::StatusOr<ReportQuestionnaire> LoadReportQuestionnaire(soci::session& session, const std::string& id,
                                                             int asked_version) {
   ReportQuestionnaire questionnaire;
   int version = 0;
-  if (!QuestionnaireExists(session, id)) return absl::NotFoundError(absl::StrCat("questionnaire '", id, "' not found"));
+  if (absl::Status s = RequireQuestionnaire(session, id); !s.ok()) return s;
   soci::statement published = (session.prepare << "SELECT version FROM questionnaire_versions"
                                                   " WHERE questionnaire_id = :id AND published_at_us IS NOT NULL"
                                                   " ORDER BY version",

@@ -27,8 +27,8 @@ struct ReportQuestionnaire {
   absl::flat_hash_map<std::string, ReportItem> by_code;
 };
 
-// Whether a questionnaire of that id exists.
-bool QuestionnaireExists(soci::session& session, const std::string& id);
+// OK if a questionnaire of that id exists; NOT_FOUND naming it otherwise.
+absl::Status RequireQuestionnaire(soci::session& session, const std::string& id);
 
 // For `version`, or every published version when 0. NOT_FOUND for an unknown
 // questionnaire or version; FAILED_PRECONDITION when none is published.

@@ -8,8 +8,8 @@
 #include "services/analytics/report_questionnaire.h"
 #include "services/analytics/satisfaction_figures.h"
 #include "services/analytics/satisfaction_reports.h"
-#include "services/common/field_checks.h"
 #include "services/common/report_days.h"
+#include "services/questionnaires/questionnaire_validation.h"
 
 namespace satisfaction::analytics {
 
@@ -28,7 +28,12 @@ void SetRates(v1::FunnelRow& row) {
 
 absl::Status ValidateFunnelRequest(const v1::GetResponseFunnelRequest& request) {
   if (absl::Status s = ValidateReportDays(request.first_day(), request.last_day()); !s.ok()) return s;
-  if (request.questionnaire_id().size() > 63) return FieldError("questionnaire_id", "at most 63 characters");
+  if (!request.questionnaire_id().empty()) {  // optional: empty means every questionnaire
+    if (absl::Status s = questionnaires::ValidateQuestionnaireRef("questionnaire_id", request.questionnaire_id());
+        !s.ok()) {
+      return s;
+    }
+  }
   return absl::OkStatus();
 }
 
@@ -42,8 +47,8 @@ absl::StatusOr<v1::GetResponseFunnelResponse> ResponseFunnel::Get(const v1::GetR
   reply.set_time_zone(zone_name_);
   absl::Status status = database_.InTransaction(storage::Access::kRead, [&](soci::session& session) -> absl::Status {
     std::string questionnaire = request.questionnaire_id();
-    if (!questionnaire.empty() && !QuestionnaireExists(session, questionnaire)) {
-      return absl::NotFoundError(absl::StrCat("questionnaire '", questionnaire, "' not found"));
+    if (!questionnaire.empty()) {
+      if (absl::Status s = RequireQuestionnaire(session, questionnaire); !s.ok()) return s;
     }
     int completed = v1::REVISIT_STATE_COMPLETED, channel = 0, type = 0;
     long long planned = 0, contacted = 0, responded = 0;

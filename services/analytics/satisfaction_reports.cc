@@ -16,6 +16,8 @@
 #include "services/analytics/satisfaction_figures.h"
 #include "services/common/field_checks.h"
 #include "services/common/report_days.h"
+#include "services/customers/customer_validation.h"
+#include "services/questionnaires/questionnaire_validation.h"
 #include "services/storage/sql_text.h"
 
 namespace satisfaction::analytics {
@@ -92,10 +94,11 @@ struct Group {
   std::map<std::string, ItemTally> items;  // by code
 };
 
+// Each value must be one the API defines, and not its _UNSPECIFIED (0).
 template <typename Values>
-absl::Status CheckEnumValues(absl::string_view field, const Values& values, int first, int last) {
+absl::Status CheckEnumValues(absl::string_view field, const Values& values, bool (*is_valid)(int)) {
   for (int i = 0; i < values.size(); ++i) {
-    if (values[i] < first || values[i] > last) {
+    if (values[i] == 0 || !is_valid(values[i])) {
       return FieldError(absl::StrCat(field, "[", i, "]"), absl::StrCat("unknown value ", values[i]));
     }
   }
@@ -118,6 +121,9 @@ class Groups {
         dimensions_(request.filter().dimensions().begin(), request.filter().dimensions().end()) {}
 
   const Groupings& groupings() const { return groupings_; }
+  // Already more groups than a reply may hold: reading on would only use memory
+  // for a refusal (Complete refuses).
+  bool TooMany() const { return groups_.size() > kMaxGroups; }
 
   // A bucket: `answers` scoring `score` on item `code`, or for code "" the
   // number of responses.
@@ -269,7 +275,7 @@ class BucketReader {
                      Where()));
     statement.define_and_bind();
     statement.execute();
-    while (statement.fetch()) {
+    while (!groups.TooMany() && statement.fetch()) {
       for (size_t row = 0; row < days.size(); ++row) {
         for (int score = 0; score <= 5; ++score) {
           // Item '' counts responses (score 0); an item, its answers of each score.
@@ -312,7 +318,7 @@ class BucketReader {
                                    ", score, SUM(answers) FROM response_rollups", Where(), " GROUP BY ", group_by));
     statement.define_and_bind();
     statement.execute();
-    while (statement.fetch()) {
+    while (!groups.TooMany() && statement.fetch()) {
       for (size_t row = 0; row < days.size(); ++row) {
         groups.Add(days[row], types[row], channels[row], agents[row], codes[row], scores[row], counts[row]);
       }
@@ -333,8 +339,7 @@ class BucketReader {
 }  // namespace
 
 absl::Status ValidateReportQuestionnaire(const std::string& id, int version) {
-  if (id.empty()) return FieldError("questionnaire_id", "required");
-  if (id.size() > 63) return FieldError("questionnaire_id", "at most 63 characters");
+  if (absl::Status s = questionnaires::ValidateQuestionnaireRef("questionnaire_id", id); !s.ok()) return s;
   if (version < 0) return FieldError("questionnaire_version", "0 (all) or a version");
   return absl::OkStatus();
 }
@@ -364,22 +369,19 @@ absl::Status ValidateSatisfactionFilter(const v1::SatisfactionFilter& filter) {
   for (const auto& [field, size] : sizes) {
     if (size > kMaxFilterValues) return FieldError(field, absl::StrCat("at most ", kMaxFilterValues, " values"));
   }
-  if (absl::Status s = CheckEnumValues("filter.customer_types", filter.customer_types(), v1::CUSTOMER_TYPE_NEW,
-                                       v1::CUSTOMER_TYPE_LOYAL);
+  if (absl::Status s = CheckEnumValues("filter.customer_types", filter.customer_types(), v1::CustomerType_IsValid);
       !s.ok()) {
     return s;
   }
-  if (absl::Status s = CheckEnumValues("filter.channels", filter.channels(), v1::CHANNEL_PHONE, v1::CHANNEL_EMAIL);
-      !s.ok()) {
-    return s;
-  }
-  if (absl::Status s = CheckEnumValues("filter.dimensions", filter.dimensions(), v1::DIMENSION_PRODUCT_QUALITY,
-                                       v1::DIMENSION_OVERALL);
-      !s.ok()) {
+  if (absl::Status s = CheckEnumValues("filter.channels", filter.channels(), v1::Channel_IsValid); !s.ok()) return s;
+  if (absl::Status s = CheckEnumValues("filter.dimensions", filter.dimensions(), v1::Dimension_IsValid); !s.ok()) {
     return s;
   }
   for (int i = 0; i < filter.agent_ids_size(); ++i) {
-    if (filter.agent_ids(i).size() > 64) return FieldError(absl::StrCat("filter.agent_ids[", i, "]"), "too long");
+    if (absl::Status s = customers::ValidateId(absl::StrCat("filter.agent_ids[", i, "]"), filter.agent_ids(i), 64);
+        !s.ok()) {
+      return s;
+    }
   }
   return absl::OkStatus();
 }

@@ -78,6 +78,15 @@ constexpr int kAttempts = 3;
 // commits. A third only added contention for the aggregate rows and the CPU.
 constexpr size_t kMaxBatch = 32;
 constexpr int kMaxCommitters = 2;
+// Submissions may wait for a batch up to this many (about 30 batches): beyond
+// it the database is not keeping up, and a caller is better told so at once
+// than queued without bound.
+constexpr size_t kMaxWaiting = 1024;
+
+absl::Status Overloaded() {
+  return absl::ResourceExhaustedError(
+      absl::StrCat("more than ", kMaxWaiting, " submissions wait for the database; retry shortly"));
+}
 
 bool Waiting(int revisit_state) {
   return revisit_state == v1::REVISIT_STATE_PLANNED || revisit_state == v1::REVISIT_STATE_LEASED;
@@ -488,15 +497,16 @@ void ResponseStore::CommitBatch(const Batch& batch) {
                   (!key.empty() && !keys.insert(key).second);
     (repeat ? alone : together).push_back(submission);
   }
-  if (absl::Status status = together.empty() ? absl::OkStatus() : StoreWithRetries(together); !status.ok()) {
-    if (together.size() == 1) {
-      together[0]->result = status;
-    } else {
-      alone.insert(alone.begin(), together.begin(), together.end());
+  absl::Status status = together.empty() ? absl::OkStatus() : StoreWithRetries(together);
+  if (status.ok()) {
+    for (Submission* submission : together) {
+      if (submission->deferred) alone.push_back(submission);
     }
-  }
-  for (Submission* submission : together) {
-    if (submission->deferred) alone.push_back(submission);
+  } else if (together.size() == 1) {
+    together[0]->result = status;
+  } else {
+    // Each is tried alone, once: deferred ones too, so none is stored twice.
+    alone.insert(alone.begin(), together.begin(), together.end());
   }
   for (Submission* submission : alone) {
     if (absl::Status status = StoreWithRetries({submission}); !status.ok()) submission->result = status;
@@ -504,6 +514,10 @@ void ResponseStore::CommitBatch(const Batch& batch) {
 }
 
 void ResponseStore::Submit(const v1::SubmitResponseRequest& request, absl::Time now, Done done) {
+  if (submissions_.waiting() >= kMaxWaiting) {
+    std::move(done)(Overloaded());
+    return;
+  }
   auto submission = std::make_unique<Submission>(Submission{.request = request, .now = now});
   Submission& queued = *submission;
   submissions_.Submit(queued, [submission = std::move(submission), done = std::move(done)]() mutable {
@@ -512,6 +526,7 @@ void ResponseStore::Submit(const v1::SubmitResponseRequest& request, absl::Time 
 }
 
 absl::StatusOr<v1::Response> ResponseStore::Submit(const v1::SubmitResponseRequest& request, absl::Time now) {
+  if (submissions_.waiting() >= kMaxWaiting) return Overloaded();
   Submission submission{.request = request, .now = now};
   submissions_.Run(submission);
   return *std::move(submission.result);
