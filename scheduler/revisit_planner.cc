@@ -29,6 +29,11 @@ Plan PlanEvent(const RevisitEvent& event, const CustomerSnapshot& customer, std:
   std::vector<ContactRecord> contacts = customer.contacts;
   for (const RevisitRule& rule : rules) {
     if (!rule.enabled || !rule.AppliesTo(customer.type) || rule.trigger != event.trigger) continue;
+    if (rule.questionnaire_archived) {
+      plan.skipped.push_back({rule.id, absl::StrCat("questionnaire '", rule.questionnaire_id,
+                                                    "' is archived: no new revisit may use it")});
+      continue;
+    }
     absl::Time earliest = std::max(event.at + rule.delay, now);
     absl::Time expires = event.at + rule.expiry;
     bool survey = !rule.questionnaire_id.empty();
@@ -49,6 +54,7 @@ Plan PlanEvent(const RevisitEvent& event, const CustomerSnapshot& customer, std:
       PlannedRevisit revisit{.rule_id = rule.id,
                              .channel = channel,
                              .due = *due,
+                             .not_before = earliest,
                              .expires = expires,
                              .questionnaire_id = rule.questionnaire_id,
                              .priority = rule.priority,
@@ -62,6 +68,15 @@ Plan PlanEvent(const RevisitEvent& event, const CustomerSnapshot& customer, std:
     if (!planned) plan.skipped.push_back({rule.id, reason});
   }
   return plan;
+}
+
+std::optional<absl::Time> ReplanDue(absl::Time due, absl::Time not_before, absl::Time expires, Channel channel,
+                                    bool survey, const absl::TimeZone& zone,
+                                    std::span<const ContactRecord> other_contacts, const ContactPolicy& policy,
+                                    absl::Time now) {
+  const ContactWindows& windows = policy.WindowsFor(channel);
+  if (due <= now && windows.Allows(due, zone) && windows.Allows(now, zone)) return due;
+  return EarliestContactTime(std::max(not_before, now), expires, channel, survey, zone, other_contacts, policy);
 }
 
 }  // namespace satisfaction::scheduler

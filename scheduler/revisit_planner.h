@@ -51,6 +51,10 @@ struct PlannedRevisit {
   Channel channel = Channel::kPhone;
   // Inside the channel's window, within the budget, before `expires`.
   absl::Time due;
+  // The earliest the revisit may be made whatever the hours: the event plus
+  // the rule's delay, or now. A change of the customer's zone plans it again
+  // from here (see ReplanDue).
+  absl::Time not_before;
   absl::Time expires;
   std::string questionnaire_id;
   int priority = 0;
@@ -82,6 +86,17 @@ Plan PlanEvent(const RevisitEvent& event, const CustomerSnapshot& customer, std:
 std::optional<absl::Time> EarliestContactTime(absl::Time from, absl::Time limit, Channel channel, bool survey,
                                               const absl::TimeZone& zone, std::span<const ContactRecord> contacts,
                                               const ContactPolicy& policy);
+
+// When a planned revisit is due after its customer's time zone changed: at
+// `due` still, if that time has come, was inside the window in `zone`, and the
+// revisit may be made now (it keeps its place in the queue); otherwise at the earliest time inside the channel's
+// window in `zone` and within the budget given the customer's other contacts,
+// at or after the later of `not_before` and `now`, before `expires`. Nothing
+// when no such time exists (the revisit expires unmade).
+std::optional<absl::Time> ReplanDue(absl::Time due, absl::Time not_before, absl::Time expires, Channel channel,
+                                    bool survey, const absl::TimeZone& zone,
+                                    std::span<const ContactRecord> other_contacts, const ContactPolicy& policy,
+                                    absl::Time now);
 
 }  // namespace satisfaction::scheduler
 

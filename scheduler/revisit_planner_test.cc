@@ -122,6 +122,63 @@ TEST_F(RevisitPlannerTest, NothingBeforeExpiryMeansSkipped) {
   ASSERT_EQ(plan.skipped.size(), 1u);
 }
 
+TEST_F(RevisitPlannerTest, ARuleWhoseQuestionnaireIsArchivedPlansNothingAndSaysWhy) {
+  sms_survey_.questionnaire_archived = true;
+  std::vector<RevisitRule> rules = {sms_survey_};
+  Plan plan = PlanEvent({Trigger::kOrderDelivered, Local(20, 10)}, customer_, rules, policy_, Local(20, 10));
+  EXPECT_TRUE(plan.revisits.empty());
+  ASSERT_EQ(plan.skipped.size(), 1u);
+  EXPECT_EQ(plan.skipped[0].rule_id, "new-sms");
+  EXPECT_EQ(plan.skipped[0].reason, "questionnaire 'post-delivery' is archived: no new revisit may use it");
+}
+
+TEST_F(RevisitPlannerTest, APlannedRevisitKnowsTheEarliestItMayBeMade) {
+  std::vector<RevisitRule> rules = {sms_survey_};
+  Plan plan = PlanEvent({Trigger::kOrderDelivered, Local(20, 22, 30)}, customer_, rules, policy_, Local(20, 22, 31));
+  ASSERT_EQ(plan.revisits.size(), 1u);
+  EXPECT_EQ(plan.revisits[0].not_before, Local(23, 22, 30)) << "the event plus the delay, whatever the hours";
+  EXPECT_EQ(plan.revisits[0].due, Local(24, 8));
+}
+
+TEST_F(RevisitPlannerTest, ReplanningAfterAZoneChangeKeepsToTheNewZonesHours) {
+  absl::TimeZone new_york;
+  ASSERT_TRUE(absl::LoadTimeZone("America/New_York", &new_york));
+  absl::Time expires = Local(25, 0);
+  // 11:05 in Shanghai: a callback pushed to 09:00 New York (22:00 Shanghai)
+  // when the customer was there is due at once again back home.
+  absl::Time now = Local(20, 11, 5);
+  absl::Time pushed = absl::FromCivil(absl::CivilSecond(2026, 11, 20, 9, 0, 0), new_york);
+  std::optional<absl::Time> due =
+      ReplanDue(pushed, Local(20, 11), expires, Channel::kPhone, /*survey=*/true, customer_.zone, {}, policy_, now);
+  ASSERT_TRUE(due.has_value());
+  EXPECT_EQ(*due, now);
+  // Moved to New York at 23:00 there: the next 09:00 in New York.
+  absl::Time late = absl::FromCivil(absl::CivilSecond(2026, 11, 19, 23, 0, 0), new_york);
+  due = ReplanDue(Local(20, 10), Local(20, 10), expires, Channel::kPhone, /*survey=*/true, new_york, {}, policy_, late);
+  ASSERT_TRUE(due.has_value());
+  EXPECT_EQ(*due, absl::FromCivil(absl::CivilSecond(2026, 11, 20, 9, 0, 0), new_york));
+  // Not yet due: never earlier than the earliest it may be made (noon in
+  // Shanghai, 23:00 the night before in New York).
+  due = ReplanDue(Local(23, 12), Local(23, 12), expires, Channel::kPhone, /*survey=*/true, new_york, {}, policy_, now);
+  ASSERT_TRUE(due.has_value());
+  EXPECT_EQ(*due, absl::FromCivil(absl::CivilSecond(2026, 11, 23, 9, 0, 0), new_york));
+  // Overdue and callable now in the new zone: it keeps its place.
+  due = ReplanDue(Local(20, 9), Local(20, 9), expires, Channel::kPhone, /*survey=*/true, customer_.zone, {}, policy_,
+                  now);
+  ASSERT_TRUE(due.has_value());
+  EXPECT_EQ(*due, Local(20, 9));
+  // Within the budget: a survey call already planned that day pushes it a week.
+  std::vector<ContactRecord> others = {{.at = Local(20, 12), .channel = Channel::kPhone, .survey = true}};
+  due = ReplanDue(pushed, Local(20, 11), Local(30, 0), Channel::kPhone, /*survey=*/true, customer_.zone, others,
+                  policy_, now);
+  ASSERT_TRUE(due.has_value());
+  EXPECT_GE(*due, Local(27, 12));
+  // No time inside the hours before it expires.
+  EXPECT_FALSE(
+      ReplanDue(pushed, Local(20, 11), Local(20, 11, 30), Channel::kPhone, /*survey=*/true, new_york, {}, policy_, now)
+          .has_value());
+}
+
 TEST(RevisitRule, Validate) {
   RevisitRule rule{
       .id = "r", .customer_types = {CustomerType::kNew}, .channels = {Channel::kSms}, .delay = absl::Hours(1)};

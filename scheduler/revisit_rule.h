@@ -25,6 +25,9 @@ struct RevisitRule {
   absl::Duration delay;
   // The questionnaire to run; empty for a contact without a survey.
   std::string questionnaire_id;
+  // The questionnaire was archived: no new revisit may use it, so the rule
+  // plans nothing (and says why).
+  bool questionnaire_archived = false;
   // Higher first.
   int priority = 0;
   int max_attempts = 3;

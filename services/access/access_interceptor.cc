@@ -74,6 +74,9 @@ class AccessInterceptor : public grpc::experimental::Interceptor {
       : call_(info->server_context()),
         method_(info->method()),
         policy_(FindMethodPolicy(method_)),
+        // A client stream's messages may be raw bytes (see ClientStreamReader).
+        request_is_message_(info->type() == grpc::experimental::ServerRpcInfo::Type::UNARY ||
+                            info->type() == grpc::experimental::ServerRpcInfo::Type::SERVER_STREAMING),
         authenticator_(authenticator),
         audit_log_(audit_log) {}
 
@@ -83,10 +86,11 @@ class AccessInterceptor : public grpc::experimental::Interceptor {
     if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::POST_RECV_INITIAL_METADATA)) {
       Decide(*methods->GetRecvInitialMetadata());
     }
-    if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::POST_RECV_MESSAGE) && audited_ && !saw_request_ &&
-        methods->GetRecvMessage() != nullptr) {
+    if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::POST_RECV_MESSAGE) && audited_ &&
+        request_is_message_ && !saw_request_ && methods->GetRecvMessage() != nullptr) {
       saw_request_ = true;
       resource_ = ResourceOf(*static_cast<const Message*>(methods->GetRecvMessage()), *policy_);
+      if (policy_->audited_in_write) RecordPendingAudit(call_, Event(grpc::Status::OK));
     }
     if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::PRE_SEND_MESSAGE) && audited_ &&
         !policy_->claimed_field.empty() && methods->GetSendMessage() != nullptr) {
@@ -97,9 +101,23 @@ class AccessInterceptor : public grpc::experimental::Interceptor {
         resource_ = std::move(claimed);
       }
     }
-    if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::PRE_SEND_STATUS) && audited_) {
-      // The status goes out once the event is committed.
-      audit_log_.Record(Event(methods->GetSendStatus()), [methods] { methods->Proceed(); });
+    if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::PRE_SEND_STATUS) && audited_ &&
+        !(policy_->audited_in_write && AuditedWithWrite(call_))) {
+      // The status goes out once the event is committed. A call the client
+      // would be told succeeded, whose event could not be written, is
+      // answered UNAVAILABLE instead: the log must hold everything a client
+      // was told happened. (Its change may be committed; writes are safe to
+      // send again.)
+      bool told_ok = methods->GetSendStatus().ok();
+      audit_log_.Record(Event(methods->GetSendStatus()), [methods, told_ok](const absl::Status& recorded) {
+        if (told_ok && !recorded.ok()) {
+          methods->ModifySendStatus(grpc::Status(
+              grpc::StatusCode::UNAVAILABLE,
+              "the audit log could not record this call, so it is not confirmed; its change may have been made:"
+              " send it again"));
+        }
+        methods->Proceed();
+      });
       return;
     }
     methods->Proceed();
@@ -155,6 +173,7 @@ class AccessInterceptor : public grpc::experimental::Interceptor {
   const grpc::ServerContextBase* const call_;
   const std::string method_;
   const MethodPolicy* const policy_;
+  const bool request_is_message_;
   KeyAuthenticator& authenticator_;
   AuditLog& audit_log_;
   Caller caller_;

@@ -82,7 +82,11 @@ const absl::flat_hash_map<std::string, MethodPolicy>& Table() {
       // Responses: dialers submit by callback, gateways by invitation (see
       // AuthorizeSubmission); the survey page's own path is the HTTP face.
       // The invitation token is a secret and never the audited resource.
-      {"/satisfaction.v1.ResponseService/SubmitResponse", {{kDialer, kGateway}, kWrite, {"callback.callback_id"}}},
+      {"/satisfaction.v1.ResponseService/SubmitResponse",
+       {.roles = {kDialer, kGateway},
+        .kind = kWrite,
+        .resource_fields = {"callback.callback_id"},
+        .audited_in_write = true}},
       {"/satisfaction.v1.ResponseService/GetResponse", {{kOperator, kAnalyst}, kRead}},
 
       // Figures and exports: analysts. A rebuild is a repair: admins only.

@@ -38,6 +38,10 @@ struct MethodPolicy {
   // and a fetch that claimed nothing is not audited: dialers and gateways
   // poll every few seconds.
   std::string claimed_field;
+  // The handler writes the call's audit event in the write's own transaction
+  // (see PendingAuditEvent), so that a write answered OK is never missing from
+  // the log; the interceptor records only the calls it did not.
+  bool audited_in_write = false;
 };
 
 // The policy of a full method name ("/satisfaction.v1.CustomerService/GetCustomer"),

@@ -7,7 +7,7 @@
 #include <memory>
 
 #include "absl/strings/str_cat.h"
-#include "services/storage/write_batch.h"
+#include "services/access/audit_rows.h"
 
 namespace satisfaction::access {
 namespace {
@@ -20,63 +20,31 @@ constexpr size_t kMaxBatch = 64;
 // A second committer measured no faster (response_bench).
 constexpr int kCommitters = 1;
 
-// Column widths of audit_events: longer values are cut, never refused.
-std::string Cut(const std::string& text, size_t max_bytes) {
-  if (text.size() <= max_bytes) return text;
-  size_t end = max_bytes;
-  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;  // whole UTF-8 characters
-  return text.substr(0, end);
-}
-
 }  // namespace
 
 AuditLog::AuditLog(storage::Database& database)
     : database_(database),
       writer_(kMaxBatch, kCommitters, [this](const std::vector<Entry*>& batch) { Commit(batch); }) {}
 
-void AuditLog::Record(v1::AuditEvent event, absl::AnyInvocable<void() &&> done) {
+void AuditLog::Record(v1::AuditEvent event, absl::AnyInvocable<void(const absl::Status&) &&> done) {
   auto entry = std::make_unique<Entry>(Entry{std::move(event)});
   Entry& queued = *entry;
-  writer_.Submit(queued, [entry = std::move(entry), done = std::move(done)]() mutable { std::move(done)(); });
+  writer_.Submit(queued,
+                 [entry = std::move(entry), done = std::move(done)]() mutable { std::move(done)(entry->status); });
 }
 
 void AuditLog::Commit(const std::vector<Entry*>& batch) {
-  struct Row {
-    long long time_us;
-    int role;
-    std::string key_id, method, resource, outcome, message, peer;
-  };
-  auto rows = std::make_shared<std::vector<Row>>();
-  for (const Entry* entry : batch) {
-    const v1::AuditEvent& e = entry->event;
-    rows->push_back({TimeUtil::TimestampToMicroseconds(e.time()), e.role(), Cut(e.key_id(), 16), Cut(e.method(), 128),
-                     Cut(e.resource(), 2000), Cut(e.outcome(), 32), Cut(e.message(), 500), Cut(e.peer(), 128)});
-  }
-  std::string sql =
-      "INSERT INTO audit_events (occurred_at_us, key_id, role, method, resource, outcome, message, peer) VALUES ";
-  for (size_t i = 0; i < rows->size(); ++i) {
-    absl::StrAppend(&sql, i == 0 ? "" : ", ", "(:t", i, ", :k", i, ", :r", i, ", :m", i, ", :s", i, ", :o", i, ", :g",
-                    i, ", :p", i, ")");
-  }
+  std::vector<const v1::AuditEvent*> events;
+  for (const Entry* entry : batch) events.push_back(&entry->event);
   absl::Status status = database_.InTransaction(Access::kWrite, [&](soci::session& session) {
-    storage::ExecuteBound(session, sql, [&](soci::statement& statement) {
-      for (Row& row : *rows) {
-        statement.exchange(soci::use(row.time_us));
-        statement.exchange(soci::use(row.key_id));
-        statement.exchange(soci::use(row.role));
-        statement.exchange(soci::use(row.method));
-        statement.exchange(soci::use(row.resource));
-        statement.exchange(soci::use(row.outcome));
-        statement.exchange(soci::use(row.message));
-        statement.exchange(soci::use(row.peer));
-      }
-    });
+    InsertAuditEvents(session, events);
     return absl::OkStatus();
   });
+  for (Entry* entry : batch) entry->status = status;
   if (!status.ok()) {
-    for (const Row& row : *rows) {
-      spdlog::error("audit event lost: key={} method={} resource={} outcome={}: {}", row.key_id, row.method,
-                    row.resource, row.outcome, status.ToString());
+    for (const v1::AuditEvent* e : events) {
+      spdlog::error("audit event not written: key={} method={} resource={} outcome={}: {}", e->key_id(), e->method(),
+                    e->resource(), e->outcome(), status.ToString());
     }
   }
 }

@@ -20,10 +20,9 @@ class AuditLog {
  public:
   explicit AuditLog(storage::Database& database);
 
-  // Queues `event` (its id is set by the database) and runs `done` once it is
-  // committed or has failed; a failure is logged as an error, and `done` runs
-  // either way: the call it describes has already happened.
-  void Record(v1::AuditEvent event, absl::AnyInvocable<void() &&> done);
+  // Queues `event` (its id is set by the database) and runs `done` with the
+  // outcome once it is committed or has failed (a failure is also logged).
+  void Record(v1::AuditEvent event, absl::AnyInvocable<void(const absl::Status&) &&> done);
 
   struct Query {
     std::string key_id, method;
@@ -47,6 +46,7 @@ class AuditLog {
  private:
   struct Entry {
     v1::AuditEvent event;
+    absl::Status status;
   };
   void Commit(const std::vector<Entry*>& batch);
 

@@ -16,6 +16,7 @@
 #include "services/analytics/satisfaction_reports.h"
 #include "services/common/field_checks.h"
 #include "services/common/report_days.h"
+#include "services/responses/commit_delay.h"
 #include "services/storage/sql_text.h"
 
 namespace satisfaction::analytics {
@@ -41,7 +42,9 @@ struct PageQuery {
   std::vector<int> versions, types, channels;
   std::vector<std::string> agents;
   int first_day = 0, last_day = 0, page_size = 0;
-  long long after_id = 0;
+  // Responses submitted at or after `since_us`; a page starts after the last
+  // response of the page before, in (submit time, id) order.
+  long long since_us = 0, after_us = -1, after_id = 0;
 
   std::string Sql() const {
     auto in = [](const char* column, const char* prefix, size_t n) {
@@ -54,7 +57,10 @@ struct PageQuery {
         " ON c.id = r.customer_id WHERE r.questionnaire_id = :q",
         in("r.questionnaire_version", "v", versions.size()), " AND r.report_day >= :first AND r.report_day <= :last",
         in("r.customer_type", "t", types.size()), in("r.channel", "c", channels.size()),
-        in("r.agent_id", "a", agents.size()), " AND r.id > :after ORDER BY r.id LIMIT ", page_size);
+        in("r.agent_id", "a", agents.size()),
+        " AND r.submitted_at_us >= :since AND (r.submitted_at_us > :after_at OR (r.submitted_at_us = :same_at"
+        " AND r.id > :after_id)) ORDER BY r.submitted_at_us, r.id LIMIT ",
+        page_size);
   }
 
   void Bind(soci::statement& statement) {
@@ -65,6 +71,9 @@ struct PageQuery {
     for (int& each : types) statement.exchange(soci::use(each));
     for (int& each : channels) statement.exchange(soci::use(each));
     for (std::string& each : agents) statement.exchange(soci::use(each));
+    statement.exchange(soci::use(since_us));
+    statement.exchange(soci::use(after_us));
+    statement.exchange(soci::use(after_us));
     statement.exchange(soci::use(after_id));
   }
 };
@@ -75,7 +84,7 @@ struct Page {
   std::vector<int> days;
 };
 
-// One page of responses after `query.after_id`, with their answers; the
+// One page of responses after the query's place, with their answers; the
 // answers kept are those `keep` accepts.
 Page ReadPage(soci::session& session, PageQuery& query, const std::function<bool(const std::string&)>& keep) {
   Page result;
@@ -132,8 +141,11 @@ Page ReadPage(soci::session& session, PageQuery& query, const std::function<bool
   for (long long& id : ids) answers.exchange(soci::use(id));
   answers.alloc();
   answers.prepare(
-      absl::StrCat("SELECT response_id, item_code, score, text FROM response_answers WHERE response_id IN (",
-                   storage::Placeholders("i", ids.size()), ") ORDER BY response_id, item_code"));
+      absl::StrCat("SELECT a.response_id, a.item_code, a.score, a.text FROM response_answers a"
+                   " JOIN responses r ON r.id = a.response_id LEFT JOIN questionnaire_items i"
+                   " ON i.questionnaire_id = r.questionnaire_id AND i.version = r.questionnaire_version"
+                   " AND i.code = a.item_code WHERE a.response_id IN (",
+                   storage::Placeholders("i", ids.size()), ") ORDER BY a.response_id, i.ordinal, a.item_code"));
   answers.define_and_bind();
   answers.execute();
   while (answers.fetch()) {
@@ -221,6 +233,9 @@ absl::Status ValidateExportRequest(const v1::ExportResponsesRequest& request) {
   if (request.page_size() < 0 || request.page_size() > kMaxExportPage) {
     return FieldError("page_size", absl::StrCat("1 to ", kMaxExportPage, ", or 0 for ", kDefaultExportPage));
   }
+  if (request.has_submitted_since()) {
+    if (absl::Status s = CheckTimestamp("submitted_since", request.submitted_since()); !s.ok()) return s;
+  }
   return absl::OkStatus();
 }
 
@@ -235,6 +250,11 @@ absl::Status ResponseExport::Export(const v1::ExportResponsesRequest& request,
   query.channels.assign(request.filter().channels().begin(), request.filter().channels().end());
   query.agents.assign(request.filter().agent_ids().begin(), request.filter().agent_ids().end());
   std::set<int> dimensions(request.filter().dimensions().begin(), request.filter().dimensions().end());
+  if (request.has_submitted_since()) query.since_us = TimeUtil::TimestampToMicroseconds(request.submitted_since());
+  // What this export holds whole: everything submitted before this time has
+  // been committed (see responses::kSettledAfter).
+  google::protobuf::Timestamp complete_through =
+      TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(absl::Now() - responses::kSettledAfter));
 
   ReportQuestionnaire questionnaire;
   absl::Status status = database_.InTransaction(storage::Access::kRead, [&](soci::session& session) -> absl::Status {
@@ -267,8 +287,12 @@ absl::Status ResponseExport::Export(const v1::ExportResponsesRequest& request,
     if (!status.ok()) return status;
     if (page.responses.empty() && !first_page) return absl::OkStatus();
     size_t count = page.responses.size();
-    if (count > 0) absl::SimpleAtoi(page.responses.back().id(), &query.after_id);
+    if (count > 0) {
+      absl::SimpleAtoi(page.responses.back().id(), &query.after_id);
+      query.after_us = TimeUtil::TimestampToMicroseconds(page.responses.back().submit_time());
+    }
     v1::ExportResponsesPage out;
+    *out.mutable_complete_through() = complete_through;
     if (request.format() == v1::EXPORT_FORMAT_CSV) {
       out.set_csv(CsvOf(page, columns, first_page));
     } else {

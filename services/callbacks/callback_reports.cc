@@ -204,6 +204,18 @@ void UpdateRevisits(soci::session& session, std::vector<Accepted>& accepted, lon
                                  leases::kNoLease, ", updated_at_us = :now WHERE id IN (", Placeholders("i", n), ")"));
   statement.define_and_bind();
   statement.execute(true);
+  // A retry's time is the earliest it may be made, whatever zone the
+  // customer moves to (see customers::ReplanOpenRevisits).
+  std::vector<long long> retried;
+  for (const Accepted& a : accepted) {
+    if (a.due_us > 0) retried.push_back(a.id);
+  }
+  if (!retried.empty()) {
+    leases::ExecuteForIds(session,
+                          absl::StrCat("UPDATE revisits SET not_before_us = due_at_us WHERE id IN (",
+                                       Placeholders("i", retried.size()), ")"),
+                          retried);
+  }
 }
 
 }  // namespace
@@ -274,6 +286,25 @@ std::vector<absl::StatusOr<v1::ReportDispositionResponse>> CallbackStore::Report
           }
           continue;
         }
+      }
+      if (leases::EndedByAnswer(row.leased, *hash)) {
+        // The customer answered online during the call: the attempt is
+        // recorded, and the revisit stays completed.
+        accepted.push_back({.index = i,
+                            .id = id,
+                            .number = row.leased.attempts + 1,
+                            .outcome = request.outcome(),
+                            .state = v1::REVISIT_STATE_COMPLETED,
+                            .channel = row.leased.channel,
+                            .due_us = 0,
+                            .call_back_us = 0,
+                            .has_call_back = false,
+                            .agent = request.agent_id().empty() ? row.leased.lease_holder : request.agent_id(),
+                            .notes = request.notes(),
+                            .hash = *hash,
+                            .reason = leases::kAnsweredOnline});
+        if (request.outcome() == v1::CALL_OUTCOME_DO_NOT_CALL && !row.phone.empty()) block_phones.push_back(row.phone);
+        continue;
       }
       if (absl::Status s = leases::CheckLease(row.leased, LeaseKind::kCallback, id, *hash, now_us); !s.ok()) {
         results[i] = s;

@@ -1,10 +1,14 @@
 #include "services/customers/customer_service.h"
 
+#include <google/protobuf/descriptor.h>
+#include <grpcpp/support/method_handler.h>
+
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "services/access/admission.h"
 #include "services/access/contact_masking.h"
+#include "services/common/client_stream.h"
 #include "services/common/field_checks.h"
 #include "services/common/grpc_status.h"
 #include "services/common/page_token.h"
@@ -30,6 +34,22 @@ void MaskForCaller(const access::Caller& caller, v1::Customer& customer) {
 }
 
 }  // namespace
+
+CustomerService::CustomerService(CustomerStore& store, DoNotCallStore& do_not_call)
+    : store_(store), do_not_call_(do_not_call) {
+  int import_index = google::protobuf::DescriptorPool::generated_pool()
+                         ->FindServiceByName(v1::CustomerService::service_full_name())
+                         ->FindMethodByName("ImportCustomers")
+                         ->index();
+  MarkMethodStreamed(
+      import_index,
+      new grpc::internal::ClientStreamingHandler<CustomerService, grpc::ByteBuffer, v1::ImportCustomersResponse>(
+          [](CustomerService* service, grpc::ServerContext* context, grpc::ServerReader<grpc::ByteBuffer>* reader,
+             v1::ImportCustomersResponse* response) {
+            return service->ImportCustomerStream(context, reader, response);
+          },
+          this));
+}
 
 grpc::Status CustomerService::UpsertCustomer(grpc::ServerContext* context, const v1::UpsertCustomerRequest* request,
                                              v1::UpsertCustomerResponse* response) {
@@ -90,9 +110,9 @@ grpc::Status CustomerService::ListCustomers(grpc::ServerContext* context, const 
   return grpc::Status::OK;
 }
 
-grpc::Status CustomerService::ImportCustomers(grpc::ServerContext* context,
-                                              grpc::ServerReader<v1::ImportCustomersRequest>* reader,
-                                              v1::ImportCustomersResponse* response) {
+grpc::Status CustomerService::ImportCustomerStream(grpc::ServerContext* context,
+                                                   grpc::ServerReaderInterface<grpc::ByteBuffer>* reader,
+                                                   v1::ImportCustomersResponse* response) {
   absl::StatusOr<access::Caller> caller = access::AdmittedCaller(*context);
   if (!caller.ok()) return ToGrpcStatus(caller.status());
   std::vector<v1::Customer> pending;
@@ -115,8 +135,9 @@ grpc::Status CustomerService::ImportCustomers(grpc::ServerContext* context,
                                                  response->created() + response->updated(), " committed)")));
   };
 
+  ClientStreamReader<v1::ImportCustomersRequest> messages(*reader);
   v1::ImportCustomersRequest message;
-  while (reader->Read(&message)) {
+  while (messages.Read(message)) {
     if (message.customers_size() > kMaxCustomersPerMessage) {
       return stop(absl::InvalidArgumentError(absl::StrCat("customers: at most ", kMaxCustomersPerMessage,
                                                           " per message; got ", message.customers_size())));
@@ -140,6 +161,7 @@ grpc::Status CustomerService::ImportCustomers(grpc::ServerContext* context,
       }
     }
   }
+  if (!messages.status().ok()) return stop(messages.status());
   if (absl::Status s = flush(); !s.ok()) return stop(s);
   return grpc::Status::OK;
 }

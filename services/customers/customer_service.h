@@ -1,6 +1,8 @@
 #ifndef SATISFACTION_SERVICES_CUSTOMERS_CUSTOMER_SERVICE_H_
 #define SATISFACTION_SERVICES_CUSTOMERS_CUSTOMER_SERVICE_H_
 
+#include <grpcpp/support/byte_buffer.h>
+
 #include "satisfaction/v1/customer.grpc.pb.h"
 #include "services/customers/customer_store.h"
 #include "services/customers/do_not_call_store.h"
@@ -10,7 +12,7 @@ namespace satisfaction::customers {
 // The gRPC face of customers: validates, checks the deadline, then asks the store.
 class CustomerService final : public v1::CustomerService::Service {
  public:
-  CustomerService(CustomerStore& store, DoNotCallStore& do_not_call) : store_(store), do_not_call_(do_not_call) {}
+  CustomerService(CustomerStore& store, DoNotCallStore& do_not_call);
 
   grpc::Status UpsertCustomer(grpc::ServerContext* context, const v1::UpsertCustomerRequest* request,
                               v1::UpsertCustomerResponse* response) override;
@@ -18,8 +20,10 @@ class CustomerService final : public v1::CustomerService::Service {
                            v1::Customer* response) override;
   grpc::Status ListCustomers(grpc::ServerContext* context, const v1::ListCustomersRequest* request,
                              v1::ListCustomersResponse* response) override;
-  grpc::Status ImportCustomers(grpc::ServerContext* context, grpc::ServerReader<v1::ImportCustomersRequest>* reader,
-                               v1::ImportCustomersResponse* response) override;
+  // ImportCustomers: reads the stream as raw bytes (see ClientStreamReader), so
+  // that a message it cannot read fails the import instead of ending it.
+  grpc::Status ImportCustomerStream(grpc::ServerContext* context, grpc::ServerReaderInterface<grpc::ByteBuffer>* reader,
+                                    v1::ImportCustomersResponse* response);
   grpc::Status RecordOrder(grpc::ServerContext* context, const v1::RecordOrderRequest* request,
                            v1::RecordOrderResponse* response) override;
   grpc::Status AddDoNotCall(grpc::ServerContext* context, const v1::AddDoNotCallRequest* request,

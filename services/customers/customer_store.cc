@@ -10,6 +10,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "satisfaction/v1/revisit.pb.h"
+#include "services/customers/revisit_replanning.h"
 #include "services/settings/settings_rows.h"
 #include "services/storage/database_errors.h"
 #include "services/storage/sql_text.h"
@@ -213,6 +214,16 @@ void Reclassify(soci::session& session, long long customer_id, int type_override
 
 }  // namespace
 
+absl::Status CustomerStore::ReplanAfterZoneChange(soci::session& session, const std::vector<long long>& customer_ids,
+                                                  absl::Time now) {
+  if (customer_ids.empty()) return absl::OkStatus();
+  absl::StatusOr<std::shared_ptr<const settings::ContactPolicyDocument::Snapshot>> policy =
+      contact_policy_.InForce(session);
+  if (!policy.ok()) return policy.status();
+  ReplanOpenRevisits(session, customer_ids, (*policy)->parsed, now);
+  return absl::OkStatus();
+}
+
 absl::StatusOr<CustomerStore::UpsertResult> CustomerStore::Upsert(const v1::Customer& customer, absl::Time now) {
   auto attempt = [&](soci::session& session) -> absl::StatusOr<UpsertResult> {
     std::string external_id = customer.external_id(), name = customer.name(), phone = customer.phone(),
@@ -237,6 +248,9 @@ absl::StatusOr<CustomerStore::UpsertResult> CustomerStore::Upsert(const v1::Cust
           soci::use(opt_out_mask), soci::use(type_override), soci::use(effective_type), soci::use(now_us),
           soci::use(id);
       if (effective_type != existing->effective_type) CancelCareOutsideType(session, {id}, now_us);
+      if (time_zone != existing->time_zone) {
+        if (absl::Status s = ReplanAfterZoneChange(session, {id}, now); !s.ok()) return s;
+      }
     } else {
       int computed_type = v1::CUSTOMER_TYPE_NEW;  // no orders yet
       int effective_type = EffectiveType(type_override, computed_type);
@@ -354,6 +368,8 @@ absl::StatusOr<CustomerStore::BatchResult> CustomerStore::UpsertBatch(std::span<
     }
   }
   if (unique.empty()) return BatchResult{};
+  // A row that a later one with its id replaces counts as that one's update.
+  const int superseded = static_cast<int>(customers.size() - unique.size());
   std::vector<BatchRow> rows(unique.size());
   for (size_t i = 0; i < unique.size(); ++i) {
     const v1::Customer& c = *unique[i];
@@ -379,16 +395,20 @@ absl::StatusOr<CustomerStore::BatchResult> CustomerStore::UpsertBatch(std::span<
         size_t n = rows.size();
         std::string ids = Placeholders("x", n);
 
-        // Which exist already, for the counts.
-        std::vector<std::string> existing(n);
+        // Which exist already (for the counts), and in which time zone.
+        absl::flat_hash_map<std::string, std::string> zone_before;
         {
+          std::string external_id, time_zone;
           soci::statement statement(session);
           for (BatchRow& row : rows) statement.exchange(soci::use(row.external_id));
-          statement.exchange(soci::into(existing));
+          statement.exchange(soci::into(external_id));
+          statement.exchange(soci::into(time_zone));
           statement.alloc();
-          statement.prepare(absl::StrCat("SELECT external_id FROM customers WHERE external_id IN (", ids, ")"));
+          statement.prepare(
+              absl::StrCat("SELECT external_id, time_zone FROM customers WHERE external_id IN (", ids, ")"));
           statement.define_and_bind();
-          if (!statement.execute(true)) existing.clear();
+          statement.execute();
+          while (statement.fetch()) zone_before[external_id] = time_zone;
         }
 
         // One multi-row upsert. A new customer has no orders: type new, RFM 1-1-1.
@@ -454,26 +474,31 @@ absl::StatusOr<CustomerStore::BatchResult> CustomerStore::UpsertBatch(std::span<
         // Tags: replace those of the customers that existed, add those of the new ones.
         size_t tag_count = 0;
         for (const v1::Customer* c : unique) tag_count += c->tags_size();
-        if (tag_count == 0 && existing.empty()) {
-          return BatchResult{.created = static_cast<int>(n), .updated = 0};
+        if (tag_count == 0 && zone_before.empty()) {
+          return BatchResult{.created = static_cast<int>(n), .updated = superseded};
         }
-        std::vector<long long> customer_ids(n);
-        std::vector<std::string> id_of(n);
+        absl::flat_hash_map<std::string, long long> id_by_external;
         {
+          long long id = 0;
+          std::string external_id;
           soci::statement select(session);
           for (BatchRow& row : rows) select.exchange(soci::use(row.external_id));
-          select.exchange(soci::into(customer_ids));
-          select.exchange(soci::into(id_of));
+          select.exchange(soci::into(id));
+          select.exchange(soci::into(external_id));
           select.alloc();
           select.prepare(absl::StrCat("SELECT id, external_id FROM customers WHERE external_id IN (", ids, ")"));
           select.define_and_bind();
-          select.execute(true);
+          select.execute();
+          while (select.fetch()) id_by_external[external_id] = id;
         }
-        absl::flat_hash_map<std::string, long long> id_by_external;
-        for (size_t i = 0; i < customer_ids.size(); ++i) id_by_external[id_of[i]] = customer_ids[i];
-        if (!existing.empty()) {
-          std::vector<long long> existing_ids;
-          for (const std::string& external_id : existing) existing_ids.push_back(id_by_external[external_id]);
+        if (!zone_before.empty()) {
+          std::vector<long long> existing_ids, moved_ids;
+          for (const BatchRow& row : rows) {
+            auto before = zone_before.find(row.external_id);
+            if (before == zone_before.end()) continue;
+            existing_ids.push_back(id_by_external[row.external_id]);
+            if (before->second != row.time_zone) moved_ids.push_back(existing_ids.back());
+          }
           soci::statement remove(session);
           for (long long& id : existing_ids) remove.exchange(soci::use(id));
           remove.alloc();
@@ -482,6 +507,7 @@ absl::StatusOr<CustomerStore::BatchResult> CustomerStore::UpsertBatch(std::span<
           remove.define_and_bind();
           remove.execute(true);
           CancelCareOutsideType(session, existing_ids, now_us);  // a type override may have changed
+          if (absl::Status s = ReplanAfterZoneChange(session, moved_ids, now); !s.ok()) return s;
         }
         if (tag_count > 0) {
           std::vector<long long> tag_customer;
@@ -506,8 +532,8 @@ absl::StatusOr<CustomerStore::BatchResult> CustomerStore::UpsertBatch(std::span<
           insert.define_and_bind();
           insert.execute(true);
         }
-        int updated = static_cast<int>(existing.size());
-        return BatchResult{.created = static_cast<int>(n) - updated, .updated = updated};
+        int updated = static_cast<int>(zone_before.size());
+        return BatchResult{.created = static_cast<int>(n) - updated, .updated = updated + superseded};
       });
 }
 
@@ -565,22 +591,34 @@ absl::StatusOr<int> CustomerStore::ReclassifyDue(absl::Time now, int limit) {
     long long now_us = absl::ToUnixMicros(now);
     const char* skip_locked = storage::SkipLocked(session);
     // First those typed under older settings, then those whose type changes with time.
-    std::vector<long long> ids(limit);
-    std::vector<int> overrides(limit);
-    session << absl::StrCat("SELECT id, type_override FROM customers WHERE classification_version < :version",
-                            " ORDER BY classification_version LIMIT :limit", skip_locked),
-        soci::use((*settings)->version), soci::use(limit), soci::into(ids), soci::into(overrides);
+    // (Row by row: SOCI's SQLite backend fills no vector of one row.)
+    std::vector<long long> ids;
+    std::vector<int> overrides;
+    long long id = 0;
+    int type_override = 0;
+    auto read = [&](soci::statement& statement) {
+      statement.execute();
+      while (statement.fetch()) {
+        ids.push_back(id);
+        overrides.push_back(type_override);
+      }
+    };
+    soci::statement outdated =
+        (session.prepare << absl::StrCat("SELECT id, type_override FROM customers WHERE classification_version <"
+                                         " :version ORDER BY classification_version LIMIT :limit",
+                                         skip_locked),
+         soci::use((*settings)->version), soci::use(limit), soci::into(id), soci::into(type_override));
+    read(outdated);
     if (static_cast<int>(ids.size()) < limit) {
       int rest = limit - static_cast<int>(ids.size());
-      std::vector<long long> due_ids(rest);
-      std::vector<int> due_overrides(rest);
-      session << absl::StrCat("SELECT id, type_override FROM customers WHERE type_changes_at_us <= :now",
-                              " AND classification_version >= :version ORDER BY type_changes_at_us LIMIT :limit",
-                              skip_locked),
-          soci::use(now_us), soci::use((*settings)->version), soci::use(rest), soci::into(due_ids),
-          soci::into(due_overrides);
-      ids.insert(ids.end(), due_ids.begin(), due_ids.end());
-      overrides.insert(overrides.end(), due_overrides.begin(), due_overrides.end());
+      soci::statement due =
+          (session.prepare << absl::StrCat("SELECT id, type_override FROM customers WHERE type_changes_at_us <= :now",
+                                           " AND classification_version >= :version ORDER BY type_changes_at_us"
+                                           " LIMIT :limit",
+                                           skip_locked),
+           soci::use(now_us), soci::use((*settings)->version), soci::use(rest), soci::into(id),
+           soci::into(type_override));
+      read(due);
     }
     for (size_t i = 0; i < ids.size(); ++i) Reclassify(session, ids[i], overrides[i], **settings, now);
     CancelCareOutsideType(session, ids, now_us);

@@ -10,6 +10,7 @@
 #include "absl/time/time.h"
 #include "satisfaction/v1/customer.pb.h"
 #include "services/settings/classification_settings.h"
+#include "services/settings/contact_policy_settings.h"
 #include "services/storage/database.h"
 
 namespace satisfaction::customers {
@@ -19,7 +20,9 @@ namespace satisfaction::customers {
 class CustomerStore {
  public:
   explicit CustomerStore(storage::Database& database)
-      : database_(database), classification_(settings::MakeClassificationDocument(database)) {}
+      : database_(database),
+        classification_(settings::MakeClassificationDocument(database)),
+        contact_policy_(settings::MakeContactPolicyDocument(database)) {}
 
   struct UpsertResult {
     v1::Customer customer;
@@ -35,7 +38,8 @@ class CustomerStore {
   };
   // Upserts many validated customers in one transaction, with a few multi-row
   // statements rather than one per customer (bulk imports). The same rules as
-  // Upsert; of two rows with one external_id, the later wins.
+  // Upsert; of two rows with one external_id, the later wins, and counts as
+  // an update of the earlier (every row is counted once).
   absl::StatusOr<BatchResult> UpsertBatch(std::span<const v1::Customer> customers, absl::Time now);
 
   absl::StatusOr<v1::Customer> Get(absl::string_view external_id);
@@ -81,8 +85,14 @@ class CustomerStore {
   }
 
  private:
+  // Plans the waiting revisits of customers whose time zone changed again in
+  // their new zone (see ReplanOpenRevisits).
+  absl::Status ReplanAfterZoneChange(soci::session& session, const std::vector<long long>& customer_ids,
+                                     absl::Time now);
+
   storage::Database& database_;
   settings::ClassificationDocument classification_;
+  settings::ContactPolicyDocument contact_policy_;
 };
 
 }  // namespace satisfaction::customers

@@ -275,10 +275,16 @@ std::vector<long long> ClaimDue(soci::session& session, const ClaimScope& scope,
 
 int ReturnLapsedLeases(soci::session& session, long long now_us, int limit) {
   int leased = kLeased, planned = kPlanned;
-  std::vector<long long> ids(limit);
-  session << absl::StrCat("SELECT id FROM revisits WHERE state = :state AND lease_expires_at_us <= :now LIMIT :limit",
-                          SkipLocked(session)),
-      soci::use(leased), soci::use(now_us), soci::use(limit), soci::into(ids);
+  // Row by row: SOCI's SQLite backend fills no vector of one row.
+  std::vector<long long> ids;
+  long long id = 0;
+  soci::statement lapsed =
+      (session.prepare << absl::StrCat(
+           "SELECT id FROM revisits WHERE state = :state AND lease_expires_at_us <= :now LIMIT :limit",
+           SkipLocked(session)),
+       soci::use(leased), soci::use(now_us), soci::use(limit), soci::into(id));
+  lapsed.execute();
+  while (lapsed.fetch()) ids.push_back(id);
   ExecuteForIds(session,
                 absl::StrCat("UPDATE revisits SET state = :state, ", kNoLease, ", updated_at_us = :now WHERE id IN (",
                              Placeholders("i", ids.size()), ")"),
@@ -312,7 +318,18 @@ absl::StatusOr<LeasedRow> LockLeased(soci::session& session, LeaseKind kind, lon
   return row;
 }
 
+bool EndedByAnswer(const LeasedRow& row, const std::string& hash) {
+  return row.state == v1::REVISIT_STATE_COMPLETED && !row.lease_hash.empty() && row.lease_hash == hash;
+}
+
 absl::Status CheckLease(const LeasedRow& row, LeaseKind kind, long long id, const std::string& hash, long long now_us) {
+  if (EndedByAnswer(row, hash)) {
+    return absl::FailedPreconditionError(absl::StrCat("lease_token: ", NounOf(kind), " '", id,
+                                                      "' is done: the customer answered its survey online; report"
+                                                      " how the ",
+                                                      kind == LeaseKind::kCallback ? "call" : "delivery",
+                                                      " went, if it was made"));
+  }
   if (row.state != kLeased || row.lease_hash != hash) {
     return absl::FailedPreconditionError(absl::StrCat("lease_token: ", NounOf(kind), " '", id,
                                                       "' is not leased with this token (the lease ended or was"

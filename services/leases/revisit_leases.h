@@ -170,6 +170,14 @@ absl::Status NotFound(LeaseKind kind, long long id);
 // NOT_FOUND, or FAILED_PRECONDITION for a revisit of the other kind.
 absl::StatusOr<LeasedRow> LockLeased(soci::session& session, LeaseKind kind, long long id);
 
+// Whether `hash` held the lease of a revisit whose survey the customer
+// answered online meanwhile: the answer completes the revisit but keeps the
+// lease's token on it, so that the holder's report of the call or the
+// delivery is still taken and recorded (once), though nothing follows from it.
+bool EndedByAnswer(const LeasedRow& row, const std::string& hash);
+// The state reason of a revisit its survey's online answer completed.
+inline constexpr char kAnsweredOnline[] = "answered online";
+
 // Checks that `hash` (of the request's token) holds the revisit's lease now.
 absl::Status CheckLease(const LeasedRow& row, LeaseKind kind, long long id, const std::string& hash, long long now_us);
 

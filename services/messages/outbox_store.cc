@@ -248,11 +248,16 @@ absl::StatusOr<v1::ReportDeliveryResponse> OutboxStore::ReportDelivery(const v1:
           }
         }
         long long now_us = absl::ToUnixMicros(now);
-        if (absl::Status s = leases::CheckLease(*row, LeaseKind::kMessage, id, *hash, now_us); !s.ok()) return s;
-
         NextStep next{.state = v1::REVISIT_STATE_COMPLETED, .channel = row->channel, .reason = "delivered"};
-        if (request.outcome() != v1::DELIVERY_OUTCOME_DELIVERED)
-          next = AfterUndelivered(session, *row, request.outcome());
+        if (leases::EndedByAnswer(*row, *hash)) {
+          // Answered before the receipt came: recorded, and still completed.
+          next.reason = leases::kAnsweredOnline;
+        } else {
+          if (absl::Status s = leases::CheckLease(*row, LeaseKind::kMessage, id, *hash, now_us); !s.ok()) return s;
+          if (request.outcome() != v1::DELIVERY_OUTCOME_DELIVERED) {
+            next = AfterUndelivered(session, *row, request.outcome());
+          }
+        }
         int number = row->attempts + 1, outcome = request.outcome();
         std::string provider_id = request.provider_message_id(), error = request.error();
         session << "INSERT INTO message_attempts (revisit_id, number, channel, outcome, provider_message_id,"
@@ -260,14 +265,15 @@ absl::StatusOr<v1::ReportDeliveryResponse> OutboxStore::ReportDelivery(const v1:
                    " :provider, :error, :hash, :now)",
             soci::use(id), soci::use(number), soci::use(row->channel), soci::use(outcome), soci::use(provider_id),
             soci::use(error), soci::use(*hash), soci::use(now_us);
+        int moved = next.channel != row->channel ? 1 : 0;  // to the next channel, due now
         session << absl::StrCat(
             "UPDATE revisits SET state = :state, state_reason = :reason, channel = :channel,"
             " due_at_us = CASE WHEN :moved = 1 THEN :moved_at ELSE due_at_us END,"
+            " not_before_us = CASE WHEN :moved_again = 1 THEN :moved_at_again ELSE not_before_us END,"
             " attempts = attempts + 1, ",
             leases::kNoLease, ", updated_at_us = :now WHERE id = :id"),
-            soci::use(next.state), soci::use(next.reason), soci::use(next.channel),
-            soci::use(static_cast<int>(next.channel != row->channel)), soci::use(now_us), soci::use(now_us),
-            soci::use(id);
+            soci::use(next.state), soci::use(next.reason), soci::use(next.channel), soci::use(moved), soci::use(now_us),
+            soci::use(moved), soci::use(now_us), soci::use(now_us), soci::use(id);
         *response.mutable_revisit() = revisits::LoadRevisits(session, {id}).front();
         *response.mutable_attempt() = AttemptProto(number, row->channel, outcome, provider_id, error, now_us);
         return response;

@@ -171,12 +171,13 @@ v1::Response ResponseOf(const ResponseRow& row) {
   response.set_channel(static_cast<v1::Channel>(row.channel));
   response.set_agent_id(row.agent_id);
   response.set_revisit_id(absl::StrCat(row.revisit_id));
-  // In item-code order, as LoadResponse reads them.
-  std::vector<const v1::Answer*> answers;
-  for (const v1::Answer& answer : row.request->answers()) answers.push_back(&answer);
-  std::sort(answers.begin(), answers.end(),
-            [](const v1::Answer* a, const v1::Answer* b) { return a->item_code() < b->item_code(); });
-  for (const v1::Answer* answer : answers) *response.add_answers() = *answer;
+  // In the questionnaire's order, as LoadResponse reads them (answers are
+  // validated: each names an item of the shape once).
+  for (const ItemShape& item : row.shape->items) {
+    for (const v1::Answer& answer : row.request->answers()) {
+      if (answer.item_code() == item.code) *response.add_answers() = answer;
+    }
+  }
   *response.mutable_submit_time() = TimeUtil::MicrosecondsToTimestamp(row.submitted_at_us);
   if (row.recovery_revisit_id) response.set_recovery_revisit_id(absl::StrCat(*row.recovery_revisit_id));
   return response;
@@ -207,9 +208,13 @@ absl::StatusOr<v1::Response> LoadResponse(soci::session& session, long long id) 
   if (recovery_set == soci::i_ok) response.set_recovery_revisit_id(absl::StrCat(recovery_id));
   std::string code, text;
   int score = 0;
-  soci::statement answers = (session.prepare << "SELECT item_code, score, text FROM response_answers"
-                                                " WHERE response_id = :id ORDER BY item_code",
-                             soci::use(id), soci::into(code), soci::into(score), soci::into(text));
+  // In the questionnaire's order.
+  soci::statement answers =
+      (session.prepare << "SELECT a.item_code, a.score, a.text FROM response_answers a LEFT JOIN questionnaire_items i"
+                          " ON i.questionnaire_id = :questionnaire AND i.version = :version AND i.code = a.item_code"
+                          " WHERE a.response_id = :id ORDER BY i.ordinal, a.item_code",
+       soci::use(questionnaire), soci::use(version), soci::use(id), soci::into(code), soci::into(score),
+       soci::into(text));
   answers.execute();
   while (answers.fetch()) {
     v1::Answer& answer = *response.add_answers();

@@ -71,9 +71,13 @@ grpc::ServerUnaryReactor* ResponseService::SubmitResponse(grpc::CallbackServerCo
     reactor->Finish(ToGrpcStatus(valid));
     return reactor;
   }
-  store_.Submit(*request, absl::Now(), [reactor, response](absl::StatusOr<v1::Response> result) {
-    reactor->Finish(Reply(std::move(result), response));
-  });
+  // The audit event goes in the response's own transaction (see
+  // access::PendingAuditEvent): an answer told OK is always in the log.
+  store_.Submit(*request, absl::Now(), access::PendingAuditEvent(*context),
+                [context, reactor, response](absl::StatusOr<v1::Response> result, bool audited) {
+                  if (audited) access::MarkAuditedWithWrite(*context);
+                  reactor->Finish(Reply(std::move(result), response));
+                });
   return reactor;
 }
 

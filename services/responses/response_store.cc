@@ -12,9 +12,11 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
 #include "satisfaction/v1/questionnaire.pb.h"
+#include "services/access/audit_rows.h"
 #include "services/common/report_days.h"
 #include "services/common/secrets.h"
 #include "services/leases/revisit_leases.h"
+#include "services/responses/commit_delay.h"
 #include "services/revisits/revisit_rule_store.h"
 #include "services/revisits/revisit_rule_validation.h"
 #include "services/storage/database_errors.h"
@@ -65,6 +67,12 @@ struct ResponseStore::Submission {
   bool deferred = false;
   std::optional<Source> source;
   Context context;
+  // The call's audit event, written with the outcome in the transaction that
+  // settles it; and whether that transaction committed it.
+  std::optional<v1::AuditEvent> audit;
+  bool audited = false;
+  // On the server's clock (`now` is the submit time, which tests set).
+  const absl::Time queued = absl::Now();
 
   bool open() const { return !result && !deferred && source; }
 };
@@ -357,6 +365,7 @@ absl::Status ResponseStore::StoreBatch(soci::session& session, const Batch& batc
     submission->result.reset();
     submission->deferred = false;
     submission->source.reset();
+    submission->audited = false;
   }
   if (batch.size() == 1 && batch[0]->request.has_callback()) {
     LockCallback(session, *batch[0]);
@@ -440,6 +449,8 @@ absl::Status ResponseStore::StoreBatch(soci::session& session, const Batch& batc
   AddAnswers(writes, rows);
   // Every invitation of an answered survey is spent: any of them answered it;
   // and a call or message still waiting for a survey answered online is moot.
+  // A lease on it stays on the row, so that its holder's report of the call
+  // or delivery under way is still taken (leases::EndedByAnswer).
   auto answered = std::make_shared<std::vector<long long>>();
   auto answered_online = std::make_shared<std::vector<long long>>();
   auto now_us = std::make_shared<long long>(0);
@@ -457,9 +468,8 @@ absl::Status ResponseStore::StoreBatch(soci::session& session, const Batch& batc
                for (long long& id : *answered) statement.exchange(soci::use(id));
              });
   if (!answered_online->empty()) {
-    writes.Add(absl::StrCat("UPDATE revisits SET state = ", v1::REVISIT_STATE_COMPLETED,
-                            ", state_reason = 'answered online', ", leases::kNoLease,
-                            ", updated_at_us = :completed WHERE id IN (",
+    writes.Add(absl::StrCat("UPDATE revisits SET state = ", v1::REVISIT_STATE_COMPLETED, ", state_reason = '",
+                            leases::kAnsweredOnline, "', updated_at_us = :completed WHERE id IN (",
                             storage::Placeholders("o", answered_online->size()), ")"),
                [answered_online, now_us](soci::statement& statement) {
                  statement.exchange(soci::use(*now_us));
@@ -473,14 +483,44 @@ absl::Status ResponseStore::StoreBatch(soci::session& session, const Batch& batc
   return absl::OkStatus();
 }
 
+void ResponseStore::WriteAuditEvents(soci::session& session, const Batch& batch) {
+  std::vector<const v1::AuditEvent*> events;
+  auto time = TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(absl::Now()));
+  for (Submission* submission : batch) {
+    if (!submission->audit || !submission->result) continue;
+    v1::AuditEvent& event = *submission->audit;
+    const absl::Status& outcome = submission->result->status();
+    *event.mutable_time() = time;
+    event.set_outcome(outcome.ok() ? "OK" : absl::StatusCodeToString(outcome.code()));
+    event.set_message(std::string(outcome.message()));
+    events.push_back(&event);
+    submission->audited = true;
+  }
+  access::InsertAuditEvents(session, events);
+}
+
 absl::Status ResponseStore::StoreWithRetries(const Batch& batch) {
   absl::Status status;
   for (int attempt = 0; attempt < kAttempts; ++attempt) {
-    status =
-        database_.InTransaction(Access::kWrite, [&](soci::session& session) { return StoreBatch(session, batch); });
+    status = database_.InTransaction(Access::kWrite, [&](soci::session& session) {
+      absl::Status stored = StoreBatch(session, batch);
+      if (!stored.ok()) return stored;
+      WriteAuditEvents(session, batch);
+      // Committed within kMaxCommitDelay of its submit time, or not at all.
+      absl::Time now = absl::Now();
+      for (const Submission* submission : batch) {
+        if (now - submission->queued > kMaxCommitDelay) {
+          return absl::UnavailableError("the database took too long to store the answers; send them again");
+        }
+      }
+      return absl::OkStatus();
+    });
     // A deadlock victim, or the loser of a race for an idempotency key, tries
     // again (and then finds the winner's response).
     if (status.code() != absl::StatusCode::kAborted) break;
+  }
+  if (!status.ok()) {
+    for (Submission* submission : batch) submission->audited = false;
   }
   return status;
 }
@@ -513,15 +553,16 @@ void ResponseStore::CommitBatch(const Batch& batch) {
   }
 }
 
-void ResponseStore::Submit(const v1::SubmitResponseRequest& request, absl::Time now, Done done) {
+void ResponseStore::Submit(const v1::SubmitResponseRequest& request, absl::Time now,
+                           std::optional<v1::AuditEvent> audit, Done done) {
   if (submissions_.waiting() >= kMaxWaiting) {
-    std::move(done)(Overloaded());
+    std::move(done)(Overloaded(), /*audited=*/false);
     return;
   }
-  auto submission = std::make_unique<Submission>(Submission{.request = request, .now = now});
+  auto submission = std::make_unique<Submission>(Submission{.request = request, .now = now, .audit = std::move(audit)});
   Submission& queued = *submission;
   submissions_.Submit(queued, [submission = std::move(submission), done = std::move(done)]() mutable {
-    std::move(done)(*std::move(submission->result));
+    std::move(done)(*std::move(submission->result), submission->audited);
   });
 }
 

@@ -11,6 +11,7 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "satisfaction/v1/access.pb.h"
 #include "satisfaction/v1/response.pb.h"
 #include "services/responses/response_rows.h"
 #include "services/responses/response_validation.h"
@@ -39,9 +40,12 @@ class ResponseStore {
   // Stores a request whose source and idempotency key are validated; the
   // answers are checked here, against the version the source names. `done`
   // gets the outcome, on a thread of the store's, after the commit; `request`
-  // must live until then.
-  using Done = absl::AnyInvocable<void(absl::StatusOr<v1::Response>) &&>;
-  void Submit(const v1::SubmitResponseRequest& request, absl::Time now, Done done);
+  // must live until then. With an `audit` event (see
+  // access::PendingAuditEvent), the outcome is written to the audit log in
+  // the same transaction, and `done` is told whether it was (not when the
+  // transaction failed: the caller's audit must then record the failure).
+  using Done = absl::AnyInvocable<void(absl::StatusOr<v1::Response> result, bool audited) &&>;
+  void Submit(const v1::SubmitResponseRequest& request, absl::Time now, std::optional<v1::AuditEvent> audit, Done done);
   // The same, waiting for the outcome.
   absl::StatusOr<v1::Response> Submit(const v1::SubmitResponseRequest& request, absl::Time now);
 
@@ -69,6 +73,8 @@ class ResponseStore {
   // One transaction for `batch`, tried again when it loses a deadlock or a race.
   absl::Status StoreWithRetries(const Batch& batch);
   absl::Status StoreBatch(soci::session& session, const Batch& batch);
+  // The audit events of the submissions `batch` settled, with their outcomes.
+  void WriteAuditEvents(soci::session& session, const Batch& batch);
 
   // Each step sets the result of the submissions it settles.
   void LockInvitations(soci::session& session, const Batch& batch);

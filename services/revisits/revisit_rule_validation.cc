@@ -69,8 +69,8 @@ absl::Status NormalizeAndValidateRule(absl::string_view field_prefix, v1::Revisi
         std::tuple{"voicemail", delays.mutable_voicemail(), defaults.voicemail},
         std::tuple{"call_back_later", delays.mutable_call_back_later(), defaults.call_back_later}}) {
     if (value->seconds() == 0 && value->nanos() == 0) *value = ToProtoDuration(fallback);
-    if (absl::Status s = CheckDuration(field(absl::StrCat("retry_delays.", name)), *value, absl::ZeroDuration(),
-                                       absl::Hours(24 * 30));
+    if (absl::Status s =
+            CheckDuration(field(absl::StrCat("retry_delays.", name)), *value, absl::Minutes(1), absl::Hours(24 * 30));
         !s.ok()) {
       return s;
     }

@@ -49,5 +49,21 @@ TEST(LowScoreMarks, BadMarksAreRefusedNamingTheField) {
   EXPECT_TRUE(absl::StartsWith(NormalizeAndValidateRule("rule", rule).message(), "rule.low_score_dimensions"));
 }
 
+TEST(RetryDelays, EachFromAMinuteToThirtyDaysAndTheRefusalNamesTheField) {
+  v1::RevisitRule rule = LowScoreRule();
+  rule.mutable_retry_delays()->mutable_busy()->set_seconds(30);
+  absl::Status refused = NormalizeAndValidateRule("rule", rule);
+  EXPECT_EQ(refused.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_TRUE(absl::StartsWith(refused.message(), "rule.retry_delays.busy: at least 1m")) << refused.message();
+  rule = LowScoreRule();
+  rule.mutable_retry_delays()->mutable_no_answer()->set_seconds(31 * 24 * 3600);
+  EXPECT_TRUE(absl::StartsWith(NormalizeAndValidateRule("rule", rule).message(), "rule.retry_delays.no_answer"));
+  rule = LowScoreRule();
+  rule.mutable_retry_delays()->mutable_voicemail()->set_seconds(60);
+  ASSERT_TRUE(NormalizeAndValidateRule("rule", rule).ok());
+  EXPECT_EQ(rule.retry_delays().voicemail().seconds(), 60);
+  EXPECT_EQ(rule.retry_delays().busy().seconds(), 30 * 60) << "unset: the default";
+}
+
 }  // namespace
 }  // namespace satisfaction::revisits

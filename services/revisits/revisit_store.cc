@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "services/common/field_checks.h"
 #include "services/revisits/revisit_rule_store.h"
@@ -101,6 +102,29 @@ scheduler::CustomerSnapshot Snapshot(const CustomerFacts& facts, const v1::Event
   snapshot.contacts = LoadContacts(session, facts.id, since);
   snapshot.serving_agent = event.serving_agent_id().empty() ? facts.serving_agent_id : event.serving_agent_id();
   return snapshot;
+}
+
+// Which of the questionnaires these rules run are archived: no new revisit
+// may use them. One read, and none when no rule runs a survey.
+absl::flat_hash_set<std::string> ArchivedQuestionnairesOf(soci::session& session,
+                                                          const std::vector<v1::RevisitRule>& rules) {
+  std::vector<std::string> ids;
+  for (const v1::RevisitRule& rule : rules) {
+    if (!rule.questionnaire_id().empty()) ids.push_back(rule.questionnaire_id());
+  }
+  absl::flat_hash_set<std::string> archived;
+  if (ids.empty()) return archived;
+  std::string id;
+  soci::statement statement(session);
+  for (std::string& each : ids) statement.exchange(soci::use(each));
+  statement.exchange(soci::into(id));
+  statement.alloc();
+  statement.prepare(absl::StrCat("SELECT id FROM questionnaires WHERE archived_at_us IS NOT NULL AND id IN (",
+                                 storage::Placeholders("q", ids.size()), ")"));
+  statement.define_and_bind();
+  statement.execute();
+  while (statement.fetch()) archived.insert(id);
+  return archived;
 }
 
 // The longest span the budget looks across.
@@ -253,8 +277,11 @@ absl::StatusOr<RevisitStore::EventResult> RevisitStore::RecordEventIn(soci::sess
       Snapshot(*customer, event, std::min(occurred, now) - LongestBudgetSpan(policy.budget), session);
   std::vector<scheduler::RevisitRule> rules;
   absl::flat_hash_map<std::string, std::string> queue_of_rule;
-  for (const v1::RevisitRule& rule : LoadEnabledRules(session, event.trigger())) {
-    rules.push_back(ToSchedulerRule(rule));
+  std::vector<v1::RevisitRule> enabled = LoadEnabledRules(session, event.trigger());
+  absl::flat_hash_set<std::string> archived = ArchivedQuestionnairesOf(session, enabled);
+  for (const v1::RevisitRule& rule : enabled) {
+    scheduler::RevisitRule& planned = rules.emplace_back(ToSchedulerRule(rule));
+    planned.questionnaire_archived = archived.contains(rule.questionnaire_id());
     queue_of_rule[rule.id()] = rule.queue().empty() ? std::string(kDefaultQueue) : rule.queue();
   }
   scheduler::Plan plan = scheduler::PlanEvent({static_cast<scheduler::Trigger>(event.trigger() - 1), occurred},
@@ -263,20 +290,22 @@ absl::StatusOr<RevisitStore::EventResult> RevisitStore::RecordEventIn(soci::sess
   EventResult result{recorded, {}, {}, true};
   RevisitRow row{.created_us = now_us, .trigger = trigger, .state = v1::REVISIT_STATE_PLANNED, .event_id = event_id};
   int survey = 0;
+  long long not_before_us = 0;
   soci::statement insert =
       (session.prepare << "INSERT INTO revisits (customer_id, event_id, rule_id, trigger_kind, channel, due_at_us,"
-                          " expires_at_us, questionnaire_id, survey, priority, max_attempts, attempts,"
+                          " not_before_us, expires_at_us, questionnaire_id, survey, priority, max_attempts, attempts,"
                           " reserved_agent_id, state, created_at_us, updated_at_us, queue) VALUES (:customer, :event,"
-                          " :rule, :trigger, :channel, :due, :expires, :questionnaire, :survey, :priority, :max, 0,"
-                          " :reserved, :state, :created, :updated, :queue)",
+                          " :rule, :trigger, :channel, :due, :not_before, :expires, :questionnaire, :survey, :priority,"
+                          " :max, 0, :reserved, :state, :created, :updated, :queue)",
        soci::use(customer->id), soci::use(row.event_id), soci::use(row.rule_id), soci::use(row.trigger),
-       soci::use(row.channel), soci::use(row.due_us), soci::use(row.expires_us), soci::use(row.questionnaire_id),
-       soci::use(survey), soci::use(row.priority), soci::use(row.max_attempts), soci::use(row.reserved),
-       soci::use(row.state), soci::use(now_us), soci::use(now_us), soci::use(row.queue));
+       soci::use(row.channel), soci::use(row.due_us), soci::use(not_before_us), soci::use(row.expires_us),
+       soci::use(row.questionnaire_id), soci::use(survey), soci::use(row.priority), soci::use(row.max_attempts),
+       soci::use(row.reserved), soci::use(row.state), soci::use(now_us), soci::use(now_us), soci::use(row.queue));
   for (const scheduler::PlannedRevisit& revisit : plan.revisits) {
     row.rule_id = revisit.rule_id;
     row.channel = static_cast<int>(revisit.channel) + 1;
     row.due_us = absl::ToUnixMicros(revisit.due);
+    not_before_us = absl::ToUnixMicros(revisit.not_before);
     row.expires_us = absl::ToUnixMicros(revisit.expires);
     row.questionnaire_id = revisit.questionnaire_id;
     survey = revisit.questionnaire_id.empty() ? 0 : 1;

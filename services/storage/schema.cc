@@ -651,7 +651,8 @@ const std::vector<Migration>& AllMigrations() {
       },
       {
           .version = 15,
-          .description = "aggregates by day and customer type (a row per item with its counts of each score); revisits by planning time",
+          .description = "aggregates by day and customer type (a row per item with its counts of each score); revisits "
+                         "by planning time",
           .mysql_statements =
               {
                   R"sql(CREATE TABLE IF NOT EXISTS response_day_rollups (
@@ -763,6 +764,30 @@ const std::vector<Migration>& AllMigrations() {
                   "CREATE INDEX IF NOT EXISTS ix_audit_events_time ON audit_events (occurred_at_us)",
                   "CREATE INDEX IF NOT EXISTS ix_audit_events_key ON audit_events (key_id, id)",
                   "CREATE INDEX IF NOT EXISTS ix_audit_events_method ON audit_events (method, id)",
+              },
+      },
+      {
+          .version = 18,
+          .description = "the earliest each revisit may be made (to plan it again when its customer moves zone); the "
+                         "default low-score recovery call reserved for the agent, as the README promised",
+          .mysql_statements =
+              {
+                  // 0: not known (revisits planned before this step): their due time.
+                  "ALTER TABLE revisits ADD COLUMN IF NOT EXISTS not_before_us BIGINT NOT NULL DEFAULT 0",
+                  R"sql(UPDATE revisit_rules
+                    SET rule_json = CONCAT('{"reserveForServingAgent":true,', SUBSTRING(rule_json, 2)),
+                        updated_at_us = updated_at_us + 1
+                    WHERE id = 'low-score-recovery-call' AND rule_json LIKE '{"%'
+                      AND rule_json NOT LIKE '%"reserveForServingAgent"%')sql",
+              },
+          .sqlite_statements =
+              {
+                  "ALTER TABLE revisits ADD COLUMN not_before_us INTEGER NOT NULL DEFAULT 0",
+                  R"sql(UPDATE revisit_rules
+                    SET rule_json = '{"reserveForServingAgent":true,' || substr(rule_json, 2),
+                        updated_at_us = updated_at_us + 1
+                    WHERE id = 'low-score-recovery-call' AND rule_json LIKE '{"%'
+                      AND rule_json NOT LIKE '%"reserveForServingAgent"%')sql",
               },
       },
   };

@@ -480,6 +480,36 @@ TEST_P(AccessE2eTest, WritesAndExportsAreAuditedReadsAreNot) {
   ExpectError(as_operator->ListAuditEvents(Context().get(), {}, &refused), grpc::StatusCode::PERMISSION_DENIED);
 }
 
+TEST_P(AccessE2eTest, AWriteWhoseAuditEventCannotBeWrittenIsNotAnsweredOk) {
+  std::unique_ptr<storage::Database> database = testing::OpenMigrated(*database_, 1);
+  auto run = [&](const std::string& sql) {
+    absl::Status status = database->WithSession([&](soci::session& session) {
+      session << sql;
+      return absl::OkStatus();
+    });
+    ASSERT_TRUE(status.ok()) << status;
+  };
+  // The audit log's table goes missing: the write itself still commits.
+  run("ALTER TABLE audit_events RENAME TO audit_events_away");
+  v1::UpsertCustomerRequest request;
+  request.mutable_customer()->set_external_id("unaudited");
+  request.mutable_customer()->set_phone(kPhone);
+  v1::UpsertCustomerResponse upserted;
+  auto customers = v1::CustomerService::NewStub(server_->channel());
+  grpc::Status status = customers->UpsertCustomer(Context().get(), request, &upserted);
+  ExpectError(status, grpc::StatusCode::UNAVAILABLE, "the audit log could not record this call");
+  run("ALTER TABLE audit_events_away RENAME TO audit_events");
+  // Sent again, as the answer says: done, and on record.
+  status = customers->UpsertCustomer(Context().get(), request, &upserted);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  v1::ListAuditEventsRequest list;
+  list.set_method("/satisfaction.v1.CustomerService/UpsertCustomer");
+  std::vector<v1::AuditEvent> events = AuditEvents(list);
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(events[0].outcome(), "OK");
+  EXPECT_EQ(events[0].resource(), "unaudited");
+}
+
 TEST_P(AccessE2eTest, AKeyOverItsRateLimitIsToldWhenToRetry) {
   v1::ApiKey slow;
   slow.set_rate_limit_per_minute(6);  // bursts of 1

@@ -4,6 +4,7 @@
 #include "absl/strings/match.h"
 #include "gtest/gtest.h"
 #include "satisfaction/v1/customer.grpc.pb.h"
+#include "tests/e2e/generic_call.h"
 #include "tests/e2e/test_server.h"
 #include "tests/support/test_database.h"
 
@@ -238,6 +239,88 @@ TEST_P(CustomerE2eTest, ImportStreamsManyCustomersAndReportsBadRows) {
   v1::ImportCustomersResponse nothing;
   ASSERT_TRUE(import(0, 10, &nothing).ok());
   EXPECT_EQ(nothing.received(), 0);
+}
+
+TEST_P(CustomerE2eTest, ImportFailsAtAnUnreadableMessageAndLosesNothingQuietly) {
+  auto message_of = [](const std::vector<std::string>& ids) {
+    v1::ImportCustomersRequest message;
+    for (const std::string& id : ids) *message.add_customers() = Customer(id);
+    return message.SerializeAsString();
+  };
+  std::string reply;
+  grpc::Status status = testing::GenericStreamCall(
+      server_->channel(), "/satisfaction.v1.CustomerService/ImportCustomers",
+      {message_of({"first-1", "first-2"}), std::string("\xff\xff\xff"), message_of({"after-1", "after-2"})}, nullptr,
+      &reply);
+  ExpectError(status, grpc::StatusCode::INVALID_ARGUMENT, "message 2 of the stream could not be read");
+  EXPECT_TRUE(absl::StrContains(status.error_message(), "after 2 rows received")) << status.error_message();
+  v1::Customer found;
+  v1::GetCustomerRequest get;
+  get.set_external_id("after-1");
+  EXPECT_EQ(stub_->GetCustomer(Context().get(), get, &found).error_code(), grpc::StatusCode::NOT_FOUND)
+      << "nothing after the unreadable message is taken";
+
+  // The same messages, readable, import whole.
+  status = testing::GenericStreamCall(server_->channel(), "/satisfaction.v1.CustomerService/ImportCustomers",
+                                      {message_of({"first-1", "first-2"}), message_of({"after-1", "after-2"})}, nullptr,
+                                      &reply);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  v1::ImportCustomersResponse imported;
+  ASSERT_TRUE(imported.ParseFromString(reply));
+  EXPECT_EQ(imported.received(), 4);
+  EXPECT_EQ(imported.created(), 4);
+}
+
+TEST_P(CustomerE2eTest, ImportAccountsForEveryRowItReceives) {
+  grpc::ClientContext context;
+  context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(60)));
+  v1::ImportCustomersResponse response;
+  std::unique_ptr<grpc::ClientWriter<v1::ImportCustomersRequest>> writer = stub_->ImportCustomers(&context, &response);
+  v1::ImportCustomersRequest message;
+  *message.add_customers() = Customer("twice");
+  *message.add_customers() = Customer("twice");
+  message.mutable_customers(1)->set_name("王芳");
+  *message.add_customers() = Customer("bad");
+  message.mutable_customers(2)->set_phone("not a number");
+  ASSERT_TRUE(writer->Write(message));
+  message.Clear();
+  *message.add_customers() = Customer("twice");  // again, in another message
+  ASSERT_TRUE(writer->Write(message));
+  writer->WritesDone();
+  grpc::Status status = writer->Finish();
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(response.received(), 4);
+  EXPECT_EQ(response.created(), 1);
+  EXPECT_EQ(response.updated(), 2) << "a row its id's later row replaces counts as that one's update";
+  EXPECT_EQ(response.failed(), 1);
+  EXPECT_EQ(response.received(), response.created() + response.updated() + response.failed());
+}
+
+TEST_P(CustomerE2eTest, ImportsTaggedCustomersAcrossMessagesWhole) {
+  grpc::ClientContext context;
+  context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(120)));
+  v1::ImportCustomersResponse response;
+  std::unique_ptr<grpc::ClientWriter<v1::ImportCustomersRequest>> writer = stub_->ImportCustomers(&context, &response);
+  v1::ImportCustomersRequest message;
+  constexpr int kRows = 1001;
+  for (int i = 0; i < kRows; ++i) {
+    v1::Customer& customer = *message.add_customers();
+    customer = Customer("tagged-" + std::to_string(i));
+    customer.add_tags("batch-" + std::to_string(i % 3));
+    if (message.customers_size() == 1000 || i == kRows - 1) {
+      ASSERT_TRUE(writer->Write(message));
+      message.clear_customers();
+    }
+  }
+  writer->WritesDone();
+  grpc::Status status = writer->Finish();
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(response.created(), kRows);
+  v1::GetCustomerRequest get;
+  get.set_external_id("tagged-1000");
+  v1::Customer last;
+  ASSERT_TRUE(stub_->GetCustomer(Context().get(), get, &last).ok()) << "the last customer is kept";
+  EXPECT_EQ(last.tags_size(), 2);
 }
 
 TEST_P(CustomerE2eTest, DoNotCallListAddRemoveListAndBadInput) {

@@ -6,17 +6,19 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/time/clock.h"
 
 namespace satisfaction::testing {
 
-// Calls the full `method` ("/package.Service/Method") with one request of
-// `request_bytes` (a serialized message), through gRPC's generic stub, which
-// serves every kind of method, unary and streaming alike. Counts the replies
-// in `replies` if given.
-inline grpc::Status GenericCall(const std::shared_ptr<grpc::Channel>& channel, const std::string& method,
-                                const std::string& request_bytes, int* replies = nullptr) {
+// Calls the full `method` ("/package.Service/Method") with the requests of
+// `requests_bytes` (serialized messages, or any bytes), through gRPC's generic
+// stub, which serves every kind of method, unary and streaming alike. Counts
+// the replies in `replies` and keeps the last in `last_reply` if given.
+inline grpc::Status GenericStreamCall(const std::shared_ptr<grpc::Channel>& channel, const std::string& method,
+                                      const std::vector<std::string>& requests_bytes, int* replies = nullptr,
+                                      std::string* last_reply = nullptr) {
   grpc::GenericStub stub(channel);
   grpc::CompletionQueue queue;
   grpc::ClientContext context;
@@ -28,10 +30,14 @@ inline grpc::Status GenericCall(const std::shared_ptr<grpc::Channel>& channel, c
   int read = 0;
   call->StartCall(nullptr);
   if (await()) {
-    grpc::Slice slice(request_bytes);
-    grpc::ByteBuffer request(&slice, 1);
-    call->Write(request, nullptr);
-    if (await()) {
+    bool written = true;
+    for (const std::string& bytes : requests_bytes) {
+      grpc::Slice slice(bytes);
+      grpc::ByteBuffer request(&slice, 1);
+      call->Write(request, nullptr);
+      if (!(written = await())) break;
+    }
+    if (written) {
       call->WritesDone(nullptr);
       await();
     }
@@ -40,6 +46,12 @@ inline grpc::Status GenericCall(const std::shared_ptr<grpc::Channel>& channel, c
       call->Read(&reply, nullptr);
       if (!await()) break;
       ++read;
+      if (last_reply != nullptr) {
+        grpc::Slice whole;
+        if (reply.TrySingleSlice(&whole).ok() || reply.DumpToSingleSlice(&whole).ok()) {
+          last_reply->assign(reinterpret_cast<const char*>(whole.begin()), whole.size());
+        }
+      }
     }
   }
   grpc::Status status;
@@ -50,6 +62,12 @@ inline grpc::Status GenericCall(const std::shared_ptr<grpc::Channel>& channel, c
   }
   if (replies != nullptr) *replies = read;
   return status;
+}
+
+// GenericStreamCall with one request.
+inline grpc::Status GenericCall(const std::shared_ptr<grpc::Channel>& channel, const std::string& method,
+                                const std::string& request_bytes, int* replies = nullptr) {
+  return GenericStreamCall(channel, method, {request_bytes}, replies);
 }
 
 }  // namespace satisfaction::testing

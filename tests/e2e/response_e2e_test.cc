@@ -8,8 +8,10 @@
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
 #include "satisfaction/v1/analytics.grpc.pb.h"
+#include "satisfaction/v1/callback.grpc.pb.h"
 #include "satisfaction/v1/customer.grpc.pb.h"
 #include "satisfaction/v1/message.grpc.pb.h"
+#include "satisfaction/v1/questionnaire.grpc.pb.h"
 #include "satisfaction/v1/response.grpc.pb.h"
 #include "satisfaction/v1/revisit.grpc.pb.h"
 #include "services/storage/database.h"
@@ -64,7 +66,74 @@ class ResponseE2eTest : public ::testing::TestWithParam<TestBackend> {
     grpc::Status status = v1::MessageService::NewStub(server_->channel())->FetchOutbox(Context().get(), fetch, &outbox);
     ASSERT_TRUE(status.ok()) << status.error_message();
     ASSERT_EQ(outbox.messages_size(), 1);
-    token_ = outbox.messages(0).survey_url().substr(std::string(kPublicUrl).size() + 3);
+    message_ = outbox.messages(0);
+    token_ = TokenOf(message_.survey_url());
+  }
+
+  static std::string TokenOf(const std::string& survey_url) {
+    return survey_url.substr(std::string(kPublicUrl).size() + 3);
+  }
+
+  // The revisit `id` of customer `customer`, as ListRevisits shows it.
+  v1::Revisit RevisitOf(const std::string& customer, const std::string& id) {
+    v1::ListRevisitsRequest request;
+    request.set_customer_external_id(customer);
+    request.set_page_size(500);
+    v1::ListRevisitsResponse listed;
+    grpc::Status status =
+        v1::RevisitService::NewStub(server_->channel())->ListRevisits(Context().get(), request, &listed);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    for (const v1::Revisit& revisit : listed.revisits()) {
+      if (revisit.id() == id) return revisit;
+    }
+    ADD_FAILURE() << "no revisit " << id << " of " << customer;
+    return {};
+  }
+
+  // A new customer `id` whose complaint closed two days ago: under the default
+  // rules, a survey call is due now in the default queue; fetched under a
+  // lease of a minute.
+  v1::Callback DueComplaintCall(const std::string& id) {
+    v1::UpsertCustomerRequest customer;
+    customer.mutable_customer()->set_external_id(id);
+    customer.mutable_customer()->set_phone("+8613912340000");
+    customer.mutable_customer()->mutable_consent()->set_phone(true);
+    v1::UpsertCustomerResponse upserted;
+    EXPECT_TRUE(
+        v1::CustomerService::NewStub(server_->channel())->UpsertCustomer(Context().get(), customer, &upserted).ok());
+    v1::RecordEventRequest event;
+    event.mutable_event()->set_event_id("complaint-of-" + id);
+    event.mutable_event()->set_customer_external_id(id);
+    event.mutable_event()->set_trigger(v1::TRIGGER_COMPLAINT_CLOSED);
+    *event.mutable_event()->mutable_occur_time() =
+        TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(absl::Now() - absl::Hours(48)));
+    v1::RecordEventResponse recorded;
+    EXPECT_TRUE(v1::RevisitService::NewStub(server_->channel())->RecordEvent(Context().get(), event, &recorded).ok());
+    v1::FetchDueCallbacksRequest fetch;
+    fetch.set_queue("default");
+    fetch.set_max_count(1);
+    fetch.mutable_lease_duration()->set_seconds(60);
+    v1::FetchDueCallbacksResponse fetched;
+    grpc::Status status =
+        v1::CallbackService::NewStub(server_->channel())->FetchDueCallbacks(Context().get(), fetch, &fetched);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    if (fetched.callbacks_size() != 1) {
+      ADD_FAILURE() << "no complaint call due";
+      return {};
+    }
+    return fetched.callbacks(0);
+  }
+
+  // Answers to every required item of the standard after-sales follow-up.
+  static void AnswerFollowUp(v1::SubmitResponseRequest& request, int overall) {
+    for (const char* code : {"problem_solved", "response_speed", "solution_fairness", "agent_attitude", "buy_again"}) {
+      v1::Answer& answer = *request.add_answers();
+      answer.set_item_code(code);
+      answer.set_score(4);
+    }
+    v1::Answer& answer = *request.add_answers();
+    answer.set_item_code("overall");
+    answer.set_score(overall);
   }
 
   // Answers to every required item of the standard post-delivery survey.
@@ -85,6 +154,8 @@ class ResponseE2eTest : public ::testing::TestWithParam<TestBackend> {
   std::unique_ptr<testing::TestDatabase> database_;
   std::unique_ptr<testing::TestServer> server_;
   std::unique_ptr<v1::ResponseService::Stub> stub_;
+  // The survey SMS fetched, still leased to the gateway, and its link's token.
+  v1::OutboxMessage message_;
   std::string token_;
 };
 
@@ -114,6 +185,165 @@ TEST_P(ResponseE2eTest, ACustomerAnswersTheSurveyLinkOnceAndALowScoreOpensARecov
   ExpectError(stub_->GetResponse(Context().get(), get, &read), grpc::StatusCode::NOT_FOUND);
   get.set_id("x");
   ExpectError(stub_->GetResponse(Context().get(), get, &read), grpc::StatusCode::INVALID_ARGUMENT, "id");
+}
+
+TEST_P(ResponseE2eTest, AWebAnswersRecoveryCallIsReservedForTheCustomersServingAgent) {
+  v1::UpsertCustomerRequest customer;
+  customer.mutable_customer()->set_external_id("c1");
+  customer.mutable_customer()->set_phone("+8613912345678");
+  customer.mutable_customer()->mutable_consent()->set_sms(true);
+  customer.mutable_customer()->mutable_consent()->set_phone(true);
+  customer.mutable_customer()->set_serving_agent_id("agent-7");
+  v1::UpsertCustomerResponse upserted;
+  ASSERT_TRUE(
+      v1::CustomerService::NewStub(server_->channel())->UpsertCustomer(Context().get(), customer, &upserted).ok());
+  v1::Response stored;
+  ASSERT_TRUE(stub_->SubmitResponse(Context().get(), Answers(/*overall=*/1), &stored).ok());
+  ASSERT_FALSE(stored.recovery_revisit_id().empty());
+  v1::Revisit recovery = RevisitOf("c1", stored.recovery_revisit_id());
+  EXPECT_EQ(recovery.trigger(), v1::TRIGGER_LOW_SCORE);
+  EXPECT_EQ(recovery.channel(), v1::CHANNEL_PHONE);
+  EXPECT_EQ(recovery.reserved_agent_id(), "agent-7");
+}
+
+TEST_P(ResponseE2eTest, ACallsRecoveryCallIsReservedForTheAgentWhoTookTheAnswers) {
+  v1::Callback call = DueComplaintCall("c2");
+  ASSERT_FALSE(call.id().empty());
+  v1::SubmitResponseRequest request;
+  request.mutable_callback()->set_callback_id(call.id());
+  request.mutable_callback()->set_lease_token(call.lease_token());
+  request.mutable_callback()->set_agent_id("agent-9");
+  AnswerFollowUp(request, /*overall=*/1);
+  v1::Response stored;
+  grpc::Status status = stub_->SubmitResponse(Context().get(), request, &stored);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  ASSERT_FALSE(stored.recovery_revisit_id().empty());
+  EXPECT_EQ(RevisitOf("c2", stored.recovery_revisit_id()).reserved_agent_id(), "agent-9");
+}
+
+TEST_P(ResponseE2eTest, AGatewaysReceiptForAMessageAnsweredMeanwhileIsRecorded) {
+  v1::Response stored;
+  ASSERT_TRUE(stub_->SubmitResponse(Context().get(), Answers(), &stored).ok());
+  auto messages = v1::MessageService::NewStub(server_->channel());
+  v1::ReportDeliveryRequest report;
+  report.set_message_id(message_.id());
+  report.set_lease_token(message_.lease_token());
+  report.set_outcome(v1::DELIVERY_OUTCOME_DELIVERED);
+  report.set_provider_message_id("sms-42");
+  v1::ReportDeliveryResponse reported;
+  grpc::Status status = messages->ReportDelivery(Context().get(), report, &reported);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(reported.revisit().state(), v1::REVISIT_STATE_COMPLETED);
+  EXPECT_EQ(reported.revisit().state_reason(), "answered online");
+  EXPECT_EQ(reported.attempt().outcome(), v1::DELIVERY_OUTCOME_DELIVERED);
+  EXPECT_EQ(reported.attempt().provider_message_id(), "sms-42");
+  v1::ReportDeliveryResponse again;
+  ASSERT_TRUE(messages->ReportDelivery(Context().get(), report, &again).ok()) << "the same receipt again";
+  EXPECT_EQ(again.attempt().number(), reported.attempt().number());
+  report.set_outcome(v1::DELIVERY_OUTCOME_FAILED);
+  ExpectError(messages->ReportDelivery(Context().get(), report, &again), grpc::StatusCode::ALREADY_EXISTS);
+}
+
+TEST_P(ResponseE2eTest, ADialersReportOfACallAnsweredOnlineMeanwhileIsRecorded) {
+  v1::Callback call = DueComplaintCall("c2");
+  ASSERT_FALSE(call.survey_url().empty()) << "the link the agent can text";
+  v1::SubmitResponseRequest online;
+  online.set_invitation_token(TokenOf(call.survey_url()));
+  AnswerFollowUp(online, /*overall=*/5);
+  v1::Response stored;
+  grpc::Status status = stub_->SubmitResponse(Context().get(), online, &stored);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+
+  auto callbacks = v1::CallbackService::NewStub(server_->channel());
+  v1::ExtendCallbackLeaseRequest extend;
+  extend.set_callback_id(call.id());
+  extend.set_lease_token(call.lease_token());
+  extend.mutable_lease_duration()->set_seconds(60);
+  v1::Callback extended;
+  status = callbacks->ExtendCallbackLease(Context().get(), extend, &extended);
+  ExpectError(status, grpc::StatusCode::FAILED_PRECONDITION, "lease_token");
+  EXPECT_TRUE(absl::StrContains(status.error_message(), "answered its survey online")) << status.error_message();
+
+  v1::ReportDispositionRequest report;
+  report.set_callback_id(call.id());
+  report.set_lease_token(call.lease_token());
+  report.set_outcome(v1::CALL_OUTCOME_COMPLETED);
+  report.set_notes("she filled in the form while we spoke");
+  v1::ReportDispositionResponse reported;
+  status = callbacks->ReportDisposition(Context().get(), report, &reported);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(reported.revisit().state(), v1::REVISIT_STATE_COMPLETED);
+  EXPECT_EQ(reported.revisit().state_reason(), "answered online");
+  EXPECT_EQ(reported.revisit().attempts(), 1) << "the call is recorded";
+  EXPECT_EQ(reported.attempt().outcome(), v1::CALL_OUTCOME_COMPLETED);
+  v1::ReportDispositionResponse again;
+  ASSERT_TRUE(callbacks->ReportDisposition(Context().get(), report, &again).ok()) << "the same report again";
+  EXPECT_EQ(again.revisit().attempts(), 1);
+}
+
+TEST_P(ResponseE2eTest, AnAnswerIsAuditedInItsOwnTransaction) {
+  std::unique_ptr<storage::Database> database = testing::OpenMigrated(*database_, 1);
+  auto run = [&](const std::string& sql) {
+    absl::Status status = database->WithSession([&](soci::session& session) {
+      session << sql;
+      return absl::OkStatus();
+    });
+    ASSERT_TRUE(status.ok()) << status;
+  };
+  // Without the audit log's table the answer cannot be recorded, so it is not stored either.
+  run("ALTER TABLE audit_events RENAME TO audit_events_away");
+  v1::SubmitResponseRequest request = Answers();
+  request.set_idempotency_key("page-1");
+  v1::Response stored;
+  EXPECT_FALSE(stub_->SubmitResponse(Context().get(), request, &stored).ok());
+  EXPECT_EQ(testing::QueryNumber(*database, "SELECT COUNT(*) FROM responses"), 0);
+  run("ALTER TABLE audit_events_away RENAME TO audit_events");
+
+  grpc::Status status = stub_->SubmitResponse(Context().get(), request, &stored);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  v1::Response again;
+  ASSERT_TRUE(stub_->SubmitResponse(Context().get(), request, &again).ok()) << "retried with its key";
+  request.clear_idempotency_key();
+  ExpectError(stub_->SubmitResponse(Context().get(), request, &again), grpc::StatusCode::ALREADY_EXISTS);
+  EXPECT_EQ(testing::QueryNumber(*database,
+                                 "SELECT COUNT(*) FROM audit_events WHERE method ="
+                                 " '/satisfaction.v1.ResponseService/SubmitResponse' AND outcome = 'OK'"),
+            2)
+      << "the answer and its retry";
+  EXPECT_EQ(testing::QueryNumber(*database,
+                                 "SELECT COUNT(*) FROM audit_events WHERE method ="
+                                 " '/satisfaction.v1.ResponseService/SubmitResponse' AND outcome = 'ALREADY_EXISTS'"),
+            1);
+}
+
+TEST_P(ResponseE2eTest, AnswersComeBackInTheQuestionnairesOrder) {
+  v1::SubmitResponseRequest request = Answers();
+  std::reverse(request.mutable_answers()->begin(), request.mutable_answers()->end());
+  v1::Response stored;
+  ASSERT_TRUE(stub_->SubmitResponse(Context().get(), request, &stored).ok());
+  v1::GetQuestionnaireRequest get_questionnaire;
+  get_questionnaire.set_id("post-delivery");
+  v1::Questionnaire questionnaire;
+  ASSERT_TRUE(v1::QuestionnaireService::NewStub(server_->channel())
+                  ->GetQuestionnaire(Context().get(), get_questionnaire, &questionnaire)
+                  .ok());
+  std::vector<std::string> in_order;
+  for (const v1::Item& item : questionnaire.items()) {
+    for (const v1::Answer& answer : request.answers()) {
+      if (answer.item_code() == item.code()) in_order.push_back(item.code());
+    }
+  }
+  auto codes = [](const v1::Response& response) {
+    std::vector<std::string> codes;
+    for (const v1::Answer& answer : response.answers()) codes.push_back(answer.item_code());
+    return codes;
+  };
+  EXPECT_EQ(codes(stored), in_order) << "as stored";
+  v1::GetResponseRequest get;
+  get.set_id(stored.id());
+  v1::Response read;
+  ASSERT_TRUE(stub_->GetResponse(Context().get(), get, &read).ok());
+  EXPECT_EQ(codes(read), in_order) << "as read back";
 }
 
 TEST_P(ResponseE2eTest, BadSubmissionsAreRefusedNamingTheFieldAndStoreNothing) {

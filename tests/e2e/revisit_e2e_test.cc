@@ -4,7 +4,9 @@
 
 #include "absl/strings/match.h"
 #include "gtest/gtest.h"
+#include "satisfaction/v1/callback.grpc.pb.h"
 #include "satisfaction/v1/customer.grpc.pb.h"
+#include "satisfaction/v1/questionnaire.grpc.pb.h"
 #include "satisfaction/v1/revisit.grpc.pb.h"
 #include "tests/e2e/test_server.h"
 #include "tests/support/test_database.h"
@@ -117,6 +119,84 @@ TEST_P(RevisitE2eTest, AClosedComplaintPlansACallReservedForTheAgent) {
   absl::CivilSecond local = LocalTime(response.revisits(0).due_time(), "Asia/Shanghai");
   EXPECT_GE(local.hour(), 9);
   EXPECT_LT(local.hour(), 21);
+}
+
+TEST_P(RevisitE2eTest, ARuleWhoseQuestionnaireIsArchivedPlansNothingAndSaysWhy) {
+  v1::ArchiveQuestionnaireRequest archive;
+  archive.set_id("post-delivery");
+  v1::Questionnaire archived;
+  ASSERT_TRUE(v1::QuestionnaireService::NewStub(server_->channel())
+                  ->ArchiveQuestionnaire(Context().get(), archive, &archived)
+                  .ok());
+  v1::RecordEventResponse response;
+  ASSERT_TRUE(Record(Event("delivered-1", "shanghai", v1::TRIGGER_ORDER_DELIVERED, absl::Now()), &response).ok());
+  EXPECT_EQ(response.revisits_size(), 0) << "no new revisit may use an archived questionnaire";
+  ASSERT_EQ(response.skipped_size(), 1);
+  EXPECT_EQ(response.skipped(0).rule_id(), "new-customer-delivery-survey");
+  EXPECT_TRUE(absl::StrContains(response.skipped(0).reason(), "'post-delivery' is archived"))
+      << response.skipped(0).reason();
+}
+
+TEST_P(RevisitE2eTest, MovingACustomerToAnotherZonePlansTheirCallsAgainInTheirNewHours) {
+  v1::RecordEventResponse recorded;  // a call, in the default hours: 09:00-21:00
+  ASSERT_TRUE(
+      Record(Event("complaint-1", "shanghai", v1::TRIGGER_COMPLAINT_CLOSED, absl::Now() - absl::Hours(48)), &recorded)
+          .ok());
+  ASSERT_EQ(recorded.revisits_size(), 1);
+  const std::string id = recorded.revisits(0).id();
+  // Whether the callback is due at a time inside 09:00-21:00 in `zone`.
+  auto due_inside_hours = [&](const std::string& zone) {
+    v1::ListRevisitsRequest list;
+    list.set_customer_external_id("shanghai");
+    v1::ListRevisitsResponse listed;
+    EXPECT_TRUE(stub_->ListRevisits(Context().get(), list, &listed).ok());
+    EXPECT_EQ(listed.revisits_size(), 1);
+    if (listed.revisits_size() != 1) return false;
+    EXPECT_EQ(listed.revisits(0).id(), id);
+    absl::CivilSecond local = LocalTime(listed.revisits(0).due_time(), zone);
+    return local.hour() >= 9 && local.hour() < 21;
+  };
+  auto move_to = [&](const std::string& zone) {
+    v1::UpsertCustomerRequest request;
+    v1::Customer& c = *request.mutable_customer();
+    c.set_external_id("shanghai");
+    c.set_phone("+8613912345678");
+    c.set_time_zone(zone);
+    c.set_serving_agent_id("agent-li");
+    c.mutable_consent()->set_sms(true);
+    c.mutable_consent()->set_phone(true);
+    v1::UpsertCustomerResponse response;
+    ASSERT_TRUE(customers_->UpsertCustomer(Context().get(), request, &response).ok());
+  };
+  auto fetch = [&] {
+    v1::FetchDueCallbacksRequest request;
+    request.set_agent_id("agent-li");
+    request.set_max_count(1);
+    request.mutable_lease_duration()->set_seconds(30);
+    v1::FetchDueCallbacksResponse fetched;
+    EXPECT_TRUE(
+        v1::CallbackService::NewStub(server_->channel())->FetchDueCallbacks(Context().get(), request, &fetched).ok());
+    return fetched.callbacks_size();
+  };
+  ASSERT_TRUE(due_inside_hours("Asia/Shanghai"));
+  move_to("America/New_York");
+  EXPECT_TRUE(due_inside_hours("America/New_York"));
+  absl::TimeZone new_york, shanghai;
+  ASSERT_TRUE(absl::LoadTimeZone("America/New_York", &new_york));
+  ASSERT_TRUE(absl::LoadTimeZone("Asia/Shanghai", &shanghai));
+  auto open_now = [](const absl::TimeZone& zone) {
+    int hour = zone.At(absl::Now()).cs.hour();
+    return hour >= 9 && hour < 20;  // an hour's margin before the window closes
+  };
+  if (!open_now(new_york)) {
+    EXPECT_EQ(fetch(), 0) << "outside the hours in New York";
+    EXPECT_TRUE(due_inside_hours("America/New_York"));
+  }
+  move_to("Asia/Shanghai");
+  EXPECT_TRUE(due_inside_hours("Asia/Shanghai")) << "back home, inside the hours at home";
+  if (open_now(shanghai)) {
+    EXPECT_EQ(fetch(), 1) << "callable at once";
+  }
 }
 
 TEST_P(RevisitE2eTest, TheDoNotCallListTurnsCallsIntoMessages) {

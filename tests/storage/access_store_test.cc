@@ -162,7 +162,10 @@ TEST_P(AccessStoreTest, AuditEventsFromManyCallsAreAllKeptAndListedNewestFirst) 
         event.set_outcome("OK");
         event.set_message(std::string(600, 'm'));  // cut to the column, not refused
         absl::Notification committed;
-        audit.Record(event, [&committed] { committed.Notify(); });
+        audit.Record(event, [&committed](const absl::Status& recorded) {
+          EXPECT_TRUE(recorded.ok()) << recorded;
+          committed.Notify();
+        });
         committed.WaitForNotification();
       }
     });
@@ -205,7 +208,10 @@ TEST_P(AccessStoreTest, EventsPastTheRetentionAreDeletedOldestFirstInBatches) {
     *event.mutable_time() = TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(now - absl::Hours(24 * days_ago)));
     event.set_resource(absl::StrCat(days_ago, " days ago"));
     absl::Notification committed;
-    audit.Record(event, [&committed] { committed.Notify(); });
+    audit.Record(event, [&committed](const absl::Status& recorded) {
+      EXPECT_TRUE(recorded.ok()) << recorded;
+      committed.Notify();
+    });
     committed.WaitForNotification();
   }
   absl::Time cutoff = now - absl::Hours(24 * 365);

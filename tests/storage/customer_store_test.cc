@@ -140,7 +140,7 @@ TEST_P(CustomerStoreTest, UpsertBatchCreatesUpdatesAndKeepsOptOuts) {
   absl::StatusOr<CustomerStore::BatchResult> result = store_->UpsertBatch(batch, now_);
   ASSERT_TRUE(result.ok()) << result.status();
   EXPECT_EQ(result->created, 299);
-  EXPECT_EQ(result->updated, 1);
+  EXPECT_EQ(result->updated, 2) << "c1, and the first c5 by the second: every row counts once";
   EXPECT_TRUE(store_->Get("c1")->opted_out().phone()) << "the opt-out stays";
   EXPECT_EQ(store_->Get("c5")->name(), "后来的名字");
   EXPECT_EQ(store_->Get("c7")->type(), v1::CUSTOMER_TYPE_LOYAL);
@@ -152,7 +152,7 @@ TEST_P(CustomerStoreTest, UpsertBatchCreatesUpdatesAndKeepsOptOuts) {
   absl::StatusOr<CustomerStore::BatchResult> again = store_->UpsertBatch(batch, now_ + absl::Hours(1));
   ASSERT_TRUE(again.ok());
   EXPECT_EQ(again->created, 0);
-  EXPECT_EQ(again->updated, 300);
+  EXPECT_EQ(again->updated, 301);
   EXPECT_EQ(store_->List({.tag = "batch", .limit = 500})->customers.size(), 100u) << "tags replaced, not doubled";
 }
 
@@ -212,8 +212,8 @@ TEST_P(CustomerStoreTest, TimeAloneTurnsActiveCustomersDormant) {
   absl::StatusOr<int> early = store_->ReclassifyDue(now_ + absl::Hours(24 * 79), 100);
   ASSERT_TRUE(early.ok()) << early.status();
   EXPECT_EQ(*early, 0);
-  absl::Time later = now_ + absl::Hours(24 * 81);  // 91 days after the last order
-  absl::StatusOr<int> due = store_->ReclassifyDue(later, 100);
+  absl::Time later = now_ + absl::Hours(24 * 81);             // 91 days after the last order
+  absl::StatusOr<int> due = store_->ReclassifyDue(later, 1);  // a batch of one row (SOCI fills no vector of one)
   ASSERT_TRUE(due.ok());
   EXPECT_EQ(*due, 1);
   EXPECT_EQ(store_->Get("c1")->type(), v1::CUSTOMER_TYPE_DORMANT);

@@ -1,5 +1,7 @@
 #include "services/analytics/satisfaction_reports.h"
 
+#include <google/protobuf/util/time_util.h>
+
 #include <algorithm>
 #include <atomic>
 #include <cmath>
@@ -29,6 +31,7 @@
 namespace satisfaction::analytics {
 namespace {
 
+using google::protobuf::util::TimeUtil;
 using testing::TestBackend;
 
 const absl::TimeZone kShanghai = absl::FixedTimeZone(8 * 3600);
@@ -457,6 +460,45 @@ std::vector<v1::ExportResponsesPage> ExportAll(storage::Database& database, cons
     return true;
   });
   return pages;
+}
+
+TEST_P(SatisfactionReportsTest, AnExportIsInSubmitTimeOrderAndGoesOnFromItsCursor) {
+  // Committed in id order, submitted out of it (as a slow commit would be).
+  Answer(Survey(v1::CUSTOMER_TYPE_NEW, v1::CHANNEL_SMS), {5, 5, 5}, start_ + absl::Milliseconds(7));
+  Answer(Survey(v1::CUSTOMER_TYPE_NEW, v1::CHANNEL_SMS), {4, 4, 4}, start_ + absl::Milliseconds(2));
+  Answer(Survey(v1::CUSTOMER_TYPE_NEW, v1::CHANNEL_SMS), {3, 3, 3}, start_ + absl::Milliseconds(5));
+  v1::ExportResponsesRequest request;
+  request.set_questionnaire_id("post-delivery");
+  request.set_first_day("2026-11-23");
+  request.set_last_day("2026-11-23");
+  request.set_format(v1::EXPORT_FORMAT_MESSAGES);
+  request.set_page_size(1);
+  absl::Status status;
+  std::vector<v1::ExportResponsesPage> pages = ExportAll(*database_, request, &status);
+  ASSERT_TRUE(status.ok()) << status;
+  std::vector<long long> times;
+  for (const v1::ExportResponsesPage& page : pages) {
+    for (const v1::Response& response : page.responses()) times.push_back(response.submit_time().nanos() / 1000000);
+    EXPECT_TRUE(page.has_complete_through());
+  }
+  EXPECT_EQ(times, (std::vector<long long>{2, 5, 7})) << "oldest first, across pages";
+  absl::Time complete = absl::FromUnixMicros(TimeUtil::TimestampToMicroseconds(pages.back().complete_through()));
+  EXPECT_LE(complete, absl::Now() - absl::Minutes(2));
+  EXPECT_GE(complete, absl::Now() - absl::Minutes(3));
+
+  // Going on from a time: only what was submitted since.
+  *request.mutable_submitted_since() =
+      TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(start_ + absl::Milliseconds(5)));
+  pages = ExportAll(*database_, request, &status);
+  ASSERT_TRUE(status.ok()) << status;
+  times.clear();
+  for (const v1::ExportResponsesPage& page : pages) {
+    for (const v1::Response& response : page.responses()) times.push_back(response.submit_time().nanos() / 1000000);
+  }
+  EXPECT_EQ(times, (std::vector<long long>{5, 7}));
+  request.mutable_submitted_since()->set_nanos(-1);
+  EXPECT_TRUE(absl::StartsWith(ValidateExportRequest(request).message(), "submitted_since"))
+      << ValidateExportRequest(request);
 }
 
 TEST_P(SatisfactionReportsTest, AnExportComesInPagesAsCsvOrMessages) {

@@ -1,0 +1,102 @@
+#include "services/customers/revisit_replanning.h"
+
+#include <algorithm>
+#include <map>
+#include <optional>
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "satisfaction/v1/revisit.pb.h"
+#include "services/storage/sql_text.h"
+
+namespace satisfaction::customers {
+namespace {
+
+// A revisit of a customer, as planning it again needs it; those not waiting
+// count against the budget only.
+struct PlannedRow {
+  long long id = 0, customer_id = 0, due_us = 0, not_before_us = 0, expires_us = 0;
+  int channel = 0, survey = 0, state = 0;
+  std::string time_zone;
+};
+
+// The longest span the budget looks across.
+absl::Duration LongestBudgetSpan(const scheduler::ContactBudget& budget) {
+  absl::Duration longest = budget.survey_cap.period;
+  for (const auto& cap : budget.channel_caps) {
+    if (cap) longest = std::max(longest, cap->period);
+  }
+  return longest;
+}
+
+scheduler::ContactRecord ContactOf(const PlannedRow& row) {
+  return {.at = absl::FromUnixMicros(row.due_us),
+          .channel = static_cast<scheduler::Channel>(row.channel - 1),
+          .survey = row.survey != 0};
+}
+
+}  // namespace
+
+int ReplanOpenRevisits(soci::session& session, const std::vector<long long>& customer_ids,
+                       const scheduler::ContactPolicy& policy, absl::Time now) {
+  if (customer_ids.empty()) return 0;
+  // Every revisit the budget could count, per customer, in due order.
+  std::map<long long, std::vector<PlannedRow>> by_customer;
+  {
+    std::vector<long long> ids = customer_ids;
+    long long since_us = absl::ToUnixMicros(now - LongestBudgetSpan(policy.budget));
+    PlannedRow row;
+    soci::statement statement(session);
+    statement.exchange(soci::use(since_us));
+    for (long long& id : ids) statement.exchange(soci::use(id));
+    statement.exchange(soci::into(row.id));
+    statement.exchange(soci::into(row.customer_id));
+    statement.exchange(soci::into(row.due_us));
+    statement.exchange(soci::into(row.not_before_us));
+    statement.exchange(soci::into(row.expires_us));
+    statement.exchange(soci::into(row.channel));
+    statement.exchange(soci::into(row.survey));
+    statement.exchange(soci::into(row.state));
+    statement.exchange(soci::into(row.time_zone));
+    statement.alloc();
+    statement.prepare(absl::StrCat(
+        "SELECT r.id, r.customer_id, r.due_at_us, r.not_before_us, r.expires_at_us, r.channel, r.survey, r.state,"
+        " c.time_zone FROM revisits r JOIN customers c ON c.id = r.customer_id WHERE r.due_at_us >= :since"
+        " AND r.customer_id IN (",
+        storage::Placeholders("c", ids.size()), ") ORDER BY r.customer_id, r.due_at_us, r.id"));
+    statement.define_and_bind();
+    statement.execute();
+    while (statement.fetch()) by_customer[row.customer_id].push_back(row);
+  }
+
+  int moved = 0;
+  long long now_us = absl::ToUnixMicros(now), due_us = 0, id = 0;
+  soci::statement update = (session.prepare << "UPDATE revisits SET due_at_us = :due, updated_at_us = :now"
+                                               " WHERE id = :id",
+                            soci::use(due_us), soci::use(now_us), soci::use(id));
+  for (auto& [customer_id, rows] : by_customer) {
+    absl::TimeZone zone;
+    if (!absl::LoadTimeZone(rows.front().time_zone, &zone)) zone = absl::UTCTimeZone();
+    for (size_t i = 0; i < rows.size(); ++i) {
+      PlannedRow& row = rows[i];
+      if (row.state != v1::REVISIT_STATE_PLANNED) continue;
+      std::vector<scheduler::ContactRecord> others;
+      for (size_t j = 0; j < rows.size(); ++j) {
+        if (j != i) others.push_back(ContactOf(rows[j]));
+      }
+      absl::Time due = absl::FromUnixMicros(row.due_us);
+      absl::Time not_before = absl::FromUnixMicros(row.not_before_us > 0 ? row.not_before_us : row.due_us);
+      std::optional<absl::Time> replanned = scheduler::ReplanDue(due, not_before, absl::FromUnixMicros(row.expires_us),
+                                                                 static_cast<scheduler::Channel>(row.channel - 1),
+                                                                 row.survey != 0, zone, others, policy, now);
+      if (!replanned || *replanned == due) continue;  // none before it expires: the claims give it up then
+      row.due_us = due_us = absl::ToUnixMicros(*replanned);
+      id = row.id;
+      update.execute(true);
+      ++moved;
+    }
+  }
+  return moved;
+}
+
+}  // namespace satisfaction::customers
