@@ -87,7 +87,8 @@ std::optional<absl::Time> EarliestContactTime(absl::Time from, absl::Time limit,
                                               const absl::TimeZone& zone, std::span<const ContactRecord> contacts,
                                               const ContactPolicy& policy);
 
-// When a planned revisit is due after its customer's time zone changed: at
+// When a planned revisit is due after its customer's time zone (or the
+// contact policy) changed: at
 // `due` still, if that time has come, was inside the window in `zone`, and the
 // revisit may be made now (it keeps its place in the queue); otherwise at the earliest time inside the channel's
 // window in `zone` and within the budget given the customer's other contacts,

@@ -224,6 +224,45 @@ absl::Status CustomerStore::ReplanAfterZoneChange(soci::session& session, const 
   return absl::OkStatus();
 }
 
+absl::StatusOr<int> CustomerStore::ReplanForContactPolicy(absl::Time now, int limit) {
+  return database_.InTransaction<int>(Access::kWrite, [&](soci::session& session) -> absl::StatusOr<int> {
+    std::string name = "contact-policy";
+    long long done = 0, pass = 0, after = 0;
+    session << absl::StrCat(
+        "SELECT done_version, pass_version, after_customer_id FROM revisit_replanning"
+        " WHERE name = :name",
+        storage::ForUpdate(session)),
+        soci::use(name), soci::into(done), soci::into(pass), soci::into(after);
+    if (!session.got_data()) return 0;
+    absl::StatusOr<std::shared_ptr<const settings::ContactPolicyDocument::Snapshot>> policy =
+        contact_policy_.InForce(session);
+    if (!policy.ok()) return policy.status();
+    long long version = (*policy)->version;
+    if (version == done) return 0;
+    if (version != pass) {  // changed again: the pass starts over
+      pass = version;
+      after = 0;
+    }
+    std::vector<long long> ids;
+    long long id = 0;
+    soci::statement next = (session.prepare << "SELECT id FROM customers WHERE id > :after ORDER BY id LIMIT :limit",
+                            soci::use(after), soci::use(limit), soci::into(id));
+    next.execute();
+    while (next.fetch()) ids.push_back(id);
+    ReplanOpenRevisits(session, ids, (*policy)->parsed, now);
+    if (static_cast<int>(ids.size()) < limit) {
+      done = pass;
+      after = 0;
+    } else {
+      after = ids.back();
+    }
+    session << "UPDATE revisit_replanning SET done_version = :done, pass_version = :pass, after_customer_id = :after"
+               " WHERE name = :name",
+        soci::use(done), soci::use(pass), soci::use(after), soci::use(name);
+    return static_cast<int>(ids.size());
+  });
+}
+
 absl::StatusOr<CustomerStore::UpsertResult> CustomerStore::Upsert(const v1::Customer& customer, absl::Time now) {
   auto attempt = [&](soci::session& session) -> absl::StatusOr<UpsertResult> {
     std::string external_id = customer.external_id(), name = customer.name(), phone = customer.phone(),

@@ -84,6 +84,13 @@ class CustomerStore {
     return classification_.Update(update, mask, now);
   }
 
+  // One step of planning every waiting revisit again after the contact
+  // policy (the hours) changed: the revisits of the next `limit` customers,
+  // in the policy in force. Returns how many customers it went through (0
+  // once the pass is done). For the maintenance loop: safe on every server at
+  // once (the pass's place is one locked row).
+  absl::StatusOr<int> ReplanForContactPolicy(absl::Time now, int limit);
+
  private:
   // Plans the waiting revisits of customers whose time zone changed again in
   // their new zone (see ReplanOpenRevisits).

@@ -11,9 +11,9 @@
 namespace satisfaction::customers {
 
 // Plans the waiting (planned, not leased) revisits of these customers again,
-// in the time zone each has now, by scheduler::ReplanDue: revisits keep to
-// the customer's own hours after the customer moves zone. For the
-// transaction that changes the zones; returns how many revisits moved.
+// in the time zone each has now and under `policy`, by scheduler::ReplanDue:
+// revisits keep to the customer's own hours after the customer moves zone or
+// the hours change. Returns how many revisits moved.
 int ReplanOpenRevisits(soci::session& session, const std::vector<long long>& customer_ids,
                        const scheduler::ContactPolicy& policy, absl::Time now);
 

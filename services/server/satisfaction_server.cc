@@ -103,6 +103,9 @@ absl::StatusOr<std::unique_ptr<SatisfactionServer>> SatisfactionServer::Start(co
       {.name = "plan periodic care",
        .run = [revisit_store](absl::Time now) { return revisit_store->PlanPeriodicCare(now, 200); },
        .batch_size = 200},
+      {.name = "plan waiting revisits again in changed contact hours",
+       .run = [customer_store](absl::Time now) { return customer_store->ReplanForContactPolicy(now, 500); },
+       .batch_size = 500},
       {.name = "expire leases of callbacks and messages",
        .run = [callback_store](absl::Time now) { return callback_store->ExpireLeases(now, 500); },
        .batch_size = 500}};

@@ -651,8 +651,7 @@ const std::vector<Migration>& AllMigrations() {
       },
       {
           .version = 15,
-          .description = "aggregates by day and customer type (a row per item with its counts of each score); revisits "
-                         "by planning time",
+          .description = "aggregates by day and customer type (a row per item with its counts of each score); revisits by planning time",
           .mysql_statements =
               {
                   R"sql(CREATE TABLE IF NOT EXISTS response_day_rollups (
@@ -768,12 +767,22 @@ const std::vector<Migration>& AllMigrations() {
       },
       {
           .version = 18,
-          .description = "the earliest each revisit may be made (to plan it again when its customer moves zone); the "
-                         "default low-score recovery call reserved for the agent, as the README promised",
+          .description = "revisits planned again when a customer's zone or the hours change (the earliest each "
+                         "may be made, and the pass's place); the default recovery call reserved for the agent",
           .mysql_statements =
               {
                   // 0: not known (revisits planned before this step): their due time.
                   "ALTER TABLE revisits ADD COLUMN IF NOT EXISTS not_before_us BIGINT NOT NULL DEFAULT 0",
+                  // The contact policy version revisits were last planned again
+                  // for, and the pass under way: its version and where it got to.
+                  R"sql(CREATE TABLE IF NOT EXISTS revisit_replanning (
+                    name VARCHAR(32) NOT NULL PRIMARY KEY,
+                    done_version BIGINT NOT NULL,
+                    pass_version BIGINT NOT NULL,
+                    after_customer_id BIGINT NOT NULL
+                  ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin)sql",
+                  "INSERT IGNORE INTO revisit_replanning (name, done_version, pass_version, after_customer_id)"
+                  " VALUES ('contact-policy', 0, 0, 0)",
                   R"sql(UPDATE revisit_rules
                     SET rule_json = CONCAT('{"reserveForServingAgent":true,', SUBSTRING(rule_json, 2)),
                         updated_at_us = updated_at_us + 1
@@ -783,6 +792,14 @@ const std::vector<Migration>& AllMigrations() {
           .sqlite_statements =
               {
                   "ALTER TABLE revisits ADD COLUMN not_before_us INTEGER NOT NULL DEFAULT 0",
+                  R"sql(CREATE TABLE IF NOT EXISTS revisit_replanning (
+                    name TEXT NOT NULL PRIMARY KEY,
+                    done_version INTEGER NOT NULL,
+                    pass_version INTEGER NOT NULL,
+                    after_customer_id INTEGER NOT NULL
+                  ))sql",
+                  "INSERT OR IGNORE INTO revisit_replanning (name, done_version, pass_version, after_customer_id)"
+                  " VALUES ('contact-policy', 0, 0, 0)",
                   R"sql(UPDATE revisit_rules
                     SET rule_json = '{"reserveForServingAgent":true,' || substr(rule_json, 2),
                         updated_at_us = updated_at_us + 1

@@ -70,6 +70,51 @@ TEST_P(RevisitStoreTest, AnEventIsPlannedOnceAndAgainReturnsTheSame) {
   EXPECT_EQ(again->revisits[0].id(), first->revisits[0].id());
 }
 
+TEST_P(RevisitStoreTest, WaitingRevisitsArePlannedAgainWhenTheHoursOrTheZoneChange) {
+  absl::StatusOr<RevisitStore::EventResult> planned = store_->RecordEvent(Event("e1"), now_);
+  ASSERT_TRUE(planned.ok()) << planned.status();
+  ASSERT_EQ(planned->revisits.size(), 1u);
+  const std::string id = planned->revisits[0].id();
+  customers::CustomerStore customers(*database_);
+  auto due = [&] {
+    return absl::FromUnixMicros(testing::QueryNumber(*database_, "SELECT due_at_us FROM revisits WHERE id = " + id));
+  };
+  EXPECT_EQ(due(), now_) << "10:00 in Shanghai, inside the message hours";
+  EXPECT_EQ(*customers.ReplanForContactPolicy(now_, 500), 0) << "no change of the hours yet";
+
+  // Messages from noon only, every day.
+  v1::ContactPolicy update;
+  v1::WeeklyWindows& week = *update.mutable_message_windows();
+  for (v1::TimeWindow* day :
+       {week.mutable_monday(), week.mutable_tuesday(), week.mutable_wednesday(), week.mutable_thursday(),
+        week.mutable_friday(), week.mutable_saturday(), week.mutable_sunday()}) {
+    day->set_start("12:00");
+    day->set_end("21:00");
+  }
+  google::protobuf::FieldMask mask;
+  mask.add_paths("message_windows");
+  ASSERT_TRUE(store_->UpdateContactPolicy(update, mask, now_).ok());
+  absl::StatusOr<int> replanned = customers.ReplanForContactPolicy(now_, 500);
+  ASSERT_TRUE(replanned.ok()) << replanned.status();
+  EXPECT_EQ(*replanned, 1) << "one customer gone through, and the pass done";
+  EXPECT_EQ(due(), now_ + absl::Hours(2)) << "noon in Shanghai";
+  EXPECT_EQ(*customers.ReplanForContactPolicy(now_, 500), 0) << "done until the hours change again";
+
+  // The customer moves to New York: noon there.
+  v1::Customer moved;
+  moved.set_external_id("c1");
+  moved.set_phone("+8613800138000");
+  moved.set_time_zone("America/New_York");
+  moved.mutable_consent()->set_sms(true);
+  ASSERT_TRUE(customers::NormalizeAndValidateCustomer("customer", moved).ok());
+  ASSERT_TRUE(customers.Upsert(moved, now_).ok());
+  absl::TimeZone new_york;
+  ASSERT_TRUE(absl::LoadTimeZone("America/New_York", &new_york));
+  absl::CivilSecond local = new_york.At(due()).cs;
+  EXPECT_EQ(local.hour(), 12) << local;
+  EXPECT_GE(due(), now_);
+}
+
 TEST_P(RevisitStoreTest, ConcurrentEventsOfOneCustomerKeepTheBudget) {
   std::vector<std::thread> shops;
   for (int i = 0; i < 6; ++i) {
