@@ -1,69 +1,209 @@
 #include "services/http/http_server.h"
 
-#include <httplib.h>
+#include <spdlog/spdlog.h>
+
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/write.hpp>
+#include <thread>
+#include <vector>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "absl/time/clock.h"
+#include "services/http/http_connection.h"
 
 namespace satisfaction::http {
+namespace {
+
+namespace asio = boost::asio;
+using tcp = asio::ip::tcp;
+
+// What a connection beyond a cap is told before it is closed.
+constexpr char kTooManyConnections[] =
+    "HTTP/1.1 503 Service Unavailable\r\n"
+    "Content-Type: application/json; charset=utf-8\r\n"
+    "Cache-Control: no-store\r\n"
+    "Retry-After: 1\r\n"
+    "Connection: close\r\n"
+    "Content-Length: 65\r\n"
+    "\r\n"
+    R"({"error":{"code":503,"message":"too many connections; try again"}})";
+
+// Out of file descriptors (or kernel memory) accepting: wait before trying
+// again rather than spin.
+constexpr auto kAcceptRetryPause = std::chrono::milliseconds(100);
+constexpr absl::Duration kRefusalReportInterval = absl::Minutes(1);
+
+// Tells a connection beyond a cap why, without waiting on it: a fresh
+// socket's buffer takes the short answer at once, and whatever request has
+// arrived is read so that closing does not reset the connection before the
+// client reads the answer.
+void Refuse(tcp::socket& socket) {
+  boost::system::error_code ignored;
+  socket.non_blocking(true, ignored);
+  socket.write_some(asio::buffer(kTooManyConnections, sizeof(kTooManyConnections) - 1), ignored);
+  socket.shutdown(tcp::socket::shutdown_send, ignored);
+  char discard[4096];
+  while (socket.read_some(asio::buffer(discard), ignored) > 0) {
+  }
+  socket.close(ignored);
+}
+
+}  // namespace
+
+struct HttpServer::Impl {
+  Impl(HttpServerOptions options, Routes routes)
+      : context(options, std::move(routes)),
+        keep_running(io.get_executor()),
+        acceptor(asio::make_strand(io)),
+        retry_timer(acceptor.get_executor()) {}
+
+  void Accept();
+  void OnAccept(boost::system::error_code error, tcp::socket socket);
+  void NoteRefusal(ConnectionLimits::Admission admission);
+
+  // Declared first, destroyed last: connections still held by handlers in
+  // `io` release their place in it when `io` is destroyed.
+  ConnectionContext context;
+  asio::io_context io;
+  // Keeps the I/O threads running while no socket operation is pending (when
+  // stopping, the last requests may still be on the workers).
+  asio::executor_work_guard<asio::io_context::executor_type> keep_running;
+  tcp::acceptor acceptor;
+  asio::steady_timer retry_timer;
+  std::vector<std::thread> threads;
+  bool stopped = false;
+  // Refusals since the last report, which goes to the log at most once a minute.
+  int refused_per_address = 0, refused_server_full = 0;
+  absl::Time last_report = absl::InfinitePast();
+};
+
+void HttpServer::Impl::Accept() {
+  acceptor.async_accept(asio::make_strand(io), [this](boost::system::error_code error, tcp::socket socket) {
+    OnAccept(error, std::move(socket));
+  });
+}
+
+void HttpServer::Impl::OnAccept(boost::system::error_code error, tcp::socket socket) {
+  if (error == asio::error::operation_aborted || context.stopping) return;
+  if (error) {
+    spdlog::warn("HTTP accept failed, pausing: {}", error.message());
+    retry_timer.expires_after(kAcceptRetryPause);
+    retry_timer.async_wait([this](boost::system::error_code error) {
+      if (!error && !context.stopping) Accept();
+    });
+    return;
+  }
+  boost::system::error_code ignored;
+  std::string address = socket.remote_endpoint(ignored).address().to_string();
+  ConnectionLimits::Admission admission = context.limits.Admit(address);
+  if (admission == ConnectionLimits::Admission::kAdmitted) {
+    std::make_shared<HttpConnection>(std::move(socket), address, context)->Start();
+  } else {
+    Refuse(socket);
+    NoteRefusal(admission);
+  }
+  Accept();
+}
+
+void HttpServer::Impl::NoteRefusal(ConnectionLimits::Admission admission) {
+  ++(admission == ConnectionLimits::Admission::kAddressFull ? refused_per_address : refused_server_full);
+  absl::Time now = absl::Now();
+  if (now - last_report < kRefusalReportInterval) return;
+  spdlog::warn(
+      "HTTP connections refused with 503: {} from addresses with --http-connections-per-address ({}) open, {} with "
+      "--http-max-connections ({}) open",
+      refused_per_address, context.options.connections_per_address, refused_server_full,
+      context.options.max_connections);
+  refused_per_address = refused_server_full = 0;
+  last_report = now;
+}
 
 absl::StatusOr<std::unique_ptr<HttpServer>> HttpServer::Start(const std::string& listen,
-                                                              std::function<bool()> is_serving,
-                                                              const std::function<void(httplib::Server&)>& routes) {
+                                                              std::function<bool()> is_serving, Routes routes,
+                                                              HttpServerOptions options) {
   size_t colon = listen.rfind(':');
   int port = -1;
-  if (colon == std::string::npos || !absl::SimpleAtoi(listen.substr(colon + 1), &port)) {
+  if (colon == std::string::npos || !absl::SimpleAtoi(listen.substr(colon + 1), &port) || port < 0 || port > 65535) {
     return absl::InvalidArgumentError(absl::StrCat("HTTP listen address '", listen, "' is not HOST:PORT"));
   }
-  std::string host = listen.substr(0, colon);
-  // [::1] is how addresses are written; the socket wants ::1.
-  absl::string_view bare_host = host;
-  if (absl::ConsumePrefix(&bare_host, "[")) absl::ConsumeSuffix(&bare_host, "]");
-
-  std::unique_ptr<HttpServer> http(new HttpServer());
-  http->server_ = std::make_unique<httplib::Server>();
-  httplib::Server& server = *http->server_;
-  server.set_payload_max_length(64 << 10);
-  server.set_read_timeout(10, 0);
-  server.set_write_timeout(10, 0);
-  server.Get("/healthz", [is_serving](const httplib::Request&, httplib::Response& response) {
-    bool serving = is_serving();
-    response.status = serving ? 200 : 503;
-    response.set_header("Cache-Control", "no-store");
-    response.set_content(serving ? "SERVING\n" : "NOT_SERVING\n", "text/plain; charset=utf-8");
-  });
-
-  if (routes) routes(server);
-
-  std::string bind_host(bare_host);
-  if (port == 0) {
-    http->port_ = server.bind_to_any_port(bind_host);
-  } else {
-    http->port_ = server.bind_to_port(bind_host, port) ? port : -1;
+  if (options.io_threads < 1 || options.workers < 1 || options.queued_per_worker < 1 || options.max_connections < 1 ||
+      options.connections_per_address < 1 || options.request_timeout <= absl::ZeroDuration() ||
+      options.idle_timeout <= absl::ZeroDuration() || options.max_header_bytes < 1024 || options.max_body_bytes < 1) {
+    return absl::InvalidArgumentError("HTTP server options: counts and times must be positive, heads 1 KiB at least");
   }
-  if (http->port_ < 0) {
-    return absl::UnavailableError(absl::StrCat("cannot listen for HTTP on ", listen));
+  // [::1] is how addresses are written; the resolver wants ::1.
+  absl::string_view host = absl::string_view(listen).substr(0, colon);
+  if (absl::ConsumePrefix(&host, "[")) absl::ConsumeSuffix(&host, "]");
+
+  routes.Add(
+      "GET", "/healthz",
+      [is_serving = std::move(is_serving)](const HttpRequest&) {
+        bool serving = is_serving();
+        HttpResponse response;
+        response.status = serving ? 200 : 503;
+        response.SetHeader("Cache-Control", "no-store");
+        response.SetContent(serving ? "SERVING\n" : "NOT_SERVING\n", "text/plain; charset=utf-8");
+        return response;
+      },
+      Dispatch::kIoThread);
+  auto impl = std::make_unique<Impl>(options, std::move(routes));
+
+  boost::system::error_code error;
+  tcp::resolver resolver(impl->io);
+  tcp::resolver::results_type endpoints =
+      resolver.resolve(std::string(host), std::to_string(port), tcp::resolver::passive, error);
+  if (error || endpoints.empty()) {
+    return absl::InvalidArgumentError(absl::StrCat("HTTP listen address '", listen, "': ", error.message()));
   }
-  http->thread_ = std::thread([&server] { server.listen_after_bind(); });
-  // httplib's stop() does nothing until the serving thread has marked itself
-  // running; a stop before that would leave the thread in accept() forever.
-  absl::Time give_up = absl::Now() + absl::Seconds(10);
-  while (!server.is_running()) {
-    if (absl::Now() > give_up) {
-      return absl::InternalError(absl::StrCat("the HTTP server on ", listen, " did not start"));
-    }
-    absl::SleepFor(absl::Milliseconds(1));
+  tcp::endpoint endpoint = endpoints.begin()->endpoint();
+  tcp::acceptor& acceptor = impl->acceptor;
+  if (acceptor.open(endpoint.protocol(), error) || acceptor.set_option(tcp::acceptor::reuse_address(true), error) ||
+      acceptor.bind(endpoint, error) || acceptor.listen(asio::socket_base::max_listen_connections, error)) {
+    return absl::UnavailableError(absl::StrCat("cannot listen for HTTP on ", listen, ": ", error.message()));
   }
-  return http;
+  int bound_port = acceptor.local_endpoint(error).port();
+  if (error) return absl::UnavailableError(absl::StrCat("cannot listen for HTTP on ", listen, ": ", error.message()));
+
+  impl->Accept();
+  for (int i = 0; i < options.io_threads; ++i) impl->threads.emplace_back([io = &impl->io] { io->run(); });
+  std::unique_ptr<HttpServer> server(new HttpServer(std::move(impl)));
+  server->port_ = bound_port;
+  return server;
 }
+
+HttpServer::HttpServer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 
 HttpServer::~HttpServer() { Stop(); }
 
-void HttpServer::Stop() {
-  if (server_) server_->stop();
-  if (thread_.joinable()) thread_.join();
+int HttpServer::open_connections() const { return impl_->context.limits.open_connections(); }
+
+void HttpServer::Stop(absl::Duration grace) {
+  if (impl_->stopped) return;
+  impl_->stopped = true;
+  impl_->context.stopping = true;
+  asio::post(impl_->acceptor.get_executor(), [impl = impl_.get()] {
+    boost::system::error_code ignored;
+    impl->acceptor.close(ignored);
+    impl->retry_timer.cancel();
+  });
+  for (const std::shared_ptr<HttpConnection>& connection : impl_->context.Open()) connection->Close();
+  absl::Time give_up = absl::Now() + grace;
+  while (impl_->context.limits.open_connections() > 0 && absl::Now() < give_up) {
+    absl::SleepFor(absl::Milliseconds(5));
+  }
+  impl_->io.stop();
+  for (std::thread& thread : impl_->threads) thread.join();
+  // Requests still waiting for a worker are dropped with their connections.
+  impl_->context.workers.Stop();
+  boost::system::error_code ignored;
+  impl_->acceptor.close(ignored);
 }
 
 }  // namespace satisfaction::http

@@ -1,8 +1,8 @@
 #include "services/http/survey_site.h"
 
 #include <google/protobuf/util/json_util.h>
-#include <httplib.h>
 
+#include <algorithm>
 #include <kainjow/mustache.hpp>
 
 #include "absl/strings/ascii.h"
@@ -35,11 +35,11 @@ absl::StatusOr<std::string> ReadTemplate(const std::filesystem::path& path) {
 
 // The page's headers: nothing cached (the token is a secret), nothing leaked
 // to other sites (not even the address, which holds the token).
-void SetPageHeaders(httplib::Response& response) {
-  response.set_header("Cache-Control", "no-store");
-  response.set_header("Content-Security-Policy", kContentSecurityPolicy);
-  response.set_header("Referrer-Policy", "no-referrer");
-  response.set_header("X-Content-Type-Options", "nosniff");
+void SetPageHeaders(HttpResponse& response) {
+  response.SetHeader("Cache-Control", "no-store");
+  response.SetHeader("Content-Security-Policy", kContentSecurityPolicy);
+  response.SetHeader("Referrer-Policy", "no-referrer");
+  response.SetHeader("X-Content-Type-Options", "nosniff");
 }
 
 data LanguageData(const std::string& language) {
@@ -113,18 +113,15 @@ std::pair<int, std::string> HttpError(const absl::Status& status) {
   }
 }
 
-void SendJsonError(httplib::Response& response, int http_status, const std::string& message) {
-  response.status = http_status;
-  response.set_header("Cache-Control", "no-store");
-  response.set_header("X-Content-Type-Options", "nosniff");
-  std::string escaped;
-  for (char c : message) {
-    if (c == '"' || c == '\\') escaped.push_back('\\');
-    if (static_cast<unsigned char>(c) < 0x20) continue;
-    escaped.push_back(c);
-  }
-  response.set_content(absl::StrCat(R"({"error":{"code":)", http_status, R"(,"message":")", escaped, R"("}})"),
-                       "application/json; charset=utf-8");
+bool IsToken(absl::string_view text) {
+  return !text.empty() && text.size() <= 64 && std::all_of(text.begin(), text.end(), [](char c) {
+    return absl::ascii_isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_';
+  });
+}
+
+HttpResponse TooManyRequests(HttpResponse response, absl::Duration retry_after) {
+  response.SetHeader("Retry-After", std::to_string(absl::ToInt64Seconds(retry_after) + 1));
+  return response;
 }
 
 }  // namespace
@@ -143,72 +140,75 @@ absl::StatusOr<std::unique_ptr<SurveySite>> SurveySite::Create(const std::filesy
   return site;
 }
 
-void SurveySite::Register(httplib::Server& server) {
-  // A page that says why there is no survey to answer: kind is unknown,
-  // expired, answered, busy or limited.
-  auto notice = [this](httplib::Response& response, int http_status, const std::string& language, const char* kind) {
-    data page = LanguageData(language);
-    page.set(kind, data::type::bool_true);
-    response.status = http_status;
-    SetPageHeaders(response);
-    response.set_content(mustache(notice_template_).render(page), "text/html; charset=utf-8");
-  };
+void SurveySite::Register(Routes& routes) {
+  routes.AddPrefix("GET", "/s/", [this](const HttpRequest& request) { return ShowSurvey(request); });
+  routes.Add("POST", "/v1/responses", [this](const HttpRequest& request) { return Submit(request); });
+}
 
-  server.Get(R"(/s/([A-Za-z0-9_-]{1,64}))",
-             [this, notice](const httplib::Request& request, httplib::Response& response) {
-               std::string language = PreferredLanguage(request.get_header_value("Accept-Language"), kLanguages[0]);
-               absl::Time now = absl::Now();
-               absl::Duration retry_after;
-               if (!limiter_.Allow(request.remote_addr, rate_limit_, now, &retry_after)) {
-                 response.set_header("Retry-After", std::to_string(absl::ToInt64Seconds(retry_after) + 1));
-                 return notice(response, 429, language, "limited");
-               }
-               std::string token = request.matches[1];
-               absl::StatusOr<responses::ResponseStore::InvitationView> view = responses_.ViewInvitation(token, now);
-               if (!view.ok()) {
-                 bool unknown = view.status().code() == absl::StatusCode::kNotFound;
-                 return notice(response, unknown ? 404 : 503, language, unknown ? "unknown" : "busy");
-               }
-               if (view->answered) return notice(response, 410, language, "answered");
-               if (view->expired) return notice(response, 410, language, "expired");
-               absl::StatusOr<v1::Questionnaire> questionnaire =
-                   questionnaires_.Get(view->questionnaire_id, view->questionnaire_version);
-               if (!questionnaire.ok()) return notice(response, 503, language, "busy");
-               SetPageHeaders(response);
-               response.set_content(mustache(survey_template_).render(SurveyData(*questionnaire, token, language)),
-                                    "text/html; charset=utf-8");
-             });
+// A page that says why there is no survey to answer: kind is unknown,
+// expired, answered, busy or limited.
+HttpResponse SurveySite::Notice(int http_status, const std::string& language, const char* kind) const {
+  data page = LanguageData(language);
+  page.set(kind, data::type::bool_true);
+  HttpResponse response;
+  response.status = http_status;
+  SetPageHeaders(response);
+  response.SetContent(mustache(notice_template_).render(page), "text/html; charset=utf-8");
+  return response;
+}
 
-  server.Post("/v1/responses", [this](const httplib::Request& request, httplib::Response& response) {
-    absl::Duration retry_after;
-    if (!limiter_.Allow(request.remote_addr, rate_limit_, absl::Now(), &retry_after)) {
-      response.set_header("Retry-After", std::to_string(absl::ToInt64Seconds(retry_after) + 1));
-      return SendJsonError(response, 429, "too many requests; try again later");
-    }
-    if (!absl::StartsWith(absl::AsciiStrToLower(request.get_header_value("Content-Type")), "application/json")) {
-      return SendJsonError(response, 415, "send application/json");
-    }
-    v1::SubmitResponseRequest submit;
-    google::protobuf::util::JsonParseOptions options;
-    if (!google::protobuf::util::JsonStringToMessage(request.body, &submit, options).ok()) {
-      return SendJsonError(response, 400, "the body is not a SubmitResponseRequest in JSON");
-    }
-    if (submit.has_callback()) return SendJsonError(response, 403, "answers here come by invitation_token only");
-    if (absl::Status s = responses::ValidateSubmitRequest(submit); !s.ok()) {
-      return SendJsonError(response, 400, std::string(s.message()));
-    }
-    absl::StatusOr<v1::Response> stored = responses_.Submit(submit, absl::Now());
-    if (!stored.ok()) {
-      auto [http_status, message] = HttpError(stored.status());
-      return SendJsonError(response, http_status, message);
-    }
-    std::string json;
-    if (!google::protobuf::util::MessageToJsonString(*stored, &json).ok()) {
-      return SendJsonError(response, 500, "internal error");
-    }
-    response.set_header("Cache-Control", "no-store");
-    response.set_content(json, "application/json; charset=utf-8");
-  });
+HttpResponse SurveySite::ShowSurvey(const HttpRequest& request) {
+  std::string language = PreferredLanguage(request.Header("Accept-Language"), kLanguages[0]);
+  absl::Time now = absl::Now();
+  absl::Duration retry_after;
+  if (!limiter_.Allow(request.remote_address, rate_limit_, now, &retry_after)) {
+    return TooManyRequests(Notice(429, language, "limited"), retry_after);
+  }
+  absl::string_view token = absl::string_view(request.path).substr(3);  // after "/s/"
+  if (!IsToken(token)) return Notice(404, language, "unknown");
+  absl::StatusOr<responses::ResponseStore::InvitationView> view = responses_.ViewInvitation(std::string(token), now);
+  if (!view.ok()) {
+    bool unknown = view.status().code() == absl::StatusCode::kNotFound;
+    return Notice(unknown ? 404 : 503, language, unknown ? "unknown" : "busy");
+  }
+  if (view->answered) return Notice(410, language, "answered");
+  if (view->expired) return Notice(410, language, "expired");
+  absl::StatusOr<v1::Questionnaire> questionnaire =
+      questionnaires_.Get(view->questionnaire_id, view->questionnaire_version);
+  if (!questionnaire.ok()) return Notice(503, language, "busy");
+  HttpResponse response;
+  SetPageHeaders(response);
+  response.SetContent(mustache(survey_template_).render(SurveyData(*questionnaire, std::string(token), language)),
+                      "text/html; charset=utf-8");
+  return response;
+}
+
+HttpResponse SurveySite::Submit(const HttpRequest& request) {
+  absl::Duration retry_after;
+  if (!limiter_.Allow(request.remote_address, rate_limit_, absl::Now(), &retry_after)) {
+    return TooManyRequests(JsonError(429, "too many requests; try again later"), retry_after);
+  }
+  if (!absl::StartsWith(absl::AsciiStrToLower(request.Header("Content-Type")), "application/json")) {
+    return JsonError(415, "send application/json");
+  }
+  v1::SubmitResponseRequest submit;
+  google::protobuf::util::JsonParseOptions options;
+  if (!google::protobuf::util::JsonStringToMessage(request.body, &submit, options).ok()) {
+    return JsonError(400, "the body is not a SubmitResponseRequest in JSON");
+  }
+  if (submit.has_callback()) return JsonError(403, "answers here come by invitation_token only");
+  if (absl::Status s = responses::ValidateSubmitRequest(submit); !s.ok()) return JsonError(400, s.message());
+  absl::StatusOr<v1::Response> stored = responses_.Submit(submit, absl::Now());
+  if (!stored.ok()) {
+    auto [http_status, message] = HttpError(stored.status());
+    return JsonError(http_status, message);
+  }
+  std::string json;
+  if (!google::protobuf::util::MessageToJsonString(*stored, &json).ok()) return JsonError(500, "internal error");
+  HttpResponse response;
+  response.SetHeader("Cache-Control", "no-store");
+  response.SetContent(std::move(json), "application/json; charset=utf-8");
+  return response;
 }
 
 }  // namespace satisfaction::http

@@ -7,12 +7,10 @@
 
 #include "absl/status/statusor.h"
 #include "services/common/rate_limiter.h"
+#include "services/http/http_message.h"
+#include "services/http/routes.h"
 #include "services/questionnaires/questionnaire_store.h"
 #include "services/responses/response_store.h"
-
-namespace httplib {
-class Server;
-}
 
 namespace satisfaction::http {
 
@@ -34,11 +32,16 @@ class SurveySite {
                                                             questionnaires::QuestionnaireStore& questionnaires,
                                                             Options options);
 
-  void Register(httplib::Server& server);
+  // Adds GET /s/{token} and POST /v1/responses, both run on the workers.
+  void Register(Routes& routes);
 
  private:
   SurveySite(responses::ResponseStore& responses, questionnaires::QuestionnaireStore& questionnaires, Options options)
       : responses_(responses), questionnaires_(questionnaires), rate_limit_(options.rate_limit) {}
+
+  HttpResponse ShowSurvey(const HttpRequest& request);
+  HttpResponse Submit(const HttpRequest& request);
+  HttpResponse Notice(int http_status, const std::string& language, const char* kind) const;
 
   responses::ResponseStore& responses_;
   questionnaires::QuestionnaireStore& questionnaires_;

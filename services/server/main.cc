@@ -2,6 +2,7 @@
 // until SIGTERM or SIGINT, then shuts down gracefully.
 #include <signal.h>
 #include <spdlog/spdlog.h>
+#include <sys/resource.h>
 
 #include <cstdio>
 #include <cstdlib>
@@ -18,6 +19,25 @@
 namespace {
 
 constexpr char kVersion[] = "satisfaction-server 0.1.0";
+
+// Each HTTP connection takes a file descriptor, and a shell's soft limit is
+// often 1024: take what the hard limit allows, and say if that is too few.
+void RaiseOpenFileLimit(int http_max_connections) {
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) != 0) return;
+  if (limit.rlim_cur < limit.rlim_max) {
+    limit.rlim_cur = limit.rlim_max;
+    if (setrlimit(RLIMIT_NOFILE, &limit) != 0) getrlimit(RLIMIT_NOFILE, &limit);
+  }
+  // Beyond the HTTP connections: gRPC's, the database's, the log's.
+  constexpr rlim_t kOtherDescriptors = 256;
+  if (limit.rlim_cur < static_cast<rlim_t>(http_max_connections) + kOtherDescriptors) {
+    spdlog::warn(
+        "only {} open files are allowed, fewer than --http-max-connections ({}) needs; raise LimitNOFILE "
+        "or ulimit -n",
+        limit.rlim_cur, http_max_connections);
+  }
+}
 
 int Run(int argc, char** argv) {
   // Debian's Abseil checks every mutex acquisition for lock-order cycles (a
@@ -40,6 +60,7 @@ int Run(int argc, char** argv) {
   const satisfaction::server::ServerConfig& config = command_line->config;
   spdlog::set_level(spdlog::level::from_str(config.log_level));
   spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%fZ %^%l%$ %v", spdlog::pattern_time_type::utc);
+  if (!config.http_listen.empty()) RaiseOpenFileLimit(config.http_max_connections);
 
   // Block the stop signals in every thread; one thread of our own waits for them.
   // The first asks for a graceful stop, a second one ends the process at once.

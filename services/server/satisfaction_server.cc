@@ -135,12 +135,15 @@ absl::StatusOr<std::unique_ptr<SatisfactionServer>> SatisfactionServer::Start(co
       if (!site.ok()) return site.status();
       server->survey_site_ = *std::move(site);
     }
-    http::SurveySite* site = server->survey_site_.get();
-    absl::StatusOr<std::unique_ptr<http::HttpServer>> http = http::HttpServer::Start(
-        config.http_listen, [monitor] { return monitor->serving(); },
-        [site](httplib::Server& routes) {
-          if (site != nullptr) site->Register(routes);
-        });
+    http::Routes routes;
+    if (server->survey_site_) server->survey_site_->Register(routes);
+    absl::StatusOr<std::unique_ptr<http::HttpServer>> http =
+        http::HttpServer::Start(config.http_listen, [monitor] { return monitor->serving(); }, std::move(routes),
+                                {.workers = config.http_workers,
+                                 .max_connections = config.http_max_connections,
+                                 .connections_per_address = config.http_connections_per_address,
+                                 .request_timeout = config.http_request_timeout,
+                                 .idle_timeout = config.http_idle_timeout});
     if (!http.ok()) return http.status();
     server->http_ = *std::move(http);
   }
@@ -249,13 +252,14 @@ absl::Status SatisfactionServer::BuildGrpcServer() {
 void SatisfactionServer::Shutdown(absl::Duration grace) {
   if (shut_down_) return;
   shut_down_ = true;
+  absl::Time deadline = absl::Now() + grace;     // one grace for both faces
   if (health_monitor_) health_monitor_->Stop();  // NOT_SERVING first, so balancers drain us
   if (maintenance_) maintenance_->Stop();
   spdlog::debug("health is NOT_SERVING");
-  if (http_) http_->Stop();
+  if (http_) http_->Stop(deadline - absl::Now());
   spdlog::debug("HTTP stopped");
   if (grpc_server_) {
-    grpc_server_->Shutdown(absl::ToChronoTime(absl::Now() + grace));
+    grpc_server_->Shutdown(absl::ToChronoTime(deadline));
     spdlog::debug("gRPC calls finished");
     grpc_server_->Wait();
   }

@@ -92,6 +92,32 @@ const std::vector<Setting>& Settings() {
        "Requests a minute each client (by address) may make of the survey page and\n"
        "POST /v1/responses, with bursts of a third of that (default 60)",
        [](ServerConfig& c, const std::string& v) { return ParseInt(v, 1, 1'000'000, c.http_rate_limit); }},
+      {"http-max-connections", "SATISFACTION_HTTP_MAX_CONNECTIONS",
+       "HTTP connections held at once; beyond it new ones are answered 503 and closed\n"
+       "(default 2048; each takes a file descriptor)",
+       [](ServerConfig& c, const std::string& v) { return ParseInt(v, 1, 1'000'000, c.http_max_connections); }},
+      {"http-connections-per-address", "SATISFACTION_HTTP_CONNECTIONS_PER_ADDRESS",
+       "HTTP connections one client address may hold; beyond it new ones are answered\n"
+       "503 and closed (default 64). Behind a proxy every client has the proxy's\n"
+       "address: raise it to --http-max-connections there",
+       [](ServerConfig& c, const std::string& v) { return ParseInt(v, 1, 1'000'000, c.http_connections_per_address); }},
+      {"http-request-timeout", "SATISFACTION_HTTP_REQUEST_TIMEOUT",
+       "How long an HTTP request's head and body may take to arrive, from its first\n"
+       "byte, before 408 and the connection closes; also the bound on writing an\n"
+       "answer (default 10s)",
+       [](ServerConfig& c, const std::string& v) {
+         return ParseDurationValue(v, absl::Seconds(1), absl::Minutes(10), c.http_request_timeout);
+       }},
+      {"http-idle-timeout", "SATISFACTION_HTTP_IDLE_TIMEOUT",
+       "How long an HTTP connection, new or kept alive, may wait for a request before\n"
+       "it is closed (default 5s)",
+       [](ServerConfig& c, const std::string& v) {
+         return ParseDurationValue(v, absl::Seconds(1), absl::Minutes(10), c.http_idle_timeout);
+       }},
+      {"http-workers", "SATISFACTION_HTTP_WORKERS",
+       "Threads answering survey pages and submissions (which use the database);\n"
+       "beyond 16 requests waiting per thread, 503 (default 16)",
+       [](ServerConfig& c, const std::string& v) { return ParseInt(v, 1, 1024, c.http_workers); }},
       {"public-url", "SATISFACTION_PUBLIC_URL",
        "Where customers reach the HTTP face, e.g. https://survey.example.com: message links\n"
        "read <public-url>/s/<token> (default http://<http-listen>)",
@@ -278,6 +304,11 @@ absl::StatusOr<CommandLine> ParseCommandLine(int argc, char** argv,
   }
   if (!config.tls_client_ca.empty() && config.tls_cert.empty()) {
     return absl::InvalidArgumentError("--tls-client-ca: needs --tls-cert and --tls-key");
+  }
+  if (config.http_connections_per_address > config.http_max_connections) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--http-connections-per-address (", config.http_connections_per_address,
+                     ") must not exceed --http-max-connections (", config.http_max_connections, ")"));
   }
   if (const char* key = getenv(kBootstrapAdminKeyVariable); key != nullptr && *key != '\0') {
     if (absl::Status s = CheckBootstrapAdminKey(key); !s.ok()) return Bad(kBootstrapAdminKeyVariable, s.message());

@@ -17,6 +17,15 @@ struct ServerConfig {
   std::string http_listen = "127.0.0.1:8080";
   // Requests a minute each client may make of the survey site.
   int http_rate_limit = 60;
+  // What the HTTP face holds (see http::HttpServerOptions): connections in all
+  // and per client address, how long a request may take to arrive from its
+  // first byte, how long a connection may wait for one, and the threads that
+  // run its handlers.
+  int http_max_connections = 2048;
+  int http_connections_per_address = 64;
+  absl::Duration http_request_timeout = absl::Seconds(10);
+  absl::Duration http_idle_timeout = absl::Seconds(5);
+  int http_workers = 16;
   // Where customers reach the HTTP face (survey links); empty: http://<http_listen>.
   std::string public_url;
   int db_pool_size = 16;

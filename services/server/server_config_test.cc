@@ -89,6 +89,42 @@ TEST(ParseCommandLine, AccessSettings) {
   EXPECT_TRUE(defaults->config.tls_cert.empty());
 }
 
+TEST(ParseCommandLine, HttpLimits) {
+  absl::StatusOr<CommandLine> defaults = Parse({});
+  ASSERT_TRUE(defaults.ok()) << defaults.status();
+  EXPECT_EQ(defaults->config.http_max_connections, 2048);
+  EXPECT_EQ(defaults->config.http_connections_per_address, 64);
+  EXPECT_EQ(defaults->config.http_request_timeout, absl::Seconds(10));
+  EXPECT_EQ(defaults->config.http_idle_timeout, absl::Seconds(5));
+  EXPECT_EQ(defaults->config.http_workers, 16);
+
+  absl::StatusOr<CommandLine> parsed =
+      Parse({"--http-max-connections=10000", "--http-request-timeout=30s", "--http-workers=4"},
+            {{"SATISFACTION_HTTP_CONNECTIONS_PER_ADDRESS", "10000"},
+             {"SATISFACTION_HTTP_IDLE_TIMEOUT", "2m"},
+             {"SATISFACTION_HTTP_WORKERS", "64"}});
+  ASSERT_TRUE(parsed.ok()) << parsed.status();
+  EXPECT_EQ(parsed->config.http_max_connections, 10000);
+  EXPECT_EQ(parsed->config.http_connections_per_address, 10000) << "behind a proxy: as many as the server holds";
+  EXPECT_EQ(parsed->config.http_request_timeout, absl::Seconds(30));
+  EXPECT_EQ(parsed->config.http_idle_timeout, absl::Minutes(2));
+  EXPECT_EQ(parsed->config.http_workers, 4) << "the flag wins";
+
+  for (const char* bad : {"--http-max-connections=0", "--http-max-connections=lots", "--http-connections-per-address=0",
+                          "--http-request-timeout=0s", "--http-request-timeout=1h", "--http-idle-timeout=500ms",
+                          "--http-idle-timeout=forever", "--http-workers=0", "--http-workers=2000"}) {
+    absl::StatusOr<CommandLine> refused = Parse({bad});
+    ASSERT_FALSE(refused.ok()) << bad;
+    std::string flag(absl::string_view(bad).substr(0, absl::string_view(bad).find('=')));
+    EXPECT_TRUE(absl::StrContains(refused.status().message(), flag)) << refused.status();
+  }
+  absl::StatusOr<CommandLine> more_per_address_than_in_all =
+      Parse({"--http-max-connections=100", "--http-connections-per-address=200"});
+  ASSERT_FALSE(more_per_address_than_in_all.ok());
+  EXPECT_TRUE(absl::StrContains(more_per_address_than_in_all.status().message(), "--http-connections-per-address"))
+      << more_per_address_than_in_all.status();
+}
+
 TEST(ParseCommandLine, ErrorsNameTheFlagOrVariable) {
   struct Case {
     std::vector<std::string> args;
@@ -125,7 +161,9 @@ TEST(ParseCommandLine, HelpDocumentsEveryFlagAndVariable) {
   EXPECT_TRUE(parsed->show_help);
   std::string usage = UsageText();
   for (const char* name : {"--db=", "SATISFACTION_DB)", "--grpc-listen", "SATISFACTION_GRPC_LISTEN", "--http-listen",
-                           "SATISFACTION_HTTP_LISTEN", "--db-pool-size", "--log-level", "unix_socket"}) {
+                           "SATISFACTION_HTTP_LISTEN", "--db-pool-size", "--log-level", "unix_socket",
+                           "--http-max-connections", "SATISFACTION_HTTP_CONNECTIONS_PER_ADDRESS",
+                           "--http-request-timeout", "--http-idle-timeout", "--http-workers", "the proxy's"}) {
     EXPECT_TRUE(absl::StrContains(usage, name)) << name;
   }
 }

@@ -2,13 +2,13 @@
 // UNAVAILABLE and health says NOT_SERVING meanwhile, and the server recovers by
 // itself, without a restart and without losing what was committed.
 #include <grpcpp/grpcpp.h>
-#include <httplib.h>
 
 #include "absl/time/clock.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "gtest/gtest.h"
 #include "satisfaction/v1/questionnaire.grpc.pb.h"
 #include "tests/e2e/test_server.h"
+#include "tests/support/http_client.h"
 #include "tests/support/private_mariadb.h"
 #include "tests/support/sample_questionnaires.h"
 
@@ -45,7 +45,7 @@ TEST(DatabaseOutage, UnavailableWhileDownThenRecoversByItself) {
   ASSERT_NE(server, nullptr);
   auto questionnaires = v1::QuestionnaireService::NewStub(server->channel());
   auto health = grpc::health::v1::Health::NewStub(server->channel());
-  httplib::Client http("127.0.0.1", server->server().http_port());
+  int http_port = server->server().http_port();
 
   v1::CreateQuestionnaireRequest create;
   create.set_questionnaire_id("before-outage");
@@ -65,14 +65,14 @@ TEST(DatabaseOutage, UnavailableWhileDownThenRecoversByItself) {
   grpc::Status write_during = questionnaires->CreateQuestionnaire(Context().get(), create, &created);
   EXPECT_EQ(write_during.error_code(), grpc::StatusCode::UNAVAILABLE) << write_during.error_message();
   EXPECT_TRUE(AwaitHealth(*health, HealthCheckResponse::NOT_SERVING, absl::Seconds(15)));
-  httplib::Result down = http.Get("/healthz");
-  ASSERT_TRUE(down);
+  absl::StatusOr<testing::HttpReply> down = testing::HttpGet(http_port, "/healthz");
+  ASSERT_TRUE(down.ok()) << down.status();
   EXPECT_EQ(down->status, 503);
 
   ASSERT_TRUE(mariadb->Restart().ok());
   EXPECT_TRUE(AwaitHealth(*health, HealthCheckResponse::SERVING, absl::Seconds(60)));
-  httplib::Result up = http.Get("/healthz");
-  ASSERT_TRUE(up);
+  absl::StatusOr<testing::HttpReply> up = testing::HttpGet(http_port, "/healthz");
+  ASSERT_TRUE(up.ok()) << up.status();
   EXPECT_EQ(up->status, 200);
   grpc::Status after = questionnaires->GetQuestionnaire(Context().get(), get, &read);
   ASSERT_TRUE(after.ok()) << after.error_message();

@@ -2,7 +2,6 @@
 // a survey link from the outbox answered, and every kind of bad submission.
 #include <google/protobuf/util/time_util.h>
 #include <grpcpp/grpcpp.h>
-#include <httplib.h>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -16,6 +15,7 @@
 #include "satisfaction/v1/revisit.grpc.pb.h"
 #include "services/storage/database.h"
 #include "tests/e2e/test_server.h"
+#include "tests/support/http_client.h"
 #include "tests/support/test_database.h"
 
 namespace satisfaction {
@@ -24,6 +24,9 @@ namespace {
 using google::protobuf::util::TimeUtil;
 using testing::Context;
 using testing::ExpectError;
+using testing::HttpGet;
+using testing::HttpPost;
+using testing::HttpReply;
 using testing::TestBackend;
 
 constexpr char kPublicUrl[] = "https://survey.example.cn";
@@ -575,62 +578,72 @@ TEST_P(ResponseE2eTest, BadSatisfactionQueriesAreRefusedNamingTheField) {
 
 // The survey page and its JSON endpoint, as a browser sees them.
 TEST_P(ResponseE2eTest, TheSurveyPageIsServedInTheVisitorsLanguageWithTightHeaders) {
-  httplib::Client http("127.0.0.1", server_->server().http_port());
-  httplib::Result english = http.Get(absl::StrCat("/s/", token_), {{"Accept-Language", "en-GB,en;q=0.9,zh;q=0.5"}});
-  ASSERT_TRUE(english);
+  int port = server_->server().http_port();
+  absl::StatusOr<HttpReply> english =
+      HttpGet(port, absl::StrCat("/s/", token_), {{"Accept-Language", "en-GB,en;q=0.9,zh;q=0.5"}});
+  ASSERT_TRUE(english.ok()) << english.status();
   EXPECT_EQ(english->status, 200);
   EXPECT_TRUE(absl::StrContains(english->body, "<html lang=\"en\">")) << english->body.substr(0, 200);
   EXPECT_TRUE(absl::StrContains(english->body, "data-code=\"overall\""));
   EXPECT_TRUE(absl::StrContains(english->body, ">Submit<"));
-  EXPECT_EQ(english->get_header_value("Cache-Control"), "no-store");
-  EXPECT_EQ(english->get_header_value("Referrer-Policy"), "no-referrer");
-  EXPECT_TRUE(absl::StrContains(english->get_header_value("Content-Security-Policy"), "default-src 'none'"));
+  EXPECT_EQ(english->Header("Cache-Control"), "no-store");
+  EXPECT_EQ(english->Header("Referrer-Policy"), "no-referrer");
+  EXPECT_EQ(english->Header("X-Content-Type-Options"), "nosniff");
+  EXPECT_EQ(english->Header("Content-Type"), "text/html; charset=utf-8");
+  EXPECT_TRUE(absl::StrContains(english->Header("Content-Security-Policy"), "default-src 'none'"));
   EXPECT_FALSE(absl::StrContains(english->body, "http://")) << "no external assets";
   EXPECT_FALSE(absl::StrContains(english->body, "https://")) << "no external assets";
 
-  httplib::Result chinese = http.Get(absl::StrCat("/s/", token_), {{"Accept-Language", "zh-CN,zh;q=0.9"}});
-  ASSERT_TRUE(chinese);
+  absl::StatusOr<HttpReply> chinese =
+      HttpGet(port, absl::StrCat("/s/", token_), {{"Accept-Language", "zh-CN,zh;q=0.9"}});
+  ASSERT_TRUE(chinese.ok()) << chinese.status();
   EXPECT_EQ(chinese->status, 200);
   EXPECT_TRUE(absl::StrContains(chinese->body, "<html lang=\"zh-CN\">"));
   EXPECT_TRUE(absl::StrContains(chinese->body, ">提交<"));
 
-  httplib::Result unknown = http.Get("/s/AAAAAAAAAAAAAAAAAAAAAA");
-  ASSERT_TRUE(unknown);
-  EXPECT_EQ(unknown->status, 404);
-  EXPECT_EQ(http.Get("/s/not*a*token")->status, 404);
+  for (const char* unknown : {"/s/AAAAAAAAAAAAAAAAAAAAAA", "/s/not*a*token", "/s/", "/s/a/b"}) {
+    absl::StatusOr<HttpReply> page = HttpGet(port, unknown);
+    ASSERT_TRUE(page.ok()) << page.status();
+    EXPECT_EQ(page->status, 404) << unknown;
+    EXPECT_EQ(page->Header("Cache-Control"), "no-store") << unknown;
+  }
 }
 
 TEST_P(ResponseE2eTest, AnswersPostedAsJsonAreStoredOnceAndThePageThenSaysSo) {
-  httplib::Client http("127.0.0.1", server_->server().http_port());
+  int port = server_->server().http_port();
   std::string body = absl::StrCat(R"({"invitationToken":")", token_, R"(","idempotencyKey":"web-1","answers":[)",
                                   R"({"itemCode":"product_quality","score":5},{"itemCode":"price","score":4},)",
                                   R"({"itemCode":"delivery","score":4},{"itemCode":"recommend","score":5},)",
                                   R"({"itemCode":"overall","score":5},{"itemCode":"comment","text":"很满意"}]})");
-  httplib::Result stored = http.Post("/v1/responses", body, "application/json");
-  ASSERT_TRUE(stored);
+  absl::StatusOr<HttpReply> stored = HttpPost(port, "/v1/responses", body, "application/json");
+  ASSERT_TRUE(stored.ok()) << stored.status();
   EXPECT_EQ(stored->status, 200) << stored->body;
+  EXPECT_EQ(stored->Header("Cache-Control"), "no-store");
   EXPECT_TRUE(absl::StrContains(stored->body, R"("questionnaireId":"post-delivery")")) << stored->body;
-  httplib::Result retried = http.Post("/v1/responses", body, "application/json");
-  ASSERT_TRUE(retried);
+  absl::StatusOr<HttpReply> retried = HttpPost(port, "/v1/responses", body, "application/json");
+  ASSERT_TRUE(retried.ok()) << retried.status();
   EXPECT_EQ(retried->status, 200) << "the same idempotency key: the same answer";
   EXPECT_EQ(retried->body, stored->body);
 
   std::string again = body;
   again.replace(again.find("web-1"), 5, "web-2");
-  httplib::Result conflict = http.Post("/v1/responses", again, "application/json");
-  ASSERT_TRUE(conflict);
+  absl::StatusOr<HttpReply> conflict = HttpPost(port, "/v1/responses", again, "application/json");
+  ASSERT_TRUE(conflict.ok()) << conflict.status();
   EXPECT_EQ(conflict->status, 409) << conflict->body;
-  httplib::Result page = http.Get(absl::StrCat("/s/", token_));
-  ASSERT_TRUE(page);
+  absl::StatusOr<HttpReply> page = HttpGet(port, absl::StrCat("/s/", token_));
+  ASSERT_TRUE(page.ok()) << page.status();
   EXPECT_EQ(page->status, 410);
   EXPECT_TRUE(absl::StrContains(page->body, "已经提交过了")) << "zh-CN without Accept-Language";
 }
 
 TEST_P(ResponseE2eTest, BadPostsGetTheRightHttpStatusAndStoreNothing) {
-  httplib::Client http("127.0.0.1", server_->server().http_port());
+  int port = server_->server().http_port();
   auto post = [&](const std::string& body, const char* type = "application/json") {
-    httplib::Result result = http.Post("/v1/responses", body, type);
-    return result ? result->status : -1;
+    absl::StatusOr<HttpReply> result = HttpPost(port, "/v1/responses", body, type);
+    EXPECT_TRUE(result.ok()) << result.status();
+    if (!result.ok()) return -1;
+    EXPECT_TRUE(absl::StrContains(result->body, absl::StrCat(R"({"error":{"code":)", result->status))) << result->body;
+    return result->status;
   };
   std::string token = absl::StrCat(R"("invitationToken":")", token_, R"(")");
   EXPECT_EQ(post(absl::StrCat("{", token, "}"), "text/plain"), 415);
@@ -644,8 +657,8 @@ TEST_P(ResponseE2eTest, BadPostsGetTheRightHttpStatusAndStoreNothing) {
                               R"("}]})")),
             413);
   EXPECT_EQ(post(absl::StrCat("{", token, R"(,"answers":[{"itemCode":"comment","text":"ÿ"}]})")), 400);
-  httplib::Result page = http.Get(absl::StrCat("/s/", token_));
-  ASSERT_TRUE(page);
+  absl::StatusOr<HttpReply> page = HttpGet(port, absl::StrCat("/s/", token_));
+  ASSERT_TRUE(page.ok()) << page.status();
   EXPECT_EQ(page->status, 200) << "none of that was stored";
 }
 
@@ -659,9 +672,9 @@ TEST_P(ResponseE2eTest, AnExpiredLinkSaysSo) {
                                     return absl::OkStatus();
                                   })
                   .ok());
-  httplib::Client http("127.0.0.1", server_->server().http_port());
-  httplib::Result page = http.Get(absl::StrCat("/s/", token_), {{"Accept-Language", "en"}});
-  ASSERT_TRUE(page);
+  absl::StatusOr<HttpReply> page =
+      HttpGet(server_->server().http_port(), absl::StrCat("/s/", token_), {{"Accept-Language", "en"}});
+  ASSERT_TRUE(page.ok()) << page.status();
   EXPECT_EQ(page->status, 410);
   EXPECT_TRUE(absl::StrContains(page->body, "expired"));
   v1::Response response;
@@ -675,13 +688,21 @@ TEST_P(ResponseE2eTest, EachClientIsRateLimited) {
   std::unique_ptr<testing::TestServer> strict =
       testing::TestServer::Start(database_->url(), testing::RepoRoot() + "/templates", config);
   ASSERT_NE(strict, nullptr);
-  httplib::Client http("127.0.0.1", strict->server().http_port());
-  EXPECT_EQ(http.Get(absl::StrCat("/s/", token_))->status, 200);
-  httplib::Result limited = http.Get(absl::StrCat("/s/", token_));
-  ASSERT_TRUE(limited);
+  int port = strict->server().http_port();
+  absl::StatusOr<HttpReply> first = HttpGet(port, absl::StrCat("/s/", token_));
+  ASSERT_TRUE(first.ok()) << first.status();
+  EXPECT_EQ(first->status, 200);
+  absl::StatusOr<HttpReply> limited = HttpGet(port, absl::StrCat("/s/", token_));
+  ASSERT_TRUE(limited.ok()) << limited.status();
   EXPECT_EQ(limited->status, 429);
-  EXPECT_FALSE(limited->get_header_value("Retry-After").empty());
-  EXPECT_EQ(http.Get("/healthz")->status, 200) << "health checks are not limited";
+  EXPECT_FALSE(limited->Header("Retry-After").empty());
+  absl::StatusOr<HttpReply> posted = HttpPost(port, "/v1/responses", "{}", "application/json");
+  ASSERT_TRUE(posted.ok()) << posted.status();
+  EXPECT_EQ(posted->status, 429) << "the page and the endpoint share the client's allowance";
+  EXPECT_FALSE(posted->Header("Retry-After").empty());
+  absl::StatusOr<HttpReply> health = HttpGet(port, "/healthz");
+  ASSERT_TRUE(health.ok()) << health.status();
+  EXPECT_EQ(health->status, 200) << "health checks are not limited";
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, ResponseE2eTest, ::testing::ValuesIn(testing::AllBackends()),
