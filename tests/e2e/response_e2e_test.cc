@@ -14,6 +14,7 @@
 #include "satisfaction/v1/response.grpc.pb.h"
 #include "satisfaction/v1/revisit.grpc.pb.h"
 #include "services/storage/database.h"
+#include "tests/e2e/survey_links.h"
 #include "tests/e2e/test_server.h"
 #include "tests/support/http_client.h"
 #include "tests/support/test_database.h"
@@ -21,7 +22,6 @@
 namespace satisfaction {
 namespace {
 
-using google::protobuf::util::TimeUtil;
 using testing::Context;
 using testing::ExpectError;
 using testing::HttpGet;
@@ -44,37 +44,9 @@ class ResponseE2eTest : public ::testing::TestWithParam<TestBackend> {
     testing::OpenAllDay(server_->channel(), "call_windows");
 
     // The default rules survey a new customer's first delivery by SMS.
-    auto customers = v1::CustomerService::NewStub(server_->channel());
-    v1::UpsertCustomerRequest customer;
-    customer.mutable_customer()->set_external_id("c1");
-    customer.mutable_customer()->set_phone("+8613912345678");
-    customer.mutable_customer()->mutable_consent()->set_sms(true);
-    customer.mutable_customer()->mutable_consent()->set_phone(true);
-    v1::UpsertCustomerResponse upserted;
-    ASSERT_TRUE(customers->UpsertCustomer(Context().get(), customer, &upserted).ok());
-    v1::RecordEventRequest event;
-    event.mutable_event()->set_event_id("delivered-1");
-    event.mutable_event()->set_customer_external_id("c1");
-    event.mutable_event()->set_trigger(v1::TRIGGER_ORDER_DELIVERED);
-    *event.mutable_event()->mutable_occur_time() =
-        TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(absl::Now() - absl::Hours(24 * 4)));
-    v1::RecordEventResponse recorded;
-    ASSERT_TRUE(v1::RevisitService::NewStub(server_->channel())->RecordEvent(Context().get(), event, &recorded).ok());
-
-    v1::FetchOutboxRequest fetch;
-    fetch.set_channel(v1::CHANNEL_SMS);
-    fetch.set_max_count(1);
-    fetch.mutable_lease_duration()->set_seconds(60);
-    v1::FetchOutboxResponse outbox;
-    grpc::Status status = v1::MessageService::NewStub(server_->channel())->FetchOutbox(Context().get(), fetch, &outbox);
-    ASSERT_TRUE(status.ok()) << status.error_message();
-    ASSERT_EQ(outbox.messages_size(), 1);
-    message_ = outbox.messages(0);
-    token_ = TokenOf(message_.survey_url());
-  }
-
-  static std::string TokenOf(const std::string& survey_url) {
-    return survey_url.substr(std::string(kPublicUrl).size() + 3);
+    message_ = testing::SurveyMessage(*server_, "c1");
+    ASSERT_TRUE(absl::StartsWith(message_.survey_url(), kPublicUrl)) << message_.survey_url();
+    token_ = testing::TokenOf(message_.survey_url());
   }
 
   // The revisit `id` of customer `customer`, as ListRevisits shows it.
@@ -251,7 +223,7 @@ TEST_P(ResponseE2eTest, ADialersReportOfACallAnsweredOnlineMeanwhileIsRecorded) 
   v1::Callback call = DueComplaintCall("c2");
   ASSERT_FALSE(call.survey_url().empty()) << "the link the agent can text";
   v1::SubmitResponseRequest online;
-  online.set_invitation_token(TokenOf(call.survey_url()));
+  online.set_invitation_token(testing::TokenOf(call.survey_url()));
   AnswerFollowUp(online, /*overall=*/5);
   v1::Response stored;
   grpc::Status status = stub_->SubmitResponse(Context().get(), online, &stored);
