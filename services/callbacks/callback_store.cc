@@ -63,14 +63,15 @@ absl::StatusOr<std::vector<v1::Callback>> CallbackStore::Fetch(const Claimant& c
   return database_.InTransaction<std::vector<v1::Callback>>(
       Access::kWrite, [&](soci::session& session) -> absl::StatusOr<std::vector<v1::Callback>> {
         std::vector<v1::Callback> callbacks = LoadCallbacks(session, *claimed);
-        std::vector<long long> survey_ids;
+        // No message carries these links: the page opens in the browser's language.
+        std::vector<invitations::SurveyToInvite> surveys;
         std::vector<v1::Callback*> surveyed;
         for (v1::Callback& callback : callbacks) {
           long long id = 0;
           if (!absl::SimpleAtoi(callback.id(), &id)) continue;
           callback.set_lease_token(leases::LeaseTokenFor(secret, id));
           if (callback.questionnaire_id().empty()) continue;
-          survey_ids.push_back(id);
+          surveys.push_back({.revisit_id = id});
           surveyed.push_back(&callback);
         }
         if (surveyed.empty()) return callbacks;
@@ -79,7 +80,7 @@ absl::StatusOr<std::vector<v1::Callback>> CallbackStore::Fetch(const Claimant& c
         if (!settings.ok()) return settings.status();
         absl::Time expires = now + (*settings)->parsed.invitation_validity;
         std::vector<std::string> tokens = invitations::IssueInvitations(
-            session, survey_ids, v1::CHANNEL_PHONE, absl::ToUnixMicros(now), absl::ToUnixMicros(expires));
+            session, surveys, v1::CHANNEL_PHONE, absl::ToUnixMicros(now), absl::ToUnixMicros(expires));
         for (size_t i = 0; i < surveyed.size(); ++i) {
           surveyed[i]->set_survey_url(invitations::SurveyUrl(public_url_, tokens[i]));
           *surveyed[i]->mutable_invitation_expire_time() =

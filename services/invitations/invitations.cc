@@ -6,23 +6,33 @@
 
 namespace satisfaction::invitations {
 
-std::vector<std::string> IssueInvitations(soci::session& session, std::vector<long long> revisit_ids, int channel,
-                                          long long now_us, long long expires_us) {
+std::vector<std::string> IssueInvitations(soci::session& session, const std::vector<SurveyToInvite>& surveys,
+                                          int channel, long long now_us, long long expires_us) {
   std::vector<std::string> tokens, hashes;
-  if (revisit_ids.empty()) return tokens;
-  for (size_t i = 0; i < revisit_ids.size(); ++i) {
+  if (surveys.empty()) return tokens;
+  std::vector<long long> revisit_ids;
+  std::vector<std::string> languages;
+  for (const SurveyToInvite& survey : surveys) {
     tokens.push_back(RandomUrlToken(kInvitationTokenBytes));
     hashes.push_back(Sha256Hex(tokens.back()));
+    revisit_ids.push_back(survey.revisit_id);
+    languages.push_back(survey.message_language);
   }
   // One INSERT ... SELECT that takes customer and questionnaire from the
-  // revisits, each new hash placed by a CASE on the revisit's id: far less for
-  // the database to parse and plan than a subquery per row.
-  std::string hash_by_id = "CASE r.id";
+  // revisits, each new hash and language placed by a CASE on the revisit's
+  // id: far less for the database to parse and plan than a subquery per row.
+  // Values are bound in the order their placeholders appear.
+  std::string hash_by_id = "CASE r.id", language_by_id = "CASE r.id";
   soci::statement statement(session);
-  for (size_t i = 0; i < revisit_ids.size(); ++i) {
+  for (size_t i = 0; i < surveys.size(); ++i) {
     absl::StrAppend(&hash_by_id, " WHEN :w", i, " THEN :h", i);
     statement.exchange(soci::use(revisit_ids[i]));
     statement.exchange(soci::use(hashes[i]));
+  }
+  for (size_t i = 0; i < surveys.size(); ++i) {
+    absl::StrAppend(&language_by_id, " WHEN :v", i, " THEN :l", i);
+    statement.exchange(soci::use(revisit_ids[i]));
+    statement.exchange(soci::use(languages[i]));
   }
   statement.exchange(soci::use(channel));
   statement.exchange(soci::use(now_us));
@@ -30,9 +40,9 @@ std::vector<std::string> IssueInvitations(soci::session& session, std::vector<lo
   for (long long& id : revisit_ids) statement.exchange(soci::use(id));
   statement.alloc();
   statement.prepare(absl::StrCat(
-      "INSERT INTO invitations (token_hash, revisit_id, customer_id, questionnaire_id, questionnaire_version,"
-      " channel, created_at_us, expires_at_us) SELECT ",
-      hash_by_id,
+      "INSERT INTO invitations (token_hash, message_language, revisit_id, customer_id, questionnaire_id,"
+      " questionnaire_version, channel, created_at_us, expires_at_us) SELECT ",
+      hash_by_id, " END, ", language_by_id,
       " END, r.id, r.customer_id, r.questionnaire_id, COALESCE(q.latest_published_version, 0), :channel, :now,"
       " :expires FROM revisits r LEFT JOIN questionnaires q ON q.id = r.questionnaire_id WHERE r.id IN (",
       storage::Placeholders("i", revisit_ids.size()), ")"));

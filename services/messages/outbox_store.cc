@@ -188,9 +188,13 @@ absl::StatusOr<std::vector<v1::OutboxMessage>> OutboxStore::Render(v1::Channel c
         if (!settings.ok()) return settings.status();
         const settings::MessageStyle& style = (*settings)->parsed;
         std::vector<MessageRow> rows = LoadMessageRows(session, ids);
-        std::vector<long long> surveys;
+        auto language_of = [&style](const MessageRow& row) {
+          return row.language.empty() ? style.default_language : row.language;
+        };
+        std::vector<invitations::SurveyToInvite> surveys;
         for (const MessageRow& row : rows) {
-          if (!row.questionnaire_id.empty()) surveys.push_back(row.id);
+          if (!row.questionnaire_id.empty())
+            surveys.push_back({.revisit_id = row.id, .message_language = language_of(row)});
         }
         absl::Time invitation_expires = now + style.invitation_validity;
         std::vector<std::string> tokens = invitations::IssueInvitations(
@@ -198,7 +202,7 @@ absl::StatusOr<std::vector<v1::OutboxMessage>> OutboxStore::Render(v1::Channel c
         std::vector<v1::OutboxMessage> messages;
         size_t next_token = 0;
         for (const MessageRow& row : rows) {
-          std::string language = row.language.empty() ? style.default_language : row.language;
+          std::string language = language_of(row);
           MessageFields fields{.channel = static_cast<v1::Channel>(row.channel),
                                .language = language,
                                .trigger = static_cast<v1::Trigger>(row.trigger),

@@ -581,9 +581,10 @@ absl::StatusOr<ResponseStore::InvitationView> ResponseStore::ViewInvitation(cons
         long long expires_us = 0;
         int answered = 0;
         session << "SELECT questionnaire_id, questionnaire_version, expires_at_us, (SELECT COUNT(*) FROM responses r"
-                   " WHERE r.revisit_id = invitations.revisit_id) FROM invitations WHERE token_hash = :hash",
+                   " WHERE r.revisit_id = invitations.revisit_id), message_language FROM invitations"
+                   " WHERE token_hash = :hash",
             soci::use(hash), soci::into(view.questionnaire_id), soci::into(view.questionnaire_version),
-            soci::into(expires_us), soci::into(answered);
+            soci::into(expires_us), soci::into(answered), soci::into(view.message_language);
         if (!session.got_data()) return absl::NotFoundError("invitation_token: no such invitation");
         view.expired = expires_us <= absl::ToUnixMicros(now);
         view.answered = answered > 0;

@@ -57,6 +57,8 @@ class ResponseStore {
     std::string questionnaire_id;
     int questionnaire_version = 0;
     bool expired = false, answered = false;
+    // The language of the message that carried the link; "" if none did.
+    std::string message_language;
   };
   absl::StatusOr<InvitationView> ViewInvitation(const std::string& token, absl::Time now);
 

@@ -766,6 +766,18 @@ const std::vector<Migration>& AllMigrations() {
               },
       },
       {
+          .version = 17,
+          .description = "invitations keep the language of the message that carried them: the survey page opens in it",
+          .mysql_statements =
+              {
+                  "ALTER TABLE invitations ADD COLUMN IF NOT EXISTS message_language VARCHAR(16) NOT NULL DEFAULT ''",
+              },
+          .sqlite_statements =
+              {
+                  "ALTER TABLE invitations ADD COLUMN message_language TEXT NOT NULL DEFAULT ''",
+              },
+      },
+      {
           .version = 18,
           .description = "revisits planned again when a customer's zone or the hours change (the earliest each "
                          "may be made, and the pass's place); the default recovery call reserved for the agent",

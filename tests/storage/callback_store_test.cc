@@ -218,8 +218,10 @@ TEST_P(CallbackStoreTest, ACallbackWithASurveyComesWithALinkToANewInvitation) {
                   ->InTransaction(storage::Access::kRead,
                                   [&](soci::session& session) {
                                     std::string hash = Sha256Hex(token);
+                                    // No message carries it: no message language.
                                     session << "SELECT COUNT(*) FROM invitations WHERE token_hash = :hash AND"
-                                               " revisit_id = :id AND channel = 1 AND questionnaire_version = 1",
+                                               " revisit_id = :id AND channel = 1 AND questionnaire_version = 1"
+                                               " AND message_language = ''",
                                         soci::use(hash), soci::use(with_survey), soci::into(stored);
                                     return absl::OkStatus();
                                   })

@@ -17,6 +17,7 @@
 #include "services/customers/customer_store.h"
 #include "services/customers/customer_validation.h"
 #include "services/questionnaires/questionnaire_store.h"
+#include "services/responses/response_store.h"
 #include "services/revisits/revisit_rule_store.h"
 #include "services/revisits/revisit_rule_validation.h"
 #include "services/revisits/revisit_store.h"
@@ -182,6 +183,26 @@ TEST_P(OutboxStoreTest, MessagesComeByPriorityThenAgeInTheCustomersLanguage) {
   EXPECT_TRUE(absl::StrContains(messages[1].text(), "(until 7 Dec 2026)")) << messages[1].text();
   EXPECT_EQ(messages[2].customer_external_id(), "young-survey");
   EXPECT_EQ(Count("SELECT COUNT(*) FROM invitations"), 2);
+}
+
+// The survey page opens in the language of the message the customer read.
+TEST_P(OutboxStoreTest, EachInvitationKeepsTheLanguageOfItsMessage) {
+  AddMessage("reads-english", v1::TRIGGER_ORDER_DELIVERED, now_ - absl::Hours(2), {.language = "en"});
+  AddMessage("reads-the-default", v1::TRIGGER_ORDER_DELIVERED, now_ - absl::Hours(1));
+  std::vector<v1::OutboxMessage> messages = Fetch(v1::CHANNEL_SMS, 10, now_);
+  ASSERT_EQ(messages.size(), 2u);
+  responses::ResponseStore responses(*database_, *revisits_, kShanghai);
+  for (const v1::OutboxMessage& message : messages) {
+    std::string token = message.survey_url().substr(std::string(kPublicUrl).size() + 3);
+    EXPECT_EQ(Count(absl::StrCat("SELECT COUNT(*) FROM invitations WHERE token_hash = '", Sha256Hex(token),
+                                 "' AND message_language = '", message.language(), "'")),
+              1)
+        << message.customer_external_id();
+    absl::StatusOr<responses::ResponseStore::InvitationView> view = responses.ViewInvitation(token, now_);
+    ASSERT_TRUE(view.ok()) << view.status();
+    EXPECT_EQ(view->message_language, message.customer_external_id() == "reads-english" ? "en" : "zh-CN")
+        << "the shop's default language when the customer has none";
+  }
 }
 
 TEST_P(OutboxStoreTest, OutsideMessageHoursNothingIsSentAndTheMessageWaitsForTheMorning) {

@@ -103,8 +103,8 @@ class ResponseStoreTest : public ::testing::TestWithParam<TestBackend> {
     EXPECT_TRUE(database_
                     ->InTransaction(storage::Access::kWrite,
                                     [&](soci::session& session) {
-                                      tokens = invitations::IssueInvitations(session, {revisit_id}, v1::CHANNEL_SMS,
-                                                                             absl::ToUnixMicros(now_),
+                                      tokens = invitations::IssueInvitations(session, {{.revisit_id = revisit_id}},
+                                                                             v1::CHANNEL_SMS, absl::ToUnixMicros(now_),
                                                                              absl::ToUnixMicros(expires));
                                       return absl::OkStatus();
                                     })

@@ -80,9 +80,10 @@ class SatisfactionReportsTest : public ::testing::TestWithParam<TestBackend> {
                                           soci::use(now_us), soci::use(now_us + 86'400'000'000LL * 60),
                                           soci::use(now_us), soci::use(now_us);
                                       session.get_last_insert_id("revisits", revisit_id);
-                                      token = invitations::IssueInvitations(session, {revisit_id}, channel, now_us,
-                                                                            now_us + 86'400'000'000LL * 60)
-                                                  .at(0);
+                                      token =
+                                          invitations::IssueInvitations(session, {{.revisit_id = revisit_id}}, channel,
+                                                                        now_us, now_us + 86'400'000'000LL * 60)
+                                              .at(0);
                                       return absl::OkStatus();
                                     })
                     .ok());
