@@ -8,6 +8,29 @@
 #include "absl/strings/strip.h"
 
 namespace satisfaction {
+namespace {
+
+// One language range of an Accept-Language header and its weight.
+struct LanguageRange {
+  absl::string_view tag;
+  double q = 1;
+};
+
+std::vector<LanguageRange> ParseAcceptLanguage(absl::string_view accept_language) {
+  std::vector<LanguageRange> ranges;
+  for (absl::string_view range : absl::StrSplit(accept_language, ',')) {
+    std::vector<absl::string_view> parts = absl::StrSplit(range, ';');
+    LanguageRange parsed{.tag = absl::StripAsciiWhitespace(parts[0])};
+    for (size_t i = 1; i < parts.size(); ++i) {
+      absl::string_view parameter = absl::StripAsciiWhitespace(parts[i]);
+      if (absl::ConsumePrefix(&parameter, "q=") && !absl::SimpleAtod(parameter, &parsed.q)) parsed.q = 0;
+    }
+    if (!parsed.tag.empty()) ranges.push_back(parsed);
+  }
+  return ranges;
+}
+
+}  // namespace
 
 std::optional<std::string> SupportedLanguage(absl::string_view tag) {
   std::string lower = absl::AsciiStrToLower(tag);
@@ -20,20 +43,27 @@ std::optional<std::string> SupportedLanguage(absl::string_view tag) {
 std::string PreferredLanguage(absl::string_view accept_language, const std::string& fallback) {
   std::optional<std::string> best;
   double best_q = 0;
-  for (absl::string_view range : absl::StrSplit(accept_language, ',')) {
-    std::vector<absl::string_view> parts = absl::StrSplit(range, ';');
-    double q = 1;
-    for (size_t i = 1; i < parts.size(); ++i) {
-      absl::string_view parameter = absl::StripAsciiWhitespace(parts[i]);
-      if (absl::ConsumePrefix(&parameter, "q=") && !absl::SimpleAtod(parameter, &q)) q = 0;
-    }
-    std::optional<std::string> language = SupportedLanguage(absl::StripAsciiWhitespace(parts[0]));
-    if (language && q > best_q) {
+  for (const LanguageRange& range : ParseAcceptLanguage(accept_language)) {
+    std::optional<std::string> language = SupportedLanguage(range.tag);
+    if (language && range.q > best_q) {
       best = language;
-      best_q = q;
+      best_q = range.q;
     }
   }
   return best.value_or(fallback);
+}
+
+std::string SurveyPageLanguage(absl::string_view message_language, absl::string_view accept_language,
+                               const std::string& fallback) {
+  std::optional<std::string> message = SupportedLanguage(message_language);
+  if (!message) return PreferredLanguage(accept_language, fallback);
+  bool accepts_any_supported = false;
+  for (const LanguageRange& range : ParseAcceptLanguage(accept_language)) {
+    if (range.q <= 0) continue;
+    if (range.tag == "*" || SupportedLanguage(range.tag) == message) return *message;
+    accepts_any_supported = accepts_any_supported || SupportedLanguage(range.tag).has_value();
+  }
+  return accepts_any_supported ? PreferredLanguage(accept_language, *message) : *message;
 }
 
 }  // namespace satisfaction

@@ -20,6 +20,14 @@ std::optional<std::string> SupportedLanguage(absl::string_view tag);
 // order), or `fallback`.
 std::string PreferredLanguage(absl::string_view accept_language, const std::string& fallback);
 
+// The language a survey page opens in: that of the message that carried its
+// link (`message_language`), unless the browser's Accept-Language accepts
+// only another supported language (then the browser's). Without a message
+// language (a link given on a call, or issued before languages were kept),
+// the browser's preference, or `fallback`.
+std::string SurveyPageLanguage(absl::string_view message_language, absl::string_view accept_language,
+                               const std::string& fallback);
+
 }  // namespace satisfaction
 
 #endif  // SATISFACTION_SERVICES_COMMON_LANGUAGES_H_

@@ -171,6 +171,8 @@ HttpResponse SurveySite::ShowSurvey(const HttpRequest& request) {
     bool unknown = view.status().code() == absl::StatusCode::kNotFound;
     return Notice(unknown ? 404 : 503, language, unknown ? "unknown" : "busy");
   }
+  // The language of the message the customer read, unless their browser takes only the other.
+  language = SurveyPageLanguage(view->message_language, request.Header("Accept-Language"), kLanguages[0]);
   if (view->answered) return Notice(410, language, "answered");
   if (view->expired) return Notice(410, language, "expired");
   absl::StatusOr<v1::Questionnaire> questionnaire =

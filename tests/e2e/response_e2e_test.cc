@@ -551,8 +551,9 @@ TEST_P(ResponseE2eTest, BadSatisfactionQueriesAreRefusedNamingTheField) {
 // The survey page and its JSON endpoint, as a browser sees them.
 TEST_P(ResponseE2eTest, TheSurveyPageIsServedInTheVisitorsLanguageWithTightHeaders) {
   int port = server_->server().http_port();
+  // The link came in a Chinese message; a browser that takes only English gets English.
   absl::StatusOr<HttpReply> english =
-      HttpGet(port, absl::StrCat("/s/", token_), {{"Accept-Language", "en-GB,en;q=0.9,zh;q=0.5"}});
+      HttpGet(port, absl::StrCat("/s/", token_), {{"Accept-Language", "en-GB,en;q=0.9"}});
   ASSERT_TRUE(english.ok()) << english.status();
   EXPECT_EQ(english->status, 200);
   EXPECT_TRUE(absl::StrContains(english->body, "<html lang=\"en\">")) << english->body.substr(0, 200);
@@ -579,6 +580,33 @@ TEST_P(ResponseE2eTest, TheSurveyPageIsServedInTheVisitorsLanguageWithTightHeade
     EXPECT_EQ(page->status, 404) << unknown;
     EXPECT_EQ(page->Header("Cache-Control"), "no-store") << unknown;
   }
+}
+
+// A customer who reads English got the link in an English message: the page
+// is English too, unless the browser takes only Chinese.
+TEST_P(ResponseE2eTest, TheSurveyPageOpensInTheLanguageOfItsMessage) {
+  v1::OutboxMessage message = testing::SurveyMessage(*server_, "reads-english", "en");
+  ASSERT_EQ(message.language(), "en");
+  std::string english_link = absl::StrCat("/s/", testing::TokenOf(message.survey_url()));
+  std::string chinese_link = absl::StrCat("/s/", token_);
+  int port = server_->server().http_port();
+  auto page_language = [&](const std::string& link, const std::string& accept_language) -> std::string {
+    std::vector<std::pair<std::string, std::string>> headers;
+    if (!accept_language.empty()) headers.emplace_back("Accept-Language", accept_language);
+    absl::StatusOr<HttpReply> page = HttpGet(port, link, headers);
+    if (!page.ok() || page->status != 200) return page.ok() ? absl::StrCat("HTTP ", page->status) : "failed";
+    for (const char* language : {"en", "zh-CN"}) {
+      if (absl::StrContains(page->body, absl::StrCat("<html lang=\"", language, "\">"))) return language;
+    }
+    return "no language";
+  };
+  EXPECT_EQ(page_language(english_link, ""), "en") << "nothing asked";
+  EXPECT_EQ(page_language(english_link, "zh-CN,zh;q=0.9,en;q=0.8"), "en") << "the browser takes English too";
+  EXPECT_EQ(page_language(english_link, "fr-FR,fr"), "en") << "the browser takes neither";
+  EXPECT_EQ(page_language(english_link, "zh-CN,zh;q=0.9"), "zh-CN") << "the browser takes only Chinese";
+  EXPECT_EQ(page_language(chinese_link, ""), "zh-CN");
+  EXPECT_EQ(page_language(chinese_link, "en-US,en;q=0.9,zh-CN;q=0.8"), "zh-CN") << "the browser takes Chinese too";
+  EXPECT_EQ(page_language(chinese_link, "en-US,en;q=0.9"), "en") << "the browser takes only English";
 }
 
 TEST_P(ResponseE2eTest, AnswersPostedAsJsonAreStoredOnceAndThePageThenSaysSo) {
