@@ -16,9 +16,10 @@ build_packages=(
 )
 # Debian's own python3 (/usr/bin/python3): a pyenv python3 on PATH lacks these
 # modules. mariadb-private.sh also uses it to pick a free port. The survey
-# page's browser test drives Debian's chromium through chromium-driver.
+# page's browser test drives Debian's chromium through chromium-driver, with a
+# Chinese font so that Chinese pages are laid out as phones show them.
 test_packages=(mariadb-server mariadb-client python3 python3-grpcio python3-protobuf grpc-proto
-  chromium chromium-driver python3-selenium)
+  chromium chromium-driver python3-selenium fonts-wqy-microhei)
 
 packages=("${build_packages[@]}")
 case "${1:-}" in

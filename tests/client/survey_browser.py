@@ -1,13 +1,17 @@
 #!/usr/bin/python3
-"""A customer answering the survey page in headless Chromium.
+"""Customers answering the survey page in headless Chromium, on phones.
 
-Sets up a survey the way a shop and a gateway would (through gRPC, with stubs
-protoc compiled from proto/*.proto): a new customer's first delivery is
-followed by the default SMS survey, whose link the gateway fetches from the
-outbox. Then Chromium opens the link, the customer taps a score for every
-question, uses the keyboard for one, types a comment and submits; the page
-thanks them, the response is in the database, and the link then says the
-survey was answered. Exits non-zero, saying why, at the first surprise.
+Sets up surveys the way a shop and a gateway would (through gRPC, with stubs
+protoc compiled from proto/*.proto): two new customers, one reading Chinese
+and one English, have their first delivery followed by the default SMS
+survey, whose links the gateway fetches from the outbox. Chromium, taking
+both languages, opens each link: the page is in the language of its message,
+and at 320, 360, 390 and 414 pixels wide (a phone's viewport) nothing is
+wider than the screen and every choice is whole on it. Then the Chinese
+customer taps a score for every question, uses the keyboard for one, types a
+comment and submits; the page thanks them, the response is in the database,
+and the link then says the survey was answered. Exits non-zero, saying why,
+at the first surprise.
 
 usage: survey_browser.py --target HOST:PORT --stubs DIR --db SQLITE_FILE --profile DIR
 """
@@ -16,6 +20,56 @@ import os
 import sqlite3
 import sys
 import time
+
+# Phones' viewport widths in CSS pixels: small Androids, the common Android,
+# iPhones 12 to 15, the large iPhones.
+PHONE_WIDTHS = (320, 360, 390, 414)
+
+# What overflows a page sideways: the document against the viewport, and each
+# choice of each scale (its box inside the viewport, its text inside its box).
+MEASURE_OVERFLOW = """
+const viewport = window.innerWidth;
+const choices = Array.from(document.querySelectorAll(".scale label"));
+return {
+  viewport: viewport,
+  documentWidth: document.documentElement.scrollWidth,
+  choices: choices.length,
+  outside: choices.filter(l => { const r = l.getBoundingClientRect(); return r.left < 0 || r.right > viewport; })
+                  .map(l => l.textContent.trim()),
+  clipped: choices.filter(l => l.scrollWidth > l.clientWidth).map(l => l.textContent.trim()),
+  smallestTarget: Math.min(...choices.map(l => l.getBoundingClientRect().height)),
+};
+"""
+
+
+def fail(what):
+    sys.exit(f"survey_browser: expected {what}")
+
+
+def check(condition, what):
+    if not condition:
+        fail(what)
+
+
+def phone_viewport(browser, width):
+    """Makes the page's viewport a phone's: `width` CSS pixels, meta viewport honoured."""
+    browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                            {"width": width, "height": 800, "deviceScaleFactor": 2, "mobile": True})
+
+
+def check_fits(browser, width, what):
+    phone_viewport(browser, width)
+    measured = browser.execute_script(MEASURE_OVERFLOW)
+    where = f"{what} at {width} px: {measured}"
+    check(measured["viewport"] == width, f"a viewport {width} px wide (not zoomed out to fit), {where}")
+    check(measured["documentWidth"] <= measured["viewport"], f"no horizontal scrolling, {where}")
+    check(not measured["outside"], f"every choice inside the screen, {where}")
+    check(not measured["clipped"], f"every choice's words inside it, {where}")
+    choices = ""
+    if measured["choices"]:
+        check(measured["smallestTarget"] >= 44, f"choices at least 44 px tall to tap, {where}")
+        choices = f", {measured['choices']} choices, the smallest {measured['smallestTarget']:.0f} px tall"
+    print(f"survey_browser: {what} fits {width} px: {measured['documentWidth']} px wide{choices}")
 
 
 def main():
@@ -44,10 +98,6 @@ def main():
     from selenium.webdriver.support import expected_conditions
     from selenium.webdriver.support.ui import WebDriverWait
 
-    def check(condition, what):
-        if not condition:
-            sys.exit(f"survey_browser: expected {what}")
-
     plain = grpc.insecure_channel(args.target)
     grpc.channel_ready_future(plain).result(timeout=10)
     channel = channel_with_key(plain, args.key)
@@ -59,30 +109,44 @@ def main():
         revisit_policy_pb2.UpdateContactPolicyRequest(
             policy=revisit_policy_pb2.ContactPolicy(message_windows=week),
             update_mask=field_mask_pb2.FieldMask(paths=["message_windows"])), timeout=10)
-    customer_pb2_grpc.CustomerServiceStub(channel).UpsertCustomer(customer_pb2.UpsertCustomerRequest(
-        customer=customer_pb2.Customer(external_id="web-1", name="陈静", phone="+8613600136000",
-                                       consent=customer_pb2.ChannelFlags(sms=True))), timeout=10)
     delivered = timestamp_pb2.Timestamp()
     delivered.FromSeconds(int(time.time()) - 4 * 86400)
-    revisit_pb2_grpc.RevisitServiceStub(channel).RecordEvent(revisit_pb2.RecordEventRequest(event=revisit_pb2.Event(
-        event_id="web-delivered-1", customer_external_id="web-1",
-        trigger=revisit_policy_pb2.TRIGGER_ORDER_DELIVERED, order_id="TB-88", occur_time=delivered)), timeout=10)
+    for external_id, name, language, phone in (("web-1", "陈静", "zh-CN", "+8613600136000"),
+                                               ("web-2", "Alex Morgan", "en", "+8613600136001")):
+        customer_pb2_grpc.CustomerServiceStub(channel).UpsertCustomer(customer_pb2.UpsertCustomerRequest(
+            customer=customer_pb2.Customer(external_id=external_id, name=name, phone=phone, language=language,
+                                           consent=customer_pb2.ChannelFlags(sms=True))), timeout=10)
+        revisit_pb2_grpc.RevisitServiceStub(channel).RecordEvent(revisit_pb2.RecordEventRequest(
+            event=revisit_pb2.Event(event_id=f"{external_id}-delivered", customer_external_id=external_id,
+                                    trigger=revisit_policy_pb2.TRIGGER_ORDER_DELIVERED, order_id="TB-88",
+                                    occur_time=delivered)), timeout=10)
     outbox = message_pb2_grpc.MessageServiceStub(channel).FetchOutbox(message_pb2.FetchOutboxRequest(
-        channel=common_pb2.CHANNEL_SMS, max_count=1, lease_duration=duration_pb2.Duration(seconds=60)), timeout=10)
-    check(len(outbox.messages) == 1, "the SMS survey in the outbox")
-    url = outbox.messages[0].survey_url
-    check(url in outbox.messages[0].text, "the link in the SMS text")
+        channel=common_pb2.CHANNEL_SMS, max_count=2, lease_duration=duration_pb2.Duration(seconds=60)), timeout=10)
+    check(len(outbox.messages) == 2, "both SMS surveys in the outbox")
+    links = {message.language: message.survey_url for message in outbox.messages}
+    check(sorted(links) == ["en", "zh-CN"], f"one message in each language, not {sorted(links)}")
+    for message in outbox.messages:
+        check(message.survey_url in message.text, "the link in the SMS text")
+    url = links["zh-CN"]
 
     options = webdriver.ChromeOptions()
     options.binary_location = "/usr/bin/chromium"
     for flag in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--lang=zh-CN",
-                 f"--user-data-dir={args.profile}", "--window-size=390,844"):  # a phone's screen
+                 f"--user-data-dir={args.profile}", "--window-size=390,844"):
         options.add_argument(flag)
-    options.add_experimental_option("prefs", {"intl.accept_languages": "zh-CN,zh"})
+    # Takes both languages: each page opens in the language of its message.
+    options.add_experimental_option("prefs", {"intl.accept_languages": "zh-CN,zh,en"})
     browser = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
     try:
+        for language in ("en", "zh-CN"):
+            browser.get(links[language])
+            check(browser.find_element(By.TAG_NAME, "html").get_attribute("lang") == language,
+                  f"the {language} message's page in {language}")
+            for width in PHONE_WIDTHS:
+                check_fits(browser, width, f"the {language} survey page")
+        # The customer answers on a phone 390 pixels wide.
+        phone_viewport(browser, 390)
         browser.get(url)
-        check(browser.find_element(By.TAG_NAME, "html").get_attribute("lang") == "zh-CN", "the page in Chinese")
         fieldsets = browser.find_elements(By.CSS_SELECTOR, "fieldset[data-kind='scale']")
         check(len(fieldsets) >= 5, "the standard survey's 5-point items")
         # Submitting with nothing answered is stopped in the page, with a message.
@@ -114,6 +178,7 @@ def main():
 
         browser.get(url)
         check("已经提交过了" in browser.page_source, "the link to say the survey was answered")
+        check_fits(browser, PHONE_WIDTHS[0], "the answered notice")
     finally:
         browser.quit()
     print("survey_browser: the customer answered the survey in Chromium; the response is stored once")
