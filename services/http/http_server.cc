@@ -25,20 +25,24 @@ namespace asio = boost::asio;
 using tcp = asio::ip::tcp;
 
 // What a connection beyond a cap is told before it is closed.
-constexpr char kTooManyConnections[] =
-    "HTTP/1.1 503 Service Unavailable\r\n"
-    "Content-Type: application/json; charset=utf-8\r\n"
-    "Cache-Control: no-store\r\n"
-    "Retry-After: 1\r\n"
-    "Connection: close\r\n"
-    "Content-Length: 65\r\n"
-    "\r\n"
-    R"({"error":{"code":503,"message":"too many connections; try again"}})";
+const std::string& TooManyConnectionsAnswer() {
+  static const std::string answer = [] {
+    HttpResponse refusal = JsonError(503, "too many connections; try again");
+    std::string head = "HTTP/1.1 503 Service Unavailable\r\n";
+    for (const auto& [name, value] : refusal.headers) absl::StrAppend(&head, name, ": ", value, "\r\n");
+    return absl::StrCat(head, "Retry-After: 1\r\nConnection: close\r\nContent-Length: ", refusal.body.size(),
+                        "\r\n\r\n", refusal.body);
+  }();
+  return answer;
+}
 
 // Out of file descriptors (or kernel memory) accepting: wait before trying
 // again rather than spin.
 constexpr auto kAcceptRetryPause = std::chrono::milliseconds(100);
-constexpr absl::Duration kRefusalReportInterval = absl::Minutes(1);
+// Refusals and accept failures go to the log at most this often.
+constexpr absl::Duration kReportInterval = absl::Minutes(1);
+// What a refused connection may have sent already and is read before closing.
+constexpr int kRefusedReads = 16;
 
 // Tells a connection beyond a cap why, without waiting on it: a fresh
 // socket's buffer takes the short answer at once, and whatever request has
@@ -47,10 +51,10 @@ constexpr absl::Duration kRefusalReportInterval = absl::Minutes(1);
 void Refuse(tcp::socket& socket) {
   boost::system::error_code ignored;
   socket.non_blocking(true, ignored);
-  socket.write_some(asio::buffer(kTooManyConnections, sizeof(kTooManyConnections) - 1), ignored);
+  socket.write_some(asio::buffer(TooManyConnectionsAnswer()), ignored);
   socket.shutdown(tcp::socket::shutdown_send, ignored);
   char discard[4096];
-  while (socket.read_some(asio::buffer(discard), ignored) > 0) {
+  for (int i = 0; i < kRefusedReads && socket.read_some(asio::buffer(discard), ignored) > 0; ++i) {
   }
   socket.close(ignored);
 }
@@ -82,6 +86,7 @@ struct HttpServer::Impl {
   // Refusals since the last report, which goes to the log at most once a minute.
   int refused_per_address = 0, refused_server_full = 0;
   absl::Time last_report = absl::InfinitePast();
+  absl::Time last_accept_failure_report = absl::InfinitePast();
 };
 
 void HttpServer::Impl::Accept() {
@@ -93,7 +98,11 @@ void HttpServer::Impl::Accept() {
 void HttpServer::Impl::OnAccept(boost::system::error_code error, tcp::socket socket) {
   if (error == asio::error::operation_aborted || context.stopping) return;
   if (error) {
-    spdlog::warn("HTTP accept failed, pausing: {}", error.message());
+    if (absl::Time now = absl::Now(); now - last_accept_failure_report >= kReportInterval) {
+      spdlog::warn("HTTP accept failed (reported once a minute), pausing {} ms each time: {}",
+                   kAcceptRetryPause.count(), error.message());
+      last_accept_failure_report = now;
+    }
     retry_timer.expires_after(kAcceptRetryPause);
     retry_timer.async_wait([this](boost::system::error_code error) {
       if (!error && !context.stopping) Accept();
@@ -115,7 +124,7 @@ void HttpServer::Impl::OnAccept(boost::system::error_code error, tcp::socket soc
 void HttpServer::Impl::NoteRefusal(ConnectionLimits::Admission admission) {
   ++(admission == ConnectionLimits::Admission::kAddressFull ? refused_per_address : refused_server_full);
   absl::Time now = absl::Now();
-  if (now - last_report < kRefusalReportInterval) return;
+  if (now - last_report < kReportInterval) return;
   spdlog::warn(
       "HTTP connections refused with 503: {} from addresses with --http-connections-per-address ({}) open, {} with "
       "--http-max-connections ({}) open",

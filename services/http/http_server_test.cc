@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/notification.h"
 #include "gtest/gtest.h"
@@ -34,6 +35,17 @@ std::unique_ptr<RawConnection> Connect(int port, const std::string& source = "")
   absl::StatusOr<std::unique_ptr<RawConnection>> connection = RawConnection::Open(port, source);
   EXPECT_TRUE(connection.ok()) << connection.status();
   return connection.ok() ? *std::move(connection) : nullptr;
+}
+
+// Whether `received` is one whole HTTP answer: its body as long as its
+// Content-Length says.
+bool IsWholeAnswer(const std::string& received) {
+  size_t length_at = received.find("Content-Length: ");
+  size_t body_at = received.find("\r\n\r\n");
+  size_t length = 0;
+  if (length_at == std::string::npos || body_at == std::string::npos) return false;
+  std::string digits = received.substr(length_at + 16, received.find("\r\n", length_at) - length_at - 16);
+  return absl::SimpleAtoi(digits, &length) && received.size() - body_at - 4 == length;
 }
 
 HttpResponse Text(absl::string_view text) {
@@ -237,6 +249,7 @@ TEST(HttpServer, ConnectionsBeyondTheCapsAre503AndClosed) {
   EXPECT_TRUE(third_from_same->ReadUntilClosed(kPatience));
   EXPECT_TRUE(absl::StartsWith(third_from_same->received(), "HTTP/1.1 503 ")) << third_from_same->received();
   EXPECT_TRUE(absl::StrContains(third_from_same->received(), "Retry-After: 1"));
+  EXPECT_TRUE(IsWholeAnswer(third_from_same->received())) << third_from_same->received();
 
   std::unique_ptr<RawConnection> other = Connect(port, "127.0.0.3");
   ASSERT_NE(other, nullptr);
