@@ -3,6 +3,8 @@
 #include <google/protobuf/util/time_util.h>
 #include <grpcpp/grpcpp.h>
 
+#include <algorithm>
+
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
@@ -22,6 +24,7 @@
 namespace satisfaction {
 namespace {
 
+using google::protobuf::util::TimeUtil;
 using testing::Context;
 using testing::ExpectError;
 using testing::HttpGet;
