@@ -8,41 +8,46 @@
 
 namespace satisfaction {
 
+size_t Utf8CharacterLength(absl::string_view text, size_t at, char32_t* code_point) {
+  if (at >= text.size()) return 0;
+  auto byte = [&](size_t k) { return static_cast<uint8_t>(text[k]); };
+  uint8_t lead = byte(at);
+  size_t length;
+  uint32_t value;
+  if (lead < 0x80) {
+    length = 1;
+    value = lead;
+  } else if ((lead & 0xE0) == 0xC0) {
+    length = 2;
+    value = lead & 0x1F;
+  } else if ((lead & 0xF0) == 0xE0) {
+    length = 3;
+    value = lead & 0x0F;
+  } else if ((lead & 0xF8) == 0xF0) {
+    length = 4;
+    value = lead & 0x07;
+  } else {
+    return 0;
+  }
+  if (length > text.size() - at) return 0;
+  for (size_t k = 1; k < length; ++k) {
+    if ((byte(at + k) & 0xC0) != 0x80) return 0;
+    value = (value << 6) | (byte(at + k) & 0x3F);
+  }
+  static constexpr uint32_t kSmallestOfLength[] = {0, 0, 0x80, 0x800, 0x10000};
+  if (value < kSmallestOfLength[length] || value > 0x10FFFF || (value >= 0xD800 && value <= 0xDFFF)) return 0;
+  if (code_point != nullptr) *code_point = value;
+  return length;
+}
+
 std::optional<std::u32string> DecodeUtf8(absl::string_view text) {
   std::u32string out;
-  size_t i = 0;
-  while (i < text.size()) {
-    auto byte = [&](size_t k) { return static_cast<uint8_t>(text[k]); };
-    uint8_t lead = byte(i);
-    size_t length;
-    uint32_t code_point;
-    if (lead < 0x80) {
-      length = 1;
-      code_point = lead;
-    } else if ((lead & 0xE0) == 0xC0) {
-      length = 2;
-      code_point = lead & 0x1F;
-    } else if ((lead & 0xF0) == 0xE0) {
-      length = 3;
-      code_point = lead & 0x0F;
-    } else if ((lead & 0xF8) == 0xF0) {
-      length = 4;
-      code_point = lead & 0x07;
-    } else {
-      return std::nullopt;
-    }
-    if (i + length > text.size()) return std::nullopt;
-    for (size_t k = 1; k < length; ++k) {
-      if ((byte(i + k) & 0xC0) != 0x80) return std::nullopt;
-      code_point = (code_point << 6) | (byte(i + k) & 0x3F);
-    }
-    static constexpr uint32_t kSmallestOfLength[] = {0, 0, 0x80, 0x800, 0x10000};
-    if (code_point < kSmallestOfLength[length] || code_point > 0x10FFFF ||
-        (code_point >= 0xD800 && code_point <= 0xDFFF)) {
-      return std::nullopt;
-    }
-    i += length;
+  for (size_t i = 0; i < text.size();) {
+    char32_t code_point;
+    size_t length = Utf8CharacterLength(text, i, &code_point);
+    if (length == 0) return std::nullopt;
     out.push_back(code_point);
+    i += length;
   }
   return out;
 }

@@ -10,6 +10,12 @@
 
 namespace satisfaction {
 
+// The length in bytes of the valid UTF-8 character that starts at byte `at` of
+// `text` (its code point to `code_point` if given); 0 when none does there
+// (past the end, a stray byte, a cut, overlong or surrogate sequence, or a
+// value past U+10FFFF).
+size_t Utf8CharacterLength(absl::string_view text, size_t at, char32_t* code_point = nullptr);
+
 // The code points of `text`, or nothing when it is not valid UTF-8 (overlong
 // forms, surrogates and values past U+10FFFF included).
 std::optional<std::u32string> DecodeUtf8(absl::string_view text);
