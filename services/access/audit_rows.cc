@@ -5,6 +5,7 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
+#include "services/common/text_limits.h"
 #include "services/storage/write_batch.h"
 
 namespace satisfaction::access {
@@ -12,13 +13,8 @@ namespace {
 
 using google::protobuf::util::TimeUtil;
 
-// Column widths of audit_events.
-std::string Cut(const std::string& text, size_t max_bytes) {
-  if (text.size() <= max_bytes) return text;
-  size_t end = max_bytes;
-  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;  // whole UTF-8 characters
-  return text.substr(0, end);
-}
+// Column widths of audit_events: longer values are cut, never refused.
+std::string Cut(const std::string& text, size_t max_bytes) { return std::string(Utf8Prefix(text, max_bytes)); }
 
 }  // namespace
 

@@ -1,27 +1,38 @@
 #include "services/access/contact_masking.h"
 
+#include <algorithm>
+#include <vector>
+
 #include "absl/strings/str_cat.h"
+#include "services/common/text_checks.h"
 
 namespace satisfaction::access {
 namespace {
 
 constexpr absl::string_view kStars = "****";
 
-// The first UTF-8 character of `text`.
-absl::string_view FirstCharacter(absl::string_view text) {
-  if (text.empty()) return text;
-  size_t end = 1;
-  while (end < text.size() && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) ++end;
-  return text.substr(0, end);
+// Where each character of `text` starts, and its end: masks keep and hide
+// whole UTF-8 characters (a stray byte counts as one), so that what they
+// return stays valid UTF-8 whatever a client sent.
+std::vector<size_t> CharacterBounds(absl::string_view text) {
+  std::vector<size_t> bounds;
+  for (size_t i = 0; i < text.size(); i += std::max<size_t>(1, Utf8CharacterLength(text, i))) bounds.push_back(i);
+  bounds.push_back(text.size());
+  return bounds;
 }
+
+// The first UTF-8 character of `text`.
+absl::string_view FirstCharacter(absl::string_view text) { return text.substr(0, CharacterBounds(text)[1]); }
 
 }  // namespace
 
 std::string MaskPhone(absl::string_view phone) {
   if (phone.empty()) return "";
-  if (phone.size() >= 11)
-    return absl::StrCat(phone.substr(0, phone.size() - 8), kStars, phone.substr(phone.size() - 4));
-  if (phone.size() > 4) return absl::StrCat(kStars, phone.substr(phone.size() - 4));
+  std::vector<size_t> bounds = CharacterBounds(phone);
+  size_t chars = bounds.size() - 1;
+  absl::string_view last_four = phone.substr(bounds[chars - std::min<size_t>(4, chars)]);
+  if (chars >= 11) return absl::StrCat(phone.substr(0, bounds[chars - 8]), kStars, last_four);
+  if (chars > 4) return absl::StrCat(kStars, last_four);
   return std::string(kStars);
 }
 

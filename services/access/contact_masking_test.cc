@@ -1,6 +1,7 @@
 #include "services/access/contact_masking.h"
 
 #include "gtest/gtest.h"
+#include "services/common/text_checks.h"
 
 namespace satisfaction::access {
 namespace {
@@ -15,6 +16,18 @@ TEST(MaskPhoneTest, ShortNumbersKeepOnlyTheirLastFour) {
   EXPECT_EQ(MaskPhone("+4930123"), "****0123");
   EXPECT_EQ(MaskPhone("123"), "****");
   EXPECT_EQ(MaskPhone(""), "");
+}
+
+TEST(MaskPhoneTest, MasksWholeCharactersOfWhateverAClientSent) {
+  // The audit log masks a phone field as the client sent it, before any
+  // check: a mask must not cut a character in two.
+  EXPECT_EQ(MaskPhone("一二三四五六七八九十一"), "一二三****八九十一");
+  EXPECT_EQ(MaskPhone("客客客客客"), "****客客客客");
+  EXPECT_EQ(MaskPhone("😀😀😀😀"), "****");
+  for (std::string phone = ""; phone.size() < 60; phone += "客") {
+    EXPECT_TRUE(Utf8Length(MaskPhone(phone)).has_value()) << phone;
+    EXPECT_TRUE(Utf8Length(MaskPhone("1" + phone)).has_value()) << phone;
+  }
 }
 
 TEST(MaskEmailTest, KeepsTheFirstCharacterAndTheDomain) {

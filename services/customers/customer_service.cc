@@ -14,6 +14,7 @@
 #include "services/common/page_token.h"
 #include "services/common/request_checks.h"
 #include "services/common/text_checks.h"
+#include "services/common/text_limits.h"
 #include "services/customers/customer_validation.h"
 
 namespace satisfaction::customers {
@@ -150,7 +151,7 @@ grpc::Status CustomerService::ImportCustomerStream(grpc::ServerContext* context,
         if (response->errors_size() < kMaxReportedImportErrors) {
           v1::ImportError& error = *response->add_errors();
           error.set_row(row);
-          error.set_external_id(customer.external_id().substr(0, 128));
+          error.set_external_id(std::string(Utf8Prefix(customer.external_id(), 128)));
           error.set_message(std::string(s.message()));
         }
         continue;
