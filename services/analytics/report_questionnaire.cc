@@ -3,13 +3,14 @@
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
+#include "services/common/text_limits.h"
 
 namespace satisfaction::analytics {
 
 absl::Status RequireQuestionnaire(soci::session& session, const std::string& id) {
   int exists = 0;
   session << "SELECT COUNT(*) FROM questionnaires WHERE id = :id", soci::use(id), soci::into(exists);
-  return exists > 0 ? absl::OkStatus() : absl::NotFoundError(absl::StrCat("questionnaire '", id, "' not found"));
+  return exists > 0 ? absl::OkStatus() : absl::NotFoundError(absl::StrCat("questionnaire ", Quote(id), " not found"));
 }
 
 absl::StatusOr<ReportQuestionnaire> LoadReportQuestionnaire(soci::session& session, const std::string& id,
@@ -27,8 +28,9 @@ absl::StatusOr<ReportQuestionnaire> LoadReportQuestionnaire(soci::session& sessi
   }
   if (questionnaire.versions.empty()) {
     return asked_version == 0
-               ? absl::FailedPreconditionError(absl::StrCat("questionnaire '", id, "' has no published version"))
-               : absl::NotFoundError(absl::StrCat("questionnaire '", id, "' has no published version ", asked_version));
+               ? absl::FailedPreconditionError(absl::StrCat("questionnaire ", Quote(id), " has no published version"))
+               : absl::NotFoundError(
+                     absl::StrCat("questionnaire ", Quote(id), " has no published version ", asked_version));
   }
   ReportItem item;
   soci::statement items = (session.prepare << "SELECT version, code, kind, dimension, weight FROM questionnaire_items"

@@ -16,6 +16,7 @@
 #include "services/analytics/satisfaction_figures.h"
 #include "services/common/field_checks.h"
 #include "services/common/report_days.h"
+#include "services/common/text_limits.h"
 #include "services/customers/customer_validation.h"
 #include "services/questionnaires/questionnaire_validation.h"
 #include "services/storage/sql_text.h"
@@ -349,10 +350,10 @@ absl::Status ValidateReportDays(const std::string& first_day, const std::string&
   if (first_day.empty()) return FieldError("first_day", "required: the range's first day, YYYY-MM-DD");
   if (last_day.empty()) return FieldError("last_day", "required: the range's last day, YYYY-MM-DD");
   if (!ParseReportDay(first_day, &first)) {
-    return FieldError("first_day", absl::StrCat("not a day (YYYY-MM-DD): '", first_day, "'"));
+    return FieldError("first_day", absl::StrCat("not a day (YYYY-MM-DD): ", Quote(first_day)));
   }
   if (!ParseReportDay(last_day, &last)) {
-    return FieldError("last_day", absl::StrCat("not a day (YYYY-MM-DD): '", last_day, "'"));
+    return FieldError("last_day", absl::StrCat("not a day (YYYY-MM-DD): ", Quote(last_day)));
   }
   if (last < first) return FieldError("last_day", "before first_day");
   if (last - first + 1 > kMaxReportDays) {

@@ -10,6 +10,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "satisfaction/v1/revisit.pb.h"
+#include "services/common/text_limits.h"
 #include "services/customers/revisit_replanning.h"
 #include "services/settings/settings_rows.h"
 #include "services/storage/database_errors.h"
@@ -330,7 +331,7 @@ absl::StatusOr<v1::Customer> CustomerStore::Get(absl::string_view external_id) {
   return database_.InTransaction<v1::Customer>(
       Access::kRead, [&](soci::session& session) -> absl::StatusOr<v1::Customer> {
         std::optional<CustomerRow> row = LoadRow(session, std::string(external_id), /*for_update=*/false);
-        if (!row) return absl::NotFoundError(absl::StrCat("customer '", external_id, "' not found"));
+        if (!row) return absl::NotFoundError(absl::StrCat("customer ", Quote(external_id), " not found"));
         v1::Customer customer = row->ToProto();
         LoadTags(session, row->id, customer);
         return customer;
@@ -580,7 +581,7 @@ absl::StatusOr<CustomerStore::OrderResult> CustomerStore::RecordOrder(const v1::
   auto attempt = [&](soci::session& session) -> absl::StatusOr<OrderResult> {
     std::optional<CustomerRow> customer = LoadRow(session, order.customer_external_id(), /*for_update=*/true);
     if (!customer) {
-      return absl::NotFoundError(absl::StrCat("customer '", order.customer_external_id(), "' not found"));
+      return absl::NotFoundError(absl::StrCat("customer ", Quote(order.customer_external_id()), " not found"));
     }
     std::string order_id = order.order_id();
     long long amount = order.amount_minor();
@@ -593,7 +594,8 @@ absl::StatusOr<CustomerStore::OrderResult> CustomerStore::RecordOrder(const v1::
         soci::use(order_id), soci::into(owner);
     bool created = !session.got_data();
     if (!created && owner != customer->id) {
-      return absl::FailedPreconditionError(absl::StrCat("order '", order_id, "' was recorded for another customer"));
+      return absl::FailedPreconditionError(
+          absl::StrCat("order ", Quote(order_id), " was recorded for another customer"));
     }
     if (created) {
       session << "INSERT INTO orders (order_id, customer_id, amount_minor, ordered_at_us, status, created_at_us,"

@@ -12,6 +12,7 @@
 #include "services/common/field_checks.h"
 #include "services/common/languages.h"
 #include "services/common/text_checks.h"
+#include "services/common/text_limits.h"
 
 namespace satisfaction::customers {
 namespace {
@@ -40,7 +41,7 @@ absl::Status NormalizeTags(absl::string_view field, google::protobuf::RepeatedPt
   for (const std::string& tag : unique) {
     if (absl::Status s = CheckRequiredText(field, tag, 32, LineBreaks::kForbidden); !s.ok()) return s;
     if (std::any_of(tag.begin(), tag.end(), [](char c) { return c == ' ' || c == ','; })) {
-      return FieldError(field, absl::StrCat("tag '", tag, "' must not contain spaces or commas"));
+      return FieldError(field, absl::StrCat("tag ", Quote(tag), " must not contain spaces or commas"));
     }
   }
   tags.Assign(unique.begin(), unique.end());
@@ -104,12 +105,12 @@ absl::Status NormalizeAndValidateCustomer(absl::string_view field_prefix, v1::Cu
   if (customer.time_zone().empty()) customer.set_time_zone(kDefaultTimeZone);
   absl::TimeZone zone;
   if (customer.time_zone().size() > 64 || !absl::LoadTimeZone(customer.time_zone(), &zone)) {
-    return FieldError(field("time_zone"), absl::StrCat("unknown IANA time zone '", customer.time_zone(), "'"));
+    return FieldError(field("time_zone"), absl::StrCat("unknown IANA time zone ", Quote(customer.time_zone())));
   }
   if (!customer.language().empty()) {
     std::optional<std::string> language = SupportedLanguage(customer.language());
     if (!language) {
-      return FieldError(field("language"), absl::StrCat("must be zh-CN or en; got '", customer.language(), "'"));
+      return FieldError(field("language"), absl::StrCat("must be zh-CN or en; got ", Quote(customer.language())));
     }
     customer.set_language(*language);
   }

@@ -3,6 +3,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "services/common/field_checks.h"
+#include "services/common/text_limits.h"
 
 namespace satisfaction::leases {
 
@@ -24,7 +25,7 @@ absl::StatusOr<long long> ValidateRevisitId(const char* field, const std::string
   long long value = 0;
   if (id.empty()) return FieldError(field, "required");
   if (!absl::SimpleAtoi(id, &value) || value <= 0) {
-    return FieldError(field, absl::StrCat("not a ", noun, " id: '", id, "'"));
+    return FieldError(field, absl::StrCat("not a ", noun, " id: ", Quote(id)));
   }
   return value;
 }

@@ -9,6 +9,7 @@
 #include "services/common/grpc_status.h"
 #include "services/common/page_token.h"
 #include "services/common/request_checks.h"
+#include "services/common/text_limits.h"
 #include "services/questionnaires/questionnaire_validation.h"
 
 namespace satisfaction::questionnaires {
@@ -42,7 +43,7 @@ absl::Status ApplyUpdateMask(const google::protobuf::FieldMask& mask, const v1::
         items = true;
       } else {
         return absl::InvalidArgumentError(
-            absl::StrCat("update_mask: '", path, "' cannot be updated; use title, description, items or *"));
+            absl::StrCat("update_mask: ", Quote(path), " cannot be updated; use title, description, items or *"));
       }
     }
   }

@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "services/common/text_limits.h"
 #include "services/storage/database_errors.h"
 
 namespace satisfaction::questionnaires {
@@ -34,11 +35,11 @@ long long Micros(absl::Time time) { return absl::ToUnixMicros(time); }
 std::string Etag(int version, int revision) { return absl::StrCat("v", version, "r", revision); }
 
 absl::Status NotFound(absl::string_view id) {
-  return absl::NotFoundError(absl::StrCat("questionnaire '", id, "' not found"));
+  return absl::NotFoundError(absl::StrCat("questionnaire ", Quote(id), " not found"));
 }
 
 absl::Status Archived(absl::string_view id) {
-  return absl::FailedPreconditionError(absl::StrCat("questionnaire '", id, "' is archived"));
+  return absl::FailedPreconditionError(absl::StrCat("questionnaire ", Quote(id), " is archived"));
 }
 
 // Reads the header; with `for_update` it is locked until the transaction ends
@@ -88,7 +89,7 @@ void LoadItems(soci::session& session, absl::string_view id, int version, v1::Qu
     if (item.kind() == v1::ITEM_KIND_SCALE) {
       item.set_weight(weight);
       if (!google::protobuf::util::JsonStringToMessage(labels_json, item.mutable_labels()).ok()) {
-        throw soci::soci_error(absl::StrCat("stored labels of item '", code, "' are corrupt"));
+        throw soci::soci_error(absl::StrCat("stored labels of item ", Quote(code), " are corrupt"));
       }
     } else {
       item.set_max_length(max_length);
@@ -199,7 +200,7 @@ absl::Status InsertQuestionnaire(soci::session& session, absl::string_view id, c
   } catch (const soci::soci_error& error) {
     absl::Status status = storage::StatusFromDatabaseException(error);
     if (status.code() == absl::StatusCode::kAlreadyExists) {
-      return absl::AlreadyExistsError(absl::StrCat("questionnaire '", id, "' already exists"));
+      return absl::AlreadyExistsError(absl::StrCat("questionnaire ", Quote(id), " already exists"));
     }
     throw;
   }
@@ -223,23 +224,23 @@ absl::StatusOr<int> ResolveDraft(const Header& header, int version) {
   if (version == 0) {
     if (!has_draft) {
       return absl::FailedPreconditionError(
-          absl::StrCat("questionnaire '", header.id, "' has no draft; create a new version first"));
+          absl::StrCat("questionnaire ", Quote(header.id), " has no draft; create a new version first"));
     }
     return header.latest_version;
   }
   if (version > header.latest_version) {
-    return absl::NotFoundError(absl::StrCat("questionnaire '", header.id, "' has no version ", version));
+    return absl::NotFoundError(absl::StrCat("questionnaire ", Quote(header.id), " has no version ", version));
   }
   if (version != header.latest_version || !has_draft) {
-    return absl::FailedPreconditionError(absl::StrCat("version ", version, " of questionnaire '", header.id,
-                                                      "' is published and can never change; create a new version"));
+    return absl::FailedPreconditionError(absl::StrCat("version ", version, " of questionnaire ", Quote(header.id),
+                                                      " is published and can never change; create a new version"));
   }
   return version;
 }
 
 absl::Status CheckEtag(const v1::Questionnaire& current, absl::string_view etag) {
   if (!etag.empty() && etag != current.etag()) {
-    return absl::AbortedError(absl::StrCat("questionnaire '", current.id(), "' version ", current.version(),
+    return absl::AbortedError(absl::StrCat("questionnaire ", Quote(current.id()), " version ", current.version(),
                                            " was changed by someone else (etag ", current.etag(), "); read it again"));
   }
   return absl::OkStatus();
@@ -324,12 +325,12 @@ absl::StatusOr<v1::Questionnaire> QuestionnaireStore::CreateVersion(absl::string
         if (!header) return NotFound(id);
         if (header->archived_at_us) return Archived(id);
         if (header->latest_version > header->latest_published_version) {
-          return absl::FailedPreconditionError(absl::StrCat("questionnaire '", id, "' already has draft version ",
+          return absl::FailedPreconditionError(absl::StrCat("questionnaire ", Quote(id), " already has draft version ",
                                                             header->latest_version, "; edit or publish it"));
         }
         int source = from_version == 0 ? header->latest_published_version : from_version;
         if (source > header->latest_version) {
-          return absl::NotFoundError(absl::StrCat("questionnaire '", id, "' has no version ", source));
+          return absl::NotFoundError(absl::StrCat("questionnaire ", Quote(id), " has no version ", source));
         }
         v1::Questionnaire content = *LoadVersion(session, *header, source, v1::QUESTIONNAIRE_VIEW_FULL);
         int new_version = header->latest_version + 1;
@@ -348,11 +349,12 @@ absl::StatusOr<v1::Questionnaire> QuestionnaireStore::Get(absl::string_view id, 
         if (!header) return NotFound(id);
         int wanted = version == 0 ? header->latest_published_version : version;
         if (wanted == 0) {
-          return absl::NotFoundError(absl::StrCat(
-              "questionnaire '", id, "' has no published version yet; its draft is version ", header->latest_version));
+          return absl::NotFoundError(absl::StrCat("questionnaire ", Quote(id),
+                                                  " has no published version yet; its draft is version ",
+                                                  header->latest_version));
         }
         std::optional<v1::Questionnaire> found = LoadVersion(session, *header, wanted, v1::QUESTIONNAIRE_VIEW_FULL);
-        if (!found) return absl::NotFoundError(absl::StrCat("questionnaire '", id, "' has no version ", wanted));
+        if (!found) return absl::NotFoundError(absl::StrCat("questionnaire ", Quote(id), " has no version ", wanted));
         return *std::move(found);
       });
 }

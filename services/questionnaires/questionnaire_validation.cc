@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "services/common/field_checks.h"
 #include "services/common/text_checks.h"
+#include "services/common/text_limits.h"
 
 namespace satisfaction::questionnaires {
 namespace {
@@ -136,7 +137,7 @@ absl::Status NormalizeAndValidateContent(absl::string_view field_prefix, v1::Que
     auto [it, inserted] = first_use_of_code.emplace(item.code(), i);
     if (!inserted) {
       return FieldError(absl::StrCat(field, ".code"),
-                        absl::StrCat("'", item.code(), "' is already used by ", items_field, "[", it->second, "]"));
+                        absl::StrCat(Quote(item.code()), " is already used by ", items_field, "[", it->second, "]"));
     }
     has_scale_item = has_scale_item || item.kind() == v1::ITEM_KIND_SCALE;
   }

@@ -7,6 +7,7 @@
 #include "services/common/field_checks.h"
 #include "services/common/grpc_status.h"
 #include "services/common/request_checks.h"
+#include "services/common/text_limits.h"
 #include "services/customers/customer_validation.h"
 #include "services/invitations/invitations.h"
 #include "services/leases/lease_requests.h"
@@ -88,7 +89,7 @@ grpc::Status ResponseService::GetResponse(grpc::ServerContext* context, const v1
   long long id = 0;
   if (request->id().empty()) return ToGrpcStatus(FieldError("id", "required"));
   if (!absl::SimpleAtoi(request->id(), &id) || id <= 0) {
-    return ToGrpcStatus(FieldError("id", absl::StrCat("not a response id: '", request->id(), "'")));
+    return ToGrpcStatus(FieldError("id", absl::StrCat("not a response id: ", Quote(request->id()))));
   }
   if (absl::Status s = CheckCallerStillWaiting(*context); !s.ok()) return ToGrpcStatus(s);
   return Reply(store_.Get(id), response);

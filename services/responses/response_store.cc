@@ -15,6 +15,7 @@
 #include "services/access/audit_rows.h"
 #include "services/common/report_days.h"
 #include "services/common/secrets.h"
+#include "services/common/text_limits.h"
 #include "services/leases/revisit_leases.h"
 #include "services/responses/commit_delay.h"
 #include "services/revisits/revisit_rule_store.h"
@@ -307,7 +308,7 @@ absl::StatusOr<QuestionnaireShape> ResponseStore::ShapeOf(soci::session& session
   }
   if (shape.items.empty()) {
     return absl::FailedPreconditionError(
-        absl::StrCat("questionnaire '", id, "' has no published version ", version, " to answer"));
+        absl::StrCat("questionnaire ", Quote(id), " has no published version ", version, " to answer"));
   }
   // Published versions never change, so the shape is kept.
   absl::MutexLock lock(&shapes_mutex_);

@@ -5,6 +5,7 @@
 #include "satisfaction/v1/questionnaire.pb.h"
 #include "services/common/field_checks.h"
 #include "services/common/text_checks.h"
+#include "services/common/text_limits.h"
 
 namespace satisfaction::responses {
 
@@ -38,11 +39,11 @@ absl::Status ValidateAnswers(const QuestionnaireShape& shape,
     std::string field = absl::StrCat("answers[", i, "]");
     const ItemShape* item = shape.Find(answer.item_code());
     if (item == nullptr) {
-      return FieldError(field + ".item_code", absl::StrCat("questionnaire '", shape.id, "' version ", shape.version,
-                                                           " has no item '", answer.item_code(), "'"));
+      return FieldError(field + ".item_code", absl::StrCat("questionnaire ", Quote(shape.id), " version ",
+                                                           shape.version, " has no item ", Quote(answer.item_code())));
     }
     if (!answered.insert(item->code).second) {
-      return FieldError(field + ".item_code", absl::StrCat("item '", item->code, "' is answered twice"));
+      return FieldError(field + ".item_code", absl::StrCat("item ", Quote(item->code), " is answered twice"));
     }
     if (item->kind == v1::ITEM_KIND_SCALE) {
       if (answer.score() < 1 || answer.score() > 5) {
@@ -58,7 +59,7 @@ absl::Status ValidateAnswers(const QuestionnaireShape& shape,
   }
   for (const ItemShape& item : shape.items) {
     if (item.required && !answered.contains(item.code)) {
-      return FieldError("answers", absl::StrCat("item '", item.code, "' is required"));
+      return FieldError("answers", absl::StrCat("item ", Quote(item.code), " is required"));
     }
   }
   return absl::OkStatus();

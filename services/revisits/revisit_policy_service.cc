@@ -9,6 +9,7 @@
 #include "services/common/grpc_status.h"
 #include "services/common/page_token.h"
 #include "services/common/request_checks.h"
+#include "services/common/text_limits.h"
 #include "services/common/textproto_files.h"
 #include "services/revisits/revisit_rule_validation.h"
 
@@ -24,13 +25,13 @@ absl::Status CheckRuleQuestionnaire(questionnaires::QuestionnaireStore& question
   if (rule.questionnaire_id().empty()) return absl::OkStatus();
   absl::StatusOr<v1::Questionnaire> found = questionnaires.Get(rule.questionnaire_id(), 0);
   if (found.status().code() == absl::StatusCode::kNotFound) {
-    return absl::NotFoundError(absl::StrCat("rule.questionnaire_id: questionnaire '", rule.questionnaire_id(),
-                                            "' does not exist or has no published version"));
+    return absl::NotFoundError(absl::StrCat("rule.questionnaire_id: questionnaire ", Quote(rule.questionnaire_id()),
+                                            " does not exist or has no published version"));
   }
   if (!found.ok()) return found.status();
   if (found->state() == v1::QUESTIONNAIRE_STATE_ARCHIVED) {
     return absl::FailedPreconditionError(
-        absl::StrCat("rule.questionnaire_id: questionnaire '", rule.questionnaire_id(), "' is archived"));
+        absl::StrCat("rule.questionnaire_id: questionnaire ", Quote(rule.questionnaire_id()), " is archived"));
   }
   return absl::OkStatus();
 }

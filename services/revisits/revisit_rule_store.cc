@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "absl/strings/str_cat.h"
+#include "services/common/text_limits.h"
 #include "services/revisits/revisit_rule_validation.h"
 
 namespace satisfaction::revisits {
@@ -23,7 +24,7 @@ struct StoredRule {
   v1::RevisitRule ToProto() const {
     v1::RevisitRule rule;
     if (!google::protobuf::util::JsonStringToMessage(json, &rule).ok()) {
-      throw soci::soci_error(absl::StrCat("stored revisit rule '", id, "' is corrupt"));
+      throw soci::soci_error(absl::StrCat("stored revisit rule ", Quote(id), " is corrupt"));
     }
     rule.set_id(id);
     rule.set_enabled(enabled != 0);
@@ -77,8 +78,8 @@ absl::Status CheckNoOverlap(soci::session& session, const v1::RevisitRule& rule)
   while (statement.fetch()) {
     if ((other_mask & mask) != 0) {
       return absl::FailedPreconditionError(
-          absl::StrCat("rule.customer_types: enabled rule '", other,
-                       "' already covers one of these customer types for this trigger; disable or change it first"));
+          absl::StrCat("rule.customer_types: enabled rule ", Quote(other),
+                       " already covers one of these customer types for this trigger; disable or change it first"));
     }
   }
   return absl::OkStatus();
@@ -98,7 +99,7 @@ std::string ToJson(const v1::RevisitRule& rule) {
 absl::StatusOr<v1::RevisitRule> Insert(soci::session& session, const v1::RevisitRule& rule, absl::Time now) {
   LockRuleWrites(session);
   if (Load(session, rule.id()))
-    return absl::AlreadyExistsError(absl::StrCat("revisit rule '", rule.id(), "' already exists"));
+    return absl::AlreadyExistsError(absl::StrCat("revisit rule ", Quote(rule.id()), " already exists"));
   if (absl::Status s = CheckNoOverlap(session, rule); !s.ok()) return s;
   std::string id = rule.id(), json = ToJson(rule);
   int trigger = rule.trigger(), mask = CustomerTypeMask(rule);
@@ -152,7 +153,7 @@ absl::StatusOr<v1::RevisitRule> RevisitRuleStore::Update(const v1::RevisitRule& 
       Access::kWrite, [&](soci::session& session) -> absl::StatusOr<v1::RevisitRule> {
         LockRuleWrites(session);
         std::optional<StoredRule> stored = Load(session, rule.id());
-        if (!stored) return absl::NotFoundError(absl::StrCat("revisit rule '", rule.id(), "' not found"));
+        if (!stored) return absl::NotFoundError(absl::StrCat("revisit rule ", Quote(rule.id()), " not found"));
         if (stored->enabled != 0) {
           if (absl::Status s = CheckNoOverlap(session, rule); !s.ok()) return s;
         }
@@ -170,7 +171,7 @@ absl::StatusOr<v1::RevisitRule> RevisitRuleStore::Get(absl::string_view id) {
   return database_.InTransaction<v1::RevisitRule>(
       Access::kRead, [&](soci::session& session) -> absl::StatusOr<v1::RevisitRule> {
         std::optional<StoredRule> stored = Load(session, std::string(id));
-        if (!stored) return absl::NotFoundError(absl::StrCat("revisit rule '", id, "' not found"));
+        if (!stored) return absl::NotFoundError(absl::StrCat("revisit rule ", Quote(id), " not found"));
         return stored->ToProto();
       });
 }
@@ -181,7 +182,7 @@ absl::StatusOr<v1::RevisitRule> RevisitRuleStore::Disable(absl::string_view id, 
         LockRuleWrites(session);
         std::string key(id);
         std::optional<StoredRule> stored = Load(session, key);
-        if (!stored) return absl::NotFoundError(absl::StrCat("revisit rule '", id, "' not found"));
+        if (!stored) return absl::NotFoundError(absl::StrCat("revisit rule ", Quote(id), " not found"));
         if (stored->enabled != 0) {
           long long now_us = absl::ToUnixMicros(now);
           session << "UPDATE revisit_rules SET enabled = 0, updated_at_us = :now WHERE id = :id", soci::use(now_us),

@@ -10,6 +10,7 @@
 #include "services/common/page_token.h"
 #include "services/common/request_checks.h"
 #include "services/common/text_checks.h"
+#include "services/common/text_limits.h"
 #include "services/customers/customer_validation.h"
 
 namespace satisfaction::revisits {
@@ -45,7 +46,7 @@ absl::Status ValidateEvent(const v1::Event& event, absl::Time now) {
   if (!event.occur_local_time().empty()) {
     if (!ParseLocalDateTime(event.occur_local_time())) {
       return FieldError("event.occur_local_time",
-                        absl::StrCat("must read YYYY-MM-DDTHH:MM:SS; got '", event.occur_local_time(), "'"));
+                        absl::StrCat("must read YYYY-MM-DDTHH:MM:SS; got ", Quote(event.occur_local_time())));
     }
   } else if (absl::Status s = CheckReportedTime("event.occur_time", event.has_occur_time(), event.occur_time(), now);
              !s.ok()) {

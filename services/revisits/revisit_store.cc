@@ -9,6 +9,7 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "services/common/field_checks.h"
+#include "services/common/text_limits.h"
 #include "services/revisits/revisit_rule_store.h"
 #include "services/revisits/revisit_rule_validation.h"
 #include "services/storage/database_errors.h"
@@ -236,7 +237,7 @@ absl::StatusOr<RevisitStore::EventResult> RevisitStore::RecordEventIn(soci::sess
                                                                       absl::Time now) {
   std::optional<CustomerFacts> customer = LockCustomer(session, event.customer_external_id());
   if (!customer) {
-    return absl::NotFoundError(absl::StrCat("customer '", event.customer_external_id(), "' not found"));
+    return absl::NotFoundError(absl::StrCat("customer ", Quote(event.customer_external_id()), " not found"));
   }
   // Insert the event first: a duplicate key means it was recorded before, so
   // the common case needs no query to find out.
@@ -260,7 +261,8 @@ absl::StatusOr<RevisitStore::EventResult> RevisitStore::RecordEventIn(soci::sess
     long long owner = 0;
     session << "SELECT customer_id FROM events WHERE event_id = :id", soci::use(event_id), soci::into(owner);
     if (owner != customer->id) {
-      return absl::FailedPreconditionError(absl::StrCat("event '", event_id, "' was recorded for another customer"));
+      return absl::FailedPreconditionError(
+          absl::StrCat("event ", Quote(event_id), " was recorded for another customer"));
     }
     return EventResult{recorded, LoadEventRevisits(session, event_id, event.customer_external_id()), {}, false};
   }
@@ -388,7 +390,7 @@ absl::StatusOr<RevisitStore::ListPage> RevisitStore::ListForCustomer(absl::strin
     std::string key(external_id);
     long long customer_id = 0;
     session << "SELECT id FROM customers WHERE external_id = :id", soci::use(key), soci::into(customer_id);
-    if (!session.got_data()) return absl::NotFoundError(absl::StrCat("customer '", external_id, "' not found"));
+    if (!session.got_data()) return absl::NotFoundError(absl::StrCat("customer ", Quote(external_id), " not found"));
     // Keyset paging on (due time, id).
     int fetch = limit + 1;
     RevisitRow row;

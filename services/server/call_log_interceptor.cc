@@ -6,11 +6,17 @@
 #include <string>
 
 #include "absl/status/status.h"
+#include "services/common/text_limits.h"
 
 namespace satisfaction::server {
 namespace {
 
 using grpc::experimental::InterceptionHookPoints;
+
+// Log lines stay one short line whatever a client sends: a status message
+// may quote request values, and the method is the path the client asked for.
+constexpr size_t kMaxLoggedMessageChars = 300;
+constexpr size_t kMaxLoggedMethodChars = 120;
 
 // gRPC's codes are the canonical ones Abseil names.
 std::string CodeName(grpc::StatusCode code) { return absl::StatusCodeToString(static_cast<absl::StatusCode>(code)); }
@@ -25,7 +31,7 @@ bool IsServerFault(grpc::StatusCode code) {
 class CallLogInterceptor : public grpc::experimental::Interceptor {
  public:
   explicit CallLogInterceptor(grpc::experimental::ServerRpcInfo* info)
-      : method_(info->method()), start_(std::chrono::steady_clock::now()) {}
+      : method_(Printable(info->method(), kMaxLoggedMethodChars)), start_(std::chrono::steady_clock::now()) {}
 
   void Intercept(grpc::experimental::InterceptorBatchMethods* methods) override {
     if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::PRE_SEND_STATUS)) {
@@ -36,7 +42,7 @@ class CallLogInterceptor : public grpc::experimental::Interceptor {
       } else {
         spdlog::log(IsServerFault(status.error_code()) ? spdlog::level::warn : spdlog::level::info,
                     "rpc method={} code={} duration_ms={:.2f} message=\"{}\"", method_, CodeName(status.error_code()),
-                    millis, status.error_message());
+                    millis, Printable(status.error_message(), kMaxLoggedMessageChars));
       }
     }
     methods->Proceed();

@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
 #include "services/common/field_checks.h"
+#include "services/common/text_limits.h"
 
 namespace satisfaction::settings {
 namespace {
@@ -17,12 +18,12 @@ constexpr int kMaxHolidays = 400;
 absl::StatusOr<int> ParseTimeOfDay(const std::string& field, const std::string& text, bool allow_end_of_day) {
   auto digits = [&](int at) { return absl::ascii_isdigit(text[at]) && absl::ascii_isdigit(text[at + 1]); };
   if (text.size() != 5 || !digits(0) || text[2] != ':' || !digits(3)) {
-    return FieldError(field, absl::StrCat("must read HH:MM, e.g. 09:00; got '", text, "'"));
+    return FieldError(field, absl::StrCat("must read HH:MM, e.g. 09:00; got ", Quote(text)));
   }
   int hours = (text[0] - '0') * 10 + (text[1] - '0'), minutes = (text[3] - '0') * 10 + (text[4] - '0');
   bool end_of_day = hours == 24 && minutes == 0;
   if (minutes > 59 || hours > 24 || (hours == 24 && !end_of_day) || (end_of_day && !allow_end_of_day)) {
-    return FieldError(field, absl::StrCat("not a time of day: '", text, "'"));
+    return FieldError(field, absl::StrCat("not a time of day: ", Quote(text)));
   }
   return hours * 60 + minutes;
 }
@@ -125,7 +126,7 @@ absl::StatusOr<scheduler::ContactPolicy> ParseContactPolicy(const v1::ContactPol
     // FormatCivilTime gives back the text only for a real date (not 2026-02-30).
     if (!absl::ParseCivilTime(text, &day) || absl::FormatCivilTime(day) != text || day.year() < 2000 ||
         day.year() > 2200) {
-      return FieldError(field, absl::StrCat("must be a date YYYY-MM-DD; got '", text, "'"));
+      return FieldError(field, absl::StrCat("must be a date YYYY-MM-DD; got ", Quote(text)));
     }
     if (!holidays.insert(day).second) return FieldError(field, absl::StrCat(text, " is listed twice"));
     out.call_windows.AddHoliday(day);

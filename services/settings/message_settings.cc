@@ -6,6 +6,7 @@
 #include "services/common/field_checks.h"
 #include "services/common/languages.h"
 #include "services/common/text_checks.h"
+#include "services/common/text_limits.h"
 
 namespace satisfaction::settings {
 
@@ -27,7 +28,7 @@ absl::StatusOr<MessageStyle> ParseMessageSettings(const v1::MessageSettings& set
   std::optional<std::string> language = SupportedLanguage(settings.default_language());
   if (!language || *language != settings.default_language()) {
     return FieldError("settings.default_language",
-                      absl::StrCat("must be zh-CN or en; got '", settings.default_language(), "'"));
+                      absl::StrCat("must be zh-CN or en; got ", Quote(settings.default_language())));
   }
   style.default_language = *language;
   if (!settings.has_invitation_validity()) return FieldError("settings.invitation_validity", "required");

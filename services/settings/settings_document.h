@@ -14,6 +14,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "services/common/field_checks.h"
+#include "services/common/text_limits.h"
 #include "services/settings/settings_rows.h"
 #include "services/storage/database.h"
 
@@ -81,10 +82,10 @@ class SettingsDocument {
     if (!replace_all) {
       for (const std::string& path : mask.paths()) {
         if (path == "etag" || path == "update_time") {
-          return FieldError("update_mask", absl::StrCat("'", path, "' cannot be updated"));
+          return FieldError("update_mask", absl::StrCat(Quote(path), " cannot be updated"));
         }
         if (!google::protobuf::util::FieldMaskUtil::GetFieldDescriptors(Message::descriptor(), path, nullptr)) {
-          return FieldError("update_mask", absl::StrCat("unknown path '", path, "'"));
+          return FieldError("update_mask", absl::StrCat("unknown path ", Quote(path)));
         }
       }
     }
