@@ -13,10 +13,11 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "services/access/access_interceptor.h"
+#include "services/common/unreadable_request.h"
 #include "services/questionnaires/template_loader.h"
 #include "services/server/call_log_interceptor.h"
 #include "services/server/grpc_transport.h"
-#include "services/server/invalid_utf8_interceptor.h"
+#include "services/server/unreadable_request_interceptor.h"
 #include "services/storage/migrations.h"
 
 namespace satisfaction::server {
@@ -228,7 +229,7 @@ absl::Status SatisfactionServer::BuildGrpcServer() {
   builder.SetSyncServerOption(grpc::ServerBuilder::SyncServerOption::MAX_POLLERS, config_.db_pool_size);
   std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;
   InstallProtobufLogHandler();
-  interceptors.push_back(std::make_unique<InvalidUtf8InterceptorFactory>());
+  interceptors.push_back(std::make_unique<UnreadableRequestInterceptorFactory>());
   interceptors.push_back(std::make_unique<CallLogInterceptorFactory>());
   interceptors.push_back(std::make_unique<access::AccessInterceptorFactory>(*key_authenticator_, *audit_log_));
   builder.experimental().SetInterceptorCreators(std::move(interceptors));
