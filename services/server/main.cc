@@ -13,6 +13,7 @@
 #include "absl/debugging/symbolize.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/synchronization/notification.h"
+#include "services/server/malloc_tuning.h"
 #include "services/server/satisfaction_server.h"
 #include "services/server/server_config.h"
 
@@ -102,6 +103,7 @@ int Run(int argc, char** argv) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  satisfaction::server::TuneMalloc();
   // A crash leaves its signal and stack on stderr, in the server's log.
   absl::InitializeSymbolizer(argv[0]);
   absl::InstallFailureSignalHandler({});
