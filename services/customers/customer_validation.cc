@@ -3,11 +3,15 @@
 #include <phonenumbers/phonenumberutil.h>
 
 #include <algorithm>
+#include <cstdlib>
+#include <filesystem>
 #include <optional>
 #include <string>
+#include <system_error>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "absl/time/time.h"
 #include "services/common/field_checks.h"
 #include "services/common/languages.h"
@@ -21,6 +25,26 @@ using i18n::phonenumbers::PhoneNumber;
 using i18n::phonenumbers::PhoneNumberUtil;
 
 bool IsIdChar(char c) { return absl::ascii_isalnum(c) || c == '.' || c == '_' || c == ':' || c == '-'; }
+
+// Whether `name` reads as an IANA zone name (parts of letters, digits, '_',
+// '-' and '+' between slashes) that tzdata has. Abseil opens whatever path
+// it is given as a zone (absolute, with .., or "file:..."), and remembers
+// every name it was asked for, found or not, for the life of the process:
+// only real zones may reach it.
+bool IsKnownIanaZone(const std::string& name) {
+  if (name == "UTC") return true;
+  if (name.empty() || name.size() > 64) return false;
+  for (absl::string_view part : absl::StrSplit(name, '/')) {
+    if (part.empty()) return false;
+    for (char c : part) {
+      if (!absl::ascii_isalnum(c) && c != '_' && c != '-' && c != '+') return false;
+    }
+  }
+  const char* tzdir = std::getenv("TZDIR");  // where Abseil looks too
+  std::error_code error;
+  return std::filesystem::is_regular_file(
+      absl::StrCat(tzdir != nullptr && *tzdir != '\0' ? tzdir : "/usr/share/zoneinfo", "/", name), error);
+}
 
 absl::Status CheckEmail(absl::string_view field, const std::string& email) {
   if (email.empty()) return absl::OkStatus();
@@ -104,7 +128,7 @@ absl::Status NormalizeAndValidateCustomer(absl::string_view field_prefix, v1::Cu
   }
   if (customer.time_zone().empty()) customer.set_time_zone(kDefaultTimeZone);
   absl::TimeZone zone;
-  if (customer.time_zone().size() > 64 || !absl::LoadTimeZone(customer.time_zone(), &zone)) {
+  if (!IsKnownIanaZone(customer.time_zone()) || !absl::LoadTimeZone(customer.time_zone(), &zone)) {
     return FieldError(field("time_zone"), absl::StrCat("unknown IANA time zone ", Quote(customer.time_zone())));
   }
   if (!customer.language().empty()) {

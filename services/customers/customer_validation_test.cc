@@ -20,6 +20,22 @@ void ExpectInvalid(v1::Customer customer, const std::string& field) {
   EXPECT_EQ(status.message().substr(0, field.size() + 1), field + ":") << status;
 }
 
+TEST(NormalizeAndValidateCustomer, TimeZonesAreIanaNamesNotPaths) {
+  // Abseil opens any path it is given as a time zone (absolute, or with
+  // ..), and remembers every name it was asked for, found or not.
+  for (const char* zone : {"Asia/Shanghai", "UTC", "America/Argentina/Buenos_Aires", "Etc/GMT+8", "EST5EDT"}) {
+    v1::Customer c = Valid();
+    c.set_time_zone(zone);
+    EXPECT_TRUE(NormalizeAndValidateCustomer("customer", c).ok()) << zone;
+  }
+  for (const char* zone : {"/usr/share/zoneinfo/Asia/Shanghai", "../zoneinfo/UTC", "Asia/../UTC", "Asia//Shanghai",
+                           "Asia/", "./UTC", "Asia/Shanghai ", "Asia/Nowhere", "/dev/zero", "file:UTC", "zone.tab"}) {
+    v1::Customer c = Valid();
+    c.set_time_zone(zone);
+    ExpectInvalid(c, "customer.time_zone");
+  }
+}
+
 TEST(NormalizeAndValidateCustomer, NormalisesPhoneTimeZoneAndTags) {
   v1::Customer c = Valid();
   c.set_phone("+86 138-0013-8000");
