@@ -43,8 +43,8 @@ void AuditLog::Commit(const std::vector<Entry*>& batch) {
   for (Entry* entry : batch) entry->status = status;
   if (!status.ok()) {
     for (const v1::AuditEvent* e : events) {
-      spdlog::error("audit event not written: key={} method={} resource={} outcome={}: {}", e->key_id(), e->method(),
-                    e->resource(), e->outcome(), status.ToString());
+      spdlog::error("audit event not written: key={} method={} outcome={}: {}", e->key_id(), e->method(), e->outcome(),
+                    status.ToString());
     }
   }
 }

@@ -9,6 +9,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "services/common/unreadable_request.h"
 
 namespace satisfaction {
 
@@ -33,9 +34,9 @@ class ClientStreamReader {
     message.Clear();
     grpc::ProtoBufferReader input(&bytes);
     if (!message.ParseFromZeroCopyStream(&input)) {
-      status_ = absl::InvalidArgumentError(absl::StrCat("message ", position_, " of the stream could not be read as a ",
-                                                        Message::descriptor()->name(),
-                                                        " (not protobuf, or a text field not UTF-8)"));
+      absl::Status unreadable = UnreadableRequestError(Message::descriptor(), TakeRefusedUtf8Field());
+      status_ =
+          absl::InvalidArgumentError(absl::StrCat("message ", position_, " of the stream: ", unreadable.message()));
       return false;
     }
     return true;

@@ -252,13 +252,25 @@ TEST_P(CustomerE2eTest, ImportFailsAtAnUnreadableMessageAndLosesNothingQuietly) 
       server_->channel(), "/satisfaction.v1.CustomerService/ImportCustomers",
       {message_of({"first-1", "first-2"}), std::string("\xff\xff\xff"), message_of({"after-1", "after-2"})}, nullptr,
       &reply);
-  ExpectError(status, grpc::StatusCode::INVALID_ARGUMENT, "message 2 of the stream could not be read");
+  ExpectError(status, grpc::StatusCode::INVALID_ARGUMENT,
+              "message 2 of the stream: the request could not be read as a satisfaction.v1.ImportCustomersRequest");
   EXPECT_TRUE(absl::StrContains(status.error_message(), "after 2 rows received")) << status.error_message();
   v1::Customer found;
   v1::GetCustomerRequest get;
   get.set_external_id("after-1");
   EXPECT_EQ(stub_->GetCustomer(Context().get(), get, &found).error_code(), grpc::StatusCode::NOT_FOUND)
       << "nothing after the unreadable message is taken";
+
+  // A name that is not UTF-8 is named.
+  v1::ImportCustomersRequest bad_text;
+  *bad_text.add_customers() = Customer("bad-text");
+  std::string bytes = bad_text.SerializeAsString();
+  size_t name = bytes.find("李华");
+  ASSERT_NE(name, std::string::npos);
+  bytes[name] = '\xff';
+  status = testing::GenericStreamCall(server_->channel(), "/satisfaction.v1.CustomerService/ImportCustomers", {bytes});
+  ExpectError(status, grpc::StatusCode::INVALID_ARGUMENT,
+              "message 1 of the stream: satisfaction.v1.Customer.name: not valid UTF-8");
 
   // The same messages, readable, import whole.
   status = testing::GenericStreamCall(server_->channel(), "/satisfaction.v1.CustomerService/ImportCustomers",
