@@ -6,6 +6,7 @@
 #include <string>
 
 #include "absl/status/status.h"
+#include "absl/strings/str_replace.h"
 #include "services/common/text_limits.h"
 
 namespace satisfaction::server {
@@ -28,6 +29,12 @@ bool IsServerFault(grpc::StatusCode code) {
          code == grpc::StatusCode::RESOURCE_EXHAUSTED;
 }
 
+// A status message inside message="...": printable, and its quotes escaped
+// (Printable escapes backslashes, so \" cannot be mistaken).
+std::string QuotedForLog(const std::string& message) {
+  return absl::StrReplaceAll(Printable(message, kMaxLoggedMessageChars), {{"\"", "\\\""}});
+}
+
 class CallLogInterceptor : public grpc::experimental::Interceptor {
  public:
   explicit CallLogInterceptor(grpc::experimental::ServerRpcInfo* info)
@@ -42,7 +49,7 @@ class CallLogInterceptor : public grpc::experimental::Interceptor {
       } else {
         spdlog::log(IsServerFault(status.error_code()) ? spdlog::level::warn : spdlog::level::info,
                     "rpc method={} code={} duration_ms={:.2f} message=\"{}\"", method_, CodeName(status.error_code()),
-                    millis, Printable(status.error_message(), kMaxLoggedMessageChars));
+                    millis, QuotedForLog(status.error_message()));
       }
     }
     methods->Proceed();

@@ -18,6 +18,7 @@
 #include "satisfaction/v1/callback.grpc.pb.h"
 #include "satisfaction/v1/customer.grpc.pb.h"
 #include "satisfaction/v1/questionnaire.grpc.pb.h"
+#include "satisfaction/v1/response.grpc.pb.h"
 #include "tests/e2e/complaint_calls.h"
 #include "tests/e2e/test_server.h"
 #include "tests/support/test_database.h"
@@ -83,12 +84,18 @@ TEST(ServerProcess, EnvironmentConfiguresFlagsWinAndSigtermStopsGracefully) {
   ASSERT_TRUE(questionnaires->ListQuestionnaires(Context().get(), list, &listed).ok());
   EXPECT_EQ(listed.questionnaires_size(), 3) << "the standard templates were loaded";
   EXPECT_TRUE(std::filesystem::exists(folder + "/s.db")) << "SATISFACTION_DB was used";
+  v1::GetResponseRequest quoted;  // an id its error quotes
+  quoted.set_id("say \"hi\"");
+  v1::Response found;
+  EXPECT_EQ(v1::ResponseService::NewStub(channel)->GetResponse(Context().get(), quoted, &found).error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
 
   process.Signal(SIGTERM);
   EXPECT_EQ(process.Wait(), 0) << process.Output();
   std::string log = process.Output();
   EXPECT_TRUE(absl::StrContains(log, "rpc method=/satisfaction.v1.QuestionnaireService/ListQuestionnaires code=OK"))
       << log;
+  EXPECT_TRUE(absl::StrContains(log, "'say \\\"hi\\\"'")) << "quotes in a message are escaped in the log:\n" << log;
   EXPECT_TRUE(absl::StrContains(log, "server stopped")) << log;
   EXPECT_TRUE(absl::StrContains(log, "created the first admin key from SATISFACTION_BOOTSTRAP_ADMIN_KEY")) << log;
   EXPECT_FALSE(absl::StrContains(log, testing::kTestAdminKey)) << "the log shows no key";
