@@ -63,6 +63,14 @@ bool CapHolds(const std::vector<absl::Time>& times, const ContactCap& cap) {
 
 }  // namespace
 
+absl::Duration ContactBudget::LongestPeriod() const {
+  absl::Duration longest = survey_cap.period;
+  for (const std::optional<ContactCap>& cap : channel_caps) {
+    if (cap) longest = std::max(longest, cap->period);
+  }
+  return longest;
+}
+
 absl::Status ContactBudget::Validate() const {
   auto check = [](const ContactCap& cap, absl::string_view what) {
     if (cap.max_contacts < 1 || cap.period <= absl::ZeroDuration()) {

@@ -8,6 +8,14 @@ namespace {
 const absl::Time kStart = absl::FromUnixSeconds(1'800'000'000);
 absl::Time Day(double days) { return kStart + absl::Hours(24 * days); }
 
+TEST(ContactBudget, TheLongestPeriodIsTheWidestCapsPeriod) {
+  ContactBudget budget;
+  EXPECT_EQ(budget.LongestPeriod(), absl::Hours(24 * 7));
+  budget.channel_caps[2] = ContactCap{5, absl::Hours(24 * 30)};
+  budget.channel_caps[3].reset();
+  EXPECT_EQ(budget.LongestPeriod(), absl::Hours(24 * 30));
+}
+
 TEST(ContactBudget, NoHistoryMeansNow) {
   ContactBudget budget;
   EXPECT_EQ(EarliestWithinBudget(kStart, Channel::kSms, /*survey=*/true, {}, budget), kStart);

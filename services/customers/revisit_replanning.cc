@@ -20,15 +20,6 @@ struct PlannedRow {
   std::string time_zone;
 };
 
-// The longest span the budget looks across.
-absl::Duration LongestBudgetSpan(const scheduler::ContactBudget& budget) {
-  absl::Duration longest = budget.survey_cap.period;
-  for (const auto& cap : budget.channel_caps) {
-    if (cap) longest = std::max(longest, cap->period);
-  }
-  return longest;
-}
-
 scheduler::ContactRecord ContactOf(const PlannedRow& row) {
   return {.at = absl::FromUnixMicros(row.due_us),
           .channel = static_cast<scheduler::Channel>(row.channel - 1),
@@ -44,7 +35,7 @@ int ReplanOpenRevisits(soci::session& session, const std::vector<long long>& cus
   std::map<long long, std::vector<PlannedRow>> by_customer;
   {
     std::vector<long long> ids = customer_ids;
-    long long since_us = absl::ToUnixMicros(now - LongestBudgetSpan(policy.budget));
+    long long since_us = absl::ToUnixMicros(now - policy.budget.LongestPeriod());
     PlannedRow row;
     soci::statement statement(session);
     statement.exchange(soci::use(since_us));

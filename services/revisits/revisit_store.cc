@@ -128,15 +128,6 @@ absl::flat_hash_set<std::string> ArchivedQuestionnairesOf(soci::session& session
   return archived;
 }
 
-// The longest span the budget looks across.
-absl::Duration LongestBudgetSpan(const scheduler::ContactBudget& budget) {
-  absl::Duration longest = budget.survey_cap.period;
-  for (const auto& cap : budget.channel_caps) {
-    if (cap) longest = std::max(longest, cap->period);
-  }
-  return longest;
-}
-
 // One revisits row, bound to a statement's results in column order.
 struct RevisitRow {
   long long id = 0, due_us = 0, expires_us = 0, created_us = 0;
@@ -276,7 +267,7 @@ absl::StatusOr<RevisitStore::EventResult> RevisitStore::RecordEventIn(soci::sess
   if (!policy_in_force.ok()) return policy_in_force.status();
   const scheduler::ContactPolicy& policy = (*policy_in_force)->parsed;
   scheduler::CustomerSnapshot snapshot =
-      Snapshot(*customer, event, std::min(occurred, now) - LongestBudgetSpan(policy.budget), session);
+      Snapshot(*customer, event, std::min(occurred, now) - policy.budget.LongestPeriod(), session);
   std::vector<scheduler::RevisitRule> rules;
   absl::flat_hash_map<std::string, std::string> queue_of_rule;
   std::vector<v1::RevisitRule> enabled = LoadEnabledRules(session, event.trigger());

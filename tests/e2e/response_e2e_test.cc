@@ -102,9 +102,9 @@ class ResponseE2eTest : public ::testing::TestWithParam<TestBackend> {
     return fetched.callbacks(0);
   }
 
-  // Answers to every required item of the standard after-sales follow-up.
-  static void AnswerFollowUp(v1::SubmitResponseRequest& request, int overall) {
-    for (const char* code : {"problem_solved", "response_speed", "solution_fairness", "agent_attitude", "buy_again"}) {
+  // Scores 4 for each of `codes`, then `overall` for the overall item.
+  static void AddScores(v1::SubmitResponseRequest& request, std::initializer_list<const char*> codes, int overall) {
+    for (const char* code : codes) {
       v1::Answer& answer = *request.add_answers();
       answer.set_item_code(code);
       answer.set_score(4);
@@ -114,18 +114,17 @@ class ResponseE2eTest : public ::testing::TestWithParam<TestBackend> {
     answer.set_score(overall);
   }
 
+  // Answers to every required item of the standard after-sales follow-up.
+  static void AnswerFollowUp(v1::SubmitResponseRequest& request, int overall) {
+    AddScores(request, {"problem_solved", "response_speed", "solution_fairness", "agent_attitude", "buy_again"},
+              overall);
+  }
+
   // Answers to every required item of the standard post-delivery survey.
   v1::SubmitResponseRequest Answers(int overall = 5) {
     v1::SubmitResponseRequest request;
     request.set_invitation_token(token_);
-    for (const char* code : {"product_quality", "price", "delivery", "recommend"}) {
-      v1::Answer& answer = *request.add_answers();
-      answer.set_item_code(code);
-      answer.set_score(4);
-    }
-    v1::Answer& answer = *request.add_answers();
-    answer.set_item_code("overall");
-    answer.set_score(overall);
+    AddScores(request, {"product_quality", "price", "delivery", "recommend"}, overall);
     return request;
   }
 
@@ -261,13 +260,7 @@ TEST_P(ResponseE2eTest, ADialersReportOfACallAnsweredOnlineMeanwhileIsRecorded) 
 
 TEST_P(ResponseE2eTest, AnAnswerIsAuditedInItsOwnTransaction) {
   std::unique_ptr<storage::Database> database = testing::OpenMigrated(*database_, 1);
-  auto run = [&](const std::string& sql) {
-    absl::Status status = database->WithSession([&](soci::session& session) {
-      session << sql;
-      return absl::OkStatus();
-    });
-    ASSERT_TRUE(status.ok()) << status;
-  };
+  auto run = [&](const std::string& sql) { ASSERT_TRUE(testing::ExecuteSql(*database, sql).ok()) << sql; };
   // Without the audit log's table the answer cannot be recorded, so it is not stored either.
   run("ALTER TABLE audit_events RENAME TO audit_events_away");
   v1::SubmitResponseRequest request = Answers();

@@ -32,6 +32,13 @@ std::vector<TestBackend> AllBackends() { return {TestBackend::kSqlite, TestBacke
 
 std::string BackendName(TestBackend backend) { return backend == TestBackend::kSqlite ? "SQLite" : "MariaDB"; }
 
+absl::Status ExecuteSql(storage::Database& database, const std::string& sql) {
+  return database.WithSession([&](soci::session& session) {
+    session << sql;
+    return absl::OkStatus();
+  });
+}
+
 long long QueryNumber(storage::Database& database, const std::string& sql) {
   long long number = -1;
   absl::Status status = database.InTransaction(storage::Access::kRead, [&](soci::session& session) {

@@ -48,6 +48,10 @@ class TestDatabase {
 // Throws std::runtime_error on failure.
 std::unique_ptr<storage::Database> OpenMigrated(const TestDatabase& database, size_t pool_size);
 
+// Runs one statement in a session of its own (to set up or break a test's
+// database behind the server's back).
+absl::Status ExecuteSql(storage::Database& database, const std::string& sql);
+
 // The number a query of one row and one integer column returns (a count, a
 // state), read in a transaction of its own; -1 if the query fails.
 long long QueryNumber(storage::Database& database, const std::string& sql);
