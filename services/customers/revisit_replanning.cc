@@ -62,9 +62,10 @@ int ReplanOpenRevisits(soci::session& session, const std::vector<long long>& cus
 
   int moved = 0;
   long long now_us = absl::ToUnixMicros(now), due_us = 0, id = 0;
+  int planned = v1::REVISIT_STATE_PLANNED;  // not one a dialer claimed meanwhile
   soci::statement update = (session.prepare << "UPDATE revisits SET due_at_us = :due, updated_at_us = :now"
-                                               " WHERE id = :id",
-                            soci::use(due_us), soci::use(now_us), soci::use(id));
+                                               " WHERE id = :id AND state = :planned",
+                            soci::use(due_us), soci::use(now_us), soci::use(id), soci::use(planned));
   for (auto& [customer_id, rows] : by_customer) {
     absl::TimeZone zone;
     if (!absl::LoadTimeZone(rows.front().time_zone, &zone)) zone = absl::UTCTimeZone();

@@ -1,16 +1,20 @@
 #include "services/revisits/revisit_rule_store.h"
 
+#include <google/protobuf/util/time_util.h>
+
 #include <atomic>
 #include <thread>
 #include <vector>
 
 #include "gtest/gtest.h"
 #include "services/revisits/revisit_rule_validation.h"
+#include "services/storage/migrations.h"
 #include "tests/support/test_database.h"
 
 namespace satisfaction::revisits {
 namespace {
 
+using google::protobuf::util::TimeUtil;
 using testing::TestBackend;
 
 class RevisitRuleStoreTest : public ::testing::TestWithParam<TestBackend> {
@@ -38,6 +42,35 @@ class RevisitRuleStoreTest : public ::testing::TestWithParam<TestBackend> {
   std::unique_ptr<RevisitRuleStore> store_;
   absl::Time now_ = absl::FromUnixSeconds(1'800'000'000);
 };
+
+TEST_P(RevisitRuleStoreTest, MigrationReservesTheDefaultRecoveryCallLoadedBefore) {
+  // A database whose default low-score rule was loaded before the template
+  // reserved the call (step 17), then migrated on.
+  std::unique_ptr<testing::TestDatabase> old = testing::TestDatabase::Create(GetParam());
+  absl::StatusOr<std::unique_ptr<storage::Database>> database =
+      storage::Database::Connect({.url = old->url(), .pool_size = 2});
+  ASSERT_TRUE(database.ok()) << database.status();
+  ASSERT_TRUE(storage::ApplyMigrations(**database, storage::SchemaMigrations().first(17)).ok());
+  RevisitRuleStore rules(**database);
+  v1::RevisitRule recovery = Rule("low-score-recovery-call", {v1::CUSTOMER_TYPE_NEW}, v1::TRIGGER_LOW_SCORE);
+  recovery.clear_channels();
+  recovery.add_channels(v1::CHANNEL_PHONE);
+  recovery.set_description("低分回复后立即安排高优先级电话补救");
+  ASSERT_TRUE(rules.Create(recovery, now_).ok());
+  v1::RevisitRule own = Rule("operators-own-rule", {v1::CUSTOMER_TYPE_LOYAL});
+  ASSERT_TRUE(rules.Create(own, now_).ok());
+
+  ASSERT_TRUE(storage::ApplyMigrations(**database, storage::SchemaMigrations()).ok());
+  absl::StatusOr<v1::RevisitRule> migrated = rules.Get("low-score-recovery-call");
+  ASSERT_TRUE(migrated.ok()) << migrated.status();
+  EXPECT_TRUE(migrated->reserve_for_serving_agent());
+  EXPECT_EQ(migrated->description(), recovery.description()) << "the rest as it was";
+  EXPECT_EQ(migrated->channels_size(), 1);
+  EXPECT_GT(TimeUtil::TimestampToMicroseconds(migrated->update_time()),
+            TimeUtil::TimestampToMicroseconds(migrated->create_time()))
+      << "changed, so caches of the rules read it again";
+  EXPECT_FALSE(rules.Get("operators-own-rule")->reserve_for_serving_agent()) << "other rules untouched";
+}
 
 TEST_P(RevisitRuleStoreTest, CreateGetUpdateDisable) {
   absl::StatusOr<v1::RevisitRule> created = store_->Create(Rule("new-sms", {v1::CUSTOMER_TYPE_NEW}), now_);
