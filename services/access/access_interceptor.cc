@@ -12,6 +12,7 @@
 #include "absl/time/clock.h"
 #include "services/access/admission.h"
 #include "services/access/contact_masking.h"
+#include "services/common/request_checks.h"
 
 namespace satisfaction::access {
 namespace {
@@ -74,9 +75,7 @@ class AccessInterceptor : public grpc::experimental::Interceptor {
       : call_(info->server_context()),
         method_(info->method()),
         policy_(FindMethodPolicy(method_)),
-        // A client stream's messages may be raw bytes (see ClientStreamReader).
-        request_is_message_(info->type() == grpc::experimental::ServerRpcInfo::Type::UNARY ||
-                            info->type() == grpc::experimental::ServerRpcInfo::Type::SERVER_STREAMING),
+        request_is_message_(ReadsOneRequestFirst(*info)),
         authenticator_(authenticator),
         audit_log_(audit_log) {}
 

@@ -2,6 +2,7 @@
 #define SATISFACTION_SERVICES_COMMON_REQUEST_CHECKS_H_
 
 #include <grpcpp/server_context.h>
+#include <grpcpp/support/server_interceptor.h>
 
 #include "absl/status/status.h"
 
@@ -15,6 +16,16 @@ inline absl::Status CheckCallerStillWaiting(const grpc::ServerContextBase& conte
     return absl::DeadlineExceededError("the call's deadline passed before its work started");
   }
   return absl::OkStatus();
+}
+
+// Whether gRPC reads the call's one request before its handler runs (unary
+// and server-streaming methods), so an interceptor's POST_RECV_MESSAGE holds
+// that request, or null when it could not be parsed. Client streams also hand
+// on null at their end, and their messages may be raw bytes (see
+// ClientStreamReader).
+inline bool ReadsOneRequestFirst(const grpc::experimental::ServerRpcInfo& info) {
+  return info.type() == grpc::experimental::ServerRpcInfo::Type::UNARY ||
+         info.type() == grpc::experimental::ServerRpcInfo::Type::SERVER_STREAMING;
 }
 
 }  // namespace satisfaction

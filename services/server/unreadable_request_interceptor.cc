@@ -8,6 +8,7 @@
 #include "absl/strings/strip.h"
 #include "services/access/admission.h"
 #include "services/common/grpc_status.h"
+#include "services/common/request_checks.h"
 #include "services/common/unreadable_request.h"
 
 namespace satisfaction::server {
@@ -28,11 +29,7 @@ const google::protobuf::Descriptor* RequestTypeOf(const std::string& method) {
 class UnreadableRequestInterceptor : public grpc::experimental::Interceptor {
  public:
   explicit UnreadableRequestInterceptor(ServerRpcInfo* info)
-      : call_(info->server_context()),
-        method_(info->method()),
-        // Client and bidi streams also hand on null at their end.
-        request_read_first_(info->type() == ServerRpcInfo::Type::UNARY ||
-                            info->type() == ServerRpcInfo::Type::SERVER_STREAMING) {}
+      : call_(info->server_context()), method_(info->method()), request_read_first_(ReadsOneRequestFirst(*info)) {}
 
   void Intercept(grpc::experimental::InterceptorBatchMethods* methods) override {
     if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::POST_RECV_MESSAGE)) {

@@ -475,14 +475,18 @@ TEST_P(SatisfactionReportsTest, AnExportIsInSubmitTimeOrderAndGoesOnFromItsCurso
   request.set_format(v1::EXPORT_FORMAT_MESSAGES);
   request.set_page_size(1);
   absl::Status status;
+  // The milliseconds past start_ of each response exported, in order.
+  auto millis_of = [](const std::vector<v1::ExportResponsesPage>& pages) {
+    std::vector<long long> times;
+    for (const v1::ExportResponsesPage& page : pages) {
+      EXPECT_TRUE(page.has_complete_through());
+      for (const v1::Response& response : page.responses()) times.push_back(response.submit_time().nanos() / 1000000);
+    }
+    return times;
+  };
   std::vector<v1::ExportResponsesPage> pages = ExportAll(*database_, request, &status);
   ASSERT_TRUE(status.ok()) << status;
-  std::vector<long long> times;
-  for (const v1::ExportResponsesPage& page : pages) {
-    for (const v1::Response& response : page.responses()) times.push_back(response.submit_time().nanos() / 1000000);
-    EXPECT_TRUE(page.has_complete_through());
-  }
-  EXPECT_EQ(times, (std::vector<long long>{2, 5, 7})) << "oldest first, across pages";
+  EXPECT_EQ(millis_of(pages), (std::vector<long long>{2, 5, 7})) << "oldest first, across pages";
   absl::Time complete = absl::FromUnixMicros(TimeUtil::TimestampToMicroseconds(pages.back().complete_through()));
   EXPECT_LE(complete, absl::Now() - absl::Minutes(2));
   EXPECT_GE(complete, absl::Now() - absl::Minutes(3));
@@ -492,11 +496,7 @@ TEST_P(SatisfactionReportsTest, AnExportIsInSubmitTimeOrderAndGoesOnFromItsCurso
       TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(start_ + absl::Milliseconds(5)));
   pages = ExportAll(*database_, request, &status);
   ASSERT_TRUE(status.ok()) << status;
-  times.clear();
-  for (const v1::ExportResponsesPage& page : pages) {
-    for (const v1::Response& response : page.responses()) times.push_back(response.submit_time().nanos() / 1000000);
-  }
-  EXPECT_EQ(times, (std::vector<long long>{5, 7}));
+  EXPECT_EQ(millis_of(pages), (std::vector<long long>{5, 7}));
   request.mutable_submitted_since()->set_nanos(-1);
   EXPECT_TRUE(absl::StartsWith(ValidateExportRequest(request).message(), "submitted_since"))
       << ValidateExportRequest(request);
