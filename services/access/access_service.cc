@@ -9,11 +9,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
-#include "services/access/admission.h"
 #include "services/common/field_checks.h"
-#include "services/common/grpc_status.h"
 #include "services/common/page_token.h"
-#include "services/common/request_checks.h"
 #include "services/common/text_checks.h"
 #include "services/customers/customer_validation.h"
 
@@ -61,99 +58,93 @@ absl::StatusOr<absl::Time> OptionalTime(absl::string_view field, bool present, c
 
 }  // namespace
 
-grpc::Status AccessService::CreateApiKey(grpc::ServerContext* context, const v1::CreateApiKeyRequest* request,
-                                         v1::CreateApiKeyResponse* response) {
-  absl::StatusOr<Caller> caller = AdmittedCaller(*context);
-  if (!caller.ok()) return ToGrpcStatus(caller.status());
-  if (!request->has_api_key()) return ToGrpcStatus(FieldError("api_key", "required"));
-  if (absl::Status s = ValidateKeySpec(request->api_key()); !s.ok()) return ToGrpcStatus(s);
-  if (absl::Status s = CheckCallerStillWaiting(*context); !s.ok()) return ToGrpcStatus(s);
-  absl::StatusOr<ApiKeyStore::Created> created = keys_.Create(request->api_key(), caller->key_id, absl::Now());
-  if (!created.ok()) return ToGrpcStatus(created.status());
-  *response->mutable_api_key() = std::move(created->api_key);
-  response->set_key(std::move(created->key));
-  return grpc::Status::OK;
+absl::StatusOr<v1::CreateApiKeyResponse> AccessService::CreateApiKey(const access::Caller& caller,
+                                                                     const v1::CreateApiKeyRequest& request) {
+  v1::CreateApiKeyResponse response;
+  if (!request.has_api_key()) return FieldError("api_key", "required");
+  if (absl::Status s = ValidateKeySpec(request.api_key()); !s.ok()) return s;
+  absl::StatusOr<ApiKeyStore::Created> created = keys_.Create(request.api_key(), caller.key_id, absl::Now());
+  if (!created.ok()) return created.status();
+  *response.mutable_api_key() = std::move(created->api_key);
+  response.set_key(std::move(created->key));
+  return response;
 }
 
-grpc::Status AccessService::ListApiKeys(grpc::ServerContext* context, const v1::ListApiKeysRequest* request,
-                                        v1::ListApiKeysResponse* response) {
-  if (absl::StatusOr<Caller> caller = AdmittedCaller(*context); !caller.ok()) return ToGrpcStatus(caller.status());
-  absl::StatusOr<int> page_size = EffectivePageSize(request->page_size(), 100, 500);
-  if (!page_size.ok()) return ToGrpcStatus(page_size.status());
-  std::string filter = absl::StrCat("revoked=", request->show_revoked());
+absl::StatusOr<v1::ListApiKeysResponse> AccessService::ListApiKeys(const access::Caller& /*caller*/,
+                                                                   const v1::ListApiKeysRequest& request) {
+  v1::ListApiKeysResponse response;
+  absl::StatusOr<int> page_size = EffectivePageSize(request.page_size(), 100, 500);
+  if (!page_size.ok()) return page_size.status();
+  std::string filter = absl::StrCat("revoked=", request.show_revoked());
   long long after_created_us = 0;
   std::string after_id;
-  if (!request->page_token().empty()) {
-    absl::StatusOr<PageCursor> cursor = DecodePageToken(request->page_token(), filter);
-    if (!cursor.ok()) return ToGrpcStatus(cursor.status());
+  if (!request.page_token().empty()) {
+    absl::StatusOr<PageCursor> cursor = DecodePageToken(request.page_token(), filter);
+    if (!cursor.ok()) return cursor.status();
     std::pair<std::string, std::string> parts = absl::StrSplit(cursor->after_key, absl::MaxSplits(':', 1));
     if (!absl::SimpleAtoi(parts.first, &after_created_us) || !ValidateKeyId("page_token", parts.second).ok()) {
-      return ToGrpcStatus(FieldError("page_token", "not a token this service issued"));
+      return FieldError("page_token", "not a token this service issued");
     }
     after_id = parts.second;
   }
-  if (absl::Status s = CheckCallerStillWaiting(*context); !s.ok()) return ToGrpcStatus(s);
   absl::StatusOr<ApiKeyStore::ListPage> page =
-      keys_.List(request->show_revoked(), after_created_us, after_id, *page_size);
-  if (!page.ok()) return ToGrpcStatus(page.status());
-  for (v1::ApiKey& key : page->api_keys) *response->add_api_keys() = std::move(key);
+      keys_.List(request.show_revoked(), after_created_us, after_id, *page_size);
+  if (!page.ok()) return page.status();
+  for (v1::ApiKey& key : page->api_keys) *response.add_api_keys() = std::move(key);
   if (page->has_more) {
-    const v1::ApiKey& last = response->api_keys(response->api_keys_size() - 1);
+    const v1::ApiKey& last = response.api_keys(response.api_keys_size() - 1);
     std::string after = absl::StrCat(TimeUtil::TimestampToMicroseconds(last.create_time()), ":", last.id());
-    response->set_next_page_token(EncodePageToken({.filter = filter, .after_key = after}));
+    response.set_next_page_token(EncodePageToken({.filter = filter, .after_key = after}));
   }
-  return grpc::Status::OK;
+  return response;
 }
 
-grpc::Status AccessService::RevokeApiKey(grpc::ServerContext* context, const v1::RevokeApiKeyRequest* request,
-                                         v1::ApiKey* response) {
-  if (absl::StatusOr<Caller> caller = AdmittedCaller(*context); !caller.ok()) return ToGrpcStatus(caller.status());
-  if (absl::Status s = ValidateKeyId("id", request->id()); !s.ok()) return ToGrpcStatus(s);
-  if (absl::Status s = CheckCallerStillWaiting(*context); !s.ok()) return ToGrpcStatus(s);
-  absl::StatusOr<v1::ApiKey> revoked = keys_.Revoke(request->id(), absl::Now());
+absl::StatusOr<v1::ApiKey> AccessService::RevokeApiKey(const access::Caller& /*caller*/,
+                                                       const v1::RevokeApiKeyRequest& request) {
+  if (absl::Status s = ValidateKeyId("id", request.id()); !s.ok()) return s;
+  absl::StatusOr<v1::ApiKey> revoked = keys_.Revoke(request.id(), absl::Now());
   if (revoked.ok()) authenticator_.Forget(revoked->id());
-  return Reply(std::move(revoked), response);
+  return std::move(revoked);
 }
 
-grpc::Status AccessService::ListAuditEvents(grpc::ServerContext* context, const v1::ListAuditEventsRequest* request,
-                                            v1::ListAuditEventsResponse* response) {
-  if (absl::StatusOr<Caller> caller = AdmittedCaller(*context); !caller.ok()) return ToGrpcStatus(caller.status());
-  absl::StatusOr<int> page_size = EffectivePageSize(request->page_size(), 100, 1000);
-  if (!page_size.ok()) return ToGrpcStatus(page_size.status());
-  AuditLog::Query query{.key_id = request->key_id(), .method = request->method(), .limit = *page_size};
+absl::StatusOr<v1::ListAuditEventsResponse> AccessService::ListAuditEvents(const access::Caller& /*caller*/,
+                                                                           const v1::ListAuditEventsRequest& request) {
+  v1::ListAuditEventsResponse response;
+  absl::StatusOr<int> page_size = EffectivePageSize(request.page_size(), 100, 1000);
+  if (!page_size.ok()) return page_size.status();
+  AuditLog::Query query{.key_id = request.key_id(), .method = request.method(), .limit = *page_size};
   if (!query.key_id.empty()) {
-    if (absl::Status s = ValidateKeyId("key_id", query.key_id); !s.ok()) return ToGrpcStatus(s);
+    if (absl::Status s = ValidateKeyId("key_id", query.key_id); !s.ok()) return s;
   }
   if (absl::Status s = CheckText("method", query.method, 128, LineBreaks::kForbidden); !s.ok()) {
-    return ToGrpcStatus(s);
+    return s;
   }
   absl::StatusOr<absl::Time> start =
-      OptionalTime("start_time", request->has_start_time(), request->start_time(), absl::InfinitePast());
-  if (!start.ok()) return ToGrpcStatus(start.status());
+      OptionalTime("start_time", request.has_start_time(), request.start_time(), absl::InfinitePast());
+  if (!start.ok()) return start.status();
   absl::StatusOr<absl::Time> end =
-      OptionalTime("end_time", request->has_end_time(), request->end_time(), absl::InfiniteFuture());
-  if (!end.ok()) return ToGrpcStatus(end.status());
-  if (*end <= *start) return ToGrpcStatus(FieldError("end_time", "must be after start_time"));
+      OptionalTime("end_time", request.has_end_time(), request.end_time(), absl::InfiniteFuture());
+  if (!end.ok()) return end.status();
+  if (*end <= *start) return FieldError("end_time", "must be after start_time");
   query.start = *start;
   query.end = *end;
   std::string filter = absl::StrCat("key=", query.key_id, ";method=", query.method,
                                     ";start=", absl::FormatTime(query.start), ";end=", absl::FormatTime(query.end));
-  if (!request->page_token().empty()) {
-    absl::StatusOr<PageCursor> cursor = DecodePageToken(request->page_token(), filter);
-    if (!cursor.ok()) return ToGrpcStatus(cursor.status());
+  if (!request.page_token().empty()) {
+    absl::StatusOr<PageCursor> cursor = DecodePageToken(request.page_token(), filter);
+    if (!cursor.ok()) return cursor.status();
     if (!absl::SimpleAtoi(cursor->after_key, &query.before_id) || query.before_id <= 0) {
-      return ToGrpcStatus(FieldError("page_token", "not a token this service issued"));
+      return FieldError("page_token", "not a token this service issued");
     }
   }
-  if (absl::Status s = CheckCallerStillWaiting(*context); !s.ok()) return ToGrpcStatus(s);
   absl::StatusOr<AuditLog::Page> page = audit_log_.List(query);
-  if (!page.ok()) return ToGrpcStatus(page.status());
-  for (v1::AuditEvent& event : page->events) *response->add_events() = std::move(event);
+  if (!page.ok()) return page.status();
+  for (v1::AuditEvent& event : page->events) *response.add_events() = std::move(event);
   if (page->has_more) {
-    std::string last_id = response->events(response->events_size() - 1).id();
-    response->set_next_page_token(EncodePageToken({.filter = filter, .after_key = last_id}));
+    std::string last_id = response.events(response.events_size() - 1).id();
+    response.set_next_page_token(EncodePageToken({.filter = filter, .after_key = last_id}));
   }
-  return grpc::Status::OK;
+  return response;
 }
 
 }  // namespace satisfaction::access

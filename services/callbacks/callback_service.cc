@@ -6,10 +6,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
-#include "services/access/admission.h"
 #include "services/common/field_checks.h"
-#include "services/common/grpc_status.h"
-#include "services/common/request_checks.h"
 #include "services/common/text_checks.h"
 #include "services/customers/customer_validation.h"
 #include "services/leases/lease_requests.h"
@@ -61,66 +58,55 @@ absl::StatusOr<long long> ValidateReport(const std::string& prefix, const v1::Re
 
 }  // namespace
 
-grpc::Status CallbackService::FetchDueCallbacks(grpc::ServerContext* context,
-                                                const v1::FetchDueCallbacksRequest* request,
-                                                v1::FetchDueCallbacksResponse* response) {
-  absl::StatusOr<access::Caller> caller = access::AdmittedCaller(*context);
-  if (!caller.ok()) return ToGrpcStatus(caller.status());
-  absl::StatusOr<Claimant> claimant = ValidateClaimant(request->queue(), request->agent_id());
-  if (!claimant.ok()) return ToGrpcStatus(claimant.status());
-  if (absl::Status s = access::CheckBinding(*caller, request->queue(), request->agent_id()); !s.ok()) {
-    return ToGrpcStatus(s);
+absl::StatusOr<v1::FetchDueCallbacksResponse> CallbackService::FetchDueCallbacks(
+    const access::Caller& caller, const v1::FetchDueCallbacksRequest& request) {
+  v1::FetchDueCallbacksResponse response;
+  absl::StatusOr<Claimant> claimant = ValidateClaimant(request.queue(), request.agent_id());
+  if (!claimant.ok()) return claimant.status();
+  if (absl::Status s = access::CheckBinding(caller, request.queue(), request.agent_id()); !s.ok()) {
+    return s;
   }
-  if (absl::Status s = leases::ValidateClaimCount(request->max_count()); !s.ok()) return ToGrpcStatus(s);
+  if (absl::Status s = leases::ValidateClaimCount(request.max_count()); !s.ok()) return s;
   absl::StatusOr<absl::Duration> lease =
-      leases::ValidateLeaseDuration("lease_duration", request->has_lease_duration(), request->lease_duration());
-  if (!lease.ok()) return ToGrpcStatus(lease.status());
-  if (absl::Status s = CheckCallerStillWaiting(*context); !s.ok()) return ToGrpcStatus(s);
+      leases::ValidateLeaseDuration("lease_duration", request.has_lease_duration(), request.lease_duration());
+  if (!lease.ok()) return lease.status();
   absl::StatusOr<std::vector<v1::Callback>> callbacks =
-      store_.Fetch(*claimant, request->max_count(), *lease, absl::Now());
-  if (!callbacks.ok()) return ToGrpcStatus(callbacks.status());
-  for (v1::Callback& callback : *callbacks) *response->add_callbacks() = std::move(callback);
-  return grpc::Status::OK;
+      store_.Fetch(*claimant, request.max_count(), *lease, absl::Now());
+  if (!callbacks.ok()) return callbacks.status();
+  for (v1::Callback& callback : *callbacks) *response.add_callbacks() = std::move(callback);
+  return response;
 }
 
-grpc::Status CallbackService::ReportDisposition(grpc::ServerContext* context,
-                                                const v1::ReportDispositionRequest* request,
-                                                v1::ReportDispositionResponse* response) {
-  absl::StatusOr<access::Caller> caller = access::AdmittedCaller(*context);
-  if (!caller.ok()) return ToGrpcStatus(caller.status());
-  absl::StatusOr<long long> id = ValidateReport("", *request);
-  if (!id.ok()) return ToGrpcStatus(id.status());
-  if (absl::Status s = access::CheckReportingAgent(*caller, request->agent_id()); !s.ok()) return ToGrpcStatus(s);
-  if (absl::Status s = CheckCallerStillWaiting(*context); !s.ok()) return ToGrpcStatus(s);
-  return Reply(store_.Report(*request, *id, absl::Now()), response);
+absl::StatusOr<v1::ReportDispositionResponse> CallbackService::ReportDisposition(
+    const access::Caller& caller, const v1::ReportDispositionRequest& request) {
+  absl::StatusOr<long long> id = ValidateReport("", request);
+  if (!id.ok()) return id.status();
+  if (absl::Status s = access::CheckReportingAgent(caller, request.agent_id()); !s.ok()) return s;
+  return store_.Report(request, *id, absl::Now());
 }
 
-grpc::Status CallbackService::ReportDispositions(grpc::ServerContext* context,
-                                                 const v1::ReportDispositionsRequest* request,
-                                                 v1::ReportDispositionsResponse* response) {
-  absl::StatusOr<access::Caller> caller = access::AdmittedCaller(*context);
-  if (!caller.ok()) return ToGrpcStatus(caller.status());
-  if (request->reports_size() < 1 || request->reports_size() > kMaxReports) {
-    return ToGrpcStatus(
-        FieldError("reports", absl::StrCat("1 to ", kMaxReports, " reports; got ", request->reports_size())));
+absl::StatusOr<v1::ReportDispositionsResponse> CallbackService::ReportDispositions(
+    const access::Caller& caller, const v1::ReportDispositionsRequest& request) {
+  v1::ReportDispositionsResponse response;
+  if (request.reports_size() < 1 || request.reports_size() > kMaxReports) {
+    return FieldError("reports", absl::StrCat("1 to ", kMaxReports, " reports; got ", request.reports_size()));
   }
   std::vector<CallbackStore::Disposition> dispositions;
   absl::flat_hash_set<long long> seen;
-  for (int i = 0; i < request->reports_size(); ++i) {
+  for (int i = 0; i < request.reports_size(); ++i) {
     std::string prefix = absl::StrCat("reports[", i, "].");
-    absl::StatusOr<long long> id = ValidateReport(prefix, request->reports(i));
-    if (!id.ok()) return ToGrpcStatus(id.status());
-    if (absl::Status s = access::CheckReportingAgent(*caller, request->reports(i).agent_id()); !s.ok()) {
-      return ToGrpcStatus(absl::PermissionDeniedError(absl::StrCat(prefix, s.message())));
+    absl::StatusOr<long long> id = ValidateReport(prefix, request.reports(i));
+    if (!id.ok()) return id.status();
+    if (absl::Status s = access::CheckReportingAgent(caller, request.reports(i).agent_id()); !s.ok()) {
+      return absl::PermissionDeniedError(absl::StrCat(prefix, s.message()));
     }
     if (!seen.insert(*id).second) {
-      return ToGrpcStatus(FieldError(prefix + "callback_id", "reported twice in one request"));
+      return FieldError(prefix + "callback_id", "reported twice in one request");
     }
-    dispositions.push_back({&request->reports(i), *id});
+    dispositions.push_back({&request.reports(i), *id});
   }
-  if (absl::Status s = CheckCallerStillWaiting(*context); !s.ok()) return ToGrpcStatus(s);
   for (absl::StatusOr<v1::ReportDispositionResponse>& result : store_.ReportMany(dispositions, absl::Now())) {
-    v1::DispositionResult& out = *response->add_results();
+    v1::DispositionResult& out = *response.add_results();
     if (result.ok()) {
       *out.mutable_response() = *std::move(result);
     } else {
@@ -128,61 +114,52 @@ grpc::Status CallbackService::ReportDispositions(grpc::ServerContext* context,
       out.set_message(std::string(result.status().message()));
     }
   }
-  return grpc::Status::OK;
+  return response;
 }
 
-grpc::Status CallbackService::ExtendCallbackLease(grpc::ServerContext* context,
-                                                  const v1::ExtendCallbackLeaseRequest* request,
-                                                  v1::Callback* response) {
-  absl::StatusOr<access::Caller> caller = access::AdmittedCaller(*context);
-  if (!caller.ok()) return ToGrpcStatus(caller.status());
-  absl::StatusOr<long long> id = ValidateCallbackId(request->callback_id());
-  if (!id.ok()) return ToGrpcStatus(id.status());
-  if (absl::Status s = leases::ValidateLeaseToken(request->lease_token()); !s.ok()) return ToGrpcStatus(s);
+absl::StatusOr<v1::Callback> CallbackService::ExtendCallbackLease(const access::Caller& /*caller*/,
+                                                                  const v1::ExtendCallbackLeaseRequest& request) {
+  absl::StatusOr<long long> id = ValidateCallbackId(request.callback_id());
+  if (!id.ok()) return id.status();
+  if (absl::Status s = leases::ValidateLeaseToken(request.lease_token()); !s.ok()) return s;
   absl::StatusOr<absl::Duration> lease =
-      leases::ValidateLeaseDuration("lease_duration", request->has_lease_duration(), request->lease_duration());
-  if (!lease.ok()) return ToGrpcStatus(lease.status());
-  if (absl::Status s = CheckCallerStillWaiting(*context); !s.ok()) return ToGrpcStatus(s);
-  return Reply(store_.ExtendLease(*id, request->lease_token(), *lease, absl::Now()), response);
+      leases::ValidateLeaseDuration("lease_duration", request.has_lease_duration(), request.lease_duration());
+  if (!lease.ok()) return lease.status();
+  return store_.ExtendLease(*id, request.lease_token(), *lease, absl::Now());
 }
 
-grpc::Status CallbackService::ReleaseCallback(grpc::ServerContext* context, const v1::ReleaseCallbackRequest* request,
-                                              v1::Callback* response) {
-  absl::StatusOr<access::Caller> caller = access::AdmittedCaller(*context);
-  if (!caller.ok()) return ToGrpcStatus(caller.status());
-  absl::StatusOr<long long> id = ValidateCallbackId(request->callback_id());
-  if (!id.ok()) return ToGrpcStatus(id.status());
-  if (absl::Status s = leases::ValidateLeaseToken(request->lease_token()); !s.ok()) return ToGrpcStatus(s);
-  if (absl::Status s = CheckCallerStillWaiting(*context); !s.ok()) return ToGrpcStatus(s);
-  return Reply(store_.Release(*id, request->lease_token(), absl::Now()), response);
+absl::StatusOr<v1::Callback> CallbackService::ReleaseCallback(const access::Caller& /*caller*/,
+                                                              const v1::ReleaseCallbackRequest& request) {
+  absl::StatusOr<long long> id = ValidateCallbackId(request.callback_id());
+  if (!id.ok()) return id.status();
+  if (absl::Status s = leases::ValidateLeaseToken(request.lease_token()); !s.ok()) return s;
+  return store_.Release(*id, request.lease_token(), absl::Now());
 }
 
-grpc::Status CallbackService::WatchCallbacks(grpc::ServerContext* context, const v1::WatchCallbacksRequest* request,
-                                             grpc::ServerWriter<v1::CallbacksDue>* writer) {
-  absl::StatusOr<access::Caller> caller = access::AdmittedCaller(*context);
-  if (!caller.ok()) return ToGrpcStatus(caller.status());
-  absl::StatusOr<Claimant> claimant = ValidateClaimant(request->queue(), request->agent_id());
-  if (!claimant.ok()) return ToGrpcStatus(claimant.status());
-  if (absl::Status s = access::CheckBinding(*caller, request->queue(), request->agent_id()); !s.ok()) {
-    return ToGrpcStatus(s);
+absl::Status CallbackService::WatchCallbacks(const access::Caller& caller, const v1::WatchCallbacksRequest& request,
+                                             MessageWriter<v1::CallbacksDue>& updates) {
+  absl::StatusOr<Claimant> claimant = ValidateClaimant(request.queue(), request.agent_id());
+  if (!claimant.ok()) return claimant.status();
+  if (absl::Status s = access::CheckBinding(caller, request.queue(), request.agent_id()); !s.ok()) {
+    return s;
   }
   // Each watcher holds a server thread and reads a count every interval: a
   // cheap indexed query, and a dialer needs no more than seconds' notice.
   int last_sent = -1;
-  while (!context->IsCancelled()) {
+  while (!updates.CallerGone()) {
     absl::Time now = absl::Now();
     absl::StatusOr<int> due = store_.CountDue(*claimant, now);
-    if (!due.ok()) return ToGrpcStatus(due.status());
+    if (!due.ok()) return due.status();
     if (*due != last_sent) {
       v1::CallbacksDue message;
       message.set_due_count(*due);
       *message.mutable_as_of() = google::protobuf::util::TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(now));
-      if (!writer->Write(message)) break;  // the dialer went away
+      if (!updates.Write(message)) break;  // the dialer went away
       last_sent = *due;
     }
     absl::SleepFor(watch_interval_);
   }
-  return grpc::Status::OK;
+  return absl::OkStatus();
 }
 
 }  // namespace satisfaction::callbacks

@@ -1,30 +1,33 @@
 #ifndef SATISFACTION_SERVICES_CALLBACKS_CALLBACK_SERVICE_H_
 #define SATISFACTION_SERVICES_CALLBACKS_CALLBACK_SERVICE_H_
 
-#include "satisfaction/v1/callback.grpc.pb.h"
+#include "satisfaction/v1/callback.pb.h"
+#include "services/access/access_policy.h"
 #include "services/callbacks/callback_store.h"
+#include "services/common/handler_io.h"
 
 namespace satisfaction::callbacks {
 
-// The gRPC face of callbacks: validates, checks the deadline, then asks the store.
-class CallbackService final : public v1::CallbackService::Service {
+// The handlers of CallbackService: validate, then ask the store.
+class CallbackService final {
  public:
   // WatchCallbacks looks for changes every `watch_interval`.
   CallbackService(CallbackStore& store, absl::Duration watch_interval)
       : store_(store), watch_interval_(watch_interval) {}
 
-  grpc::Status FetchDueCallbacks(grpc::ServerContext* context, const v1::FetchDueCallbacksRequest* request,
-                                 v1::FetchDueCallbacksResponse* response) override;
-  grpc::Status ReportDisposition(grpc::ServerContext* context, const v1::ReportDispositionRequest* request,
-                                 v1::ReportDispositionResponse* response) override;
-  grpc::Status ReportDispositions(grpc::ServerContext* context, const v1::ReportDispositionsRequest* request,
-                                  v1::ReportDispositionsResponse* response) override;
-  grpc::Status ExtendCallbackLease(grpc::ServerContext* context, const v1::ExtendCallbackLeaseRequest* request,
-                                   v1::Callback* response) override;
-  grpc::Status ReleaseCallback(grpc::ServerContext* context, const v1::ReleaseCallbackRequest* request,
-                               v1::Callback* response) override;
-  grpc::Status WatchCallbacks(grpc::ServerContext* context, const v1::WatchCallbacksRequest* request,
-                              grpc::ServerWriter<v1::CallbacksDue>* writer) override;
+  absl::StatusOr<v1::FetchDueCallbacksResponse> FetchDueCallbacks(const access::Caller& caller,
+                                                                  const v1::FetchDueCallbacksRequest& request);
+  absl::StatusOr<v1::ReportDispositionResponse> ReportDisposition(const access::Caller& caller,
+                                                                  const v1::ReportDispositionRequest& request);
+  absl::StatusOr<v1::ReportDispositionsResponse> ReportDispositions(const access::Caller& caller,
+                                                                    const v1::ReportDispositionsRequest& request);
+  absl::StatusOr<v1::Callback> ExtendCallbackLease(const access::Caller& caller,
+                                                   const v1::ExtendCallbackLeaseRequest& request);
+  absl::StatusOr<v1::Callback> ReleaseCallback(const access::Caller& caller, const v1::ReleaseCallbackRequest& request);
+  // Streams the number of callbacks due whenever it changes, until the
+  // dialer goes away.
+  absl::Status WatchCallbacks(const access::Caller& caller, const v1::WatchCallbacksRequest& request,
+                              MessageWriter<v1::CallbacksDue>& updates);
 
  private:
   CallbackStore& store_;

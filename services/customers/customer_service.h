@@ -1,43 +1,40 @@
 #ifndef SATISFACTION_SERVICES_CUSTOMERS_CUSTOMER_SERVICE_H_
 #define SATISFACTION_SERVICES_CUSTOMERS_CUSTOMER_SERVICE_H_
 
-#include <grpcpp/support/byte_buffer.h>
-
-#include "satisfaction/v1/customer.grpc.pb.h"
+#include "satisfaction/v1/customer.pb.h"
+#include "services/access/access_policy.h"
+#include "services/common/handler_io.h"
 #include "services/customers/customer_store.h"
 #include "services/customers/do_not_call_store.h"
 
 namespace satisfaction::customers {
 
-// The gRPC face of customers: validates, checks the deadline, then asks the store.
-class CustomerService final : public v1::CustomerService::Service {
+// The handlers of customers: functions of the caller and the request,
+// validating it before they touch a store; services/server binds them to gRPC.
+class CustomerService final {
  public:
-  CustomerService(CustomerStore& store, DoNotCallStore& do_not_call);
+  CustomerService(CustomerStore& store, DoNotCallStore& do_not_call) : store_(store), do_not_call_(do_not_call) {}
 
-  grpc::Status UpsertCustomer(grpc::ServerContext* context, const v1::UpsertCustomerRequest* request,
-                              v1::UpsertCustomerResponse* response) override;
-  grpc::Status GetCustomer(grpc::ServerContext* context, const v1::GetCustomerRequest* request,
-                           v1::Customer* response) override;
-  grpc::Status ListCustomers(grpc::ServerContext* context, const v1::ListCustomersRequest* request,
-                             v1::ListCustomersResponse* response) override;
-  // ImportCustomers: reads the stream as raw bytes (see ClientStreamReader), so
-  // that a message it cannot read fails the import instead of ending it.
-  grpc::Status ImportCustomerStream(grpc::ServerContext* context, grpc::ServerReaderInterface<grpc::ByteBuffer>* reader,
-                                    v1::ImportCustomersResponse* response);
-  grpc::Status RecordOrder(grpc::ServerContext* context, const v1::RecordOrderRequest* request,
-                           v1::RecordOrderResponse* response) override;
-  grpc::Status AddDoNotCall(grpc::ServerContext* context, const v1::AddDoNotCallRequest* request,
-                            v1::DoNotCallEntry* response) override;
-  grpc::Status RemoveDoNotCall(grpc::ServerContext* context, const v1::RemoveDoNotCallRequest* request,
-                               v1::DoNotCallEntry* response) override;
-  grpc::Status ListDoNotCall(grpc::ServerContext* context, const v1::ListDoNotCallRequest* request,
-                             v1::ListDoNotCallResponse* response) override;
-  grpc::Status GetClassificationSettings(grpc::ServerContext* context,
-                                         const v1::GetClassificationSettingsRequest* request,
-                                         v1::ClassificationSettings* response) override;
-  grpc::Status UpdateClassificationSettings(grpc::ServerContext* context,
-                                            const v1::UpdateClassificationSettingsRequest* request,
-                                            v1::ClassificationSettings* response) override;
+  absl::StatusOr<v1::UpsertCustomerResponse> UpsertCustomer(const access::Caller& caller,
+                                                            const v1::UpsertCustomerRequest& request);
+  absl::StatusOr<v1::Customer> GetCustomer(const access::Caller& caller, const v1::GetCustomerRequest& request);
+  absl::StatusOr<v1::ListCustomersResponse> ListCustomers(const access::Caller& caller,
+                                                          const v1::ListCustomersRequest& request);
+  // Commits the rows in batches as they arrive; a message that cannot be read
+  // fails the import, naming what was received and committed before it.
+  absl::StatusOr<v1::ImportCustomersResponse> ImportCustomers(const access::Caller& caller,
+                                                              MessageReader<v1::ImportCustomersRequest>& messages);
+  absl::StatusOr<v1::RecordOrderResponse> RecordOrder(const access::Caller& caller,
+                                                      const v1::RecordOrderRequest& request);
+  absl::StatusOr<v1::DoNotCallEntry> AddDoNotCall(const access::Caller& caller, const v1::AddDoNotCallRequest& request);
+  absl::StatusOr<v1::DoNotCallEntry> RemoveDoNotCall(const access::Caller& caller,
+                                                     const v1::RemoveDoNotCallRequest& request);
+  absl::StatusOr<v1::ListDoNotCallResponse> ListDoNotCall(const access::Caller& caller,
+                                                          const v1::ListDoNotCallRequest& request);
+  absl::StatusOr<v1::ClassificationSettings> GetClassificationSettings(
+      const access::Caller& caller, const v1::GetClassificationSettingsRequest& request);
+  absl::StatusOr<v1::ClassificationSettings> UpdateClassificationSettings(
+      const access::Caller& caller, const v1::UpdateClassificationSettingsRequest& request);
 
  private:
   CustomerStore& store_;

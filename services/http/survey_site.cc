@@ -1,6 +1,7 @@
 #include "services/http/survey_site.h"
 
 #include <google/protobuf/util/json_util.h>
+#include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <kainjow/mustache.hpp>
@@ -9,6 +10,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "services/common/fault_ids.h"
 #include "services/common/languages.h"
 #include "services/common/textproto_files.h"
 #include "services/responses/response_service.h"
@@ -108,8 +110,11 @@ std::pair<int, std::string> HttpError(const absl::Status& status) {
     case absl::StatusCode::kAborted:
     case absl::StatusCode::kDeadlineExceeded:
       return {503, "the service is busy; try again shortly"};
-    default:
-      return {500, "internal error"};
+    default: {
+      std::string id = NewFaultId();
+      spdlog::warn("survey page: internal error {}: {}", id, FaultDetail(status));
+      return {500, absl::StrCat("internal error ", id)};
+    }
   }
 }
 

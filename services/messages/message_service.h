@@ -1,28 +1,30 @@
 #ifndef SATISFACTION_SERVICES_MESSAGES_MESSAGE_SERVICE_H_
 #define SATISFACTION_SERVICES_MESSAGES_MESSAGE_SERVICE_H_
 
-#include "satisfaction/v1/message.grpc.pb.h"
+#include "satisfaction/v1/message.pb.h"
+#include "services/access/access_policy.h"
 #include "services/messages/outbox_store.h"
 
 namespace satisfaction::messages {
 
-// The gRPC face of the message outbox: validates, checks the deadline, then asks the store.
-class MessageService final : public v1::MessageService::Service {
+// The handlers of the message outbox: functions of the caller and the request,
+// validating it before they touch a store; services/server binds them to gRPC.
+class MessageService final {
  public:
   explicit MessageService(OutboxStore& store) : store_(store) {}
 
-  grpc::Status FetchOutbox(grpc::ServerContext* context, const v1::FetchOutboxRequest* request,
-                           v1::FetchOutboxResponse* response) override;
-  grpc::Status ReportDelivery(grpc::ServerContext* context, const v1::ReportDeliveryRequest* request,
-                              v1::ReportDeliveryResponse* response) override;
-  grpc::Status ReleaseMessage(grpc::ServerContext* context, const v1::ReleaseMessageRequest* request,
-                              v1::OutboxMessage* response) override;
-  grpc::Status ReportReply(grpc::ServerContext* context, const v1::ReportReplyRequest* request,
-                           v1::ReportReplyResponse* response) override;
-  grpc::Status GetMessageSettings(grpc::ServerContext* context, const v1::GetMessageSettingsRequest* request,
-                                  v1::MessageSettings* response) override;
-  grpc::Status UpdateMessageSettings(grpc::ServerContext* context, const v1::UpdateMessageSettingsRequest* request,
-                                     v1::MessageSettings* response) override;
+  absl::StatusOr<v1::FetchOutboxResponse> FetchOutbox(const access::Caller& caller,
+                                                      const v1::FetchOutboxRequest& request);
+  absl::StatusOr<v1::ReportDeliveryResponse> ReportDelivery(const access::Caller& caller,
+                                                            const v1::ReportDeliveryRequest& request);
+  absl::StatusOr<v1::OutboxMessage> ReleaseMessage(const access::Caller& caller,
+                                                   const v1::ReleaseMessageRequest& request);
+  absl::StatusOr<v1::ReportReplyResponse> ReportReply(const access::Caller& caller,
+                                                      const v1::ReportReplyRequest& request);
+  absl::StatusOr<v1::MessageSettings> GetMessageSettings(const access::Caller& caller,
+                                                         const v1::GetMessageSettingsRequest& request);
+  absl::StatusOr<v1::MessageSettings> UpdateMessageSettings(const access::Caller& caller,
+                                                            const v1::UpdateMessageSettingsRequest& request);
 
  private:
   OutboxStore& store_;

@@ -5,10 +5,7 @@
 #include "absl/random/random.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
-#include "services/access/admission.h"
-#include "services/common/grpc_status.h"
 #include "services/common/page_token.h"
-#include "services/common/request_checks.h"
 #include "services/common/text_limits.h"
 #include "services/questionnaires/questionnaire_validation.h"
 
@@ -59,129 +56,102 @@ std::string ListFilterKey(const v1::ListQuestionnairesRequest& request) {
 
 }  // namespace
 
-grpc::Status QuestionnaireService::CreateQuestionnaire(grpc::ServerContext* context,
-                                                       const v1::CreateQuestionnaireRequest* request,
-                                                       v1::Questionnaire* response) {
-  absl::StatusOr<access::Caller> caller = access::AdmittedCaller(*context);
-  if (!caller.ok()) return ToGrpcStatus(caller.status());
-  std::string id = request->questionnaire_id().empty() ? NewQuestionnaireId() : request->questionnaire_id();
-  if (absl::Status s = ValidateNewQuestionnaireId("questionnaire_id", id); !s.ok()) return ToGrpcStatus(s);
-  if (!request->has_questionnaire()) return ToGrpcStatus(absl::InvalidArgumentError("questionnaire: required"));
+absl::StatusOr<v1::Questionnaire> QuestionnaireService::CreateQuestionnaire(
+    const access::Caller& /*caller*/, const v1::CreateQuestionnaireRequest& request) {
+  std::string id = request.questionnaire_id().empty() ? NewQuestionnaireId() : request.questionnaire_id();
+  if (absl::Status s = ValidateNewQuestionnaireId("questionnaire_id", id); !s.ok()) return s;
+  if (!request.has_questionnaire()) return absl::InvalidArgumentError("questionnaire: required");
   v1::Questionnaire content;
-  *content.mutable_title() = request->questionnaire().title();
-  *content.mutable_description() = request->questionnaire().description();
-  *content.mutable_items() = request->questionnaire().items();
-  if (absl::Status s = NormalizeAndValidateContent("questionnaire", content); !s.ok()) return ToGrpcStatus(s);
-  if (absl::Status s = CheckCallerStillWaiting(*context); !s.ok()) return ToGrpcStatus(s);
+  *content.mutable_title() = request.questionnaire().title();
+  *content.mutable_description() = request.questionnaire().description();
+  *content.mutable_items() = request.questionnaire().items();
+  if (absl::Status s = NormalizeAndValidateContent("questionnaire", content); !s.ok()) return s;
 
-  return Reply(store_.Create(id, content, absl::Now()), response);
+  return store_.Create(id, content, absl::Now());
 }
 
-grpc::Status QuestionnaireService::UpdateQuestionnaireDraft(grpc::ServerContext* context,
-                                                            const v1::UpdateQuestionnaireDraftRequest* request,
-                                                            v1::Questionnaire* response) {
-  absl::StatusOr<access::Caller> caller = access::AdmittedCaller(*context);
-  if (!caller.ok()) return ToGrpcStatus(caller.status());
-  if (!request->has_questionnaire()) return ToGrpcStatus(absl::InvalidArgumentError("questionnaire: required"));
-  const v1::Questionnaire& update = request->questionnaire();
-  if (absl::Status s = ValidateQuestionnaireRef("questionnaire.id", update.id()); !s.ok()) return ToGrpcStatus(s);
+absl::StatusOr<v1::Questionnaire> QuestionnaireService::UpdateQuestionnaireDraft(
+    const access::Caller& /*caller*/, const v1::UpdateQuestionnaireDraftRequest& request) {
+  if (!request.has_questionnaire()) return absl::InvalidArgumentError("questionnaire: required");
+  const v1::Questionnaire& update = request.questionnaire();
+  if (absl::Status s = ValidateQuestionnaireRef("questionnaire.id", update.id()); !s.ok()) return s;
   if (absl::Status s = ValidateVersionRef("questionnaire.version", update.version()); !s.ok()) {
-    return ToGrpcStatus(s);
+    return s;
   }
   // Check the mask and the new content before taking any lock.
   v1::Questionnaire preview;
-  if (absl::Status s = ApplyUpdateMask(request->update_mask(), update, preview); !s.ok()) return ToGrpcStatus(s);
-  if (absl::Status s = CheckCallerStillWaiting(*context); !s.ok()) return ToGrpcStatus(s);
+  if (absl::Status s = ApplyUpdateMask(request.update_mask(), update, preview); !s.ok()) return s;
 
   absl::StatusOr<v1::Questionnaire> updated = store_.UpdateDraft(
       update.id(), update.version(), update.etag(),
       [&](v1::Questionnaire& draft) -> absl::Status {
-        if (absl::Status s = ApplyUpdateMask(request->update_mask(), update, draft); !s.ok()) return s;
+        if (absl::Status s = ApplyUpdateMask(request.update_mask(), update, draft); !s.ok()) return s;
         return NormalizeAndValidateContent("questionnaire", draft);
       },
       absl::Now());
-  return Reply(std::move(updated), response);
+  return std::move(updated);
 }
 
-grpc::Status QuestionnaireService::PublishQuestionnaire(grpc::ServerContext* context,
-                                                        const v1::PublishQuestionnaireRequest* request,
-                                                        v1::Questionnaire* response) {
-  absl::StatusOr<access::Caller> caller = access::AdmittedCaller(*context);
-  if (!caller.ok()) return ToGrpcStatus(caller.status());
-  if (absl::Status s = ValidateQuestionnaireRef("id", request->id()); !s.ok()) return ToGrpcStatus(s);
-  if (absl::Status s = ValidateVersionRef("version", request->version()); !s.ok()) return ToGrpcStatus(s);
-  if (absl::Status s = CheckCallerStillWaiting(*context); !s.ok()) return ToGrpcStatus(s);
-  return Reply(store_.Publish(request->id(), request->version(), request->etag(), absl::Now()), response);
+absl::StatusOr<v1::Questionnaire> QuestionnaireService::PublishQuestionnaire(
+    const access::Caller& /*caller*/, const v1::PublishQuestionnaireRequest& request) {
+  if (absl::Status s = ValidateQuestionnaireRef("id", request.id()); !s.ok()) return s;
+  if (absl::Status s = ValidateVersionRef("version", request.version()); !s.ok()) return s;
+  return store_.Publish(request.id(), request.version(), request.etag(), absl::Now());
 }
 
-grpc::Status QuestionnaireService::CreateQuestionnaireVersion(grpc::ServerContext* context,
-                                                              const v1::CreateQuestionnaireVersionRequest* request,
-                                                              v1::Questionnaire* response) {
-  absl::StatusOr<access::Caller> caller = access::AdmittedCaller(*context);
-  if (!caller.ok()) return ToGrpcStatus(caller.status());
-  if (absl::Status s = ValidateQuestionnaireRef("id", request->id()); !s.ok()) return ToGrpcStatus(s);
-  if (absl::Status s = ValidateVersionRef("from_version", request->from_version()); !s.ok()) return ToGrpcStatus(s);
-  if (absl::Status s = CheckCallerStillWaiting(*context); !s.ok()) return ToGrpcStatus(s);
-  return Reply(store_.CreateVersion(request->id(), request->from_version(), absl::Now()), response);
+absl::StatusOr<v1::Questionnaire> QuestionnaireService::CreateQuestionnaireVersion(
+    const access::Caller& /*caller*/, const v1::CreateQuestionnaireVersionRequest& request) {
+  if (absl::Status s = ValidateQuestionnaireRef("id", request.id()); !s.ok()) return s;
+  if (absl::Status s = ValidateVersionRef("from_version", request.from_version()); !s.ok()) return s;
+  return store_.CreateVersion(request.id(), request.from_version(), absl::Now());
 }
 
-grpc::Status QuestionnaireService::GetQuestionnaire(grpc::ServerContext* context,
-                                                    const v1::GetQuestionnaireRequest* request,
-                                                    v1::Questionnaire* response) {
-  absl::StatusOr<access::Caller> caller = access::AdmittedCaller(*context);
-  if (!caller.ok()) return ToGrpcStatus(caller.status());
-  if (absl::Status s = ValidateQuestionnaireRef("id", request->id()); !s.ok()) return ToGrpcStatus(s);
-  if (absl::Status s = ValidateVersionRef("version", request->version()); !s.ok()) return ToGrpcStatus(s);
-  if (absl::Status s = CheckCallerStillWaiting(*context); !s.ok()) return ToGrpcStatus(s);
-  return Reply(store_.Get(request->id(), request->version()), response);
+absl::StatusOr<v1::Questionnaire> QuestionnaireService::GetQuestionnaire(const access::Caller& /*caller*/,
+                                                                         const v1::GetQuestionnaireRequest& request) {
+  if (absl::Status s = ValidateQuestionnaireRef("id", request.id()); !s.ok()) return s;
+  if (absl::Status s = ValidateVersionRef("version", request.version()); !s.ok()) return s;
+  return store_.Get(request.id(), request.version());
 }
 
-grpc::Status QuestionnaireService::ListQuestionnaires(grpc::ServerContext* context,
-                                                      const v1::ListQuestionnairesRequest* request,
-                                                      v1::ListQuestionnairesResponse* response) {
-  absl::StatusOr<access::Caller> caller = access::AdmittedCaller(*context);
-  if (!caller.ok()) return ToGrpcStatus(caller.status());
-  if (!v1::QuestionnaireState_IsValid(request->state())) {
-    return ToGrpcStatus(absl::InvalidArgumentError(absl::StrCat("state: unknown value ", request->state())));
+absl::StatusOr<v1::ListQuestionnairesResponse> QuestionnaireService::ListQuestionnaires(
+    const access::Caller& /*caller*/, const v1::ListQuestionnairesRequest& request) {
+  v1::ListQuestionnairesResponse response;
+  if (!v1::QuestionnaireState_IsValid(request.state())) {
+    return absl::InvalidArgumentError(absl::StrCat("state: unknown value ", request.state()));
   }
-  if (!v1::QuestionnaireView_IsValid(request->view())) {
-    return ToGrpcStatus(absl::InvalidArgumentError(absl::StrCat("view: unknown value ", request->view())));
+  if (!v1::QuestionnaireView_IsValid(request.view())) {
+    return absl::InvalidArgumentError(absl::StrCat("view: unknown value ", request.view()));
   }
-  absl::StatusOr<int> page_size = EffectivePageSize(request->page_size(), kDefaultPageSize, kMaxPageSize);
-  if (!page_size.ok()) return ToGrpcStatus(page_size.status());
+  absl::StatusOr<int> page_size = EffectivePageSize(request.page_size(), kDefaultPageSize, kMaxPageSize);
+  if (!page_size.ok()) return page_size.status();
   QuestionnaireStore::ListQuery query;
-  query.state = request->state();
+  query.state = request.state();
   query.limit = *page_size;
   query.view =
-      request->view() == v1::QUESTIONNAIRE_VIEW_FULL ? v1::QUESTIONNAIRE_VIEW_FULL : v1::QUESTIONNAIRE_VIEW_BASIC;
-  std::string filter = ListFilterKey(*request);
-  if (!request->page_token().empty()) {
-    absl::StatusOr<PageCursor> cursor = DecodePageToken(request->page_token(), filter);
-    if (!cursor.ok()) return ToGrpcStatus(cursor.status());
+      request.view() == v1::QUESTIONNAIRE_VIEW_FULL ? v1::QUESTIONNAIRE_VIEW_FULL : v1::QUESTIONNAIRE_VIEW_BASIC;
+  std::string filter = ListFilterKey(request);
+  if (!request.page_token().empty()) {
+    absl::StatusOr<PageCursor> cursor = DecodePageToken(request.page_token(), filter);
+    if (!cursor.ok()) return cursor.status();
     query.after_id = cursor->after_key;
   }
-  if (absl::Status s = CheckCallerStillWaiting(*context); !s.ok()) return ToGrpcStatus(s);
 
   absl::StatusOr<QuestionnaireStore::ListPage> page = store_.List(query);
-  if (!page.ok()) return ToGrpcStatus(page.status());
+  if (!page.ok()) return page.status();
   for (v1::Questionnaire& questionnaire : page->questionnaires) {
-    *response->add_questionnaires() = std::move(questionnaire);
+    *response.add_questionnaires() = std::move(questionnaire);
   }
-  if (page->has_more && response->questionnaires_size() > 0) {
-    response->set_next_page_token(EncodePageToken(
-        {.filter = filter, .after_key = response->questionnaires(response->questionnaires_size() - 1).id()}));
+  if (page->has_more && response.questionnaires_size() > 0) {
+    response.set_next_page_token(EncodePageToken(
+        {.filter = filter, .after_key = response.questionnaires(response.questionnaires_size() - 1).id()}));
   }
-  return grpc::Status::OK;
+  return response;
 }
 
-grpc::Status QuestionnaireService::ArchiveQuestionnaire(grpc::ServerContext* context,
-                                                        const v1::ArchiveQuestionnaireRequest* request,
-                                                        v1::Questionnaire* response) {
-  absl::StatusOr<access::Caller> caller = access::AdmittedCaller(*context);
-  if (!caller.ok()) return ToGrpcStatus(caller.status());
-  if (absl::Status s = ValidateQuestionnaireRef("id", request->id()); !s.ok()) return ToGrpcStatus(s);
-  if (absl::Status s = CheckCallerStillWaiting(*context); !s.ok()) return ToGrpcStatus(s);
-  return Reply(store_.Archive(request->id(), absl::Now()), response);
+absl::StatusOr<v1::Questionnaire> QuestionnaireService::ArchiveQuestionnaire(
+    const access::Caller& /*caller*/, const v1::ArchiveQuestionnaireRequest& request) {
+  if (absl::Status s = ValidateQuestionnaireRef("id", request.id()); !s.ok()) return s;
+  return store_.Archive(request.id(), absl::Now());
 }
 
 }  // namespace satisfaction::questionnaires

@@ -3,10 +3,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
-#include "services/access/admission.h"
 #include "services/common/field_checks.h"
-#include "services/common/grpc_status.h"
-#include "services/common/request_checks.h"
 #include "services/common/text_limits.h"
 #include "services/customers/customer_validation.h"
 #include "services/invitations/invitations.h"
@@ -45,15 +42,13 @@ absl::Status ValidateSubmitRequest(const v1::SubmitResponseRequest& request) {
 namespace {
 
 // Dialers submit by callback, as themselves; gateways by invitation.
-absl::Status AuthorizeSubmitter(const grpc::ServerContextBase& context, const v1::SubmitResponseRequest& request) {
-  absl::StatusOr<access::Caller> caller = access::AdmittedCaller(context);
-  if (!caller.ok()) return caller.status();
+absl::Status AuthorizeSubmitter(const access::Caller& caller, const v1::SubmitResponseRequest& request) {
   switch (request.source_case()) {
     case v1::SubmitResponseRequest::kInvitationToken:
-      return access::AuthorizeSubmission(*caller, access::SubmissionSource::kInvitation);
+      return access::AuthorizeSubmission(caller, access::SubmissionSource::kInvitation);
     case v1::SubmitResponseRequest::kCallback:
-      if (absl::Status s = access::AuthorizeSubmission(*caller, access::SubmissionSource::kCallback); !s.ok()) return s;
-      return access::CheckReportingAgent(*caller, request.callback().agent_id());
+      if (absl::Status s = access::AuthorizeSubmission(caller, access::SubmissionSource::kCallback); !s.ok()) return s;
+      return access::CheckReportingAgent(caller, request.callback().agent_id());
     default:
       return absl::OkStatus();  // refused by ValidateSubmitRequest
   }
@@ -61,38 +56,24 @@ absl::Status AuthorizeSubmitter(const grpc::ServerContextBase& context, const v1
 
 }  // namespace
 
-grpc::ServerUnaryReactor* ResponseService::SubmitResponse(grpc::CallbackServerContext* context,
-                                                          const v1::SubmitResponseRequest* request,
-                                                          v1::Response* response) {
-  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  absl::Status valid = AuthorizeSubmitter(*context, *request);
-  if (valid.ok()) valid = ValidateSubmitRequest(*request);
-  if (valid.ok()) valid = CheckCallerStillWaiting(*context);
-  if (!valid.ok()) {
-    reactor->Finish(ToGrpcStatus(valid));
-    return reactor;
-  }
-  // The audit event goes in the response's own transaction (see
-  // access::PendingAuditEvent): an answer told OK is always in the log.
-  store_.Submit(*request, absl::Now(), access::PendingAuditEvent(*context),
-                [context, reactor, response](absl::StatusOr<v1::Response> result, bool audited) {
-                  if (audited) access::MarkAuditedWithWrite(*context);
-                  reactor->Finish(Reply(std::move(result), response));
-                });
-  return reactor;
+void ResponseService::SubmitResponse(const access::Caller& caller, const v1::SubmitResponseRequest& request,
+                                     std::optional<v1::AuditEvent> audit_event, Done<v1::Response> done) {
+  absl::Status valid = AuthorizeSubmitter(caller, request);
+  if (valid.ok()) valid = ValidateSubmitRequest(request);
+  if (!valid.ok()) return std::move(done)(valid, /*audit_event_written=*/false);
+  // The audit event goes in the response's own transaction: an answer told OK
+  // is always in the log.
+  store_.Submit(request, absl::Now(), std::move(audit_event), std::move(done));
 }
 
-grpc::Status ResponseService::GetResponse(grpc::ServerContext* context, const v1::GetResponseRequest* request,
-                                          v1::Response* response) {
-  absl::StatusOr<access::Caller> caller = access::AdmittedCaller(*context);
-  if (!caller.ok()) return ToGrpcStatus(caller.status());
+absl::StatusOr<v1::Response> ResponseService::GetResponse(const access::Caller& /*caller*/,
+                                                          const v1::GetResponseRequest& request) {
   long long id = 0;
-  if (request->id().empty()) return ToGrpcStatus(FieldError("id", "required"));
-  if (!absl::SimpleAtoi(request->id(), &id) || id <= 0) {
-    return ToGrpcStatus(FieldError("id", absl::StrCat("not a response id: ", Quote(request->id()))));
+  if (request.id().empty()) return FieldError("id", "required");
+  if (!absl::SimpleAtoi(request.id(), &id) || id <= 0) {
+    return FieldError("id", absl::StrCat("not a response id: ", Quote(request.id())));
   }
-  if (absl::Status s = CheckCallerStillWaiting(*context); !s.ok()) return ToGrpcStatus(s);
-  return Reply(store_.Get(id), response);
+  return store_.Get(id);
 }
 
 }  // namespace satisfaction::responses

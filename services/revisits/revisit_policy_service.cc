@@ -4,11 +4,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
-#include "services/access/admission.h"
 #include "services/common/field_checks.h"
-#include "services/common/grpc_status.h"
 #include "services/common/page_token.h"
-#include "services/common/request_checks.h"
 #include "services/common/text_limits.h"
 #include "services/common/textproto_files.h"
 #include "services/revisits/revisit_rule_validation.h"
@@ -66,108 +63,82 @@ absl::StatusOr<int> LoadRevisitRuleTemplates(const std::filesystem::path& direct
   return created;
 }
 
-absl::StatusOr<v1::RevisitRule> RevisitPolicyService::PrepareRule(grpc::ServerContext& context,
-                                                                  const v1::RevisitRule& requested) {
+absl::StatusOr<v1::RevisitRule> RevisitPolicyService::PrepareRule(const v1::RevisitRule& requested) {
   v1::RevisitRule rule = requested;
   if (absl::Status s = NormalizeAndValidateRule("rule", rule); !s.ok()) return s;
-  if (absl::Status s = CheckCallerStillWaiting(context); !s.ok()) return s;
   if (absl::Status s = CheckRuleQuestionnaire(questionnaires_, rule); !s.ok()) return s;
   return rule;
 }
 
-grpc::Status RevisitPolicyService::CreateRevisitRule(grpc::ServerContext* context,
-                                                     const v1::CreateRevisitRuleRequest* request,
-                                                     v1::RevisitRule* response) {
-  absl::StatusOr<access::Caller> caller = access::AdmittedCaller(*context);
-  if (!caller.ok()) return ToGrpcStatus(caller.status());
-  if (!request->has_rule()) return ToGrpcStatus(absl::InvalidArgumentError("rule: required"));
-  absl::StatusOr<v1::RevisitRule> rule = PrepareRule(*context, request->rule());
-  if (!rule.ok()) return ToGrpcStatus(rule.status());
-  return Reply(rules_.Create(*rule, absl::Now()), response);
+absl::StatusOr<v1::RevisitRule> RevisitPolicyService::CreateRevisitRule(const access::Caller& /*caller*/,
+                                                                        const v1::CreateRevisitRuleRequest& request) {
+  if (!request.has_rule()) return absl::InvalidArgumentError("rule: required");
+  absl::StatusOr<v1::RevisitRule> rule = PrepareRule(request.rule());
+  if (!rule.ok()) return rule.status();
+  return rules_.Create(*rule, absl::Now());
 }
 
-grpc::Status RevisitPolicyService::UpdateRevisitRule(grpc::ServerContext* context,
-                                                     const v1::UpdateRevisitRuleRequest* request,
-                                                     v1::RevisitRule* response) {
-  absl::StatusOr<access::Caller> caller = access::AdmittedCaller(*context);
-  if (!caller.ok()) return ToGrpcStatus(caller.status());
-  if (!request->has_rule()) return ToGrpcStatus(absl::InvalidArgumentError("rule: required"));
-  absl::StatusOr<v1::RevisitRule> rule = PrepareRule(*context, request->rule());
-  if (!rule.ok()) return ToGrpcStatus(rule.status());
-  return Reply(rules_.Update(*rule, absl::Now()), response);
+absl::StatusOr<v1::RevisitRule> RevisitPolicyService::UpdateRevisitRule(const access::Caller& /*caller*/,
+                                                                        const v1::UpdateRevisitRuleRequest& request) {
+  if (!request.has_rule()) return absl::InvalidArgumentError("rule: required");
+  absl::StatusOr<v1::RevisitRule> rule = PrepareRule(request.rule());
+  if (!rule.ok()) return rule.status();
+  return rules_.Update(*rule, absl::Now());
 }
 
-grpc::Status RevisitPolicyService::GetRevisitRule(grpc::ServerContext* context,
-                                                  const v1::GetRevisitRuleRequest* request, v1::RevisitRule* response) {
-  absl::StatusOr<access::Caller> caller = access::AdmittedCaller(*context);
-  if (!caller.ok()) return ToGrpcStatus(caller.status());
-  if (absl::Status s = ValidateRuleId("id", request->id()); !s.ok()) return ToGrpcStatus(s);
-  if (absl::Status s = CheckCallerStillWaiting(*context); !s.ok()) return ToGrpcStatus(s);
-  return Reply(rules_.Get(request->id()), response);
+absl::StatusOr<v1::RevisitRule> RevisitPolicyService::GetRevisitRule(const access::Caller& /*caller*/,
+                                                                     const v1::GetRevisitRuleRequest& request) {
+  if (absl::Status s = ValidateRuleId("id", request.id()); !s.ok()) return s;
+  return rules_.Get(request.id());
 }
 
-grpc::Status RevisitPolicyService::DisableRevisitRule(grpc::ServerContext* context,
-                                                      const v1::DisableRevisitRuleRequest* request,
-                                                      v1::RevisitRule* response) {
-  absl::StatusOr<access::Caller> caller = access::AdmittedCaller(*context);
-  if (!caller.ok()) return ToGrpcStatus(caller.status());
-  if (absl::Status s = ValidateRuleId("id", request->id()); !s.ok()) return ToGrpcStatus(s);
-  if (absl::Status s = CheckCallerStillWaiting(*context); !s.ok()) return ToGrpcStatus(s);
-  return Reply(rules_.Disable(request->id(), absl::Now()), response);
+absl::StatusOr<v1::RevisitRule> RevisitPolicyService::DisableRevisitRule(const access::Caller& /*caller*/,
+                                                                         const v1::DisableRevisitRuleRequest& request) {
+  if (absl::Status s = ValidateRuleId("id", request.id()); !s.ok()) return s;
+  return rules_.Disable(request.id(), absl::Now());
 }
 
-grpc::Status RevisitPolicyService::ListRevisitRules(grpc::ServerContext* context,
-                                                    const v1::ListRevisitRulesRequest* request,
-                                                    v1::ListRevisitRulesResponse* response) {
-  absl::StatusOr<access::Caller> caller = access::AdmittedCaller(*context);
-  if (!caller.ok()) return ToGrpcStatus(caller.status());
-  if (!v1::Trigger_IsValid(request->trigger())) {
-    return ToGrpcStatus(absl::InvalidArgumentError(absl::StrCat("trigger: unknown value ", request->trigger())));
+absl::StatusOr<v1::ListRevisitRulesResponse> RevisitPolicyService::ListRevisitRules(
+    const access::Caller& /*caller*/, const v1::ListRevisitRulesRequest& request) {
+  v1::ListRevisitRulesResponse response;
+  if (!v1::Trigger_IsValid(request.trigger())) {
+    return absl::InvalidArgumentError(absl::StrCat("trigger: unknown value ", request.trigger()));
   }
-  if (!v1::CustomerType_IsValid(request->customer_type())) {
-    return ToGrpcStatus(
-        absl::InvalidArgumentError(absl::StrCat("customer_type: unknown value ", request->customer_type())));
+  if (!v1::CustomerType_IsValid(request.customer_type())) {
+    return absl::InvalidArgumentError(absl::StrCat("customer_type: unknown value ", request.customer_type()));
   }
-  absl::StatusOr<int> page_size = EffectivePageSize(request->page_size(), kDefaultPageSize, kMaxPageSize);
-  if (!page_size.ok()) return ToGrpcStatus(page_size.status());
-  RevisitRuleStore::ListQuery query{.trigger = request->trigger(),
-                                    .customer_type = request->customer_type(),
-                                    .include_disabled = request->include_disabled(),
+  absl::StatusOr<int> page_size = EffectivePageSize(request.page_size(), kDefaultPageSize, kMaxPageSize);
+  if (!page_size.ok()) return page_size.status();
+  RevisitRuleStore::ListQuery query{.trigger = request.trigger(),
+                                    .customer_type = request.customer_type(),
+                                    .include_disabled = request.include_disabled(),
                                     .limit = *page_size};
-  std::string filter = absl::StrCat("trigger=", request->trigger(), ";type=", request->customer_type(),
-                                    ";disabled=", request->include_disabled());
-  if (!request->page_token().empty()) {
-    absl::StatusOr<PageCursor> cursor = DecodePageToken(request->page_token(), filter);
-    if (!cursor.ok()) return ToGrpcStatus(cursor.status());
+  std::string filter = absl::StrCat("trigger=", request.trigger(), ";type=", request.customer_type(),
+                                    ";disabled=", request.include_disabled());
+  if (!request.page_token().empty()) {
+    absl::StatusOr<PageCursor> cursor = DecodePageToken(request.page_token(), filter);
+    if (!cursor.ok()) return cursor.status();
     query.after_id = cursor->after_key;
   }
-  if (absl::Status s = CheckCallerStillWaiting(*context); !s.ok()) return ToGrpcStatus(s);
   absl::StatusOr<RevisitRuleStore::ListPage> page = rules_.List(query);
-  if (!page.ok()) return ToGrpcStatus(page.status());
-  for (v1::RevisitRule& rule : page->rules) *response->add_rules() = std::move(rule);
-  if (page->has_more && response->rules_size() > 0) {
-    response->set_next_page_token(
-        EncodePageToken({.filter = filter, .after_key = response->rules(response->rules_size() - 1).id()}));
+  if (!page.ok()) return page.status();
+  for (v1::RevisitRule& rule : page->rules) *response.add_rules() = std::move(rule);
+  if (page->has_more && response.rules_size() > 0) {
+    response.set_next_page_token(
+        EncodePageToken({.filter = filter, .after_key = response.rules(response.rules_size() - 1).id()}));
   }
-  return grpc::Status::OK;
+  return response;
 }
 
-grpc::Status RevisitPolicyService::GetContactPolicy(grpc::ServerContext* context, const v1::GetContactPolicyRequest*,
-                                                    v1::ContactPolicy* response) {
-  absl::StatusOr<access::Caller> caller = access::AdmittedCaller(*context);
-  if (!caller.ok()) return ToGrpcStatus(caller.status());
-  if (absl::Status s = CheckCallerStillWaiting(*context); !s.ok()) return ToGrpcStatus(s);
-  return Reply(revisits_.GetContactPolicy(), response);
+absl::StatusOr<v1::ContactPolicy> RevisitPolicyService::GetContactPolicy(
+    const access::Caller& /*caller*/, const v1::GetContactPolicyRequest& /*request*/) {
+  return revisits_.GetContactPolicy();
 }
 
-grpc::Status RevisitPolicyService::UpdateContactPolicy(grpc::ServerContext* context,
-                                                       const v1::UpdateContactPolicyRequest* request,
-                                                       v1::ContactPolicy* response) {
-  absl::StatusOr<access::Caller> caller = access::AdmittedCaller(*context);
-  if (!caller.ok()) return ToGrpcStatus(caller.status());
-  if (!request->has_policy()) return ToGrpcStatus(FieldError("policy", "required"));
-  if (absl::Status s = CheckCallerStillWaiting(*context); !s.ok()) return ToGrpcStatus(s);
-  return Reply(revisits_.UpdateContactPolicy(request->policy(), request->update_mask(), absl::Now()), response);
+absl::StatusOr<v1::ContactPolicy> RevisitPolicyService::UpdateContactPolicy(
+    const access::Caller& /*caller*/, const v1::UpdateContactPolicyRequest& request) {
+  if (!request.has_policy()) return FieldError("policy", "required");
+  return revisits_.UpdateContactPolicy(request.policy(), request.update_mask(), absl::Now());
 }
 
 }  // namespace satisfaction::revisits

@@ -3,7 +3,8 @@
 
 #include <filesystem>
 
-#include "satisfaction/v1/revisit_policy.grpc.pb.h"
+#include "satisfaction/v1/revisit_policy.pb.h"
+#include "services/access/access_policy.h"
 #include "services/questionnaires/questionnaire_store.h"
 #include "services/revisits/revisit_rule_store.h"
 #include "services/revisits/revisit_store.h"
@@ -20,31 +21,32 @@ absl::Status CheckRuleQuestionnaire(questionnaires::QuestionnaireStore& question
 absl::StatusOr<int> LoadRevisitRuleTemplates(const std::filesystem::path& directory, RevisitRuleStore& rules,
                                              questionnaires::QuestionnaireStore& questionnaires);
 
-// The gRPC face of revisit rules and the contact policy they plan within.
-class RevisitPolicyService final : public v1::RevisitPolicyService::Service {
+// The handlers of revisit rules and the contact policy they plan within: functions of the caller and the request,
+// validating it before they touch a store; services/server binds them to gRPC.
+class RevisitPolicyService final {
  public:
   RevisitPolicyService(RevisitRuleStore& rules, RevisitStore& revisits,
                        questionnaires::QuestionnaireStore& questionnaires)
       : rules_(rules), revisits_(revisits), questionnaires_(questionnaires) {}
 
-  grpc::Status CreateRevisitRule(grpc::ServerContext* context, const v1::CreateRevisitRuleRequest* request,
-                                 v1::RevisitRule* response) override;
-  grpc::Status UpdateRevisitRule(grpc::ServerContext* context, const v1::UpdateRevisitRuleRequest* request,
-                                 v1::RevisitRule* response) override;
-  grpc::Status GetRevisitRule(grpc::ServerContext* context, const v1::GetRevisitRuleRequest* request,
-                              v1::RevisitRule* response) override;
-  grpc::Status ListRevisitRules(grpc::ServerContext* context, const v1::ListRevisitRulesRequest* request,
-                                v1::ListRevisitRulesResponse* response) override;
-  grpc::Status DisableRevisitRule(grpc::ServerContext* context, const v1::DisableRevisitRuleRequest* request,
-                                  v1::RevisitRule* response) override;
-  grpc::Status GetContactPolicy(grpc::ServerContext* context, const v1::GetContactPolicyRequest* request,
-                                v1::ContactPolicy* response) override;
-  grpc::Status UpdateContactPolicy(grpc::ServerContext* context, const v1::UpdateContactPolicyRequest* request,
-                                   v1::ContactPolicy* response) override;
+  absl::StatusOr<v1::RevisitRule> CreateRevisitRule(const access::Caller& caller,
+                                                    const v1::CreateRevisitRuleRequest& request);
+  absl::StatusOr<v1::RevisitRule> UpdateRevisitRule(const access::Caller& caller,
+                                                    const v1::UpdateRevisitRuleRequest& request);
+  absl::StatusOr<v1::RevisitRule> GetRevisitRule(const access::Caller& caller,
+                                                 const v1::GetRevisitRuleRequest& request);
+  absl::StatusOr<v1::ListRevisitRulesResponse> ListRevisitRules(const access::Caller& caller,
+                                                                const v1::ListRevisitRulesRequest& request);
+  absl::StatusOr<v1::RevisitRule> DisableRevisitRule(const access::Caller& caller,
+                                                     const v1::DisableRevisitRuleRequest& request);
+  absl::StatusOr<v1::ContactPolicy> GetContactPolicy(const access::Caller& caller,
+                                                     const v1::GetContactPolicyRequest& request);
+  absl::StatusOr<v1::ContactPolicy> UpdateContactPolicy(const access::Caller& caller,
+                                                        const v1::UpdateContactPolicyRequest& request);
 
  private:
-  // Validates, checks the questionnaire and the deadline: the shared start of create and update.
-  absl::StatusOr<v1::RevisitRule> PrepareRule(grpc::ServerContext& context, const v1::RevisitRule& requested);
+  // Validates and checks the questionnaire: the shared start of create and update.
+  absl::StatusOr<v1::RevisitRule> PrepareRule(const v1::RevisitRule& requested);
 
   RevisitRuleStore& rules_;
   RevisitStore& revisits_;

@@ -4,11 +4,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
-#include "services/access/admission.h"
 #include "services/common/field_checks.h"
-#include "services/common/grpc_status.h"
 #include "services/common/page_token.h"
-#include "services/common/request_checks.h"
 #include "services/common/text_checks.h"
 #include "services/common/text_limits.h"
 #include "services/customers/customer_validation.h"
@@ -57,53 +54,48 @@ absl::Status ValidateEvent(const v1::Event& event, absl::Time now) {
   return CheckText("event.serving_agent_id", event.serving_agent_id(), 64, LineBreaks::kForbidden);
 }
 
-grpc::Status RevisitService::RecordEvent(grpc::ServerContext* context, const v1::RecordEventRequest* request,
-                                         v1::RecordEventResponse* response) {
-  absl::StatusOr<access::Caller> caller = access::AdmittedCaller(*context);
-  if (!caller.ok()) return ToGrpcStatus(caller.status());
-  if (!request->has_event()) return ToGrpcStatus(absl::InvalidArgumentError("event: required"));
+absl::StatusOr<v1::RecordEventResponse> RevisitService::RecordEvent(const access::Caller& /*caller*/,
+                                                                    const v1::RecordEventRequest& request) {
+  v1::RecordEventResponse response;
+  if (!request.has_event()) return absl::InvalidArgumentError("event: required");
   absl::Time now = absl::Now();
-  if (absl::Status s = ValidateEvent(request->event(), now); !s.ok()) return ToGrpcStatus(s);
-  if (absl::Status s = CheckCallerStillWaiting(*context); !s.ok()) return ToGrpcStatus(s);
-  absl::StatusOr<RevisitStore::EventResult> result = store_.RecordEvent(request->event(), now);
-  if (!result.ok()) return ToGrpcStatus(result.status());
-  *response->mutable_event() = std::move(result->event);
-  for (v1::Revisit& revisit : result->revisits) *response->add_revisits() = std::move(revisit);
-  for (v1::SkippedRule& skipped : result->skipped) *response->add_skipped() = std::move(skipped);
-  response->set_created(result->created);
-  return grpc::Status::OK;
+  if (absl::Status s = ValidateEvent(request.event(), now); !s.ok()) return s;
+  absl::StatusOr<RevisitStore::EventResult> result = store_.RecordEvent(request.event(), now);
+  if (!result.ok()) return result.status();
+  *response.mutable_event() = std::move(result->event);
+  for (v1::Revisit& revisit : result->revisits) *response.add_revisits() = std::move(revisit);
+  for (v1::SkippedRule& skipped : result->skipped) *response.add_skipped() = std::move(skipped);
+  response.set_created(result->created);
+  return response;
 }
 
-grpc::Status RevisitService::ListRevisits(grpc::ServerContext* context, const v1::ListRevisitsRequest* request,
-                                          v1::ListRevisitsResponse* response) {
-  absl::StatusOr<access::Caller> caller = access::AdmittedCaller(*context);
-  if (!caller.ok()) return ToGrpcStatus(caller.status());
-  if (absl::Status s = customers::ValidateExternalId("customer_external_id", request->customer_external_id());
-      !s.ok()) {
-    return ToGrpcStatus(s);
+absl::StatusOr<v1::ListRevisitsResponse> RevisitService::ListRevisits(const access::Caller& /*caller*/,
+                                                                      const v1::ListRevisitsRequest& request) {
+  v1::ListRevisitsResponse response;
+  if (absl::Status s = customers::ValidateExternalId("customer_external_id", request.customer_external_id()); !s.ok()) {
+    return s;
   }
-  absl::StatusOr<int> page_size = EffectivePageSize(request->page_size(), kDefaultPageSize, kMaxPageSize);
-  if (!page_size.ok()) return ToGrpcStatus(page_size.status());
-  std::string filter = absl::StrCat("customer=", request->customer_external_id());
+  absl::StatusOr<int> page_size = EffectivePageSize(request.page_size(), kDefaultPageSize, kMaxPageSize);
+  if (!page_size.ok()) return page_size.status();
+  std::string filter = absl::StrCat("customer=", request.customer_external_id());
   long long after_due = -1, after_id = 0;
-  if (!request->page_token().empty()) {
-    absl::StatusOr<PageCursor> cursor = DecodePageToken(request->page_token(), filter);
-    if (!cursor.ok()) return ToGrpcStatus(cursor.status());
+  if (!request.page_token().empty()) {
+    absl::StatusOr<PageCursor> cursor = DecodePageToken(request.page_token(), filter);
+    if (!cursor.ok()) return cursor.status();
     std::pair<std::string, std::string> parts = absl::StrSplit(cursor->after_key, absl::MaxSplits(':', 1));
     if (!absl::SimpleAtoi(parts.first, &after_due) || !absl::SimpleAtoi(parts.second, &after_id)) {
-      return ToGrpcStatus(absl::InvalidArgumentError("page_token: not a token this service issued"));
+      return absl::InvalidArgumentError("page_token: not a token this service issued");
     }
   }
-  if (absl::Status s = CheckCallerStillWaiting(*context); !s.ok()) return ToGrpcStatus(s);
   absl::StatusOr<RevisitStore::ListPage> page =
-      store_.ListForCustomer(request->customer_external_id(), after_due, after_id, *page_size);
-  if (!page.ok()) return ToGrpcStatus(page.status());
-  for (v1::Revisit& revisit : page->revisits) *response->add_revisits() = std::move(revisit);
+      store_.ListForCustomer(request.customer_external_id(), after_due, after_id, *page_size);
+  if (!page.ok()) return page.status();
+  for (v1::Revisit& revisit : page->revisits) *response.add_revisits() = std::move(revisit);
   if (page->has_more) {
-    response->set_next_page_token(
+    response.set_next_page_token(
         EncodePageToken({.filter = filter, .after_key = absl::StrCat(page->last_due_us, ":", page->last_id)}));
   }
-  return grpc::Status::OK;
+  return response;
 }
 
 }  // namespace satisfaction::revisits

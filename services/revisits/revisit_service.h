@@ -1,7 +1,8 @@
 #ifndef SATISFACTION_SERVICES_REVISITS_REVISIT_SERVICE_H_
 #define SATISFACTION_SERVICES_REVISITS_REVISIT_SERVICE_H_
 
-#include "satisfaction/v1/revisit.grpc.pb.h"
+#include "satisfaction/v1/revisit.pb.h"
+#include "services/access/access_policy.h"
 #include "services/revisits/revisit_store.h"
 
 namespace satisfaction::revisits {
@@ -9,15 +10,16 @@ namespace satisfaction::revisits {
 // Checks an event as a shop reports it. INVALID_ARGUMENT names the field.
 absl::Status ValidateEvent(const v1::Event& event, absl::Time now);
 
-// The gRPC face of events and revisits.
-class RevisitService final : public v1::RevisitService::Service {
+// The handlers of events and revisits: functions of the caller and the request,
+// validating it before they touch a store; services/server binds them to gRPC.
+class RevisitService final {
  public:
   explicit RevisitService(RevisitStore& store) : store_(store) {}
 
-  grpc::Status RecordEvent(grpc::ServerContext* context, const v1::RecordEventRequest* request,
-                           v1::RecordEventResponse* response) override;
-  grpc::Status ListRevisits(grpc::ServerContext* context, const v1::ListRevisitsRequest* request,
-                            v1::ListRevisitsResponse* response) override;
+  absl::StatusOr<v1::RecordEventResponse> RecordEvent(const access::Caller& caller,
+                                                      const v1::RecordEventRequest& request);
+  absl::StatusOr<v1::ListRevisitsResponse> ListRevisits(const access::Caller& caller,
+                                                        const v1::ListRevisitsRequest& request);
 
  private:
   RevisitStore& store_;

@@ -11,13 +11,12 @@
 #include <thread>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
-#include "services/access/access_interceptor.h"
 #include "services/common/unreadable_request.h"
 #include "services/questionnaires/template_loader.h"
-#include "services/server/call_log_interceptor.h"
+#include "services/server/grpc_services.h"
 #include "services/server/grpc_transport.h"
-#include "services/server/unreadable_request_interceptor.h"
 #include "services/storage/migrations.h"
 
 namespace satisfaction::server {
@@ -84,14 +83,12 @@ absl::StatusOr<std::unique_ptr<SatisfactionServer>> SatisfactionServer::Start(co
       std::make_unique<customers::CustomerService>(*server->customer_store_, *server->do_not_call_store_);
   if (absl::Status s = server->BuildGrpcServer(); !s.ok()) return s;
 
+  std::vector<std::string> service_names;
+  for (const std::unique_ptr<rpc::AdmittedService>& service : server->grpc_services_) {
+    service_names.push_back(service->full_name());
+  }
   server->health_monitor_ = std::make_unique<HealthMonitor>(
-      *server->database_, server->grpc_server_->GetHealthCheckService(),
-      std::vector<std::string>{v1::AccessService::service_full_name(), v1::QuestionnaireService::service_full_name(),
-                               v1::CustomerService::service_full_name(), v1::RevisitPolicyService::service_full_name(),
-                               v1::RevisitService::service_full_name(), v1::CallbackService::service_full_name(),
-                               v1::MessageService::service_full_name(), v1::ResponseService::service_full_name(),
-                               v1::AnalyticsService::service_full_name()},
-      config.health_interval);
+      *server->database_, server->grpc_server_->GetHealthCheckService(), service_names, config.health_interval);
   server->health_monitor_->Start();
 
   customers::CustomerStore* customer_store = server->customer_store_.get();
@@ -227,27 +224,38 @@ absl::Status SatisfactionServer::BuildGrpcServer() {
   builder.SetSyncServerOption(grpc::ServerBuilder::SyncServerOption::MIN_POLLERS,
                               std::max(2, config_.db_pool_size / 2));
   builder.SetSyncServerOption(grpc::ServerBuilder::SyncServerOption::MAX_POLLERS, config_.db_pool_size);
-  std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;
   InstallProtobufLogHandler();
-  interceptors.push_back(std::make_unique<UnreadableRequestInterceptorFactory>());
-  interceptors.push_back(std::make_unique<CallLogInterceptorFactory>());
-  interceptors.push_back(std::make_unique<access::AccessInterceptorFactory>(*key_authenticator_, *audit_log_));
-  builder.experimental().SetInterceptorCreators(std::move(interceptors));
-  builder.RegisterService(access_service_.get());
-  builder.RegisterService(questionnaire_service_.get());
-  builder.RegisterService(customer_service_.get());
-  builder.RegisterService(policy_service_.get());
-  builder.RegisterService(revisit_service_.get());
-  builder.RegisterService(callback_service_.get());
-  builder.RegisterService(message_service_.get());
-  builder.RegisterService(response_service_.get());
-  builder.RegisterService(analytics_service_.get());
+  // Every service goes through the gate: admission, audit, status, call log.
+  call_gate_ = std::make_unique<rpc::CallGate>(*key_authenticator_, *audit_log_);
+  grpc_services_.push_back(AccessGrpcService(*access_service_, *call_gate_));
+  grpc_services_.push_back(QuestionnaireGrpcService(*questionnaire_service_, *call_gate_));
+  grpc_services_.push_back(CustomerGrpcService(*customer_service_, *call_gate_));
+  grpc_services_.push_back(RevisitPolicyGrpcService(*policy_service_, *call_gate_));
+  grpc_services_.push_back(RevisitGrpcService(*revisit_service_, *call_gate_));
+  grpc_services_.push_back(CallbackGrpcService(*callback_service_, *call_gate_));
+  grpc_services_.push_back(MessageGrpcService(*message_service_, *call_gate_));
+  grpc_services_.push_back(ResponseGrpcService(*response_service_, *call_gate_));
+  grpc_services_.push_back(AnalyticsGrpcService(*analytics_service_, *call_gate_));
+  for (const std::unique_ptr<rpc::AdmittedService>& service : grpc_services_) {
+    if (std::vector<std::string> unbound = service->UnboundMethods(); !unbound.empty()) {
+      return absl::InternalError(absl::StrCat("no handler for ", absl::StrJoin(unbound, ", ")));
+    }
+    builder.RegisterService(service.get());
+  }
 
   grpc_server_ = builder.BuildAndStart();
   if (!grpc_server_ || grpc_port_ == 0) {
     return absl::UnavailableError(absl::StrCat("cannot listen for gRPC on ", config_.grpc_listen));
   }
   return absl::OkStatus();
+}
+
+std::vector<std::string> SatisfactionServer::AdmittedMethods() const {
+  std::vector<std::string> methods;
+  for (const std::unique_ptr<rpc::AdmittedService>& service : grpc_services_) {
+    for (const std::string& path : service->BoundMethods()) methods.push_back(path);
+  }
+  return methods;
 }
 
 void SatisfactionServer::Shutdown(absl::Duration grace) {

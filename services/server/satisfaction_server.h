@@ -28,6 +28,8 @@
 #include "services/revisits/revisit_rule_store.h"
 #include "services/revisits/revisit_service.h"
 #include "services/revisits/revisit_store.h"
+#include "services/rpc/admitted_service.h"
+#include "services/rpc/call_gate.h"
 #include "services/server/health_monitor.h"
 #include "services/server/maintenance_loop.h"
 #include "services/server/server_config.h"
@@ -51,6 +53,8 @@ class SatisfactionServer {
 
   int grpc_port() const { return grpc_port_; }
   int http_port() const { return http_ ? http_->port() : 0; }
+  // The paths of the methods served, each through the CallGate.
+  std::vector<std::string> AdmittedMethods() const;
 
   // Stops taking new calls, lets calls in flight finish within `grace` (then
   // cancels them), and closes the database pool. Safe to call more than once.
@@ -87,6 +91,9 @@ class SatisfactionServer {
   std::unique_ptr<analytics::SatisfactionReports> satisfaction_reports_;
   std::unique_ptr<analytics::ResponseFunnel> response_funnel_;
   std::unique_ptr<analytics::AnalyticsService> analytics_service_;
+  std::unique_ptr<rpc::CallGate> call_gate_;
+  // The services gRPC serves, outliving the server that calls them.
+  std::vector<std::unique_ptr<rpc::AdmittedService>> grpc_services_;
   std::unique_ptr<grpc::Server> grpc_server_;
   std::unique_ptr<HealthMonitor> health_monitor_;
   std::unique_ptr<MaintenanceLoop> maintenance_;

@@ -106,8 +106,7 @@ absl::Status Database::Prepare(size_t position) {
     return absl::OkStatus();
   } catch (const std::exception& error) {
     absl::Status status = StatusFromDatabaseException(error);
-    return IsConnectionLoss(status) ? status
-                                    : absl::UnavailableError(absl::StrCat("database unavailable: ", status.message()));
+    return IsConnectionLoss(status) ? status : AsUnavailable(status);
   }
 }
 

@@ -48,18 +48,38 @@ std::string WithoutDuplicateValue(const std::string& message) {
   return absl::StrCat(message.substr(0, start), "Duplicate entry", message.substr(end + 1));
 }
 
+absl::Status WithDriverText(absl::Status status, absl::string_view driver_text) {
+  status.SetPayload(kDriverTextPayload, absl::Cord(driver_text));
+  return status;
+}
+
+// The canonical statuses, in words a client may read.
+absl::Status DuplicateKey(absl::string_view driver_text) {
+  return WithDriverText(absl::AlreadyExistsError("already exists: a stored row has the same key"), driver_text);
+}
+absl::Status ReferenceBroken(absl::string_view driver_text) {
+  return WithDriverText(absl::FailedPreconditionError("a row it refers to is missing, or another row refers to it"),
+                        driver_text);
+}
+absl::Status Unavailable(absl::string_view driver_text) {
+  return WithDriverText(absl::UnavailableError("database unavailable"), driver_text);
+}
+absl::Status Internal(absl::string_view words, absl::string_view driver_text) {
+  return WithDriverText(absl::InternalError(words), driver_text);
+}
+
 absl::Status FromMysql(const soci::mysql_soci_error& error) {
   std::string message = error.get_error_message();
   switch (error.err_num_) {
     case kDuplicateKey:
     case kDuplicateEntryForKey:
-      return absl::AlreadyExistsError(WithoutDuplicateValue(message));
+      return DuplicateKey(WithoutDuplicateValue(message));
     case kRowIsReferenced:
     case kNoReferencedRow:
-      return absl::FailedPreconditionError(message);
+      return ReferenceBroken(message);
     case kLockWaitTimeout:
     case kDeadlock:
-      return absl::AbortedError(absl::StrCat("database conflict, retry: ", message));
+      return WithDriverText(absl::AbortedError("database conflict, retry"), message);
     case kServerShutdown:
     case kTooManyConnections:
     case kAccessDeniedToDatabase:
@@ -75,9 +95,9 @@ absl::Status FromMysql(const soci::mysql_soci_error& error) {
     case kLostConnection:
     case kServerLost:
     case kDisconnectedForInactivity:
-      return absl::UnavailableError(absl::StrCat("database unavailable: ", message));
+      return Unavailable(message);
     default:
-      return absl::InternalError(absl::StrCat("database error ", error.err_num_, ": ", message));
+      return Internal(absl::StrCat("database error ", error.err_num_), message);
   }
 }
 
@@ -86,19 +106,19 @@ absl::Status FromSqlite(const soci::sqlite3_soci_error& error) {
   switch (error.result() & 0xff) {  // the primary result code
     case SQLITE_CONSTRAINT:
       if (absl::StrContains(message, "UNIQUE") || absl::StrContains(message, "PRIMARY KEY")) {
-        return absl::AlreadyExistsError(message);
+        return DuplicateKey(message);
       }
-      return absl::FailedPreconditionError(message);
+      return ReferenceBroken(message);
     case SQLITE_BUSY:
     case SQLITE_LOCKED:
-      return absl::AbortedError(absl::StrCat("database busy, retry: ", message));
+      return WithDriverText(absl::AbortedError("database busy, retry"), message);
     case SQLITE_CANTOPEN:
     case SQLITE_IOERR:
     case SQLITE_FULL:
     case SQLITE_READONLY:
-      return absl::UnavailableError(absl::StrCat("database unavailable: ", message));
+      return Unavailable(message);
     default:
-      return absl::InternalError(absl::StrCat("database error: ", message));
+      return Internal("database error", message);
   }
 }
 
@@ -111,11 +131,18 @@ absl::Status StatusFromDatabaseException(const std::exception& error) {
     // SOCI's own errors (e.g. a failed open of an SQLite file) carry no number.
     std::string message = soci_error->get_error_message();
     if (absl::StrContains(message, "Cannot establish connection") || absl::StrContains(message, "unable to open")) {
-      return absl::UnavailableError(absl::StrCat("database unavailable: ", message));
+      return Unavailable(message);
     }
-    return absl::InternalError(absl::StrCat("database error: ", message));
+    return Internal("database error", message);
   }
-  return absl::InternalError(absl::StrCat("database error: ", error.what()));
+  return Internal("database error", error.what());
+}
+
+absl::Status AsUnavailable(const absl::Status& status) {
+  absl::Status unavailable = absl::UnavailableError("database unavailable");
+  unavailable.SetPayload(kDriverTextPayload,
+                         status.GetPayload(kDriverTextPayload).value_or(absl::Cord(status.message())));
+  return unavailable;
 }
 
 }  // namespace satisfaction::storage

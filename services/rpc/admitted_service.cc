@@ -1,0 +1,108 @@
+#include "services/rpc/admitted_service.h"
+
+#include <cstdio>
+#include <cstdlib>
+
+#include "absl/container/flat_hash_set.h"
+#include "absl/strings/str_cat.h"
+#include "absl/synchronization/notification.h"
+
+namespace satisfaction::rpc {
+namespace {
+
+using google::protobuf::Descriptor;
+using google::protobuf::MethodDescriptor;
+using google::protobuf::ServiceDescriptor;
+
+// A wiring mistake, not a runtime condition: the server must not start.
+[[noreturn]] void WiringError(const std::string& message) {
+  std::fprintf(stderr, "gRPC wiring: %s\n", message.c_str());
+  std::abort();
+}
+
+const ServiceDescriptor& FindService(absl::string_view full_name) {
+  const ServiceDescriptor* service =
+      google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(std::string(full_name));
+  if (service == nullptr) WiringError(absl::StrCat("no generated service ", full_name));
+  return *service;
+}
+
+}  // namespace
+
+AdmittedService::AdmittedService(absl::string_view full_name, CallGate& gate)
+    : descriptor_(FindService(full_name)), gate_(gate) {}
+
+const MethodInfo& AdmittedService::Bind(absl::string_view name, const Descriptor* request, const Descriptor* response,
+                                        Shape shape) {
+  const MethodDescriptor* method = descriptor_.FindMethodByName(std::string(name));
+  if (method == nullptr) WiringError(absl::StrCat(descriptor_.full_name(), " has no method ", name));
+  std::string path = absl::StrCat("/", descriptor_.full_name(), "/", method->name());
+  for (const MethodInfo& bound : methods_) {
+    if (bound.path == path) WiringError(absl::StrCat(path, " is bound twice"));
+  }
+  if (method->input_type() != request || method->output_type() != response) {
+    WiringError(absl::StrCat(path, " takes ", method->input_type()->full_name(), " and returns ",
+                             method->output_type()->full_name(), "; the handler bound takes ", request->full_name(),
+                             " and returns ", response->full_name()));
+  }
+  Shape declared = method->client_streaming()   ? Shape::kClientStream
+                   : method->server_streaming() ? Shape::kServerStream
+                                                : Shape::kUnary;
+  if (method->client_streaming() && method->server_streaming()) {
+    WiringError(absl::StrCat(path, " streams both ways, which no handler shape serves"));
+  }
+  if (declared != shape) WiringError(absl::StrCat(path, " is bound with a handler of the wrong streaming shape"));
+  const access::MethodPolicy* policy = access::FindMethodPolicy(path);
+  methods_.push_back({.path = std::move(path), .policy = policy, .descriptor = method});
+  return methods_.back();
+}
+
+std::vector<std::string> AdmittedService::UnboundMethods() const {
+  absl::flat_hash_set<const MethodDescriptor*> bound;
+  for (const MethodInfo& method : methods_) bound.insert(method.descriptor);
+  std::vector<std::string> unbound;
+  for (int i = 0; i < descriptor_.method_count(); ++i) {
+    if (!bound.contains(descriptor_.method(i))) unbound.push_back(descriptor_.method(i)->full_name());
+  }
+  return unbound;
+}
+
+std::vector<std::string> AdmittedService::BoundMethods() const {
+  std::vector<std::string> paths;
+  for (const MethodInfo& method : methods_) paths.push_back(method.path);
+  return paths;
+}
+
+GatedCall AdmittedService::Admit(const MethodInfo& method, const grpc::ServerContextBase& context) {
+  std::optional<absl::string_view> authorization;
+  const std::multimap<grpc::string_ref, grpc::string_ref>& metadata = context.client_metadata();
+  if (auto it = metadata.find("authorization"); it != metadata.end()) {
+    authorization = absl::string_view(it->second.data(), it->second.size());
+  }
+  return gate_.Admit(method, authorization, context.peer());
+}
+
+absl::Status AdmittedService::Begin(GatedCall& call, const grpc::ServerContextBase& context,
+                                    const grpc::ByteBuffer& bytes, google::protobuf::Message& request) {
+  if (!call.admission().ok()) return call.admission().status();
+  if (absl::Status parsed = ParseMessage(bytes, request); !parsed.ok()) return parsed;
+  call.SawRequest(request);
+  return CheckCallerStillWaiting(context);
+}
+
+grpc::Status AdmittedService::End(GatedCall& call, const absl::Status& outcome, const google::protobuf::Message& reply,
+                                  grpc::ByteBuffer* reply_bytes) {
+  // A sync call's thread waits for the audit log anyway: gRPC sends the
+  // status from this thread once the handler returns.
+  absl::Notification closed;
+  grpc::Status sent;
+  gate_.Close(call, outcome, [&](grpc::Status status) {
+    sent = std::move(status);
+    closed.Notify();
+  });
+  closed.WaitForNotification();
+  if (sent.ok()) sent = SerializeReply(reply, reply_bytes);
+  return sent;
+}
+
+}  // namespace satisfaction::rpc
