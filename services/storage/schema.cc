@@ -1,6 +1,9 @@
 // The schema, as versioned migration steps. Never edit a step that has shipped:
-// add a new one. Times are stored as microseconds since the Unix epoch (UTC) so
-// that both backends compare and index them the same way.
+// add a new one, and append its digest to shipped_migrations.h in the same
+// change (shipped_migrations_test.cc prints it). Write each table in both
+// dialects alike: schema_parity_test.cc compares what they create. Times are
+// stored as microseconds since the Unix epoch (UTC) so that both backends
+// compare and index them the same way.
 #include "services/storage/migrations.h"
 
 namespace satisfaction::storage {
