@@ -7,6 +7,8 @@ namespace satisfaction::scheduler {
 
 // Lifecycle types of customers (客户分类), from purchase history.
 enum class CustomerType { kNew, kActive, kDormant, kChurned, kLoyal };
+inline constexpr CustomerType kAllCustomerTypes[] = {CustomerType::kNew, CustomerType::kActive, CustomerType::kDormant,
+                                                     CustomerType::kChurned, CustomerType::kLoyal};
 
 // How a customer is reached.
 enum class Channel { kPhone, kSms, kIm, kEmail };
@@ -14,6 +16,8 @@ inline constexpr Channel kAllChannels[] = {Channel::kPhone, Channel::kSms, Chann
 
 // What a revisit follows.
 enum class Trigger { kOrderDelivered, kAfterSalesClosed, kComplaintClosed, kPeriodicCare, kLowScore };
+inline constexpr Trigger kAllTriggers[] = {Trigger::kOrderDelivered, Trigger::kAfterSalesClosed,
+                                           Trigger::kComplaintClosed, Trigger::kPeriodicCare, Trigger::kLowScore};
 
 // How one call attempt ended (a dialer's disposition).
 enum class CallOutcome {
@@ -25,6 +29,10 @@ enum class CallOutcome {
   kWrongNumber,
   kCallBackLater,
   kDoNotCall,
+};
+inline constexpr CallOutcome kAllCallOutcomes[] = {
+    CallOutcome::kCompleted, CallOutcome::kNoAnswer,    CallOutcome::kBusy,          CallOutcome::kVoicemail,
+    CallOutcome::kRefused,   CallOutcome::kWrongNumber, CallOutcome::kCallBackLater, CallOutcome::kDoNotCall,
 };
 
 // Phone calls ring; messages arrive silently, so their quiet hours differ.
