@@ -30,6 +30,7 @@ struct CustomerSnapshot {
   bool CanUse(Channel channel) const {
     return reachable[static_cast<int>(channel)] && !(channel == Channel::kPhone && do_not_call);
   }
+  void SetReachable(Channel channel, bool can_reach) { reachable[static_cast<int>(channel)] = can_reach; }
 };
 
 struct RevisitEvent {

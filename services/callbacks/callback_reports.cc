@@ -11,6 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "services/callbacks/callback_rows.h"
 #include "services/callbacks/callback_store.h"
+#include "services/common/enum_bridges.h"
 #include "services/customers/do_not_call_store.h"
 #include "services/leases/revisit_leases.h"
 #include "services/revisits/revisit_rule_store.h"
@@ -315,9 +316,13 @@ std::vector<absl::StatusOr<v1::ReportDispositionResponse>> CallbackStore::Report
           claimer_.contact_policy().InForceAt(session, row.policy_version);
       if (!policy.ok()) return policy.status();
       RuleFacts rule = RuleFactsFor(session, row.leased.rule_id, row.rule_updated_us);
-      scheduler::CallAttempt attempt{.number = row.leased.attempts + 1,
-                                     .outcome = static_cast<scheduler::CallOutcome>(request.outcome() - 1),
-                                     .ended_at = now};
+      std::optional<scheduler::CallOutcome> outcome = ToScheduler(request.outcome());
+      if (!outcome) {  // the handler lets none through
+        results[i] =
+            absl::InvalidArgumentError(absl::StrCat("outcome: must be a known outcome; got ", request.outcome()));
+        continue;
+      }
+      scheduler::CallAttempt attempt{.number = row.leased.attempts + 1, .outcome = *outcome, .ended_at = now};
       if (request.has_call_back_time()) {
         attempt.call_back_at = absl::FromUnixMicros(TimeUtil::TimestampToMicroseconds(request.call_back_time()));
       }

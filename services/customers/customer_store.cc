@@ -10,6 +10,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "satisfaction/v1/revisit.pb.h"
+#include "services/common/enum_bridges.h"
 #include "services/common/text_limits.h"
 #include "services/customers/revisit_replanning.h"
 #include "services/settings/settings_rows.h"
@@ -27,18 +28,6 @@ using storage::Placeholders;
 // (new, RFM 1-1-1): it counts as classified under the settings in force.
 absl::StatusOr<long long> ClassificationInForce(soci::session& session) {
   return settings::ReadSettingsVersion(session, settings::kClassificationSettingsName);
-}
-
-// Bit i of a mask is channel i + 1 (CHANNEL_PHONE is bit 0).
-int ToMask(const v1::ChannelFlags& flags) {
-  return (flags.phone() ? 1 : 0) | (flags.sms() ? 2 : 0) | (flags.im() ? 4 : 0) | (flags.email() ? 8 : 0);
-}
-
-void FromMask(int mask, v1::ChannelFlags& flags) {
-  flags.set_phone(mask & 1);
-  flags.set_sms(mask & 2);
-  flags.set_im(mask & 4);
-  flags.set_email(mask & 8);
 }
 
 // One customers row, bound to a statement's results in column order.
@@ -92,8 +81,8 @@ struct CustomerRow {
     c.set_serving_agent_id(serving_agent_id);
     c.set_language(language);
     c.set_preferred_channel(static_cast<v1::Channel>(preferred_channel));
-    FromMask(consent_mask, *c.mutable_consent());
-    FromMask(opt_out_mask, *c.mutable_opted_out());
+    *c.mutable_consent() = ChannelFlagsOf(consent_mask);
+    *c.mutable_opted_out() = ChannelFlagsOf(opt_out_mask);
     c.set_type_override(static_cast<v1::CustomerType>(type_override));
     c.set_computed_type(static_cast<v1::CustomerType>(computed_type));
     c.set_type(static_cast<v1::CustomerType>(effective_type));
@@ -147,9 +136,6 @@ void ReplaceTags(soci::session& session, long long customer_id, const v1::Custom
 
 int EffectiveType(int type_override, int computed_type) { return type_override != 0 ? type_override : computed_type; }
 
-// scheduler::CustomerType counts from 0 in the order of v1::CustomerType's values.
-int ToProtoType(scheduler::CustomerType type) { return static_cast<int>(type) + 1; }
-
 bool CountsAsPurchase(int status) {
   return status != v1::ORDER_STATUS_CANCELLED && status != v1::ORDER_STATUS_REFUNDED;
 }
@@ -170,7 +156,8 @@ void CancelCareOutsideType(soci::session& session, const std::vector<long long>&
                    " WHERE state = ", v1::REVISIT_STATE_PLANNED, " AND trigger_kind = ", v1::TRIGGER_PERIODIC_CARE,
                    " AND customer_id IN (", Placeholders("c", customer_ids.size()), ")",
                    " AND NOT EXISTS (SELECT 1 FROM revisit_rules r JOIN customers c ON c.id = revisits.customer_id",
-                   " WHERE r.id = revisits.rule_id AND (r.customer_type_mask & (1 << (c.effective_type - 1))) <> 0)"));
+                   " WHERE r.id = revisits.rule_id AND (r.customer_type_mask & ",
+                   CustomerTypeMaskBitSql("c.effective_type"), ") <> 0)"));
   statement.define_and_bind();
   statement.execute(true);
 }
@@ -195,7 +182,7 @@ void Reclassify(soci::session& session, long long customer_id, int type_override
     total += amount;
     last_us = std::max(last_us, at_us);
   }
-  int computed = ToProtoType(scheduler::Classify(orders, thresholds, now));
+  int computed = ToV1(scheduler::Classify(orders, thresholds, now));
   int effective = EffectiveType(type_override, computed);
   scheduler::RfmScore score = scheduler::ScoreRfm(orders, rfm, now);
   std::optional<absl::Time> changes = scheduler::NextTypeChange(orders, thresholds, now);
@@ -269,8 +256,8 @@ absl::StatusOr<CustomerStore::UpsertResult> CustomerStore::Upsert(const v1::Cust
     std::string external_id = customer.external_id(), name = customer.name(), phone = customer.phone(),
                 email = customer.email(), im_handle = customer.im_handle(), time_zone = customer.time_zone(),
                 serving_agent_id = customer.serving_agent_id(), language = customer.language();
-    int preferred_channel = customer.preferred_channel(), consent_mask = ToMask(customer.consent()),
-        opt_out_mask = ToMask(customer.opted_out()), type_override = customer.type_override();
+    int preferred_channel = customer.preferred_channel(), consent_mask = ChannelMask(customer.consent()),
+        opt_out_mask = ChannelMask(customer.opted_out()), type_override = customer.type_override();
     long long now_us = absl::ToUnixMicros(now);
     std::optional<CustomerRow> existing = LoadRow(session, external_id, /*for_update=*/true);
     bool created = !existing;
@@ -422,8 +409,8 @@ absl::StatusOr<CustomerStore::BatchResult> CustomerStore::UpsertBatch(std::span<
                c.serving_agent_id(),
                c.language(),
                c.preferred_channel(),
-               ToMask(c.consent()),
-               ToMask(c.opted_out()),
+               ChannelMask(c.consent()),
+               ChannelMask(c.opted_out()),
                c.type_override(),
                EffectiveType(c.type_override(), v1::CUSTOMER_TYPE_NEW)};
   }

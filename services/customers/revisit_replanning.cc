@@ -7,6 +7,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "satisfaction/v1/revisit.pb.h"
+#include "services/common/enum_bridges.h"
 #include "services/storage/sql_text.h"
 
 namespace satisfaction::customers {
@@ -20,10 +21,13 @@ struct PlannedRow {
   std::string time_zone;
 };
 
-scheduler::ContactRecord ContactOf(const PlannedRow& row) {
-  return {.at = absl::FromUnixMicros(row.due_us),
-          .channel = static_cast<scheduler::Channel>(row.channel - 1),
-          .survey = row.survey != 0};
+// Nothing for a channel this build does not know: such a revisit is neither
+// counted nor moved.
+std::optional<scheduler::ContactRecord> ContactOf(const PlannedRow& row) {
+  std::optional<scheduler::Channel> channel = ToScheduler(ProtoEnumOrUnspecified<v1::Channel>(row.channel));
+  if (!channel) return std::nullopt;
+  return scheduler::ContactRecord{
+      .at = absl::FromUnixMicros(row.due_us), .channel = *channel, .survey = row.survey != 0};
 }
 
 }  // namespace
@@ -71,16 +75,18 @@ int ReplanOpenRevisits(soci::session& session, const std::vector<long long>& cus
     if (!absl::LoadTimeZone(rows.front().time_zone, &zone)) zone = absl::UTCTimeZone();
     for (size_t i = 0; i < rows.size(); ++i) {
       PlannedRow& row = rows[i];
-      if (row.state != v1::REVISIT_STATE_PLANNED) continue;
+      std::optional<scheduler::ContactRecord> contact = ContactOf(row);
+      if (row.state != v1::REVISIT_STATE_PLANNED || !contact) continue;
       std::vector<scheduler::ContactRecord> others;
       for (size_t j = 0; j < rows.size(); ++j) {
-        if (j != i) others.push_back(ContactOf(rows[j]));
+        std::optional<scheduler::ContactRecord> other = ContactOf(rows[j]);
+        if (j != i && other) others.push_back(*other);
       }
       absl::Time due = absl::FromUnixMicros(row.due_us);
       absl::Time not_before = absl::FromUnixMicros(row.not_before_us > 0 ? row.not_before_us : row.due_us);
-      std::optional<absl::Time> replanned = scheduler::ReplanDue(due, not_before, absl::FromUnixMicros(row.expires_us),
-                                                                 static_cast<scheduler::Channel>(row.channel - 1),
-                                                                 row.survey != 0, zone, others, policy, now);
+      std::optional<absl::Time> replanned =
+          scheduler::ReplanDue(due, not_before, absl::FromUnixMicros(row.expires_us), contact->channel, row.survey != 0,
+                               zone, others, policy, now);
       if (!replanned || *replanned == due) continue;  // none before it expires: the claims give it up then
       row.due_us = due_us = absl::ToUnixMicros(*replanned);
       id = row.id;

@@ -4,6 +4,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
+#include "services/common/enum_bridges.h"
 #include "services/leases/lease_token.h"
 #include "services/storage/sql_text.h"
 #include "services/storage/write_batch.h"
@@ -114,7 +115,7 @@ void Lease(soci::session& session, const LeaseGrant& grant, std::vector<long lon
 }  // namespace
 
 std::optional<std::string> Reachability::Obstacle(int channel) const {
-  int bit = 1 << (channel - 1);
+  int bit = ChannelMaskBit(ProtoEnumOrUnspecified<v1::Channel>(channel));
   switch (channel) {
     case v1::CHANNEL_PHONE:
       if (phone.empty()) return "the customer has no phone number";

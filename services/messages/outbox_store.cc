@@ -8,6 +8,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
+#include "services/common/enum_bridges.h"
 #include "services/invitations/invitations.h"
 #include "services/leases/revisit_leases.h"
 #include "services/messages/opt_out_reply.h"
@@ -322,7 +323,8 @@ absl::StatusOr<v1::ReportReplyResponse> OutboxStore::ReportReply(long long id, c
             soci::use(received_us);
         if (!opted_out) return response;
         response.set_opted_out(true);
-        int bit = 1 << (channel - 1), stopped = v1::REVISIT_STATE_STOPPED, planned = kPlanned, leased = kLeased;
+        int bit = ChannelMaskBit(ProtoEnumOrUnspecified<v1::Channel>(channel));
+        int stopped = v1::REVISIT_STATE_STOPPED, planned = kPlanned, leased = kLeased;
         session << "UPDATE customers SET opt_out_mask = opt_out_mask | :bit, updated_at_us = :now WHERE id = :id",
             soci::use(bit), soci::use(now_us), soci::use(customer_id);
         std::string reason = absl::StrCat("the customer opted out of ", leases::ChannelWord(channel), " messages");

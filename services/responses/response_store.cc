@@ -13,6 +13,7 @@
 #include "absl/time/civil_time.h"
 #include "satisfaction/v1/questionnaire.pb.h"
 #include "services/access/audit_rows.h"
+#include "services/common/enum_bridges.h"
 #include "services/common/report_days.h"
 #include "services/common/secrets.h"
 #include "services/common/text_limits.h"
@@ -323,7 +324,8 @@ absl::StatusOr<std::optional<long long>> ResponseStore::OpenRecovery(soci::sessi
   if (context.open_recoveries > 0) return std::nullopt;  // one open recovery per customer is enough
   bool low = false;
   for (const v1::RevisitRule& rule : LowScoreRules(session, context.low_score_rules_version)) {
-    if (!(revisits::CustomerTypeMask(rule) & (1 << (context.customer_type - 1)))) continue;
+    int type_bit = CustomerTypeMaskBit(ProtoEnumOrUnspecified<v1::CustomerType>(context.customer_type));
+    if (!(revisits::CustomerTypeMask(rule) & type_bit)) continue;
     revisits::LowScoreMarks marks = revisits::LowScoreMarksOf(rule);
     for (const v1::Answer& answer : submission.request.answers()) {
       const ItemShape* item = row.shape->Find(answer.item_code());

@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "absl/strings/str_cat.h"
+#include "services/common/enum_bridges.h"
 #include "services/common/text_limits.h"
 #include "services/revisits/revisit_rule_validation.h"
 
@@ -197,7 +198,7 @@ absl::StatusOr<RevisitRuleStore::ListPage> RevisitRuleStore::List(const ListQuer
     std::string sql = absl::StrCat("SELECT ", kColumns, " FROM revisit_rules WHERE id > :after");
     std::string after = query.after_id;
     int trigger = query.trigger;
-    int type_bit = query.customer_type == v1::CUSTOMER_TYPE_UNSPECIFIED ? 0 : 1 << (query.customer_type - 1);
+    int type_bit = CustomerTypeMaskBit(query.customer_type);  // 0 for UNSPECIFIED: every type
     int fetch = query.limit + 1;
     soci::statement statement(session);
     statement.exchange(soci::use(after));

@@ -4,20 +4,12 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "services/common/enum_bridges.h"
 #include "services/common/field_checks.h"
 #include "services/common/text_checks.h"
 #include "services/customers/customer_validation.h"
 
 namespace satisfaction::revisits {
-namespace {
-
-// scheduler enums count from 0 in the order of the v1 values, which start at 1.
-template <typename To>
-To FromProto(int value) {
-  return static_cast<To>(value - 1);
-}
-
-}  // namespace
 
 absl::Status ValidateRuleId(absl::string_view field, absl::string_view id) {
   auto allowed = [](char c) { return absl::ascii_islower(c) || absl::ascii_isdigit(c) || c == '-'; };
@@ -109,10 +101,20 @@ absl::Status NormalizeAndValidateRule(absl::string_view field_prefix, v1::Revisi
 scheduler::RevisitRule ToSchedulerRule(const v1::RevisitRule& rule) {
   scheduler::RevisitRule out;
   out.id = rule.id();
-  for (int type : rule.customer_types()) out.customer_types.push_back(FromProto<scheduler::CustomerType>(type));
-  out.trigger = FromProto<scheduler::Trigger>(rule.trigger());
-  out.enabled = rule.enabled();
-  for (int channel : rule.channels()) out.channels.push_back(FromProto<scheduler::Channel>(channel));
+  // Values this build does not know (a stored rule of a newer build's) are
+  // left out: it cannot plan for them, and a rule whose trigger it does not
+  // know plans nothing. Validated rules hold none.
+  for (int type : rule.customer_types()) {
+    std::optional<scheduler::CustomerType> known = ToScheduler(ProtoEnumOrUnspecified<v1::CustomerType>(type));
+    if (known) out.customer_types.push_back(*known);
+  }
+  std::optional<scheduler::Trigger> trigger = ToScheduler(rule.trigger());
+  out.trigger = trigger.value_or(out.trigger);
+  out.enabled = rule.enabled() && trigger.has_value();
+  for (int channel : rule.channels()) {
+    std::optional<scheduler::Channel> known = ToScheduler(ProtoEnumOrUnspecified<v1::Channel>(channel));
+    if (known) out.channels.push_back(*known);
+  }
   out.delay = FromProtoDuration(rule.delay());
   out.questionnaire_id = rule.questionnaire_id();
   out.priority = rule.priority();
@@ -139,7 +141,7 @@ LowScoreMarks LowScoreMarksOf(const v1::RevisitRule& rule) {
 
 int CustomerTypeMask(const v1::RevisitRule& rule) {
   int mask = 0;
-  for (int type : rule.customer_types()) mask |= 1 << (type - 1);
+  for (int type : rule.customer_types()) mask |= CustomerTypeMaskBit(ProtoEnumOrUnspecified<v1::CustomerType>(type));
   return mask;
 }
 

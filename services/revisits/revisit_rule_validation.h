@@ -34,7 +34,7 @@ struct LowScoreMarks {
 };
 LowScoreMarks LowScoreMarksOf(const v1::RevisitRule& rule);
 
-// Bit (type - 1) set for each customer type the rule covers.
+// The stored mask of the customer types the rule covers (CustomerTypeMaskBit's bits).
 int CustomerTypeMask(const v1::RevisitRule& rule);
 
 }  // namespace satisfaction::revisits

@@ -8,6 +8,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
+#include "services/common/enum_bridges.h"
 #include "services/common/field_checks.h"
 #include "services/common/text_limits.h"
 #include "services/revisits/revisit_rule_store.h"
@@ -82,24 +83,39 @@ std::vector<scheduler::ContactRecord> LoadContacts(soci::session& session, long 
        soci::use(customer_id), soci::use(since_us), soci::into(due_us), soci::into(channel), soci::into(survey));
   statement.execute();
   while (statement.fetch()) {
-    contacts.push_back({absl::FromUnixMicros(due_us), static_cast<scheduler::Channel>(channel - 1), survey != 0});
+    // A channel this build does not know has no cap here to count against.
+    std::optional<scheduler::Channel> known = ToScheduler(ProtoEnumOrUnspecified<v1::Channel>(channel));
+    if (known) contacts.push_back({absl::FromUnixMicros(due_us), *known, survey != 0});
   }
   return contacts;
 }
 
-scheduler::CustomerSnapshot Snapshot(const CustomerFacts& facts, const v1::Event& event, absl::Time since,
-                                     soci::session& session) {
+bool HasAddress(const CustomerFacts& facts, scheduler::Channel channel) {
+  switch (channel) {
+    case scheduler::Channel::kPhone:
+    case scheduler::Channel::kSms:
+      return !facts.phone.empty();
+    case scheduler::Channel::kIm:
+      return !facts.im_handle.empty();
+    case scheduler::Channel::kEmail:
+      return !facts.email.empty();
+  }
+  return false;
+}
+
+scheduler::CustomerSnapshot Snapshot(const CustomerFacts& facts, scheduler::CustomerType type, const v1::Event& event,
+                                     absl::Time since, soci::session& session) {
   scheduler::CustomerSnapshot snapshot;
-  snapshot.type = static_cast<scheduler::CustomerType>(facts.effective_type - 1);
+  snapshot.type = type;
   if (!absl::LoadTimeZone(facts.time_zone, &snapshot.zone)) snapshot.zone = absl::UTCTimeZone();
   // A channel is used only with an address, consent, and no opt-out.
-  const bool has_address[4] = {!facts.phone.empty(), !facts.phone.empty(), !facts.im_handle.empty(),
-                               !facts.email.empty()};
-  for (int i = 0; i < 4; ++i) {
-    snapshot.reachable[i] = has_address[i] && (facts.consent_mask & (1 << i)) && !(facts.opt_out_mask & (1 << i));
+  for (scheduler::Channel channel : scheduler::kAllChannels) {
+    int bit = ChannelMaskBit(ToV1(channel));
+    snapshot.SetReachable(channel,
+                          HasAddress(facts, channel) && (facts.consent_mask & bit) && !(facts.opt_out_mask & bit));
   }
   // Opted out of calls, or on the shop-wide list.
-  snapshot.do_not_call = (facts.opt_out_mask & 1) || facts.on_do_not_call_list > 0;
+  snapshot.do_not_call = (facts.opt_out_mask & ChannelMaskBit(v1::CHANNEL_PHONE)) || facts.on_do_not_call_list > 0;
   snapshot.contacts = LoadContacts(session, facts.id, since);
   snapshot.serving_agent = event.serving_agent_id().empty() ? facts.serving_agent_id : event.serving_agent_id();
   return snapshot;
@@ -226,6 +242,8 @@ absl::StatusOr<RevisitStore::EventResult> RevisitStore::RecordEvent(const v1::Ev
 
 absl::StatusOr<RevisitStore::EventResult> RevisitStore::RecordEventIn(soci::session& session, const v1::Event& event,
                                                                       absl::Time now) {
+  std::optional<scheduler::Trigger> trigger_kind = ToScheduler(event.trigger());
+  if (!trigger_kind) return FieldError("event.trigger", absl::StrCat("unknown trigger ", event.trigger()));
   std::optional<CustomerFacts> customer = LockCustomer(session, event.customer_external_id());
   if (!customer) {
     return absl::NotFoundError(absl::StrCat("customer ", Quote(event.customer_external_id()), " not found"));
@@ -266,8 +284,14 @@ absl::StatusOr<RevisitStore::EventResult> RevisitStore::RecordEventIn(soci::sess
       contact_policy_.InForceAt(session, customer->contact_policy_version);
   if (!policy_in_force.ok()) return policy_in_force.status();
   const scheduler::ContactPolicy& policy = (*policy_in_force)->parsed;
+  std::optional<scheduler::CustomerType> type =
+      ToScheduler(ProtoEnumOrUnspecified<v1::CustomerType>(customer->effective_type));
+  if (!type) {
+    return absl::InternalError(absl::StrCat("customer ", Quote(event.customer_external_id()), " has a stored type (",
+                                            customer->effective_type, ") this server does not know"));
+  }
   scheduler::CustomerSnapshot snapshot =
-      Snapshot(*customer, event, std::min(occurred, now) - policy.budget.LongestPeriod(), session);
+      Snapshot(*customer, *type, event, std::min(occurred, now) - policy.budget.LongestPeriod(), session);
   std::vector<scheduler::RevisitRule> rules;
   absl::flat_hash_map<std::string, std::string> queue_of_rule;
   std::vector<v1::RevisitRule> enabled = LoadEnabledRules(session, event.trigger());
@@ -277,8 +301,7 @@ absl::StatusOr<RevisitStore::EventResult> RevisitStore::RecordEventIn(soci::sess
     planned.questionnaire_archived = archived.contains(rule.questionnaire_id());
     queue_of_rule[rule.id()] = rule.queue().empty() ? std::string(kDefaultQueue) : rule.queue();
   }
-  scheduler::Plan plan = scheduler::PlanEvent({static_cast<scheduler::Trigger>(event.trigger() - 1), occurred},
-                                              snapshot, rules, policy, now);
+  scheduler::Plan plan = scheduler::PlanEvent({*trigger_kind, occurred}, snapshot, rules, policy, now);
 
   EventResult result{recorded, {}, {}, true};
   RevisitRow row{.created_us = now_us, .trigger = trigger, .state = v1::REVISIT_STATE_PLANNED, .event_id = event_id};
@@ -296,7 +319,7 @@ absl::StatusOr<RevisitStore::EventResult> RevisitStore::RecordEventIn(soci::sess
        soci::use(row.reserved), soci::use(row.state), soci::use(now_us), soci::use(now_us), soci::use(row.queue));
   for (const scheduler::PlannedRevisit& revisit : plan.revisits) {
     row.rule_id = revisit.rule_id;
-    row.channel = static_cast<int>(revisit.channel) + 1;
+    row.channel = ToV1(revisit.channel);
     row.due_us = absl::ToUnixMicros(revisit.due);
     not_before_us = absl::ToUnixMicros(revisit.not_before);
     row.expires_us = absl::ToUnixMicros(revisit.expires);
