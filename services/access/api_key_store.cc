@@ -5,6 +5,7 @@
 #include <limits>
 
 #include "absl/strings/str_cat.h"
+#include "services/common/enum_bridges.h"
 #include "services/common/secrets.h"
 
 namespace satisfaction::access {
@@ -43,7 +44,7 @@ struct KeyRow {
     v1::ApiKey key;
     key.set_id(id);
     key.set_display_name(display_name);
-    key.set_role(static_cast<v1::Role>(role));
+    key.set_role(ProtoEnumOrUnspecified<v1::Role>(role));
     key.set_queue(queue);
     key.set_agent_id(agent_id);
     key.set_rate_limit_per_minute(rate_limit);
@@ -134,7 +135,7 @@ absl::StatusOr<std::optional<Caller>> ApiKeyStore::FindActiveByHash(const std::s
             soci::use(hash), soci::into(caller.key_id), soci::into(role), soci::into(caller.queue),
             soci::into(caller.agent_id), soci::into(caller.rate_limit_per_minute);
         if (!session.got_data()) return std::nullopt;
-        caller.role = static_cast<v1::Role>(role);
+        caller.role = ProtoEnumOrUnspecified<v1::Role>(role);
         return caller;
       });
 }

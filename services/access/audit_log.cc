@@ -8,6 +8,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "services/access/audit_rows.h"
+#include "services/common/enum_bridges.h"
 
 namespace satisfaction::access {
 namespace {
@@ -101,7 +102,7 @@ absl::StatusOr<AuditLog::Page> AuditLog::List(const Query& query) {
       event.set_id(absl::StrCat(id));
       *event.mutable_time() = TimeUtil::MicrosecondsToTimestamp(time_us);
       event.set_key_id(key_id);
-      event.set_role(static_cast<v1::Role>(role));
+      event.set_role(ProtoEnumOrUnspecified<v1::Role>(role));
       event.set_method(method);
       event.set_resource(resource);
       event.set_outcome(outcome);

@@ -14,6 +14,7 @@
 #include "satisfaction/v1/questionnaire.pb.h"
 #include "services/analytics/report_questionnaire.h"
 #include "services/analytics/satisfaction_reports.h"
+#include "services/common/enum_bridges.h"
 #include "services/common/field_checks.h"
 #include "services/common/report_days.h"
 #include "services/responses/commit_delay.h"
@@ -117,8 +118,8 @@ Page ReadPage(soci::session& session, PageQuery& query, const std::function<bool
       response.set_questionnaire_id(query.questionnaire_id);
       response.set_questionnaire_version(version);
       response.set_customer_external_id(external_id);
-      response.set_customer_type(static_cast<v1::CustomerType>(type));
-      response.set_channel(static_cast<v1::Channel>(channel));
+      response.set_customer_type(ProtoEnumOrUnspecified<v1::CustomerType>(type));
+      response.set_channel(ProtoEnumOrUnspecified<v1::Channel>(channel));
       response.set_agent_id(agent);
       response.set_revisit_id(absl::StrCat(revisit_id));
       *response.mutable_submit_time() = TimeUtil::MicrosecondsToTimestamp(submitted_us);

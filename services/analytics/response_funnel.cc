@@ -8,6 +8,7 @@
 #include "services/analytics/report_questionnaire.h"
 #include "services/analytics/satisfaction_figures.h"
 #include "services/analytics/satisfaction_reports.h"
+#include "services/common/enum_bridges.h"
 #include "services/common/report_days.h"
 #include "services/questionnaires/questionnaire_validation.h"
 
@@ -75,8 +76,8 @@ absl::StatusOr<v1::GetResponseFunnelResponse> ResponseFunnel::Get(const v1::GetR
     v1::FunnelRow& total = *reply.mutable_total();
     while (rows.fetch()) {
       v1::FunnelRow& row = *reply.add_rows();
-      row.set_channel(static_cast<v1::Channel>(channel));
-      row.set_customer_type(static_cast<v1::CustomerType>(type));
+      row.set_channel(ProtoEnumOrUnspecified<v1::Channel>(channel));
+      row.set_customer_type(ProtoEnumOrUnspecified<v1::CustomerType>(type));
       row.set_planned(planned);
       row.set_contacted(contacted);
       row.set_responded(responded);

@@ -14,6 +14,7 @@
 #include "satisfaction/v1/questionnaire.pb.h"
 #include "services/analytics/report_questionnaire.h"
 #include "services/analytics/satisfaction_figures.h"
+#include "services/common/enum_bridges.h"
 #include "services/common/field_checks.h"
 #include "services/common/report_days.h"
 #include "services/common/text_limits.h"
@@ -185,10 +186,10 @@ class Groups {
     for (const auto& [key, group] : groups_) {
       v1::SatisfactionGroup& out = *reply.add_groups();
       if (groupings_.period) out.set_period_start(absl::FormatCivilTime(CivilDayOf(key.period)));
-      out.set_customer_type(static_cast<v1::CustomerType>(key.customer_type));
-      out.set_channel(static_cast<v1::Channel>(key.channel));
+      out.set_customer_type(ProtoEnumOrUnspecified<v1::CustomerType>(key.customer_type));
+      out.set_channel(ProtoEnumOrUnspecified<v1::Channel>(key.channel));
       out.set_agent_id(key.agent);
-      out.set_dimension(static_cast<v1::Dimension>(key.dimension));
+      out.set_dimension(ProtoEnumOrUnspecified<v1::Dimension>(key.dimension));
       out.set_item_code(key.item);
       auto counted = responses_.find(key.Cell());
       out.set_responses(counted == responses_.end() ? 0 : counted->second);
@@ -202,7 +203,7 @@ class Groups {
       *out.mutable_figures() = FiguresOf(all);
       for (const auto& [dimension, tallies] : by_dimension) {
         v1::DimensionFigures& figures = *out.add_dimensions();
-        figures.set_dimension(static_cast<v1::Dimension>(dimension));
+        figures.set_dimension(ProtoEnumOrUnspecified<v1::Dimension>(dimension));
         *figures.mutable_figures() = FiguresOf(tallies);
       }
     }

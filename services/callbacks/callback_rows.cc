@@ -4,6 +4,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
+#include "services/common/enum_bridges.h"
 #include "services/leases/revisit_leases.h"
 #include "services/storage/sql_text.h"
 
@@ -17,7 +18,7 @@ v1::CallAttempt AttemptProto(int number, int outcome, const std::string& agent, 
                              long long reported_us) {
   v1::CallAttempt attempt;
   attempt.set_number(number);
-  attempt.set_outcome(static_cast<v1::CallOutcome>(outcome));
+  attempt.set_outcome(ProtoEnumOrUnspecified<v1::CallOutcome>(outcome));
   attempt.set_agent_id(agent);
   attempt.set_notes(notes);
   *attempt.mutable_report_time() = TimeUtil::MicrosecondsToTimestamp(reported_us);
@@ -70,7 +71,7 @@ std::vector<v1::Callback> LoadCallbacks(soci::session& session, std::vector<long
       *callback.mutable_due_time() = TimeUtil::MicrosecondsToTimestamp(due_us);
       *callback.mutable_expire_time() = TimeUtil::MicrosecondsToTimestamp(expires_us);
       if (state == kLeased) *callback.mutable_lease_expire_time() = TimeUtil::MicrosecondsToTimestamp(lease_us);
-      callback.set_state(static_cast<v1::RevisitState>(state));
+      callback.set_state(ProtoEnumOrUnspecified<v1::RevisitState>(state));
     }
   }
   {

@@ -80,12 +80,12 @@ struct CustomerRow {
     c.set_time_zone(time_zone);
     c.set_serving_agent_id(serving_agent_id);
     c.set_language(language);
-    c.set_preferred_channel(static_cast<v1::Channel>(preferred_channel));
+    c.set_preferred_channel(ProtoEnumOrUnspecified<v1::Channel>(preferred_channel));
     *c.mutable_consent() = ChannelFlagsOf(consent_mask);
     *c.mutable_opted_out() = ChannelFlagsOf(opt_out_mask);
-    c.set_type_override(static_cast<v1::CustomerType>(type_override));
-    c.set_computed_type(static_cast<v1::CustomerType>(computed_type));
-    c.set_type(static_cast<v1::CustomerType>(effective_type));
+    c.set_type_override(ProtoEnumOrUnspecified<v1::CustomerType>(type_override));
+    c.set_computed_type(ProtoEnumOrUnspecified<v1::CustomerType>(computed_type));
+    c.set_type(ProtoEnumOrUnspecified<v1::CustomerType>(effective_type));
     c.mutable_rfm()->set_recency(rfm_recency);
     c.mutable_rfm()->set_frequency(rfm_frequency);
     c.mutable_rfm()->set_monetary(rfm_monetary);

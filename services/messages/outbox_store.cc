@@ -78,7 +78,7 @@ std::vector<MessageRow> LoadMessageRows(soci::session& session, std::vector<long
 v1::OutboxMessage ToProto(const MessageRow& row, const std::string& language) {
   v1::OutboxMessage message;
   message.set_id(absl::StrCat(row.id));
-  message.set_channel(static_cast<v1::Channel>(row.channel));
+  message.set_channel(ProtoEnumOrUnspecified<v1::Channel>(row.channel));
   message.set_customer_external_id(row.external_id);
   message.set_recipient(row.Recipient());
   message.set_language(language);
@@ -90,7 +90,7 @@ v1::OutboxMessage ToProto(const MessageRow& row, const std::string& language) {
   *message.mutable_due_time() = TimeUtil::MicrosecondsToTimestamp(row.due_us);
   *message.mutable_expire_time() = TimeUtil::MicrosecondsToTimestamp(row.expires_us);
   if (row.state == kLeased) *message.mutable_lease_expire_time() = TimeUtil::MicrosecondsToTimestamp(row.lease_us);
-  message.set_state(static_cast<v1::RevisitState>(row.state));
+  message.set_state(ProtoEnumOrUnspecified<v1::RevisitState>(row.state));
   return message;
 }
 
@@ -107,8 +107,8 @@ v1::DeliveryAttempt AttemptProto(int number, int channel, int outcome, const std
                                  const std::string& error, long long reported_us) {
   v1::DeliveryAttempt attempt;
   attempt.set_number(number);
-  attempt.set_channel(static_cast<v1::Channel>(channel));
-  attempt.set_outcome(static_cast<v1::DeliveryOutcome>(outcome));
+  attempt.set_channel(ProtoEnumOrUnspecified<v1::Channel>(channel));
+  attempt.set_outcome(ProtoEnumOrUnspecified<v1::DeliveryOutcome>(outcome));
   attempt.set_provider_message_id(provider_id);
   attempt.set_error(error);
   *attempt.mutable_report_time() = TimeUtil::MicrosecondsToTimestamp(reported_us);
@@ -204,9 +204,9 @@ absl::StatusOr<std::vector<v1::OutboxMessage>> OutboxStore::Render(v1::Channel c
         size_t next_token = 0;
         for (const MessageRow& row : rows) {
           std::string language = language_of(row);
-          MessageFields fields{.channel = static_cast<v1::Channel>(row.channel),
+          MessageFields fields{.channel = ProtoEnumOrUnspecified<v1::Channel>(row.channel),
                                .language = language,
-                               .trigger = static_cast<v1::Trigger>(row.trigger),
+                               .trigger = ProtoEnumOrUnspecified<v1::Trigger>(row.trigger),
                                .customer_name = row.name,
                                .shop_name = style.shop_name,
                                .order_id = row.order_id,
@@ -312,7 +312,7 @@ absl::StatusOr<v1::ReportReplyResponse> OutboxStore::ReportReply(long long id, c
           return absl::FailedPreconditionError(absl::StrCat("revisit '", id, "' is a callback, not a message"));
         }
         v1::ReportReplyResponse response;
-        response.set_channel(static_cast<v1::Channel>(channel));
+        response.set_channel(ProtoEnumOrUnspecified<v1::Channel>(channel));
         response.set_customer_external_id(external_id);
         long long now_us = absl::ToUnixMicros(now), received_us = absl::ToUnixMicros(received);
         int opted_out = IsOptOutReply(text) ? 1 : 0;

@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "services/common/enum_bridges.h"
 #include "services/common/text_limits.h"
 #include "services/storage/database_errors.h"
 
@@ -81,10 +82,10 @@ void LoadItems(soci::session& session, absl::string_view id, int version, v1::Qu
   while (statement.fetch()) {
     v1::Item& item = *out.add_items();
     item.set_code(code);
-    item.set_kind(static_cast<v1::ItemKind>(kind));
+    item.set_kind(ProtoEnumOrUnspecified<v1::ItemKind>(kind));
     item.mutable_text()->set_zh_cn(text_zh_cn);
     item.mutable_text()->set_en(text_en);
-    item.set_dimension(static_cast<v1::Dimension>(dimension));
+    item.set_dimension(ProtoEnumOrUnspecified<v1::Dimension>(dimension));
     item.set_required(required != 0);
     if (item.kind() == v1::ITEM_KIND_SCALE) {
       item.set_weight(weight);

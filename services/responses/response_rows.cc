@@ -14,6 +14,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "satisfaction/v1/questionnaire.pb.h"
+#include "services/common/enum_bridges.h"
 #include "services/storage/sql_text.h"
 
 namespace satisfaction::responses {
@@ -167,8 +168,8 @@ v1::Response ResponseOf(const ResponseRow& row) {
   response.set_questionnaire_id(row.questionnaire_id);
   response.set_questionnaire_version(row.questionnaire_version);
   response.set_customer_external_id(row.customer_external_id);
-  response.set_customer_type(static_cast<v1::CustomerType>(row.customer_type));
-  response.set_channel(static_cast<v1::Channel>(row.channel));
+  response.set_customer_type(ProtoEnumOrUnspecified<v1::CustomerType>(row.customer_type));
+  response.set_channel(ProtoEnumOrUnspecified<v1::Channel>(row.channel));
   response.set_agent_id(row.agent_id);
   response.set_revisit_id(absl::StrCat(row.revisit_id));
   // In the questionnaire's order, as LoadResponse reads them (answers are
@@ -200,8 +201,8 @@ absl::StatusOr<v1::Response> LoadResponse(soci::session& session, long long id) 
   response.set_questionnaire_id(questionnaire);
   response.set_questionnaire_version(version);
   response.set_customer_external_id(external_id);
-  response.set_customer_type(static_cast<v1::CustomerType>(type));
-  response.set_channel(static_cast<v1::Channel>(channel));
+  response.set_customer_type(ProtoEnumOrUnspecified<v1::CustomerType>(type));
+  response.set_channel(ProtoEnumOrUnspecified<v1::Channel>(channel));
   response.set_agent_id(agent);
   response.set_revisit_id(absl::StrCat(revisit_id));
   *response.mutable_submit_time() = TimeUtil::MicrosecondsToTimestamp(submitted_us);

@@ -180,15 +180,15 @@ struct RevisitRow {
     r.set_customer_external_id(customer_external_id);
     r.set_event_id(event_id);
     r.set_rule_id(rule_id);
-    r.set_trigger(static_cast<v1::Trigger>(trigger));
-    r.set_channel(static_cast<v1::Channel>(channel));
+    r.set_trigger(ProtoEnumOrUnspecified<v1::Trigger>(trigger));
+    r.set_channel(ProtoEnumOrUnspecified<v1::Channel>(channel));
     *r.mutable_due_time() = TimeUtil::MicrosecondsToTimestamp(due_us);
     *r.mutable_expire_time() = TimeUtil::MicrosecondsToTimestamp(expires_us);
     r.set_questionnaire_id(questionnaire_id);
     r.set_priority(priority);
     r.set_max_attempts(max_attempts);
     r.set_reserved_agent_id(reserved);
-    r.set_state(static_cast<v1::RevisitState>(state));
+    r.set_state(ProtoEnumOrUnspecified<v1::RevisitState>(state));
     r.set_state_reason(state_reason);
     r.set_attempts(attempts);
     r.set_queue(queue);
