@@ -16,17 +16,17 @@ namespace {
 
 constexpr int kScenarios = 100'000;
 
-std::string Describe(const testing::RevisitScenario& s, const PlannedRevisit& r) {
+std::string Describe(const test_support::RevisitScenario& s, const PlannedRevisit& r) {
   return absl::StrCat("zone ", s.customer.zone.name(), ", event ", absl::FormatTime(s.event.at, s.customer.zone),
                       ", rule ", r.rule_id, ", channel ", Name(r.channel), ", due ",
                       absl::FormatTime(r.due, s.customer.zone));
 }
 
 TEST(RevisitPlannerProperties, HoldForRandomScenarios) {
-  testing::RevisitScenarioGenerator generator(/*seed=*/20261123);
+  test_support::RevisitScenarioGenerator generator(/*seed=*/20261123);
   int planned = 0, skipped = 0, failures = 0;
   for (int i = 0; i < kScenarios && failures < 10; ++i) {
-    testing::RevisitScenario s = generator.Next();
+    test_support::RevisitScenario s = generator.Next();
     Plan plan = PlanEvent(s.event, s.customer, s.rules, s.policy, s.now);
     std::vector<ContactRecord> all = s.customer.contacts;
     for (const PlannedRevisit& r : plan.revisits) {

@@ -17,9 +17,10 @@
 namespace satisfaction::http {
 namespace {
 
-using testing::HttpGet;
-using testing::HttpReply;
-using testing::RawConnection;
+using test_support::HttpGet;
+using test_support::HttpReply;
+using test_support::RawConnection;
+using test_support::SendHttp;
 
 constexpr absl::Duration kPatience = absl::Seconds(10);
 
@@ -86,7 +87,7 @@ TEST(HttpServer, RoutesGetTheRequestAndUnknownOnesAreRefused) {
   ASSERT_NE(server, nullptr);
   int port = server->port();
   absl::StatusOr<HttpReply> echo =
-      testing::SendHttp(port, {.method = "POST", .target = "/echo", .headers = {{"X-Name", "pat"}}, .body = "hello"});
+      SendHttp(port, {.method = "POST", .target = "/echo", .headers = {{"X-Name", "pat"}}, .body = "hello"});
   ASSERT_TRUE(echo.ok()) << echo.status();
   EXPECT_EQ(echo->status, 200);
   EXPECT_EQ(echo->body, "hello from 127.0.0.1 as pat");
@@ -96,7 +97,7 @@ TEST(HttpServer, RoutesGetTheRequestAndUnknownOnesAreRefused) {
   ASSERT_TRUE(item.ok()) << item.status();
   EXPECT_EQ(item->body, "item 42 query color=red");
 
-  absl::StatusOr<HttpReply> head = testing::SendHttp(port, {.method = "HEAD", .target = "/items/7"});
+  absl::StatusOr<HttpReply> head = SendHttp(port, {.method = "HEAD", .target = "/items/7"});
   ASSERT_TRUE(head.ok()) << head.status();
   EXPECT_EQ(head->status, 200);
   EXPECT_EQ(head->body, "");
@@ -150,11 +151,11 @@ TEST(HttpServer, ABodyOverTheLimitIs413) {
   std::unique_ptr<HttpServer> server = StartOrDie(EchoRoutes(), options);
   ASSERT_NE(server, nullptr);
   absl::StatusOr<HttpReply> fits =
-      testing::SendHttp(server->port(), {.method = "POST", .target = "/echo", .body = std::string(1000, 'a')});
+      SendHttp(server->port(), {.method = "POST", .target = "/echo", .body = std::string(1000, 'a')});
   ASSERT_TRUE(fits.ok()) << fits.status();
   EXPECT_EQ(fits->status, 200);
   absl::StatusOr<HttpReply> over =
-      testing::SendHttp(server->port(), {.method = "POST", .target = "/echo", .body = std::string(1001, 'a')});
+      SendHttp(server->port(), {.method = "POST", .target = "/echo", .body = std::string(1001, 'a')});
   ASSERT_TRUE(over.ok()) << over.status();
   EXPECT_EQ(over->status, 413);
   EXPECT_TRUE(absl::StrContains(over->body, "over 1000 bytes")) << over->body;
@@ -175,7 +176,7 @@ TEST(HttpServer, AHeadOverTheLimitIs431AndGarbageIs400) {
   std::unique_ptr<HttpServer> server = StartOrDie(EchoRoutes(), options);
   ASSERT_NE(server, nullptr);
   absl::StatusOr<HttpReply> large =
-      testing::SendHttp(server->port(), {.target = "/items/1", .headers = {{"X-Padding", std::string(3000, 'p')}}});
+      SendHttp(server->port(), {.target = "/items/1", .headers = {{"X-Padding", std::string(3000, 'p')}}});
   ASSERT_TRUE(large.ok()) << large.status();
   EXPECT_EQ(large->status, 431);
 
@@ -263,7 +264,7 @@ TEST(HttpServer, ConnectionsBeyondTheCapsAre503AndClosed) {
   first.reset();  // frees a place, once the server has noticed
   absl::Time give_up = absl::Now() + kPatience;
   while (server->open_connections() > 2 && absl::Now() < give_up) absl::SleepFor(absl::Milliseconds(10));
-  absl::StatusOr<HttpReply> admitted = testing::SendHttp(port, {.target = "/items/6", .source_address = "127.0.0.2"});
+  absl::StatusOr<HttpReply> admitted = SendHttp(port, {.target = "/items/6", .source_address = "127.0.0.2"});
   ASSERT_TRUE(admitted.ok()) << admitted.status();
   EXPECT_EQ(admitted->status, 200);
 }

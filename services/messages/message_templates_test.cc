@@ -9,7 +9,9 @@
 namespace satisfaction::messages {
 namespace {
 
-std::filesystem::path RepoTemplates() { return std::filesystem::path(testing::RepoRoot()) / "templates" / "messages"; }
+std::filesystem::path RepoTemplates() {
+  return std::filesystem::path(test_support::RepoRoot()) / "templates" / "messages";
+}
 
 MessageTemplates LoadRepoTemplates() {
   absl::StatusOr<MessageTemplates> templates = MessageTemplates::Load(RepoTemplates());
@@ -87,7 +89,7 @@ TEST(MessageTemplatesTest, AnUnknownLanguageFallsBackToTheFirst) {
 }
 
 TEST(MessageTemplatesTest, LoadingRefusesAMissingFileABrokenTemplateAndAnEmailWithoutSubject) {
-  std::filesystem::path copy = std::filesystem::path(testing::MakeTempDir("message-templates")) / "messages";
+  std::filesystem::path copy = std::filesystem::path(test_support::MakeTempDir("message-templates")) / "messages";
   std::filesystem::copy(RepoTemplates(), copy, std::filesystem::copy_options::recursive);
   ASSERT_TRUE(MessageTemplates::Load(copy).ok());
 

@@ -8,7 +8,7 @@
 namespace satisfaction::questionnaires {
 namespace {
 
-using testing::SampleQuestionnaire;
+using test_support::SampleQuestionnaire;
 
 // Expects INVALID_ARGUMENT whose message starts with the field's path.
 void ExpectInvalid(v1::Questionnaire content, const std::string& field) {

@@ -95,7 +95,7 @@ int main(int argc, char** argv) {
   }
   // Several servers (SERVERS=N in with_server.sh): dialers spread over them.
   std::vector<std::string> targets = absl::StrSplit(target, ',');
-  auto channel = satisfaction::testing::AuthorizedChannel(targets[0], satisfaction::testing::BenchKey());
+  auto channel = satisfaction::test_support::AuthorizedChannel(targets[0], satisfaction::test_support::BenchKey());
   auto customers = v1::CustomerService::NewStub(channel);
   auto policies = v1::RevisitPolicyService::NewStub(channel);
   if (!OpenAllDay(*policies) || !bench::ImportCustomers(*customers, callbacks, "cb-", "+86137")) return 1;
@@ -111,9 +111,9 @@ int main(int argc, char** argv) {
   auto dialer = [&](int index) {
     grpc::ChannelArguments arguments;
     arguments.SetInt("dialer", index);  // a connection of its own, as separate dialers have
-    auto stub = v1::CallbackService::NewStub(
-        satisfaction::testing::AuthorizedChannel(targets[index % targets.size()], satisfaction::testing::BenchKey(),
-                                                 grpc::InsecureChannelCredentials(), arguments));
+    auto stub = v1::CallbackService::NewStub(satisfaction::test_support::AuthorizedChannel(
+        targets[index % targets.size()], satisfaction::test_support::BenchKey(), grpc::InsecureChannelCredentials(),
+        arguments));
     std::vector<double> my_fetch, my_report;
     std::vector<std::string> my_claims;
     int empty = 0;

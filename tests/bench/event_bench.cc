@@ -32,7 +32,7 @@ int main(int argc, char** argv) {
     if (flag == "--events") events = std::atol(argv[i + 1]);
     if (flag == "--clients") clients = std::atoi(argv[i + 1]);
   }
-  auto channel = satisfaction::testing::AuthorizedChannel(target, satisfaction::testing::BenchKey());
+  auto channel = satisfaction::test_support::AuthorizedChannel(target, satisfaction::test_support::BenchKey());
   auto customer_stub = satisfaction::v1::CustomerService::NewStub(channel);
   if (!satisfaction::bench::ImportCustomers(*customer_stub, customers, "ev-", "+86139")) return 1;
 
@@ -45,8 +45,8 @@ int main(int argc, char** argv) {
       // One channel per client, as separate dialers or shops would have.
       grpc::ChannelArguments arguments;
       arguments.SetInt("satisfaction.bench.client", t);
-      auto stub = satisfaction::v1::RevisitService::NewStub(satisfaction::testing::AuthorizedChannel(
-          target, satisfaction::testing::BenchKey(), grpc::InsecureChannelCredentials(), arguments));
+      auto stub = satisfaction::v1::RevisitService::NewStub(satisfaction::test_support::AuthorizedChannel(
+          target, satisfaction::test_support::BenchKey(), grpc::InsecureChannelCredentials(), arguments));
       for (long i = next++; i < events; i = next++) {
         satisfaction::v1::RecordEventRequest request;
         satisfaction::v1::Event& event = *request.mutable_event();

@@ -22,7 +22,7 @@ int main(int argc, char** argv) {
     if (flag == "--rows") rows = std::atol(argv[i + 1]);
   }
   auto stub = satisfaction::v1::CustomerService::NewStub(
-      satisfaction::testing::AuthorizedChannel(target, satisfaction::testing::BenchKey()));
+      satisfaction::test_support::AuthorizedChannel(target, satisfaction::test_support::BenchKey()));
   grpc::ClientContext context;
   satisfaction::v1::ImportCustomersResponse response;
   auto start = std::chrono::steady_clock::now();

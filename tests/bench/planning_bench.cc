@@ -9,8 +9,8 @@
 
 int main() {
   constexpr int kEvents = 200'000;
-  satisfaction::testing::RevisitScenarioGenerator generator(/*seed=*/7);
-  std::vector<satisfaction::testing::RevisitScenario> scenarios;
+  satisfaction::test_support::RevisitScenarioGenerator generator(/*seed=*/7);
+  std::vector<satisfaction::test_support::RevisitScenario> scenarios;
   scenarios.reserve(kEvents);
   for (int i = 0; i < kEvents; ++i) scenarios.push_back(generator.Next());
 

@@ -171,7 +171,7 @@ int main(int argc, char** argv) {
     int value = 0;
     if (absl::SimpleAtoi(count, &value) && value > 0) client_counts.push_back(value);
   }
-  auto channel = satisfaction::testing::AuthorizedChannel(target, satisfaction::testing::BenchKey());
+  auto channel = satisfaction::test_support::AuthorizedChannel(target, satisfaction::test_support::BenchKey());
   auto customers = v1::CustomerService::NewStub(channel);
   int max_clients = *std::max_element(client_counts.begin(), client_counts.end());
   absl::StatusOr<std::unique_ptr<storage::Database>> database =
@@ -198,8 +198,8 @@ int main(int argc, char** argv) {
     for (int c = 0; c < clients; ++c) {
       grpc::ChannelArguments arguments;
       arguments.SetInt("client", c);  // a connection of its own, as separate web servers have
-      stubs.push_back(v1::ResponseService::NewStub(satisfaction::testing::AuthorizedChannel(
-          target, satisfaction::testing::BenchKey(), grpc::InsecureChannelCredentials(), arguments)));
+      stubs.push_back(v1::ResponseService::NewStub(satisfaction::test_support::AuthorizedChannel(
+          target, satisfaction::test_support::BenchKey(), grpc::InsecureChannelCredentials(), arguments)));
     }
     Run service = RunConcurrently(*for_service, clients, [&](int client, const Survey& survey, int index) {
       v1::SubmitResponseRequest request;

@@ -156,7 +156,7 @@ int main(int argc, char** argv) {
     return 1;
   }
   auto analytics = v1::AnalyticsService::NewStub(
-      satisfaction::testing::AuthorizedChannel(target, satisfaction::testing::BenchKey()));
+      satisfaction::test_support::AuthorizedChannel(target, satisfaction::test_support::BenchKey()));
   absl::CivilDay last_day(2026, 11, 25), first_day = last_day - 89;
 
   absl::Time started = absl::Now();

@@ -23,19 +23,19 @@ namespace satisfaction {
 namespace {
 
 using google::protobuf::util::TimeUtil;
-using testing::Context;
-using testing::ExpectError;
-using testing::TestBackend;
+using test_support::Context;
+using test_support::ExpectError;
+using test_support::TestBackend;
 
 constexpr char kPhone[] = "+8613912345678";
 
-class AccessE2eTest : public ::testing::TestWithParam<TestBackend> {
+class AccessE2eTest : public testing::TestWithParam<TestBackend> {
  protected:
   void SetUp() override {
-    database_ = testing::TestDatabase::Create(GetParam());
-    server_ = testing::TestServer::Start(database_->url());
+    database_ = test_support::TestDatabase::Create(GetParam());
+    server_ = test_support::TestServer::Start(database_->url());
     ASSERT_NE(server_, nullptr);
-    keys_ = std::make_unique<testing::AccessKeys>(*server_);
+    keys_ = std::make_unique<test_support::AccessKeys>(*server_);
   }
 
   // A customer with every kind of contact detail, stored by the admin.
@@ -60,9 +60,9 @@ class AccessE2eTest : public ::testing::TestWithParam<TestBackend> {
     return {listed.events().begin(), listed.events().end()};
   }
 
-  std::unique_ptr<testing::TestDatabase> database_;
-  std::unique_ptr<testing::TestServer> server_;
-  std::unique_ptr<testing::AccessKeys> keys_;
+  std::unique_ptr<test_support::TestDatabase> database_;
+  std::unique_ptr<test_support::TestServer> server_;
+  std::unique_ptr<test_support::AccessKeys> keys_;
 };
 
 TEST_P(AccessE2eTest, KeysAreShownOnceListedByHintAndRevokedAtOnce) {
@@ -118,12 +118,12 @@ TEST_P(AccessE2eTest, TheBearerSchemeIsCaseInsensitiveOtherSchemesAreRefused) {
     v1::ListQuestionnairesResponse listed;
     return questionnaires->ListQuestionnaires(context.get(), {}, &listed);
   };
-  EXPECT_TRUE(list_with(absl::StrCat("bearer ", testing::kTestAdminKey)).ok());
-  EXPECT_TRUE(list_with(absl::StrCat("BEARER ", testing::kTestAdminKey)).ok());
-  ExpectError(list_with(absl::StrCat("Basic ", testing::kTestAdminKey)), grpc::StatusCode::UNAUTHENTICATED,
+  EXPECT_TRUE(list_with(absl::StrCat("bearer ", test_support::kTestAdminKey)).ok());
+  EXPECT_TRUE(list_with(absl::StrCat("BEARER ", test_support::kTestAdminKey)).ok());
+  ExpectError(list_with(absl::StrCat("Basic ", test_support::kTestAdminKey)), grpc::StatusCode::UNAUTHENTICATED,
               "authorization");
   ExpectError(list_with("Bearer "), grpc::StatusCode::UNAUTHENTICATED, "authorization");
-  ExpectError(list_with(testing::kTestAdminKey), grpc::StatusCode::UNAUTHENTICATED, "authorization");
+  ExpectError(list_with(test_support::kTestAdminKey), grpc::StatusCode::UNAUTHENTICATED, "authorization");
   ExpectError(list_with(absl::StrCat("Bearer ", std::string(300, 'k'))), grpc::StatusCode::UNAUTHENTICATED,
               "authorization");
   v1::ListQuestionnairesResponse listed;
@@ -135,9 +135,9 @@ TEST_P(AccessE2eTest, TheBearerSchemeIsCaseInsensitiveOtherSchemesAreRefused) {
 TEST_P(AccessE2eTest, KeysShowWhenTheyWereLastUsed) {
   server::ServerConfig config;
   config.maintenance_interval = absl::Seconds(1);
-  auto server = testing::TestServer::Start(database_->url(), "", config);
+  auto server = test_support::TestServer::Start(database_->url(), "", config);
   ASSERT_NE(server, nullptr);
-  testing::AccessKeys keys(*server);
+  test_support::AccessKeys keys(*server);
   std::string used_id, unused_id;
   std::string used = keys.Create(v1::ROLE_ANALYST, {}, &used_id);
   keys.Create(v1::ROLE_ANALYST, {}, &unused_id);
@@ -165,10 +165,10 @@ TEST_P(AccessE2eTest, KeysShowWhenTheyWereLastUsed) {
 TEST_P(AccessE2eTest, AStoppingServerWritesDownTheLastUseItNoted) {
   server::ServerConfig config;
   config.maintenance_interval = absl::Hours(1);
-  auto server = testing::TestServer::Start(database_->url(), "", config);
+  auto server = test_support::TestServer::Start(database_->url(), "", config);
   ASSERT_NE(server, nullptr);
   std::string id;
-  std::string key = testing::AccessKeys(*server).Create(v1::ROLE_ANALYST, {}, &id);
+  std::string key = test_support::AccessKeys(*server).Create(v1::ROLE_ANALYST, {}, &id);
   v1::ListQuestionnairesResponse questionnaires;
   ASSERT_TRUE(v1::QuestionnaireService::NewStub(server->ChannelWithKey(key))
                   ->ListQuestionnaires(Context().get(), {}, &questionnaires)
@@ -319,9 +319,9 @@ TEST_P(AccessE2eTest, OperatorsSeeContactDetailsMaskedAdminsInFull) {
 }
 
 TEST_P(AccessE2eTest, ABoundDialerWorksOnlyItsQueueAsItsAgentAndGetsTheNumber) {
-  ASSERT_NO_FATAL_FAILURE(testing::AddComplaintCallRule(server_->channel(), "complaints"));
+  ASSERT_NO_FATAL_FAILURE(test_support::AddComplaintCallRule(server_->channel(), "complaints"));
   AddCustomer("c1");
-  ASSERT_NO_FATAL_FAILURE(testing::RecordClosedComplaint(server_->channel(), "complaint-1", "c1"));
+  ASSERT_NO_FATAL_FAILURE(test_support::RecordClosedComplaint(server_->channel(), "complaint-1", "c1"));
 
   v1::ApiKey binding;
   binding.set_queue("complaints");
@@ -481,8 +481,8 @@ TEST_P(AccessE2eTest, WritesAndExportsAreAuditedReadsAreNot) {
 }
 
 TEST_P(AccessE2eTest, AWriteWhoseAuditEventCannotBeWrittenIsNotAnsweredOk) {
-  std::unique_ptr<storage::Database> database = testing::OpenMigrated(*database_, 1);
-  auto run = [&](const std::string& sql) { ASSERT_TRUE(testing::ExecuteSql(*database, sql).ok()) << sql; };
+  std::unique_ptr<storage::Database> database = test_support::OpenMigrated(*database_, 1);
+  auto run = [&](const std::string& sql) { ASSERT_TRUE(test_support::ExecuteSql(*database, sql).ok()) << sql; };
   // The audit log's table goes missing: the write itself still commits.
   run("ALTER TABLE audit_events RENAME TO audit_events_away");
   v1::UpsertCustomerRequest request;
@@ -523,30 +523,30 @@ TEST_P(AccessE2eTest, HealthAndReflectionNeedNoKeyAndReflectionCanBeSwitchedOff)
   constexpr char kReflection[] = "/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo";
   const std::string kListServices("\x3a\x00", 2);  // ServerReflectionRequest{list_services: ""}
   auto no_key = server_->ChannelWithKey("");
-  EXPECT_TRUE(testing::GenericCall(no_key, kHealthCheck, "").ok());
+  EXPECT_TRUE(test_support::GenericCall(no_key, kHealthCheck, "").ok());
   int replies = 0;
-  grpc::Status listed = testing::GenericCall(no_key, kReflection, kListServices, &replies);
+  grpc::Status listed = test_support::GenericCall(no_key, kReflection, kListServices, &replies);
   EXPECT_TRUE(listed.ok()) << listed.error_message();
   EXPECT_EQ(replies, 1);
 
   server::ServerConfig config;
   config.reflection = false;
-  auto without_reflection = testing::TestServer::Start(database_->url(), "", config);
+  auto without_reflection = test_support::TestServer::Start(database_->url(), "", config);
   ASSERT_NE(without_reflection, nullptr);
-  EXPECT_EQ(testing::GenericCall(without_reflection->channel(), kReflection, kListServices).error_code(),
+  EXPECT_EQ(test_support::GenericCall(without_reflection->channel(), kReflection, kListServices).error_code(),
             grpc::StatusCode::UNIMPLEMENTED);
-  EXPECT_TRUE(testing::GenericCall(without_reflection->ChannelWithKey(""), kHealthCheck, "").ok());
+  EXPECT_TRUE(test_support::GenericCall(without_reflection->ChannelWithKey(""), kHealthCheck, "").ok());
 }
 
 TEST_P(AccessE2eTest, TheBootstrapKeyIsUsedOnlyOnAFirstStart) {
   server::ServerConfig config;
   config.bootstrap_admin_key = "another-admin-key-0123456789abcdef01234567";
-  auto restarted = testing::TestServer::Start(database_->url(), "", config);
+  auto restarted = test_support::TestServer::Start(database_->url(), "", config);
   ASSERT_NE(restarted, nullptr);
   v1::ListApiKeysResponse listed;
   auto as_new_key = v1::AccessService::NewStub(restarted->channel());
   ExpectError(as_new_key->ListApiKeys(Context().get(), {}, &listed), grpc::StatusCode::UNAUTHENTICATED);
-  auto as_first_key = v1::AccessService::NewStub(restarted->ChannelWithKey(testing::kTestAdminKey));
+  auto as_first_key = v1::AccessService::NewStub(restarted->ChannelWithKey(test_support::kTestAdminKey));
   EXPECT_TRUE(as_first_key->ListApiKeys(Context().get(), {}, &listed).ok());
 }
 
@@ -554,8 +554,8 @@ TEST_P(AccessE2eTest, AKeyRevokedThroughAnotherServerWorksUntilItsCacheTimeEnds)
   server::ServerConfig cached, uncached;
   cached.key_cache_ttl = absl::Hours(1);
   uncached.key_cache_ttl = absl::ZeroDuration();
-  auto first = testing::TestServer::Start(database_->url(), "", cached);
-  auto second = testing::TestServer::Start(database_->url(), "", uncached);
+  auto first = test_support::TestServer::Start(database_->url(), "", cached);
+  auto second = test_support::TestServer::Start(database_->url(), "", uncached);
   ASSERT_NE(first, nullptr);
   ASSERT_NE(second, nullptr);
   std::string id;
@@ -576,8 +576,8 @@ TEST_P(AccessE2eTest, AKeyRevokedThroughAnotherServerWorksUntilItsCacheTimeEnds)
       << "the first server trusts the key it checked for its --key-cache-ttl";
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, AccessE2eTest, ::testing::ValuesIn(testing::AllBackends()),
-                         [](const auto& info) { return testing::BackendName(info.param); });
+INSTANTIATE_TEST_SUITE_P(Backends, AccessE2eTest, testing::ValuesIn(test_support::AllBackends()),
+                         [](const auto& info) { return test_support::BackendName(info.param); });
 
 }  // namespace
 }  // namespace satisfaction

@@ -28,7 +28,7 @@
 namespace satisfaction {
 namespace {
 
-using testing::TestBackend;
+using test_support::TestBackend;
 
 enum Caller { kAdmin, kOperator, kDialer, kGateway, kAnalyst, kNoKey, kWrongKey, kRevokedKey };
 
@@ -128,13 +128,13 @@ std::vector<std::string> ApiMethods() {
   return methods;
 }
 
-class AccessTableE2eTest : public ::testing::TestWithParam<TestBackend> {};
+class AccessTableE2eTest : public testing::TestWithParam<TestBackend> {};
 
 TEST_P(AccessTableE2eTest, EveryMethodAsEveryCallerIsAllowedOrRefusedAsTheTableSays) {
-  auto database = testing::TestDatabase::Create(GetParam());
-  auto server = testing::TestServer::Start(database->url());
+  auto database = test_support::TestDatabase::Create(GetParam());
+  auto server = test_support::TestServer::Start(database->url());
   ASSERT_NE(server, nullptr);
-  testing::AccessKeys keys(*server);
+  test_support::AccessKeys keys(*server);
 
   std::vector<std::string> methods = ApiMethods();
   ASSERT_EQ(methods.size(), Expected().size()) << "every method has a row in the table, and no more";
@@ -153,7 +153,7 @@ TEST_P(AccessTableE2eTest, EveryMethodAsEveryCallerIsAllowedOrRefusedAsTheTableS
     auto row = Expected().find(method);
     ASSERT_NE(row, Expected().end()) << method << " is missing from the table";
     for (const auto& [caller, channel] : channels) {
-      grpc::Status status = testing::GenericCall(channel, absl::StrCat("/satisfaction.v1.", method), "");
+      grpc::Status status = test_support::GenericCall(channel, absl::StrCat("/satisfaction.v1.", method), "");
       std::string what =
           absl::StrCat(method, " as ", CallerName(caller), ": ", status.error_code(), " ", status.error_message());
       if (caller == kNoKey || caller == kWrongKey || caller == kRevokedKey) {
@@ -169,8 +169,8 @@ TEST_P(AccessTableE2eTest, EveryMethodAsEveryCallerIsAllowedOrRefusedAsTheTableS
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, AccessTableE2eTest, ::testing::ValuesIn(testing::AllBackends()),
-                         [](const auto& info) { return testing::BackendName(info.param); });
+INSTANTIATE_TEST_SUITE_P(Backends, AccessTableE2eTest, testing::ValuesIn(test_support::AllBackends()),
+                         [](const auto& info) { return test_support::BackendName(info.param); });
 
 }  // namespace
 }  // namespace satisfaction

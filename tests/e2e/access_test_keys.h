@@ -7,7 +7,7 @@
 #include "satisfaction/v1/access.grpc.pb.h"
 #include "tests/e2e/test_server.h"
 
-namespace satisfaction::testing {
+namespace satisfaction::test_support {
 
 // Creates API keys through AccessService, as the test server's admin.
 class AccessKeys {
@@ -50,6 +50,6 @@ class AccessKeys {
   std::unique_ptr<v1::AccessService::Stub> stub_;
 };
 
-}  // namespace satisfaction::testing
+}  // namespace satisfaction::test_support
 
 #endif  // SATISFACTION_TESTS_E2E_ACCESS_TEST_KEYS_H_

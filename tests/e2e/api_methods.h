@@ -10,7 +10,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 
-namespace satisfaction::testing {
+namespace satisfaction::test_support {
 
 // Every method of every service our .proto files declare (those under
 // satisfaction/ compiled into this binary), found in protobuf's generated
@@ -36,6 +36,6 @@ inline std::string MethodPath(const google::protobuf::MethodDescriptor& method) 
   return absl::StrCat("/", method.service()->full_name(), "/", method.name());
 }
 
-}  // namespace satisfaction::testing
+}  // namespace satisfaction::test_support
 
 #endif  // SATISFACTION_TESTS_E2E_API_METHODS_H_

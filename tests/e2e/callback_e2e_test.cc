@@ -16,25 +16,25 @@ namespace satisfaction {
 namespace {
 
 using google::protobuf::util::TimeUtil;
-using testing::Context;
-using testing::ExpectError;
-using testing::TestBackend;
+using test_support::Context;
+using test_support::ExpectError;
+using test_support::TestBackend;
 
-class CallbackE2eTest : public ::testing::TestWithParam<TestBackend> {
+class CallbackE2eTest : public testing::TestWithParam<TestBackend> {
  protected:
   void SetUp() override {
-    database_ = testing::TestDatabase::Create(GetParam());
-    server_ = testing::TestServer::Start(database_->url());
+    database_ = test_support::TestDatabase::Create(GetParam());
+    server_ = test_support::TestServer::Start(database_->url());
     ASSERT_NE(server_, nullptr);
     stub_ = v1::CallbackService::NewStub(server_->channel());
 
-    ASSERT_NO_FATAL_FAILURE(testing::AddComplaintCallRule(server_->channel(), "complaints"));
+    ASSERT_NO_FATAL_FAILURE(test_support::AddComplaintCallRule(server_->channel(), "complaints"));
     v1::Customer customer;
     customer.set_external_id("c1");
     customer.set_name("王芳");
     customer.set_phone("+8613912345678");
-    ASSERT_NO_FATAL_FAILURE(testing::AddCallableCustomer(server_->channel(), customer));
-    ASSERT_NO_FATAL_FAILURE(testing::RecordClosedComplaint(server_->channel(), "complaint-1", "c1"));
+    ASSERT_NO_FATAL_FAILURE(test_support::AddCallableCustomer(server_->channel(), customer));
+    ASSERT_NO_FATAL_FAILURE(test_support::RecordClosedComplaint(server_->channel(), "complaint-1", "c1"));
   }
 
   grpc::Status Fetch(v1::FetchDueCallbacksResponse* response, const std::string& queue = "complaints", int count = 10,
@@ -46,8 +46,8 @@ class CallbackE2eTest : public ::testing::TestWithParam<TestBackend> {
     return stub_->FetchDueCallbacks(Context().get(), request, response);
   }
 
-  std::unique_ptr<testing::TestDatabase> database_;
-  std::unique_ptr<testing::TestServer> server_;
+  std::unique_ptr<test_support::TestDatabase> database_;
+  std::unique_ptr<test_support::TestServer> server_;
   std::unique_ptr<v1::CallbackService::Stub> stub_;
 };
 
@@ -203,8 +203,8 @@ TEST_P(CallbackE2eTest, ABatchOfReportsGetsAResultEach) {
   v1::Customer customer;
   customer.set_external_id("c2");
   customer.set_phone("+8613912345679");
-  ASSERT_NO_FATAL_FAILURE(testing::AddCallableCustomer(server_->channel(), customer));
-  ASSERT_NO_FATAL_FAILURE(testing::RecordClosedComplaint(server_->channel(), "complaint-2", "c2"));
+  ASSERT_NO_FATAL_FAILURE(test_support::AddCallableCustomer(server_->channel(), customer));
+  ASSERT_NO_FATAL_FAILURE(test_support::RecordClosedComplaint(server_->channel(), "complaint-2", "c2"));
   v1::FetchDueCallbacksResponse fetched;
   ASSERT_TRUE(Fetch(&fetched).ok());
   ASSERT_EQ(fetched.callbacks_size(), 2);
@@ -258,8 +258,8 @@ TEST_P(CallbackE2eTest, ABatchOfReportsGetsAResultEach) {
   EXPECT_EQ(done.attempt().number(), 1);
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, CallbackE2eTest, ::testing::ValuesIn(testing::AllBackends()),
-                         [](const auto& info) { return testing::BackendName(info.param); });
+INSTANTIATE_TEST_SUITE_P(Backends, CallbackE2eTest, testing::ValuesIn(test_support::AllBackends()),
+                         [](const auto& info) { return test_support::BackendName(info.param); });
 
 }  // namespace
 }  // namespace satisfaction

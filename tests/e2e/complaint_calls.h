@@ -14,7 +14,7 @@
 #include "satisfaction/v1/revisit_policy.grpc.pb.h"
 #include "tests/e2e/test_server.h"
 
-namespace satisfaction::testing {
+namespace satisfaction::test_support {
 
 // The setting of the dialer tests: calls allowed all day, and a rule that
 // phones new customers in `queue` once their complaint is closed.
@@ -57,6 +57,6 @@ inline void RecordClosedComplaint(const std::shared_ptr<grpc::Channel>& channel,
   ASSERT_EQ(recorded.revisits_size(), 1);
 }
 
-}  // namespace satisfaction::testing
+}  // namespace satisfaction::test_support
 
 #endif  // SATISFACTION_TESTS_E2E_COMPLAINT_CALLS_H_

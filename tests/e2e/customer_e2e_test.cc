@@ -11,15 +11,15 @@
 namespace satisfaction {
 namespace {
 
-using testing::Context;
-using testing::ExpectError;
-using testing::TestBackend;
+using test_support::Context;
+using test_support::ExpectError;
+using test_support::TestBackend;
 
-class CustomerE2eTest : public ::testing::TestWithParam<TestBackend> {
+class CustomerE2eTest : public testing::TestWithParam<TestBackend> {
  protected:
   void SetUp() override {
-    database_ = testing::TestDatabase::Create(GetParam());
-    server_ = testing::TestServer::Start(database_->url());
+    database_ = test_support::TestDatabase::Create(GetParam());
+    server_ = test_support::TestServer::Start(database_->url());
     ASSERT_NE(server_, nullptr);
     stub_ = v1::CustomerService::NewStub(server_->channel());
   }
@@ -42,8 +42,8 @@ class CustomerE2eTest : public ::testing::TestWithParam<TestBackend> {
     return stub_->UpsertCustomer(Context().get(), request, response);
   }
 
-  std::unique_ptr<testing::TestDatabase> database_;
-  std::unique_ptr<testing::TestServer> server_;
+  std::unique_ptr<test_support::TestDatabase> database_;
+  std::unique_ptr<test_support::TestServer> server_;
   std::unique_ptr<v1::CustomerService::Stub> stub_;
 };
 
@@ -248,7 +248,7 @@ TEST_P(CustomerE2eTest, ImportFailsAtAnUnreadableMessageAndLosesNothingQuietly) 
     return message.SerializeAsString();
   };
   std::string reply;
-  grpc::Status status = testing::GenericStreamCall(
+  grpc::Status status = test_support::GenericStreamCall(
       server_->channel(), "/satisfaction.v1.CustomerService/ImportCustomers",
       {message_of({"first-1", "first-2"}), std::string("\xff\xff\xff"), message_of({"after-1", "after-2"})}, nullptr,
       &reply);
@@ -268,14 +268,15 @@ TEST_P(CustomerE2eTest, ImportFailsAtAnUnreadableMessageAndLosesNothingQuietly) 
   size_t name = bytes.find("李华");
   ASSERT_NE(name, std::string::npos);
   bytes[name] = '\xff';
-  status = testing::GenericStreamCall(server_->channel(), "/satisfaction.v1.CustomerService/ImportCustomers", {bytes});
+  status =
+      test_support::GenericStreamCall(server_->channel(), "/satisfaction.v1.CustomerService/ImportCustomers", {bytes});
   ExpectError(status, grpc::StatusCode::INVALID_ARGUMENT,
               "message 1 of the stream: satisfaction.v1.Customer.name: not valid UTF-8");
 
   // The same messages, readable, import whole.
-  status = testing::GenericStreamCall(server_->channel(), "/satisfaction.v1.CustomerService/ImportCustomers",
-                                      {message_of({"first-1", "first-2"}), message_of({"after-1", "after-2"})}, nullptr,
-                                      &reply);
+  status = test_support::GenericStreamCall(server_->channel(), "/satisfaction.v1.CustomerService/ImportCustomers",
+                                           {message_of({"first-1", "first-2"}), message_of({"after-1", "after-2"})},
+                                           nullptr, &reply);
   ASSERT_TRUE(status.ok()) << status.error_message();
   v1::ImportCustomersResponse imported;
   ASSERT_TRUE(imported.ParseFromString(reply));
@@ -370,8 +371,8 @@ TEST_P(CustomerE2eTest, DoNotCallListAddRemoveListAndBadInput) {
   ExpectError(stub_->ListDoNotCall(Context().get(), list, &page), grpc::StatusCode::INVALID_ARGUMENT, "page_token:");
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, CustomerE2eTest, ::testing::ValuesIn(testing::AllBackends()),
-                         [](const auto& info) { return testing::BackendName(info.param); });
+INSTANTIATE_TEST_SUITE_P(Backends, CustomerE2eTest, testing::ValuesIn(test_support::AllBackends()),
+                         [](const auto& info) { return test_support::BackendName(info.param); });
 
 }  // namespace
 }  // namespace satisfaction

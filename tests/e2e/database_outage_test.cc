@@ -16,7 +16,7 @@ namespace satisfaction {
 namespace {
 
 using grpc::health::v1::HealthCheckResponse;
-using testing::Context;
+using test_support::Context;
 
 HealthCheckResponse::ServingStatus Health(grpc::health::v1::Health::Stub& health) {
   grpc::health::v1::HealthCheckRequest request;
@@ -37,11 +37,11 @@ bool AwaitHealth(grpc::health::v1::Health::Stub& health, HealthCheckResponse::Se
 }
 
 TEST(DatabaseOutage, UnavailableWhileDownThenRecoversByItself) {
-  std::unique_ptr<testing::PrivateMariaDb> mariadb = testing::PrivateMariaDb::Start();
+  std::unique_ptr<test_support::PrivateMariaDb> mariadb = test_support::PrivateMariaDb::Start();
   server::ServerConfig config;
   config.health_interval = absl::Milliseconds(200);
   config.db_pool_size = 4;
-  std::unique_ptr<testing::TestServer> server = testing::TestServer::Start(mariadb->url(), "", config);
+  std::unique_ptr<test_support::TestServer> server = test_support::TestServer::Start(mariadb->url(), "", config);
   ASSERT_NE(server, nullptr);
   auto questionnaires = v1::QuestionnaireService::NewStub(server->channel());
   auto health = grpc::health::v1::Health::NewStub(server->channel());
@@ -49,7 +49,7 @@ TEST(DatabaseOutage, UnavailableWhileDownThenRecoversByItself) {
 
   v1::CreateQuestionnaireRequest create;
   create.set_questionnaire_id("before-outage");
-  *create.mutable_questionnaire() = testing::SampleQuestionnaire();
+  *create.mutable_questionnaire() = test_support::SampleQuestionnaire();
   v1::Questionnaire created;
   ASSERT_TRUE(questionnaires->CreateQuestionnaire(Context().get(), create, &created).ok());
   EXPECT_EQ(Health(*health), HealthCheckResponse::SERVING);
@@ -65,13 +65,13 @@ TEST(DatabaseOutage, UnavailableWhileDownThenRecoversByItself) {
   grpc::Status write_during = questionnaires->CreateQuestionnaire(Context().get(), create, &created);
   EXPECT_EQ(write_during.error_code(), grpc::StatusCode::UNAVAILABLE) << write_during.error_message();
   EXPECT_TRUE(AwaitHealth(*health, HealthCheckResponse::NOT_SERVING, absl::Seconds(15)));
-  absl::StatusOr<testing::HttpReply> down = testing::HttpGet(http_port, "/healthz");
+  absl::StatusOr<test_support::HttpReply> down = test_support::HttpGet(http_port, "/healthz");
   ASSERT_TRUE(down.ok()) << down.status();
   EXPECT_EQ(down->status, 503);
 
   ASSERT_TRUE(mariadb->Restart().ok());
   EXPECT_TRUE(AwaitHealth(*health, HealthCheckResponse::SERVING, absl::Seconds(60)));
-  absl::StatusOr<testing::HttpReply> up = testing::HttpGet(http_port, "/healthz");
+  absl::StatusOr<test_support::HttpReply> up = test_support::HttpGet(http_port, "/healthz");
   ASSERT_TRUE(up.ok()) << up.status();
   EXPECT_EQ(up->status, 200);
   grpc::Status after = questionnaires->GetQuestionnaire(Context().get(), get, &read);

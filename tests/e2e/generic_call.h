@@ -10,7 +10,7 @@
 
 #include "absl/time/clock.h"
 
-namespace satisfaction::testing {
+namespace satisfaction::test_support {
 
 // Calls the full `method` ("/package.Service/Method") with the requests of
 // `requests_bytes` (serialized messages, or any bytes), through gRPC's generic
@@ -70,6 +70,6 @@ inline grpc::Status GenericCall(const std::shared_ptr<grpc::Channel>& channel, c
   return GenericStreamCall(channel, method, {request_bytes}, replies);
 }
 
-}  // namespace satisfaction::testing
+}  // namespace satisfaction::test_support
 
 #endif  // SATISFACTION_TESTS_E2E_GENERIC_CALL_H_

@@ -16,19 +16,19 @@
 namespace satisfaction {
 namespace {
 
-using testing::Context;
-using testing::TestBackend;
+using test_support::Context;
+using test_support::TestBackend;
 
-class GracefulShutdownTest : public ::testing::TestWithParam<TestBackend> {};
+class GracefulShutdownTest : public testing::TestWithParam<TestBackend> {};
 
 TEST_P(GracefulShutdownTest, CallInFlightFinishesAndCommits) {
-  std::unique_ptr<testing::TestDatabase> database = testing::TestDatabase::Create(GetParam());
-  std::unique_ptr<testing::TestServer> server = testing::TestServer::Start(database->url());
+  std::unique_ptr<test_support::TestDatabase> database = test_support::TestDatabase::Create(GetParam());
+  std::unique_ptr<test_support::TestServer> server = test_support::TestServer::Start(database->url());
   ASSERT_NE(server, nullptr);
   auto stub = v1::QuestionnaireService::NewStub(server->channel());
   v1::CreateQuestionnaireRequest create;
   create.set_questionnaire_id("q");
-  *create.mutable_questionnaire() = testing::SampleQuestionnaire();
+  *create.mutable_questionnaire() = test_support::SampleQuestionnaire();
   v1::Questionnaire created;
   ASSERT_TRUE(stub->CreateQuestionnaire(Context().get(), create, &created).ok());
 
@@ -92,8 +92,8 @@ TEST_P(GracefulShutdownTest, CallInFlightFinishesAndCommits) {
   EXPECT_EQ(title, "关机前的修改") << "the call answered OK was committed";
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, GracefulShutdownTest, ::testing::ValuesIn(testing::AllBackends()),
-                         [](const auto& info) { return testing::BackendName(info.param); });
+INSTANTIATE_TEST_SUITE_P(Backends, GracefulShutdownTest, testing::ValuesIn(test_support::AllBackends()),
+                         [](const auto& info) { return test_support::BackendName(info.param); });
 
 }  // namespace
 }  // namespace satisfaction

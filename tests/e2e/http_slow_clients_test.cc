@@ -28,8 +28,8 @@
 namespace satisfaction {
 namespace {
 
-using testing::RawConnection;
-using testing::TestBackend;
+using test_support::RawConnection;
+using test_support::TestBackend;
 
 constexpr int kPerAddress = 40;
 constexpr int kSlowAddresses = 8;  // 127.0.0.2 to 127.0.0.9
@@ -107,7 +107,8 @@ class Prober {
 
   void Probe(const std::string& what, const std::string& path, const std::string& expected) {
     absl::Time start = absl::Now();
-    absl::StatusOr<testing::HttpReply> reply = testing::SendHttp(port_, {.target = path, .timeout = absl::Seconds(5)});
+    absl::StatusOr<test_support::HttpReply> reply =
+        test_support::SendHttp(port_, {.target = path, .timeout = absl::Seconds(5)});
     absl::Duration took = absl::Now() - start;
     absl::MutexLock lock(&mutex_);
     if (reply.ok() && reply->status == 200 && absl::StrContains(reply->body, expected) && took < kProbeBound) {
@@ -132,26 +133,26 @@ class Prober {
   std::thread thread_;
 };
 
-class HttpSlowClientsTest : public ::testing::TestWithParam<TestBackend> {
+class HttpSlowClientsTest : public testing::TestWithParam<TestBackend> {
  protected:
   void SetUp() override {
     RaiseOpenFileLimit();
-    database_ = testing::TestDatabase::Create(GetParam());
+    database_ = test_support::TestDatabase::Create(GetParam());
     server::ServerConfig config;
     config.http_connections_per_address = kPerAddress;
     config.http_max_connections = 1000;
     config.http_request_timeout = kRequestTimeout;
     config.http_idle_timeout = kIdleTimeout;
     config.http_rate_limit = 1'000'000;  // the probes come often, from one address
-    server_ = testing::TestServer::Start(database_->url(), testing::RepoRoot() + "/templates", config);
+    server_ = test_support::TestServer::Start(database_->url(), test_support::RepoRoot() + "/templates", config);
     ASSERT_NE(server_, nullptr);
-    testing::OpenAllDay(server_->channel(), "message_windows");
-    token_ = testing::TokenOf(testing::SurveyMessage(*server_, "slow-clients-1").survey_url());
+    test_support::OpenAllDay(server_->channel(), "message_windows");
+    token_ = test_support::TokenOf(test_support::SurveyMessage(*server_, "slow-clients-1").survey_url());
     ASSERT_FALSE(token_.empty());
   }
 
-  std::unique_ptr<testing::TestDatabase> database_;
-  std::unique_ptr<testing::TestServer> server_;
+  std::unique_ptr<test_support::TestDatabase> database_;
+  std::unique_ptr<test_support::TestServer> server_;
   std::string token_;
 };
 
@@ -239,8 +240,8 @@ TEST_P(HttpSlowClientsTest, HundredsOfSlowAndIdleClientsNeitherDelayProbesNorSta
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, HttpSlowClientsTest, ::testing::ValuesIn(testing::AllBackends()),
-                         [](const auto& info) { return testing::BackendName(info.param); });
+INSTANTIATE_TEST_SUITE_P(Backends, HttpSlowClientsTest, testing::ValuesIn(test_support::AllBackends()),
+                         [](const auto& info) { return test_support::BackendName(info.param); });
 
 }  // namespace
 }  // namespace satisfaction

@@ -23,9 +23,9 @@ namespace satisfaction {
 namespace {
 
 using google::protobuf::MethodDescriptor;
-using testing::Context;
-using testing::GenericCall;
-using testing::TestBackend;
+using test_support::Context;
+using test_support::GenericCall;
+using test_support::TestBackend;
 
 // Error messages quote at most a short prefix of a value.
 constexpr size_t kShortMessageBytes = 160;
@@ -40,20 +40,20 @@ std::string LengthDelimitedField(int field_number, const std::string& value) {
   return bytes + value;
 }
 
-class MalformedRequestE2eTest : public ::testing::TestWithParam<TestBackend> {
+class MalformedRequestE2eTest : public testing::TestWithParam<TestBackend> {
  protected:
   void SetUp() override {
-    database_ = testing::TestDatabase::Create(GetParam());
-    server_ = testing::TestServer::Start(database_->url());
+    database_ = test_support::TestDatabase::Create(GetParam());
+    server_ = test_support::TestServer::Start(database_->url());
     ASSERT_NE(server_, nullptr);
   }
 
-  std::unique_ptr<testing::TestDatabase> database_;
-  std::unique_ptr<testing::TestServer> server_;
+  std::unique_ptr<test_support::TestDatabase> database_;
+  std::unique_ptr<test_support::TestServer> server_;
 };
 
 TEST_P(MalformedRequestE2eTest, UnreadableBytesAreInvalidArgumentNamingTheRequestType) {
-  std::vector<const MethodDescriptor*> methods = testing::ApiMethodDescriptors();
+  std::vector<const MethodDescriptor*> methods = test_support::ApiMethodDescriptors();
   ASSERT_GE(methods.size(), 48u);
   for (const MethodDescriptor* method : methods) {
     // A client stream is read by its handler, message by message.
@@ -63,7 +63,7 @@ TEST_P(MalformedRequestE2eTest, UnreadableBytesAreInvalidArgumentNamingTheReques
     for (const std::string& bytes : {std::string("\x08"), std::string("\x00", 1),
                                      std::string("\x0a\x05"
                                                  "ab")}) {
-      grpc::Status status = GenericCall(server_->channel(), testing::MethodPath(*method), bytes);
+      grpc::Status status = GenericCall(server_->channel(), test_support::MethodPath(*method), bytes);
       EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT)
           << method->full_name() << ": " << status.error_code() << " " << status.error_message();
       EXPECT_EQ(status.error_message(), expected) << method->full_name();
@@ -184,8 +184,8 @@ TEST_P(MalformedRequestE2eTest, AMultiByteContactValueIsAuditedMaskedByWholeChar
   EXPECT_EQ(listed.events(0).resource(), "一二三****八九十一");
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, MalformedRequestE2eTest, ::testing::ValuesIn(testing::AllBackends()),
-                         [](const auto& info) { return testing::BackendName(info.param); });
+INSTANTIATE_TEST_SUITE_P(Backends, MalformedRequestE2eTest, testing::ValuesIn(test_support::AllBackends()),
+                         [](const auto& info) { return test_support::BackendName(info.param); });
 
 }  // namespace
 }  // namespace satisfaction

@@ -17,23 +17,23 @@ namespace satisfaction {
 namespace {
 
 using google::protobuf::util::TimeUtil;
-using testing::Context;
-using testing::ExpectError;
-using testing::TestBackend;
+using test_support::Context;
+using test_support::ExpectError;
+using test_support::TestBackend;
 
 constexpr char kPublicUrl[] = "https://survey.example.cn";
 
-class MessageE2eTest : public ::testing::TestWithParam<TestBackend> {
+class MessageE2eTest : public testing::TestWithParam<TestBackend> {
  protected:
   void SetUp() override {
-    database_ = testing::TestDatabase::Create(GetParam());
+    database_ = test_support::TestDatabase::Create(GetParam());
     server::ServerConfig config;
     config.public_url = kPublicUrl;
-    server_ = testing::TestServer::Start(database_->url(), testing::RepoRoot() + "/templates", config);
+    server_ = test_support::TestServer::Start(database_->url(), test_support::RepoRoot() + "/templates", config);
     ASSERT_NE(server_, nullptr);
     stub_ = v1::MessageService::NewStub(server_->channel());
 
-    testing::OpenAllDay(server_->channel(), "message_windows");
+    test_support::OpenAllDay(server_->channel(), "message_windows");
 
     // A new customer, whose first delivery the default rule follows with an SMS survey 3 days on.
     auto customers = v1::CustomerService::NewStub(server_->channel());
@@ -70,8 +70,8 @@ class MessageE2eTest : public ::testing::TestWithParam<TestBackend> {
     return stub_->FetchOutbox(Context().get(), request, response);
   }
 
-  std::unique_ptr<testing::TestDatabase> database_;
-  std::unique_ptr<testing::TestServer> server_;
+  std::unique_ptr<test_support::TestDatabase> database_;
+  std::unique_ptr<test_support::TestServer> server_;
   std::unique_ptr<v1::MessageService::Stub> stub_;
 };
 
@@ -229,7 +229,7 @@ TEST_P(MessageE2eTest, SettingsAreReadAndUpdatedWithEtagsAndChecked) {
 }
 
 TEST_P(MessageE2eTest, AServerWithoutTemplatesSaysSoInsteadOfSendingBlankMessages) {
-  std::unique_ptr<testing::TestServer> bare = testing::TestServer::Start(database_->url());
+  std::unique_ptr<test_support::TestServer> bare = test_support::TestServer::Start(database_->url());
   ASSERT_NE(bare, nullptr);
   auto stub = v1::MessageService::NewStub(bare->channel());
   v1::FetchOutboxRequest request;
@@ -240,8 +240,8 @@ TEST_P(MessageE2eTest, AServerWithoutTemplatesSaysSoInsteadOfSendingBlankMessage
   ExpectError(stub->FetchOutbox(Context().get(), request, &fetched), grpc::StatusCode::FAILED_PRECONDITION);
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, MessageE2eTest, ::testing::ValuesIn(testing::AllBackends()),
-                         [](const auto& info) { return testing::BackendName(info.param); });
+INSTANTIATE_TEST_SUITE_P(Backends, MessageE2eTest, testing::ValuesIn(test_support::AllBackends()),
+                         [](const auto& info) { return test_support::BackendName(info.param); });
 
 }  // namespace
 }  // namespace satisfaction

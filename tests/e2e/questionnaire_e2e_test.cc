@@ -15,16 +15,16 @@ namespace satisfaction {
 namespace {
 
 using google::protobuf::util::MessageDifferencer;
-using testing::Context;
-using testing::ExpectError;
-using testing::SampleQuestionnaire;
-using testing::TestBackend;
+using test_support::Context;
+using test_support::ExpectError;
+using test_support::SampleQuestionnaire;
+using test_support::TestBackend;
 
-class QuestionnaireE2eTest : public ::testing::TestWithParam<TestBackend> {
+class QuestionnaireE2eTest : public testing::TestWithParam<TestBackend> {
  protected:
   void SetUp() override {
-    database_ = testing::TestDatabase::Create(GetParam());
-    server_ = testing::TestServer::Start(database_->url());
+    database_ = test_support::TestDatabase::Create(GetParam());
+    server_ = test_support::TestServer::Start(database_->url());
     ASSERT_NE(server_, nullptr);
     stub_ = v1::QuestionnaireService::NewStub(server_->channel());
   }
@@ -64,8 +64,8 @@ class QuestionnaireE2eTest : public ::testing::TestWithParam<TestBackend> {
     return response;
   }
 
-  std::unique_ptr<testing::TestDatabase> database_;
-  std::unique_ptr<testing::TestServer> server_;
+  std::unique_ptr<test_support::TestDatabase> database_;
+  std::unique_ptr<test_support::TestServer> server_;
   std::unique_ptr<v1::QuestionnaireService::Stub> stub_;
 };
 
@@ -295,10 +295,10 @@ TEST_P(QuestionnaireE2eTest, HealthIsServingForTheServerAndEachService) {
 }
 
 TEST_P(QuestionnaireE2eTest, StandardTemplatesLoadOncePublished) {
-  std::string templates = testing::RepoRoot() + "/templates";
+  std::string templates = test_support::RepoRoot() + "/templates";
   server_.reset();
   for (int start = 0; start < 2; ++start) {
-    server_ = testing::TestServer::Start(database_->url(), templates);
+    server_ = test_support::TestServer::Start(database_->url(), templates);
     ASSERT_NE(server_, nullptr);
     stub_ = v1::QuestionnaireService::NewStub(server_->channel());
     v1::ListQuestionnairesResponse listed = ListAll();
@@ -313,8 +313,8 @@ TEST_P(QuestionnaireE2eTest, StandardTemplatesLoadOncePublished) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, QuestionnaireE2eTest, ::testing::ValuesIn(testing::AllBackends()),
-                         [](const auto& info) { return testing::BackendName(info.param); });
+INSTANTIATE_TEST_SUITE_P(Backends, QuestionnaireE2eTest, testing::ValuesIn(test_support::AllBackends()),
+                         [](const auto& info) { return test_support::BackendName(info.param); });
 
 }  // namespace
 }  // namespace satisfaction

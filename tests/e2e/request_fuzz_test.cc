@@ -33,7 +33,7 @@ namespace satisfaction {
 namespace {
 
 using google::protobuf::MethodDescriptor;
-using testing::TestBackend;
+using test_support::TestBackend;
 
 constexpr int kClientThreads = 4;
 // Requests per method in each round; the first round warms the server up.
@@ -156,8 +156,8 @@ void RunRound(const std::shared_ptr<grpc::Channel>& channel, const std::vector<c
       grpc::GenericStub stub(channel);
       for (size_t m = t; m < methods.size(); m += kClientThreads) {
         const MethodDescriptor& method = *methods[m];
-        std::string path = testing::MethodPath(method);
-        testing::RequestFuzzer fuzzer(SeedOf(path, round));
+        std::string path = test_support::MethodPath(method);
+        test_support::RequestFuzzer fuzzer(SeedOf(path, round));
         for (int i = 0; i < kRequestsPerRound; ++i) {
           std::vector<std::string> requests = {fuzzer.Next(*method.input_type())};
           while (method.client_streaming() && requests.size() < 3) {
@@ -171,7 +171,7 @@ void RunRound(const std::shared_ptr<grpc::Channel>& channel, const std::vector<c
   for (std::thread& thread : threads) thread.join();
 }
 
-class RequestFuzzTest : public ::testing::TestWithParam<TestBackend> {
+class RequestFuzzTest : public testing::TestWithParam<TestBackend> {
  protected:
   void SetUp() override {
     // Requests with invalid UTF-8 are made on purpose; protobuf need not say so.
@@ -183,16 +183,16 @@ class RequestFuzzTest : public ::testing::TestWithParam<TestBackend> {
 };
 
 TEST_P(RequestFuzzTest, EveryMethodAnswersMalformedRequestsWithoutServerFaultsAndBoundedMemory) {
-  auto database = testing::TestDatabase::Create(GetParam());
-  int port = testing::FreePort();
-  testing::ServerProcess process(
+  auto database = test_support::TestDatabase::Create(GetParam());
+  int port = test_support::FreePort();
+  test_support::ServerProcess process(
       {absl::StrCat("--grpc-listen=127.0.0.1:", port), "--http-listen=", "--key-rate-limit=10000000",
-       "--shutdown-grace=1s", absl::StrCat("--templates-dir=", testing::RepoRoot(), "/templates")},
+       "--shutdown-grace=1s", absl::StrCat("--templates-dir=", test_support::RepoRoot(), "/templates")},
       {absl::StrCat("SATISFACTION_DB=", database->url()),
-       absl::StrCat("SATISFACTION_BOOTSTRAP_ADMIN_KEY=", testing::kTestAdminKey)});
+       absl::StrCat("SATISFACTION_BOOTSTRAP_ADMIN_KEY=", test_support::kTestAdminKey)});
   ASSERT_TRUE(process.AwaitOutput("serving gRPC")) << process.Output();
-  auto channel = testing::AuthorizedChannel(absl::StrCat("127.0.0.1:", port), testing::kTestAdminKey);
-  std::vector<const MethodDescriptor*> methods = testing::ApiMethodDescriptors();
+  auto channel = test_support::AuthorizedChannel(absl::StrCat("127.0.0.1:", port), test_support::kTestAdminKey);
+  std::vector<const MethodDescriptor*> methods = test_support::ApiMethodDescriptors();
   ASSERT_GE(methods.size(), 48u);
 
   Tally tally;
@@ -216,12 +216,12 @@ TEST_P(RequestFuzzTest, EveryMethodAnswersMalformedRequestsWithoutServerFaultsAn
 
   auto health = grpc::health::v1::Health::NewStub(channel);
   grpc::health::v1::HealthCheckResponse checked;
-  grpc::Status health_status = health->Check(testing::Context().get(), {}, &checked);
+  grpc::Status health_status = health->Check(test_support::Context().get(), {}, &checked);
   ASSERT_TRUE(health_status.ok()) << health_status.error_message();
   EXPECT_EQ(checked.status(), grpc::health::v1::HealthCheckResponse::SERVING);
   v1::ListQuestionnairesResponse listed;
   grpc::Status listing = v1::QuestionnaireService::NewStub(channel)->ListQuestionnaires(
-      testing::Context().get(), v1::ListQuestionnairesRequest(), &listed);
+      test_support::Context().get(), v1::ListQuestionnairesRequest(), &listed);
   EXPECT_TRUE(listing.ok()) << listing.error_message();
 
   process.Signal(SIGTERM);
@@ -231,8 +231,8 @@ TEST_P(RequestFuzzTest, EveryMethodAnswersMalformedRequestsWithoutServerFaultsAn
   EXPECT_LE(longest, kMaxLogLineBytes) << "a log line of " << longest << " bytes";
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, RequestFuzzTest, ::testing::ValuesIn(testing::AllBackends()),
-                         [](const auto& info) { return testing::BackendName(info.param); });
+INSTANTIATE_TEST_SUITE_P(Backends, RequestFuzzTest, testing::ValuesIn(test_support::AllBackends()),
+                         [](const auto& info) { return test_support::BackendName(info.param); });
 
 }  // namespace
 }  // namespace satisfaction

@@ -17,7 +17,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 
-namespace satisfaction::testing {
+namespace satisfaction::test_support {
 
 // Makes malformed requests for any message type from its descriptor, the same
 // ones for the same seed: empty, random bytes, messages filled with odd values
@@ -322,6 +322,6 @@ class RequestFuzzer {
   uint64_t count_ = 0;
 };
 
-}  // namespace satisfaction::testing
+}  // namespace satisfaction::test_support
 
 #endif  // SATISFACTION_TESTS_E2E_REQUEST_FUZZER_H_

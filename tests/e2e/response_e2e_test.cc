@@ -25,31 +25,31 @@ namespace satisfaction {
 namespace {
 
 using google::protobuf::util::TimeUtil;
-using testing::Context;
-using testing::ExpectError;
-using testing::HttpGet;
-using testing::HttpPost;
-using testing::HttpReply;
-using testing::TestBackend;
+using test_support::Context;
+using test_support::ExpectError;
+using test_support::HttpGet;
+using test_support::HttpPost;
+using test_support::HttpReply;
+using test_support::TestBackend;
 
 constexpr char kPublicUrl[] = "https://survey.example.cn";
 
-class ResponseE2eTest : public ::testing::TestWithParam<TestBackend> {
+class ResponseE2eTest : public testing::TestWithParam<TestBackend> {
  protected:
   void SetUp() override {
-    database_ = testing::TestDatabase::Create(GetParam());
+    database_ = test_support::TestDatabase::Create(GetParam());
     server::ServerConfig config;
     config.public_url = kPublicUrl;
-    server_ = testing::TestServer::Start(database_->url(), testing::RepoRoot() + "/templates", config);
+    server_ = test_support::TestServer::Start(database_->url(), test_support::RepoRoot() + "/templates", config);
     ASSERT_NE(server_, nullptr);
     stub_ = v1::ResponseService::NewStub(server_->channel());
-    testing::OpenAllDay(server_->channel(), "message_windows");
-    testing::OpenAllDay(server_->channel(), "call_windows");
+    test_support::OpenAllDay(server_->channel(), "message_windows");
+    test_support::OpenAllDay(server_->channel(), "call_windows");
 
     // The default rules survey a new customer's first delivery by SMS.
-    message_ = testing::SurveyMessage(*server_, "c1");
+    message_ = test_support::SurveyMessage(*server_, "c1");
     ASSERT_TRUE(absl::StartsWith(message_.survey_url(), kPublicUrl)) << message_.survey_url();
-    token_ = testing::TokenOf(message_.survey_url());
+    token_ = test_support::TokenOf(message_.survey_url());
   }
 
   // The revisit `id` of customer `customer`, as ListRevisits shows it.
@@ -128,8 +128,8 @@ class ResponseE2eTest : public ::testing::TestWithParam<TestBackend> {
     return request;
   }
 
-  std::unique_ptr<testing::TestDatabase> database_;
-  std::unique_ptr<testing::TestServer> server_;
+  std::unique_ptr<test_support::TestDatabase> database_;
+  std::unique_ptr<test_support::TestServer> server_;
   std::unique_ptr<v1::ResponseService::Stub> stub_;
   // The survey SMS fetched, still leased to the gateway, and its link's token.
   v1::OutboxMessage message_;
@@ -225,7 +225,7 @@ TEST_P(ResponseE2eTest, ADialersReportOfACallAnsweredOnlineMeanwhileIsRecorded) 
   v1::Callback call = DueComplaintCall("c2");
   ASSERT_FALSE(call.survey_url().empty()) << "the link the agent can text";
   v1::SubmitResponseRequest online;
-  online.set_invitation_token(testing::TokenOf(call.survey_url()));
+  online.set_invitation_token(test_support::TokenOf(call.survey_url()));
   AnswerFollowUp(online, /*overall=*/5);
   v1::Response stored;
   grpc::Status status = stub_->SubmitResponse(Context().get(), online, &stored);
@@ -259,15 +259,15 @@ TEST_P(ResponseE2eTest, ADialersReportOfACallAnsweredOnlineMeanwhileIsRecorded) 
 }
 
 TEST_P(ResponseE2eTest, AnAnswerIsAuditedInItsOwnTransaction) {
-  std::unique_ptr<storage::Database> database = testing::OpenMigrated(*database_, 1);
-  auto run = [&](const std::string& sql) { ASSERT_TRUE(testing::ExecuteSql(*database, sql).ok()) << sql; };
+  std::unique_ptr<storage::Database> database = test_support::OpenMigrated(*database_, 1);
+  auto run = [&](const std::string& sql) { ASSERT_TRUE(test_support::ExecuteSql(*database, sql).ok()) << sql; };
   // Without the audit log's table the answer cannot be recorded, so it is not stored either.
   run("ALTER TABLE audit_events RENAME TO audit_events_away");
   v1::SubmitResponseRequest request = Answers();
   request.set_idempotency_key("page-1");
   v1::Response stored;
   EXPECT_FALSE(stub_->SubmitResponse(Context().get(), request, &stored).ok());
-  EXPECT_EQ(testing::QueryNumber(*database, "SELECT COUNT(*) FROM responses"), 0);
+  EXPECT_EQ(test_support::QueryNumber(*database, "SELECT COUNT(*) FROM responses"), 0);
   run("ALTER TABLE audit_events_away RENAME TO audit_events");
 
   grpc::Status status = stub_->SubmitResponse(Context().get(), request, &stored);
@@ -276,15 +276,16 @@ TEST_P(ResponseE2eTest, AnAnswerIsAuditedInItsOwnTransaction) {
   ASSERT_TRUE(stub_->SubmitResponse(Context().get(), request, &again).ok()) << "retried with its key";
   request.clear_idempotency_key();
   ExpectError(stub_->SubmitResponse(Context().get(), request, &again), grpc::StatusCode::ALREADY_EXISTS);
-  EXPECT_EQ(testing::QueryNumber(*database,
-                                 "SELECT COUNT(*) FROM audit_events WHERE method ="
-                                 " '/satisfaction.v1.ResponseService/SubmitResponse' AND outcome = 'OK'"),
+  EXPECT_EQ(test_support::QueryNumber(*database,
+                                      "SELECT COUNT(*) FROM audit_events WHERE method ="
+                                      " '/satisfaction.v1.ResponseService/SubmitResponse' AND outcome = 'OK'"),
             2)
       << "the answer and its retry";
-  EXPECT_EQ(testing::QueryNumber(*database,
-                                 "SELECT COUNT(*) FROM audit_events WHERE method ="
-                                 " '/satisfaction.v1.ResponseService/SubmitResponse' AND outcome = 'ALREADY_EXISTS'"),
-            1);
+  EXPECT_EQ(
+      test_support::QueryNumber(*database,
+                                "SELECT COUNT(*) FROM audit_events WHERE method ="
+                                " '/satisfaction.v1.ResponseService/SubmitResponse' AND outcome = 'ALREADY_EXISTS'"),
+      1);
 }
 
 TEST_P(ResponseE2eTest, AnswersComeBackInTheQuestionnairesOrder) {
@@ -581,9 +582,9 @@ TEST_P(ResponseE2eTest, TheSurveyPageIsServedInTheVisitorsLanguageWithTightHeade
 // A customer who reads English got the link in an English message: the page
 // is English too, unless the browser takes only Chinese.
 TEST_P(ResponseE2eTest, TheSurveyPageOpensInTheLanguageOfItsMessage) {
-  v1::OutboxMessage message = testing::SurveyMessage(*server_, "reads-english", "en");
+  v1::OutboxMessage message = test_support::SurveyMessage(*server_, "reads-english", "en");
   ASSERT_EQ(message.language(), "en");
-  std::string english_link = absl::StrCat("/s/", testing::TokenOf(message.survey_url()));
+  std::string english_link = absl::StrCat("/s/", test_support::TokenOf(message.survey_url()));
   std::string chinese_link = absl::StrCat("/s/", token_);
   int port = server_->server().http_port();
   auto page_language = [&](const std::string& link, const std::string& accept_language) -> std::string {
@@ -681,8 +682,8 @@ TEST_P(ResponseE2eTest, AnExpiredLinkSaysSo) {
 TEST_P(ResponseE2eTest, EachClientIsRateLimited) {
   server::ServerConfig config;
   config.http_rate_limit = 3;  // bursts of 1
-  std::unique_ptr<testing::TestServer> strict =
-      testing::TestServer::Start(database_->url(), testing::RepoRoot() + "/templates", config);
+  std::unique_ptr<test_support::TestServer> strict =
+      test_support::TestServer::Start(database_->url(), test_support::RepoRoot() + "/templates", config);
   ASSERT_NE(strict, nullptr);
   int port = strict->server().http_port();
   absl::StatusOr<HttpReply> first = HttpGet(port, absl::StrCat("/s/", token_));
@@ -701,8 +702,8 @@ TEST_P(ResponseE2eTest, EachClientIsRateLimited) {
   EXPECT_EQ(health->status, 200) << "health checks are not limited";
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, ResponseE2eTest, ::testing::ValuesIn(testing::AllBackends()),
-                         [](const auto& info) { return testing::BackendName(info.param); });
+INSTANTIATE_TEST_SUITE_P(Backends, ResponseE2eTest, testing::ValuesIn(test_support::AllBackends()),
+                         [](const auto& info) { return test_support::BackendName(info.param); });
 
 }  // namespace
 }  // namespace satisfaction

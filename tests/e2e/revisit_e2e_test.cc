@@ -14,15 +14,15 @@
 namespace satisfaction {
 namespace {
 
-using testing::Context;
-using testing::ExpectError;
-using testing::TestBackend;
+using test_support::Context;
+using test_support::ExpectError;
+using test_support::TestBackend;
 
-class RevisitE2eTest : public ::testing::TestWithParam<TestBackend> {
+class RevisitE2eTest : public testing::TestWithParam<TestBackend> {
  protected:
   void SetUp() override {
-    database_ = testing::TestDatabase::Create(GetParam());
-    server_ = testing::TestServer::Start(database_->url(), testing::RepoRoot() + "/templates");
+    database_ = test_support::TestDatabase::Create(GetParam());
+    server_ = test_support::TestServer::Start(database_->url(), test_support::RepoRoot() + "/templates");
     ASSERT_NE(server_, nullptr);
     stub_ = v1::RevisitService::NewStub(server_->channel());
     customers_ = v1::CustomerService::NewStub(server_->channel());
@@ -65,8 +65,8 @@ class RevisitE2eTest : public ::testing::TestWithParam<TestBackend> {
     return zone.At(absl::FromUnixSeconds(t.seconds())).cs;
   }
 
-  std::unique_ptr<testing::TestDatabase> database_;
-  std::unique_ptr<testing::TestServer> server_;
+  std::unique_ptr<test_support::TestDatabase> database_;
+  std::unique_ptr<test_support::TestServer> server_;
   std::unique_ptr<v1::RevisitService::Stub> stub_;
   std::unique_ptr<v1::CustomerService::Stub> customers_;
 };
@@ -326,8 +326,8 @@ TEST_P(RevisitE2eTest, BadEventsAreRefused) {
   EXPECT_EQ(all.revisits_size(), 1) << "only the one good event planned anything";
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, RevisitE2eTest, ::testing::ValuesIn(testing::AllBackends()),
-                         [](const auto& info) { return testing::BackendName(info.param); });
+INSTANTIATE_TEST_SUITE_P(Backends, RevisitE2eTest, testing::ValuesIn(test_support::AllBackends()),
+                         [](const auto& info) { return test_support::BackendName(info.param); });
 
 }  // namespace
 }  // namespace satisfaction

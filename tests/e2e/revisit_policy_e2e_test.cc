@@ -11,15 +11,15 @@
 namespace satisfaction {
 namespace {
 
-using testing::Context;
-using testing::ExpectError;
-using testing::TestBackend;
+using test_support::Context;
+using test_support::ExpectError;
+using test_support::TestBackend;
 
-class RevisitPolicyE2eTest : public ::testing::TestWithParam<TestBackend> {
+class RevisitPolicyE2eTest : public testing::TestWithParam<TestBackend> {
  protected:
   void SetUp() override {
-    database_ = testing::TestDatabase::Create(GetParam());
-    server_ = testing::TestServer::Start(database_->url(), testing::RepoRoot() + "/templates");
+    database_ = test_support::TestDatabase::Create(GetParam());
+    server_ = test_support::TestServer::Start(database_->url(), test_support::RepoRoot() + "/templates");
     ASSERT_NE(server_, nullptr);
     stub_ = v1::RevisitPolicyService::NewStub(server_->channel());
   }
@@ -41,8 +41,8 @@ class RevisitPolicyE2eTest : public ::testing::TestWithParam<TestBackend> {
     return stub_->CreateRevisitRule(Context().get(), request, out);
   }
 
-  std::unique_ptr<testing::TestDatabase> database_;
-  std::unique_ptr<testing::TestServer> server_;
+  std::unique_ptr<test_support::TestDatabase> database_;
+  std::unique_ptr<test_support::TestServer> server_;
   std::unique_ptr<v1::RevisitPolicyService::Stub> stub_;
 };
 
@@ -154,8 +154,8 @@ TEST_P(RevisitPolicyE2eTest, BadRulesAreRefused) {
               "page_token:");
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, RevisitPolicyE2eTest, ::testing::ValuesIn(testing::AllBackends()),
-                         [](const auto& info) { return testing::BackendName(info.param); });
+INSTANTIATE_TEST_SUITE_P(Backends, RevisitPolicyE2eTest, testing::ValuesIn(test_support::AllBackends()),
+                         [](const auto& info) { return test_support::BackendName(info.param); });
 
 }  // namespace
 }  // namespace satisfaction

@@ -26,7 +26,7 @@
 
 extern char** environ;
 
-namespace satisfaction::testing {
+namespace satisfaction::test_support {
 
 // A loopback port that was free a moment ago.
 inline int FreePort() {
@@ -53,7 +53,7 @@ inline std::string ReadFile(const std::string& path) {
 class ServerProcess {
  public:
   ServerProcess(const std::vector<std::string>& args, const std::vector<std::string>& extra_env)
-      : folder_(testing::MakeTempDir("satisfaction-process")), log_(folder_ + "/server.log") {
+      : folder_(test_support::MakeTempDir("satisfaction-process")), log_(folder_ + "/server.log") {
     std::vector<std::string> argv_strings = {SATISFACTION_SERVER_BINARY};
     argv_strings.insert(argv_strings.end(), args.begin(), args.end());
     std::vector<char*> argv;
@@ -132,6 +132,6 @@ class ServerProcess {
   pid_t pid_ = 0;
 };
 
-}  // namespace satisfaction::testing
+}  // namespace satisfaction::test_support
 
 #endif  // SATISFACTION_TESTS_E2E_SERVER_PROCESS_H_

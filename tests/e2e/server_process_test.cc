@@ -26,9 +26,9 @@
 namespace satisfaction {
 namespace {
 
-using testing::Context;
-using testing::FreePort;
-using testing::ServerProcess;
+using test_support::Context;
+using test_support::FreePort;
+using test_support::ServerProcess;
 
 TEST(ServerProcess, HelpDocumentsTheFlagsAndExitsZero) {
   ServerProcess process({"--help"}, {});
@@ -60,18 +60,18 @@ TEST(ServerProcess, UnusableDatabaseExitsOneWithoutShowingThePassword) {
 TEST(ServerProcess, EnvironmentConfiguresFlagsWinAndSigtermStopsGracefully) {
   int env_port = FreePort();
   int flag_port = FreePort();
-  std::string folder = testing::MakeTempDir("satisfaction-db");
+  std::string folder = test_support::MakeTempDir("satisfaction-db");
   ServerProcess process({absl::StrCat("--grpc-listen=127.0.0.1:", flag_port),
                          // gRPC's graceful stop also waits for idle client
                          // connections to close, up to the grace period.
                          "--shutdown-grace=2s"},
                         {absl::StrCat("SATISFACTION_DB=sqlite3://", folder, "/s.db"),
                          absl::StrCat("SATISFACTION_GRPC_LISTEN=127.0.0.1:", env_port), "SATISFACTION_HTTP_LISTEN=",
-                         "SATISFACTION_TEMPLATES_DIR=" + testing::RepoRoot() + "/templates",
-                         absl::StrCat("SATISFACTION_BOOTSTRAP_ADMIN_KEY=", testing::kTestAdminKey)});
+                         "SATISFACTION_TEMPLATES_DIR=" + test_support::RepoRoot() + "/templates",
+                         absl::StrCat("SATISFACTION_BOOTSTRAP_ADMIN_KEY=", test_support::kTestAdminKey)});
 
   ASSERT_TRUE(process.AwaitOutput("serving gRPC")) << process.Output();
-  auto channel = testing::AuthorizedChannel(absl::StrCat("127.0.0.1:", flag_port), testing::kTestAdminKey);
+  auto channel = test_support::AuthorizedChannel(absl::StrCat("127.0.0.1:", flag_port), test_support::kTestAdminKey);
   auto health = grpc::health::v1::Health::NewStub(channel);
   grpc::health::v1::HealthCheckRequest check;
   grpc::health::v1::HealthCheckResponse checked;
@@ -98,7 +98,7 @@ TEST(ServerProcess, EnvironmentConfiguresFlagsWinAndSigtermStopsGracefully) {
   EXPECT_TRUE(absl::StrContains(log, "'say \\\"hi\\\"'")) << "quotes in a message are escaped in the log:\n" << log;
   EXPECT_TRUE(absl::StrContains(log, "server stopped")) << log;
   EXPECT_TRUE(absl::StrContains(log, "created the first admin key from SATISFACTION_BOOTSTRAP_ADMIN_KEY")) << log;
-  EXPECT_FALSE(absl::StrContains(log, testing::kTestAdminKey)) << "the log shows no key";
+  EXPECT_FALSE(absl::StrContains(log, test_support::kTestAdminKey)) << "the log shows no key";
   EXPECT_FALSE(absl::StrContains(log, absl::StrCat("127.0.0.1:", env_port))) << "the flag won over the variable";
   std::filesystem::remove_all(folder);
 }
@@ -108,15 +108,15 @@ TEST(ServerProcess, EnvironmentConfiguresFlagsWinAndSigtermStopsGracefully) {
 // customer's phone, email or IM handle, and no API key.
 TEST(ServerProcess, TheLogShowsNoContactDetailsAndNoKeys) {
   int port = FreePort();
-  std::string folder = testing::MakeTempDir("satisfaction-db");
+  std::string folder = test_support::MakeTempDir("satisfaction-db");
   ServerProcess process(
       {absl::StrCat("--grpc-listen=127.0.0.1:", port), "--http-listen=", "--log-level=trace", "--shutdown-grace=1s"},
       {absl::StrCat("SATISFACTION_DB=sqlite3://", folder, "/s.db"),
-       "SATISFACTION_TEMPLATES_DIR=", absl::StrCat("SATISFACTION_BOOTSTRAP_ADMIN_KEY=", testing::kTestAdminKey)});
+       "SATISFACTION_TEMPLATES_DIR=", absl::StrCat("SATISFACTION_BOOTSTRAP_ADMIN_KEY=", test_support::kTestAdminKey)});
   ASSERT_TRUE(process.AwaitOutput("serving gRPC")) << process.Output();
   std::string target = absl::StrCat("127.0.0.1:", port);
-  auto admin = testing::AuthorizedChannel(target, testing::kTestAdminKey);
-  std::vector<std::string> secrets = {testing::kTestAdminKey};
+  auto admin = test_support::AuthorizedChannel(target, test_support::kTestAdminKey);
+  std::vector<std::string> secrets = {test_support::kTestAdminKey};
   auto new_key = [&](v1::Role role) {
     v1::CreateApiKeyRequest request;
     request.mutable_api_key()->set_display_name("log test");
@@ -124,7 +124,7 @@ TEST(ServerProcess, TheLogShowsNoContactDetailsAndNoKeys) {
     v1::CreateApiKeyResponse created;
     EXPECT_TRUE(v1::AccessService::NewStub(admin)->CreateApiKey(Context().get(), request, &created).ok());
     secrets.push_back(created.key());
-    return testing::AuthorizedChannel(target, created.key());
+    return test_support::AuthorizedChannel(target, created.key());
   };
   auto as_operator = new_key(v1::ROLE_OPERATOR);
   auto as_dialer = new_key(v1::ROLE_DIALER);
@@ -133,13 +133,13 @@ TEST(ServerProcess, TheLogShowsNoContactDetailsAndNoKeys) {
                                              "+8613800000004", "13800000005@bad"};
   secrets.insert(secrets.end(), contacts.begin(), contacts.end());
 
-  ASSERT_NO_FATAL_FAILURE(testing::AddComplaintCallRule(as_operator, "complaints"));
+  ASSERT_NO_FATAL_FAILURE(test_support::AddComplaintCallRule(as_operator, "complaints"));
   v1::Customer customer;
   customer.set_external_id("c1");
   customer.set_phone("+86 139 1234 5678");
   customer.set_email("li.lei@example.cn");
   customer.set_im_handle("lilei_wx88");
-  ASSERT_NO_FATAL_FAILURE(testing::AddCallableCustomer(as_operator, customer));
+  ASSERT_NO_FATAL_FAILURE(test_support::AddCallableCustomer(as_operator, customer));
   auto customers = v1::CustomerService::NewStub(as_operator);
   v1::UpsertCustomerRequest bad;
   *bad.mutable_customer() = customer;
@@ -155,7 +155,7 @@ TEST(ServerProcess, TheLogShowsNoContactDetailsAndNoKeys) {
   remove.set_phone("+8613800000004");
   EXPECT_EQ(customers->RemoveDoNotCall(Context().get(), remove, &entry).error_code(), grpc::StatusCode::NOT_FOUND);
 
-  ASSERT_NO_FATAL_FAILURE(testing::RecordClosedComplaint(as_operator, "complaint-1", "c1"));
+  ASSERT_NO_FATAL_FAILURE(test_support::RecordClosedComplaint(as_operator, "complaint-1", "c1"));
   auto dialer = v1::CallbackService::NewStub(as_dialer);
   v1::FetchDueCallbacksRequest fetch;
   fetch.set_queue("complaints");
@@ -175,7 +175,7 @@ TEST(ServerProcess, TheLogShowsNoContactDetailsAndNoKeys) {
   std::string wrong_key = "sat_this-key-was-never-issued-000000000000000000";
   secrets.push_back(wrong_key);
   v1::ListQuestionnairesResponse listed;
-  EXPECT_EQ(v1::QuestionnaireService::NewStub(testing::AuthorizedChannel(target, wrong_key))
+  EXPECT_EQ(v1::QuestionnaireService::NewStub(test_support::AuthorizedChannel(target, wrong_key))
                 ->ListQuestionnaires(Context().get(), {}, &listed)
                 .error_code(),
             grpc::StatusCode::UNAUTHENTICATED);

@@ -13,15 +13,15 @@ namespace satisfaction {
 namespace {
 
 using google::protobuf::util::FieldMaskUtil;
-using testing::Context;
-using testing::ExpectError;
-using testing::TestBackend;
+using test_support::Context;
+using test_support::ExpectError;
+using test_support::TestBackend;
 
-class SettingsE2eTest : public ::testing::TestWithParam<TestBackend> {
+class SettingsE2eTest : public testing::TestWithParam<TestBackend> {
  protected:
   void SetUp() override {
-    database_ = testing::TestDatabase::Create(GetParam());
-    server_ = testing::TestServer::Start(database_->url());
+    database_ = test_support::TestDatabase::Create(GetParam());
+    server_ = test_support::TestServer::Start(database_->url());
     ASSERT_NE(server_, nullptr);
     policies_ = v1::RevisitPolicyService::NewStub(server_->channel());
     customers_ = v1::CustomerService::NewStub(server_->channel());
@@ -42,8 +42,8 @@ class SettingsE2eTest : public ::testing::TestWithParam<TestBackend> {
     return customers_->UpdateClassificationSettings(Context().get(), request, out);
   }
 
-  std::unique_ptr<testing::TestDatabase> database_;
-  std::unique_ptr<testing::TestServer> server_;
+  std::unique_ptr<test_support::TestDatabase> database_;
+  std::unique_ptr<test_support::TestServer> server_;
   std::unique_ptr<v1::RevisitPolicyService::Stub> policies_;
   std::unique_ptr<v1::CustomerService::Stub> customers_;
 };
@@ -165,8 +165,8 @@ TEST_P(SettingsE2eTest, BadClassificationSettingsAreRefusedAndChangeNothing) {
   EXPECT_EQ(after.SerializeAsString(), before.SerializeAsString()) << "nothing was written";
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, SettingsE2eTest, ::testing::ValuesIn(testing::AllBackends()),
-                         [](const auto& info) { return testing::BackendName(info.param); });
+INSTANTIATE_TEST_SUITE_P(Backends, SettingsE2eTest, testing::ValuesIn(test_support::AllBackends()),
+                         [](const auto& info) { return test_support::BackendName(info.param); });
 
 }  // namespace
 }  // namespace satisfaction

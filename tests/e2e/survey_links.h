@@ -12,7 +12,7 @@
 #include "satisfaction/v1/revisit.grpc.pb.h"
 #include "tests/e2e/test_server.h"
 
-namespace satisfaction::testing {
+namespace satisfaction::test_support {
 
 // A survey link the way a customer gets one: a new customer (`external_id`,
 // consenting to SMS and calls, in `language`, "" for the shop's default)
@@ -58,6 +58,6 @@ inline std::string TokenOf(const std::string& survey_url) {
   return at == std::string::npos ? "" : survey_url.substr(at + 3);
 }
 
-}  // namespace satisfaction::testing
+}  // namespace satisfaction::test_support
 
 #endif  // SATISFACTION_TESTS_E2E_SURVEY_LINKS_H_

@@ -12,7 +12,7 @@
 #include "services/server/satisfaction_server.h"
 #include "tests/support/authorized_channel.h"
 
-namespace satisfaction::testing {
+namespace satisfaction::test_support {
 
 // The admin key every test server is started with.
 inline constexpr char kTestAdminKey[] = "test-admin-key-0123456789abcdef0123456789";
@@ -87,6 +87,6 @@ inline void ExpectError(const grpc::Status& status, grpc::StatusCode code, const
   EXPECT_TRUE(absl::StartsWith(status.error_message(), field)) << status.error_message() << " should name " << field;
 }
 
-}  // namespace satisfaction::testing
+}  // namespace satisfaction::test_support
 
 #endif  // SATISFACTION_TESTS_E2E_TEST_SERVER_H_

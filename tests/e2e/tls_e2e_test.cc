@@ -16,7 +16,7 @@
 namespace satisfaction {
 namespace {
 
-using testing::Context;
+using test_support::Context;
 
 std::string ReadFile(const std::string& path) {
   std::ifstream in(path);
@@ -45,31 +45,31 @@ void MakeSigned(const std::string& folder, const std::string& ca, const std::str
                            ".key -CAcreateserial -days 2 -extfile ", subject, ".ext -out ", subject, ".pem"));
 }
 
-class TlsE2eTest : public ::testing::Test {
+class TlsE2eTest : public testing::Test {
  protected:
   void SetUp() override {
-    folder_ = testing::MakeTempDir("satisfaction-tls");
+    folder_ = test_support::MakeTempDir("satisfaction-tls");
     ASSERT_NO_FATAL_FAILURE(MakeCa(folder_, "server-ca"));
     ASSERT_NO_FATAL_FAILURE(MakeSigned(folder_, "server-ca", "server"));
     ASSERT_NO_FATAL_FAILURE(MakeCa(folder_, "client-ca"));
     ASSERT_NO_FATAL_FAILURE(MakeSigned(folder_, "client-ca", "dialer"));
     ASSERT_NO_FATAL_FAILURE(MakeCa(folder_, "stranger-ca"));
     ASSERT_NO_FATAL_FAILURE(MakeSigned(folder_, "stranger-ca", "stranger"));
-    database_ = testing::TestDatabase::Create(testing::TestBackend::kSqlite);
+    database_ = test_support::TestDatabase::Create(test_support::TestBackend::kSqlite);
   }
   void TearDown() override { std::filesystem::remove_all(folder_); }
 
-  std::unique_ptr<testing::TestServer> StartServer(bool require_client_certificates) {
+  std::unique_ptr<test_support::TestServer> StartServer(bool require_client_certificates) {
     server::ServerConfig config;
     config.tls_cert = folder_ + "/server.pem";
     config.tls_key = folder_ + "/server.key";
     if (require_client_certificates) config.tls_client_ca = folder_ + "/client-ca.pem";
-    return testing::TestServer::Start(database_->url(), "", config);
+    return test_support::TestServer::Start(database_->url(), "", config);
   }
 
   // Lists questionnaires as the admin over TLS, trusting the server's CA,
   // presenting `client` ("" for no certificate).
-  grpc::Status ListOverTls(testing::TestServer& server, const std::string& client) {
+  grpc::Status ListOverTls(test_support::TestServer& server, const std::string& client) {
     grpc::SslCredentialsOptions options;
     options.pem_root_certs = ReadFile(folder_ + "/server-ca.pem");
     if (!client.empty()) {
@@ -79,15 +79,16 @@ class TlsE2eTest : public ::testing::Test {
     // The server listens on 127.0.0.1; its certificate names localhost.
     grpc::ChannelArguments arguments;
     arguments.SetSslTargetNameOverride("localhost");
-    auto channel = testing::AuthorizedChannel(absl::StrCat("127.0.0.1:", server.server().grpc_port()),
-                                              testing::kTestAdminKey, grpc::SslCredentials(options), arguments);
+    auto channel =
+        test_support::AuthorizedChannel(absl::StrCat("127.0.0.1:", server.server().grpc_port()),
+                                        test_support::kTestAdminKey, grpc::SslCredentials(options), arguments);
     v1::ListQuestionnairesResponse listed;
     return v1::QuestionnaireService::NewStub(channel)->ListQuestionnaires(Context(absl::Seconds(10)).get(), {},
                                                                           &listed);
   }
 
   std::string folder_;
-  std::unique_ptr<testing::TestDatabase> database_;
+  std::unique_ptr<test_support::TestDatabase> database_;
 };
 
 TEST_F(TlsE2eTest, ClientsTalkTlsAndPlainTextIsRefused) {

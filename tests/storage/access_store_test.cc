@@ -19,13 +19,13 @@ namespace satisfaction::access {
 namespace {
 
 using google::protobuf::util::TimeUtil;
-using testing::TestBackend;
+using test_support::TestBackend;
 
-class AccessStoreTest : public ::testing::TestWithParam<TestBackend> {
+class AccessStoreTest : public testing::TestWithParam<TestBackend> {
  protected:
   void SetUp() override {
-    test_database_ = testing::TestDatabase::Create(GetParam());
-    database_ = testing::OpenMigrated(*test_database_, 8);
+    test_database_ = test_support::TestDatabase::Create(GetParam());
+    database_ = test_support::OpenMigrated(*test_database_, 8);
     keys_ = std::make_unique<ApiKeyStore>(*database_);
   }
 
@@ -39,18 +39,18 @@ class AccessStoreTest : public ::testing::TestWithParam<TestBackend> {
     return created.ok() ? *created : ApiKeyStore::Created{};
   }
 
-  std::unique_ptr<testing::TestDatabase> test_database_;
+  std::unique_ptr<test_support::TestDatabase> test_database_;
   std::unique_ptr<storage::Database> database_;
   std::unique_ptr<ApiKeyStore> keys_;
 };
 
 TEST_P(AccessStoreTest, KeysAreStoredAsTheirHashAndFoundUntilRevoked) {
   ApiKeyStore::Created dialer = Create(v1::ROLE_DIALER, "agent-7");
-  EXPECT_EQ(testing::QueryNumber(*database_, absl::StrCat("SELECT COUNT(*) FROM api_keys WHERE key_hash = '",
-                                                          Sha256Hex(dialer.key), "'")),
+  EXPECT_EQ(test_support::QueryNumber(*database_, absl::StrCat("SELECT COUNT(*) FROM api_keys WHERE key_hash = '",
+                                                               Sha256Hex(dialer.key), "'")),
             1);
-  EXPECT_EQ(testing::QueryNumber(*database_,
-                                 absl::StrCat("SELECT COUNT(*) FROM api_keys WHERE key_hash = '", dialer.key, "'")),
+  EXPECT_EQ(test_support::QueryNumber(
+                *database_, absl::StrCat("SELECT COUNT(*) FROM api_keys WHERE key_hash = '", dialer.key, "'")),
             0);
 
   absl::StatusOr<std::optional<Caller>> found = keys_->FindActive(dialer.key);
@@ -101,7 +101,7 @@ TEST_P(AccessStoreTest, TheFirstAdminIsMadeOnceEvenByServersStartingTogether) {
   }
   for (std::thread& server : servers) server.join();
   EXPECT_EQ(created.load(), 1);
-  EXPECT_EQ(testing::QueryNumber(*database_, "SELECT COUNT(*) FROM api_keys"), 1);
+  EXPECT_EQ(test_support::QueryNumber(*database_, "SELECT COUNT(*) FROM api_keys"), 1);
   absl::StatusOr<bool> later = keys_->CreateFirstAdmin("another-key-0123456789abcdef0123456789ab", absl::Now());
   ASSERT_TRUE(later.ok());
   EXPECT_FALSE(*later);
@@ -132,7 +132,7 @@ TEST_P(AccessStoreTest, TwoRevocationsAtOnceNeverLeaveNoAdmin) {
     for (std::thread& admin : admins) admin.join();
     EXPECT_EQ(revoked.load(), 1) << "round " << round;
     EXPECT_EQ(refused.load(), 1) << "round " << round;
-    EXPECT_EQ(testing::QueryNumber(*database_, "SELECT COUNT(*) FROM api_keys WHERE revoked_at_us IS NULL"), 1);
+    EXPECT_EQ(test_support::QueryNumber(*database_, "SELECT COUNT(*) FROM api_keys WHERE revoked_at_us IS NULL"), 1);
     // Leave no admin for the next round to count: revoke the survivor directly.
     ASSERT_TRUE(database_
                     ->InTransaction(storage::Access::kWrite,
@@ -171,7 +171,7 @@ TEST_P(AccessStoreTest, AuditEventsFromManyCallsAreAllKeptAndListedNewestFirst) 
     });
   }
   for (std::thread& caller : callers) caller.join();
-  EXPECT_EQ(testing::QueryNumber(*database_, "SELECT COUNT(*) FROM audit_events"), kThreads * kEach);
+  EXPECT_EQ(test_support::QueryNumber(*database_, "SELECT COUNT(*) FROM audit_events"), kThreads * kEach);
 
   std::vector<v1::AuditEvent> all;
   AuditLog::Query query{.limit = 40};
@@ -229,8 +229,8 @@ TEST_P(AccessStoreTest, EventsPastTheRetentionAreDeletedOldestFirstInBatches) {
   EXPECT_EQ(kept->events[1].resource(), "10 days ago");
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, AccessStoreTest, ::testing::ValuesIn(testing::AllBackends()),
-                         [](const auto& info) { return testing::BackendName(info.param); });
+INSTANTIATE_TEST_SUITE_P(Backends, AccessStoreTest, testing::ValuesIn(test_support::AllBackends()),
+                         [](const auto& info) { return test_support::BackendName(info.param); });
 
 }  // namespace
 }  // namespace satisfaction::access

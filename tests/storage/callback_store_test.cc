@@ -27,15 +27,15 @@ namespace satisfaction::callbacks {
 namespace {
 
 using google::protobuf::util::TimeUtil;
-using testing::TestBackend;
+using test_support::TestBackend;
 
 const absl::TimeZone kShanghai = absl::FixedTimeZone(8 * 3600);
 
-class CallbackStoreTest : public ::testing::TestWithParam<TestBackend> {
+class CallbackStoreTest : public testing::TestWithParam<TestBackend> {
  protected:
   void SetUp() override {
-    test_database_ = testing::TestDatabase::Create(GetParam());
-    database_ = testing::OpenMigrated(*test_database_, 40);
+    test_database_ = test_support::TestDatabase::Create(GetParam());
+    database_ = test_support::OpenMigrated(*test_database_, 40);
     store_ = std::make_unique<CallbackStore>(*database_, absl::Hours(2), "https://survey.example.cn");
     revisits_ = std::make_unique<revisits::RevisitStore>(*database_);
     AddRule("complaint-call", v1::TRIGGER_COMPLAINT_CLOSED, 50, /*reserve=*/false, "complaints");
@@ -100,7 +100,7 @@ class CallbackStoreTest : public ::testing::TestWithParam<TestBackend> {
     return store_->Report(request, id, at);
   }
 
-  std::unique_ptr<testing::TestDatabase> test_database_;
+  std::unique_ptr<test_support::TestDatabase> test_database_;
   std::unique_ptr<storage::Database> database_;
   std::unique_ptr<CallbackStore> store_;
   std::unique_ptr<revisits::RevisitStore> revisits_;
@@ -189,7 +189,7 @@ TEST_P(CallbackStoreTest, AfterAFewSecondsClaimsStartAgainAtTheHeadOfTheQueue) {
 
 TEST_P(CallbackStoreTest, ACallbackWithASurveyComesWithALinkToANewInvitation) {
   ASSERT_TRUE(questionnaires::QuestionnaireStore(*database_)
-                  .CreatePublishedFromTemplate("post-delivery", testing::SampleQuestionnaire(), "", now_)
+                  .CreatePublishedFromTemplate("post-delivery", test_support::SampleQuestionnaire(), "", now_)
                   .ok());
   v1::RevisitRule rule;
   rule.set_id("delivery-call");
@@ -447,8 +447,8 @@ TEST_P(CallbackStoreTest, ConcurrentDialersNeverShareACallbackAndLoseNothing) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, CallbackStoreTest, ::testing::ValuesIn(testing::AllBackends()),
-                         [](const auto& info) { return testing::BackendName(info.param); });
+INSTANTIATE_TEST_SUITE_P(Backends, CallbackStoreTest, testing::ValuesIn(test_support::AllBackends()),
+                         [](const auto& info) { return test_support::BackendName(info.param); });
 
 }  // namespace
 }  // namespace satisfaction::callbacks

@@ -11,13 +11,13 @@
 namespace satisfaction::customers {
 namespace {
 
-using testing::TestBackend;
+using test_support::TestBackend;
 
-class CustomerStoreTest : public ::testing::TestWithParam<TestBackend> {
+class CustomerStoreTest : public testing::TestWithParam<TestBackend> {
  protected:
   void SetUp() override {
-    test_database_ = testing::TestDatabase::Create(GetParam());
-    database_ = testing::OpenMigrated(*test_database_, 8);
+    test_database_ = test_support::TestDatabase::Create(GetParam());
+    database_ = test_support::OpenMigrated(*test_database_, 8);
     store_ = std::make_unique<CustomerStore>(*database_);
   }
 
@@ -32,7 +32,7 @@ class CustomerStoreTest : public ::testing::TestWithParam<TestBackend> {
     return c;
   }
 
-  std::unique_ptr<testing::TestDatabase> test_database_;
+  std::unique_ptr<test_support::TestDatabase> test_database_;
   std::unique_ptr<storage::Database> database_;
   std::unique_ptr<CustomerStore> store_;
   absl::Time now_ = absl::FromUnixSeconds(1'800'000'000);
@@ -270,8 +270,8 @@ TEST_P(CustomerStoreTest, NewClassificationSettingsRetypeEveryCustomerInTheBackg
   EXPECT_EQ(store_->Get("c2")->type(), v1::CUSTOMER_TYPE_NEW);
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, CustomerStoreTest, ::testing::ValuesIn(testing::AllBackends()),
-                         [](const auto& info) { return testing::BackendName(info.param); });
+INSTANTIATE_TEST_SUITE_P(Backends, CustomerStoreTest, testing::ValuesIn(test_support::AllBackends()),
+                         [](const auto& info) { return test_support::BackendName(info.param); });
 
 }  // namespace
 }  // namespace satisfaction::customers

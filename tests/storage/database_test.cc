@@ -14,11 +14,11 @@
 namespace satisfaction::storage {
 namespace {
 
-using testing::TestBackend;
+using test_support::TestBackend;
 
-class DatabaseTest : public ::testing::TestWithParam<TestBackend> {
+class DatabaseTest : public testing::TestWithParam<TestBackend> {
  protected:
-  void SetUp() override { test_database_ = testing::TestDatabase::Create(GetParam()); }
+  void SetUp() override { test_database_ = test_support::TestDatabase::Create(GetParam()); }
 
   std::unique_ptr<Database> Connect(size_t pool_size = 4, absl::Duration lease_timeout = absl::Seconds(5)) {
     absl::StatusOr<std::unique_ptr<Database>> database =
@@ -48,7 +48,7 @@ class DatabaseTest : public ::testing::TestWithParam<TestBackend> {
                     .ok());
   }
 
-  std::unique_ptr<testing::TestDatabase> test_database_;
+  std::unique_ptr<test_support::TestDatabase> test_database_;
 };
 
 TEST_P(DatabaseTest, CommittedWorkIsVisibleAndFailedWorkIsRolledBack) {
@@ -169,13 +169,13 @@ TEST_P(DatabaseTest, NewerSchemaThanTheServerKnowsIsRefused) {
   EXPECT_EQ(older.status().code(), absl::StatusCode::kFailedPrecondition) << older.status();
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, DatabaseTest, ::testing::ValuesIn(testing::AllBackends()),
-                         [](const auto& info) { return testing::BackendName(info.param); });
+INSTANTIATE_TEST_SUITE_P(Backends, DatabaseTest, testing::ValuesIn(test_support::AllBackends()),
+                         [](const auto& info) { return test_support::BackendName(info.param); });
 
 // MariaDB's deadlock detector picks a victim; the victim must see ABORTED, which
 // tells a client to retry.
 TEST(MariaDbErrors, DeadlockIsAborted) {
-  std::unique_ptr<testing::TestDatabase> test_database = testing::TestDatabase::Create(TestBackend::kMariaDb);
+  std::unique_ptr<test_support::TestDatabase> test_database = test_support::TestDatabase::Create(TestBackend::kMariaDb);
   absl::StatusOr<std::unique_ptr<Database>> database = Database::Connect({.url = test_database->url(), .pool_size = 2});
   ASSERT_TRUE(database.ok()) << database.status();
   ASSERT_TRUE((*database)

@@ -28,7 +28,7 @@ namespace satisfaction::messages {
 namespace {
 
 using google::protobuf::util::TimeUtil;
-using testing::TestBackend;
+using test_support::TestBackend;
 
 const absl::TimeZone kShanghai = absl::FixedTimeZone(8 * 3600);
 constexpr char kPublicUrl[] = "https://survey.example.cn";
@@ -44,19 +44,19 @@ struct CustomerSpec {
   bool email = true, im = false, phone_consent = false;
 };
 
-class OutboxStoreTest : public ::testing::TestWithParam<TestBackend> {
+class OutboxStoreTest : public testing::TestWithParam<TestBackend> {
  protected:
   void SetUp() override {
-    test_database_ = testing::TestDatabase::Create(GetParam());
-    database_ = testing::OpenMigrated(*test_database_, 12);
+    test_database_ = test_support::TestDatabase::Create(GetParam());
+    database_ = test_support::OpenMigrated(*test_database_, 12);
     absl::StatusOr<MessageTemplates> templates =
-        MessageTemplates::Load(std::filesystem::path(testing::RepoRoot()) / "templates" / "messages");
+        MessageTemplates::Load(std::filesystem::path(test_support::RepoRoot()) / "templates" / "messages");
     ASSERT_TRUE(templates.ok()) << templates.status();
     templates_ = std::make_unique<MessageTemplates>(*std::move(templates));
     store_ = std::make_unique<OutboxStore>(*database_, templates_.get(), kPublicUrl);
     revisits_ = std::make_unique<revisits::RevisitStore>(*database_);
     ASSERT_TRUE(questionnaires::QuestionnaireStore(*database_)
-                    .CreatePublishedFromTemplate("post-delivery", testing::SampleQuestionnaire(), "", now_)
+                    .CreatePublishedFromTemplate("post-delivery", test_support::SampleQuestionnaire(), "", now_)
                     .ok());
     // A survey by SMS, then by email; a care message by SMS, then IM, then phone.
     AddRule("delivery-survey", v1::TRIGGER_ORDER_DELIVERED, {v1::CHANNEL_SMS, v1::CHANNEL_EMAIL}, "post-delivery", 10);
@@ -121,9 +121,9 @@ class OutboxStoreTest : public ::testing::TestWithParam<TestBackend> {
     return store_->ReportDelivery(request, IdOf(message.id()), at);
   }
 
-  long long Count(const std::string& sql) { return testing::QueryNumber(*database_, sql); }
+  long long Count(const std::string& sql) { return test_support::QueryNumber(*database_, sql); }
 
-  std::unique_ptr<testing::TestDatabase> test_database_;
+  std::unique_ptr<test_support::TestDatabase> test_database_;
   std::unique_ptr<storage::Database> database_;
   std::unique_ptr<MessageTemplates> templates_;
   std::unique_ptr<OutboxStore> store_;
@@ -391,8 +391,8 @@ TEST_P(OutboxStoreTest, ManyGatewaysOnSeveralServersSendEveryMessageExactlyOnce)
   EXPECT_EQ(Count("SELECT COUNT(*) FROM revisits WHERE state = 4"), messages);
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, OutboxStoreTest, ::testing::ValuesIn(testing::AllBackends()),
-                         [](const auto& info) { return testing::BackendName(info.param); });
+INSTANTIATE_TEST_SUITE_P(Backends, OutboxStoreTest, testing::ValuesIn(test_support::AllBackends()),
+                         [](const auto& info) { return test_support::BackendName(info.param); });
 
 }  // namespace
 }  // namespace satisfaction::messages

@@ -16,14 +16,14 @@ namespace satisfaction::questionnaires {
 namespace {
 
 using google::protobuf::util::MessageDifferencer;
-using testing::SampleQuestionnaire;
-using testing::TestBackend;
+using test_support::SampleQuestionnaire;
+using test_support::TestBackend;
 
-class QuestionnaireStoreTest : public ::testing::TestWithParam<TestBackend> {
+class QuestionnaireStoreTest : public testing::TestWithParam<TestBackend> {
  protected:
   void SetUp() override {
-    test_database_ = testing::TestDatabase::Create(GetParam());
-    database_ = testing::OpenMigrated(*test_database_, 8);
+    test_database_ = test_support::TestDatabase::Create(GetParam());
+    database_ = test_support::OpenMigrated(*test_database_, 8);
     store_ = std::make_unique<QuestionnaireStore>(*database_);
   }
 
@@ -41,7 +41,7 @@ class QuestionnaireStoreTest : public ::testing::TestWithParam<TestBackend> {
     return true;
   }
 
-  std::unique_ptr<testing::TestDatabase> test_database_;
+  std::unique_ptr<test_support::TestDatabase> test_database_;
   std::unique_ptr<storage::Database> database_;
   std::unique_ptr<QuestionnaireStore> store_;
   absl::Time now_ = absl::FromUnixSeconds(1'800'000'000);
@@ -279,8 +279,8 @@ TEST_P(QuestionnaireStoreTest, TemplatesAreLoadedOnceEvenByServersStartingTogeth
   EXPECT_EQ(later->stored_digest, "digest-1");
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, QuestionnaireStoreTest, ::testing::ValuesIn(testing::AllBackends()),
-                         [](const auto& info) { return testing::BackendName(info.param); });
+INSTANTIATE_TEST_SUITE_P(Backends, QuestionnaireStoreTest, testing::ValuesIn(test_support::AllBackends()),
+                         [](const auto& info) { return test_support::BackendName(info.param); });
 
 }  // namespace
 }  // namespace satisfaction::questionnaires

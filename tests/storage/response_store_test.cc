@@ -25,7 +25,7 @@ namespace satisfaction::responses {
 namespace {
 
 using google::protobuf::util::TimeUtil;
-using testing::TestBackend;
+using test_support::TestBackend;
 
 const absl::TimeZone kShanghai = absl::FixedTimeZone(8 * 3600);
 
@@ -42,19 +42,19 @@ v1::Answer Scored(const std::string& code, int score) {
   return answer;
 }
 
-class ResponseStoreTest : public ::testing::TestWithParam<TestBackend> {
+class ResponseStoreTest : public testing::TestWithParam<TestBackend> {
  protected:
   void SetUp() override {
-    test_database_ = testing::TestDatabase::Create(GetParam());
-    database_ = testing::OpenMigrated(*test_database_, 60);
+    test_database_ = test_support::TestDatabase::Create(GetParam());
+    database_ = test_support::OpenMigrated(*test_database_, 60);
     revisits_ = std::make_unique<revisits::RevisitStore>(*database_);
     store_ = std::make_unique<ResponseStore>(*database_, *revisits_, kShanghai);
     // item_0 (overall, required), item_1 (logistics, required), comment (optional, 300 characters).
     ASSERT_TRUE(questionnaires::QuestionnaireStore(*database_)
-                    .CreatePublishedFromTemplate("post-delivery", testing::SampleQuestionnaire(), "", now_)
+                    .CreatePublishedFromTemplate("post-delivery", test_support::SampleQuestionnaire(), "", now_)
                     .ok());
     ASSERT_TRUE(questionnaires::QuestionnaireStore(*database_)
-                    .CreatePublishedFromTemplate("other", testing::SampleQuestionnaire("其他", 3), "", now_)
+                    .CreatePublishedFromTemplate("other", test_support::SampleQuestionnaire("其他", 3), "", now_)
                     .ok());
     AddRule("delivery-survey", v1::TRIGGER_ORDER_DELIVERED, v1::CHANNEL_SMS, "post-delivery");
     AddRule("complaint-call", v1::TRIGGER_COMPLAINT_CLOSED, v1::CHANNEL_PHONE, "post-delivery");
@@ -119,9 +119,9 @@ class ResponseStoreTest : public ::testing::TestWithParam<TestBackend> {
     return request;
   }
 
-  long long Count(const std::string& sql) { return testing::QueryNumber(*database_, sql); }
+  long long Count(const std::string& sql) { return test_support::QueryNumber(*database_, sql); }
 
-  std::unique_ptr<testing::TestDatabase> test_database_;
+  std::unique_ptr<test_support::TestDatabase> test_database_;
   std::unique_ptr<storage::Database> database_;
   std::unique_ptr<ResponseStore> store_;
   std::unique_ptr<revisits::RevisitStore> revisits_;
@@ -423,8 +423,8 @@ TEST_P(ResponseStoreTest, SubmissionsOfManySurveysAtOnceAreEachAnsweredOnTheirOw
   EXPECT_TRUE(store_->Submit(ByInvitation(tokens[8], {Scored("item_0", 5), Scored("item_1", 5)}), now_).ok());
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, ResponseStoreTest, ::testing::ValuesIn(testing::AllBackends()),
-                         [](const auto& info) { return testing::BackendName(info.param); });
+INSTANTIATE_TEST_SUITE_P(Backends, ResponseStoreTest, testing::ValuesIn(test_support::AllBackends()),
+                         [](const auto& info) { return test_support::BackendName(info.param); });
 
 }  // namespace
 }  // namespace satisfaction::responses

@@ -15,13 +15,13 @@ namespace satisfaction::revisits {
 namespace {
 
 using google::protobuf::util::TimeUtil;
-using testing::TestBackend;
+using test_support::TestBackend;
 
-class RevisitRuleStoreTest : public ::testing::TestWithParam<TestBackend> {
+class RevisitRuleStoreTest : public testing::TestWithParam<TestBackend> {
  protected:
   void SetUp() override {
-    test_database_ = testing::TestDatabase::Create(GetParam());
-    database_ = testing::OpenMigrated(*test_database_, 8);
+    test_database_ = test_support::TestDatabase::Create(GetParam());
+    database_ = test_support::OpenMigrated(*test_database_, 8);
     store_ = std::make_unique<RevisitRuleStore>(*database_);
   }
 
@@ -37,7 +37,7 @@ class RevisitRuleStoreTest : public ::testing::TestWithParam<TestBackend> {
     return rule;
   }
 
-  std::unique_ptr<testing::TestDatabase> test_database_;
+  std::unique_ptr<test_support::TestDatabase> test_database_;
   std::unique_ptr<storage::Database> database_;
   std::unique_ptr<RevisitRuleStore> store_;
   absl::Time now_ = absl::FromUnixSeconds(1'800'000'000);
@@ -46,7 +46,7 @@ class RevisitRuleStoreTest : public ::testing::TestWithParam<TestBackend> {
 TEST_P(RevisitRuleStoreTest, MigrationReservesTheDefaultRecoveryCallLoadedBefore) {
   // A database whose default low-score rule was loaded before the template
   // reserved the call (step 17), then migrated on.
-  std::unique_ptr<testing::TestDatabase> old = testing::TestDatabase::Create(GetParam());
+  std::unique_ptr<test_support::TestDatabase> old = test_support::TestDatabase::Create(GetParam());
   absl::StatusOr<std::unique_ptr<storage::Database>> database =
       storage::Database::Connect({.url = old->url(), .pool_size = 2});
   ASSERT_TRUE(database.ok()) << database.status();
@@ -160,8 +160,8 @@ TEST_P(RevisitRuleStoreTest, CreateIfAbsentLoadsOnce) {
   EXPECT_FALSE(*store_->CreateIfAbsent(Rule("t", {v1::CUSTOMER_TYPE_NEW}), now_));
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, RevisitRuleStoreTest, ::testing::ValuesIn(testing::AllBackends()),
-                         [](const auto& info) { return testing::BackendName(info.param); });
+INSTANTIATE_TEST_SUITE_P(Backends, RevisitRuleStoreTest, testing::ValuesIn(test_support::AllBackends()),
+                         [](const auto& info) { return test_support::BackendName(info.param); });
 
 }  // namespace
 }  // namespace satisfaction::revisits

@@ -16,13 +16,13 @@ namespace satisfaction::revisits {
 namespace {
 
 using google::protobuf::util::TimeUtil;
-using testing::TestBackend;
+using test_support::TestBackend;
 
-class RevisitStoreTest : public ::testing::TestWithParam<TestBackend> {
+class RevisitStoreTest : public testing::TestWithParam<TestBackend> {
  protected:
   void SetUp() override {
-    test_database_ = testing::TestDatabase::Create(GetParam());
-    database_ = testing::OpenMigrated(*test_database_, 8);
+    test_database_ = test_support::TestDatabase::Create(GetParam());
+    database_ = test_support::OpenMigrated(*test_database_, 8);
     store_ = std::make_unique<RevisitStore>(*database_);
     v1::Customer customer;
     customer.set_external_id("c1");
@@ -50,7 +50,7 @@ class RevisitStoreTest : public ::testing::TestWithParam<TestBackend> {
     return event;
   }
 
-  std::unique_ptr<testing::TestDatabase> test_database_;
+  std::unique_ptr<test_support::TestDatabase> test_database_;
   std::unique_ptr<storage::Database> database_;
   std::unique_ptr<RevisitStore> store_;
   absl::Time now_ = absl::FromCivil(absl::CivilSecond(2026, 11, 23, 10, 0, 0), absl::FixedTimeZone(8 * 3600));
@@ -77,7 +77,8 @@ TEST_P(RevisitStoreTest, WaitingRevisitsArePlannedAgainWhenTheHoursOrTheZoneChan
   const std::string id = planned->revisits[0].id();
   customers::CustomerStore customers(*database_);
   auto due = [&] {
-    return absl::FromUnixMicros(testing::QueryNumber(*database_, "SELECT due_at_us FROM revisits WHERE id = " + id));
+    return absl::FromUnixMicros(
+        test_support::QueryNumber(*database_, "SELECT due_at_us FROM revisits WHERE id = " + id));
   };
   EXPECT_EQ(due(), now_) << "10:00 in Shanghai, inside the message hours";
   EXPECT_EQ(*customers.ReplanForContactPolicy(now_, 500), 0) << "no change of the hours yet";
@@ -268,8 +269,8 @@ TEST_P(RevisitStoreTest, AChurnedCustomerOrderingAgainNeedsNoWinBackCall) {
   EXPECT_EQ(revisits->revisits[0].state(), v1::REVISIT_STATE_CANCELLED);
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, RevisitStoreTest, ::testing::ValuesIn(testing::AllBackends()),
-                         [](const auto& info) { return testing::BackendName(info.param); });
+INSTANTIATE_TEST_SUITE_P(Backends, RevisitStoreTest, testing::ValuesIn(test_support::AllBackends()),
+                         [](const auto& info) { return test_support::BackendName(info.param); });
 
 }  // namespace
 }  // namespace satisfaction::revisits

@@ -32,23 +32,24 @@ namespace satisfaction::analytics {
 namespace {
 
 using google::protobuf::util::TimeUtil;
-using testing::TestBackend;
+using test_support::TestBackend;
 
 const absl::TimeZone kShanghai = absl::FixedTimeZone(8 * 3600);
 // item_0 (overall, weight 2), item_1 and item_2 (logistics, weight 1).
 const std::map<std::string, double> kWeights = {{"item_0", 2.0}, {"item_1", 1.0}, {"item_2", 1.0}};
 
-class SatisfactionReportsTest : public ::testing::TestWithParam<TestBackend> {
+class SatisfactionReportsTest : public testing::TestWithParam<TestBackend> {
  protected:
   void SetUp() override {
-    test_database_ = testing::TestDatabase::Create(GetParam());
-    database_ = testing::OpenMigrated(*test_database_, 60);
+    test_database_ = test_support::TestDatabase::Create(GetParam());
+    database_ = test_support::OpenMigrated(*test_database_, 60);
     revisits_ = std::make_unique<revisits::RevisitStore>(*database_);
     responses_ = std::make_unique<responses::ResponseStore>(*database_, *revisits_, kShanghai);
     reports_ = std::make_unique<SatisfactionReports>(*database_, "Asia/Shanghai");
-    ASSERT_TRUE(questionnaires::QuestionnaireStore(*database_)
-                    .CreatePublishedFromTemplate("post-delivery", testing::SampleQuestionnaire("收货", 3), "", start_)
-                    .ok());
+    ASSERT_TRUE(
+        questionnaires::QuestionnaireStore(*database_)
+            .CreatePublishedFromTemplate("post-delivery", test_support::SampleQuestionnaire("收货", 3), "", start_)
+            .ok());
   }
 
   // A customer of `type` with a survey on `channel`; returns its invitation.
@@ -118,7 +119,7 @@ class SatisfactionReportsTest : public ::testing::TestWithParam<TestBackend> {
     return request;
   }
 
-  std::unique_ptr<testing::TestDatabase> test_database_;
+  std::unique_ptr<test_support::TestDatabase> test_database_;
   std::unique_ptr<storage::Database> database_;
   std::unique_ptr<revisits::RevisitStore> revisits_;
   std::unique_ptr<responses::ResponseStore> responses_;
@@ -408,7 +409,8 @@ TEST_P(SatisfactionReportsTest, SubmissionsDuringARebuildAreCountedOnce) {
   std::vector<std::string> kept = RollupRows(*database_);
   ASSERT_TRUE(RebuildAggregates(*database_, "post-delivery").ok());
   EXPECT_EQ(RollupRows(*database_), kept);
-  EXPECT_EQ(testing::QueryNumber(*database_, "SELECT SUM(answers) FROM response_rollups WHERE item_code = ''"), 40);
+  EXPECT_EQ(test_support::QueryNumber(*database_, "SELECT SUM(answers) FROM response_rollups WHERE item_code = ''"),
+            40);
 }
 
 TEST_P(SatisfactionReportsTest, AgentsAreReadFromTheAggregatesThatKeepThem) {
@@ -668,8 +670,8 @@ TEST_P(SatisfactionReportsTest, UnknownQuestionnairesAndVersionsAreNotFound) {
   EXPECT_TRUE(reports_->Get(request).ok());
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, SatisfactionReportsTest, ::testing::ValuesIn(testing::AllBackends()),
-                         [](const auto& info) { return testing::BackendName(info.param); });
+INSTANTIATE_TEST_SUITE_P(Backends, SatisfactionReportsTest, testing::ValuesIn(test_support::AllBackends()),
+                         [](const auto& info) { return test_support::BackendName(info.param); });
 
 }  // namespace
 }  // namespace satisfaction::analytics

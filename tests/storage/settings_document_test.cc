@@ -14,7 +14,7 @@ namespace {
 using google::protobuf::FieldMask;
 using google::protobuf::util::FieldMaskUtil;
 using google::protobuf::util::MessageDifferencer;
-using testing::TestBackend;
+using test_support::TestBackend;
 
 FieldMask Mask(const std::string& paths) {
   FieldMask mask;
@@ -22,14 +22,14 @@ FieldMask Mask(const std::string& paths) {
   return mask;
 }
 
-class SettingsDocumentTest : public ::testing::TestWithParam<TestBackend> {
+class SettingsDocumentTest : public testing::TestWithParam<TestBackend> {
  protected:
   void SetUp() override {
-    test_database_ = testing::TestDatabase::Create(GetParam());
-    database_ = testing::OpenMigrated(*test_database_, 4);
+    test_database_ = test_support::TestDatabase::Create(GetParam());
+    database_ = test_support::OpenMigrated(*test_database_, 4);
   }
 
-  std::unique_ptr<testing::TestDatabase> test_database_;
+  std::unique_ptr<test_support::TestDatabase> test_database_;
   std::unique_ptr<storage::Database> database_;
   absl::Time now_ = absl::FromUnixSeconds(1'800'000'000);
 };
@@ -123,8 +123,8 @@ TEST_P(SettingsDocumentTest, ABadUpdateIsRefusedNamingTheFieldAndChangesNothing)
   EXPECT_EQ(stored->etag(), "v0");
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, SettingsDocumentTest, ::testing::ValuesIn(testing::AllBackends()),
-                         [](const auto& info) { return testing::BackendName(info.param); });
+INSTANTIATE_TEST_SUITE_P(Backends, SettingsDocumentTest, testing::ValuesIn(test_support::AllBackends()),
+                         [](const auto& info) { return test_support::BackendName(info.param); });
 
 }  // namespace
 }  // namespace satisfaction::settings

@@ -10,28 +10,28 @@
 namespace satisfaction::questionnaires {
 namespace {
 
-using testing::TestBackend;
+using test_support::TestBackend;
 
-class TemplateLoaderTest : public ::testing::TestWithParam<TestBackend> {
+class TemplateLoaderTest : public testing::TestWithParam<TestBackend> {
  protected:
   void SetUp() override {
-    test_database_ = testing::TestDatabase::Create(GetParam());
-    database_ = testing::OpenMigrated(*test_database_, 2);
+    test_database_ = test_support::TestDatabase::Create(GetParam());
+    database_ = test_support::OpenMigrated(*test_database_, 2);
     store_ = std::make_unique<QuestionnaireStore>(*database_);
-    folder_ = testing::MakeTempDir("satisfaction-templates");
+    folder_ = test_support::MakeTempDir("satisfaction-templates");
   }
   void TearDown() override { std::filesystem::remove_all(folder_); }
 
   void Write(const std::string& name, const std::string& text) { std::ofstream(folder_ + "/" + name) << text; }
 
-  std::unique_ptr<testing::TestDatabase> test_database_;
+  std::unique_ptr<test_support::TestDatabase> test_database_;
   std::unique_ptr<storage::Database> database_;
   std::unique_ptr<QuestionnaireStore> store_;
   std::string folder_;
 };
 
 TEST_P(TemplateLoaderTest, TheStandardTemplatesAreValidAndLoadOnce) {
-  std::string standard = testing::RepoRoot() + "/templates/questionnaires";
+  std::string standard = test_support::RepoRoot() + "/templates/questionnaires";
   absl::StatusOr<TemplateLoadSummary> first = LoadQuestionnaireTemplates(standard, *store_);
   ASSERT_TRUE(first.ok()) << first.status();
   EXPECT_EQ(first->created, 3);
@@ -92,8 +92,8 @@ TEST_P(TemplateLoaderTest, AMissingFolderIsAnError) {
   EXPECT_EQ(loaded.status().code(), absl::StatusCode::kInvalidArgument);
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, TemplateLoaderTest, ::testing::ValuesIn(testing::AllBackends()),
-                         [](const auto& info) { return testing::BackendName(info.param); });
+INSTANTIATE_TEST_SUITE_P(Backends, TemplateLoaderTest, testing::ValuesIn(test_support::AllBackends()),
+                         [](const auto& info) { return test_support::BackendName(info.param); });
 
 }  // namespace
 }  // namespace satisfaction::questionnaires

@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-namespace satisfaction::testing {
+namespace satisfaction::test_support {
 
 // Sends `authorization: Bearer <key>` with every call of a channel, as a
 // client of the service does.
@@ -56,6 +56,6 @@ inline std::string BenchKey() {
   return key == nullptr ? "" : key;
 }
 
-}  // namespace satisfaction::testing
+}  // namespace satisfaction::test_support
 
 #endif  // SATISFACTION_TESTS_SUPPORT_AUTHORIZED_CHANNEL_H_

@@ -10,7 +10,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 
-namespace satisfaction::testing {
+namespace satisfaction::test_support {
 namespace {
 
 namespace asio = boost::asio;
@@ -86,4 +86,4 @@ absl::StatusOr<HttpReply> HttpPost(int port, const std::string& target, const st
                   {.method = "POST", .target = target, .headers = {{"Content-Type", content_type}}, .body = body});
 }
 
-}  // namespace satisfaction::testing
+}  // namespace satisfaction::test_support

@@ -9,7 +9,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 
-namespace satisfaction::testing {
+namespace satisfaction::test_support {
 
 // One HTTP/1.1 request to a test server on 127.0.0.1, on a connection of its own.
 struct HttpCall {
@@ -40,6 +40,6 @@ absl::StatusOr<HttpReply> HttpGet(int port, const std::string& target,
 absl::StatusOr<HttpReply> HttpPost(int port, const std::string& target, const std::string& body,
                                    const std::string& content_type);
 
-}  // namespace satisfaction::testing
+}  // namespace satisfaction::test_support
 
 #endif  // SATISFACTION_TESTS_SUPPORT_HTTP_CLIENT_H_

@@ -8,7 +8,7 @@
 #include "absl/strings/strip.h"
 #include "tests/support/test_database.h"
 
-namespace satisfaction::testing {
+namespace satisfaction::test_support {
 
 absl::Status PrivateMariaDb::Run(const std::string& command, std::string* last_line) {
   std::string script = RepoRoot() + "/deploy/mariadb-private.sh";
@@ -46,4 +46,4 @@ PrivateMariaDb::~PrivateMariaDb() {
   std::filesystem::remove_all(folder_, ignored);
 }
 
-}  // namespace satisfaction::testing
+}  // namespace satisfaction::test_support

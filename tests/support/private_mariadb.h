@@ -6,7 +6,7 @@
 
 #include "absl/status/status.h"
 
-namespace satisfaction::testing {
+namespace satisfaction::test_support {
 
 // A MariaDB server of a test's own (deploy/mariadb-private.sh on a temporary
 // folder, loopback only), for tests that stop and start the database.
@@ -32,6 +32,6 @@ class PrivateMariaDb {
   std::string url_;
 };
 
-}  // namespace satisfaction::testing
+}  // namespace satisfaction::test_support
 
 #endif  // SATISFACTION_TESTS_SUPPORT_PRIVATE_MARIADB_H_

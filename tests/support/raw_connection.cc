@@ -13,7 +13,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 
-namespace satisfaction::testing {
+namespace satisfaction::test_support {
 
 absl::StatusOr<std::unique_ptr<RawConnection>> RawConnection::Open(int port, const std::string& source_address) {
   int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
@@ -105,4 +105,4 @@ void RawConnection::ReadAny(const std::vector<RawConnection*>& connections, absl
   }
 }
 
-}  // namespace satisfaction::testing
+}  // namespace satisfaction::test_support

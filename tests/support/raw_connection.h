@@ -9,7 +9,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 
-namespace satisfaction::testing {
+namespace satisfaction::test_support {
 
 // A TCP connection to 127.0.0.1 that sends exactly the bytes a test gives it,
 // as slowly as the test likes: for clients no HTTP library would imitate
@@ -50,6 +50,6 @@ class RawConnection {
   std::string received_;
 };
 
-}  // namespace satisfaction::testing
+}  // namespace satisfaction::test_support
 
 #endif  // SATISFACTION_TESTS_SUPPORT_RAW_CONNECTION_H_

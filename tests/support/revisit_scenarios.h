@@ -7,7 +7,7 @@
 
 #include "scheduler/revisit_planner.h"
 
-namespace satisfaction::testing {
+namespace satisfaction::test_support {
 
 // One random planning problem: a customer in some time zone with some contact
 // history, an event, the rules that apply, and the operator's policy.
@@ -109,6 +109,6 @@ class RevisitScenarioGenerator {
   std::vector<absl::TimeZone> zones_;
 };
 
-}  // namespace satisfaction::testing
+}  // namespace satisfaction::test_support
 
 #endif  // SATISFACTION_TESTS_SUPPORT_REVISIT_SCENARIOS_H_

@@ -5,7 +5,7 @@
 
 #include "satisfaction/v1/questionnaire.pb.h"
 
-namespace satisfaction::testing {
+namespace satisfaction::test_support {
 
 // A small valid questionnaire: `scale_items` 5-point items and one comment.
 inline v1::Questionnaire SampleQuestionnaire(const std::string& title = "收货满意度", int scale_items = 2) {
@@ -31,6 +31,6 @@ inline v1::Questionnaire SampleQuestionnaire(const std::string& title = "收货�
   return q;
 }
 
-}  // namespace satisfaction::testing
+}  // namespace satisfaction::test_support
 
 #endif  // SATISFACTION_TESTS_SUPPORT_SAMPLE_QUESTIONNAIRES_H_

@@ -13,7 +13,7 @@
 #include "soci/mysql/soci-mysql.h"
 #include "soci/soci.h"
 
-namespace satisfaction::testing {
+namespace satisfaction::test_support {
 namespace {
 
 const char* MysqlBaseUrl() { return std::getenv("SATISFACTION_TEST_MYSQL_URL"); }
@@ -101,4 +101,4 @@ TestDatabase::~TestDatabase() {
   }
 }
 
-}  // namespace satisfaction::testing
+}  // namespace satisfaction::test_support

@@ -8,7 +8,7 @@
 
 #include "services/storage/database.h"
 
-namespace satisfaction::testing {
+namespace satisfaction::test_support {
 
 enum class TestBackend { kSqlite, kMariaDb };
 
@@ -62,6 +62,6 @@ std::string RepoRoot();
 // A fresh temporary folder.
 std::string MakeTempDir(const std::string& prefix);
 
-}  // namespace satisfaction::testing
+}  // namespace satisfaction::test_support
 
 #endif  // SATISFACTION_TESTS_SUPPORT_TEST_DATABASE_H_
