@@ -13,19 +13,18 @@
 #include "services/access/api_key_store.h"
 #include "services/access/audit_log.h"
 #include "services/common/secrets.h"
+#include "tests/support/backend_test.h"
 #include "tests/support/test_database.h"
 
 namespace satisfaction::access {
 namespace {
 
 using google::protobuf::util::TimeUtil;
-using test_support::TestBackend;
 
-class AccessStoreTest : public testing::TestWithParam<TestBackend> {
+class AccessStoreTest : public test_support::MigratedDatabaseTest {
  protected:
   void SetUp() override {
-    test_database_ = test_support::TestDatabase::Create(GetParam());
-    database_ = test_support::OpenMigrated(*test_database_, 8);
+    MigratedDatabaseTest::SetUp();
     keys_ = std::make_unique<ApiKeyStore>(*database_);
   }
 
@@ -39,8 +38,6 @@ class AccessStoreTest : public testing::TestWithParam<TestBackend> {
     return created.ok() ? *created : ApiKeyStore::Created{};
   }
 
-  std::unique_ptr<test_support::TestDatabase> test_database_;
-  std::unique_ptr<storage::Database> database_;
   std::unique_ptr<ApiKeyStore> keys_;
 };
 
@@ -229,8 +226,7 @@ TEST_P(AccessStoreTest, EventsPastTheRetentionAreDeletedOldestFirstInBatches) {
   EXPECT_EQ(kept->events[1].resource(), "10 days ago");
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, AccessStoreTest, testing::ValuesIn(test_support::AllBackends()),
-                         [](const auto& info) { return test_support::BackendName(info.param); });
+SATISFACTION_INSTANTIATE_ON_BACKENDS(AccessStoreTest);
 
 }  // namespace
 }  // namespace satisfaction::access

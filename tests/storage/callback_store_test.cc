@@ -20,6 +20,7 @@
 #include "services/revisits/revisit_rule_store.h"
 #include "services/revisits/revisit_rule_validation.h"
 #include "services/revisits/revisit_store.h"
+#include "tests/support/backend_test.h"
 #include "tests/support/sample_questionnaires.h"
 #include "tests/support/test_database.h"
 
@@ -31,11 +32,12 @@ using test_support::TestBackend;
 
 const absl::TimeZone kShanghai = absl::FixedTimeZone(8 * 3600);
 
-class CallbackStoreTest : public testing::TestWithParam<TestBackend> {
+class CallbackStoreTest : public test_support::MigratedDatabaseTest {
  protected:
+  CallbackStoreTest() : MigratedDatabaseTest(/*pool_size=*/40) {}
+
   void SetUp() override {
-    test_database_ = test_support::TestDatabase::Create(GetParam());
-    database_ = test_support::OpenMigrated(*test_database_, 40);
+    MigratedDatabaseTest::SetUp();
     store_ = std::make_unique<CallbackStore>(*database_, absl::Hours(2), "https://survey.example.cn");
     revisits_ = std::make_unique<revisits::RevisitStore>(*database_);
     AddRule("complaint-call", v1::TRIGGER_COMPLAINT_CLOSED, 50, /*reserve=*/false, "complaints");
@@ -100,8 +102,6 @@ class CallbackStoreTest : public testing::TestWithParam<TestBackend> {
     return store_->Report(request, id, at);
   }
 
-  std::unique_ptr<test_support::TestDatabase> test_database_;
-  std::unique_ptr<storage::Database> database_;
   std::unique_ptr<CallbackStore> store_;
   std::unique_ptr<revisits::RevisitStore> revisits_;
   // Monday 2026-11-23, 10:00 in Shanghai.
@@ -447,8 +447,7 @@ TEST_P(CallbackStoreTest, ConcurrentDialersNeverShareACallbackAndLoseNothing) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, CallbackStoreTest, testing::ValuesIn(test_support::AllBackends()),
-                         [](const auto& info) { return test_support::BackendName(info.param); });
+SATISFACTION_INSTANTIATE_ON_BACKENDS(CallbackStoreTest);
 
 }  // namespace
 }  // namespace satisfaction::callbacks

@@ -6,18 +6,15 @@
 
 #include "gtest/gtest.h"
 #include "services/customers/customer_validation.h"
-#include "tests/support/test_database.h"
+#include "tests/support/backend_test.h"
 
 namespace satisfaction::customers {
 namespace {
 
-using test_support::TestBackend;
-
-class CustomerStoreTest : public testing::TestWithParam<TestBackend> {
+class CustomerStoreTest : public test_support::MigratedDatabaseTest {
  protected:
   void SetUp() override {
-    test_database_ = test_support::TestDatabase::Create(GetParam());
-    database_ = test_support::OpenMigrated(*test_database_, 8);
+    MigratedDatabaseTest::SetUp();
     store_ = std::make_unique<CustomerStore>(*database_);
   }
 
@@ -32,8 +29,6 @@ class CustomerStoreTest : public testing::TestWithParam<TestBackend> {
     return c;
   }
 
-  std::unique_ptr<test_support::TestDatabase> test_database_;
-  std::unique_ptr<storage::Database> database_;
   std::unique_ptr<CustomerStore> store_;
   absl::Time now_ = absl::FromUnixSeconds(1'800'000'000);
 };
@@ -270,8 +265,7 @@ TEST_P(CustomerStoreTest, NewClassificationSettingsRetypeEveryCustomerInTheBackg
   EXPECT_EQ(store_->Get("c2")->type(), v1::CUSTOMER_TYPE_NEW);
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, CustomerStoreTest, testing::ValuesIn(test_support::AllBackends()),
-                         [](const auto& info) { return test_support::BackendName(info.param); });
+SATISFACTION_INSTANTIATE_ON_BACKENDS(CustomerStoreTest);
 
 }  // namespace
 }  // namespace satisfaction::customers

@@ -9,6 +9,7 @@
 #include "absl/time/clock.h"
 #include "gtest/gtest.h"
 #include "services/storage/migrations.h"
+#include "tests/support/backend_test.h"
 #include "tests/support/test_database.h"
 
 namespace satisfaction::storage {
@@ -16,10 +17,8 @@ namespace {
 
 using test_support::TestBackend;
 
-class DatabaseTest : public testing::TestWithParam<TestBackend> {
+class DatabaseTest : public test_support::BackendTest {
  protected:
-  void SetUp() override { test_database_ = test_support::TestDatabase::Create(GetParam()); }
-
   std::unique_ptr<Database> Connect(size_t pool_size = 4, absl::Duration lease_timeout = absl::Seconds(5)) {
     absl::StatusOr<std::unique_ptr<Database>> database =
         Database::Connect({.url = test_database_->url(), .pool_size = pool_size, .lease_timeout = lease_timeout});
@@ -47,8 +46,6 @@ class DatabaseTest : public testing::TestWithParam<TestBackend> {
                     })
                     .ok());
   }
-
-  std::unique_ptr<test_support::TestDatabase> test_database_;
 };
 
 TEST_P(DatabaseTest, CommittedWorkIsVisibleAndFailedWorkIsRolledBack) {
@@ -169,8 +166,7 @@ TEST_P(DatabaseTest, NewerSchemaThanTheServerKnowsIsRefused) {
   EXPECT_EQ(older.status().code(), absl::StatusCode::kFailedPrecondition) << older.status();
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, DatabaseTest, testing::ValuesIn(test_support::AllBackends()),
-                         [](const auto& info) { return test_support::BackendName(info.param); });
+SATISFACTION_INSTANTIATE_ON_BACKENDS(DatabaseTest);
 
 // MariaDB's deadlock detector picks a victim; the victim must see ABORTED, which
 // tells a client to retry.

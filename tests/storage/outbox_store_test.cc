@@ -21,6 +21,7 @@
 #include "services/revisits/revisit_rule_store.h"
 #include "services/revisits/revisit_rule_validation.h"
 #include "services/revisits/revisit_store.h"
+#include "tests/support/backend_test.h"
 #include "tests/support/sample_questionnaires.h"
 #include "tests/support/test_database.h"
 
@@ -44,11 +45,12 @@ struct CustomerSpec {
   bool email = true, im = false, phone_consent = false;
 };
 
-class OutboxStoreTest : public testing::TestWithParam<TestBackend> {
+class OutboxStoreTest : public test_support::MigratedDatabaseTest {
  protected:
+  OutboxStoreTest() : MigratedDatabaseTest(/*pool_size=*/12) {}
+
   void SetUp() override {
-    test_database_ = test_support::TestDatabase::Create(GetParam());
-    database_ = test_support::OpenMigrated(*test_database_, 12);
+    MigratedDatabaseTest::SetUp();
     absl::StatusOr<MessageTemplates> templates =
         MessageTemplates::Load(std::filesystem::path(test_support::RepoRoot()) / "templates" / "messages");
     ASSERT_TRUE(templates.ok()) << templates.status();
@@ -123,8 +125,6 @@ class OutboxStoreTest : public testing::TestWithParam<TestBackend> {
 
   long long Count(const std::string& sql) { return test_support::QueryNumber(*database_, sql); }
 
-  std::unique_ptr<test_support::TestDatabase> test_database_;
-  std::unique_ptr<storage::Database> database_;
   std::unique_ptr<MessageTemplates> templates_;
   std::unique_ptr<OutboxStore> store_;
   std::unique_ptr<revisits::RevisitStore> revisits_;
@@ -391,8 +391,7 @@ TEST_P(OutboxStoreTest, ManyGatewaysOnSeveralServersSendEveryMessageExactlyOnce)
   EXPECT_EQ(Count("SELECT COUNT(*) FROM revisits WHERE state = 4"), messages);
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, OutboxStoreTest, testing::ValuesIn(test_support::AllBackends()),
-                         [](const auto& info) { return test_support::BackendName(info.param); });
+SATISFACTION_INSTANTIATE_ON_BACKENDS(OutboxStoreTest);
 
 }  // namespace
 }  // namespace satisfaction::messages

@@ -9,21 +9,19 @@
 #include "absl/time/clock.h"
 #include "gtest/gtest.h"
 #include "services/questionnaires/questionnaire_validation.h"
+#include "tests/support/backend_test.h"
 #include "tests/support/sample_questionnaires.h"
-#include "tests/support/test_database.h"
 
 namespace satisfaction::questionnaires {
 namespace {
 
 using google::protobuf::util::MessageDifferencer;
 using test_support::SampleQuestionnaire;
-using test_support::TestBackend;
 
-class QuestionnaireStoreTest : public testing::TestWithParam<TestBackend> {
+class QuestionnaireStoreTest : public test_support::MigratedDatabaseTest {
  protected:
   void SetUp() override {
-    test_database_ = test_support::TestDatabase::Create(GetParam());
-    database_ = test_support::OpenMigrated(*test_database_, 8);
+    MigratedDatabaseTest::SetUp();
     store_ = std::make_unique<QuestionnaireStore>(*database_);
   }
 
@@ -41,8 +39,6 @@ class QuestionnaireStoreTest : public testing::TestWithParam<TestBackend> {
     return true;
   }
 
-  std::unique_ptr<test_support::TestDatabase> test_database_;
-  std::unique_ptr<storage::Database> database_;
   std::unique_ptr<QuestionnaireStore> store_;
   absl::Time now_ = absl::FromUnixSeconds(1'800'000'000);
 };
@@ -279,8 +275,7 @@ TEST_P(QuestionnaireStoreTest, TemplatesAreLoadedOnceEvenByServersStartingTogeth
   EXPECT_EQ(later->stored_digest, "digest-1");
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, QuestionnaireStoreTest, testing::ValuesIn(test_support::AllBackends()),
-                         [](const auto& info) { return test_support::BackendName(info.param); });
+SATISFACTION_INSTANTIATE_ON_BACKENDS(QuestionnaireStoreTest);
 
 }  // namespace
 }  // namespace satisfaction::questionnaires

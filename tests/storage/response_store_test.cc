@@ -18,6 +18,7 @@
 #include "services/questionnaires/questionnaire_store.h"
 #include "services/revisits/revisit_rule_store.h"
 #include "services/revisits/revisit_rule_validation.h"
+#include "tests/support/backend_test.h"
 #include "tests/support/sample_questionnaires.h"
 #include "tests/support/test_database.h"
 
@@ -25,7 +26,6 @@ namespace satisfaction::responses {
 namespace {
 
 using google::protobuf::util::TimeUtil;
-using test_support::TestBackend;
 
 const absl::TimeZone kShanghai = absl::FixedTimeZone(8 * 3600);
 
@@ -42,11 +42,12 @@ v1::Answer Scored(const std::string& code, int score) {
   return answer;
 }
 
-class ResponseStoreTest : public testing::TestWithParam<TestBackend> {
+class ResponseStoreTest : public test_support::MigratedDatabaseTest {
  protected:
+  ResponseStoreTest() : MigratedDatabaseTest(/*pool_size=*/60) {}
+
   void SetUp() override {
-    test_database_ = test_support::TestDatabase::Create(GetParam());
-    database_ = test_support::OpenMigrated(*test_database_, 60);
+    MigratedDatabaseTest::SetUp();
     revisits_ = std::make_unique<revisits::RevisitStore>(*database_);
     store_ = std::make_unique<ResponseStore>(*database_, *revisits_, kShanghai);
     // item_0 (overall, required), item_1 (logistics, required), comment (optional, 300 characters).
@@ -121,8 +122,6 @@ class ResponseStoreTest : public testing::TestWithParam<TestBackend> {
 
   long long Count(const std::string& sql) { return test_support::QueryNumber(*database_, sql); }
 
-  std::unique_ptr<test_support::TestDatabase> test_database_;
-  std::unique_ptr<storage::Database> database_;
   std::unique_ptr<ResponseStore> store_;
   std::unique_ptr<revisits::RevisitStore> revisits_;
   // Monday 2026-11-23, 10:00 in Shanghai.
@@ -423,8 +422,7 @@ TEST_P(ResponseStoreTest, SubmissionsOfManySurveysAtOnceAreEachAnsweredOnTheirOw
   EXPECT_TRUE(store_->Submit(ByInvitation(tokens[8], {Scored("item_0", 5), Scored("item_1", 5)}), now_).ok());
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, ResponseStoreTest, testing::ValuesIn(test_support::AllBackends()),
-                         [](const auto& info) { return test_support::BackendName(info.param); });
+SATISFACTION_INSTANTIATE_ON_BACKENDS(ResponseStoreTest);
 
 }  // namespace
 }  // namespace satisfaction::responses

@@ -9,19 +9,18 @@
 #include "gtest/gtest.h"
 #include "services/revisits/revisit_rule_validation.h"
 #include "services/storage/migrations.h"
+#include "tests/support/backend_test.h"
 #include "tests/support/test_database.h"
 
 namespace satisfaction::revisits {
 namespace {
 
 using google::protobuf::util::TimeUtil;
-using test_support::TestBackend;
 
-class RevisitRuleStoreTest : public testing::TestWithParam<TestBackend> {
+class RevisitRuleStoreTest : public test_support::MigratedDatabaseTest {
  protected:
   void SetUp() override {
-    test_database_ = test_support::TestDatabase::Create(GetParam());
-    database_ = test_support::OpenMigrated(*test_database_, 8);
+    MigratedDatabaseTest::SetUp();
     store_ = std::make_unique<RevisitRuleStore>(*database_);
   }
 
@@ -37,8 +36,6 @@ class RevisitRuleStoreTest : public testing::TestWithParam<TestBackend> {
     return rule;
   }
 
-  std::unique_ptr<test_support::TestDatabase> test_database_;
-  std::unique_ptr<storage::Database> database_;
   std::unique_ptr<RevisitRuleStore> store_;
   absl::Time now_ = absl::FromUnixSeconds(1'800'000'000);
 };
@@ -160,8 +157,7 @@ TEST_P(RevisitRuleStoreTest, CreateIfAbsentLoadsOnce) {
   EXPECT_FALSE(*store_->CreateIfAbsent(Rule("t", {v1::CUSTOMER_TYPE_NEW}), now_));
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, RevisitRuleStoreTest, testing::ValuesIn(test_support::AllBackends()),
-                         [](const auto& info) { return test_support::BackendName(info.param); });
+SATISFACTION_INSTANTIATE_ON_BACKENDS(RevisitRuleStoreTest);
 
 }  // namespace
 }  // namespace satisfaction::revisits

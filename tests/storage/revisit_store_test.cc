@@ -10,19 +10,18 @@
 #include "services/customers/customer_validation.h"
 #include "services/revisits/revisit_rule_store.h"
 #include "services/revisits/revisit_rule_validation.h"
+#include "tests/support/backend_test.h"
 #include "tests/support/test_database.h"
 
 namespace satisfaction::revisits {
 namespace {
 
 using google::protobuf::util::TimeUtil;
-using test_support::TestBackend;
 
-class RevisitStoreTest : public testing::TestWithParam<TestBackend> {
+class RevisitStoreTest : public test_support::MigratedDatabaseTest {
  protected:
   void SetUp() override {
-    test_database_ = test_support::TestDatabase::Create(GetParam());
-    database_ = test_support::OpenMigrated(*test_database_, 8);
+    MigratedDatabaseTest::SetUp();
     store_ = std::make_unique<RevisitStore>(*database_);
     v1::Customer customer;
     customer.set_external_id("c1");
@@ -50,8 +49,6 @@ class RevisitStoreTest : public testing::TestWithParam<TestBackend> {
     return event;
   }
 
-  std::unique_ptr<test_support::TestDatabase> test_database_;
-  std::unique_ptr<storage::Database> database_;
   std::unique_ptr<RevisitStore> store_;
   absl::Time now_ = absl::FromCivil(absl::CivilSecond(2026, 11, 23, 10, 0, 0), absl::FixedTimeZone(8 * 3600));
 };
@@ -269,8 +266,7 @@ TEST_P(RevisitStoreTest, AChurnedCustomerOrderingAgainNeedsNoWinBackCall) {
   EXPECT_EQ(revisits->revisits[0].state(), v1::REVISIT_STATE_CANCELLED);
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, RevisitStoreTest, testing::ValuesIn(test_support::AllBackends()),
-                         [](const auto& info) { return test_support::BackendName(info.param); });
+SATISFACTION_INSTANTIATE_ON_BACKENDS(RevisitStoreTest);
 
 }  // namespace
 }  // namespace satisfaction::revisits

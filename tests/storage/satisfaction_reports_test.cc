@@ -25,6 +25,7 @@
 #include "services/questionnaires/questionnaire_store.h"
 #include "services/responses/response_store.h"
 #include "services/revisits/revisit_store.h"
+#include "tests/support/backend_test.h"
 #include "tests/support/sample_questionnaires.h"
 #include "tests/support/test_database.h"
 
@@ -32,17 +33,17 @@ namespace satisfaction::analytics {
 namespace {
 
 using google::protobuf::util::TimeUtil;
-using test_support::TestBackend;
 
 const absl::TimeZone kShanghai = absl::FixedTimeZone(8 * 3600);
 // item_0 (overall, weight 2), item_1 and item_2 (logistics, weight 1).
 const std::map<std::string, double> kWeights = {{"item_0", 2.0}, {"item_1", 1.0}, {"item_2", 1.0}};
 
-class SatisfactionReportsTest : public testing::TestWithParam<TestBackend> {
+class SatisfactionReportsTest : public test_support::MigratedDatabaseTest {
  protected:
+  SatisfactionReportsTest() : MigratedDatabaseTest(/*pool_size=*/60) {}
+
   void SetUp() override {
-    test_database_ = test_support::TestDatabase::Create(GetParam());
-    database_ = test_support::OpenMigrated(*test_database_, 60);
+    MigratedDatabaseTest::SetUp();
     revisits_ = std::make_unique<revisits::RevisitStore>(*database_);
     responses_ = std::make_unique<responses::ResponseStore>(*database_, *revisits_, kShanghai);
     reports_ = std::make_unique<SatisfactionReports>(*database_, "Asia/Shanghai");
@@ -119,8 +120,6 @@ class SatisfactionReportsTest : public testing::TestWithParam<TestBackend> {
     return request;
   }
 
-  std::unique_ptr<test_support::TestDatabase> test_database_;
-  std::unique_ptr<storage::Database> database_;
   std::unique_ptr<revisits::RevisitStore> revisits_;
   std::unique_ptr<responses::ResponseStore> responses_;
   std::unique_ptr<SatisfactionReports> reports_;
@@ -670,8 +669,7 @@ TEST_P(SatisfactionReportsTest, UnknownQuestionnairesAndVersionsAreNotFound) {
   EXPECT_TRUE(reports_->Get(request).ok());
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, SatisfactionReportsTest, testing::ValuesIn(test_support::AllBackends()),
-                         [](const auto& info) { return test_support::BackendName(info.param); });
+SATISFACTION_INSTANTIATE_ON_BACKENDS(SatisfactionReportsTest);
 
 }  // namespace
 }  // namespace satisfaction::analytics

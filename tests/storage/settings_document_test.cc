@@ -6,7 +6,7 @@
 #include "absl/strings/match.h"
 #include "gtest/gtest.h"
 #include "services/settings/contact_policy_settings.h"
-#include "tests/support/test_database.h"
+#include "tests/support/backend_test.h"
 
 namespace satisfaction::settings {
 namespace {
@@ -14,7 +14,6 @@ namespace {
 using google::protobuf::FieldMask;
 using google::protobuf::util::FieldMaskUtil;
 using google::protobuf::util::MessageDifferencer;
-using test_support::TestBackend;
 
 FieldMask Mask(const std::string& paths) {
   FieldMask mask;
@@ -22,15 +21,12 @@ FieldMask Mask(const std::string& paths) {
   return mask;
 }
 
-class SettingsDocumentTest : public testing::TestWithParam<TestBackend> {
+class SettingsDocumentTest : public test_support::MigratedDatabaseTest {
  protected:
-  void SetUp() override {
-    test_database_ = test_support::TestDatabase::Create(GetParam());
-    database_ = test_support::OpenMigrated(*test_database_, 4);
-  }
+  SettingsDocumentTest() : MigratedDatabaseTest(/*pool_size=*/4) {}
 
-  std::unique_ptr<test_support::TestDatabase> test_database_;
-  std::unique_ptr<storage::Database> database_;
+  void SetUp() override { MigratedDatabaseTest::SetUp(); }
+
   absl::Time now_ = absl::FromUnixSeconds(1'800'000'000);
 };
 
@@ -123,8 +119,7 @@ TEST_P(SettingsDocumentTest, ABadUpdateIsRefusedNamingTheFieldAndChangesNothing)
   EXPECT_EQ(stored->etag(), "v0");
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, SettingsDocumentTest, testing::ValuesIn(test_support::AllBackends()),
-                         [](const auto& info) { return test_support::BackendName(info.param); });
+SATISFACTION_INSTANTIATE_ON_BACKENDS(SettingsDocumentTest);
 
 }  // namespace
 }  // namespace satisfaction::settings

@@ -5,18 +5,18 @@
 
 #include "absl/strings/match.h"
 #include "gtest/gtest.h"
+#include "tests/support/backend_test.h"
 #include "tests/support/test_database.h"
 
 namespace satisfaction::questionnaires {
 namespace {
 
-using test_support::TestBackend;
-
-class TemplateLoaderTest : public testing::TestWithParam<TestBackend> {
+class TemplateLoaderTest : public test_support::MigratedDatabaseTest {
  protected:
+  TemplateLoaderTest() : MigratedDatabaseTest(/*pool_size=*/2) {}
+
   void SetUp() override {
-    test_database_ = test_support::TestDatabase::Create(GetParam());
-    database_ = test_support::OpenMigrated(*test_database_, 2);
+    MigratedDatabaseTest::SetUp();
     store_ = std::make_unique<QuestionnaireStore>(*database_);
     folder_ = test_support::MakeTempDir("satisfaction-templates");
   }
@@ -24,8 +24,6 @@ class TemplateLoaderTest : public testing::TestWithParam<TestBackend> {
 
   void Write(const std::string& name, const std::string& text) { std::ofstream(folder_ + "/" + name) << text; }
 
-  std::unique_ptr<test_support::TestDatabase> test_database_;
-  std::unique_ptr<storage::Database> database_;
   std::unique_ptr<QuestionnaireStore> store_;
   std::string folder_;
 };
@@ -92,8 +90,7 @@ TEST_P(TemplateLoaderTest, AMissingFolderIsAnError) {
   EXPECT_EQ(loaded.status().code(), absl::StatusCode::kInvalidArgument);
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, TemplateLoaderTest, testing::ValuesIn(test_support::AllBackends()),
-                         [](const auto& info) { return test_support::BackendName(info.param); });
+SATISFACTION_INSTANTIATE_ON_BACKENDS(TemplateLoaderTest);
 
 }  // namespace
 }  // namespace satisfaction::questionnaires
