@@ -15,8 +15,8 @@
 #include "satisfaction/v1/response.grpc.pb.h"
 #include "tests/e2e/access_test_keys.h"
 #include "tests/e2e/complaint_calls.h"
+#include "tests/e2e/e2e_fixture.h"
 #include "tests/e2e/generic_call.h"
-#include "tests/e2e/test_server.h"
 #include "tests/support/test_database.h"
 
 namespace satisfaction {
@@ -25,19 +25,11 @@ namespace {
 using google::protobuf::util::TimeUtil;
 using test_support::Context;
 using test_support::ExpectError;
-using test_support::TestBackend;
 
 constexpr char kPhone[] = "+8613912345678";
 
-class AccessE2eTest : public testing::TestWithParam<TestBackend> {
+class AccessE2eTest : public test_support::E2eTest {
  protected:
-  void SetUp() override {
-    database_ = test_support::TestDatabase::Create(GetParam());
-    server_ = test_support::TestServer::Start(database_->url());
-    ASSERT_NE(server_, nullptr);
-    keys_ = std::make_unique<test_support::AccessKeys>(*server_);
-  }
-
   // A customer with every kind of contact detail, stored by the admin.
   void AddCustomer(const std::string& id) {
     v1::UpsertCustomerRequest request;
@@ -48,8 +40,7 @@ class AccessE2eTest : public testing::TestWithParam<TestBackend> {
     request.mutable_customer()->set_im_handle("wangfang88");
     request.mutable_customer()->mutable_consent()->set_phone(true);
     v1::UpsertCustomerResponse upserted;
-    grpc::Status status =
-        v1::CustomerService::NewStub(server_->channel())->UpsertCustomer(Context().get(), request, &upserted);
+    grpc::Status status = v1::CustomerService::NewStub(channel())->UpsertCustomer(Context().get(), request, &upserted);
     ASSERT_TRUE(status.ok()) << status.error_message();
   }
 
@@ -59,10 +50,6 @@ class AccessE2eTest : public testing::TestWithParam<TestBackend> {
     EXPECT_TRUE(status.ok()) << status.error_message();
     return {listed.events().begin(), listed.events().end()};
   }
-
-  std::unique_ptr<test_support::TestDatabase> database_;
-  std::unique_ptr<test_support::TestServer> server_;
-  std::unique_ptr<test_support::AccessKeys> keys_;
 };
 
 TEST_P(AccessE2eTest, KeysAreShownOnceListedByHintAndRevokedAtOnce) {
@@ -135,7 +122,7 @@ TEST_P(AccessE2eTest, TheBearerSchemeIsCaseInsensitiveOtherSchemesAreRefused) {
 TEST_P(AccessE2eTest, KeysShowWhenTheyWereLastUsed) {
   server::ServerConfig config;
   config.maintenance_interval = absl::Seconds(1);
-  auto server = test_support::TestServer::Start(database_->url(), "", config);
+  auto server = StartServer(config);
   ASSERT_NE(server, nullptr);
   test_support::AccessKeys keys(*server);
   std::string used_id, unused_id;
@@ -165,7 +152,7 @@ TEST_P(AccessE2eTest, KeysShowWhenTheyWereLastUsed) {
 TEST_P(AccessE2eTest, AStoppingServerWritesDownTheLastUseItNoted) {
   server::ServerConfig config;
   config.maintenance_interval = absl::Hours(1);
-  auto server = test_support::TestServer::Start(database_->url(), "", config);
+  auto server = StartServer(config);
   ASSERT_NE(server, nullptr);
   std::string id;
   std::string key = test_support::AccessKeys(*server).Create(v1::ROLE_ANALYST, {}, &id);
@@ -265,8 +252,8 @@ TEST_P(AccessE2eTest, TheLastAdminKeyCannotBeRevoked) {
 
 TEST_P(AccessE2eTest, OperatorsSeeContactDetailsMaskedAdminsInFull) {
   AddCustomer("c1");
-  auto as_operator = v1::CustomerService::NewStub(server_->ChannelWithKey(keys_->Create(v1::ROLE_OPERATOR)));
-  auto as_admin = v1::CustomerService::NewStub(server_->channel());
+  auto as_operator = v1::CustomerService::NewStub(ChannelAs(v1::ROLE_OPERATOR));
+  auto as_admin = v1::CustomerService::NewStub(channel());
   v1::GetCustomerRequest get;
   get.set_external_id("c1");
   v1::Customer masked, full;
@@ -319,16 +306,15 @@ TEST_P(AccessE2eTest, OperatorsSeeContactDetailsMaskedAdminsInFull) {
 }
 
 TEST_P(AccessE2eTest, ABoundDialerWorksOnlyItsQueueAsItsAgentAndGetsTheNumber) {
-  ASSERT_NO_FATAL_FAILURE(test_support::AddComplaintCallRule(server_->channel(), "complaints"));
+  ASSERT_NO_FATAL_FAILURE(test_support::AddComplaintCallRule(channel(), "complaints"));
   AddCustomer("c1");
-  ASSERT_NO_FATAL_FAILURE(test_support::RecordClosedComplaint(server_->channel(), "complaint-1", "c1"));
+  ASSERT_NO_FATAL_FAILURE(test_support::RecordClosedComplaint(channel(), "complaint-1", "c1"));
 
   v1::ApiKey binding;
   binding.set_queue("complaints");
   binding.set_agent_id("agent-7");
   std::string dialer_id;
-  auto dialer =
-      v1::CallbackService::NewStub(server_->ChannelWithKey(keys_->Create(v1::ROLE_DIALER, binding, &dialer_id)));
+  auto dialer = v1::CallbackService::NewStub(ChannelAs(v1::ROLE_DIALER, binding, &dialer_id));
   v1::FetchDueCallbacksRequest fetch;
   fetch.set_queue("sales");
   fetch.set_agent_id("agent-7");
@@ -373,7 +359,7 @@ TEST_P(AccessE2eTest, ABoundDialerWorksOnlyItsQueueAsItsAgentAndGetsTheNumber) {
               "reports[0].agent_id");
 
   // Answers taken on the phone: by callback, as itself; never by invitation.
-  auto responses = v1::ResponseService::NewStub(server_->ChannelWithKey(keys_->Create(v1::ROLE_DIALER, binding)));
+  auto responses = v1::ResponseService::NewStub(ChannelAs(v1::ROLE_DIALER, binding));
   v1::SubmitResponseRequest submit;
   submit.mutable_callback()->set_callback_id(fetched.callbacks(0).id());
   submit.mutable_callback()->set_lease_token(fetched.callbacks(0).lease_token());
@@ -387,7 +373,7 @@ TEST_P(AccessE2eTest, ABoundDialerWorksOnlyItsQueueAsItsAgentAndGetsTheNumber) {
   answer->set_score(5);
   ExpectError(responses->SubmitResponse(Context().get(), submit, &response), grpc::StatusCode::PERMISSION_DENIED,
               "invitation_token");
-  auto gateway = v1::ResponseService::NewStub(server_->ChannelWithKey(keys_->Create(v1::ROLE_GATEWAY)));
+  auto gateway = v1::ResponseService::NewStub(ChannelAs(v1::ROLE_GATEWAY));
   ExpectError(gateway->SubmitResponse(Context().get(), submit, &response), grpc::StatusCode::NOT_FOUND);
   submit.mutable_callback()->set_callback_id(fetched.callbacks(0).id());
   submit.mutable_callback()->set_lease_token(fetched.callbacks(0).lease_token());
@@ -397,10 +383,8 @@ TEST_P(AccessE2eTest, ABoundDialerWorksOnlyItsQueueAsItsAgentAndGetsTheNumber) {
 
 TEST_P(AccessE2eTest, WritesAndExportsAreAuditedReadsAreNot) {
   std::string operator_id, analyst_id;
-  auto customers =
-      v1::CustomerService::NewStub(server_->ChannelWithKey(keys_->Create(v1::ROLE_OPERATOR, {}, &operator_id)));
-  auto analytics =
-      v1::AnalyticsService::NewStub(server_->ChannelWithKey(keys_->Create(v1::ROLE_ANALYST, {}, &analyst_id)));
+  auto customers = v1::CustomerService::NewStub(ChannelAs(v1::ROLE_OPERATOR, {}, &operator_id));
+  auto analytics = v1::AnalyticsService::NewStub(ChannelAs(v1::ROLE_ANALYST, {}, &analyst_id));
   v1::UpsertCustomerRequest upsert;
   upsert.mutable_customer()->set_external_id("c-audit");
   upsert.mutable_customer()->set_phone(kPhone);
@@ -475,13 +459,13 @@ TEST_P(AccessE2eTest, WritesAndExportsAreAuditedReadsAreNot) {
   ExpectError(keys_->stub().ListAuditEvents(Context().get(), by_method, &second), grpc::StatusCode::INVALID_ARGUMENT,
               "page_token");
 
-  auto as_operator = v1::AccessService::NewStub(server_->ChannelWithKey(keys_->Create(v1::ROLE_OPERATOR)));
+  auto as_operator = v1::AccessService::NewStub(ChannelAs(v1::ROLE_OPERATOR));
   v1::ListAuditEventsResponse refused;
   ExpectError(as_operator->ListAuditEvents(Context().get(), {}, &refused), grpc::StatusCode::PERMISSION_DENIED);
 }
 
 TEST_P(AccessE2eTest, AWriteWhoseAuditEventCannotBeWrittenIsNotAnsweredOk) {
-  std::unique_ptr<storage::Database> database = test_support::OpenMigrated(*database_, 1);
+  std::unique_ptr<storage::Database> database = test_support::OpenMigrated(*test_database_, 1);
   auto run = [&](const std::string& sql) { ASSERT_TRUE(test_support::ExecuteSql(*database, sql).ok()) << sql; };
   // The audit log's table goes missing: the write itself still commits.
   run("ALTER TABLE audit_events RENAME TO audit_events_away");
@@ -489,7 +473,7 @@ TEST_P(AccessE2eTest, AWriteWhoseAuditEventCannotBeWrittenIsNotAnsweredOk) {
   request.mutable_customer()->set_external_id("unaudited");
   request.mutable_customer()->set_phone(kPhone);
   v1::UpsertCustomerResponse upserted;
-  auto customers = v1::CustomerService::NewStub(server_->channel());
+  auto customers = v1::CustomerService::NewStub(channel());
   grpc::Status status = customers->UpsertCustomer(Context().get(), request, &upserted);
   ExpectError(status, grpc::StatusCode::UNAVAILABLE, "the audit log could not record this call");
   run("ALTER TABLE audit_events_away RENAME TO audit_events");
@@ -507,14 +491,13 @@ TEST_P(AccessE2eTest, AWriteWhoseAuditEventCannotBeWrittenIsNotAnsweredOk) {
 TEST_P(AccessE2eTest, AKeyOverItsRateLimitIsToldWhenToRetry) {
   v1::ApiKey slow;
   slow.set_rate_limit_per_minute(6);  // bursts of 1
-  auto questionnaires =
-      v1::QuestionnaireService::NewStub(server_->ChannelWithKey(keys_->Create(v1::ROLE_OPERATOR, slow)));
+  auto questionnaires = v1::QuestionnaireService::NewStub(ChannelAs(v1::ROLE_OPERATOR, slow));
   v1::ListQuestionnairesResponse listed;
   ASSERT_TRUE(questionnaires->ListQuestionnaires(Context().get(), {}, &listed).ok());
   grpc::Status limited = questionnaires->ListQuestionnaires(Context().get(), {}, &listed);
   EXPECT_EQ(limited.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
   EXPECT_TRUE(absl::StrContains(limited.error_message(), "retry in")) << limited.error_message();
-  auto others = v1::QuestionnaireService::NewStub(server_->ChannelWithKey(keys_->Create(v1::ROLE_OPERATOR)));
+  auto others = v1::QuestionnaireService::NewStub(ChannelAs(v1::ROLE_OPERATOR));
   EXPECT_TRUE(others->ListQuestionnaires(Context().get(), {}, &listed).ok()) << "limits are per key";
 }
 
@@ -531,7 +514,7 @@ TEST_P(AccessE2eTest, HealthAndReflectionNeedNoKeyAndReflectionCanBeSwitchedOff)
 
   server::ServerConfig config;
   config.reflection = false;
-  auto without_reflection = test_support::TestServer::Start(database_->url(), "", config);
+  auto without_reflection = StartServer(config);
   ASSERT_NE(without_reflection, nullptr);
   EXPECT_EQ(test_support::GenericCall(without_reflection->channel(), kReflection, kListServices).error_code(),
             grpc::StatusCode::UNIMPLEMENTED);
@@ -541,7 +524,7 @@ TEST_P(AccessE2eTest, HealthAndReflectionNeedNoKeyAndReflectionCanBeSwitchedOff)
 TEST_P(AccessE2eTest, TheBootstrapKeyIsUsedOnlyOnAFirstStart) {
   server::ServerConfig config;
   config.bootstrap_admin_key = "another-admin-key-0123456789abcdef01234567";
-  auto restarted = test_support::TestServer::Start(database_->url(), "", config);
+  auto restarted = StartServer(config);
   ASSERT_NE(restarted, nullptr);
   v1::ListApiKeysResponse listed;
   auto as_new_key = v1::AccessService::NewStub(restarted->channel());
@@ -554,8 +537,8 @@ TEST_P(AccessE2eTest, AKeyRevokedThroughAnotherServerWorksUntilItsCacheTimeEnds)
   server::ServerConfig cached, uncached;
   cached.key_cache_ttl = absl::Hours(1);
   uncached.key_cache_ttl = absl::ZeroDuration();
-  auto first = test_support::TestServer::Start(database_->url(), "", cached);
-  auto second = test_support::TestServer::Start(database_->url(), "", uncached);
+  auto first = StartServer(cached);
+  auto second = StartServer(uncached);
   ASSERT_NE(first, nullptr);
   ASSERT_NE(second, nullptr);
   std::string id;
@@ -576,8 +559,7 @@ TEST_P(AccessE2eTest, AKeyRevokedThroughAnotherServerWorksUntilItsCacheTimeEnds)
       << "the first server trusts the key it checked for its --key-cache-ttl";
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, AccessE2eTest, testing::ValuesIn(test_support::AllBackends()),
-                         [](const auto& info) { return test_support::BackendName(info.param); });
+SATISFACTION_INSTANTIATE_ON_BACKENDS(AccessE2eTest);
 
 }  // namespace
 }  // namespace satisfaction

@@ -21,14 +21,11 @@
 #include "satisfaction/v1/revisit.grpc.pb.h"
 #include "satisfaction/v1/revisit_policy.grpc.pb.h"
 #include "tests/e2e/access_test_keys.h"
+#include "tests/e2e/e2e_fixture.h"
 #include "tests/e2e/generic_call.h"
-#include "tests/e2e/test_server.h"
-#include "tests/support/test_database.h"
 
 namespace satisfaction {
 namespace {
-
-using test_support::TestBackend;
 
 enum Caller { kAdmin, kOperator, kDialer, kGateway, kAnalyst, kNoKey, kWrongKey, kRevokedKey };
 
@@ -128,25 +125,20 @@ std::vector<std::string> ApiMethods() {
   return methods;
 }
 
-class AccessTableE2eTest : public testing::TestWithParam<TestBackend> {};
+class AccessTableE2eTest : public test_support::E2eTest {};
 
 TEST_P(AccessTableE2eTest, EveryMethodAsEveryCallerIsAllowedOrRefusedAsTheTableSays) {
-  auto database = test_support::TestDatabase::Create(GetParam());
-  auto server = test_support::TestServer::Start(database->url());
-  ASSERT_NE(server, nullptr);
-  test_support::AccessKeys keys(*server);
-
   std::vector<std::string> methods = ApiMethods();
   ASSERT_EQ(methods.size(), Expected().size()) << "every method has a row in the table, and no more";
   std::map<Caller, std::shared_ptr<grpc::Channel>> channels = {
-      {kAdmin, server->channel()},
-      {kOperator, server->ChannelWithKey(keys.Create(v1::ROLE_OPERATOR))},
-      {kDialer, server->ChannelWithKey(keys.Create(v1::ROLE_DIALER))},
-      {kGateway, server->ChannelWithKey(keys.Create(v1::ROLE_GATEWAY))},
-      {kAnalyst, server->ChannelWithKey(keys.Create(v1::ROLE_ANALYST))},
-      {kNoKey, server->ChannelWithKey("")},
-      {kWrongKey, server->ChannelWithKey("sat_not-a-key-this-server-ever-made-000000000")},
-      {kRevokedKey, server->ChannelWithKey(keys.CreateRevoked(v1::ROLE_OPERATOR))},
+      {kAdmin, channel()},
+      {kOperator, ChannelAs(v1::ROLE_OPERATOR)},
+      {kDialer, ChannelAs(v1::ROLE_DIALER)},
+      {kGateway, ChannelAs(v1::ROLE_GATEWAY)},
+      {kAnalyst, ChannelAs(v1::ROLE_ANALYST)},
+      {kNoKey, server_->ChannelWithKey("")},
+      {kWrongKey, server_->ChannelWithKey("sat_not-a-key-this-server-ever-made-000000000")},
+      {kRevokedKey, server_->ChannelWithKey(keys_->CreateRevoked(v1::ROLE_OPERATOR))},
   };
 
   for (const std::string& method : methods) {
@@ -169,8 +161,7 @@ TEST_P(AccessTableE2eTest, EveryMethodAsEveryCallerIsAllowedOrRefusedAsTheTableS
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, AccessTableE2eTest, testing::ValuesIn(test_support::AllBackends()),
-                         [](const auto& info) { return test_support::BackendName(info.param); });
+SATISFACTION_INSTANTIATE_ON_BACKENDS(AccessTableE2eTest);
 
 }  // namespace
 }  // namespace satisfaction

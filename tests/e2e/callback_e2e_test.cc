@@ -9,8 +9,7 @@
 #include "satisfaction/v1/revisit.grpc.pb.h"
 #include "satisfaction/v1/revisit_policy.grpc.pb.h"
 #include "tests/e2e/complaint_calls.h"
-#include "tests/e2e/test_server.h"
-#include "tests/support/test_database.h"
+#include "tests/e2e/e2e_fixture.h"
 
 namespace satisfaction {
 namespace {
@@ -18,23 +17,18 @@ namespace {
 using google::protobuf::util::TimeUtil;
 using test_support::Context;
 using test_support::ExpectError;
-using test_support::TestBackend;
 
-class CallbackE2eTest : public testing::TestWithParam<TestBackend> {
+class CallbackE2eTest : public test_support::ServiceE2eTest<v1::CallbackService> {
  protected:
   void SetUp() override {
-    database_ = test_support::TestDatabase::Create(GetParam());
-    server_ = test_support::TestServer::Start(database_->url());
-    ASSERT_NE(server_, nullptr);
-    stub_ = v1::CallbackService::NewStub(server_->channel());
-
-    ASSERT_NO_FATAL_FAILURE(test_support::AddComplaintCallRule(server_->channel(), "complaints"));
+    ASSERT_NO_FATAL_FAILURE(ServiceE2eTest::SetUp());
+    ASSERT_NO_FATAL_FAILURE(test_support::AddComplaintCallRule(channel(), "complaints"));
     v1::Customer customer;
     customer.set_external_id("c1");
     customer.set_name("王芳");
     customer.set_phone("+8613912345678");
-    ASSERT_NO_FATAL_FAILURE(test_support::AddCallableCustomer(server_->channel(), customer));
-    ASSERT_NO_FATAL_FAILURE(test_support::RecordClosedComplaint(server_->channel(), "complaint-1", "c1"));
+    ASSERT_NO_FATAL_FAILURE(test_support::AddCallableCustomer(channel(), customer));
+    ASSERT_NO_FATAL_FAILURE(test_support::RecordClosedComplaint(channel(), "complaint-1", "c1"));
   }
 
   grpc::Status Fetch(v1::FetchDueCallbacksResponse* response, const std::string& queue = "complaints", int count = 10,
@@ -45,10 +39,6 @@ class CallbackE2eTest : public testing::TestWithParam<TestBackend> {
     request.mutable_lease_duration()->set_seconds(lease_seconds);
     return stub_->FetchDueCallbacks(Context().get(), request, response);
   }
-
-  std::unique_ptr<test_support::TestDatabase> database_;
-  std::unique_ptr<test_support::TestServer> server_;
-  std::unique_ptr<v1::CallbackService::Stub> stub_;
 };
 
 TEST_P(CallbackE2eTest, ADialerFetchesCallsAndReports) {
@@ -203,8 +193,8 @@ TEST_P(CallbackE2eTest, ABatchOfReportsGetsAResultEach) {
   v1::Customer customer;
   customer.set_external_id("c2");
   customer.set_phone("+8613912345679");
-  ASSERT_NO_FATAL_FAILURE(test_support::AddCallableCustomer(server_->channel(), customer));
-  ASSERT_NO_FATAL_FAILURE(test_support::RecordClosedComplaint(server_->channel(), "complaint-2", "c2"));
+  ASSERT_NO_FATAL_FAILURE(test_support::AddCallableCustomer(channel(), customer));
+  ASSERT_NO_FATAL_FAILURE(test_support::RecordClosedComplaint(channel(), "complaint-2", "c2"));
   v1::FetchDueCallbacksResponse fetched;
   ASSERT_TRUE(Fetch(&fetched).ok());
   ASSERT_EQ(fetched.callbacks_size(), 2);
@@ -258,8 +248,7 @@ TEST_P(CallbackE2eTest, ABatchOfReportsGetsAResultEach) {
   EXPECT_EQ(done.attempt().number(), 1);
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, CallbackE2eTest, testing::ValuesIn(test_support::AllBackends()),
-                         [](const auto& info) { return test_support::BackendName(info.param); });
+SATISFACTION_INSTANTIATE_ON_BACKENDS(CallbackE2eTest);
 
 }  // namespace
 }  // namespace satisfaction

@@ -4,26 +4,17 @@
 #include "absl/strings/match.h"
 #include "gtest/gtest.h"
 #include "satisfaction/v1/customer.grpc.pb.h"
+#include "tests/e2e/e2e_fixture.h"
 #include "tests/e2e/generic_call.h"
-#include "tests/e2e/test_server.h"
-#include "tests/support/test_database.h"
 
 namespace satisfaction {
 namespace {
 
 using test_support::Context;
 using test_support::ExpectError;
-using test_support::TestBackend;
 
-class CustomerE2eTest : public testing::TestWithParam<TestBackend> {
+class CustomerE2eTest : public test_support::ServiceE2eTest<v1::CustomerService> {
  protected:
-  void SetUp() override {
-    database_ = test_support::TestDatabase::Create(GetParam());
-    server_ = test_support::TestServer::Start(database_->url());
-    ASSERT_NE(server_, nullptr);
-    stub_ = v1::CustomerService::NewStub(server_->channel());
-  }
-
   static v1::Customer Customer(const std::string& id) {
     v1::Customer c;
     c.set_external_id(id);
@@ -41,10 +32,6 @@ class CustomerE2eTest : public testing::TestWithParam<TestBackend> {
     *request.mutable_customer() = customer;
     return stub_->UpsertCustomer(Context().get(), request, response);
   }
-
-  std::unique_ptr<test_support::TestDatabase> database_;
-  std::unique_ptr<test_support::TestServer> server_;
-  std::unique_ptr<v1::CustomerService::Stub> stub_;
 };
 
 TEST_P(CustomerE2eTest, UpsertGetAndList) {
@@ -249,7 +236,7 @@ TEST_P(CustomerE2eTest, ImportFailsAtAnUnreadableMessageAndLosesNothingQuietly) 
   };
   std::string reply;
   grpc::Status status = test_support::GenericStreamCall(
-      server_->channel(), "/satisfaction.v1.CustomerService/ImportCustomers",
+      channel(), "/satisfaction.v1.CustomerService/ImportCustomers",
       {message_of({"first-1", "first-2"}), std::string("\xff\xff\xff"), message_of({"after-1", "after-2"})}, nullptr,
       &reply);
   ExpectError(status, grpc::StatusCode::INVALID_ARGUMENT,
@@ -268,13 +255,12 @@ TEST_P(CustomerE2eTest, ImportFailsAtAnUnreadableMessageAndLosesNothingQuietly) 
   size_t name = bytes.find("李华");
   ASSERT_NE(name, std::string::npos);
   bytes[name] = '\xff';
-  status =
-      test_support::GenericStreamCall(server_->channel(), "/satisfaction.v1.CustomerService/ImportCustomers", {bytes});
+  status = test_support::GenericStreamCall(channel(), "/satisfaction.v1.CustomerService/ImportCustomers", {bytes});
   ExpectError(status, grpc::StatusCode::INVALID_ARGUMENT,
               "message 1 of the stream: satisfaction.v1.Customer.name: not valid UTF-8");
 
   // The same messages, readable, import whole.
-  status = test_support::GenericStreamCall(server_->channel(), "/satisfaction.v1.CustomerService/ImportCustomers",
+  status = test_support::GenericStreamCall(channel(), "/satisfaction.v1.CustomerService/ImportCustomers",
                                            {message_of({"first-1", "first-2"}), message_of({"after-1", "after-2"})},
                                            nullptr, &reply);
   ASSERT_TRUE(status.ok()) << status.error_message();
@@ -371,8 +357,7 @@ TEST_P(CustomerE2eTest, DoNotCallListAddRemoveListAndBadInput) {
   ExpectError(stub_->ListDoNotCall(Context().get(), list, &page), grpc::StatusCode::INVALID_ARGUMENT, "page_token:");
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, CustomerE2eTest, testing::ValuesIn(test_support::AllBackends()),
-                         [](const auto& info) { return test_support::BackendName(info.param); });
+SATISFACTION_INSTANTIATE_ON_BACKENDS(CustomerE2eTest);
 
 }  // namespace
 }  // namespace satisfaction

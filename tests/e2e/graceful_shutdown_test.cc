@@ -9,9 +9,8 @@
 #include "gtest/gtest.h"
 #include "satisfaction/v1/questionnaire.grpc.pb.h"
 #include "services/storage/database.h"
-#include "tests/e2e/test_server.h"
+#include "tests/e2e/e2e_fixture.h"
 #include "tests/support/sample_questionnaires.h"
-#include "tests/support/test_database.h"
 
 namespace satisfaction {
 namespace {
@@ -19,22 +18,18 @@ namespace {
 using test_support::Context;
 using test_support::TestBackend;
 
-class GracefulShutdownTest : public testing::TestWithParam<TestBackend> {};
+class GracefulShutdownTest : public test_support::ServiceE2eTest<v1::QuestionnaireService> {};
 
 TEST_P(GracefulShutdownTest, CallInFlightFinishesAndCommits) {
-  std::unique_ptr<test_support::TestDatabase> database = test_support::TestDatabase::Create(GetParam());
-  std::unique_ptr<test_support::TestServer> server = test_support::TestServer::Start(database->url());
-  ASSERT_NE(server, nullptr);
-  auto stub = v1::QuestionnaireService::NewStub(server->channel());
   v1::CreateQuestionnaireRequest create;
   create.set_questionnaire_id("q");
   *create.mutable_questionnaire() = test_support::SampleQuestionnaire();
   v1::Questionnaire created;
-  ASSERT_TRUE(stub->CreateQuestionnaire(Context().get(), create, &created).ok());
+  ASSERT_TRUE(stub_->CreateQuestionnaire(Context().get(), create, &created).ok());
 
   // Another session takes the lock the update needs, and keeps it until told.
   absl::StatusOr<std::unique_ptr<storage::Database>> blocker =
-      storage::Database::Connect({.url = database->url(), .pool_size = 1});
+      storage::Database::Connect({.url = test_database_->url(), .pool_size = 1});
   ASSERT_TRUE(blocker.ok()) << blocker.status();
   absl::Notification locked, release;
   std::thread lock_holder([&] {
@@ -60,17 +55,17 @@ TEST_P(GracefulShutdownTest, CallInFlightFinishesAndCommits) {
     update.mutable_questionnaire()->mutable_title()->set_zh_cn("关机前的修改");
     update.mutable_update_mask()->add_paths("title");
     v1::Questionnaire updated;
-    update_status = stub->UpdateQuestionnaireDraft(Context().get(), update, &updated);
+    update_status = stub_->UpdateQuestionnaireDraft(Context().get(), update, &updated);
   });
   absl::SleepFor(absl::Seconds(1));  // let the update reach the lock and wait there
 
-  std::thread shutdown([&] { server->server().Shutdown(absl::Seconds(30)); });
+  std::thread shutdown([&] { server_->server().Shutdown(absl::Seconds(30)); });
   absl::SleepFor(absl::Milliseconds(500));
   v1::GetQuestionnaireRequest get;
   get.set_id("q");
   get.set_version(1);
   v1::Questionnaire read;
-  grpc::Status new_call = stub->GetQuestionnaire(Context(absl::Seconds(5)).get(), get, &read);
+  grpc::Status new_call = stub_->GetQuestionnaire(Context(absl::Seconds(5)).get(), get, &read);
   EXPECT_FALSE(new_call.ok()) << "a server shutting down takes no new calls";
 
   release.Notify();
@@ -92,8 +87,7 @@ TEST_P(GracefulShutdownTest, CallInFlightFinishesAndCommits) {
   EXPECT_EQ(title, "关机前的修改") << "the call answered OK was committed";
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, GracefulShutdownTest, testing::ValuesIn(test_support::AllBackends()),
-                         [](const auto& info) { return test_support::BackendName(info.param); });
+SATISFACTION_INSTANTIATE_ON_BACKENDS(GracefulShutdownTest);
 
 }  // namespace
 }  // namespace satisfaction

@@ -19,17 +19,15 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "gtest/gtest.h"
+#include "tests/e2e/e2e_fixture.h"
 #include "tests/e2e/survey_links.h"
-#include "tests/e2e/test_server.h"
 #include "tests/support/http_client.h"
 #include "tests/support/raw_connection.h"
-#include "tests/support/test_database.h"
 
 namespace satisfaction {
 namespace {
 
 using test_support::RawConnection;
-using test_support::TestBackend;
 
 constexpr int kPerAddress = 40;
 constexpr int kSlowAddresses = 8;  // 127.0.0.2 to 127.0.0.9
@@ -133,26 +131,24 @@ class Prober {
   std::thread thread_;
 };
 
-class HttpSlowClientsTest : public testing::TestWithParam<TestBackend> {
+class HttpSlowClientsTest : public test_support::E2eTest {
  protected:
+  HttpSlowClientsTest()
+      : E2eTest({.config = {.http_rate_limit = 1'000'000,  // the probes come often, from one address
+                            .http_max_connections = 1000,
+                            .http_connections_per_address = kPerAddress,
+                            .http_request_timeout = kRequestTimeout,
+                            .http_idle_timeout = kIdleTimeout},
+                 .templates = test_support::Templates::kRepository}) {}
+
   void SetUp() override {
     RaiseOpenFileLimit();
-    database_ = test_support::TestDatabase::Create(GetParam());
-    server::ServerConfig config;
-    config.http_connections_per_address = kPerAddress;
-    config.http_max_connections = 1000;
-    config.http_request_timeout = kRequestTimeout;
-    config.http_idle_timeout = kIdleTimeout;
-    config.http_rate_limit = 1'000'000;  // the probes come often, from one address
-    server_ = test_support::TestServer::Start(database_->url(), test_support::RepoRoot() + "/templates", config);
-    ASSERT_NE(server_, nullptr);
-    test_support::OpenAllDay(server_->channel(), "message_windows");
+    ASSERT_NO_FATAL_FAILURE(E2eTest::SetUp());
+    test_support::OpenAllDay(channel(), "message_windows");
     token_ = test_support::TokenOf(test_support::SurveyMessage(*server_, "slow-clients-1").survey_url());
     ASSERT_FALSE(token_.empty());
   }
 
-  std::unique_ptr<test_support::TestDatabase> database_;
-  std::unique_ptr<test_support::TestServer> server_;
   std::string token_;
 };
 
@@ -240,8 +236,7 @@ TEST_P(HttpSlowClientsTest, HundredsOfSlowAndIdleClientsNeitherDelayProbesNorSta
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, HttpSlowClientsTest, testing::ValuesIn(test_support::AllBackends()),
-                         [](const auto& info) { return test_support::BackendName(info.param); });
+SATISFACTION_INSTANTIATE_ON_BACKENDS(HttpSlowClientsTest);
 
 }  // namespace
 }  // namespace satisfaction

@@ -15,9 +15,8 @@
 #include "satisfaction/v1/response.grpc.pb.h"
 #include "services/common/text_checks.h"
 #include "tests/e2e/api_methods.h"
+#include "tests/e2e/e2e_fixture.h"
 #include "tests/e2e/generic_call.h"
-#include "tests/e2e/test_server.h"
-#include "tests/support/test_database.h"
 
 namespace satisfaction {
 namespace {
@@ -25,7 +24,6 @@ namespace {
 using google::protobuf::MethodDescriptor;
 using test_support::Context;
 using test_support::GenericCall;
-using test_support::TestBackend;
 
 // Error messages quote at most a short prefix of a value.
 constexpr size_t kShortMessageBytes = 160;
@@ -40,17 +38,7 @@ std::string LengthDelimitedField(int field_number, const std::string& value) {
   return bytes + value;
 }
 
-class MalformedRequestE2eTest : public testing::TestWithParam<TestBackend> {
- protected:
-  void SetUp() override {
-    database_ = test_support::TestDatabase::Create(GetParam());
-    server_ = test_support::TestServer::Start(database_->url());
-    ASSERT_NE(server_, nullptr);
-  }
-
-  std::unique_ptr<test_support::TestDatabase> database_;
-  std::unique_ptr<test_support::TestServer> server_;
-};
+class MalformedRequestE2eTest : public test_support::E2eTest {};
 
 TEST_P(MalformedRequestE2eTest, UnreadableBytesAreInvalidArgumentNamingTheRequestType) {
   std::vector<const MethodDescriptor*> methods = test_support::ApiMethodDescriptors();
@@ -63,7 +51,7 @@ TEST_P(MalformedRequestE2eTest, UnreadableBytesAreInvalidArgumentNamingTheReques
     for (const std::string& bytes : {std::string("\x08"), std::string("\x00", 1),
                                      std::string("\x0a\x05"
                                                  "ab")}) {
-      grpc::Status status = GenericCall(server_->channel(), test_support::MethodPath(*method), bytes);
+      grpc::Status status = GenericCall(channel(), test_support::MethodPath(*method), bytes);
       EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT)
           << method->full_name() << ": " << status.error_code() << " " << status.error_message();
       EXPECT_EQ(status.error_message(), expected) << method->full_name();
@@ -74,12 +62,12 @@ TEST_P(MalformedRequestE2eTest, UnreadableBytesAreInvalidArgumentNamingTheReques
 TEST_P(MalformedRequestE2eTest, InvalidUtf8NamesTheFieldUnderTheSyncAndTheCallbackApi) {
   // SubmitResponse runs on gRPC's callback API, GetResponse on the sync one.
   std::string bad_token = LengthDelimitedField(1, "\xff\xfe");
-  grpc::Status status = GenericCall(server_->channel(), "/satisfaction.v1.ResponseService/SubmitResponse", bad_token);
+  grpc::Status status = GenericCall(channel(), "/satisfaction.v1.ResponseService/SubmitResponse", bad_token);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << status.error_message();
   EXPECT_EQ(status.error_message(),
             "satisfaction.v1.SubmitResponseRequest.invitation_token: not valid UTF-8 (the request could not be read as "
             "a satisfaction.v1.SubmitResponseRequest)");
-  status = GenericCall(server_->channel(), "/satisfaction.v1.ResponseService/GetResponse", bad_token);
+  status = GenericCall(channel(), "/satisfaction.v1.ResponseService/GetResponse", bad_token);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << status.error_message();
   EXPECT_TRUE(absl::StartsWith(status.error_message(), "satisfaction.v1.GetResponseRequest.id: not valid UTF-8"))
       << status.error_message();
@@ -87,8 +75,8 @@ TEST_P(MalformedRequestE2eTest, InvalidUtf8NamesTheFieldUnderTheSyncAndTheCallba
   // The name of a field a request does not have is not carried over to it
   // from an earlier refusal on the same thread.
   for (int i = 0; i < 20; ++i) {
-    GenericCall(server_->channel(), "/satisfaction.v1.ResponseService/GetResponse", bad_token);
-    status = GenericCall(server_->channel(), "/satisfaction.v1.CustomerService/GetCustomer", "\x08");
+    GenericCall(channel(), "/satisfaction.v1.ResponseService/GetResponse", bad_token);
+    status = GenericCall(channel(), "/satisfaction.v1.CustomerService/GetCustomer", "\x08");
     EXPECT_EQ(status.error_message(), "the request could not be read as a satisfaction.v1.GetCustomerRequest");
   }
 }
@@ -119,7 +107,7 @@ TEST_P(MalformedRequestE2eTest, HugeIdsAreInvalidArgumentQuotingAShortPrefix) {
     for (const Case& c : cases) {
       std::string id(size, '9');
       id[0] = 'x';  // not a number either
-      grpc::Status status = GenericCall(server_->channel(), c.method, LengthDelimitedField(c.field_number, id));
+      grpc::Status status = GenericCall(channel(), c.method, LengthDelimitedField(c.field_number, id));
       EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT)
           << c.method << " with " << size << " characters: " << status.error_code() << " "
           << status.error_message().substr(0, 200);
@@ -134,15 +122,14 @@ TEST_P(MalformedRequestE2eTest, QuotedValuesAreShortAndEscaped) {
   request.mutable_customer()->set_external_id("c1");
   request.mutable_customer()->set_time_zone(absl::StrCat("Asia/\n", std::string(100'000, 'z')));
   v1::UpsertCustomerResponse response;
-  grpc::Status status =
-      v1::CustomerService::NewStub(server_->channel())->UpsertCustomer(Context().get(), request, &response);
+  grpc::Status status = v1::CustomerService::NewStub(channel())->UpsertCustomer(Context().get(), request, &response);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_EQ(status.error_message(),
             absl::StrCat("customer.time_zone: unknown IANA time zone 'Asia/\\n", std::string(26, 'z'), "'…"));
 }
 
 TEST_P(MalformedRequestE2eTest, ImportErrorsCutLongIdsAtACharacterBoundary) {
-  auto stub = v1::CustomerService::NewStub(server_->channel());
+  auto stub = v1::CustomerService::NewStub(channel());
   auto context = Context();
   v1::ImportCustomersResponse response;
   std::unique_ptr<grpc::ClientWriter<v1::ImportCustomersRequest>> writer =
@@ -171,21 +158,19 @@ TEST_P(MalformedRequestE2eTest, AMultiByteContactValueIsAuditedMaskedByWholeChar
   v1::RemoveDoNotCallRequest remove;
   remove.set_phone("一二三四五六七八九十一");
   v1::DoNotCallEntry removed;
-  grpc::Status status =
-      v1::CustomerService::NewStub(server_->channel())->RemoveDoNotCall(Context().get(), remove, &removed);
+  grpc::Status status = v1::CustomerService::NewStub(channel())->RemoveDoNotCall(Context().get(), remove, &removed);
   EXPECT_NE(status.error_code(), grpc::StatusCode::OK);
 
   v1::ListAuditEventsRequest list;
   list.set_method("/satisfaction.v1.CustomerService/RemoveDoNotCall");
   v1::ListAuditEventsResponse listed;
-  status = v1::AccessService::NewStub(server_->channel())->ListAuditEvents(Context().get(), list, &listed);
+  status = v1::AccessService::NewStub(channel())->ListAuditEvents(Context().get(), list, &listed);
   ASSERT_TRUE(status.ok()) << status.error_code() << " " << status.error_message();
   ASSERT_EQ(listed.events_size(), 1) << "the event was stored";
   EXPECT_EQ(listed.events(0).resource(), "一二三****八九十一");
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, MalformedRequestE2eTest, testing::ValuesIn(test_support::AllBackends()),
-                         [](const auto& info) { return test_support::BackendName(info.param); });
+SATISFACTION_INSTANTIATE_ON_BACKENDS(MalformedRequestE2eTest);
 
 }  // namespace
 }  // namespace satisfaction

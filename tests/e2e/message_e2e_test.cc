@@ -10,8 +10,7 @@
 #include "satisfaction/v1/message.grpc.pb.h"
 #include "satisfaction/v1/revisit.grpc.pb.h"
 #include "satisfaction/v1/revisit_policy.grpc.pb.h"
-#include "tests/e2e/test_server.h"
-#include "tests/support/test_database.h"
+#include "tests/e2e/e2e_fixture.h"
 
 namespace satisfaction {
 namespace {
@@ -19,24 +18,20 @@ namespace {
 using google::protobuf::util::TimeUtil;
 using test_support::Context;
 using test_support::ExpectError;
-using test_support::TestBackend;
 
 constexpr char kPublicUrl[] = "https://survey.example.cn";
 
-class MessageE2eTest : public testing::TestWithParam<TestBackend> {
+class MessageE2eTest : public test_support::ServiceE2eTest<v1::MessageService> {
  protected:
-  void SetUp() override {
-    database_ = test_support::TestDatabase::Create(GetParam());
-    server::ServerConfig config;
-    config.public_url = kPublicUrl;
-    server_ = test_support::TestServer::Start(database_->url(), test_support::RepoRoot() + "/templates", config);
-    ASSERT_NE(server_, nullptr);
-    stub_ = v1::MessageService::NewStub(server_->channel());
+  MessageE2eTest()
+      : ServiceE2eTest({.config = {.public_url = kPublicUrl}, .templates = test_support::Templates::kRepository}) {}
 
-    test_support::OpenAllDay(server_->channel(), "message_windows");
+  void SetUp() override {
+    ASSERT_NO_FATAL_FAILURE(ServiceE2eTest::SetUp());
+    test_support::OpenAllDay(channel(), "message_windows");
 
     // A new customer, whose first delivery the default rule follows with an SMS survey 3 days on.
-    auto customers = v1::CustomerService::NewStub(server_->channel());
+    auto customers = v1::CustomerService::NewStub(channel());
     v1::UpsertCustomerRequest customer;
     customer.mutable_customer()->set_external_id("c1");
     customer.mutable_customer()->set_name("Amy");
@@ -46,7 +41,7 @@ class MessageE2eTest : public testing::TestWithParam<TestBackend> {
     v1::UpsertCustomerResponse upserted;
     ASSERT_TRUE(customers->UpsertCustomer(Context().get(), customer, &upserted).ok());
     EXPECT_EQ(upserted.customer().language(), "en");
-    auto revisits = v1::RevisitService::NewStub(server_->channel());
+    auto revisits = v1::RevisitService::NewStub(channel());
     v1::RecordEventRequest event;
     event.mutable_event()->set_event_id("delivered-1");
     event.mutable_event()->set_customer_external_id("c1");
@@ -69,10 +64,6 @@ class MessageE2eTest : public testing::TestWithParam<TestBackend> {
     request.mutable_lease_duration()->set_seconds(lease_seconds);
     return stub_->FetchOutbox(Context().get(), request, response);
   }
-
-  std::unique_ptr<test_support::TestDatabase> database_;
-  std::unique_ptr<test_support::TestServer> server_;
-  std::unique_ptr<v1::MessageService::Stub> stub_;
 };
 
 TEST_P(MessageE2eTest, AGatewaySendsTheSurveySmsReportsItAndTheCustomerOptsOut) {
@@ -112,7 +103,7 @@ TEST_P(MessageE2eTest, AGatewaySendsTheSurveySmsReportsItAndTheCustomerOptsOut) 
   status = stub_->ReportReply(Context().get(), reply, &answered);
   ASSERT_TRUE(status.ok()) << status.error_message();
   EXPECT_TRUE(answered.opted_out());
-  auto customers = v1::CustomerService::NewStub(server_->channel());
+  auto customers = v1::CustomerService::NewStub(channel());
   v1::GetCustomerRequest get;
   get.set_external_id("c1");
   v1::Customer customer;
@@ -229,7 +220,7 @@ TEST_P(MessageE2eTest, SettingsAreReadAndUpdatedWithEtagsAndChecked) {
 }
 
 TEST_P(MessageE2eTest, AServerWithoutTemplatesSaysSoInsteadOfSendingBlankMessages) {
-  std::unique_ptr<test_support::TestServer> bare = test_support::TestServer::Start(database_->url());
+  std::unique_ptr<test_support::TestServer> bare = StartServer({}, test_support::Templates::kNone);
   ASSERT_NE(bare, nullptr);
   auto stub = v1::MessageService::NewStub(bare->channel());
   v1::FetchOutboxRequest request;
@@ -240,8 +231,7 @@ TEST_P(MessageE2eTest, AServerWithoutTemplatesSaysSoInsteadOfSendingBlankMessage
   ExpectError(stub->FetchOutbox(Context().get(), request, &fetched), grpc::StatusCode::FAILED_PRECONDITION);
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, MessageE2eTest, testing::ValuesIn(test_support::AllBackends()),
-                         [](const auto& info) { return test_support::BackendName(info.param); });
+SATISFACTION_INSTANTIATE_ON_BACKENDS(MessageE2eTest);
 
 }  // namespace
 }  // namespace satisfaction

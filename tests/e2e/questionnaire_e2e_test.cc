@@ -7,9 +7,8 @@
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "gtest/gtest.h"
 #include "satisfaction/v1/questionnaire.grpc.pb.h"
-#include "tests/e2e/test_server.h"
+#include "tests/e2e/e2e_fixture.h"
 #include "tests/support/sample_questionnaires.h"
-#include "tests/support/test_database.h"
 
 namespace satisfaction {
 namespace {
@@ -18,17 +17,9 @@ using google::protobuf::util::MessageDifferencer;
 using test_support::Context;
 using test_support::ExpectError;
 using test_support::SampleQuestionnaire;
-using test_support::TestBackend;
 
-class QuestionnaireE2eTest : public testing::TestWithParam<TestBackend> {
+class QuestionnaireE2eTest : public test_support::ServiceE2eTest<v1::QuestionnaireService> {
  protected:
-  void SetUp() override {
-    database_ = test_support::TestDatabase::Create(GetParam());
-    server_ = test_support::TestServer::Start(database_->url());
-    ASSERT_NE(server_, nullptr);
-    stub_ = v1::QuestionnaireService::NewStub(server_->channel());
-  }
-
   v1::Questionnaire Create(const std::string& id, const v1::Questionnaire& content = SampleQuestionnaire()) {
     v1::CreateQuestionnaireRequest request;
     request.set_questionnaire_id(id);
@@ -63,10 +54,6 @@ class QuestionnaireE2eTest : public testing::TestWithParam<TestBackend> {
     EXPECT_TRUE(stub_->ListQuestionnaires(Context().get(), request, &response).ok());
     return response;
   }
-
-  std::unique_ptr<test_support::TestDatabase> database_;
-  std::unique_ptr<test_support::TestServer> server_;
-  std::unique_ptr<v1::QuestionnaireService::Stub> stub_;
 };
 
 TEST_P(QuestionnaireE2eTest, DraftEditPublishNewVersionAndArchive) {
@@ -284,7 +271,7 @@ TEST_P(QuestionnaireE2eTest, OversizedMessageIsRefusedByTheTransport) {
 }
 
 TEST_P(QuestionnaireE2eTest, HealthIsServingForTheServerAndEachService) {
-  auto health = grpc::health::v1::Health::NewStub(server_->channel());
+  auto health = grpc::health::v1::Health::NewStub(channel());
   for (const char* service : {"", "satisfaction.v1.QuestionnaireService"}) {
     grpc::health::v1::HealthCheckRequest request;
     request.set_service(service);
@@ -295,12 +282,11 @@ TEST_P(QuestionnaireE2eTest, HealthIsServingForTheServerAndEachService) {
 }
 
 TEST_P(QuestionnaireE2eTest, StandardTemplatesLoadOncePublished) {
-  std::string templates = test_support::RepoRoot() + "/templates";
   server_.reset();
   for (int start = 0; start < 2; ++start) {
-    server_ = test_support::TestServer::Start(database_->url(), templates);
+    server_ = StartServer({}, test_support::Templates::kRepository);
     ASSERT_NE(server_, nullptr);
-    stub_ = v1::QuestionnaireService::NewStub(server_->channel());
+    stub_ = v1::QuestionnaireService::NewStub(channel());
     v1::ListQuestionnairesResponse listed = ListAll();
     std::vector<std::string> ids;
     for (const auto& q : listed.questionnaires()) {
@@ -313,8 +299,7 @@ TEST_P(QuestionnaireE2eTest, StandardTemplatesLoadOncePublished) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, QuestionnaireE2eTest, testing::ValuesIn(test_support::AllBackends()),
-                         [](const auto& info) { return test_support::BackendName(info.param); });
+SATISFACTION_INSTANTIATE_ON_BACKENDS(QuestionnaireE2eTest);
 
 }  // namespace
 }  // namespace satisfaction

@@ -24,16 +24,15 @@
 #include "gtest/gtest.h"
 #include "satisfaction/v1/questionnaire.grpc.pb.h"
 #include "tests/e2e/api_methods.h"
+#include "tests/e2e/e2e_fixture.h"
 #include "tests/e2e/request_fuzzer.h"
 #include "tests/e2e/server_process.h"
-#include "tests/e2e/test_server.h"
 #include "tests/support/test_database.h"
 
 namespace satisfaction {
 namespace {
 
 using google::protobuf::MethodDescriptor;
-using test_support::TestBackend;
 
 constexpr int kClientThreads = 4;
 // Requests per method in each round; the first round warms the server up.
@@ -171,24 +170,30 @@ void RunRound(const std::shared_ptr<grpc::Channel>& channel, const std::vector<c
   for (std::thread& thread : threads) thread.join();
 }
 
-class RequestFuzzTest : public testing::TestWithParam<TestBackend> {
+// The server runs as a process of its own, to measure its memory.
+class RequestFuzzTest : public test_support::E2eTest {
  protected:
+  RequestFuzzTest() : E2eTest({.start_server = false}) {}
+
   void SetUp() override {
     // Requests with invalid UTF-8 are made on purpose; protobuf need not say so.
     previous_log_handler_ = google::protobuf::SetLogHandler(nullptr);
+    E2eTest::SetUp();
   }
-  void TearDown() override { google::protobuf::SetLogHandler(previous_log_handler_); }
+  void TearDown() override {
+    google::protobuf::SetLogHandler(previous_log_handler_);
+    E2eTest::TearDown();
+  }
 
   google::protobuf::LogHandler* previous_log_handler_ = nullptr;
 };
 
 TEST_P(RequestFuzzTest, EveryMethodAnswersMalformedRequestsWithoutServerFaultsAndBoundedMemory) {
-  auto database = test_support::TestDatabase::Create(GetParam());
   int port = test_support::FreePort();
   test_support::ServerProcess process(
       {absl::StrCat("--grpc-listen=127.0.0.1:", port), "--http-listen=", "--key-rate-limit=10000000",
        "--shutdown-grace=1s", absl::StrCat("--templates-dir=", test_support::RepoRoot(), "/templates")},
-      {absl::StrCat("SATISFACTION_DB=", database->url()),
+      {absl::StrCat("SATISFACTION_DB=", test_database_->url()),
        absl::StrCat("SATISFACTION_BOOTSTRAP_ADMIN_KEY=", test_support::kTestAdminKey)});
   ASSERT_TRUE(process.AwaitOutput("serving gRPC")) << process.Output();
   auto channel = test_support::AuthorizedChannel(absl::StrCat("127.0.0.1:", port), test_support::kTestAdminKey);
@@ -231,8 +236,7 @@ TEST_P(RequestFuzzTest, EveryMethodAnswersMalformedRequestsWithoutServerFaultsAn
   EXPECT_LE(longest, kMaxLogLineBytes) << "a log line of " << longest << " bytes";
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, RequestFuzzTest, testing::ValuesIn(test_support::AllBackends()),
-                         [](const auto& info) { return test_support::BackendName(info.param); });
+SATISFACTION_INSTANTIATE_ON_BACKENDS(RequestFuzzTest);
 
 }  // namespace
 }  // namespace satisfaction

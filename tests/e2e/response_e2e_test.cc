@@ -16,8 +16,8 @@
 #include "satisfaction/v1/response.grpc.pb.h"
 #include "satisfaction/v1/revisit.grpc.pb.h"
 #include "services/storage/database.h"
+#include "tests/e2e/e2e_fixture.h"
 #include "tests/e2e/survey_links.h"
-#include "tests/e2e/test_server.h"
 #include "tests/support/http_client.h"
 #include "tests/support/test_database.h"
 
@@ -30,21 +30,18 @@ using test_support::ExpectError;
 using test_support::HttpGet;
 using test_support::HttpPost;
 using test_support::HttpReply;
-using test_support::TestBackend;
 
 constexpr char kPublicUrl[] = "https://survey.example.cn";
 
-class ResponseE2eTest : public testing::TestWithParam<TestBackend> {
+class ResponseE2eTest : public test_support::ServiceE2eTest<v1::ResponseService> {
  protected:
+  ResponseE2eTest()
+      : ServiceE2eTest({.config = {.public_url = kPublicUrl}, .templates = test_support::Templates::kRepository}) {}
+
   void SetUp() override {
-    database_ = test_support::TestDatabase::Create(GetParam());
-    server::ServerConfig config;
-    config.public_url = kPublicUrl;
-    server_ = test_support::TestServer::Start(database_->url(), test_support::RepoRoot() + "/templates", config);
-    ASSERT_NE(server_, nullptr);
-    stub_ = v1::ResponseService::NewStub(server_->channel());
-    test_support::OpenAllDay(server_->channel(), "message_windows");
-    test_support::OpenAllDay(server_->channel(), "call_windows");
+    ASSERT_NO_FATAL_FAILURE(ServiceE2eTest::SetUp());
+    test_support::OpenAllDay(channel(), "message_windows");
+    test_support::OpenAllDay(channel(), "call_windows");
 
     // The default rules survey a new customer's first delivery by SMS.
     message_ = test_support::SurveyMessage(*server_, "c1");
@@ -58,8 +55,7 @@ class ResponseE2eTest : public testing::TestWithParam<TestBackend> {
     request.set_customer_external_id(customer);
     request.set_page_size(500);
     v1::ListRevisitsResponse listed;
-    grpc::Status status =
-        v1::RevisitService::NewStub(server_->channel())->ListRevisits(Context().get(), request, &listed);
+    grpc::Status status = v1::RevisitService::NewStub(channel())->ListRevisits(Context().get(), request, &listed);
     EXPECT_TRUE(status.ok()) << status.error_message();
     for (const v1::Revisit& revisit : listed.revisits()) {
       if (revisit.id() == id) return revisit;
@@ -77,8 +73,7 @@ class ResponseE2eTest : public testing::TestWithParam<TestBackend> {
     customer.mutable_customer()->set_phone("+8613912340000");
     customer.mutable_customer()->mutable_consent()->set_phone(true);
     v1::UpsertCustomerResponse upserted;
-    EXPECT_TRUE(
-        v1::CustomerService::NewStub(server_->channel())->UpsertCustomer(Context().get(), customer, &upserted).ok());
+    EXPECT_TRUE(v1::CustomerService::NewStub(channel())->UpsertCustomer(Context().get(), customer, &upserted).ok());
     v1::RecordEventRequest event;
     event.mutable_event()->set_event_id("complaint-of-" + id);
     event.mutable_event()->set_customer_external_id(id);
@@ -86,14 +81,13 @@ class ResponseE2eTest : public testing::TestWithParam<TestBackend> {
     *event.mutable_event()->mutable_occur_time() =
         TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(absl::Now() - absl::Hours(48)));
     v1::RecordEventResponse recorded;
-    EXPECT_TRUE(v1::RevisitService::NewStub(server_->channel())->RecordEvent(Context().get(), event, &recorded).ok());
+    EXPECT_TRUE(v1::RevisitService::NewStub(channel())->RecordEvent(Context().get(), event, &recorded).ok());
     v1::FetchDueCallbacksRequest fetch;
     fetch.set_queue("default");
     fetch.set_max_count(1);
     fetch.mutable_lease_duration()->set_seconds(60);
     v1::FetchDueCallbacksResponse fetched;
-    grpc::Status status =
-        v1::CallbackService::NewStub(server_->channel())->FetchDueCallbacks(Context().get(), fetch, &fetched);
+    grpc::Status status = v1::CallbackService::NewStub(channel())->FetchDueCallbacks(Context().get(), fetch, &fetched);
     EXPECT_TRUE(status.ok()) << status.error_message();
     if (fetched.callbacks_size() != 1) {
       ADD_FAILURE() << "no complaint call due";
@@ -128,9 +122,6 @@ class ResponseE2eTest : public testing::TestWithParam<TestBackend> {
     return request;
   }
 
-  std::unique_ptr<test_support::TestDatabase> database_;
-  std::unique_ptr<test_support::TestServer> server_;
-  std::unique_ptr<v1::ResponseService::Stub> stub_;
   // The survey SMS fetched, still leased to the gateway, and its link's token.
   v1::OutboxMessage message_;
   std::string token_;
@@ -172,8 +163,7 @@ TEST_P(ResponseE2eTest, AWebAnswersRecoveryCallIsReservedForTheCustomersServingA
   customer.mutable_customer()->mutable_consent()->set_phone(true);
   customer.mutable_customer()->set_serving_agent_id("agent-7");
   v1::UpsertCustomerResponse upserted;
-  ASSERT_TRUE(
-      v1::CustomerService::NewStub(server_->channel())->UpsertCustomer(Context().get(), customer, &upserted).ok());
+  ASSERT_TRUE(v1::CustomerService::NewStub(channel())->UpsertCustomer(Context().get(), customer, &upserted).ok());
   v1::Response stored;
   ASSERT_TRUE(stub_->SubmitResponse(Context().get(), Answers(/*overall=*/1), &stored).ok());
   ASSERT_FALSE(stored.recovery_revisit_id().empty());
@@ -201,7 +191,7 @@ TEST_P(ResponseE2eTest, ACallsRecoveryCallIsReservedForTheAgentWhoTookTheAnswers
 TEST_P(ResponseE2eTest, AGatewaysReceiptForAMessageAnsweredMeanwhileIsRecorded) {
   v1::Response stored;
   ASSERT_TRUE(stub_->SubmitResponse(Context().get(), Answers(), &stored).ok());
-  auto messages = v1::MessageService::NewStub(server_->channel());
+  auto messages = v1::MessageService::NewStub(channel());
   v1::ReportDeliveryRequest report;
   report.set_message_id(message_.id());
   report.set_lease_token(message_.lease_token());
@@ -231,7 +221,7 @@ TEST_P(ResponseE2eTest, ADialersReportOfACallAnsweredOnlineMeanwhileIsRecorded) 
   grpc::Status status = stub_->SubmitResponse(Context().get(), online, &stored);
   ASSERT_TRUE(status.ok()) << status.error_message();
 
-  auto callbacks = v1::CallbackService::NewStub(server_->channel());
+  auto callbacks = v1::CallbackService::NewStub(channel());
   v1::ExtendCallbackLeaseRequest extend;
   extend.set_callback_id(call.id());
   extend.set_lease_token(call.lease_token());
@@ -259,7 +249,7 @@ TEST_P(ResponseE2eTest, ADialersReportOfACallAnsweredOnlineMeanwhileIsRecorded) 
 }
 
 TEST_P(ResponseE2eTest, AnAnswerIsAuditedInItsOwnTransaction) {
-  std::unique_ptr<storage::Database> database = test_support::OpenMigrated(*database_, 1);
+  std::unique_ptr<storage::Database> database = test_support::OpenMigrated(*test_database_, 1);
   auto run = [&](const std::string& sql) { ASSERT_TRUE(test_support::ExecuteSql(*database, sql).ok()) << sql; };
   // Without the audit log's table the answer cannot be recorded, so it is not stored either.
   run("ALTER TABLE audit_events RENAME TO audit_events_away");
@@ -296,7 +286,7 @@ TEST_P(ResponseE2eTest, AnswersComeBackInTheQuestionnairesOrder) {
   v1::GetQuestionnaireRequest get_questionnaire;
   get_questionnaire.set_id("post-delivery");
   v1::Questionnaire questionnaire;
-  ASSERT_TRUE(v1::QuestionnaireService::NewStub(server_->channel())
+  ASSERT_TRUE(v1::QuestionnaireService::NewStub(channel())
                   ->GetQuestionnaire(Context().get(), get_questionnaire, &questionnaire)
                   .ok());
   std::vector<std::string> in_order;
@@ -383,7 +373,7 @@ TEST_P(ResponseE2eTest, TheAnswerShowsInTheSatisfactionFigures) {
   ASSERT_TRUE(status.ok()) << status.error_message();
   std::string today = absl::FormatTime("%Y-%m-%d", absl::Now(), absl::FixedTimeZone(8 * 3600));
 
-  auto analytics = v1::AnalyticsService::NewStub(server_->channel());
+  auto analytics = v1::AnalyticsService::NewStub(channel());
   v1::GetSatisfactionRequest request;
   request.set_questionnaire_id(stored.questionnaire_id());
   request.set_first_day(today);
@@ -423,7 +413,7 @@ TEST_P(ResponseE2eTest, AnExportStreamsTheAnswersWithoutContactDetails) {
   v1::Response stored;
   ASSERT_TRUE(stub_->SubmitResponse(Context().get(), Answers(2), &stored).ok());
   std::string today = absl::FormatTime("%Y-%m-%d", absl::Now(), absl::FixedTimeZone(8 * 3600));
-  auto analytics = v1::AnalyticsService::NewStub(server_->channel());
+  auto analytics = v1::AnalyticsService::NewStub(channel());
   v1::ExportResponsesRequest request;
   request.set_questionnaire_id(stored.questionnaire_id());
   request.set_first_day(today);
@@ -461,7 +451,7 @@ TEST_P(ResponseE2eTest, AnExportStreamsTheAnswersWithoutContactDetails) {
 TEST_P(ResponseE2eTest, TheFunnelShowsTheSurveyPlannedReachedAndAnswered) {
   v1::Response stored;
   ASSERT_TRUE(stub_->SubmitResponse(Context().get(), Answers(), &stored).ok());
-  auto analytics = v1::AnalyticsService::NewStub(server_->channel());
+  auto analytics = v1::AnalyticsService::NewStub(channel());
   v1::GetResponseFunnelRequest request;
   absl::TimeZone shanghai = absl::FixedTimeZone(8 * 3600);
   request.set_first_day(absl::FormatTime("%Y-%m-%d", absl::Now() - absl::Hours(24), shanghai));
@@ -493,7 +483,7 @@ TEST_P(ResponseE2eTest, TheFunnelShowsTheSurveyPlannedReachedAndAnswered) {
 }
 
 TEST_P(ResponseE2eTest, BadSatisfactionQueriesAreRefusedNamingTheField) {
-  auto analytics = v1::AnalyticsService::NewStub(server_->channel());
+  auto analytics = v1::AnalyticsService::NewStub(channel());
   v1::GetSatisfactionResponse figures;
   auto query = [&](auto change) {
     v1::GetSatisfactionRequest request;
@@ -660,7 +650,8 @@ TEST_P(ResponseE2eTest, BadPostsGetTheRightHttpStatusAndStoreNothing) {
 }
 
 TEST_P(ResponseE2eTest, AnExpiredLinkSaysSo) {
-  absl::StatusOr<std::unique_ptr<storage::Database>> database = storage::Database::Connect({.url = database_->url()});
+  absl::StatusOr<std::unique_ptr<storage::Database>> database =
+      storage::Database::Connect({.url = test_database_->url()});
   ASSERT_TRUE(database.ok()) << database.status();
   ASSERT_TRUE((*database)
                   ->InTransaction(storage::Access::kWrite,
@@ -682,8 +673,7 @@ TEST_P(ResponseE2eTest, AnExpiredLinkSaysSo) {
 TEST_P(ResponseE2eTest, EachClientIsRateLimited) {
   server::ServerConfig config;
   config.http_rate_limit = 3;  // bursts of 1
-  std::unique_ptr<test_support::TestServer> strict =
-      test_support::TestServer::Start(database_->url(), test_support::RepoRoot() + "/templates", config);
+  std::unique_ptr<test_support::TestServer> strict = StartServer(config);
   ASSERT_NE(strict, nullptr);
   int port = strict->server().http_port();
   absl::StatusOr<HttpReply> first = HttpGet(port, absl::StrCat("/s/", token_));
@@ -702,8 +692,7 @@ TEST_P(ResponseE2eTest, EachClientIsRateLimited) {
   EXPECT_EQ(health->status, 200) << "health checks are not limited";
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, ResponseE2eTest, testing::ValuesIn(test_support::AllBackends()),
-                         [](const auto& info) { return test_support::BackendName(info.param); });
+SATISFACTION_INSTANTIATE_ON_BACKENDS(ResponseE2eTest);
 
 }  // namespace
 }  // namespace satisfaction

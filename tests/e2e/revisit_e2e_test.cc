@@ -8,24 +8,21 @@
 #include "satisfaction/v1/customer.grpc.pb.h"
 #include "satisfaction/v1/questionnaire.grpc.pb.h"
 #include "satisfaction/v1/revisit.grpc.pb.h"
-#include "tests/e2e/test_server.h"
-#include "tests/support/test_database.h"
+#include "tests/e2e/e2e_fixture.h"
 
 namespace satisfaction {
 namespace {
 
 using test_support::Context;
 using test_support::ExpectError;
-using test_support::TestBackend;
 
-class RevisitE2eTest : public testing::TestWithParam<TestBackend> {
+class RevisitE2eTest : public test_support::ServiceE2eTest<v1::RevisitService> {
  protected:
+  RevisitE2eTest() : ServiceE2eTest({.templates = test_support::Templates::kRepository}) {}
+
   void SetUp() override {
-    database_ = test_support::TestDatabase::Create(GetParam());
-    server_ = test_support::TestServer::Start(database_->url(), test_support::RepoRoot() + "/templates");
-    ASSERT_NE(server_, nullptr);
-    stub_ = v1::RevisitService::NewStub(server_->channel());
-    customers_ = v1::CustomerService::NewStub(server_->channel());
+    ASSERT_NO_FATAL_FAILURE(ServiceE2eTest::SetUp());
+    customers_ = v1::CustomerService::NewStub(channel());
     AddCustomer("shanghai", "Asia/Shanghai", /*consent=*/true);
     AddCustomer("new-york", "America/New_York", /*consent=*/true);
     AddCustomer("no-consent", "Asia/Shanghai", /*consent=*/false);
@@ -65,9 +62,6 @@ class RevisitE2eTest : public testing::TestWithParam<TestBackend> {
     return zone.At(absl::FromUnixSeconds(t.seconds())).cs;
   }
 
-  std::unique_ptr<test_support::TestDatabase> database_;
-  std::unique_ptr<test_support::TestServer> server_;
-  std::unique_ptr<v1::RevisitService::Stub> stub_;
   std::unique_ptr<v1::CustomerService::Stub> customers_;
 };
 
@@ -125,9 +119,8 @@ TEST_P(RevisitE2eTest, ARuleWhoseQuestionnaireIsArchivedPlansNothingAndSaysWhy) 
   v1::ArchiveQuestionnaireRequest archive;
   archive.set_id("post-delivery");
   v1::Questionnaire archived;
-  ASSERT_TRUE(v1::QuestionnaireService::NewStub(server_->channel())
-                  ->ArchiveQuestionnaire(Context().get(), archive, &archived)
-                  .ok());
+  ASSERT_TRUE(
+      v1::QuestionnaireService::NewStub(channel())->ArchiveQuestionnaire(Context().get(), archive, &archived).ok());
   v1::RecordEventResponse response;
   ASSERT_TRUE(Record(Event("delivered-1", "shanghai", v1::TRIGGER_ORDER_DELIVERED, absl::Now()), &response).ok());
   EXPECT_EQ(response.revisits_size(), 0) << "no new revisit may use an archived questionnaire";
@@ -174,8 +167,7 @@ TEST_P(RevisitE2eTest, MovingACustomerToAnotherZonePlansTheirCallsAgainInTheirNe
     request.set_max_count(1);
     request.mutable_lease_duration()->set_seconds(30);
     v1::FetchDueCallbacksResponse fetched;
-    EXPECT_TRUE(
-        v1::CallbackService::NewStub(server_->channel())->FetchDueCallbacks(Context().get(), request, &fetched).ok());
+    EXPECT_TRUE(v1::CallbackService::NewStub(channel())->FetchDueCallbacks(Context().get(), request, &fetched).ok());
     return fetched.callbacks_size();
   };
   ASSERT_TRUE(due_inside_hours("Asia/Shanghai"));
@@ -326,8 +318,7 @@ TEST_P(RevisitE2eTest, BadEventsAreRefused) {
   EXPECT_EQ(all.revisits_size(), 1) << "only the one good event planned anything";
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, RevisitE2eTest, testing::ValuesIn(test_support::AllBackends()),
-                         [](const auto& info) { return test_support::BackendName(info.param); });
+SATISFACTION_INSTANTIATE_ON_BACKENDS(RevisitE2eTest);
 
 }  // namespace
 }  // namespace satisfaction

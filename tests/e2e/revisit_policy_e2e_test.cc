@@ -5,24 +5,17 @@
 #include "gtest/gtest.h"
 #include "satisfaction/v1/questionnaire.grpc.pb.h"
 #include "satisfaction/v1/revisit_policy.grpc.pb.h"
-#include "tests/e2e/test_server.h"
-#include "tests/support/test_database.h"
+#include "tests/e2e/e2e_fixture.h"
 
 namespace satisfaction {
 namespace {
 
 using test_support::Context;
 using test_support::ExpectError;
-using test_support::TestBackend;
 
-class RevisitPolicyE2eTest : public testing::TestWithParam<TestBackend> {
+class RevisitPolicyE2eTest : public test_support::ServiceE2eTest<v1::RevisitPolicyService> {
  protected:
-  void SetUp() override {
-    database_ = test_support::TestDatabase::Create(GetParam());
-    server_ = test_support::TestServer::Start(database_->url(), test_support::RepoRoot() + "/templates");
-    ASSERT_NE(server_, nullptr);
-    stub_ = v1::RevisitPolicyService::NewStub(server_->channel());
-  }
+  RevisitPolicyE2eTest() : ServiceE2eTest({.templates = test_support::Templates::kRepository}) {}
 
   static v1::RevisitRule Rule() {
     v1::RevisitRule rule;
@@ -40,10 +33,6 @@ class RevisitPolicyE2eTest : public testing::TestWithParam<TestBackend> {
     *request.mutable_rule() = rule;
     return stub_->CreateRevisitRule(Context().get(), request, out);
   }
-
-  std::unique_ptr<test_support::TestDatabase> database_;
-  std::unique_ptr<test_support::TestServer> server_;
-  std::unique_ptr<v1::RevisitPolicyService::Stub> stub_;
 };
 
 TEST_P(RevisitPolicyE2eTest, TheDefaultRulesAreLoaded) {
@@ -122,7 +111,7 @@ TEST_P(RevisitPolicyE2eTest, BadRulesAreRefused) {
   v1::RevisitRule out;
   ExpectError(stub_->CreateRevisitRule(Context().get(), empty, &out), grpc::StatusCode::INVALID_ARGUMENT, "rule:");
 
-  auto questionnaires = v1::QuestionnaireService::NewStub(server_->channel());
+  auto questionnaires = v1::QuestionnaireService::NewStub(channel());
   v1::ArchiveQuestionnaireRequest archive;
   archive.set_id("loyalty-care");
   v1::Questionnaire archived;
@@ -154,8 +143,7 @@ TEST_P(RevisitPolicyE2eTest, BadRulesAreRefused) {
               "page_token:");
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, RevisitPolicyE2eTest, testing::ValuesIn(test_support::AllBackends()),
-                         [](const auto& info) { return test_support::BackendName(info.param); });
+SATISFACTION_INSTANTIATE_ON_BACKENDS(RevisitPolicyE2eTest);
 
 }  // namespace
 }  // namespace satisfaction

@@ -6,8 +6,7 @@
 #include "gtest/gtest.h"
 #include "satisfaction/v1/customer.grpc.pb.h"
 #include "satisfaction/v1/revisit_policy.grpc.pb.h"
-#include "tests/e2e/test_server.h"
-#include "tests/support/test_database.h"
+#include "tests/e2e/e2e_fixture.h"
 
 namespace satisfaction {
 namespace {
@@ -15,16 +14,13 @@ namespace {
 using google::protobuf::util::FieldMaskUtil;
 using test_support::Context;
 using test_support::ExpectError;
-using test_support::TestBackend;
 
-class SettingsE2eTest : public testing::TestWithParam<TestBackend> {
+class SettingsE2eTest : public test_support::E2eTest {
  protected:
   void SetUp() override {
-    database_ = test_support::TestDatabase::Create(GetParam());
-    server_ = test_support::TestServer::Start(database_->url());
-    ASSERT_NE(server_, nullptr);
-    policies_ = v1::RevisitPolicyService::NewStub(server_->channel());
-    customers_ = v1::CustomerService::NewStub(server_->channel());
+    ASSERT_NO_FATAL_FAILURE(E2eTest::SetUp());
+    policies_ = v1::RevisitPolicyService::NewStub(channel());
+    customers_ = v1::CustomerService::NewStub(channel());
   }
 
   grpc::Status UpdatePolicy(const v1::ContactPolicy& policy, const std::string& mask, v1::ContactPolicy* out) {
@@ -42,8 +38,6 @@ class SettingsE2eTest : public testing::TestWithParam<TestBackend> {
     return customers_->UpdateClassificationSettings(Context().get(), request, out);
   }
 
-  std::unique_ptr<test_support::TestDatabase> database_;
-  std::unique_ptr<test_support::TestServer> server_;
   std::unique_ptr<v1::RevisitPolicyService::Stub> policies_;
   std::unique_ptr<v1::CustomerService::Stub> customers_;
 };
@@ -165,8 +159,7 @@ TEST_P(SettingsE2eTest, BadClassificationSettingsAreRefusedAndChangeNothing) {
   EXPECT_EQ(after.SerializeAsString(), before.SerializeAsString()) << "nothing was written";
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, SettingsE2eTest, testing::ValuesIn(test_support::AllBackends()),
-                         [](const auto& info) { return test_support::BackendName(info.param); });
+SATISFACTION_INSTANTIATE_ON_BACKENDS(SettingsE2eTest);
 
 }  // namespace
 }  // namespace satisfaction

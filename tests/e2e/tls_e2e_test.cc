@@ -10,7 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
 #include "satisfaction/v1/questionnaire.grpc.pb.h"
-#include "tests/e2e/test_server.h"
+#include "tests/e2e/e2e_fixture.h"
 #include "tests/support/test_database.h"
 
 namespace satisfaction {
@@ -45,9 +45,13 @@ void MakeSigned(const std::string& folder, const std::string& ca, const std::str
                            ".key -CAcreateserial -days 2 -extfile ", subject, ".ext -out ", subject, ".pem"));
 }
 
-class TlsE2eTest : public testing::Test {
+// Each test starts its own server, with the certificates SetUp makes.
+class TlsE2eTest : public test_support::E2eTest {
  protected:
+  TlsE2eTest() : E2eTest({.start_server = false}) {}
+
   void SetUp() override {
+    ASSERT_NO_FATAL_FAILURE(E2eTest::SetUp());
     folder_ = test_support::MakeTempDir("satisfaction-tls");
     ASSERT_NO_FATAL_FAILURE(MakeCa(folder_, "server-ca"));
     ASSERT_NO_FATAL_FAILURE(MakeSigned(folder_, "server-ca", "server"));
@@ -55,16 +59,18 @@ class TlsE2eTest : public testing::Test {
     ASSERT_NO_FATAL_FAILURE(MakeSigned(folder_, "client-ca", "dialer"));
     ASSERT_NO_FATAL_FAILURE(MakeCa(folder_, "stranger-ca"));
     ASSERT_NO_FATAL_FAILURE(MakeSigned(folder_, "stranger-ca", "stranger"));
-    database_ = test_support::TestDatabase::Create(test_support::TestBackend::kSqlite);
   }
-  void TearDown() override { std::filesystem::remove_all(folder_); }
+  void TearDown() override {
+    std::filesystem::remove_all(folder_);
+    E2eTest::TearDown();
+  }
 
-  std::unique_ptr<test_support::TestServer> StartServer(bool require_client_certificates) {
+  std::unique_ptr<test_support::TestServer> StartTlsServer(bool require_client_certificates) {
     server::ServerConfig config;
     config.tls_cert = folder_ + "/server.pem";
     config.tls_key = folder_ + "/server.key";
     if (require_client_certificates) config.tls_client_ca = folder_ + "/client-ca.pem";
-    return test_support::TestServer::Start(database_->url(), "", config);
+    return StartServer(config);
   }
 
   // Lists questionnaires as the admin over TLS, trusting the server's CA,
@@ -88,11 +94,10 @@ class TlsE2eTest : public testing::Test {
   }
 
   std::string folder_;
-  std::unique_ptr<test_support::TestDatabase> database_;
 };
 
-TEST_F(TlsE2eTest, ClientsTalkTlsAndPlainTextIsRefused) {
-  auto server = StartServer(/*require_client_certificates=*/false);
+TEST_P(TlsE2eTest, ClientsTalkTlsAndPlainTextIsRefused) {
+  auto server = StartTlsServer(/*require_client_certificates=*/false);
   ASSERT_NE(server, nullptr);
   grpc::Status over_tls = ListOverTls(*server, "");
   EXPECT_TRUE(over_tls.ok()) << over_tls.error_message();
@@ -102,8 +107,8 @@ TEST_F(TlsE2eTest, ClientsTalkTlsAndPlainTextIsRefused) {
   EXPECT_EQ(plain.error_code(), grpc::StatusCode::UNAVAILABLE) << plain.error_message();
 }
 
-TEST_F(TlsE2eTest, WithAClientCaOnlyClientsItSignedGetIn) {
-  auto server = StartServer(/*require_client_certificates=*/true);
+TEST_P(TlsE2eTest, WithAClientCaOnlyClientsItSignedGetIn) {
+  auto server = StartTlsServer(/*require_client_certificates=*/true);
   ASSERT_NE(server, nullptr);
   grpc::Status signed_client = ListOverTls(*server, "dialer");
   EXPECT_TRUE(signed_client.ok()) << signed_client.error_message();
@@ -111,9 +116,9 @@ TEST_F(TlsE2eTest, WithAClientCaOnlyClientsItSignedGetIn) {
   EXPECT_EQ(ListOverTls(*server, "stranger").error_code(), grpc::StatusCode::UNAVAILABLE);
 }
 
-TEST_F(TlsE2eTest, MissingCertificateFilesStopTheStartNamingTheFlag) {
+TEST_P(TlsE2eTest, MissingCertificateFilesStopTheStartNamingTheFlag) {
   server::ServerConfig config;
-  config.db_url = database_->url();
+  config.db_url = test_database_->url();
   config.grpc_listen = "127.0.0.1:0";
   config.http_listen = "";
   config.templates_dir = "";
@@ -123,6 +128,8 @@ TEST_F(TlsE2eTest, MissingCertificateFilesStopTheStartNamingTheFlag) {
   ASSERT_FALSE(started.ok());
   EXPECT_TRUE(absl::StartsWith(started.status().message(), "--tls-cert")) << started.status();
 }
+
+SATISFACTION_INSTANTIATE_ON_BACKENDS(TlsE2eTest);
 
 }  // namespace
 }  // namespace satisfaction
