@@ -20,22 +20,23 @@
 #include "tests/e2e/generic_call.h"
 #include "tests/e2e/test_server.h"
 #include "tests/support/authorized_channel.h"
+#include "tests/support/backend_test.h"
 #include "tests/support/test_database.h"
 
 namespace satisfaction {
 namespace {
 
-using testing::TestBackend;
+using test_support::TestBackend;
 
 TEST(CallGateTest, EveryApiMethodIsServedThroughTheGate) {
-  std::unique_ptr<testing::TestDatabase> database = testing::TestDatabase::Create(TestBackend::kSqlite);
-  std::unique_ptr<testing::TestServer> server = testing::TestServer::Start(database->url());
+  std::unique_ptr<test_support::TestDatabase> database = test_support::TestDatabase::Create(TestBackend::kSqlite);
+  std::unique_ptr<test_support::TestServer> server = test_support::TestServer::Start(database->url());
   ASSERT_NE(server, nullptr);
   std::vector<std::string> admitted = server->server().AdmittedMethods();
   std::set<std::string> served(admitted.begin(), admitted.end());
   std::set<std::string> api;
-  for (const google::protobuf::MethodDescriptor* method : testing::ApiMethodDescriptors()) {
-    api.insert(testing::MethodPath(*method));
+  for (const google::protobuf::MethodDescriptor* method : test_support::ApiMethodDescriptors()) {
+    api.insert(test_support::MethodPath(*method));
   }
   EXPECT_EQ(served, api) << "the server serves exactly the API's methods, each through the gate";
 }
@@ -44,8 +45,8 @@ TEST(CallGateTest, EveryApiMethodIsServedThroughTheGate) {
 // store, served on a loopback port.
 class GatedSpyServer {
  public:
-  explicit GatedSpyServer(const testing::TestDatabase& test_database)
-      : database_(testing::OpenMigrated(test_database, 4)),
+  explicit GatedSpyServer(const test_support::TestDatabase& test_database)
+      : database_(test_support::OpenMigrated(test_database, 4)),
         keys_(*database_),
         authenticator_(keys_, absl::Minutes(1), /*default_rate_limit_per_minute=*/60'000),
         audit_log_(*database_),
@@ -100,7 +101,7 @@ class GatedSpyServer {
     return created.ok() ? created->key : "";
   }
   std::shared_ptr<grpc::Channel> Channel(const std::string& key) {
-    return testing::AuthorizedChannel(absl::StrCat("127.0.0.1:", port_), key);
+    return test_support::AuthorizedChannel(absl::StrCat("127.0.0.1:", port_), key);
   }
   int runs() const { return runs_; }
   rpc::AdmittedService& callbacks() { return callbacks_; }
@@ -118,11 +119,11 @@ class GatedSpyServer {
   std::atomic<int> runs_{0};
 };
 
-class CallGateE2eTest : public ::testing::TestWithParam<TestBackend> {
+class CallGateE2eTest : public test_support::BackendTest {
  protected:
   void SetUp() override {
-    database_ = testing::TestDatabase::Create(GetParam());
-    spy_ = std::make_unique<GatedSpyServer>(*database_);
+    BackendTest::SetUp();
+    spy_ = std::make_unique<GatedSpyServer>(*test_database_);
   }
 
   // Calls each spied method once with `key`; the status of each.
@@ -135,15 +136,16 @@ class CallGateE2eTest : public ::testing::TestWithParam<TestBackend> {
     v1::ImportCustomersRequest import;
     v1::SubmitResponseRequest submit;
     submit.set_invitation_token("t");
-    return {
-        testing::GenericCall(channel, "/satisfaction.v1.CallbackService/FetchDueCallbacks", fetch.SerializeAsString()),
-        testing::GenericCall(channel, "/satisfaction.v1.CallbackService/WatchCallbacks", watch.SerializeAsString()),
-        testing::GenericStreamCall(channel, "/satisfaction.v1.CustomerService/ImportCustomers",
-                                   {import.SerializeAsString(), import.SerializeAsString()}),
-        testing::GenericCall(channel, "/satisfaction.v1.ResponseService/SubmitResponse", submit.SerializeAsString())};
+    return {test_support::GenericCall(channel, "/satisfaction.v1.CallbackService/FetchDueCallbacks",
+                                      fetch.SerializeAsString()),
+            test_support::GenericCall(channel, "/satisfaction.v1.CallbackService/WatchCallbacks",
+                                      watch.SerializeAsString()),
+            test_support::GenericStreamCall(channel, "/satisfaction.v1.CustomerService/ImportCustomers",
+                                            {import.SerializeAsString(), import.SerializeAsString()}),
+            test_support::GenericCall(channel, "/satisfaction.v1.ResponseService/SubmitResponse",
+                                      submit.SerializeAsString())};
   }
 
-  std::unique_ptr<testing::TestDatabase> database_;
   std::unique_ptr<GatedSpyServer> spy_;
 };
 
@@ -163,12 +165,12 @@ TEST_P(CallGateE2eTest, AHandlerRunsOnlyForAnAdmittedCaller) {
 }
 
 TEST_P(CallGateE2eTest, AnUnreadableRequestIsRefusedBeforeItsHandlerRuns) {
-  grpc::Status status = testing::GenericCall(spy_->Channel(spy_->Key(v1::ROLE_ADMIN)),
-                                             "/satisfaction.v1.CallbackService/FetchDueCallbacks", "\xff\xff\xff");
+  grpc::Status status = test_support::GenericCall(spy_->Channel(spy_->Key(v1::ROLE_ADMIN)),
+                                                  "/satisfaction.v1.CallbackService/FetchDueCallbacks", "\xff\xff\xff");
   EXPECT_EQ(status.error_code(), grpc::INVALID_ARGUMENT) << status.error_message();
   EXPECT_EQ(spy_->runs(), 0);
-  grpc::Status refused =
-      testing::GenericCall(spy_->Channel(""), "/satisfaction.v1.CallbackService/FetchDueCallbacks", "\xff\xff\xff");
+  grpc::Status refused = test_support::GenericCall(
+      spy_->Channel(""), "/satisfaction.v1.CallbackService/FetchDueCallbacks", "\xff\xff\xff");
   EXPECT_EQ(refused.error_code(), grpc::UNAUTHENTICATED) << "who calls is decided before what was sent is read";
 }
 
@@ -181,8 +183,7 @@ TEST_P(CallGateE2eTest, UnboundMethodsAreListedForTheServerToRefuseToStart) {
                                           "satisfaction.v1.CallbackService.ReleaseCallback"}));
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, CallGateE2eTest, ::testing::ValuesIn(testing::AllBackends()),
-                         [](const auto& info) { return testing::BackendName(info.param); });
+SATISFACTION_INSTANTIATE_ON_BACKENDS(CallGateE2eTest);
 
 using CallGateDeathTest = CallGateE2eTest;
 
@@ -209,8 +210,8 @@ TEST_P(CallGateDeathTest, WiringMistakesStopTheServerFromStarting) {
                "wrong streaming shape");
 }
 
-INSTANTIATE_TEST_SUITE_P(Sqlite, CallGateDeathTest, ::testing::Values(TestBackend::kSqlite),
-                         [](const auto& info) { return testing::BackendName(info.param); });
+INSTANTIATE_TEST_SUITE_P(Sqlite, CallGateDeathTest, testing::Values(TestBackend::kSqlite),
+                         testing::PrintToStringParamName());
 
 }  // namespace
 }  // namespace satisfaction

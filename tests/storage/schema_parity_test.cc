@@ -23,8 +23,8 @@
 namespace satisfaction::storage {
 namespace {
 
-using testing::TestBackend;
-using testing::TestDatabase;
+using test_support::TestBackend;
+using test_support::TestDatabase;
 
 // One backend's schema as lines that read the same on both, for example
 //   "column customers.phone text not-null binary"
