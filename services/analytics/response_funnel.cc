@@ -45,7 +45,7 @@ absl::StatusOr<v1::GetResponseFunnelResponse> ResponseFunnel::Get(const v1::GetR
   long long from_us = absl::ToUnixMicros(absl::FromCivil(first, zone_));
   long long to_us = absl::ToUnixMicros(absl::FromCivil(last + 1, zone_));
   v1::GetResponseFunnelResponse reply;
-  reply.set_time_zone(zone_name_);
+  reply.set_time_zone(zone_.name());
   absl::Status status = database_.InTransaction(storage::Access::kRead, [&](soci::session& session) -> absl::Status {
     std::string questionnaire = request.questionnaire_id();
     if (!questionnaire.empty()) {

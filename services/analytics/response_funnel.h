@@ -18,16 +18,14 @@ absl::Status ValidateFunnelRequest(const v1::GetResponseFunnelRequest& request);
 // planned in the range (and their responses).
 class ResponseFunnel {
  public:
-  // Days are the operator's, in `zone`, which is named `zone_name`.
-  ResponseFunnel(storage::Database& database, absl::TimeZone zone, std::string zone_name)
-      : database_(database), zone_(zone), zone_name_(std::move(zone_name)) {}
+  // Days are the operator's, in `zone`.
+  ResponseFunnel(storage::Database& database, absl::TimeZone zone) : database_(database), zone_(zone) {}
 
   absl::StatusOr<v1::GetResponseFunnelResponse> Get(const v1::GetResponseFunnelRequest& request);
 
  private:
   storage::Database& database_;
   const absl::TimeZone zone_;
-  const std::string zone_name_;
 };
 
 }  // namespace satisfaction::analytics

@@ -428,7 +428,7 @@ absl::StatusOr<v1::GetSatisfactionResponse> SatisfactionReports::Get(const v1::G
   if (!status.ok()) return status;
   if (absl::Status s = groups->Complete(first, last, request.group_by_size() == 0); !s.ok()) return s;
   v1::GetSatisfactionResponse reply;
-  reply.set_time_zone(time_zone_);
+  reply.set_time_zone(zone_.name());
   groups->Reply(request.min_responses() > 0 ? request.min_responses() : kDefaultMinResponses, reply);
   return reply;
 }

@@ -33,10 +33,8 @@ absl::Status ValidateSatisfactionRequest(const v1::GetSatisfactionRequest& reque
 // one query over the buckets of the range, folded into groups here.
 class SatisfactionReports {
  public:
-  // Days are the operator's, in the zone named `time_zone` (the one the
-  // aggregates were counted in).
-  SatisfactionReports(storage::Database& database, std::string time_zone)
-      : database_(database), time_zone_(std::move(time_zone)) {}
+  // Days are the operator's, in `zone` (the one the aggregates were counted in).
+  SatisfactionReports(storage::Database& database, absl::TimeZone zone) : database_(database), zone_(zone) {}
 
   // For a validated request. NOT_FOUND for an unknown questionnaire or
   // version; INVALID_ARGUMENT naming group_by when the grouping would give
@@ -45,7 +43,7 @@ class SatisfactionReports {
 
  private:
   storage::Database& database_;
-  const std::string time_zone_;
+  const absl::TimeZone zone_;
 };
 
 }  // namespace satisfaction::analytics

@@ -15,8 +15,7 @@ namespace {
 
 constexpr int kDefaultPageSize = 50;
 constexpr int kMaxPageSize = 500;
-// Rows committed per transaction during an import, and the most per message.
-constexpr size_t kImportBatch = 500;
+// The most customers per message of an import.
 constexpr int kMaxCustomersPerMessage = 1000;
 constexpr int kMaxReportedImportErrors = 1000;
 // Page tokens of the do-not-call list (by entry number since version 2).
@@ -85,7 +84,7 @@ absl::StatusOr<v1::ImportCustomersResponse> CustomerService::ImportCustomers(
     const access::Caller& /*caller*/, MessageReader<v1::ImportCustomersRequest>& messages) {
   v1::ImportCustomersResponse response;
   std::vector<v1::Customer> pending;
-  pending.reserve(kImportBatch);
+  pending.reserve(import_batch_);
   auto flush = [&]() -> absl::Status {
     if (pending.empty()) return absl::OkStatus();
     if (absl::Status s = messages.CheckCallerStillWaiting(); !s.ok()) return s;
@@ -124,7 +123,7 @@ absl::StatusOr<v1::ImportCustomersResponse> CustomerService::ImportCustomers(
         continue;
       }
       pending.push_back(std::move(customer));
-      if (pending.size() >= kImportBatch) {
+      if (pending.size() >= import_batch_) {
         if (absl::Status s = flush(); !s.ok()) return stop(s);
       }
     }

@@ -13,7 +13,9 @@ namespace satisfaction::customers {
 // validating it before they touch a store; services/server binds them to gRPC.
 class CustomerService final {
  public:
-  CustomerService(CustomerStore& store, DoNotCallStore& do_not_call) : store_(store), do_not_call_(do_not_call) {}
+  // An import commits its customers `import_batch` at a time.
+  CustomerService(CustomerStore& store, DoNotCallStore& do_not_call, size_t import_batch)
+      : store_(store), do_not_call_(do_not_call), import_batch_(import_batch) {}
 
   absl::StatusOr<v1::UpsertCustomerResponse> UpsertCustomer(const access::Caller& caller,
                                                             const v1::UpsertCustomerRequest& request);
@@ -39,6 +41,7 @@ class CustomerService final {
  private:
   CustomerStore& store_;
   DoNotCallStore& do_not_call_;
+  const size_t import_batch_;
 };
 
 }  // namespace satisfaction::customers

@@ -39,8 +39,10 @@ namespace satisfaction::server {
 
 // The whole service in one process: database pool, migrations, templates, API
 // keys and the audit log, the gRPC services with health and reflection, and
-// the HTTP face. This is the only
-// place that knows every piece; main() and the end-to-end tests both start it.
+// the HTTP face. This is the composition root, the only place that knows
+// every piece: one wiring function per area builds its stores and handlers,
+// binds them to gRPC through the CallGate and adds its maintenance jobs.
+// main() and the end-to-end tests both start it.
 class SatisfactionServer {
  public:
   // Connects (waiting up to config.db_startup_wait for the database, or until
@@ -63,14 +65,35 @@ class SatisfactionServer {
  private:
   explicit SatisfactionServer(const ServerConfig& config) : config_(config) {}
   absl::Status Connect(const absl::Notification* stop);
-  absl::Status SetUpAccess();
+
+  // The areas, in the order they depend on each other (area_wiring.cc).
+  absl::Status WireAccess();
+  absl::Status WireQuestionnaires();
+  void WireCustomers();
+  absl::Status WireRevisits();
+  absl::Status WireCallbacks();
+  absl::Status WireMessages();
+  void WireResponses();
+  void WireAnalytics();
+  // Where survey links point customers.
+  std::string PublicUrl() const;
+  // Adds a service whose handlers the gate admits, once all are bound.
+  void Serve(std::unique_ptr<rpc::AdmittedService> service);
+
   absl::Status BuildGrpcServer();
+  void StartHealthAndMaintenance();
+  absl::Status StartHttp();
 
   const ServerConfig config_;
   std::unique_ptr<storage::Database> database_;
   std::unique_ptr<access::ApiKeyStore> api_key_store_;
   std::unique_ptr<access::KeyAuthenticator> key_authenticator_;
   std::unique_ptr<access::AuditLog> audit_log_;
+  std::unique_ptr<rpc::CallGate> call_gate_;
+  // The services gRPC serves, outliving the server that calls them.
+  std::vector<std::unique_ptr<rpc::AdmittedService>> grpc_services_;
+  // What the areas ask the maintenance loop to run.
+  std::vector<MaintenanceLoop::Job> maintenance_jobs_;
   std::unique_ptr<access::AccessService> access_service_;
   std::unique_ptr<questionnaires::QuestionnaireStore> questionnaire_store_;
   std::unique_ptr<questionnaires::QuestionnaireService> questionnaire_service_;
@@ -91,9 +114,6 @@ class SatisfactionServer {
   std::unique_ptr<analytics::SatisfactionReports> satisfaction_reports_;
   std::unique_ptr<analytics::ResponseFunnel> response_funnel_;
   std::unique_ptr<analytics::AnalyticsService> analytics_service_;
-  std::unique_ptr<rpc::CallGate> call_gate_;
-  // The services gRPC serves, outliving the server that calls them.
-  std::vector<std::unique_ptr<rpc::AdmittedService>> grpc_services_;
   std::unique_ptr<grpc::Server> grpc_server_;
   std::unique_ptr<HealthMonitor> health_monitor_;
   std::unique_ptr<MaintenanceLoop> maintenance_;

@@ -9,7 +9,11 @@
 
 namespace satisfaction::server {
 
-// Everything an operator can set, from flags or environment variables.
+// Asia/Shanghai, the default report time zone.
+absl::TimeZone DefaultReportTimeZone();
+
+// Everything an operator can set, from flags or environment variables, parsed
+// once into typed values.
 struct ServerConfig {
   std::string db_url = "sqlite3://var/satisfaction.db";
   std::string grpc_listen = "127.0.0.1:50051";
@@ -41,7 +45,7 @@ struct ServerConfig {
   // A callback reserved for an agent goes to anyone of its queue once overdue by this.
   absl::Duration reserved_callback_grace = absl::Hours(2);
   // The operator's IANA time zone: the days satisfaction figures are counted in.
-  std::string report_time_zone = "Asia/Shanghai";
+  absl::TimeZone report_time_zone = DefaultReportTimeZone();
   // How often time-driven work runs (reclassifying customers, ...).
   absl::Duration maintenance_interval = absl::Seconds(60);
 

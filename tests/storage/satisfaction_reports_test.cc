@@ -34,7 +34,11 @@ namespace {
 
 using google::protobuf::util::TimeUtil;
 
-const absl::TimeZone kShanghai = absl::FixedTimeZone(8 * 3600);
+// The operator's zone, named as the server names it.
+const absl::TimeZone kShanghai = [] {
+  absl::TimeZone zone;
+  return absl::LoadTimeZone("Asia/Shanghai", &zone) ? zone : absl::FixedTimeZone(8 * 3600);
+}();
 // item_0 (overall, weight 2), item_1 and item_2 (logistics, weight 1).
 const std::map<std::string, double> kWeights = {{"item_0", 2.0}, {"item_1", 1.0}, {"item_2", 1.0}};
 
@@ -46,7 +50,7 @@ class SatisfactionReportsTest : public test_support::MigratedDatabaseTest {
     MigratedDatabaseTest::SetUp();
     revisits_ = std::make_unique<revisits::RevisitStore>(*database_);
     responses_ = std::make_unique<responses::ResponseStore>(*database_, *revisits_, kShanghai);
-    reports_ = std::make_unique<SatisfactionReports>(*database_, "Asia/Shanghai");
+    reports_ = std::make_unique<SatisfactionReports>(*database_, kShanghai);
     ASSERT_TRUE(
         questionnaires::QuestionnaireStore(*database_)
             .CreatePublishedFromTemplate("post-delivery", test_support::SampleQuestionnaire("收货", 3), "", start_)
@@ -614,7 +618,7 @@ TEST_P(SatisfactionReportsTest, TheFunnelCountsPlannedContactedAndAnsweredAndThe
               })
           .ok());
 
-  ResponseFunnel funnel(*database_, kShanghai, "Asia/Shanghai");
+  ResponseFunnel funnel(*database_, kShanghai);
   v1::GetResponseFunnelRequest request;
   request.set_first_day("2026-11-23");
   request.set_last_day("2026-11-23");
