@@ -7,6 +7,8 @@
 #include "absl/strings/str_cat.h"
 #include "services/common/enum_bridges.h"
 #include "services/common/secrets.h"
+#include "services/storage/query.h"
+#include "services/storage/transaction.h"
 
 namespace satisfaction::access {
 namespace {
@@ -25,19 +27,11 @@ struct KeyRow {
   long long created_us = 0, revoked_us = 0, last_used_us = 0;
   soci::indicator revoked_indicator = soci::i_null, last_used_indicator = soci::i_null;
 
-  // Binds the row to a statement's results, in kColumns' order.
-  void Bind(soci::statement& statement) {
-    statement.exchange(soci::into(id));
-    statement.exchange(soci::into(display_name));
-    statement.exchange(soci::into(role));
-    statement.exchange(soci::into(queue));
-    statement.exchange(soci::into(agent_id));
-    statement.exchange(soci::into(rate_limit));
-    statement.exchange(soci::into(hint));
-    statement.exchange(soci::into(created_by));
-    statement.exchange(soci::into(created_us));
-    statement.exchange(soci::into(revoked_us, revoked_indicator));
-    statement.exchange(soci::into(last_used_us, last_used_indicator));
+  // Reads the columns of kColumns, in their order.
+  void Into(storage::Query& query) {
+    query.Into(id).Into(display_name).Into(role).Into(queue).Into(agent_id).Into(rate_limit).Into(hint);
+    query.Into(created_by).Into(created_us).Into(revoked_us, revoked_indicator);
+    query.Into(last_used_us, last_used_indicator);
   }
 
   v1::ApiKey ToProto() const {
@@ -59,16 +53,10 @@ struct KeyRow {
   }
 };
 
-std::optional<KeyRow> LoadById(soci::session& session, const std::string& id) {
+std::optional<KeyRow> LoadById(storage::Transaction& tx, const std::string& id) {
   KeyRow row;
-  soci::statement statement(session);
-  std::string key_id = id;
-  row.Bind(statement);
-  statement.exchange(soci::use(key_id));
-  statement.alloc();
-  statement.prepare(absl::StrCat("SELECT ", kColumns, " FROM api_keys WHERE id = :id"));
-  statement.define_and_bind();
-  if (!statement.execute(true)) return std::nullopt;
+  storage::Query query(tx, absl::StrCat("SELECT ", kColumns, " FROM api_keys WHERE id = :id"));
+  if (!query.Bind("id", id).IntoRow(row).Execute()) return std::nullopt;
   return row;
 }
 
@@ -85,13 +73,15 @@ absl::StatusOr<ApiKeyStore::Created> ApiKeyStore::Create(const v1::ApiKey& spec,
   int role = spec.role(), rate_limit = spec.rate_limit_per_minute();
   long long now_us = absl::ToUnixMicros(now);
   absl::StatusOr<v1::ApiKey> stored =
-      database_.InTransaction<v1::ApiKey>(Access::kWrite, [&](soci::session& session) -> absl::StatusOr<v1::ApiKey> {
-        session << "INSERT INTO api_keys (id, key_hash, display_name, role, queue, agent_id, rate_limit_per_minute,"
-                   " hint, created_by, created_at_us) VALUES (:id, :hash, :name, :role, :queue, :agent, :rate,"
-                   " :hint, :by, :now)",
-            soci::use(id), soci::use(hash), soci::use(name), soci::use(role), soci::use(queue), soci::use(agent),
-            soci::use(rate_limit), soci::use(hint), soci::use(by), soci::use(now_us);
-        return LoadById(session, id)->ToProto();
+      database_.InTransaction<v1::ApiKey>(Access::kWrite, [&](storage::Transaction& tx) -> absl::StatusOr<v1::ApiKey> {
+        storage::Query insert(tx,
+                              "INSERT INTO api_keys (id, key_hash, display_name, role, queue, agent_id,"
+                              " rate_limit_per_minute, hint, created_by, created_at_us) VALUES (:id, :hash, :name,"
+                              " :role, :queue, :agent, :rate, :hint, :by, :now)");
+        insert.Bind("id", id).Bind("hash", hash).Bind("name", name).Bind("role", role).Bind("queue", queue);
+        insert.Bind("agent", agent).Bind("rate", rate_limit).Bind("hint", hint).Bind("by", by).Bind("now", now_us);
+        insert.Execute();
+        return LoadById(tx, id)->ToProto();
       });
   if (!stored.ok()) return stored.status();
   created.api_key = *std::move(stored);
@@ -99,9 +89,9 @@ absl::StatusOr<ApiKeyStore::Created> ApiKeyStore::Create(const v1::ApiKey& spec,
 }
 
 absl::StatusOr<bool> ApiKeyStore::AnyKeyExists() {
-  return database_.InTransaction<bool>(Access::kRead, [&](soci::session& session) {
+  return database_.InTransaction<bool>(Access::kRead, [&](storage::Transaction& tx) {
     int count = 0;
-    session << "SELECT COUNT(*) FROM api_keys", soci::into(count);
+    storage::Query(tx, "SELECT COUNT(*) FROM api_keys").Into(count).Execute();
     return absl::StatusOr<bool>(count > 0);
   });
 }
@@ -126,15 +116,15 @@ absl::StatusOr<std::optional<Caller>> ApiKeyStore::FindActive(absl::string_view 
 
 absl::StatusOr<std::optional<Caller>> ApiKeyStore::FindActiveByHash(const std::string& key_hash) {
   return database_.InTransaction<std::optional<Caller>>(
-      Access::kRead, [&](soci::session& session) -> absl::StatusOr<std::optional<Caller>> {
+      Access::kRead, [&](storage::Transaction& tx) -> absl::StatusOr<std::optional<Caller>> {
         std::string hash = key_hash;
         Caller caller;
         int role = 0;
-        session << "SELECT id, role, queue, agent_id, rate_limit_per_minute FROM api_keys"
-                   " WHERE key_hash = :hash AND revoked_at_us IS NULL",
-            soci::use(hash), soci::into(caller.key_id), soci::into(role), soci::into(caller.queue),
-            soci::into(caller.agent_id), soci::into(caller.rate_limit_per_minute);
-        if (!session.got_data()) return std::nullopt;
+        storage::Query query(tx,
+                             "SELECT id, role, queue, agent_id, rate_limit_per_minute FROM api_keys"
+                             " WHERE key_hash = :hash AND revoked_at_us IS NULL");
+        query.Bind("hash", hash).Into(caller.key_id).Into(role).Into(caller.queue).Into(caller.agent_id);
+        if (!query.Into(caller.rate_limit_per_minute).Execute()) return std::nullopt;
         caller.role = ProtoEnumOrUnspecified<v1::Role>(role);
         return caller;
       });
@@ -142,29 +132,22 @@ absl::StatusOr<std::optional<Caller>> ApiKeyStore::FindActiveByHash(const std::s
 
 absl::StatusOr<ApiKeyStore::ListPage> ApiKeyStore::List(bool show_revoked, long long after_created_us,
                                                         const std::string& after_id, int limit) {
-  return database_.InTransaction<ListPage>(Access::kRead, [&](soci::session& session) -> absl::StatusOr<ListPage> {
+  return database_.InTransaction<ListPage>(Access::kRead, [&](storage::Transaction& tx) -> absl::StatusOr<ListPage> {
     KeyRow row;
     // From the start: before every time, and every id (hex digits sort below '~').
     long long before_us = after_id.empty() ? std::numeric_limits<long long>::max() : after_created_us,
               same_us = before_us;
     std::string before_id = after_id.empty() ? std::string(16, '~') : after_id;
     int fetch = limit + 1;
-    soci::statement statement(session);
-    row.Bind(statement);
-    statement.exchange(soci::use(before_us));
-    statement.exchange(soci::use(same_us));
-    statement.exchange(soci::use(before_id));
-    statement.exchange(soci::use(fetch));
-    statement.alloc();
-    statement.prepare(absl::StrCat("SELECT ", kColumns,
-                                   " FROM api_keys WHERE (created_at_us < :before OR (created_at_us = :same AND"
-                                   " id < :before_id))",
-                                   show_revoked ? "" : " AND revoked_at_us IS NULL",
-                                   " ORDER BY created_at_us DESC, id DESC LIMIT :fetch"));
-    statement.define_and_bind();
-    statement.execute();
+    storage::Query query(tx, absl::StrCat("SELECT ", kColumns,
+                                          " FROM api_keys WHERE (created_at_us < :before OR (created_at_us = :same AND"
+                                          " id < :before_id))",
+                                          show_revoked ? "" : " AND revoked_at_us IS NULL",
+                                          " ORDER BY created_at_us DESC, id DESC LIMIT :fetch"));
+    query.Bind("before", before_us).Bind("same", same_us).Bind("before_id", before_id).Bind("fetch", fetch);
+    query.IntoRow(row).Start();
     ListPage page;
-    while (statement.fetch()) {
+    while (query.Next()) {
       if (static_cast<int>(page.api_keys.size()) == limit) {
         page.has_more = true;
         break;
@@ -176,39 +159,43 @@ absl::StatusOr<ApiKeyStore::ListPage> ApiKeyStore::List(bool show_revoked, long 
 }
 
 absl::StatusOr<v1::ApiKey> ApiKeyStore::Revoke(absl::string_view id, absl::Time now) {
-  return database_.InTransaction<v1::ApiKey>(Access::kWrite, [&](soci::session& session) -> absl::StatusOr<v1::ApiKey> {
-    std::string key_id(id);
-    std::optional<KeyRow> row = LoadById(session, key_id);
-    if (!row) return absl::NotFoundError(absl::StrCat("id: no API key ", key_id));
-    if (row->revoked_indicator == soci::i_ok) return row->ToProto();
-    if (row->role == v1::ROLE_ADMIN) {
-      // Locks the admin keys, so that two revocations cannot leave none.
-      int admins = 0, admin_role = v1::ROLE_ADMIN;
-      session << absl::StrCat("SELECT COUNT(*) FROM api_keys WHERE role = :role AND revoked_at_us IS NULL",
-                              session.get_backend_name() == "mysql" ? " FOR UPDATE" : ""),
-          soci::use(admin_role), soci::into(admins);
-      if (admins <= 1) {
-        return absl::FailedPreconditionError("id: the last admin key cannot be revoked; create another one first");
-      }
-    }
-    long long now_us = absl::ToUnixMicros(now);
-    session << "UPDATE api_keys SET revoked_at_us = :now WHERE id = :id", soci::use(now_us), soci::use(key_id);
-    return LoadById(session, key_id)->ToProto();
-  });
+  return database_.InTransaction<v1::ApiKey>(
+      Access::kWrite, [&](storage::Transaction& tx) -> absl::StatusOr<v1::ApiKey> {
+        std::string key_id(id);
+        std::optional<KeyRow> row = LoadById(tx, key_id);
+        if (!row) return absl::NotFoundError(absl::StrCat("id: no API key ", key_id));
+        if (row->revoked_indicator == soci::i_ok) return row->ToProto();
+        if (row->role == v1::ROLE_ADMIN) {
+          // Locks the admin keys, so that two revocations cannot leave none.
+          int admins = 0, admin_role = v1::ROLE_ADMIN;
+          storage::Query count(tx, absl::StrCat("SELECT COUNT(*) FROM api_keys WHERE role = :role AND"
+                                                " revoked_at_us IS NULL",
+                                                tx.ForUpdate()));
+          count.Bind("role", admin_role).Into(admins).Execute();
+          if (admins <= 1) {
+            return absl::FailedPreconditionError("id: the last admin key cannot be revoked; create another one first");
+          }
+        }
+        long long now_us = absl::ToUnixMicros(now);
+        storage::Query update(tx, "UPDATE api_keys SET revoked_at_us = :now WHERE id = :id");
+        update.Bind("now", now_us).Bind("id", key_id).Execute();
+        return LoadById(tx, key_id)->ToProto();
+      });
 }
 
 absl::Status ApiKeyStore::NoteLastUse(const absl::flat_hash_map<std::string, absl::Time>& last_use) {
   if (last_use.empty()) return absl::OkStatus();
-  return database_.InTransaction(Access::kWrite, [&](soci::session& session) {
+  return database_.InTransaction(Access::kWrite, [&](storage::Transaction& tx) {
     std::string id;
     long long used_us = 0, later_us = 0;
-    soci::statement statement = (session.prepare << "UPDATE api_keys SET last_used_at_us = :used WHERE id = :id AND"
-                                                    " (last_used_at_us IS NULL OR last_used_at_us < :later)",
-                                 soci::use(used_us), soci::use(id), soci::use(later_us));
+    storage::Query update(tx,
+                          "UPDATE api_keys SET last_used_at_us = :used WHERE id = :id AND"
+                          " (last_used_at_us IS NULL OR last_used_at_us < :later)");
+    update.Bind("used", used_us).Bind("id", id).Bind("later", later_us);
     for (const auto& [key_id, time] : last_use) {
       id = key_id;
       used_us = later_us = absl::ToUnixMicros(time);
-      statement.execute(true);
+      update.Execute();
     }
     return absl::OkStatus();
   });

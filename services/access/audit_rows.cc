@@ -5,8 +5,10 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "services/common/enum_bridges.h"
 #include "services/common/text_limits.h"
-#include "services/storage/write_batch.h"
 
 namespace satisfaction::access {
 namespace {
@@ -18,38 +20,61 @@ std::string Cut(const std::string& text, size_t max_bytes) { return std::string(
 
 }  // namespace
 
-void InsertAuditEvents(soci::session& session, const std::vector<const v1::AuditEvent*>& events) {
+AuditRow AuditRow::FromProto(const v1::AuditEvent& e) {
+  return {.occurred_at_us = TimeUtil::TimestampToMicroseconds(e.time()),
+          .role = e.role(),
+          .key_id = Cut(e.key_id(), 16),
+          .method = Cut(e.method(), 128),
+          .resource = Cut(e.resource(), 2000),
+          .outcome = Cut(e.outcome(), 32),
+          .message = Cut(e.message(), 500),
+          .peer = Cut(e.peer(), 128)};
+}
+
+v1::AuditEvent AuditRow::ToProto() const {
+  v1::AuditEvent event;
+  event.set_id(absl::StrCat(id));
+  *event.mutable_time() = TimeUtil::MicrosecondsToTimestamp(occurred_at_us);
+  event.set_key_id(key_id);
+  event.set_role(ProtoEnumOrUnspecified<v1::Role>(role));
+  event.set_method(method);
+  event.set_resource(resource);
+  event.set_outcome(outcome);
+  event.set_message(message);
+  event.set_peer(peer);
+  return event;
+}
+
+std::string AuditRow::Placeholders(absl::string_view suffix) {
+  std::vector<std::string> names;
+  for (absl::string_view column : absl::StrSplit(kColumns, ", ")) names.push_back(absl::StrCat(":", column, suffix));
+  return absl::StrJoin(names, ", ");
+}
+
+void AuditRow::Bind(storage::Query& query, absl::string_view suffix) const {
+  auto at = [suffix](const char* column) { return absl::StrCat(column, suffix); };
+  query.Bind(at("occurred_at_us"), occurred_at_us).Bind(at("key_id"), key_id).Bind(at("role"), role);
+  query.Bind(at("method"), method).Bind(at("resource"), resource).Bind(at("outcome"), outcome);
+  query.Bind(at("message"), message).Bind(at("peer"), peer);
+}
+
+void AuditRow::Into(storage::Query& query) {
+  query.Into(id).Into(occurred_at_us).Into(key_id).Into(role).Into(method).Into(resource).Into(outcome);
+  query.Into(message).Into(peer);
+}
+
+void InsertAuditEvents(storage::Transaction& tx, const std::vector<const v1::AuditEvent*>& events) {
   if (events.empty()) return;
-  struct Row {
-    long long time_us;
-    int role;
-    std::string key_id, method, resource, outcome, message, peer;
-  };
-  std::vector<Row> rows;
+  std::vector<AuditRow> rows;
   rows.reserve(events.size());
-  for (const v1::AuditEvent* e : events) {
-    rows.push_back({TimeUtil::TimestampToMicroseconds(e->time()), e->role(), Cut(e->key_id(), 16),
-                    Cut(e->method(), 128), Cut(e->resource(), 2000), Cut(e->outcome(), 32), Cut(e->message(), 500),
-                    Cut(e->peer(), 128)});
-  }
-  std::string sql =
-      "INSERT INTO audit_events (occurred_at_us, key_id, role, method, resource, outcome, message, peer) VALUES ";
+  for (const v1::AuditEvent* event : events) rows.push_back(AuditRow::FromProto(*event));
+  std::string sql = absl::StrCat("INSERT INTO audit_events (", AuditRow::kColumns, ") VALUES ");
   for (size_t i = 0; i < rows.size(); ++i) {
-    absl::StrAppend(&sql, i == 0 ? "" : ", ", "(:t", i, ", :k", i, ", :r", i, ", :m", i, ", :s", i, ", :o", i, ", :g",
-                    i, ", :p", i, ")");
+    absl::StrAppend(&sql, i == 0 ? "" : ", ", "(", AuditRow::Placeholders(absl::StrCat("_", i)), ")");
   }
-  storage::ExecuteBound(session, sql, [&](soci::statement& statement) {
-    for (Row& row : rows) {
-      statement.exchange(soci::use(row.time_us));
-      statement.exchange(soci::use(row.key_id));
-      statement.exchange(soci::use(row.role));
-      statement.exchange(soci::use(row.method));
-      statement.exchange(soci::use(row.resource));
-      statement.exchange(soci::use(row.outcome));
-      statement.exchange(soci::use(row.message));
-      statement.exchange(soci::use(row.peer));
-    }
-  });
+  storage::Query insert(tx, sql);
+  for (size_t i = 0; i < rows.size(); ++i) rows[i].Bind(insert, absl::StrCat("_", i));
+  insert.Execute();
 }
 
 }  // namespace satisfaction::access

@@ -45,11 +45,11 @@ struct Bucket {
 
 // The by-day aggregates of days `first` to `last`, summed from the full ones
 // (as migration 15 first filled them).
-void RebuildDayRollups(soci::session& session, const std::string& id, int version, int first, int last) {
-  session << "DELETE FROM response_day_rollups WHERE questionnaire_id = :id AND questionnaire_version = :version"
-             " AND day >= :first AND day <= :last",
+void RebuildDayRollups(storage::Transaction& tx, const std::string& id, int version, int first, int last) {
+  tx.session() << "DELETE FROM response_day_rollups WHERE questionnaire_id = :id AND questionnaire_version = :version"
+                  " AND day >= :first AND day <= :last",
       soci::use(id), soci::use(version), soci::use(first), soci::use(last);
-  session
+  tx.session()
       << "INSERT INTO response_day_rollups (questionnaire_id, questionnaire_version, day, customer_type, item_code,"
          " responses, scored_1, scored_2, scored_3, scored_4, scored_5) SELECT questionnaire_id,"
          " questionnaire_version, day, customer_type, item_code, SUM(CASE WHEN item_code = '' THEN answers ELSE 0"
@@ -63,45 +63,46 @@ void RebuildDayRollups(soci::session& session, const std::string& id, int versio
 
 // Every version of the questionnaire, drafts too (a version published during
 // a rebuild is then covered).
-std::vector<int> VersionsOf(soci::session& session, const std::string& id) {
+std::vector<int> VersionsOf(storage::Transaction& tx, const std::string& id) {
   std::vector<int> versions;
   int version = 0;
-  soci::statement statement = (session.prepare << "SELECT version FROM questionnaire_versions"
-                                                  " WHERE questionnaire_id = :id ORDER BY version",
+  soci::statement statement = (tx.session().prepare << "SELECT version FROM questionnaire_versions"
+                                                       " WHERE questionnaire_id = :id ORDER BY version",
                                soci::use(id), soci::into(version));
   statement.execute();
   while (statement.fetch()) versions.push_back(version);
   return versions;
 }
 
-RebuildCounts CountWritten(soci::session& session, const std::string& id) {
+RebuildCounts CountWritten(storage::Transaction& tx, const std::string& id) {
   RebuildCounts counts;
-  session << "SELECT COALESCE(SUM(CASE WHEN item_code = '' THEN answers ELSE 0 END), 0), COUNT(*)"
-             " FROM response_rollups WHERE questionnaire_id = :id",
+  tx.session() << "SELECT COALESCE(SUM(CASE WHEN item_code = '' THEN answers ELSE 0 END), 0), COUNT(*)"
+                  " FROM response_rollups WHERE questionnaire_id = :id",
       soci::use(id), soci::into(counts.responses), soci::into(counts.buckets);
   return counts;
 }
 
 // SQLite: the write transaction keeps every writer out, so the database can
 // count and write in one statement each.
-absl::StatusOr<RebuildCounts> RecountInPlace(soci::session& session, const std::string& id) {
-  if (absl::Status s = RequireQuestionnaire(session, id); !s.ok()) return s;
+absl::StatusOr<RebuildCounts> RecountInPlace(storage::Transaction& tx, const std::string& id) {
+  if (absl::Status s = RequireQuestionnaire(tx, id); !s.ok()) return s;
   int first = 0, last = 99991231, scale = v1::ITEM_KIND_SCALE;
-  session << "DELETE FROM response_rollups WHERE questionnaire_id = :id", soci::use(id);
-  session << absl::StrCat(kInsert, kResponseCounts), soci::use(id), soci::use(first), soci::use(last);
-  session << absl::StrCat(kInsert, kAnswerCounts), soci::use(id), soci::use(first), soci::use(last), soci::use(scale);
-  for (int version : VersionsOf(session, id)) RebuildDayRollups(session, id, version, 0, 99991231);
-  return CountWritten(session, id);
+  tx.session() << "DELETE FROM response_rollups WHERE questionnaire_id = :id", soci::use(id);
+  tx.session() << absl::StrCat(kInsert, kResponseCounts), soci::use(id), soci::use(first), soci::use(last);
+  tx.session() << absl::StrCat(kInsert, kAnswerCounts), soci::use(id), soci::use(first), soci::use(last),
+      soci::use(scale);
+  for (int version : VersionsOf(tx, id)) RebuildDayRollups(tx, id, version, 0, 99991231);
+  return CountWritten(tx, id);
 }
 
 // The days from the first to the last that the responses or the aggregates
 // name; nullopt when neither names any.
-std::optional<std::pair<absl::CivilDay, absl::CivilDay>> DaysOf(soci::session& session, const std::string& id) {
+std::optional<std::pair<absl::CivilDay, absl::CivilDay>> DaysOf(storage::Transaction& tx, const std::string& id) {
   int first = 0, last = 0, first_kept = 0, last_kept = 0;
   soci::indicator any = soci::i_null, any_last = soci::i_null, kept = soci::i_null, kept_last = soci::i_null;
-  session << "SELECT MIN(report_day), MAX(report_day) FROM responses WHERE questionnaire_id = :id", soci::use(id),
+  tx.session() << "SELECT MIN(report_day), MAX(report_day) FROM responses WHERE questionnaire_id = :id", soci::use(id),
       soci::into(first, any), soci::into(last, any_last);
-  session << "SELECT MIN(day), MAX(day) FROM response_rollups WHERE questionnaire_id = :id", soci::use(id),
+  tx.session() << "SELECT MIN(day), MAX(day) FROM response_rollups WHERE questionnaire_id = :id", soci::use(id),
       soci::into(first_kept, kept), soci::into(last_kept, kept_last);
   if (any != soci::i_ok && kept != soci::i_ok) return std::nullopt;
   if (any != soci::i_ok) {
@@ -122,17 +123,17 @@ std::optional<std::pair<absl::CivilDay, absl::CivilDay>> DaysOf(soci::session& s
 // after the locks, which holds exactly the responses committed before them.
 // The raw rows are only read, not locked, so no submission and the rebuild
 // wait on each other both ways.
-void RecountChunk(soci::session& session, const std::string& id, std::vector<int>& versions, int first, int last) {
+void RecountChunk(storage::Transaction& tx, const std::string& id, std::vector<int>& versions, int first, int last) {
   long long locked = 0;
   for (int& version : versions) {
     for (const char* table : {"response_rollups", "response_day_rollups"}) {
-      session << absl::StrCat("SELECT COUNT(*) FROM ", table, " WHERE questionnaire_id = :id",
-                              " AND questionnaire_version = :version AND day >= :first AND day <= :last",
-                              storage::ForUpdate(session)),
+      tx.session() << absl::StrCat("SELECT COUNT(*) FROM ", table, " WHERE questionnaire_id = :id",
+                                   " AND questionnaire_version = :version AND day >= :first AND day <= :last",
+                                   tx.ForUpdate()),
           soci::use(id), soci::use(version), soci::use(first), soci::use(last), soci::into(locked);
     }
-    session << "DELETE FROM response_rollups WHERE questionnaire_id = :id AND questionnaire_version = :version"
-               " AND day >= :first AND day <= :last",
+    tx.session() << "DELETE FROM response_rollups WHERE questionnaire_id = :id AND questionnaire_version = :version"
+                    " AND day >= :first AND day <= :last",
         soci::use(id), soci::use(version), soci::use(first), soci::use(last);
   }
   std::vector<Bucket> buckets;
@@ -140,7 +141,7 @@ void RecountChunk(soci::session& session, const std::string& id, std::vector<int
   int scale = v1::ITEM_KIND_SCALE;
   for (const char* counts : {kResponseCounts, kAnswerCounts}) {
     std::string questionnaire;  // the id asked for
-    soci::statement statement(session);
+    soci::statement statement(tx.session());
     statement.exchange(soci::into(questionnaire));
     statement.exchange(soci::into(bucket.version));
     statement.exchange(soci::into(bucket.day));
@@ -166,7 +167,7 @@ void RecountChunk(soci::session& session, const std::string& id, std::vector<int
     for (size_t i = start; i < stop; ++i) {
       absl::StrAppend(&sql, i > start ? ", " : "", "(", storage::Placeholders(absl::StrCat("b", i, "_"), 9), ")");
     }
-    storage::ExecuteBound(session, sql, [&](soci::statement& statement) {
+    storage::ExecuteBound(tx, sql, [&](soci::statement& statement) {
       for (size_t i = start; i < stop; ++i) {
         Bucket& b = buckets[i];
         statement.exchange(soci::use(id));
@@ -181,49 +182,40 @@ void RecountChunk(soci::session& session, const std::string& id, std::vector<int
       }
     });
   }
-  for (int version : versions) RebuildDayRollups(session, id, version, first, last);
+  for (int version : versions) RebuildDayRollups(tx, id, version, first, last);
 }
 
-// MariaDB: a chunk of days a transaction, so submissions wait only while
+// MariaDB: a chunk of days a transaction (each reading one snapshot), so submissions wait only while
 // their own days are recounted (today's comes last).
 absl::StatusOr<RebuildCounts> RecountInChunks(storage::Database& database, const std::string& id) {
   std::vector<int> versions;
   std::optional<std::pair<absl::CivilDay, absl::CivilDay>> days;
-  absl::Status status = database.InTransaction(storage::Access::kRead, [&](soci::session& session) -> absl::Status {
-    if (absl::Status s = RequireQuestionnaire(session, id); !s.ok()) return s;
-    versions = VersionsOf(session, id);
-    days = DaysOf(session, id);
+  absl::Status status = database.InTransaction(storage::Access::kRead, [&](storage::Transaction& tx) -> absl::Status {
+    if (absl::Status s = RequireQuestionnaire(tx, id); !s.ok()) return s;
+    versions = VersionsOf(tx, id);
+    days = DaysOf(tx, id);
     return absl::OkStatus();
   });
   if (!status.ok()) return status;
   for (absl::CivilDay day = days ? days->first : absl::CivilDay(); days && day <= days->second; day += kDaysAChunk) {
     int first = ReportDayNumber(day), last = ReportDayNumber(std::min(days->second, day + (kDaysAChunk - 1)));
-    status = database.WithSession([&](soci::session& session) -> absl::Status {
-      // For this transaction only; the session's own level (READ COMMITTED) returns after it.
-      session << "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ";
-      session.begin();
-      try {
-        RecountChunk(session, id, versions, first, last);
-        session.commit();
-      } catch (...) {
-        session.rollback();
-        throw;
-      }
+    status = database.InTransaction(storage::Access::kWriteFromSnapshot, [&](storage::Transaction& tx) {
+      RecountChunk(tx, id, versions, first, last);
       return absl::OkStatus();
     });
     if (!status.ok()) return status;
   }
   return database.InTransaction<RebuildCounts>(storage::Access::kRead,
-                                               [&](soci::session& session) { return CountWritten(session, id); });
+                                               [&](storage::Transaction& tx) { return CountWritten(tx, id); });
 }
 
 }  // namespace
 
 absl::StatusOr<RebuildCounts> RebuildAggregates(storage::Database& database, const std::string& questionnaire_id) {
-  if (database.backend() == storage::Backend::kSqlite) {
+  if (database.dialect().serialises_writers()) {
     // The write transaction keeps every writer out: one transaction does.
     return database.InTransaction<RebuildCounts>(
-        storage::Access::kWrite, [&](soci::session& session) { return RecountInPlace(session, questionnaire_id); });
+        storage::Access::kWrite, [&](storage::Transaction& tx) { return RecountInPlace(tx, questionnaire_id); });
   }
   return RecountInChunks(database, questionnaire_id);
 }

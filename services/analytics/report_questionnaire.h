@@ -8,6 +8,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
+#include "services/storage/transaction.h"
 
 namespace satisfaction::analytics {
 
@@ -28,11 +29,12 @@ struct ReportQuestionnaire {
 };
 
 // OK if a questionnaire of that id exists; NOT_FOUND naming it otherwise.
-absl::Status RequireQuestionnaire(soci::session& session, const std::string& id);
+absl::Status RequireQuestionnaire(storage::Transaction& tx, const std::string& id);
 
 // For `version`, or every published version when 0. NOT_FOUND for an unknown
 // questionnaire or version; FAILED_PRECONDITION when none is published.
-absl::StatusOr<ReportQuestionnaire> LoadReportQuestionnaire(soci::session& session, const std::string& id, int version);
+absl::StatusOr<ReportQuestionnaire> LoadReportQuestionnaire(storage::Transaction& tx, const std::string& id,
+                                                            int version);
 
 }  // namespace satisfaction::analytics
 

@@ -19,6 +19,7 @@
 #include "services/common/report_days.h"
 #include "services/responses/commit_delay.h"
 #include "services/storage/sql_text.h"
+#include "services/storage/transaction.h"
 
 namespace satisfaction::analytics {
 
@@ -87,7 +88,7 @@ struct Page {
 
 // One page of responses after the query's place, with their answers; the
 // answers kept are those `keep` accepts.
-Page ReadPage(soci::session& session, PageQuery& query, const std::function<bool(const std::string&)>& keep) {
+Page ReadPage(storage::Transaction& tx, PageQuery& query, const std::function<bool(const std::string&)>& keep) {
   Page result;
   std::vector<v1::Response>& page = result.responses;
   absl::flat_hash_map<long long, size_t> index;
@@ -96,7 +97,7 @@ Page ReadPage(soci::session& session, PageQuery& query, const std::function<bool
     int day = 0, version = 0, type = 0, channel = 0;
     std::string external_id, agent;
     soci::indicator has_recovery = soci::i_null;
-    soci::statement statement(session);
+    soci::statement statement(tx.session());
     statement.exchange(soci::into(id));
     statement.exchange(soci::into(submitted_us));
     statement.exchange(soci::into(day));
@@ -134,7 +135,7 @@ Page ReadPage(soci::session& session, PageQuery& query, const std::function<bool
   long long response_id = 0;
   int score = 0;
   std::string code, text;
-  soci::statement answers(session);
+  soci::statement answers(tx.session());
   answers.exchange(soci::into(response_id));
   answers.exchange(soci::into(code));
   answers.exchange(soci::into(score));
@@ -258,9 +259,9 @@ absl::Status ResponseExport::Export(const v1::ExportResponsesRequest& request,
       TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(absl::Now() - responses::kSettledAfter));
 
   ReportQuestionnaire questionnaire;
-  absl::Status status = database_.InTransaction(storage::Access::kRead, [&](soci::session& session) -> absl::Status {
+  absl::Status status = database_.InTransaction(storage::Access::kRead, [&](storage::Transaction& tx) -> absl::Status {
     absl::StatusOr<ReportQuestionnaire> loaded =
-        LoadReportQuestionnaire(session, request.questionnaire_id(), request.questionnaire_version());
+        LoadReportQuestionnaire(tx, request.questionnaire_id(), request.questionnaire_version());
     if (!loaded.ok()) return loaded.status();
     questionnaire = *std::move(loaded);
     return absl::OkStatus();
@@ -281,8 +282,8 @@ absl::Status ResponseExport::Export(const v1::ExportResponsesRequest& request,
 
   for (bool first_page = true;; first_page = false) {
     Page page;
-    status = database_.InTransaction(storage::Access::kRead, [&](soci::session& session) {
-      page = ReadPage(session, query, keep);
+    status = database_.InTransaction(storage::Access::kRead, [&](storage::Transaction& tx) {
+      page = ReadPage(tx, query, keep);
       return absl::OkStatus();
     });
     if (!status.ok()) return status;

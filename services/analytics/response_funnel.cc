@@ -11,6 +11,8 @@
 #include "services/common/enum_bridges.h"
 #include "services/common/report_days.h"
 #include "services/questionnaires/questionnaire_validation.h"
+#include "services/storage/query.h"
+#include "services/storage/transaction.h"
 
 namespace satisfaction::analytics {
 
@@ -46,10 +48,10 @@ absl::StatusOr<v1::GetResponseFunnelResponse> ResponseFunnel::Get(const v1::GetR
   long long to_us = absl::ToUnixMicros(absl::FromCivil(last + 1, zone_));
   v1::GetResponseFunnelResponse reply;
   reply.set_time_zone(zone_.name());
-  absl::Status status = database_.InTransaction(storage::Access::kRead, [&](soci::session& session) -> absl::Status {
+  absl::Status status = database_.InTransaction(storage::Access::kRead, [&](storage::Transaction& tx) -> absl::Status {
     std::string questionnaire = request.questionnaire_id();
     if (!questionnaire.empty()) {
-      if (absl::Status s = RequireQuestionnaire(session, questionnaire); !s.ok()) return s;
+      if (absl::Status s = RequireQuestionnaire(tx, questionnaire); !s.ok()) return s;
     }
     int completed = v1::REVISIT_STATE_COMPLETED, channel = 0, type = 0;
     long long planned = 0, contacted = 0, responded = 0;
@@ -61,20 +63,20 @@ absl::StatusOr<v1::GetResponseFunnelResponse> ResponseFunnel::Get(const v1::GetR
         v1::CALL_OUTCOME_COMPLETED, ", ", v1::CALL_OUTCOME_REFUSED, ", ", v1::CALL_OUTCOME_CALL_BACK_LATER, ", ",
         v1::CALL_OUTCOME_DO_NOT_CALL, ")) OR EXISTS (SELECT 1 FROM message_attempts m WHERE m.revisit_id = v.id",
         " AND m.outcome = ", v1::DELIVERY_OUTCOME_DELIVERED, ")");
-    soci::statement rows =
-        (session.prepare << absl::StrCat(
-             "SELECT v.channel, c.effective_type, COUNT(*), SUM(CASE WHEN ", reached,
-             " THEN 1 ELSE 0 END), SUM(CASE WHEN x.id IS NOT NULL THEN 1 ELSE 0 END) FROM revisits v JOIN customers c"
-             " ON c.id = v.customer_id LEFT JOIN responses x ON x.revisit_id = v.id WHERE v.survey = 1"
-             " AND v.created_at_us >= :from AND v.created_at_us < :to AND (:questionnaire IS NULL"
-             " OR v.questionnaire_id = :same) GROUP BY v.channel, c.effective_type ORDER BY v.channel,"
-             " c.effective_type"),
-         soci::use(from_us), soci::use(to_us), soci::use(questionnaire, has_questionnaire),
-         soci::use(questionnaire, has_questionnaire), soci::into(channel), soci::into(type), soci::into(planned),
-         soci::into(contacted), soci::into(responded));
-    rows.execute();
+    storage::Query rows(
+        tx,
+        absl::StrCat(
+            "SELECT v.channel, c.effective_type, COUNT(*), SUM(CASE WHEN ", reached,
+            " THEN 1 ELSE 0 END), SUM(CASE WHEN x.id IS NOT NULL THEN 1 ELSE 0 END) FROM revisits v JOIN customers c"
+            " ON c.id = v.customer_id LEFT JOIN responses x ON x.revisit_id = v.id WHERE v.survey = 1"
+            " AND v.created_at_us >= :from AND v.created_at_us < :to AND (:questionnaire IS NULL"
+            " OR v.questionnaire_id = :same) GROUP BY v.channel, c.effective_type ORDER BY v.channel,"
+            " c.effective_type"));
+    rows.Bind("from", from_us).Bind("to", to_us).Bind("questionnaire", questionnaire, has_questionnaire);
+    rows.Bind("same", questionnaire, has_questionnaire);
+    rows.Into(channel).Into(type).Into(planned).Into(contacted).Into(responded).Start();
     v1::FunnelRow& total = *reply.mutable_total();
-    while (rows.fetch()) {
+    while (rows.Next()) {
       v1::FunnelRow& row = *reply.add_rows();
       row.set_channel(ProtoEnumOrUnspecified<v1::Channel>(channel));
       row.set_customer_type(ProtoEnumOrUnspecified<v1::CustomerType>(type));
@@ -90,11 +92,14 @@ absl::StatusOr<v1::GetResponseFunnelResponse> ResponseFunnel::Get(const v1::GetR
 
     int low_score = v1::TRIGGER_LOW_SCORE, planned_state = v1::REVISIT_STATE_PLANNED, leased = v1::REVISIT_STATE_LEASED;
     long long opened = 0, done = 0, open = 0;
-    session << "SELECT COUNT(*), COALESCE(SUM(CASE WHEN state = :completed THEN 1 ELSE 0 END), 0),"
-               " COALESCE(SUM(CASE WHEN state IN (:planned, :leased) THEN 1 ELSE 0 END), 0) FROM revisits"
-               " WHERE trigger_kind = :low AND created_at_us >= :from AND created_at_us < :to",
-        soci::use(completed), soci::use(planned_state), soci::use(leased), soci::use(low_score), soci::use(from_us),
-        soci::use(to_us), soci::into(opened), soci::into(done), soci::into(open);
+    storage::Query recoveries(tx,
+                              "SELECT COUNT(*), COALESCE(SUM(CASE WHEN state = :completed THEN 1 ELSE 0 END), 0),"
+                              " COALESCE(SUM(CASE WHEN state IN (:planned, :leased) THEN 1 ELSE 0 END), 0)"
+                              " FROM revisits WHERE trigger_kind = :low AND created_at_us >= :from"
+                              " AND created_at_us < :to");
+    recoveries.Bind("completed", completed).Bind("planned", planned_state).Bind("leased", leased);
+    recoveries.Bind("low", low_score).Bind("from", from_us).Bind("to", to_us);
+    recoveries.Into(opened).Into(done).Into(open).Execute();
     v1::RecoveryFigures& recovery = *reply.mutable_recovery();
     recovery.set_opened(opened);
     recovery.set_completed(done);

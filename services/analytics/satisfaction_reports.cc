@@ -21,6 +21,7 @@
 #include "services/customers/customer_validation.h"
 #include "services/questionnaires/questionnaire_validation.h"
 #include "services/storage/sql_text.h"
+#include "services/storage/transaction.h"
 
 namespace satisfaction::analytics {
 
@@ -231,12 +232,12 @@ class BucketReader {
         channels_(request.filter().channels().begin(), request.filter().channels().end()),
         agents_(request.filter().agent_ids().begin(), request.filter().agent_ids().end()) {}
 
-  void Read(soci::session& session, Groups& groups) {
+  void Read(storage::Transaction& tx, Groups& groups) {
     const Groupings& by = groups.groupings();
     if (!by.agent && !by.channel && agents_.empty() && channels_.empty()) {
-      ReadByDay(session, groups);
+      ReadByDay(tx, groups);
     } else {
-      ReadAll(session, groups);
+      ReadAll(tx, groups);
     }
   }
 
@@ -260,11 +261,11 @@ class BucketReader {
 
   // By day and customer type: a row per item with its counts of each score,
   // read as stored (versions are summed here).
-  void ReadByDay(soci::session& session, Groups& groups) {
+  void ReadByDay(storage::Transaction& tx, Groups& groups) {
     std::vector<int> days(kRowsAFetch), types(kRowsAFetch);
     std::vector<std::string> codes(kRowsAFetch);
     std::vector<std::vector<long long>> sums(6, std::vector<long long>(kRowsAFetch));  // responses, scored_1..5
-    soci::statement statement(session);
+    soci::statement statement(tx.session());
     statement.exchange(soci::into(days));
     statement.exchange(soci::into(types));
     statement.exchange(soci::into(codes));
@@ -295,12 +296,12 @@ class BucketReader {
 
   // By channel or agent: the full aggregates, summed by the database over
   // what is not grouped by.
-  void ReadAll(soci::session& session, Groups& groups) {
+  void ReadAll(storage::Transaction& tx, Groups& groups) {
     const Groupings& by = groups.groupings();
     std::vector<int> days(kRowsAFetch), types(kRowsAFetch), channels(kRowsAFetch), scores(kRowsAFetch);
     std::vector<std::string> codes(kRowsAFetch), agents(kRowsAFetch);
     std::vector<long long> counts(kRowsAFetch);
-    soci::statement statement(session);
+    soci::statement statement(tx.session());
     statement.exchange(soci::into(days));
     statement.exchange(soci::into(types));
     statement.exchange(soci::into(codes));
@@ -416,13 +417,13 @@ absl::StatusOr<v1::GetSatisfactionResponse> SatisfactionReports::Get(const v1::G
   ParseReportDay(request.last_day(), &last);
   std::optional<ReportQuestionnaire> questionnaire;
   std::optional<Groups> groups;
-  absl::Status status = database_.InTransaction(Access::kRead, [&](soci::session& session) -> absl::Status {
+  absl::Status status = database_.InTransaction(Access::kRead, [&](storage::Transaction& tx) -> absl::Status {
     absl::StatusOr<ReportQuestionnaire> loaded =
-        LoadReportQuestionnaire(session, request.questionnaire_id(), request.questionnaire_version());
+        LoadReportQuestionnaire(tx, request.questionnaire_id(), request.questionnaire_version());
     if (!loaded.ok()) return loaded.status();
     questionnaire = *std::move(loaded);
     groups.emplace(request, *questionnaire);
-    BucketReader(request, *questionnaire, ReportDayNumber(first), ReportDayNumber(last)).Read(session, *groups);
+    BucketReader(request, *questionnaire, ReportDayNumber(first), ReportDayNumber(last)).Read(tx, *groups);
     return absl::OkStatus();
   });
   if (!status.ok()) return status;

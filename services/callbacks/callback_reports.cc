@@ -17,7 +17,9 @@
 #include "services/revisits/revisit_rule_store.h"
 #include "services/revisits/revisit_rule_validation.h"
 #include "services/revisits/revisit_store.h"
+#include "services/storage/query.h"
 #include "services/storage/sql_text.h"
+#include "services/storage/transaction.h"
 
 namespace satisfaction::callbacks {
 namespace {
@@ -38,58 +40,41 @@ struct ReportRow {
   long long policy_version = 0, rule_updated_us = -1;
 };
 
-std::map<long long, ReportRow> LockForReport(soci::session& session, std::vector<long long> ids) {
+std::map<long long, ReportRow> LockForReport(storage::Transaction& tx, std::vector<long long> ids) {
   std::map<long long, ReportRow> found;
   std::string policy = settings::kContactPolicySettingsName;
   long long id = 0;
   ReportRow row;
   leases::LeasedRow& r = row.leased;
-  soci::statement statement(session);
-  statement.exchange(soci::use(policy));
-  for (long long& each : ids) statement.exchange(soci::use(each));
-  statement.exchange(soci::into(id));
-  statement.exchange(soci::into(r.customer_id));
-  statement.exchange(soci::into(r.lease_expires_us));
-  statement.exchange(soci::into(r.expires_us));
-  statement.exchange(soci::into(r.channel));
-  statement.exchange(soci::into(r.state));
-  statement.exchange(soci::into(r.attempts));
-  statement.exchange(soci::into(r.max_attempts));
-  statement.exchange(soci::into(r.lease_hash));
-  statement.exchange(soci::into(r.lease_holder));
-  statement.exchange(soci::into(r.rule_id));
-  statement.exchange(soci::into(row.time_zone));
-  statement.exchange(soci::into(row.phone));
-  statement.exchange(soci::into(row.policy_version));
-  statement.exchange(soci::into(row.rule_updated_us));
-  statement.alloc();
   // Subqueries of a locking read do not lock: only the revisits are locked,
   // in id order, so two batches cannot deadlock on each other.
-  statement.prepare(
-      absl::StrCat("SELECT id, customer_id, lease_expires_at_us, expires_at_us, channel, state, attempts, max_attempts,"
-                   " lease_token_hash, lease_holder, rule_id,"
-                   " (SELECT time_zone FROM customers c WHERE c.id = revisits.customer_id),"
-                   " (SELECT phone FROM customers c WHERE c.id = revisits.customer_id),"
-                   " (SELECT version FROM settings WHERE name = :policy),"
-                   " COALESCE((SELECT updated_at_us FROM revisit_rules r WHERE r.id = revisits.rule_id), -1)"
-                   " FROM revisits WHERE id IN (",
-                   Placeholders("i", ids.size()), ") ORDER BY id", storage::ForUpdate(session)));
-  statement.define_and_bind();
-  statement.execute();
-  while (statement.fetch()) found[id] = row;
+  storage::Query query(
+      tx, absl::StrCat("SELECT id, customer_id, lease_expires_at_us, expires_at_us, channel, state, attempts,"
+                       " max_attempts, lease_token_hash, lease_holder, rule_id,"
+                       " (SELECT time_zone FROM customers c WHERE c.id = revisits.customer_id),"
+                       " (SELECT phone FROM customers c WHERE c.id = revisits.customer_id),"
+                       " (SELECT version FROM settings WHERE name = :policy),"
+                       " COALESCE((SELECT updated_at_us FROM revisit_rules r WHERE r.id = revisits.rule_id), -1)"
+                       " FROM revisits WHERE id IN (",
+                       Placeholders("i", ids.size()), ") ORDER BY id", tx.ForUpdate()));
+  query.Bind("policy", policy).BindEach("i", ids);
+  query.Into(id).Into(r.customer_id).Into(r.lease_expires_us).Into(r.expires_us).Into(r.channel).Into(r.state);
+  query.Into(r.attempts).Into(r.max_attempts).Into(r.lease_hash).Into(r.lease_holder).Into(r.rule_id);
+  query.Into(row.time_zone).Into(row.phone).Into(row.policy_version).Into(row.rule_updated_us).Start();
+  while (query.Next()) found[id] = row;
   return found;
 }
 
 // The attempt recorded under a lease before, if any.
-std::optional<v1::CallAttempt> EarlierReport(soci::session& session, long long id, const std::string& hash) {
+std::optional<v1::CallAttempt> EarlierReport(storage::Transaction& tx, long long id, const std::string& hash) {
   int number = 0, outcome = 0;
   long long reported_us = 0;
   std::string agent, notes;
-  session << "SELECT number, outcome, agent_id, notes, reported_at_us FROM call_attempts"
-             " WHERE revisit_id = :id AND lease_token_hash = :hash",
-      soci::use(id), soci::use(hash), soci::into(number), soci::into(outcome), soci::into(agent), soci::into(notes),
-      soci::into(reported_us);
-  if (!session.got_data()) return std::nullopt;
+  storage::Query query(tx,
+                       "SELECT number, outcome, agent_id, notes, reported_at_us FROM call_attempts"
+                       " WHERE revisit_id = :id AND lease_token_hash = :hash");
+  query.Bind("id", id).Bind("hash", hash).Into(number).Into(outcome).Into(agent).Into(notes).Into(reported_us);
+  if (!query.Execute()) return std::nullopt;
   return rows::AttemptProto(number, outcome, agent, notes, reported_us);
 }
 
@@ -139,36 +124,29 @@ struct Accepted {
   std::string agent, notes, hash, reason;
 };
 
-void InsertAttempts(soci::session& session, std::vector<Accepted>& accepted, long long& now_us) {
+void InsertAttempts(storage::Transaction& tx, std::vector<Accepted>& accepted, long long& now_us) {
   std::vector<soci::indicator> call_back_set;
   call_back_set.reserve(accepted.size());
   std::string sql =
       "INSERT INTO call_attempts (revisit_id, number, outcome, agent_id, notes, lease_token_hash, call_back_at_us,"
       " reported_at_us) VALUES ";
-  soci::statement statement(session);
   for (size_t i = 0; i < accepted.size(); ++i) {
-    Accepted& a = accepted[i];
-    call_back_set.push_back(a.has_call_back ? soci::i_ok : soci::i_null);
     absl::StrAppend(&sql, i ? ", " : "", "(", Placeholders(absl::StrCat("a", i, "_"), 8), ")");
-    statement.exchange(soci::use(a.id));
-    statement.exchange(soci::use(a.number));
-    statement.exchange(soci::use(a.outcome));
-    statement.exchange(soci::use(a.agent));
-    statement.exchange(soci::use(a.notes));
-    statement.exchange(soci::use(a.hash));
-    statement.exchange(soci::use(a.call_back_us, call_back_set.back()));
-    statement.exchange(soci::use(now_us));
+    call_back_set.push_back(accepted[i].has_call_back ? soci::i_ok : soci::i_null);
   }
-  statement.alloc();
-  statement.prepare(sql);
-  statement.define_and_bind();
-  statement.execute(true);
+  storage::Query insert(tx, sql);
+  for (size_t i = 0; i < accepted.size(); ++i) {
+    const Accepted& a = accepted[i];
+    auto at = [i](int k) { return absl::StrCat("a", i, "_", k); };
+    insert.Bind(at(0), a.id).Bind(at(1), a.number).Bind(at(2), a.outcome).Bind(at(3), a.agent).Bind(at(4), a.notes);
+    insert.Bind(at(5), a.hash).Bind(at(6), a.call_back_us, call_back_set[i]).Bind(at(7), now_us);
+  }
+  insert.Execute();
 }
 
 // One UPDATE for the whole batch: CASE per column, keyed by id.
-void UpdateRevisits(soci::session& session, std::vector<Accepted>& accepted, long long& now_us) {
-  std::string state = "CASE id", reason = "CASE id", channel = "CASE id", due = "CASE id", ids;
-  soci::statement statement(session);
+void UpdateRevisits(storage::Transaction& tx, std::vector<Accepted>& accepted, long long& now_us) {
+  std::string state = "CASE id", reason = "CASE id", channel = "CASE id", due = "CASE id";
   size_t n = accepted.size();
   for (size_t i = 0; i < n; ++i) absl::StrAppend(&state, " WHEN :s", i, " THEN :sv", i);
   for (size_t i = 0; i < n; ++i) absl::StrAppend(&reason, " WHEN :r", i, " THEN :rv", i);
@@ -180,31 +158,19 @@ void UpdateRevisits(soci::session& session, std::vector<Accepted>& accepted, lon
     due_changes = true;
   }
   due = due_changes ? absl::StrCat(due, " ELSE due_at_us END") : "due_at_us";
-  for (Accepted& a : accepted) {
-    statement.exchange(soci::use(a.id));
-    statement.exchange(soci::use(a.state));
+  storage::Query update(
+      tx, absl::StrCat("UPDATE revisits SET state = ", state, " END, state_reason = ", reason,
+                       " END, channel = ", channel, " END, due_at_us = ", due, ", attempts = attempts + 1, ",
+                       leases::kNoLease, ", updated_at_us = :now WHERE id IN (", Placeholders("i", n), ")"));
+  for (size_t i = 0; i < n; ++i) {
+    const Accepted& a = accepted[i];
+    update.Bind(absl::StrCat("s", i), a.id).Bind(absl::StrCat("sv", i), a.state);
+    update.Bind(absl::StrCat("r", i), a.id).Bind(absl::StrCat("rv", i), a.reason);
+    update.Bind(absl::StrCat("c", i), a.id).Bind(absl::StrCat("cv", i), a.channel);
+    if (a.due_us > 0) update.Bind(absl::StrCat("d", i), a.id).Bind(absl::StrCat("dv", i), a.due_us);
+    update.Bind(absl::StrCat("i", i), a.id);
   }
-  for (Accepted& a : accepted) {
-    statement.exchange(soci::use(a.id));
-    statement.exchange(soci::use(a.reason));
-  }
-  for (Accepted& a : accepted) {
-    statement.exchange(soci::use(a.id));
-    statement.exchange(soci::use(a.channel));
-  }
-  for (Accepted& a : accepted) {
-    if (a.due_us <= 0) continue;
-    statement.exchange(soci::use(a.id));
-    statement.exchange(soci::use(a.due_us));
-  }
-  statement.exchange(soci::use(now_us));
-  for (Accepted& a : accepted) statement.exchange(soci::use(a.id));
-  statement.alloc();
-  statement.prepare(absl::StrCat("UPDATE revisits SET state = ", state, " END, state_reason = ", reason,
-                                 " END, channel = ", channel, " END, due_at_us = ", due, ", attempts = attempts + 1, ",
-                                 leases::kNoLease, ", updated_at_us = :now WHERE id IN (", Placeholders("i", n), ")"));
-  statement.define_and_bind();
-  statement.execute(true);
+  update.Bind("now", now_us).Execute();
   // A retry's time is the earliest it may be made, whatever zone the
   // customer moves to (see customers::ReplanOpenRevisits).
   std::vector<long long> retried;
@@ -212,7 +178,7 @@ void UpdateRevisits(soci::session& session, std::vector<Accepted>& accepted, lon
     if (a.due_us > 0) retried.push_back(a.id);
   }
   if (!retried.empty()) {
-    leases::ExecuteForIds(session,
+    leases::ExecuteForIds(tx,
                           absl::StrCat("UPDATE revisits SET not_before_us = due_at_us WHERE id IN (",
                                        Placeholders("i", retried.size()), ")"),
                           retried);
@@ -221,7 +187,7 @@ void UpdateRevisits(soci::session& session, std::vector<Accepted>& accepted, lon
 
 }  // namespace
 
-CallbackStore::RuleFacts CallbackStore::RuleFactsFor(soci::session& session, const std::string& rule_id,
+CallbackStore::RuleFacts CallbackStore::RuleFactsFor(storage::Transaction& tx, const std::string& rule_id,
                                                      long long updated_us) {
   {
     absl::MutexLock lock(&rules_mutex_);
@@ -229,7 +195,7 @@ CallbackStore::RuleFacts CallbackStore::RuleFactsFor(soci::session& session, con
     if (it != rules_.end() && it->second.updated_us == updated_us) return it->second;
   }
   RuleFacts facts{.updated_us = updated_us, .channels = {kPhone}};
-  if (std::optional<v1::RevisitRule> rule = revisits::LoadRule(session, rule_id)) {
+  if (std::optional<v1::RevisitRule> rule = revisits::LoadRule(tx, rule_id)) {
     facts.delays = revisits::ToSchedulerRule(*rule).retry_delays;
     facts.channels.assign(rule->channels().begin(), rule->channels().end());
   }
@@ -246,13 +212,13 @@ absl::StatusOr<v1::ReportDispositionResponse> CallbackStore::Report(const v1::Re
 std::vector<absl::StatusOr<v1::ReportDispositionResponse>> CallbackStore::ReportMany(
     const std::vector<Disposition>& dispositions, absl::Time now) {
   std::vector<absl::StatusOr<v1::ReportDispositionResponse>> results;
-  absl::Status status = database_.InTransaction(storage::Access::kWrite, [&](soci::session& session) {
+  absl::Status status = database_.InTransaction(storage::Access::kWrite, [&](storage::Transaction& tx) {
     // A retried transaction (a deadlock victim) starts over.
     results.assign(dispositions.size(), absl::InternalError("not reported"));
     long long now_us = absl::ToUnixMicros(now);
     std::vector<long long> ids;
     for (const Disposition& d : dispositions) ids.push_back(d.callback_id);
-    std::map<long long, ReportRow> rows = LockForReport(session, ids);
+    std::map<long long, ReportRow> rows = LockForReport(tx, ids);
 
     std::vector<Accepted> accepted;
     std::vector<std::pair<size_t, v1::CallAttempt>> replayed;
@@ -277,7 +243,7 @@ std::vector<absl::StatusOr<v1::ReportDispositionResponse>> CallbackStore::Report
       }
       if (row.leased.state != kLeased || row.leased.lease_hash != *hash) {
         // Reported before under this lease? The same report again gets the same answer.
-        if (std::optional<v1::CallAttempt> earlier = EarlierReport(session, id, *hash)) {
+        if (std::optional<v1::CallAttempt> earlier = EarlierReport(tx, id, *hash)) {
           if (earlier->outcome() == request.outcome()) {
             replayed.emplace_back(i, *earlier);
           } else {
@@ -313,9 +279,9 @@ std::vector<absl::StatusOr<v1::ReportDispositionResponse>> CallbackStore::Report
       }
 
       absl::StatusOr<std::shared_ptr<const settings::ContactPolicyDocument::Snapshot>> policy =
-          claimer_.contact_policy().InForceAt(session, row.policy_version);
+          claimer_.contact_policy().InForceAt(tx, row.policy_version);
       if (!policy.ok()) return policy.status();
-      RuleFacts rule = RuleFactsFor(session, row.leased.rule_id, row.rule_updated_us);
+      RuleFacts rule = RuleFactsFor(tx, row.leased.rule_id, row.rule_updated_us);
       std::optional<scheduler::CallOutcome> outcome = ToScheduler(request.outcome());
       if (!outcome) {  // the handler lets none through
         results[i] =
@@ -355,17 +321,17 @@ std::vector<absl::StatusOr<v1::ReportDispositionResponse>> CallbackStore::Report
     }
 
     if (!accepted.empty()) {
-      InsertAttempts(session, accepted, now_us);
-      UpdateRevisits(session, accepted, now_us);
+      InsertAttempts(tx, accepted, now_us);
+      UpdateRevisits(tx, accepted, now_us);
     }
     for (const std::string& phone : block_phones) {
-      customers::AddToDoNotCall(session, phone, "asked during a callback", now);
+      customers::AddToDoNotCall(tx, phone, "asked during a callback", now);
     }
     std::vector<long long> answered;
     for (const Accepted& a : accepted) answered.push_back(a.id);
     for (const auto& [index, attempt] : replayed) answered.push_back(dispositions[index].callback_id);
     std::map<long long, v1::Revisit> revisits;
-    for (v1::Revisit& revisit : revisits::LoadRevisits(session, answered)) {
+    for (v1::Revisit& revisit : revisits::LoadRevisits(tx, answered)) {
       long long id = 0;
       if (absl::SimpleAtoi(revisit.id(), &id)) revisits[id] = std::move(revisit);
     }

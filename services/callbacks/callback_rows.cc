@@ -6,7 +6,9 @@
 #include "absl/strings/str_cat.h"
 #include "services/common/enum_bridges.h"
 #include "services/leases/revisit_leases.h"
+#include "services/storage/query.h"
 #include "services/storage/sql_text.h"
+#include "services/storage/transaction.h"
 
 namespace satisfaction::callbacks::rows {
 
@@ -25,7 +27,7 @@ v1::CallAttempt AttemptProto(int number, int outcome, const std::string& agent, 
   return attempt;
 }
 
-std::vector<v1::Callback> LoadCallbacks(soci::session& session, std::vector<long long> ids) {
+std::vector<v1::Callback> LoadCallbacks(storage::Transaction& tx, std::vector<long long> ids) {
   std::vector<v1::Callback> out;
   if (ids.empty()) return out;
   absl::flat_hash_map<long long, v1::Callback> by_id;
@@ -33,28 +35,19 @@ std::vector<v1::Callback> LoadCallbacks(soci::session& session, std::vector<long
     long long id = 0, due_us = 0, expires_us = 0, lease_us = 0;
     int priority = 0, attempts = 0, max_attempts = 0, state = 0;
     std::string queue, questionnaire, reserved, event_id, external_id, name, phone, zone;
-    soci::statement statement(session);
-    for (long long& each : ids) statement.exchange(soci::use(each));
+    storage::Query query(
+        tx, absl::StrCat(
+                "SELECT r.queue, r.questionnaire_id, r.reserved_agent_id, r.event_id, c.external_id, c.name, c.phone,"
+                " c.time_zone, r.id, r.due_at_us, r.expires_at_us, r.lease_expires_at_us, r.priority, r.attempts,"
+                " r.max_attempts, r.state FROM revisits r JOIN customers c ON c.id = r.customer_id WHERE r.id IN (",
+                Placeholders("i", ids.size()), ")"));
+    query.BindEach("i", ids);
     for (auto* into : {&queue, &questionnaire, &reserved, &event_id, &external_id, &name, &phone, &zone}) {
-      statement.exchange(soci::into(*into));
+      query.Into(*into);
     }
-    statement.exchange(soci::into(id));
-    statement.exchange(soci::into(due_us));
-    statement.exchange(soci::into(expires_us));
-    statement.exchange(soci::into(lease_us));
-    statement.exchange(soci::into(priority));
-    statement.exchange(soci::into(attempts));
-    statement.exchange(soci::into(max_attempts));
-    statement.exchange(soci::into(state));
-    statement.alloc();
-    statement.prepare(absl::StrCat(
-        "SELECT r.queue, r.questionnaire_id, r.reserved_agent_id, r.event_id, c.external_id, c.name, c.phone,"
-        " c.time_zone, r.id, r.due_at_us, r.expires_at_us, r.lease_expires_at_us, r.priority, r.attempts,"
-        " r.max_attempts, r.state FROM revisits r JOIN customers c ON c.id = r.customer_id WHERE r.id IN (",
-        Placeholders("i", ids.size()), ")"));
-    statement.define_and_bind();
-    statement.execute();
-    while (statement.fetch()) {
+    query.Into(id).Into(due_us).Into(expires_us).Into(lease_us).Into(priority).Into(attempts).Into(max_attempts);
+    query.Into(state).Start();
+    while (query.Next()) {
       v1::Callback& callback = by_id[id];
       callback.set_id(absl::StrCat(id));
       callback.set_queue(queue);
@@ -78,22 +71,12 @@ std::vector<v1::Callback> LoadCallbacks(soci::session& session, std::vector<long
     long long revisit_id = 0, reported_us = 0;
     int number = 0, outcome = 0;
     std::string agent, notes;
-    soci::statement statement(session);
-    for (long long& each : ids) statement.exchange(soci::use(each));
-    statement.exchange(soci::into(revisit_id));
-    statement.exchange(soci::into(number));
-    statement.exchange(soci::into(outcome));
-    statement.exchange(soci::into(agent));
-    statement.exchange(soci::into(notes));
-    statement.exchange(soci::into(reported_us));
-    statement.alloc();
-    statement.prepare(
-        absl::StrCat("SELECT revisit_id, number, outcome, agent_id, notes, reported_at_us"
-                     " FROM call_attempts WHERE revisit_id IN (",
-                     Placeholders("i", ids.size()), ") ORDER BY revisit_id, number"));
-    statement.define_and_bind();
-    statement.execute();
-    while (statement.fetch()) {
+    storage::Query query(tx, absl::StrCat("SELECT revisit_id, number, outcome, agent_id, notes, reported_at_us"
+                                          " FROM call_attempts WHERE revisit_id IN (",
+                                          Placeholders("i", ids.size()), ") ORDER BY revisit_id, number"));
+    query.BindEach("i", ids).Into(revisit_id).Into(number).Into(outcome).Into(agent).Into(notes).Into(reported_us);
+    query.Start();
+    while (query.Next()) {
       *by_id[revisit_id].add_earlier_attempts() = AttemptProto(number, outcome, agent, notes, reported_us);
     }
   }

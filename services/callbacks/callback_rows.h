@@ -9,6 +9,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "satisfaction/v1/callback.pb.h"
+#include "services/storage/transaction.h"
 
 // Reading callback rows as dialers see them: what fetching and reporting share.
 namespace satisfaction::callbacks::rows {
@@ -20,7 +21,7 @@ v1::CallAttempt AttemptProto(int number, int outcome, const std::string& agent, 
 
 // The callbacks with these ids as a dialer sees them, with their earlier
 // attempts, in the order given.
-std::vector<v1::Callback> LoadCallbacks(soci::session& session, std::vector<long long> ids);
+std::vector<v1::Callback> LoadCallbacks(storage::Transaction& tx, std::vector<long long> ids);
 
 }  // namespace satisfaction::callbacks::rows
 

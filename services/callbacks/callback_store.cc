@@ -10,6 +10,8 @@
 #include "services/invitations/invitations.h"
 #include "services/leases/lease_token.h"
 #include "services/leases/revisit_leases.h"
+#include "services/storage/query.h"
+#include "services/storage/transaction.h"
 
 namespace satisfaction::callbacks {
 namespace {
@@ -30,8 +32,7 @@ leases::ClaimScope ScopeFor(const Claimant& claimant, long long cutoff_us) {
   if (claimant.queue.empty()) {
     return {.where = "reserved_agent_id = :agent AND channel = 1",
             .levels_where = "reserved_agent_id = :agent",
-            .bind = [agent = claimant.agent_id](soci::statement& statement,
-                                                bool) mutable { statement.exchange(soci::use(agent)); },
+            .bind = [agent = claimant.agent_id](storage::Query& query, bool) { query.Bind("agent", agent); },
             .cursor_key = CursorKey(claimant)};
   }
   return {.where =
@@ -39,12 +40,9 @@ leases::ClaimScope ScopeFor(const Claimant& claimant, long long cutoff_us) {
               " OR due_at_us <= :cutoff)",
           .levels_where = "channel = 1 AND queue = :queue",
           .bind =
-              [queue = claimant.queue, agent = claimant.agent_id, cutoff_us](soci::statement& statement,
-                                                                             bool levels) mutable {
-                statement.exchange(soci::use(queue));
-                if (levels) return;
-                statement.exchange(soci::use(agent));
-                statement.exchange(soci::use(cutoff_us));
+              [queue = claimant.queue, agent = claimant.agent_id, cutoff_us](storage::Query& query, bool levels) {
+                query.Bind("queue", queue);
+                if (!levels) query.Bind("agent", agent).Bind("cutoff", cutoff_us);
               },
           .cursor_key = CursorKey(claimant)};
 }
@@ -61,8 +59,8 @@ absl::StatusOr<std::vector<v1::Callback>> CallbackStore::Fetch(const Claimant& c
   if (claimed->empty()) return std::vector<v1::Callback>{};
   // Read after the claim has committed, so its row locks are held no longer than needed.
   return database_.InTransaction<std::vector<v1::Callback>>(
-      Access::kWrite, [&](soci::session& session) -> absl::StatusOr<std::vector<v1::Callback>> {
-        std::vector<v1::Callback> callbacks = LoadCallbacks(session, *claimed);
+      Access::kWrite, [&](storage::Transaction& tx) -> absl::StatusOr<std::vector<v1::Callback>> {
+        std::vector<v1::Callback> callbacks = LoadCallbacks(tx, *claimed);
         // No message carries these links: the page opens in the browser's language.
         std::vector<invitations::SurveyToInvite> surveys;
         std::vector<v1::Callback*> surveyed;
@@ -76,11 +74,11 @@ absl::StatusOr<std::vector<v1::Callback>> CallbackStore::Fetch(const Claimant& c
         }
         if (surveyed.empty()) return callbacks;
         absl::StatusOr<std::shared_ptr<const settings::MessageSettingsDocument::Snapshot>> settings =
-            message_settings_.InForce(session);
+            message_settings_.InForce(tx);
         if (!settings.ok()) return settings.status();
         absl::Time expires = now + (*settings)->parsed.invitation_validity;
         std::vector<std::string> tokens = invitations::IssueInvitations(
-            session, surveys, v1::CHANNEL_PHONE, absl::ToUnixMicros(now), absl::ToUnixMicros(expires));
+            tx, surveys, v1::CHANNEL_PHONE, absl::ToUnixMicros(now), absl::ToUnixMicros(expires));
         for (size_t i = 0; i < surveyed.size(); ++i) {
           surveyed[i]->set_survey_url(invitations::SurveyUrl(public_url_, tokens[i]));
           *surveyed[i]->mutable_invitation_expire_time() =
@@ -92,14 +90,14 @@ absl::StatusOr<std::vector<v1::Callback>> CallbackStore::Fetch(const Claimant& c
 
 absl::StatusOr<v1::Callback> CallbackStore::ChangeHeldLease(
     long long id, const std::string& token, absl::Time now,
-    const std::function<void(soci::session&, long long now_us)>& change) {
+    const std::function<void(storage::Transaction&, long long now_us)>& change) {
   return database_.InTransaction<v1::Callback>(
-      Access::kWrite, [&](soci::session& session) -> absl::StatusOr<v1::Callback> {
+      Access::kWrite, [&](storage::Transaction& tx) -> absl::StatusOr<v1::Callback> {
         long long now_us = absl::ToUnixMicros(now);
-        absl::StatusOr<leases::LeasedRow> row = leases::LockHeld(session, LeaseKind::kCallback, id, token, now_us);
+        absl::StatusOr<leases::LeasedRow> row = leases::LockHeld(tx, LeaseKind::kCallback, id, token, now_us);
         if (!row.ok()) return row.status();
-        change(session, now_us);
-        return LoadCallbacks(session, {id}).front();
+        change(tx, now_us);
+        return LoadCallbacks(tx, {id}).front();
       });
 }
 
@@ -107,9 +105,10 @@ absl::StatusOr<v1::Callback> CallbackStore::ExtendLease(long long id, const std:
                                                         absl::Time now) {
   long long until_us = absl::ToUnixMicros(now + lease);
   absl::StatusOr<v1::Callback> callback =
-      ChangeHeldLease(id, token, now, [&](soci::session& session, long long now_us) {
-        session << "UPDATE revisits SET lease_expires_at_us = :until, updated_at_us = :now WHERE id = :id",
-            soci::use(until_us), soci::use(now_us), soci::use(id);
+      ChangeHeldLease(id, token, now, [&](storage::Transaction& tx, long long now_us) {
+        storage::Query update(tx,
+                              "UPDATE revisits SET lease_expires_at_us = :until, updated_at_us = :now WHERE id = :id");
+        update.Bind("until", until_us).Bind("now", now_us).Bind("id", id).Execute();
       });
   if (callback.ok()) callback->set_lease_token(token);
   return callback;
@@ -117,30 +116,25 @@ absl::StatusOr<v1::Callback> CallbackStore::ExtendLease(long long id, const std:
 
 absl::StatusOr<v1::Callback> CallbackStore::Release(long long id, const std::string& token, absl::Time now) {
   return ChangeHeldLease(id, token, now,
-                         [&](soci::session& session, long long now_us) { leases::PutBack(session, id, now_us); });
+                         [&](storage::Transaction& tx, long long now_us) { leases::PutBack(tx, id, now_us); });
 }
 
 absl::StatusOr<int> CallbackStore::ExpireLeases(absl::Time now, int limit) {
-  return database_.InTransaction<int>(Access::kWrite, [&](soci::session& session) -> absl::StatusOr<int> {
-    return leases::ReturnLapsedLeases(session, absl::ToUnixMicros(now), limit);
+  return database_.InTransaction<int>(Access::kWrite, [&](storage::Transaction& tx) -> absl::StatusOr<int> {
+    return leases::ReturnLapsedLeases(tx, absl::ToUnixMicros(now), limit);
   });
 }
 
 absl::StatusOr<int> CallbackStore::CountDue(const Claimant& claimant, absl::Time now) {
-  return database_.InTransaction<int>(Access::kRead, [&](soci::session& session) -> absl::StatusOr<int> {
+  return database_.InTransaction<int>(Access::kRead, [&](storage::Transaction& tx) -> absl::StatusOr<int> {
     long long now_us = absl::ToUnixMicros(now);
     leases::ClaimScope scope = ScopeFor(claimant, absl::ToUnixMicros(now - reserved_grace_));
     int state = kPlanned, count = 0;
-    soci::statement statement(session);
-    statement.exchange(soci::use(state));
-    scope.bind(statement, /*levels=*/false);
-    statement.exchange(soci::use(now_us));
-    statement.exchange(soci::into(count));
-    statement.alloc();
-    statement.prepare(
-        absl::StrCat("SELECT COUNT(*) FROM revisits WHERE state = :state AND ", scope.where, " AND due_at_us <= :now"));
-    statement.define_and_bind();
-    statement.execute(true);
+    storage::Query query(tx, absl::StrCat("SELECT COUNT(*) FROM revisits WHERE state = :state AND ", scope.where,
+                                          " AND due_at_us <= :now"));
+    query.Bind("state", state).Bind("now", now_us).Into(count);
+    scope.bind(query, /*levels=*/false);
+    query.Execute();
     return count;
   });
 }

@@ -85,15 +85,16 @@ class CallbackStore {
   // What a report needs of a rule, parsed once per version of the rule.
   // Checks that `token` holds the callback's lease now, applies `change` in
   // the same transaction, and returns the callback as it then is.
-  absl::StatusOr<v1::Callback> ChangeHeldLease(long long id, const std::string& token, absl::Time now,
-                                               const std::function<void(soci::session&, long long now_us)>& change);
+  absl::StatusOr<v1::Callback> ChangeHeldLease(
+      long long id, const std::string& token, absl::Time now,
+      const std::function<void(storage::Transaction&, long long now_us)>& change);
 
   struct RuleFacts {
     long long updated_us = -1;
     scheduler::RetryDelays delays;
     std::vector<int> channels;
   };
-  RuleFacts RuleFactsFor(soci::session& session, const std::string& rule_id, long long updated_us);
+  RuleFacts RuleFactsFor(storage::Transaction& tx, const std::string& rule_id, long long updated_us);
   absl::Mutex rules_mutex_;
   absl::flat_hash_map<std::string, RuleFacts> rules_ ABSL_GUARDED_BY(rules_mutex_);
 };

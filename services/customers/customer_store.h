@@ -94,7 +94,7 @@ class CustomerStore {
  private:
   // Plans the waiting revisits of customers whose time zone changed again in
   // their new zone (see ReplanOpenRevisits).
-  absl::Status ReplanAfterZoneChange(soci::session& session, const std::vector<long long>& customer_ids,
+  absl::Status ReplanAfterZoneChange(storage::Transaction& tx, const std::vector<long long>& customer_ids,
                                      absl::Time now);
 
   storage::Database& database_;

@@ -5,6 +5,8 @@
 #include <optional>
 
 #include "absl/strings/str_cat.h"
+#include "services/storage/query.h"
+#include "services/storage/transaction.h"
 
 namespace satisfaction::customers {
 namespace {
@@ -12,79 +14,88 @@ namespace {
 using google::protobuf::util::TimeUtil;
 using storage::Access;
 
-std::optional<v1::DoNotCallEntry> Load(soci::session& session, const std::string& phone) {
-  std::string key = phone, reason;
-  long long created_us = 0;
-  session << "SELECT reason, created_at_us FROM do_not_call WHERE phone = :phone", soci::use(key), soci::into(reason),
-      soci::into(created_us);
-  if (!session.got_data()) return std::nullopt;
-  v1::DoNotCallEntry entry;
-  entry.set_phone(phone);
-  entry.set_reason(reason);
-  *entry.mutable_create_time() = TimeUtil::MicrosecondsToTimestamp(created_us);
-  return entry;
+// One do_not_call row (after the entry number, which the dialect names).
+struct DoNotCallRow {
+  std::string phone, reason;
+  long long created_at_us = 0;
+
+  static constexpr char kColumns[] = "phone, reason, created_at_us";
+
+  // Reads the columns of kColumns, in their order.
+  void Into(storage::Query& query) { query.Into(phone).Into(reason).Into(created_at_us); }
+  // Binds :phone, :reason and :created_at_us.
+  void Bind(storage::Query& query) const {
+    query.Bind("phone", phone).Bind("reason", reason).Bind("created_at_us", created_at_us);
+  }
+
+  v1::DoNotCallEntry ToProto() const {
+    v1::DoNotCallEntry entry;
+    entry.set_phone(phone);
+    entry.set_reason(reason);
+    *entry.mutable_create_time() = TimeUtil::MicrosecondsToTimestamp(created_at_us);
+    return entry;
+  }
+};
+
+constexpr char kInsertValues[] =
+    " INTO do_not_call (phone, reason, created_at_us) VALUES (:phone, :reason, :created_at_us)";
+
+std::optional<v1::DoNotCallEntry> Load(storage::Transaction& tx, const std::string& phone) {
+  DoNotCallRow row;
+  storage::Query query(tx, absl::StrCat("SELECT ", DoNotCallRow::kColumns, " FROM do_not_call WHERE phone = :phone"));
+  if (!query.Bind("phone", phone).IntoRow(row).Execute()) return std::nullopt;
+  return row.ToProto();
 }
 
 }  // namespace
 
-void AddToDoNotCall(soci::session& session, const std::string& phone, const std::string& reason, absl::Time now) {
-  long long now_us = absl::ToUnixMicros(now);
-  bool mysql = session.get_backend_name() == "mysql";
-  session << absl::StrCat(mysql ? "INSERT IGNORE" : "INSERT OR IGNORE",
-                          " INTO do_not_call (phone, reason, created_at_us) VALUES (:phone, :reason, :now)"),
-      soci::use(phone), soci::use(reason), soci::use(now_us);
+void AddToDoNotCall(storage::Transaction& tx, const std::string& phone, const std::string& reason, absl::Time now) {
+  DoNotCallRow row{.phone = phone, .reason = reason, .created_at_us = absl::ToUnixMicros(now)};
+  storage::Query insert(tx, absl::StrCat(tx.dialect().InsertIgnore(), kInsertValues));
+  row.Bind(insert);
+  insert.Execute();
 }
 
 absl::StatusOr<v1::DoNotCallEntry> DoNotCallStore::Add(const v1::DoNotCallEntry& entry, absl::Time now) {
-  auto add = [&](soci::session& session) -> absl::StatusOr<v1::DoNotCallEntry> {
-    if (std::optional<v1::DoNotCallEntry> existing = Load(session, entry.phone())) return *existing;
-    std::string phone = entry.phone(), reason = entry.reason();
-    long long now_us = absl::ToUnixMicros(now);
-    session << "INSERT INTO do_not_call (phone, reason, created_at_us) VALUES (:phone, :reason, :now)",
-        soci::use(phone), soci::use(reason), soci::use(now_us);
-    return *Load(session, phone);
+  auto add = [&](storage::Transaction& tx) -> absl::StatusOr<v1::DoNotCallEntry> {
+    if (std::optional<v1::DoNotCallEntry> existing = Load(tx, entry.phone())) return *existing;
+    DoNotCallRow row{.phone = entry.phone(), .reason = entry.reason(), .created_at_us = absl::ToUnixMicros(now)};
+    storage::Query insert(tx, absl::StrCat("INSERT", kInsertValues));
+    row.Bind(insert);
+    insert.Execute();
+    return *Load(tx, row.phone);
   };
-  absl::StatusOr<v1::DoNotCallEntry> added = database_.InTransaction<v1::DoNotCallEntry>(Access::kWrite, add);
-  // Added by another call at the same moment: it is on the list either way.
-  if (added.status().code() == absl::StatusCode::kAlreadyExists) {
-    added = database_.InTransaction<v1::DoNotCallEntry>(Access::kWrite, add);
-  }
-  return added;
+  // Added by another call at the same moment: runs again, and finds it on the list.
+  return database_.InTransaction<v1::DoNotCallEntry>(Access::kUpsert, add);
 }
 
 absl::StatusOr<v1::DoNotCallEntry> DoNotCallStore::Remove(absl::string_view phone) {
   return database_.InTransaction<v1::DoNotCallEntry>(
-      Access::kWrite, [&](soci::session& session) -> absl::StatusOr<v1::DoNotCallEntry> {
+      Access::kWrite, [&](storage::Transaction& tx) -> absl::StatusOr<v1::DoNotCallEntry> {
         std::string key(phone);
-        std::optional<v1::DoNotCallEntry> existing = Load(session, key);
+        std::optional<v1::DoNotCallEntry> existing = Load(tx, key);
         if (!existing) return absl::NotFoundError("phone: not on the do-not-call list");
-        session << "DELETE FROM do_not_call WHERE phone = :phone", soci::use(key);
+        storage::Query(tx, "DELETE FROM do_not_call WHERE phone = :phone").Bind("phone", key).Execute();
         return *existing;
       });
 }
 
 absl::StatusOr<DoNotCallStore::ListPage> DoNotCallStore::List(long long after_entry, int limit) {
-  return database_.InTransaction<ListPage>(Access::kRead, [&](soci::session& session) -> absl::StatusOr<ListPage> {
-    std::string phone, reason;
-    long long created_us = 0, entry_number = 0, after = after_entry;
+  return database_.InTransaction<ListPage>(Access::kRead, [&](storage::Transaction& tx) -> absl::StatusOr<ListPage> {
+    DoNotCallRow row;
+    long long entry_number = 0, after = after_entry;
     int fetch = limit + 1;
-    const char* entry = session.get_backend_name() == "mysql" ? "entry_id" : "rowid";
-    soci::statement statement =
-        (session.prepare << absl::StrCat("SELECT ", entry, ", phone, reason, created_at_us FROM do_not_call WHERE ",
-                                         entry, " > :after ORDER BY ", entry, " LIMIT :fetch"),
-         soci::use(after), soci::use(fetch), soci::into(entry_number), soci::into(phone), soci::into(reason),
-         soci::into(created_us));
-    statement.execute();
+    std::string entry = tx.dialect().InsertionOrder("entry_id");
+    storage::Query query(tx, absl::StrCat("SELECT ", entry, ", ", DoNotCallRow::kColumns, " FROM do_not_call WHERE ",
+                                          entry, " > :after ORDER BY ", entry, " LIMIT :fetch"));
+    query.Bind("after", after).Bind("fetch", fetch).Into(entry_number).IntoRow(row).Start();
     ListPage page;
-    while (statement.fetch()) {
+    while (query.Next()) {
       if (static_cast<int>(page.entries.size()) == limit) {
         page.has_more = true;
         break;
       }
-      v1::DoNotCallEntry& entry_message = page.entries.emplace_back();
-      entry_message.set_phone(phone);
-      entry_message.set_reason(reason);
-      *entry_message.mutable_create_time() = TimeUtil::MicrosecondsToTimestamp(created_us);
+      page.entries.push_back(row.ToProto());
       page.last_entry = entry_number;
     }
     return page;

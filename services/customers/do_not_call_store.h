@@ -14,7 +14,7 @@ namespace satisfaction::customers {
 
 // Puts a normalised number on the list in the caller's transaction, unless it
 // is there already (a customer who says "do not call" during a callback).
-void AddToDoNotCall(soci::session& session, const std::string& phone, const std::string& reason, absl::Time now);
+void AddToDoNotCall(storage::Transaction& tx, const std::string& phone, const std::string& reason, absl::Time now);
 
 // The shop-wide do-not-call list, keyed by E.164 phone number. The planner
 // reads it when it plans a revisit (see revisits::RevisitStore).

@@ -8,7 +8,9 @@
 #include "absl/strings/str_cat.h"
 #include "satisfaction/v1/revisit.pb.h"
 #include "services/common/enum_bridges.h"
+#include "services/storage/query.h"
 #include "services/storage/sql_text.h"
+#include "services/storage/transaction.h"
 
 namespace satisfaction::customers {
 namespace {
@@ -32,7 +34,7 @@ std::optional<scheduler::ContactRecord> ContactOf(const PlannedRow& row) {
 
 }  // namespace
 
-int ReplanOpenRevisits(soci::session& session, const std::vector<long long>& customer_ids,
+int ReplanOpenRevisits(storage::Transaction& tx, const std::vector<long long>& customer_ids,
                        const scheduler::ContactPolicy& policy, absl::Time now) {
   if (customer_ids.empty()) return 0;
   // Every revisit the budget could count, per customer, in due order.
@@ -41,35 +43,23 @@ int ReplanOpenRevisits(soci::session& session, const std::vector<long long>& cus
     std::vector<long long> ids = customer_ids;
     long long since_us = absl::ToUnixMicros(now - policy.budget.LongestPeriod());
     PlannedRow row;
-    soci::statement statement(session);
-    statement.exchange(soci::use(since_us));
-    for (long long& id : ids) statement.exchange(soci::use(id));
-    statement.exchange(soci::into(row.id));
-    statement.exchange(soci::into(row.customer_id));
-    statement.exchange(soci::into(row.due_us));
-    statement.exchange(soci::into(row.not_before_us));
-    statement.exchange(soci::into(row.expires_us));
-    statement.exchange(soci::into(row.channel));
-    statement.exchange(soci::into(row.survey));
-    statement.exchange(soci::into(row.state));
-    statement.exchange(soci::into(row.time_zone));
-    statement.alloc();
-    statement.prepare(absl::StrCat(
-        "SELECT r.id, r.customer_id, r.due_at_us, r.not_before_us, r.expires_at_us, r.channel, r.survey, r.state,"
-        " c.time_zone FROM revisits r JOIN customers c ON c.id = r.customer_id WHERE r.due_at_us >= :since"
-        " AND r.customer_id IN (",
-        storage::Placeholders("c", ids.size()), ") ORDER BY r.customer_id, r.due_at_us, r.id"));
-    statement.define_and_bind();
-    statement.execute();
-    while (statement.fetch()) by_customer[row.customer_id].push_back(row);
+    storage::Query query(
+        tx, absl::StrCat("SELECT r.id, r.customer_id, r.due_at_us, r.not_before_us, r.expires_at_us, r.channel,"
+                         " r.survey, r.state, c.time_zone FROM revisits r JOIN customers c ON c.id = r.customer_id"
+                         " WHERE r.due_at_us >= :since AND r.customer_id IN (",
+                         storage::Placeholders("c", ids.size()), ") ORDER BY r.customer_id, r.due_at_us, r.id"));
+    query.Bind("since", since_us).BindEach("c", ids).Into(row.id).Into(row.customer_id).Into(row.due_us);
+    query.Into(row.not_before_us).Into(row.expires_us).Into(row.channel).Into(row.survey).Into(row.state);
+    query.Into(row.time_zone).Start();
+    while (query.Next()) by_customer[row.customer_id].push_back(row);
   }
 
   int moved = 0;
   long long now_us = absl::ToUnixMicros(now), due_us = 0, id = 0;
   int planned = v1::REVISIT_STATE_PLANNED;  // not one a dialer claimed meanwhile
-  soci::statement update = (session.prepare << "UPDATE revisits SET due_at_us = :due, updated_at_us = :now"
-                                               " WHERE id = :id AND state = :planned",
-                            soci::use(due_us), soci::use(now_us), soci::use(id), soci::use(planned));
+  storage::Query update(
+      tx, "UPDATE revisits SET due_at_us = :due, updated_at_us = :now WHERE id = :id AND state = :planned");
+  update.Bind("due", due_us).Bind("now", now_us).Bind("id", id).Bind("planned", planned);
   for (auto& [customer_id, rows] : by_customer) {
     absl::TimeZone zone;
     if (!absl::LoadTimeZone(rows.front().time_zone, &zone)) zone = absl::UTCTimeZone();
@@ -90,7 +80,7 @@ int ReplanOpenRevisits(soci::session& session, const std::vector<long long>& cus
       if (!replanned || *replanned == due) continue;  // none before it expires: the claims give it up then
       row.due_us = due_us = absl::ToUnixMicros(*replanned);
       id = row.id;
-      update.execute(true);
+      update.Execute();
       ++moved;
     }
   }

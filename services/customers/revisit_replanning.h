@@ -7,6 +7,7 @@
 
 #include "absl/time/time.h"
 #include "scheduler/revisit_planner.h"
+#include "services/storage/transaction.h"
 
 namespace satisfaction::customers {
 
@@ -14,7 +15,7 @@ namespace satisfaction::customers {
 // in the time zone each has now and under `policy`, by scheduler::ReplanDue:
 // revisits keep to the customer's own hours after the customer moves zone or
 // the hours change. Returns how many revisits moved.
-int ReplanOpenRevisits(soci::session& session, const std::vector<long long>& customer_ids,
+int ReplanOpenRevisits(storage::Transaction& tx, const std::vector<long long>& customer_ids,
                        const scheduler::ContactPolicy& policy, absl::Time now);
 
 }  // namespace satisfaction::customers

@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "services/storage/transaction.h"
+
 namespace satisfaction::invitations {
 
 // 128 random bits: not to be guessed, short enough for an SMS link.
@@ -24,7 +26,7 @@ struct SurveyToInvite {
 // published version), expiring at `expires_us`, in one statement of the
 // caller's transaction. Returns the tokens in the order of `surveys`; only
 // their SHA-256 is stored.
-std::vector<std::string> IssueInvitations(soci::session& session, const std::vector<SurveyToInvite>& surveys,
+std::vector<std::string> IssueInvitations(storage::Transaction& tx, const std::vector<SurveyToInvite>& surveys,
                                           int channel, long long now_us, long long expires_us);
 
 // The survey page's address for a token: <public_url>/s/<token>.

@@ -31,9 +31,6 @@ class Claimer {
   settings::ContactPolicyDocument& contact_policy() { return contact_policy_; }
 
  private:
-  absl::StatusOr<std::vector<long long>> ClaimOnce(const ClaimScope& scope, const LeaseGrant& grant, int max_count,
-                                                   absl::Time now, ClaimTurns::Turn& turn);
-
   storage::Database& database_;
   settings::ContactPolicyDocument contact_policy_;
   ClaimTurns turns_;

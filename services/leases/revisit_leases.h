@@ -18,6 +18,8 @@
 #include "absl/time/time.h"
 #include "satisfaction/v1/revisit.pb.h"
 #include "scheduler/revisit_planner.h"
+#include "services/storage/query.h"
+#include "services/storage/transaction.h"
 
 // Planned revisits claimed under leases, with the database's own row locks
 // (FOR UPDATE SKIP LOCKED on MariaDB; SQLite serialises writers): what
@@ -36,9 +38,9 @@ const char* NounOf(LeaseKind kind);
 inline constexpr char kNoLease[] = "lease_token_hash = '', lease_holder = '', lease_expires_at_us = 0";
 
 // Runs `sql`, which ends in an IN list of `ids` (named by storage::Placeholders("i", n)),
-// after binding `before` to its earlier placeholders.
-void ExecuteForIds(soci::session& session, const std::string& sql, std::vector<long long>& ids,
-                   const std::function<void(soci::statement&)>& before = nullptr);
+// after `before` has bound its other placeholders.
+void ExecuteForIds(storage::Transaction& tx, const std::string& sql, const std::vector<long long>& ids,
+                   const std::function<void(storage::Query&)>& before = nullptr);
 
 // The zone, or UTC for a name that does not load (customers' zones are validated).
 absl::TimeZone ZoneOf(const std::string& name);
@@ -50,8 +52,9 @@ struct ClaimScope {
   // The leading conditions of an index ending in (priority, due_at_us), for
   // the priority levels.
   std::string levels_where;
-  // Binds the placeholders of `where`, or of `levels_where` when `levels`.
-  std::function<void(soci::statement&, bool levels)> bind;
+  // Binds the placeholders of `where`, or of `levels_where` when `levels`, by
+  // name to values that live as long as the scope (its own captures).
+  std::function<void(storage::Query&, bool levels)> bind;
   // Names the scope among the claim cursors.
   std::string cursor_key;
 };
@@ -129,7 +132,7 @@ struct Reachability {
   std::optional<std::string> Obstacle(int channel) const;
 };
 
-absl::flat_hash_map<long long, Reachability> LoadReachability(soci::session& session,
+absl::flat_hash_map<long long, Reachability> LoadReachability(storage::Transaction& tx,
                                                               std::vector<long long> customer_ids);
 
 // Leases up to `max_count` revisits of `scope` that are due now and inside
@@ -138,8 +141,9 @@ absl::flat_hash_map<long long, Reachability> LoadReachability(soci::session& ses
 // stopped: see ClaimCursors). On the way it moves those outside their hours to
 // their next opening, gives up on expired ones and stops those whose customer
 // can no longer be reached on their channel. Returns the leased ids.
-std::vector<long long> ClaimDue(soci::session& session, const ClaimScope& scope, const scheduler::ContactPolicy& policy,
-                                const LeaseGrant& grant, int max_count, long long now_us, ClaimCursors& cursors);
+std::vector<long long> ClaimDue(storage::Transaction& tx, const ClaimScope& scope,
+                                const scheduler::ContactPolicy& policy, const LeaseGrant& grant, int max_count,
+                                long long now_us, ClaimCursors& cursors);
 
 // At most once a second per server, a claim first puts lapsed leases back
 // (the maintenance loop does it too, but only every minute).
@@ -156,7 +160,7 @@ class LapsedLeaseSweeps {
 
 // Puts up to `limit` revisits whose lease has ended back as planned, with no
 // attempt counted (a dialer or gateway that vanished); returns how many.
-int ReturnLapsedLeases(soci::session& session, long long now_us, int limit);
+int ReturnLapsedLeases(storage::Transaction& tx, long long now_us, int limit);
 
 // A leased revisit's row, locked, as a lease holder's request finds it.
 struct LeasedRow {
@@ -168,7 +172,7 @@ struct LeasedRow {
 absl::Status NotFound(LeaseKind kind, long long id);
 
 // NOT_FOUND, or FAILED_PRECONDITION for a revisit of the other kind.
-absl::StatusOr<LeasedRow> LockLeased(soci::session& session, LeaseKind kind, long long id);
+absl::StatusOr<LeasedRow> LockLeased(storage::Transaction& tx, LeaseKind kind, long long id);
 
 // Whether `hash` held the lease of a revisit whose survey the customer
 // answered online meanwhile: the answer completes the revisit but keeps the
@@ -186,11 +190,11 @@ absl::StatusOr<std::string> HashOfToken(const std::string& token, LeaseKind kind
 
 // Locks a revisit whose lease `token` holds now: LockLeased, HashOfToken and
 // CheckLease in turn, with their errors.
-absl::StatusOr<LeasedRow> LockHeld(soci::session& session, LeaseKind kind, long long id, const std::string& token,
+absl::StatusOr<LeasedRow> LockHeld(storage::Transaction& tx, LeaseKind kind, long long id, const std::string& token,
                                    long long now_us);
 
 // Puts a leased revisit back as planned, its lease ended, with no attempt counted.
-void PutBack(soci::session& session, long long id, long long now_us);
+void PutBack(storage::Transaction& tx, long long id, long long now_us);
 
 // How messages and reasons name a channel: phone, SMS, IM, email.
 const char* ChannelWord(int channel);

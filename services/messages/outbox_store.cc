@@ -14,7 +14,9 @@
 #include "services/messages/opt_out_reply.h"
 #include "services/revisits/revisit_rule_store.h"
 #include "services/revisits/revisit_store.h"
+#include "services/storage/query.h"
 #include "services/storage/sql_text.h"
+#include "services/storage/transaction.h"
 
 namespace satisfaction::messages {
 namespace {
@@ -41,34 +43,27 @@ struct MessageRow {
 };
 
 // The rows of these revisits, in the order given (missing ones left out).
-std::vector<MessageRow> LoadMessageRows(soci::session& session, std::vector<long long> ids) {
+std::vector<MessageRow> LoadMessageRows(storage::Transaction& tx, std::vector<long long> ids) {
   std::vector<MessageRow> out;
   if (ids.empty()) return out;
   absl::flat_hash_map<long long, MessageRow> by_id;
   MessageRow row;
-  soci::statement statement(session);
-  for (long long& id : ids) statement.exchange(soci::use(id));
-  for (long long* number : {&row.id, &row.due_us, &row.expires_us, &row.lease_us}) {
-    statement.exchange(soci::into(*number));
-  }
-  for (int* number : {&row.channel, &row.priority, &row.attempts, &row.state, &row.trigger}) {
-    statement.exchange(soci::into(*number));
-  }
+  storage::Query query(
+      tx, absl::StrCat("SELECT r.id, r.due_at_us, r.expires_at_us, r.lease_expires_at_us, r.channel, r.priority,"
+                       " r.attempts, r.state, r.trigger_kind, r.questionnaire_id, r.event_id, c.external_id, c.name,"
+                       " c.phone, c.email, c.im_handle, c.time_zone, c.language, COALESCE(e.order_id, ''),"
+                       " COALESCE(e.case_id, '') FROM revisits r JOIN customers c ON c.id = r.customer_id"
+                       " LEFT JOIN events e ON e.event_id = r.event_id WHERE r.id IN (",
+                       Placeholders("i", ids.size()), ")"));
+  query.BindEach("i", ids);
+  for (long long* number : {&row.id, &row.due_us, &row.expires_us, &row.lease_us}) query.Into(*number);
+  for (int* number : {&row.channel, &row.priority, &row.attempts, &row.state, &row.trigger}) query.Into(*number);
   for (std::string* text : {&row.questionnaire_id, &row.event_id, &row.external_id, &row.name, &row.phone, &row.email,
                             &row.im_handle, &row.time_zone, &row.language, &row.order_id, &row.case_id}) {
-    statement.exchange(soci::into(*text));
+    query.Into(*text);
   }
-  statement.alloc();
-  statement.prepare(absl::StrCat(
-      "SELECT r.id, r.due_at_us, r.expires_at_us, r.lease_expires_at_us, r.channel, r.priority,"
-      " r.attempts, r.state, r.trigger_kind, r.questionnaire_id, r.event_id, c.external_id, c.name, c.phone, c.email,"
-      " c.im_handle, c.time_zone, c.language, COALESCE(e.order_id, ''), COALESCE(e.case_id, '')"
-      " FROM revisits r JOIN customers c ON c.id = r.customer_id LEFT JOIN events e ON e.event_id = r.event_id"
-      " WHERE r.id IN (",
-      Placeholders("i", ids.size()), ")"));
-  statement.define_and_bind();
-  statement.execute();
-  while (statement.fetch()) by_id[row.id] = row;
+  query.Start();
+  while (query.Next()) by_id[row.id] = row;
   for (long long id : ids) {
     if (auto it = by_id.find(id); it != by_id.end()) out.push_back(std::move(it->second));
   }
@@ -116,15 +111,15 @@ v1::DeliveryAttempt AttemptProto(int number, int channel, int outcome, const std
 }
 
 // The delivery reported under a lease before, if any.
-std::optional<v1::DeliveryAttempt> EarlierDelivery(soci::session& session, long long id, const std::string& hash) {
+std::optional<v1::DeliveryAttempt> EarlierDelivery(storage::Transaction& tx, long long id, const std::string& hash) {
   int number = 0, channel = 0, outcome = 0;
   long long reported_us = 0;
   std::string provider_id, error;
-  session << "SELECT number, channel, outcome, provider_message_id, error_text, reported_at_us FROM message_attempts"
-             " WHERE revisit_id = :id AND lease_token_hash = :hash",
-      soci::use(id), soci::use(hash), soci::into(number), soci::into(channel), soci::into(outcome),
-      soci::into(provider_id), soci::into(error), soci::into(reported_us);
-  if (!session.got_data()) return std::nullopt;
+  storage::Query query(tx,
+                       "SELECT number, channel, outcome, provider_message_id, error_text, reported_at_us"
+                       " FROM message_attempts WHERE revisit_id = :id AND lease_token_hash = :hash");
+  query.Bind("id", id).Bind("hash", hash).Into(number).Into(channel).Into(outcome).Into(provider_id).Into(error);
+  if (!query.Into(reported_us).Execute()) return std::nullopt;
   return AttemptProto(number, channel, outcome, provider_id, error, reported_us);
 }
 
@@ -137,12 +132,12 @@ struct NextStep {
 
 // After a failed or rejected delivery: the rule's next channel the customer
 // can be reached on, or the end.
-NextStep AfterUndelivered(soci::session& session, const leases::LeasedRow& row, int outcome) {
+NextStep AfterUndelivered(storage::Transaction& tx, const leases::LeasedRow& row, int outcome) {
   bool rejected = outcome == v1::DELIVERY_OUTCOME_REJECTED;
   std::string what =
       absl::StrCat(leases::ChannelWord(row.channel), rejected ? " refused by the address" : " not delivered");
-  if (std::optional<v1::RevisitRule> rule = revisits::LoadRule(session, row.rule_id)) {
-    leases::Reachability customer = leases::LoadReachability(session, {row.customer_id})[row.customer_id];
+  if (std::optional<v1::RevisitRule> rule = revisits::LoadRule(tx, row.rule_id)) {
+    leases::Reachability customer = leases::LoadReachability(tx, {row.customer_id})[row.customer_id];
     bool after_current = false;
     for (int channel : rule->channels()) {
       if (after_current && !customer.Obstacle(channel)) {
@@ -169,8 +164,7 @@ absl::StatusOr<std::vector<v1::OutboxMessage>> OutboxStore::Fetch(v1::Channel ch
   leases::ClaimScope scope{
       .where = "channel = :channel",
       .levels_where = "channel = :channel",
-      .bind = [channel = static_cast<int>(channel)](soci::statement& statement,
-                                                    bool) mutable { statement.exchange(soci::use(channel)); },
+      .bind = [channel = static_cast<int>(channel)](storage::Query& query, bool) { query.Bind("channel", channel); },
       .cursor_key = absl::StrCat("outbox:", channel)};
   absl::StatusOr<std::vector<long long>> claimed =
       claimer_.Claim(scope, absl::StrCat("gateway:", leases::ChannelWord(channel)), max_count, lease, secret, now);
@@ -183,12 +177,12 @@ absl::StatusOr<std::vector<v1::OutboxMessage>> OutboxStore::Render(v1::Channel c
                                                                    const std::vector<long long>& ids,
                                                                    const leases::LeaseSecret& secret, absl::Time now) {
   return database_.InTransaction<std::vector<v1::OutboxMessage>>(
-      Access::kWrite, [&](soci::session& session) -> absl::StatusOr<std::vector<v1::OutboxMessage>> {
+      Access::kWrite, [&](storage::Transaction& tx) -> absl::StatusOr<std::vector<v1::OutboxMessage>> {
         absl::StatusOr<std::shared_ptr<const settings::MessageSettingsDocument::Snapshot>> settings =
-            settings_.InForce(session);
+            settings_.InForce(tx);
         if (!settings.ok()) return settings.status();
         const settings::MessageStyle& style = (*settings)->parsed;
-        std::vector<MessageRow> rows = LoadMessageRows(session, ids);
+        std::vector<MessageRow> rows = LoadMessageRows(tx, ids);
         auto language_of = [&style](const MessageRow& row) {
           return row.language.empty() ? style.default_language : row.language;
         };
@@ -198,8 +192,8 @@ absl::StatusOr<std::vector<v1::OutboxMessage>> OutboxStore::Render(v1::Channel c
             surveys.push_back({.revisit_id = row.id, .message_language = language_of(row)});
         }
         absl::Time invitation_expires = now + style.invitation_validity;
-        std::vector<std::string> tokens = invitations::IssueInvitations(
-            session, surveys, channel, absl::ToUnixMicros(now), absl::ToUnixMicros(invitation_expires));
+        std::vector<std::string> tokens = invitations::IssueInvitations(tx, surveys, channel, absl::ToUnixMicros(now),
+                                                                        absl::ToUnixMicros(invitation_expires));
         std::vector<v1::OutboxMessage> messages;
         size_t next_token = 0;
         for (const MessageRow& row : rows) {
@@ -233,21 +227,21 @@ absl::StatusOr<std::vector<v1::OutboxMessage>> OutboxStore::Render(v1::Channel c
 absl::StatusOr<v1::ReportDeliveryResponse> OutboxStore::ReportDelivery(const v1::ReportDeliveryRequest& request,
                                                                        long long id, absl::Time now) {
   return database_.InTransaction<v1::ReportDeliveryResponse>(
-      Access::kWrite, [&](soci::session& session) -> absl::StatusOr<v1::ReportDeliveryResponse> {
-        absl::StatusOr<leases::LeasedRow> row = leases::LockLeased(session, LeaseKind::kMessage, id);
+      Access::kWrite, [&](storage::Transaction& tx) -> absl::StatusOr<v1::ReportDeliveryResponse> {
+        absl::StatusOr<leases::LeasedRow> row = leases::LockLeased(tx, LeaseKind::kMessage, id);
         if (!row.ok()) return row.status();
         absl::StatusOr<std::string> hash = leases::HashOfToken(request.lease_token(), LeaseKind::kMessage, id);
         if (!hash.ok()) return hash.status();
         v1::ReportDeliveryResponse response;
         if (row->state != kLeased || row->lease_hash != *hash) {
           // Reported before under this lease? The same report again gets the same answer.
-          if (std::optional<v1::DeliveryAttempt> earlier = EarlierDelivery(session, id, *hash)) {
+          if (std::optional<v1::DeliveryAttempt> earlier = EarlierDelivery(tx, id, *hash)) {
             if (earlier->outcome() != request.outcome()) {
               return absl::AlreadyExistsError(absl::StrCat("message '", id,
                                                            "': this lease's delivery was already reported, as ",
                                                            v1::DeliveryOutcome_Name(earlier->outcome())));
             }
-            *response.mutable_revisit() = revisits::LoadRevisits(session, {id}).front();
+            *response.mutable_revisit() = revisits::LoadRevisits(tx, {id}).front();
             *response.mutable_attempt() = *earlier;
             return response;
           }
@@ -260,26 +254,28 @@ absl::StatusOr<v1::ReportDeliveryResponse> OutboxStore::ReportDelivery(const v1:
         } else {
           if (absl::Status s = leases::CheckLease(*row, LeaseKind::kMessage, id, *hash, now_us); !s.ok()) return s;
           if (request.outcome() != v1::DELIVERY_OUTCOME_DELIVERED) {
-            next = AfterUndelivered(session, *row, request.outcome());
+            next = AfterUndelivered(tx, *row, request.outcome());
           }
         }
         int number = row->attempts + 1, outcome = request.outcome();
         std::string provider_id = request.provider_message_id(), error = request.error();
-        session << "INSERT INTO message_attempts (revisit_id, number, channel, outcome, provider_message_id,"
-                   " error_text, lease_token_hash, reported_at_us) VALUES (:id, :number, :channel, :outcome,"
-                   " :provider, :error, :hash, :now)",
-            soci::use(id), soci::use(number), soci::use(row->channel), soci::use(outcome), soci::use(provider_id),
-            soci::use(error), soci::use(*hash), soci::use(now_us);
+        storage::Query insert(tx,
+                              "INSERT INTO message_attempts (revisit_id, number, channel, outcome,"
+                              " provider_message_id, error_text, lease_token_hash, reported_at_us) VALUES (:id,"
+                              " :number, :channel, :outcome, :provider, :error, :hash, :now)");
+        insert.Bind("id", id).Bind("number", number).Bind("channel", row->channel).Bind("outcome", outcome);
+        insert.Bind("provider", provider_id).Bind("error", error).Bind("hash", *hash).Bind("now", now_us).Execute();
         int moved = next.channel != row->channel ? 1 : 0;  // to the next channel, due now
-        session << absl::StrCat(
-            "UPDATE revisits SET state = :state, state_reason = :reason, channel = :channel,"
-            " due_at_us = CASE WHEN :moved = 1 THEN :moved_at ELSE due_at_us END,"
-            " not_before_us = CASE WHEN :moved_again = 1 THEN :moved_at_again ELSE not_before_us END,"
-            " attempts = attempts + 1, ",
-            leases::kNoLease, ", updated_at_us = :now WHERE id = :id"),
-            soci::use(next.state), soci::use(next.reason), soci::use(next.channel), soci::use(moved), soci::use(now_us),
-            soci::use(moved), soci::use(now_us), soci::use(now_us), soci::use(id);
-        *response.mutable_revisit() = revisits::LoadRevisits(session, {id}).front();
+        storage::Query update(
+            tx, absl::StrCat("UPDATE revisits SET state = :state, state_reason = :reason, channel = :channel,"
+                             " due_at_us = CASE WHEN :moved = 1 THEN :moved_at ELSE due_at_us END,"
+                             " not_before_us = CASE WHEN :moved_again = 1 THEN :moved_at_again ELSE not_before_us END,"
+                             " attempts = attempts + 1, ",
+                             leases::kNoLease, ", updated_at_us = :now WHERE id = :id"));
+        update.Bind("state", next.state).Bind("reason", next.reason).Bind("channel", next.channel);
+        update.Bind("moved", moved).Bind("moved_at", now_us).Bind("moved_again", moved).Bind("moved_at_again", now_us);
+        update.Bind("now", now_us).Bind("id", id).Execute();
+        *response.mutable_revisit() = revisits::LoadRevisits(tx, {id}).front();
         *response.mutable_attempt() = AttemptProto(number, row->channel, outcome, provider_id, error, now_us);
         return response;
       });
@@ -287,12 +283,12 @@ absl::StatusOr<v1::ReportDeliveryResponse> OutboxStore::ReportDelivery(const v1:
 
 absl::StatusOr<v1::OutboxMessage> OutboxStore::Release(long long id, const std::string& token, absl::Time now) {
   return database_.InTransaction<v1::OutboxMessage>(
-      Access::kWrite, [&](soci::session& session) -> absl::StatusOr<v1::OutboxMessage> {
+      Access::kWrite, [&](storage::Transaction& tx) -> absl::StatusOr<v1::OutboxMessage> {
         long long now_us = absl::ToUnixMicros(now);
-        absl::StatusOr<leases::LeasedRow> row = leases::LockHeld(session, LeaseKind::kMessage, id, token, now_us);
+        absl::StatusOr<leases::LeasedRow> row = leases::LockHeld(tx, LeaseKind::kMessage, id, token, now_us);
         if (!row.ok()) return row.status();
-        leases::PutBack(session, id, now_us);
-        MessageRow released = LoadMessageRows(session, {id}).front();
+        leases::PutBack(tx, id, now_us);
+        MessageRow released = LoadMessageRows(tx, {id}).front();
         return ToProto(released, released.language);
       });
 }
@@ -300,14 +296,16 @@ absl::StatusOr<v1::OutboxMessage> OutboxStore::Release(long long id, const std::
 absl::StatusOr<v1::ReportReplyResponse> OutboxStore::ReportReply(long long id, const std::string& text,
                                                                  absl::Time received, absl::Time now) {
   return database_.InTransaction<v1::ReportReplyResponse>(
-      Access::kWrite, [&](soci::session& session) -> absl::StatusOr<v1::ReportReplyResponse> {
+      Access::kWrite, [&](storage::Transaction& tx) -> absl::StatusOr<v1::ReportReplyResponse> {
         long long customer_id = 0;
         int channel = 0;
         std::string external_id;
-        session << "SELECT r.customer_id, r.channel, c.external_id FROM revisits r JOIN customers c"
-                   " ON c.id = r.customer_id WHERE r.id = :id",
-            soci::use(id), soci::into(customer_id), soci::into(channel), soci::into(external_id);
-        if (!session.got_data()) return leases::NotFound(LeaseKind::kMessage, id);
+        storage::Query read(tx,
+                            "SELECT r.customer_id, r.channel, c.external_id FROM revisits r JOIN customers c"
+                            " ON c.id = r.customer_id WHERE r.id = :id");
+        if (!read.Bind("id", id).Into(customer_id).Into(channel).Into(external_id).Execute()) {
+          return leases::NotFound(LeaseKind::kMessage, id);
+        }
         if (channel == v1::CHANNEL_PHONE) {
           return absl::FailedPreconditionError(absl::StrCat("revisit '", id, "' is a callback, not a message"));
         }
@@ -317,27 +315,27 @@ absl::StatusOr<v1::ReportReplyResponse> OutboxStore::ReportReply(long long id, c
         long long now_us = absl::ToUnixMicros(now), received_us = absl::ToUnixMicros(received);
         int opted_out = IsOptOutReply(text) ? 1 : 0;
         std::string reply = text;
-        session << "INSERT INTO message_replies (revisit_id, customer_id, channel, text, opted_out, received_at_us)"
-                   " VALUES (:id, :customer, :channel, :text, :opted_out, :received)",
-            soci::use(id), soci::use(customer_id), soci::use(channel), soci::use(reply), soci::use(opted_out),
-            soci::use(received_us);
+        storage::Query insert(tx,
+                              "INSERT INTO message_replies (revisit_id, customer_id, channel, text, opted_out,"
+                              " received_at_us) VALUES (:id, :customer, :channel, :text, :opted_out, :received)");
+        insert.Bind("id", id).Bind("customer", customer_id).Bind("channel", channel).Bind("text", reply);
+        insert.Bind("opted_out", opted_out).Bind("received", received_us).Execute();
         if (!opted_out) return response;
         response.set_opted_out(true);
         int bit = ChannelMaskBit(ProtoEnumOrUnspecified<v1::Channel>(channel));
         int stopped = v1::REVISIT_STATE_STOPPED, planned = kPlanned, leased = kLeased;
-        session << "UPDATE customers SET opt_out_mask = opt_out_mask | :bit, updated_at_us = :now WHERE id = :id",
-            soci::use(bit), soci::use(now_us), soci::use(customer_id);
+        storage::Query opt_out(tx,
+                               "UPDATE customers SET opt_out_mask = opt_out_mask | :bit, updated_at_us = :now"
+                               " WHERE id = :id");
+        opt_out.Bind("bit", bit).Bind("now", now_us).Bind("id", customer_id).Execute();
         std::string reason = absl::StrCat("the customer opted out of ", leases::ChannelWord(channel), " messages");
-        soci::statement stop =
-            (session.prepare << absl::StrCat("UPDATE revisits SET state = :stopped, state_reason ="
-                                             " :reason, ",
-                                             leases::kNoLease,
-                                             ", updated_at_us = :now WHERE customer_id = :customer"
-                                             " AND channel = :channel AND state IN (:planned, :leased)"),
-             soci::use(stopped), soci::use(reason), soci::use(now_us), soci::use(customer_id), soci::use(channel),
-             soci::use(planned), soci::use(leased));
-        stop.execute(true);
-        response.set_stopped_revisits(static_cast<int>(stop.get_affected_rows()));
+        storage::Query stop(
+            tx, absl::StrCat("UPDATE revisits SET state = :stopped, state_reason = :reason, ", leases::kNoLease,
+                             ", updated_at_us = :now WHERE customer_id = :customer"
+                             " AND channel = :channel AND state IN (:planned, :leased)"));
+        stop.Bind("stopped", stopped).Bind("reason", reason).Bind("now", now_us).Bind("customer", customer_id);
+        stop.Bind("channel", channel).Bind("planned", planned).Bind("leased", leased).Execute();
+        response.set_stopped_revisits(static_cast<int>(stop.affected_rows()));
         return response;
       });
 }

@@ -10,6 +10,8 @@
 #include "services/common/enum_bridges.h"
 #include "services/common/text_limits.h"
 #include "services/storage/database_errors.h"
+#include "services/storage/query.h"
+#include "services/storage/transaction.h"
 
 namespace satisfaction::questionnaires {
 namespace {
@@ -45,42 +47,51 @@ absl::Status Archived(absl::string_view id) {
 
 // Reads the header; with `for_update` it is locked until the transaction ends
 // (SQLite needs no row lock: BEGIN IMMEDIATE holds the database's write lock).
-std::optional<Header> LoadHeader(soci::session& session, absl::string_view id, bool for_update) {
+std::optional<Header> LoadHeader(storage::Transaction& tx, absl::string_view id, bool for_update) {
   Header header;
   header.id = std::string(id);
   long long archived_at_us = 0;
   std::string digest;
   soci::indicator archived_indicator = soci::i_null;
   soci::indicator digest_indicator = soci::i_null;
-  bool lock = for_update && session.get_backend_name() == "mysql";
-  session << absl::StrCat(
-      "SELECT latest_version, latest_published_version, created_at_us, archived_at_us, template_digest"
-      " FROM questionnaires WHERE id = :id",
-      lock ? " FOR UPDATE" : ""),
-      soci::use(header.id), soci::into(header.latest_version), soci::into(header.latest_published_version),
-      soci::into(header.created_at_us), soci::into(archived_at_us, archived_indicator),
-      soci::into(digest, digest_indicator);
-  if (!session.got_data()) return std::nullopt;
+  storage::Query query(tx, absl::StrCat("SELECT latest_version, latest_published_version, created_at_us,"
+                                        " archived_at_us, template_digest FROM questionnaires WHERE id = :id",
+                                        for_update ? tx.ForUpdate() : ""));
+  query.Bind("id", header.id).Into(header.latest_version).Into(header.latest_published_version);
+  query.Into(header.created_at_us).Into(archived_at_us, archived_indicator).Into(digest, digest_indicator);
+  if (!query.Execute()) return std::nullopt;
   if (archived_indicator == soci::i_ok) header.archived_at_us = archived_at_us;
   if (digest_indicator == soci::i_ok) header.template_digest = digest;
   return header;
 }
 
-void LoadItems(soci::session& session, absl::string_view id, int version, v1::Questionnaire& out) {
-  std::string questionnaire_id(id);
+// One questionnaire_items row (after its questionnaire, version and ordinal).
+struct ItemRow {
   std::string code, text_zh_cn, text_en, labels_json;
   int kind = 0, dimension = 0, required = 0, max_length = 0;
   double weight = 0;
-  soci::statement statement =
-      (session.prepare << "SELECT code, kind, text_zh_cn, text_en, dimension, weight, required, labels_json,"
-                          " max_length FROM questionnaire_items"
-                          " WHERE questionnaire_id = :id AND version = :version ORDER BY ordinal",
-       soci::use(questionnaire_id), soci::use(version), soci::into(code), soci::into(kind), soci::into(text_zh_cn),
-       soci::into(text_en), soci::into(dimension), soci::into(weight), soci::into(required), soci::into(labels_json),
-       soci::into(max_length));
-  statement.execute();
-  while (statement.fetch()) {
-    v1::Item& item = *out.add_items();
+
+  static constexpr char kColumns[] =
+      "code, kind, text_zh_cn, text_en, dimension, weight, required, labels_json,"
+      " max_length";
+
+  static ItemRow FromProto(const v1::Item& item) {
+    ItemRow row{.code = item.code(),
+                .text_zh_cn = item.text().zh_cn(),
+                .text_en = item.text().en(),
+                .kind = item.kind(),
+                .dimension = item.dimension(),
+                .required = item.required() ? 1 : 0,
+                .max_length = item.max_length(),
+                .weight = item.weight()};
+    if (!google::protobuf::util::MessageToJsonString(item.labels(), &row.labels_json).ok()) {
+      throw soci::soci_error("cannot encode item labels");
+    }
+    return row;
+  }
+
+  v1::Item ToProto() const {
+    v1::Item item;
     item.set_code(code);
     item.set_kind(ProtoEnumOrUnspecified<v1::ItemKind>(kind));
     item.mutable_text()->set_zh_cn(text_zh_cn);
@@ -95,24 +106,47 @@ void LoadItems(soci::session& session, absl::string_view id, int version, v1::Qu
     } else {
       item.set_max_length(max_length);
     }
+    return item;
   }
+
+  // Reads the columns of kColumns, in their order.
+  void Into(storage::Query& query) {
+    query.Into(code).Into(kind).Into(text_zh_cn).Into(text_en).Into(dimension).Into(weight).Into(required);
+    query.Into(labels_json).Into(max_length);
+  }
+  // Binds a placeholder named after each column of kColumns.
+  void Bind(storage::Query& query) const {
+    query.Bind("code", code).Bind("kind", kind).Bind("text_zh_cn", text_zh_cn).Bind("text_en", text_en);
+    query.Bind("dimension", dimension).Bind("weight", weight).Bind("required", required);
+    query.Bind("labels_json", labels_json).Bind("max_length", max_length);
+  }
+};
+
+void LoadItems(storage::Transaction& tx, absl::string_view id, int version, v1::Questionnaire& out) {
+  std::string questionnaire_id(id);
+  ItemRow row;
+  storage::Query query(tx, absl::StrCat("SELECT ", ItemRow::kColumns,
+                                        " FROM questionnaire_items WHERE questionnaire_id = :id AND version = :version"
+                                        " ORDER BY ordinal"));
+  query.Bind("id", questionnaire_id).Bind("version", version).IntoRow(row).Start();
+  while (query.Next()) *out.add_items() = row.ToProto();
 }
 
 // Reads one version, or nothing if it does not exist.
-std::optional<v1::Questionnaire> LoadVersion(soci::session& session, const Header& header, int version,
+std::optional<v1::Questionnaire> LoadVersion(storage::Transaction& tx, const Header& header, int version,
                                              v1::QuestionnaireView view) {
   v1::Questionnaire out;
   int state = 0, revision = 0;
   std::string title_zh_cn, title_en, description_zh_cn, description_en;
   long long created_at_us = 0, updated_at_us = 0, published_at_us = 0;
   soci::indicator published_indicator = soci::i_null;
-  session << "SELECT state, revision, title_zh_cn, title_en, description_zh_cn, description_en, created_at_us,"
-             " updated_at_us, published_at_us FROM questionnaire_versions"
-             " WHERE questionnaire_id = :id AND version = :version",
-      soci::use(header.id), soci::use(version), soci::into(state), soci::into(revision), soci::into(title_zh_cn),
-      soci::into(title_en), soci::into(description_zh_cn), soci::into(description_en), soci::into(created_at_us),
-      soci::into(updated_at_us), soci::into(published_at_us, published_indicator);
-  if (!session.got_data()) return std::nullopt;
+  storage::Query query(tx,
+                       "SELECT state, revision, title_zh_cn, title_en, description_zh_cn, description_en,"
+                       " created_at_us, updated_at_us, published_at_us FROM questionnaire_versions"
+                       " WHERE questionnaire_id = :id AND version = :version");
+  query.Bind("id", header.id).Bind("version", version).Into(state).Into(revision).Into(title_zh_cn).Into(title_en);
+  query.Into(description_zh_cn).Into(description_en).Into(created_at_us).Into(updated_at_us);
+  if (!query.Into(published_at_us, published_indicator).Execute()) return std::nullopt;
 
   out.set_id(header.id);
   out.set_version(version);
@@ -134,70 +168,58 @@ std::optional<v1::Questionnaire> LoadVersion(soci::session& session, const Heade
     *out.mutable_publish_time() = TimeUtil::MicrosecondsToTimestamp(published_at_us);
   }
   out.set_etag(Etag(version, revision));
-  if (view != v1::QUESTIONNAIRE_VIEW_BASIC) LoadItems(session, header.id, version, out);
+  if (view != v1::QUESTIONNAIRE_VIEW_BASIC) LoadItems(tx, header.id, version, out);
   return out;
 }
 
-void InsertItems(soci::session& session, absl::string_view id, int version, const v1::Questionnaire& content) {
+void InsertItems(storage::Transaction& tx, absl::string_view id, int version, const v1::Questionnaire& content) {
   std::string questionnaire_id(id);
-  int ordinal = 0, kind = 0, dimension = 0, required = 0, max_length = 0;
-  double weight = 0;
-  std::string code, text_zh_cn, text_en, labels_json;
+  int ordinal = 0;
+  ItemRow row;
   // One prepared statement, executed per item, inside the caller's transaction.
-  soci::statement statement =
-      (session.prepare << "INSERT INTO questionnaire_items (questionnaire_id, version, ordinal, code, kind,"
-                          " text_zh_cn, text_en, dimension, weight, required, labels_json, max_length)"
-                          " VALUES (:id, :version, :ordinal, :code, :kind, :text_zh_cn, :text_en, :dimension,"
-                          " :weight, :required, :labels_json, :max_length)",
-       soci::use(questionnaire_id), soci::use(version), soci::use(ordinal), soci::use(code), soci::use(kind),
-       soci::use(text_zh_cn), soci::use(text_en), soci::use(dimension), soci::use(weight), soci::use(required),
-       soci::use(labels_json), soci::use(max_length));
+  storage::Query insert(
+      tx, absl::StrCat("INSERT INTO questionnaire_items (questionnaire_id, version, ordinal, ", ItemRow::kColumns,
+                       ") VALUES (:id, :version, :ordinal, :code, :kind, :text_zh_cn, :text_en,"
+                       " :dimension, :weight, :required, :labels_json, :max_length)"));
+  insert.Bind("id", questionnaire_id).Bind("version", version).Bind("ordinal", ordinal);
+  row.Bind(insert);
   for (const v1::Item& item : content.items()) {
-    code = item.code();
-    kind = item.kind();
-    text_zh_cn = item.text().zh_cn();
-    text_en = item.text().en();
-    dimension = item.dimension();
-    weight = item.weight();
-    required = item.required() ? 1 : 0;
-    labels_json.clear();
-    if (!google::protobuf::util::MessageToJsonString(item.labels(), &labels_json).ok()) {
-      throw soci::soci_error("cannot encode item labels");
-    }
-    max_length = item.max_length();
-    statement.execute(true);
+    row = ItemRow::FromProto(item);
+    insert.Execute();
     ++ordinal;
   }
 }
 
-void InsertVersion(soci::session& session, absl::string_view id, int version, const v1::Questionnaire& content,
+void InsertVersion(storage::Transaction& tx, absl::string_view id, int version, const v1::Questionnaire& content,
                    long long now_us) {
   std::string questionnaire_id(id);
   int state = kStoredDraft;
   int revision = 1;
   std::string title_zh_cn = content.title().zh_cn(), title_en = content.title().en();
   std::string description_zh_cn = content.description().zh_cn(), description_en = content.description().en();
-  session << "INSERT INTO questionnaire_versions (questionnaire_id, version, state, revision, title_zh_cn,"
-             " title_en, description_zh_cn, description_en, created_at_us, updated_at_us)"
-             " VALUES (:id, :version, :state, :revision, :title_zh_cn, :title_en, :description_zh_cn,"
-             " :description_en, :created, :updated)",
-      soci::use(questionnaire_id), soci::use(version), soci::use(state), soci::use(revision), soci::use(title_zh_cn),
-      soci::use(title_en), soci::use(description_zh_cn), soci::use(description_en), soci::use(now_us),
-      soci::use(now_us);
-  InsertItems(session, id, version, content);
+  storage::Query insert(tx,
+                        "INSERT INTO questionnaire_versions (questionnaire_id, version, state, revision, title_zh_cn,"
+                        " title_en, description_zh_cn, description_en, created_at_us, updated_at_us)"
+                        " VALUES (:id, :version, :state, :revision, :title_zh_cn, :title_en, :description_zh_cn,"
+                        " :description_en, :created, :updated)");
+  insert.Bind("id", questionnaire_id).Bind("version", version).Bind("state", state).Bind("revision", revision);
+  insert.Bind("title_zh_cn", title_zh_cn).Bind("title_en", title_en).Bind("description_zh_cn", description_zh_cn);
+  insert.Bind("description_en", description_en).Bind("created", now_us).Bind("updated", now_us).Execute();
+  InsertItems(tx, id, version, content);
 }
 
-absl::Status InsertQuestionnaire(soci::session& session, absl::string_view id, const v1::Questionnaire& content,
+absl::Status InsertQuestionnaire(storage::Transaction& tx, absl::string_view id, const v1::Questionnaire& content,
                                  absl::string_view digest, long long now_us) {
   std::string questionnaire_id(id);
   std::string template_digest(digest);
   soci::indicator digest_indicator = digest.empty() ? soci::i_null : soci::i_ok;
   int latest_version = 1;
   try {
-    session << "INSERT INTO questionnaires (id, latest_version, latest_published_version, created_at_us,"
-               " template_digest) VALUES (:id, :latest, 0, :created, :digest)",
-        soci::use(questionnaire_id), soci::use(latest_version), soci::use(now_us),
-        soci::use(template_digest, digest_indicator);
+    storage::Query insert(tx,
+                          "INSERT INTO questionnaires (id, latest_version, latest_published_version, created_at_us,"
+                          " template_digest) VALUES (:id, :latest, 0, :created, :digest)");
+    insert.Bind("id", questionnaire_id).Bind("latest", latest_version).Bind("created", now_us);
+    insert.Bind("digest", template_digest, digest_indicator).Execute();
   } catch (const soci::soci_error& error) {
     absl::Status status = storage::StatusFromDatabaseException(error);
     if (status.code() == absl::StatusCode::kAlreadyExists) {
@@ -205,17 +227,18 @@ absl::Status InsertQuestionnaire(soci::session& session, absl::string_view id, c
     }
     throw;
   }
-  InsertVersion(session, id, 1, content, now_us);
+  InsertVersion(tx, id, 1, content, now_us);
   return absl::OkStatus();
 }
 
-void MarkPublished(soci::session& session, const Header& header, int version, long long now_us) {
+void MarkPublished(storage::Transaction& tx, const Header& header, int version, long long now_us) {
   int published = kStoredPublished;
-  session << "UPDATE questionnaire_versions SET state = :state, published_at_us = :now"
-             " WHERE questionnaire_id = :id AND version = :version",
-      soci::use(published), soci::use(now_us), soci::use(header.id), soci::use(version);
-  session << "UPDATE questionnaires SET latest_published_version = :version WHERE id = :id", soci::use(version),
-      soci::use(header.id);
+  storage::Query mark(tx,
+                      "UPDATE questionnaire_versions SET state = :state, published_at_us = :now"
+                      " WHERE questionnaire_id = :id AND version = :version");
+  mark.Bind("state", published).Bind("now", now_us).Bind("id", header.id).Bind("version", version).Execute();
+  storage::Query latest(tx, "UPDATE questionnaires SET latest_published_version = :version WHERE id = :id");
+  latest.Bind("version", version).Bind("id", header.id).Execute();
 }
 
 // Resolves "0 = the current draft" and checks the version is an editable draft.
@@ -255,13 +278,13 @@ struct LockedDraft {
 
 // Locks the questionnaire and reads the draft `version` names (0: the current
 // one), checking that it is an editable draft and that `etag`, if given, matches.
-absl::StatusOr<LockedDraft> LockDraft(soci::session& session, absl::string_view id, int version,
+absl::StatusOr<LockedDraft> LockDraft(storage::Transaction& tx, absl::string_view id, int version,
                                       absl::string_view etag) {
-  std::optional<Header> header = LoadHeader(session, id, /*for_update=*/true);
+  std::optional<Header> header = LoadHeader(tx, id, /*for_update=*/true);
   if (!header) return NotFound(id);
   absl::StatusOr<int> draft_version = ResolveDraft(*header, version);
   if (!draft_version.ok()) return draft_version.status();
-  v1::Questionnaire draft = *LoadVersion(session, *header, *draft_version, v1::QUESTIONNAIRE_VIEW_FULL);
+  v1::Questionnaire draft = *LoadVersion(tx, *header, *draft_version, v1::QUESTIONNAIRE_VIEW_FULL);
   if (absl::Status s = CheckEtag(draft, etag); !s.ok()) return s;
   return LockedDraft{*std::move(header), std::move(draft)};
 }
@@ -271,11 +294,11 @@ absl::StatusOr<LockedDraft> LockDraft(soci::session& session, absl::string_view 
 absl::StatusOr<v1::Questionnaire> QuestionnaireStore::Create(absl::string_view id, const v1::Questionnaire& content,
                                                              absl::Time now) {
   return database_.InTransaction<v1::Questionnaire>(
-      Access::kWrite, [&](soci::session& session) -> absl::StatusOr<v1::Questionnaire> {
-        if (absl::Status inserted = InsertQuestionnaire(session, id, content, "", Micros(now)); !inserted.ok()) {
+      Access::kWrite, [&](storage::Transaction& tx) -> absl::StatusOr<v1::Questionnaire> {
+        if (absl::Status inserted = InsertQuestionnaire(tx, id, content, "", Micros(now)); !inserted.ok()) {
           return inserted;
         }
-        return *LoadVersion(session, *LoadHeader(session, id, false), 1, v1::QUESTIONNAIRE_VIEW_FULL);
+        return *LoadVersion(tx, *LoadHeader(tx, id, false), 1, v1::QUESTIONNAIRE_VIEW_FULL);
       });
 }
 
@@ -283,8 +306,8 @@ absl::StatusOr<v1::Questionnaire> QuestionnaireStore::UpdateDraft(absl::string_v
                                                                   absl::string_view etag, DraftEdit edit,
                                                                   absl::Time now) {
   return database_.InTransaction<v1::Questionnaire>(
-      Access::kWrite, [&](soci::session& session) -> absl::StatusOr<v1::Questionnaire> {
-        absl::StatusOr<LockedDraft> locked = LockDraft(session, id, version, etag);
+      Access::kWrite, [&](storage::Transaction& tx) -> absl::StatusOr<v1::Questionnaire> {
+        absl::StatusOr<LockedDraft> locked = LockDraft(tx, id, version, etag);
         if (!locked.ok()) return locked.status();
         v1::Questionnaire& draft = locked->draft;
         if (absl::Status s = edit(draft); !s.ok()) return s;
@@ -293,36 +316,39 @@ absl::StatusOr<v1::Questionnaire> QuestionnaireStore::UpdateDraft(absl::string_v
         std::string description_zh_cn = draft.description().zh_cn(), description_en = draft.description().en();
         long long now_us = Micros(now);
         int v = draft.version();
-        session << "UPDATE questionnaire_versions SET title_zh_cn = :title_zh_cn, title_en = :title_en,"
-                   " description_zh_cn = :description_zh_cn, description_en = :description_en,"
-                   " revision = revision + 1, updated_at_us = :now WHERE questionnaire_id = :id AND version = :v",
-            soci::use(title_zh_cn), soci::use(title_en), soci::use(description_zh_cn), soci::use(description_en),
-            soci::use(now_us), soci::use(locked->header.id), soci::use(v);
-        session << "DELETE FROM questionnaire_items WHERE questionnaire_id = :id AND version = :v",
-            soci::use(locked->header.id), soci::use(v);
-        InsertItems(session, id, v, draft);
-        return *LoadVersion(session, locked->header, v, v1::QUESTIONNAIRE_VIEW_FULL);
+        storage::Query update(tx,
+                              "UPDATE questionnaire_versions SET title_zh_cn = :title_zh_cn, title_en = :title_en,"
+                              " description_zh_cn = :description_zh_cn, description_en = :description_en,"
+                              " revision = revision + 1, updated_at_us = :now"
+                              " WHERE questionnaire_id = :id AND version = :v");
+        update.Bind("title_zh_cn", title_zh_cn).Bind("title_en", title_en).Bind("description_zh_cn", description_zh_cn);
+        update.Bind("description_en", description_en).Bind("now", now_us).Bind("id", locked->header.id);
+        update.Bind("v", v).Execute();
+        storage::Query remove(tx, "DELETE FROM questionnaire_items WHERE questionnaire_id = :id AND version = :v");
+        remove.Bind("id", locked->header.id).Bind("v", v).Execute();
+        InsertItems(tx, id, v, draft);
+        return *LoadVersion(tx, locked->header, v, v1::QUESTIONNAIRE_VIEW_FULL);
       });
 }
 
 absl::StatusOr<v1::Questionnaire> QuestionnaireStore::Publish(absl::string_view id, int version, absl::string_view etag,
                                                               absl::Time now) {
   return database_.InTransaction<v1::Questionnaire>(
-      Access::kWrite, [&](soci::session& session) -> absl::StatusOr<v1::Questionnaire> {
-        absl::StatusOr<LockedDraft> locked = LockDraft(session, id, version, etag);
+      Access::kWrite, [&](storage::Transaction& tx) -> absl::StatusOr<v1::Questionnaire> {
+        absl::StatusOr<LockedDraft> locked = LockDraft(tx, id, version, etag);
         if (!locked.ok()) return locked.status();
         int v = locked->draft.version();
-        MarkPublished(session, locked->header, v, Micros(now));
+        MarkPublished(tx, locked->header, v, Micros(now));
         locked->header.latest_published_version = v;
-        return *LoadVersion(session, locked->header, v, v1::QUESTIONNAIRE_VIEW_FULL);
+        return *LoadVersion(tx, locked->header, v, v1::QUESTIONNAIRE_VIEW_FULL);
       });
 }
 
 absl::StatusOr<v1::Questionnaire> QuestionnaireStore::CreateVersion(absl::string_view id, int from_version,
                                                                     absl::Time now) {
   return database_.InTransaction<v1::Questionnaire>(
-      Access::kWrite, [&](soci::session& session) -> absl::StatusOr<v1::Questionnaire> {
-        std::optional<Header> header = LoadHeader(session, id, /*for_update=*/true);
+      Access::kWrite, [&](storage::Transaction& tx) -> absl::StatusOr<v1::Questionnaire> {
+        std::optional<Header> header = LoadHeader(tx, id, /*for_update=*/true);
         if (!header) return NotFound(id);
         if (header->archived_at_us) return Archived(id);
         if (header->latest_version > header->latest_published_version) {
@@ -333,20 +359,20 @@ absl::StatusOr<v1::Questionnaire> QuestionnaireStore::CreateVersion(absl::string
         if (source > header->latest_version) {
           return absl::NotFoundError(absl::StrCat("questionnaire ", Quote(id), " has no version ", source));
         }
-        v1::Questionnaire content = *LoadVersion(session, *header, source, v1::QUESTIONNAIRE_VIEW_FULL);
+        v1::Questionnaire content = *LoadVersion(tx, *header, source, v1::QUESTIONNAIRE_VIEW_FULL);
         int new_version = header->latest_version + 1;
-        InsertVersion(session, id, new_version, content, Micros(now));
-        session << "UPDATE questionnaires SET latest_version = :version WHERE id = :id", soci::use(new_version),
-            soci::use(header->id);
+        InsertVersion(tx, id, new_version, content, Micros(now));
+        storage::Query update(tx, "UPDATE questionnaires SET latest_version = :version WHERE id = :id");
+        update.Bind("version", new_version).Bind("id", header->id).Execute();
         header->latest_version = new_version;
-        return *LoadVersion(session, *header, new_version, v1::QUESTIONNAIRE_VIEW_FULL);
+        return *LoadVersion(tx, *header, new_version, v1::QUESTIONNAIRE_VIEW_FULL);
       });
 }
 
 absl::StatusOr<v1::Questionnaire> QuestionnaireStore::Get(absl::string_view id, int version) {
   return database_.InTransaction<v1::Questionnaire>(
-      Access::kRead, [&](soci::session& session) -> absl::StatusOr<v1::Questionnaire> {
-        std::optional<Header> header = LoadHeader(session, id, /*for_update=*/false);
+      Access::kRead, [&](storage::Transaction& tx) -> absl::StatusOr<v1::Questionnaire> {
+        std::optional<Header> header = LoadHeader(tx, id, /*for_update=*/false);
         if (!header) return NotFound(id);
         int wanted = version == 0 ? header->latest_published_version : version;
         if (wanted == 0) {
@@ -354,14 +380,14 @@ absl::StatusOr<v1::Questionnaire> QuestionnaireStore::Get(absl::string_view id, 
                                                   " has no published version yet; its draft is version ",
                                                   header->latest_version));
         }
-        std::optional<v1::Questionnaire> found = LoadVersion(session, *header, wanted, v1::QUESTIONNAIRE_VIEW_FULL);
+        std::optional<v1::Questionnaire> found = LoadVersion(tx, *header, wanted, v1::QUESTIONNAIRE_VIEW_FULL);
         if (!found) return absl::NotFoundError(absl::StrCat("questionnaire ", Quote(id), " has no version ", wanted));
         return *std::move(found);
       });
 }
 
 absl::StatusOr<QuestionnaireStore::ListPage> QuestionnaireStore::List(const ListQuery& query) {
-  return database_.InTransaction<ListPage>(Access::kRead, [&](soci::session& session) -> absl::StatusOr<ListPage> {
+  return database_.InTransaction<ListPage>(Access::kRead, [&](storage::Transaction& tx) -> absl::StatusOr<ListPage> {
     std::string condition;
     switch (query.state) {
       case v1::QUESTIONNAIRE_STATE_DRAFT:
@@ -382,15 +408,13 @@ absl::StatusOr<QuestionnaireStore::ListPage> QuestionnaireStore::List(const List
     Header row;
     long long archived_at_us = 0;
     soci::indicator archived_indicator = soci::i_null;
-    soci::statement statement =
-        (session.prepare << absl::StrCat("SELECT id, latest_version, latest_published_version, created_at_us,"
-                                         " archived_at_us FROM questionnaires WHERE id > :after",
-                                         condition, " ORDER BY id LIMIT :fetch"),
-         soci::use(after_id), soci::use(fetch), soci::into(row.id), soci::into(row.latest_version),
-         soci::into(row.latest_published_version), soci::into(row.created_at_us),
-         soci::into(archived_at_us, archived_indicator));
-    statement.execute();
-    while (statement.fetch()) {
+    storage::Query select(tx, absl::StrCat("SELECT id, latest_version, latest_published_version, created_at_us,"
+                                           " archived_at_us FROM questionnaires WHERE id > :after",
+                                           condition, " ORDER BY id LIMIT :fetch"));
+    select.Bind("after", after_id).Bind("fetch", fetch).Into(row.id).Into(row.latest_version);
+    select.Into(row.latest_published_version).Into(row.created_at_us).Into(archived_at_us, archived_indicator);
+    select.Start();
+    while (select.Next()) {
       row.archived_at_us = archived_indicator == soci::i_ok ? std::optional(archived_at_us) : std::nullopt;
       headers.push_back(row);
     }
@@ -400,7 +424,7 @@ absl::StatusOr<QuestionnaireStore::ListPage> QuestionnaireStore::List(const List
     for (const Header& header : headers) {
       int shown =
           query.state == v1::QUESTIONNAIRE_STATE_PUBLISHED ? header.latest_published_version : header.latest_version;
-      std::optional<v1::Questionnaire> version = LoadVersion(session, header, shown, query.view);
+      std::optional<v1::Questionnaire> version = LoadVersion(tx, header, shown, query.view);
       if (version) page.questionnaires.push_back(*std::move(version));
     }
     return page;
@@ -409,29 +433,29 @@ absl::StatusOr<QuestionnaireStore::ListPage> QuestionnaireStore::List(const List
 
 absl::StatusOr<v1::Questionnaire> QuestionnaireStore::Archive(absl::string_view id, absl::Time now) {
   return database_.InTransaction<v1::Questionnaire>(
-      Access::kWrite, [&](soci::session& session) -> absl::StatusOr<v1::Questionnaire> {
-        std::optional<Header> header = LoadHeader(session, id, /*for_update=*/true);
+      Access::kWrite, [&](storage::Transaction& tx) -> absl::StatusOr<v1::Questionnaire> {
+        std::optional<Header> header = LoadHeader(tx, id, /*for_update=*/true);
         if (!header) return NotFound(id);
         if (!header->archived_at_us) {
           long long now_us = Micros(now);
-          session << "UPDATE questionnaires SET archived_at_us = :now WHERE id = :id", soci::use(now_us),
-              soci::use(header->id);
+          storage::Query update(tx, "UPDATE questionnaires SET archived_at_us = :now WHERE id = :id");
+          update.Bind("now", now_us).Bind("id", header->id).Execute();
           header->archived_at_us = now_us;
         }
-        return *LoadVersion(session, *header, header->latest_version, v1::QUESTIONNAIRE_VIEW_FULL);
+        return *LoadVersion(tx, *header, header->latest_version, v1::QUESTIONNAIRE_VIEW_FULL);
       });
 }
 
 absl::StatusOr<QuestionnaireStore::TemplateLoad> QuestionnaireStore::CreatePublishedFromTemplate(
     absl::string_view id, const v1::Questionnaire& content, absl::string_view digest, absl::Time now) {
   absl::StatusOr<TemplateLoad> load = database_.InTransaction<TemplateLoad>(
-      Access::kWrite, [&](soci::session& session) -> absl::StatusOr<TemplateLoad> {
-        if (std::optional<Header> existing = LoadHeader(session, id, /*for_update=*/false)) {
+      Access::kWrite, [&](storage::Transaction& tx) -> absl::StatusOr<TemplateLoad> {
+        if (std::optional<Header> existing = LoadHeader(tx, id, /*for_update=*/false)) {
           return TemplateLoad{.created = false, .stored_digest = existing->template_digest.value_or("")};
         }
         long long now_us = Micros(now);
-        if (absl::Status s = InsertQuestionnaire(session, id, content, digest, now_us); !s.ok()) return s;
-        MarkPublished(session, *LoadHeader(session, id, false), 1, now_us);
+        if (absl::Status s = InsertQuestionnaire(tx, id, content, digest, now_us); !s.ok()) return s;
+        MarkPublished(tx, *LoadHeader(tx, id, false), 1, now_us);
         return TemplateLoad{.created = true, .stored_digest = std::string(digest)};
       });
   // Another server loaded the same template at the same moment.

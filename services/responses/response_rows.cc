@@ -16,12 +16,13 @@
 #include "satisfaction/v1/questionnaire.pb.h"
 #include "services/common/enum_bridges.h"
 #include "services/storage/sql_text.h"
+#include "services/storage/transaction.h"
 
 namespace satisfaction::responses {
 
 using google::protobuf::util::TimeUtil;
 
-void InsertResponses(soci::session& session, std::vector<ResponseRow>& rows) {
+void InsertResponses(storage::Transaction& tx, std::vector<ResponseRow>& rows) {
   if (rows.empty()) return;
   const size_t n = rows.size();
   std::vector<long long> invitation_ids(n);
@@ -40,9 +41,9 @@ void InsertResponses(soci::session& session, std::vector<ResponseRow>& rows) {
     absl::StrAppend(&sql, i ? ", " : "", "(", storage::Placeholders(absl::StrCat("r", i, "_"), 11), ")");
   }
   // The new ids come back with the insert (MariaDB 10.5 and SQLite 3.35 on).
-  absl::StrAppend(&sql, " RETURNING revisit_id, id");
+  absl::StrAppend(&sql, tx.dialect().Returning("revisit_id, id"));
   long long revisit_id = 0, id = 0;
-  soci::statement statement(session);
+  soci::statement statement(tx.session());
   statement.exchange(soci::into(revisit_id));
   statement.exchange(soci::into(id));
   for (size_t i = 0; i < n; ++i) {
@@ -114,12 +115,12 @@ void AddCountsUpsert(storage::WriteBatch& writes, const std::string& table, cons
   for (size_t i = 0; i < counts->size(); ++i) {
     absl::StrAppend(&sql, i ? ", " : "", "(", storage::Placeholders(absl::StrCat(prefix, i, "_"), kColumns), ")");
   }
-  absl::StrAppend(&sql, writes.mysql() ? " ON DUPLICATE KEY UPDATE "
-                                       : absl::StrCat(" ON CONFLICT (", key_columns, ") DO UPDATE SET "));
+  const storage::Dialect& dialect = writes.dialect();
+  absl::StrAppend(&sql, dialect.OnConflictUpdate(key_columns));
   for (size_t i = 0; i < N; ++i) {
     const char* column = count_columns[i];
-    absl::StrAppend(&sql, i ? ", " : "", column, " = ", column, " + ",
-                    writes.mysql() ? absl::StrCat("VALUES(", column, ")") : absl::StrCat("excluded.", column));
+    absl::StrAppend(&sql, i ? ", " : "", column, " = ", dialect.Existing(table, column), " + ",
+                    dialect.Inserted(column));
   }
   writes.Add(std::move(sql), [counts](soci::statement& statement) {
     for (auto& [key, sums] : *counts) {
@@ -184,19 +185,19 @@ v1::Response ResponseOf(const ResponseRow& row) {
   return response;
 }
 
-absl::StatusOr<v1::Response> LoadResponse(soci::session& session, long long id) {
+absl::StatusOr<v1::Response> LoadResponse(storage::Transaction& tx, long long id) {
   v1::Response response;
   long long revisit_id = 0, submitted_us = 0, recovery_id = 0;
   int version = 0, type = 0, channel = 0;
   std::string questionnaire, agent, external_id;
   soci::indicator recovery_set = soci::i_null;
-  session << "SELECT r.revisit_id, r.submitted_at_us, r.recovery_revisit_id, r.questionnaire_version,"
-             " r.customer_type, r.channel, r.questionnaire_id, r.agent_id, c.external_id FROM responses r"
-             " JOIN customers c ON c.id = r.customer_id WHERE r.id = :id",
+  tx.session() << "SELECT r.revisit_id, r.submitted_at_us, r.recovery_revisit_id, r.questionnaire_version,"
+                  " r.customer_type, r.channel, r.questionnaire_id, r.agent_id, c.external_id FROM responses r"
+                  " JOIN customers c ON c.id = r.customer_id WHERE r.id = :id",
       soci::use(id), soci::into(revisit_id), soci::into(submitted_us), soci::into(recovery_id, recovery_set),
       soci::into(version), soci::into(type), soci::into(channel), soci::into(questionnaire), soci::into(agent),
       soci::into(external_id);
-  if (!session.got_data()) return absl::NotFoundError(absl::StrCat("response '", id, "' not found"));
+  if (!tx.session().got_data()) return absl::NotFoundError(absl::StrCat("response '", id, "' not found"));
   response.set_id(absl::StrCat(id));
   response.set_questionnaire_id(questionnaire);
   response.set_questionnaire_version(version);
@@ -211,9 +212,10 @@ absl::StatusOr<v1::Response> LoadResponse(soci::session& session, long long id) 
   int score = 0;
   // In the questionnaire's order.
   soci::statement answers =
-      (session.prepare << "SELECT a.item_code, a.score, a.text FROM response_answers a LEFT JOIN questionnaire_items i"
-                          " ON i.questionnaire_id = :questionnaire AND i.version = :version AND i.code = a.item_code"
-                          " WHERE a.response_id = :id ORDER BY i.ordinal, a.item_code",
+      (tx.session().prepare
+           << "SELECT a.item_code, a.score, a.text FROM response_answers a LEFT JOIN questionnaire_items i"
+              " ON i.questionnaire_id = :questionnaire AND i.version = :version AND i.code = a.item_code"
+              " WHERE a.response_id = :id ORDER BY i.ordinal, a.item_code",
        soci::use(questionnaire), soci::use(version), soci::use(id), soci::into(code), soci::into(score),
        soci::into(text));
   answers.execute();

@@ -30,7 +30,7 @@ struct ResponseRow {
 
 // Inserts the responses and sets their ids. Throws SOCI's error when an
 // idempotency key or a revisit is taken.
-void InsertResponses(soci::session& session, std::vector<ResponseRow>& rows);
+void InsertResponses(storage::Transaction& tx, std::vector<ResponseRow>& rows);
 
 // Adds the insert of every answer of the responses (whose ids are set).
 void AddAnswers(storage::WriteBatch& writes, const std::vector<ResponseRow>& rows);
@@ -47,7 +47,7 @@ void AddToRollups(storage::WriteBatch& writes, const std::vector<ResponseRow>& r
 v1::Response ResponseOf(const ResponseRow& row);
 
 // The response as stored, with its answers; NOT_FOUND naming the id.
-absl::StatusOr<v1::Response> LoadResponse(soci::session& session, long long id);
+absl::StatusOr<v1::Response> LoadResponse(storage::Transaction& tx, long long id);
 
 }  // namespace satisfaction::responses
 

@@ -29,7 +29,6 @@ namespace satisfaction::responses {
 
 using google::protobuf::util::TimeUtil;
 using storage::Access;
-using storage::ForUpdate;
 
 // Who answered which survey, as the invitation or callback says.
 struct ResponseStore::Source {
@@ -81,7 +80,6 @@ struct ResponseStore::Submission {
 
 namespace {
 
-constexpr int kAttempts = 3;
 // Submissions committed together: at most so many to a transaction (32
 // responses of 100 items stay within SQLite's 32,766 placeholders a
 // statement), by two committer threads: one batch fills while the other
@@ -150,7 +148,7 @@ void ResponseStore::ContextBinding::Bind(soci::statement& statement, Context& co
 // context with them, in one statement. The responses joined are read by the
 // same locking read, so each shows as committed when its revisit's lock was
 // granted. The customers are locked too (recoveries lock them anyway).
-void ResponseStore::LockInvitations(soci::session& session, const Batch& batch) {
+void ResponseStore::LockInvitations(storage::Transaction& tx, const Batch& batch) {
   std::vector<std::string> hashes, keyed_hashes, keys;
   absl::flat_hash_map<std::string, Submission*> by_hash;
   for (Submission* submission : batch) {
@@ -174,7 +172,7 @@ void ResponseStore::LockInvitations(soci::session& session, const Batch& batch) 
   Source row;
   Context context;
   ContextBinding context_binding;
-  soci::statement statement(session);
+  soci::statement statement(tx.session());
   statement.exchange(soci::into(hash));
   statement.exchange(soci::into(invitation_id));
   statement.exchange(soci::into(row.revisit_id));
@@ -195,7 +193,7 @@ void ResponseStore::LockInvitations(soci::session& session, const Batch& batch) 
       "SELECT i.token_hash, i.id, i.revisit_id, i.customer_id, i.questionnaire_id,"
       " i.questionnaire_version, i.channel, i.expires_at_us, r.state, ",
       kContextColumns, " FROM invitations i JOIN revisits r ON r.id = i.revisit_id", kContextJoins, key_join,
-      " WHERE i.token_hash IN (", storage::Placeholders("h", hashes.size()), ")", ForUpdate(session)));
+      " WHERE i.token_hash IN (", storage::Placeholders("h", hashes.size()), ")", tx.ForUpdate()));
   statement.define_and_bind();
   statement.execute();
   while (statement.fetch()) {
@@ -214,14 +212,14 @@ void ResponseStore::LockInvitations(soci::session& session, const Batch& batch) 
   }
 }
 
-void ResponseStore::LockCallback(soci::session& session, Submission& submission) {
+void ResponseStore::LockCallback(storage::Transaction& tx, Submission& submission) {
   const v1::CallbackAnswer& callback = submission.request.callback();
   long long id = 0;
   if (!absl::SimpleAtoi(callback.callback_id(), &id)) {
     submission.result = absl::InvalidArgumentError("callback.callback_id: not a callback id");
     return;
   }
-  absl::StatusOr<leases::LeasedRow> row = leases::LockLeased(session, leases::LeaseKind::kCallback, id);
+  absl::StatusOr<leases::LeasedRow> row = leases::LockLeased(tx, leases::LeaseKind::kCallback, id);
   if (!row.ok()) {
     submission.result = row.status();
     return;
@@ -239,7 +237,7 @@ void ResponseStore::LockCallback(soci::session& session, Submission& submission)
   soci::indicator has_key = key.empty() ? soci::i_null : soci::i_ok;
   Context context;
   ContextBinding context_binding;
-  soci::statement statement(session);
+  soci::statement statement(tx.session());
   statement.exchange(soci::into(source.questionnaire_id));
   statement.exchange(soci::into(source.questionnaire_version));
   context_binding.Bind(statement, context);
@@ -266,30 +264,31 @@ void ResponseStore::LockCallback(soci::session& session, Submission& submission)
 }
 
 // A retried request gets the response stored under its idempotency key.
-void ResponseStore::AnswerRetries(soci::session& session, const Batch& batch) {
+void ResponseStore::AnswerRetries(storage::Transaction& tx, const Batch& batch) {
   for (Submission* submission : batch) {
     if (!submission->open() || submission->context.keyed_response == 0) continue;
     if (submission->context.keyed_revisit != submission->source->revisit_id) {
       submission->result = absl::InvalidArgumentError("idempotency_key: already used for another survey's response");
     } else {
-      submission->result = LoadResponse(session, submission->context.keyed_response);
+      submission->result = LoadResponse(tx, submission->context.keyed_response);
     }
   }
 }
 
-std::vector<v1::RevisitRule> ResponseStore::LowScoreRules(soci::session& session, long long version) {
+std::vector<v1::RevisitRule> ResponseStore::LowScoreRules(storage::Transaction& tx, long long version) {
   {
     absl::MutexLock lock(&rules_mutex_);
     if (low_score_rules_version_ == version) return low_score_rules_;
   }
-  std::vector<v1::RevisitRule> rules = revisits::LoadEnabledRules(session, v1::TRIGGER_LOW_SCORE);
+  std::vector<v1::RevisitRule> rules = revisits::LoadEnabledRules(tx, v1::TRIGGER_LOW_SCORE);
   absl::MutexLock lock(&rules_mutex_);
   low_score_rules_ = rules;
   low_score_rules_version_ = version;
   return rules;
 }
 
-absl::StatusOr<QuestionnaireShape> ResponseStore::ShapeOf(soci::session& session, const std::string& id, int version) {
+absl::StatusOr<QuestionnaireShape> ResponseStore::ShapeOf(storage::Transaction& tx, const std::string& id,
+                                                          int version) {
   {
     absl::MutexLock lock(&shapes_mutex_);
     if (auto it = shapes_.find({id, version}); it != shapes_.end()) return it->second;
@@ -298,8 +297,8 @@ absl::StatusOr<QuestionnaireShape> ResponseStore::ShapeOf(soci::session& session
   ItemShape item;
   int required = 0;
   soci::statement statement =
-      (session.prepare << "SELECT code, kind, dimension, required, max_length FROM questionnaire_items"
-                          " WHERE questionnaire_id = :id AND version = :version ORDER BY ordinal",
+      (tx.session().prepare << "SELECT code, kind, dimension, required, max_length FROM questionnaire_items"
+                               " WHERE questionnaire_id = :id AND version = :version ORDER BY ordinal",
        soci::use(id), soci::use(version), soci::into(item.code), soci::into(item.kind), soci::into(item.dimension),
        soci::into(required), soci::into(item.max_length));
   statement.execute();
@@ -317,13 +316,13 @@ absl::StatusOr<QuestionnaireShape> ResponseStore::ShapeOf(soci::session& session
   return shape;
 }
 
-absl::StatusOr<std::optional<long long>> ResponseStore::OpenRecovery(soci::session& session,
+absl::StatusOr<std::optional<long long>> ResponseStore::OpenRecovery(storage::Transaction& tx,
                                                                      const Submission& submission,
                                                                      const ResponseRow& row) {
   const Context& context = submission.context;
   if (context.open_recoveries > 0) return std::nullopt;  // one open recovery per customer is enough
   bool low = false;
-  for (const v1::RevisitRule& rule : LowScoreRules(session, context.low_score_rules_version)) {
+  for (const v1::RevisitRule& rule : LowScoreRules(tx, context.low_score_rules_version)) {
     int type_bit = CustomerTypeMaskBit(ProtoEnumOrUnspecified<v1::CustomerType>(context.customer_type));
     if (!(revisits::CustomerTypeMask(rule) & type_bit)) continue;
     revisits::LowScoreMarks marks = revisits::LowScoreMarksOf(rule);
@@ -340,10 +339,10 @@ absl::StatusOr<std::optional<long long>> ResponseStore::OpenRecovery(soci::sessi
   long long locked = 0;
   int open = 0, low_score = v1::TRIGGER_LOW_SCORE, planned = v1::REVISIT_STATE_PLANNED,
       leased = v1::REVISIT_STATE_LEASED;
-  session << absl::StrCat("SELECT id FROM customers WHERE id = :id", ForUpdate(session)), soci::use(row.customer_id),
+  tx.session() << absl::StrCat("SELECT id FROM customers WHERE id = :id", tx.ForUpdate()), soci::use(row.customer_id),
       soci::into(locked);
-  session << "SELECT COUNT(*) FROM revisits WHERE customer_id = :id AND trigger_kind = :trigger"
-             " AND state IN (:planned, :leased)",
+  tx.session() << "SELECT COUNT(*) FROM revisits WHERE customer_id = :id AND trigger_kind = :trigger"
+                  " AND state IN (:planned, :leased)",
       soci::use(row.customer_id), soci::use(low_score), soci::use(planned), soci::use(leased), soci::into(open);
   if (open > 0) return std::nullopt;
   v1::Event event;
@@ -354,7 +353,7 @@ absl::StatusOr<std::optional<long long>> ResponseStore::OpenRecovery(soci::sessi
   // The callback goes back to the agent who took the answers, or who serves the customer.
   event.set_serving_agent_id(row.agent_id);
   absl::StatusOr<revisits::RevisitStore::EventResult> planned_revisits =
-      revisits_.RecordEventIn(session, event, submission.now);
+      revisits_.RecordEventIn(tx, event, submission.now);
   if (!planned_revisits.ok()) return planned_revisits.status();
   long long id = 0;
   if (planned_revisits->revisits.empty() || !absl::SimpleAtoi(planned_revisits->revisits[0].id(), &id)) {
@@ -363,7 +362,7 @@ absl::StatusOr<std::optional<long long>> ResponseStore::OpenRecovery(soci::sessi
   return id;
 }
 
-absl::Status ResponseStore::StoreBatch(soci::session& session, const Batch& batch) {
+absl::Status ResponseStore::StoreBatch(storage::Transaction& tx, const Batch& batch) {
   for (Submission* submission : batch) {
     submission->result.reset();
     submission->deferred = false;
@@ -371,9 +370,9 @@ absl::Status ResponseStore::StoreBatch(soci::session& session, const Batch& batc
     submission->audited = false;
   }
   if (batch.size() == 1 && batch[0]->request.has_callback()) {
-    LockCallback(session, *batch[0]);
+    LockCallback(tx, *batch[0]);
   } else {
-    LockInvitations(session, batch);
+    LockInvitations(tx, batch);
   }
   // Two invitations of one survey in one batch: the second waits for the
   // first's commit and is then told the survey is answered.
@@ -381,7 +380,7 @@ absl::Status ResponseStore::StoreBatch(soci::session& session, const Batch& batc
   for (Submission* submission : batch) {
     if (submission->open() && !revisits.insert(submission->source->revisit_id).second) submission->deferred = true;
   }
-  AnswerRetries(session, batch);
+  AnswerRetries(tx, batch);
 
   // Every refusal is decided before anything is written.
   std::vector<ResponseRow> rows;
@@ -401,7 +400,7 @@ absl::Status ResponseStore::StoreBatch(soci::session& session, const Batch& batc
       submission->result = source.still_valid;
       continue;
     }
-    absl::StatusOr<QuestionnaireShape> shape = ShapeOf(session, source.questionnaire_id, source.questionnaire_version);
+    absl::StatusOr<QuestionnaireShape> shape = ShapeOf(tx, source.questionnaire_id, source.questionnaire_version);
     if (!shape.ok()) {
       submission->result = shape.status();
       continue;
@@ -432,7 +431,7 @@ absl::Status ResponseStore::StoreBatch(soci::session& session, const Batch& batc
   if (rows.empty()) return absl::OkStatus();
 
   try {
-    InsertResponses(session, rows);
+    InsertResponses(tx, rows);
   } catch (const soci::soci_error& error) {
     // The revisits are locked, so only an idempotency key can clash: a
     // submission of another survey with the same key won the race. Trying
@@ -441,14 +440,14 @@ absl::Status ResponseStore::StoreBatch(soci::session& session, const Batch& batc
     return absl::AbortedError("idempotency_key: taken by a concurrent submission");
   }
   for (size_t i = 0; i < rows.size(); ++i) {
-    absl::StatusOr<std::optional<long long>> recovery = OpenRecovery(session, *accepted[i], rows[i]);
+    absl::StatusOr<std::optional<long long>> recovery = OpenRecovery(tx, *accepted[i], rows[i]);
     if (!recovery.ok()) return recovery.status();
     if (!recovery->has_value()) continue;
     rows[i].recovery_revisit_id = **recovery;
-    session << "UPDATE responses SET recovery_revisit_id = :recovery WHERE id = :id", soci::use(**recovery),
+    tx.session() << "UPDATE responses SET recovery_revisit_id = :recovery WHERE id = :id", soci::use(**recovery),
         soci::use(rows[i].id);
   }
-  storage::WriteBatch writes(session);
+  storage::WriteBatch writes(tx);
   AddAnswers(writes, rows);
   // Every invitation of an answered survey is spent: any of them answered it;
   // and a call or message still waiting for a survey answered online is moot.
@@ -486,7 +485,7 @@ absl::Status ResponseStore::StoreBatch(soci::session& session, const Batch& batc
   return absl::OkStatus();
 }
 
-void ResponseStore::WriteAuditEvents(soci::session& session, const Batch& batch) {
+void ResponseStore::WriteAuditEvents(storage::Transaction& tx, const Batch& batch) {
   std::vector<const v1::AuditEvent*> events;
   auto time = TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(absl::Now()));
   for (Submission* submission : batch) {
@@ -499,29 +498,25 @@ void ResponseStore::WriteAuditEvents(soci::session& session, const Batch& batch)
     events.push_back(&event);
     submission->audited = true;
   }
-  access::InsertAuditEvents(session, events);
+  access::InsertAuditEvents(tx, events);
 }
 
 absl::Status ResponseStore::StoreWithRetries(const Batch& batch) {
-  absl::Status status;
-  for (int attempt = 0; attempt < kAttempts; ++attempt) {
-    status = database_.InTransaction(Access::kWrite, [&](soci::session& session) {
-      absl::Status stored = StoreBatch(session, batch);
-      if (!stored.ok()) return stored;
-      WriteAuditEvents(session, batch);
-      // Committed within kMaxCommitDelay of its submit time, or not at all.
-      absl::Time now = absl::Now();
-      for (const Submission* submission : batch) {
-        if (now - submission->queued > kMaxCommitDelay) {
-          return absl::UnavailableError("the database took too long to store the answers; send them again");
-        }
+  // A deadlock victim, or the loser of a race for an idempotency key (ABORTED),
+  // runs again (and then finds the winner's response): see storage::RetryPolicy.
+  absl::Status status = database_.InTransaction(Access::kWrite, [&](storage::Transaction& tx) {
+    absl::Status stored = StoreBatch(tx, batch);
+    if (!stored.ok()) return stored;
+    WriteAuditEvents(tx, batch);
+    // Committed within kMaxCommitDelay of its submit time, or not at all.
+    absl::Time now = absl::Now();
+    for (const Submission* submission : batch) {
+      if (now - submission->queued > kMaxCommitDelay) {
+        return absl::UnavailableError("the database took too long to store the answers; send them again");
       }
-      return absl::OkStatus();
-    });
-    // A deadlock victim, or the loser of a race for an idempotency key, tries
-    // again (and then finds the winner's response).
-    if (status.code() != absl::StatusCode::kAborted) break;
-  }
+    }
+    return absl::OkStatus();
+  });
   if (!status.ok()) {
     for (Submission* submission : batch) submission->audited = false;
   }
@@ -578,17 +573,18 @@ absl::StatusOr<v1::Response> ResponseStore::Submit(const v1::SubmitResponseReque
 
 absl::StatusOr<ResponseStore::InvitationView> ResponseStore::ViewInvitation(const std::string& token, absl::Time now) {
   return database_.InTransaction<InvitationView>(
-      Access::kRead, [&](soci::session& session) -> absl::StatusOr<InvitationView> {
+      Access::kRead, [&](storage::Transaction& tx) -> absl::StatusOr<InvitationView> {
         std::string hash = Sha256Hex(token);
         InvitationView view;
         long long expires_us = 0;
         int answered = 0;
-        session << "SELECT questionnaire_id, questionnaire_version, expires_at_us, (SELECT COUNT(*) FROM responses r"
-                   " WHERE r.revisit_id = invitations.revisit_id), message_language FROM invitations"
-                   " WHERE token_hash = :hash",
+        tx.session()
+            << "SELECT questionnaire_id, questionnaire_version, expires_at_us, (SELECT COUNT(*) FROM responses r"
+               " WHERE r.revisit_id = invitations.revisit_id), message_language FROM invitations"
+               " WHERE token_hash = :hash",
             soci::use(hash), soci::into(view.questionnaire_id), soci::into(view.questionnaire_version),
             soci::into(expires_us), soci::into(answered), soci::into(view.message_language);
-        if (!session.got_data()) return absl::NotFoundError("invitation_token: no such invitation");
+        if (!tx.session().got_data()) return absl::NotFoundError("invitation_token: no such invitation");
         view.expired = expires_us <= absl::ToUnixMicros(now);
         view.answered = answered > 0;
         return view;
@@ -597,7 +593,7 @@ absl::StatusOr<ResponseStore::InvitationView> ResponseStore::ViewInvitation(cons
 
 absl::StatusOr<v1::Response> ResponseStore::Get(long long id) {
   return database_.InTransaction<v1::Response>(Access::kRead,
-                                               [&](soci::session& session) { return LoadResponse(session, id); });
+                                               [&](storage::Transaction& tx) { return LoadResponse(tx, id); });
 }
 
 }  // namespace satisfaction::responses

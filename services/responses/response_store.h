@@ -74,19 +74,19 @@ class ResponseStore {
   void CommitBatch(const Batch& batch);
   // One transaction for `batch`, tried again when it loses a deadlock or a race.
   absl::Status StoreWithRetries(const Batch& batch);
-  absl::Status StoreBatch(soci::session& session, const Batch& batch);
+  absl::Status StoreBatch(storage::Transaction& tx, const Batch& batch);
   // The audit events of the submissions `batch` settled, with their outcomes.
-  void WriteAuditEvents(soci::session& session, const Batch& batch);
+  void WriteAuditEvents(storage::Transaction& tx, const Batch& batch);
 
   // Each step sets the result of the submissions it settles.
-  void LockInvitations(soci::session& session, const Batch& batch);
-  void LockCallback(soci::session& session, Submission& submission);
-  void AnswerRetries(soci::session& session, const Batch& batch);
-  absl::StatusOr<QuestionnaireShape> ShapeOf(soci::session& session, const std::string& id, int version);
+  void LockInvitations(storage::Transaction& tx, const Batch& batch);
+  void LockCallback(storage::Transaction& tx, Submission& submission);
+  void AnswerRetries(storage::Transaction& tx, const Batch& batch);
+  absl::StatusOr<QuestionnaireShape> ShapeOf(storage::Transaction& tx, const std::string& id, int version);
   // The enabled low-score rules, read again only when `version` changed.
-  std::vector<v1::RevisitRule> LowScoreRules(soci::session& session, long long version);
+  std::vector<v1::RevisitRule> LowScoreRules(storage::Transaction& tx, long long version);
   // The closed loop: the recovery revisit a response's answers open, if any.
-  absl::StatusOr<std::optional<long long>> OpenRecovery(soci::session& session, const Submission& submission,
+  absl::StatusOr<std::optional<long long>> OpenRecovery(storage::Transaction& tx, const Submission& submission,
                                                         const ResponseRow& row);
 
   storage::Database& database_;

@@ -9,6 +9,8 @@
 #include "services/common/enum_bridges.h"
 #include "services/common/text_limits.h"
 #include "services/revisits/revisit_rule_validation.h"
+#include "services/storage/query.h"
+#include "services/storage/transaction.h"
 
 namespace satisfaction::revisits {
 namespace {
@@ -21,6 +23,11 @@ struct StoredRule {
   int trigger = 0, mask = 0, enabled = 0;
   std::string json;
   long long created_at_us = 0, updated_at_us = 0;
+
+  // Reads the columns of kColumns, in their order.
+  void Into(storage::Query& query) {
+    query.Into(id).Into(trigger).Into(mask).Into(enabled).Into(json).Into(created_at_us).Into(updated_at_us);
+  }
 
   v1::RevisitRule ToProto() const {
     v1::RevisitRule rule;
@@ -37,46 +44,32 @@ struct StoredRule {
 
 constexpr char kColumns[] = "id, trigger_kind, customer_type_mask, enabled, rule_json, created_at_us, updated_at_us";
 
-void Bind(soci::statement& statement, StoredRule& row) {
-  statement.exchange(soci::into(row.id));
-  statement.exchange(soci::into(row.trigger));
-  statement.exchange(soci::into(row.mask));
-  statement.exchange(soci::into(row.enabled));
-  statement.exchange(soci::into(row.json));
-  statement.exchange(soci::into(row.created_at_us));
-  statement.exchange(soci::into(row.updated_at_us));
-}
-
-std::optional<StoredRule> Load(soci::session& session, const std::string& id) {
+std::optional<StoredRule> Load(storage::Transaction& tx, const std::string& id) {
   StoredRule row;
-  std::string key = id;
-  soci::statement statement(session);
-  statement.exchange(soci::use(key));
-  Bind(statement, row);
-  statement.alloc();
-  statement.prepare(absl::StrCat("SELECT ", kColumns, " FROM revisit_rules WHERE id = :id"));
-  statement.define_and_bind();
-  if (!statement.execute(true)) return std::nullopt;
+  storage::Query query(tx, absl::StrCat("SELECT ", kColumns, " FROM revisit_rules WHERE id = :id"));
+  if (!query.Bind("id", id).IntoRow(row).Execute()) return std::nullopt;
   return row;
 }
 
 // Serialises rule writes (SQLite's write transaction does so by itself).
-void LockRuleWrites(soci::session& session) {
-  if (session.get_backend_name() != "mysql") return;
+void LockRuleWrites(storage::Transaction& tx) {
+  if (tx.dialect().serialises_writers()) return;
   std::string name;
-  session << "SELECT name FROM named_locks WHERE name = 'revisit_rules' FOR UPDATE", soci::into(name);
+  storage::Query(tx, absl::StrCat("SELECT name FROM named_locks WHERE name = 'revisit_rules'", tx.ForUpdate()))
+      .Into(name)
+      .Execute();
 }
 
 // FAILED_PRECONDITION if another enabled rule covers one of `rule`'s types for its trigger.
-absl::Status CheckNoOverlap(soci::session& session, const v1::RevisitRule& rule) {
+absl::Status CheckNoOverlap(storage::Transaction& tx, const v1::RevisitRule& rule) {
   int trigger = rule.trigger(), mask = CustomerTypeMask(rule);
   std::string id = rule.id(), other;
   int other_mask = 0;
-  soci::statement statement = (session.prepare << "SELECT id, customer_type_mask FROM revisit_rules"
-                                                  " WHERE trigger_kind = :trigger AND enabled = 1 AND id <> :id",
-                               soci::use(trigger), soci::use(id), soci::into(other), soci::into(other_mask));
-  statement.execute();
-  while (statement.fetch()) {
+  storage::Query query(tx,
+                       "SELECT id, customer_type_mask FROM revisit_rules"
+                       " WHERE trigger_kind = :trigger AND enabled = 1 AND id <> :id");
+  query.Bind("trigger", trigger).Bind("id", id).Into(other).Into(other_mask).Start();
+  while (query.Next()) {
     if ((other_mask & mask) != 0) {
       return absl::FailedPreconditionError(
           absl::StrCat("rule.customer_types: enabled rule ", Quote(other),
@@ -97,52 +90,50 @@ std::string ToJson(const v1::RevisitRule& rule) {
   return json;
 }
 
-absl::StatusOr<v1::RevisitRule> Insert(soci::session& session, const v1::RevisitRule& rule, absl::Time now) {
-  LockRuleWrites(session);
-  if (Load(session, rule.id()))
+absl::StatusOr<v1::RevisitRule> Insert(storage::Transaction& tx, const v1::RevisitRule& rule, absl::Time now) {
+  LockRuleWrites(tx);
+  if (Load(tx, rule.id()))
     return absl::AlreadyExistsError(absl::StrCat("revisit rule ", Quote(rule.id()), " already exists"));
-  if (absl::Status s = CheckNoOverlap(session, rule); !s.ok()) return s;
+  if (absl::Status s = CheckNoOverlap(tx, rule); !s.ok()) return s;
   std::string id = rule.id(), json = ToJson(rule);
   int trigger = rule.trigger(), mask = CustomerTypeMask(rule);
   long long now_us = absl::ToUnixMicros(now);
-  session << "INSERT INTO revisit_rules (id, trigger_kind, customer_type_mask, enabled, rule_json, created_at_us,"
-             " updated_at_us) VALUES (:id, :trigger, :mask, 1, :json, :created, :updated)",
-      soci::use(id), soci::use(trigger), soci::use(mask), soci::use(json), soci::use(now_us), soci::use(now_us);
-  return Load(session, id)->ToProto();
+  storage::Query insert(tx,
+                        "INSERT INTO revisit_rules (id, trigger_kind, customer_type_mask, enabled, rule_json,"
+                        " created_at_us, updated_at_us) VALUES (:id, :trigger, :mask, 1, :json, :created, :updated)");
+  insert.Bind("id", id).Bind("trigger", trigger).Bind("mask", mask).Bind("json", json).Bind("created", now_us);
+  insert.Bind("updated", now_us).Execute();
+  return Load(tx, id)->ToProto();
 }
 
 }  // namespace
 
-std::optional<v1::RevisitRule> LoadRule(soci::session& session, const std::string& id) {
-  std::optional<StoredRule> row = Load(session, id);
+std::optional<v1::RevisitRule> LoadRule(storage::Transaction& tx, const std::string& id) {
+  std::optional<StoredRule> row = Load(tx, id);
   if (!row) return std::nullopt;
   return row->ToProto();
 }
 
-std::vector<v1::RevisitRule> LoadEnabledRules(soci::session& session, v1::Trigger trigger) {
+std::vector<v1::RevisitRule> LoadEnabledRules(storage::Transaction& tx, v1::Trigger trigger) {
   StoredRule row;
   int kind = trigger;
-  soci::statement statement(session);
-  statement.exchange(soci::use(kind));
-  Bind(statement, row);
-  statement.alloc();
-  statement.prepare(absl::StrCat("SELECT ", kColumns,
-                                 " FROM revisit_rules WHERE trigger_kind = :trigger AND enabled = 1 ORDER BY id"));
-  statement.define_and_bind();
-  statement.execute();
+  storage::Query query(tx, absl::StrCat("SELECT ", kColumns,
+                                        " FROM revisit_rules WHERE trigger_kind = :trigger AND enabled = 1"
+                                        " ORDER BY id"));
+  query.Bind("trigger", kind).IntoRow(row).Start();
   std::vector<v1::RevisitRule> rules;
-  while (statement.fetch()) rules.push_back(row.ToProto());
+  while (query.Next()) rules.push_back(row.ToProto());
   return rules;
 }
 
 absl::StatusOr<v1::RevisitRule> RevisitRuleStore::Create(const v1::RevisitRule& rule, absl::Time now) {
   return database_.InTransaction<v1::RevisitRule>(Access::kWrite,
-                                                  [&](soci::session& session) { return Insert(session, rule, now); });
+                                                  [&](storage::Transaction& tx) { return Insert(tx, rule, now); });
 }
 
 absl::StatusOr<bool> RevisitRuleStore::CreateIfAbsent(const v1::RevisitRule& rule, absl::Time now) {
-  return database_.InTransaction<bool>(Access::kWrite, [&](soci::session& session) -> absl::StatusOr<bool> {
-    absl::StatusOr<v1::RevisitRule> created = Insert(session, rule, now);
+  return database_.InTransaction<bool>(Access::kWrite, [&](storage::Transaction& tx) -> absl::StatusOr<bool> {
+    absl::StatusOr<v1::RevisitRule> created = Insert(tx, rule, now);
     if (created.status().code() == absl::StatusCode::kAlreadyExists) return false;
     if (!created.ok()) return created.status();
     return true;
@@ -151,27 +142,29 @@ absl::StatusOr<bool> RevisitRuleStore::CreateIfAbsent(const v1::RevisitRule& rul
 
 absl::StatusOr<v1::RevisitRule> RevisitRuleStore::Update(const v1::RevisitRule& rule, absl::Time now) {
   return database_.InTransaction<v1::RevisitRule>(
-      Access::kWrite, [&](soci::session& session) -> absl::StatusOr<v1::RevisitRule> {
-        LockRuleWrites(session);
-        std::optional<StoredRule> stored = Load(session, rule.id());
+      Access::kWrite, [&](storage::Transaction& tx) -> absl::StatusOr<v1::RevisitRule> {
+        LockRuleWrites(tx);
+        std::optional<StoredRule> stored = Load(tx, rule.id());
         if (!stored) return absl::NotFoundError(absl::StrCat("revisit rule ", Quote(rule.id()), " not found"));
         if (stored->enabled != 0) {
-          if (absl::Status s = CheckNoOverlap(session, rule); !s.ok()) return s;
+          if (absl::Status s = CheckNoOverlap(tx, rule); !s.ok()) return s;
         }
         std::string id = rule.id(), json = ToJson(rule);
         int trigger = rule.trigger(), mask = CustomerTypeMask(rule);
         long long now_us = absl::ToUnixMicros(now);
-        session << "UPDATE revisit_rules SET trigger_kind = :trigger, customer_type_mask = :mask, rule_json = :json,"
-                   " updated_at_us = :now WHERE id = :id",
-            soci::use(trigger), soci::use(mask), soci::use(json), soci::use(now_us), soci::use(id);
-        return Load(session, id)->ToProto();
+        storage::Query update(tx,
+                              "UPDATE revisit_rules SET trigger_kind = :trigger, customer_type_mask = :mask,"
+                              " rule_json = :json, updated_at_us = :now WHERE id = :id");
+        update.Bind("trigger", trigger).Bind("mask", mask).Bind("json", json).Bind("now", now_us).Bind("id", id);
+        update.Execute();
+        return Load(tx, id)->ToProto();
       });
 }
 
 absl::StatusOr<v1::RevisitRule> RevisitRuleStore::Get(absl::string_view id) {
   return database_.InTransaction<v1::RevisitRule>(
-      Access::kRead, [&](soci::session& session) -> absl::StatusOr<v1::RevisitRule> {
-        std::optional<StoredRule> stored = Load(session, std::string(id));
+      Access::kRead, [&](storage::Transaction& tx) -> absl::StatusOr<v1::RevisitRule> {
+        std::optional<StoredRule> stored = Load(tx, std::string(id));
         if (!stored) return absl::NotFoundError(absl::StrCat("revisit rule ", Quote(id), " not found"));
         return stored->ToProto();
       });
@@ -179,48 +172,39 @@ absl::StatusOr<v1::RevisitRule> RevisitRuleStore::Get(absl::string_view id) {
 
 absl::StatusOr<v1::RevisitRule> RevisitRuleStore::Disable(absl::string_view id, absl::Time now) {
   return database_.InTransaction<v1::RevisitRule>(
-      Access::kWrite, [&](soci::session& session) -> absl::StatusOr<v1::RevisitRule> {
-        LockRuleWrites(session);
+      Access::kWrite, [&](storage::Transaction& tx) -> absl::StatusOr<v1::RevisitRule> {
+        LockRuleWrites(tx);
         std::string key(id);
-        std::optional<StoredRule> stored = Load(session, key);
+        std::optional<StoredRule> stored = Load(tx, key);
         if (!stored) return absl::NotFoundError(absl::StrCat("revisit rule ", Quote(id), " not found"));
         if (stored->enabled != 0) {
           long long now_us = absl::ToUnixMicros(now);
-          session << "UPDATE revisit_rules SET enabled = 0, updated_at_us = :now WHERE id = :id", soci::use(now_us),
-              soci::use(key);
+          storage::Query update(tx, "UPDATE revisit_rules SET enabled = 0, updated_at_us = :now WHERE id = :id");
+          update.Bind("now", now_us).Bind("id", key).Execute();
         }
-        return Load(session, key)->ToProto();
+        return Load(tx, key)->ToProto();
       });
 }
 
 absl::StatusOr<RevisitRuleStore::ListPage> RevisitRuleStore::List(const ListQuery& query) {
-  return database_.InTransaction<ListPage>(Access::kRead, [&](soci::session& session) -> absl::StatusOr<ListPage> {
+  return database_.InTransaction<ListPage>(Access::kRead, [&](storage::Transaction& tx) -> absl::StatusOr<ListPage> {
     std::string sql = absl::StrCat("SELECT ", kColumns, " FROM revisit_rules WHERE id > :after");
     std::string after = query.after_id;
     int trigger = query.trigger;
     int type_bit = CustomerTypeMaskBit(query.customer_type);  // 0 for UNSPECIFIED: every type
     int fetch = query.limit + 1;
-    soci::statement statement(session);
-    statement.exchange(soci::use(after));
-    if (trigger != v1::TRIGGER_UNSPECIFIED) {
-      absl::StrAppend(&sql, " AND trigger_kind = :trigger");
-      statement.exchange(soci::use(trigger));
-    }
-    if (type_bit != 0) {
-      absl::StrAppend(&sql, " AND (customer_type_mask & :type_bit) <> 0");
-      statement.exchange(soci::use(type_bit));
-    }
+    if (trigger != v1::TRIGGER_UNSPECIFIED) absl::StrAppend(&sql, " AND trigger_kind = :trigger");
+    if (type_bit != 0) absl::StrAppend(&sql, " AND (customer_type_mask & :type_bit) <> 0");
     if (!query.include_disabled) absl::StrAppend(&sql, " AND enabled = 1");
     absl::StrAppend(&sql, " ORDER BY id LIMIT :fetch");
-    statement.exchange(soci::use(fetch));
+    storage::Query select(tx, sql);
+    select.Bind("after", after).Bind("fetch", fetch);
+    if (trigger != v1::TRIGGER_UNSPECIFIED) select.Bind("trigger", trigger);
+    if (type_bit != 0) select.Bind("type_bit", type_bit);
     StoredRule row;
-    Bind(statement, row);
-    statement.alloc();
-    statement.prepare(sql);
-    statement.define_and_bind();
-    statement.execute();
+    select.IntoRow(row).Start();
     ListPage page;
-    while (statement.fetch()) {
+    while (select.Next()) {
       if (static_cast<int>(page.rules.size()) == query.limit) {
         page.has_more = true;
         break;

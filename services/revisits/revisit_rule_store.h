@@ -16,10 +16,10 @@ namespace satisfaction::revisits {
 // Stores revisit rules. Rule writes take one lock, so the check that no two
 // enabled rules cover a customer type for one trigger cannot be raced past.
 // The enabled rules of `trigger`, read inside the caller's transaction.
-std::vector<v1::RevisitRule> LoadEnabledRules(soci::session& session, v1::Trigger trigger);
+std::vector<v1::RevisitRule> LoadEnabledRules(storage::Transaction& tx, v1::Trigger trigger);
 
 // The rule with this id, enabled or not, in the caller's transaction.
-std::optional<v1::RevisitRule> LoadRule(soci::session& session, const std::string& id);
+std::optional<v1::RevisitRule> LoadRule(storage::Transaction& tx, const std::string& id);
 
 class RevisitRuleStore {
  public:

@@ -14,7 +14,9 @@
 #include "services/revisits/revisit_rule_store.h"
 #include "services/revisits/revisit_rule_validation.h"
 #include "services/storage/database_errors.h"
+#include "services/storage/query.h"
 #include "services/storage/sql_text.h"
+#include "services/storage/transaction.h"
 
 namespace satisfaction::revisits {
 namespace {
@@ -53,36 +55,35 @@ absl::StatusOr<absl::Time> OccurredAt(const v1::Event& event, const std::string&
   return at;
 }
 
-std::optional<CustomerFacts> LockCustomer(soci::session& session, const std::string& external_id) {
+std::optional<CustomerFacts> LockCustomer(storage::Transaction& tx, const std::string& external_id) {
   CustomerFacts facts;
   std::string key = external_id;
   std::string policy = settings::kContactPolicySettingsName;
   // The do-not-call list and the contact policy's version are read in the same round trip.
-  session << absl::StrCat(
-      "SELECT id, time_zone, phone, email, im_handle, serving_agent_id, effective_type,"
-      " consent_mask, opt_out_mask, (SELECT COUNT(*) FROM do_not_call d WHERE d.phone = customers.phone),"
-      " (SELECT version FROM settings WHERE name = :policy) FROM customers WHERE external_id = :id",
-      storage::ForUpdate(session)),
-      soci::use(policy), soci::use(key), soci::into(facts.id), soci::into(facts.time_zone), soci::into(facts.phone),
-      soci::into(facts.email), soci::into(facts.im_handle), soci::into(facts.serving_agent_id),
-      soci::into(facts.effective_type), soci::into(facts.consent_mask), soci::into(facts.opt_out_mask),
-      soci::into(facts.on_do_not_call_list), soci::into(facts.contact_policy_version);
-  if (!session.got_data()) return std::nullopt;
+  storage::Query query(
+      tx,
+      absl::StrCat("SELECT id, time_zone, phone, email, im_handle, serving_agent_id, effective_type,"
+                   " consent_mask, opt_out_mask, (SELECT COUNT(*) FROM do_not_call d WHERE d.phone = customers.phone),"
+                   " (SELECT version FROM settings WHERE name = :policy) FROM customers WHERE external_id = :id",
+                   tx.ForUpdate()));
+  query.Bind("policy", policy).Bind("id", key).Into(facts.id).Into(facts.time_zone).Into(facts.phone);
+  query.Into(facts.email).Into(facts.im_handle).Into(facts.serving_agent_id).Into(facts.effective_type);
+  query.Into(facts.consent_mask).Into(facts.opt_out_mask).Into(facts.on_do_not_call_list);
+  if (!query.Into(facts.contact_policy_version).Execute()) return std::nullopt;
   return facts;
 }
 
 // Past and planned contacts that a new one could come near enough to count
 // against the budget.
-std::vector<scheduler::ContactRecord> LoadContacts(soci::session& session, long long customer_id, absl::Time since) {
+std::vector<scheduler::ContactRecord> LoadContacts(storage::Transaction& tx, long long customer_id, absl::Time since) {
   std::vector<scheduler::ContactRecord> contacts;
   long long since_us = absl::ToUnixMicros(since), due_us = 0;
   int channel = 0, survey = 0;
-  soci::statement statement =
-      (session.prepare << "SELECT due_at_us, channel, survey FROM revisits WHERE customer_id = :id"
-                          " AND due_at_us >= :since",
-       soci::use(customer_id), soci::use(since_us), soci::into(due_us), soci::into(channel), soci::into(survey));
-  statement.execute();
-  while (statement.fetch()) {
+  storage::Query query(tx,
+                       "SELECT due_at_us, channel, survey FROM revisits WHERE customer_id = :id"
+                       " AND due_at_us >= :since");
+  query.Bind("id", customer_id).Bind("since", since_us).Into(due_us).Into(channel).Into(survey).Start();
+  while (query.Next()) {
     // A channel this build does not know has no cap here to count against.
     std::optional<scheduler::Channel> known = ToScheduler(ProtoEnumOrUnspecified<v1::Channel>(channel));
     if (known) contacts.push_back({absl::FromUnixMicros(due_us), *known, survey != 0});
@@ -104,7 +105,7 @@ bool HasAddress(const CustomerFacts& facts, scheduler::Channel channel) {
 }
 
 scheduler::CustomerSnapshot Snapshot(const CustomerFacts& facts, scheduler::CustomerType type, const v1::Event& event,
-                                     absl::Time since, soci::session& session) {
+                                     absl::Time since, storage::Transaction& tx) {
   scheduler::CustomerSnapshot snapshot;
   snapshot.type = type;
   if (!absl::LoadTimeZone(facts.time_zone, &snapshot.zone)) snapshot.zone = absl::UTCTimeZone();
@@ -116,14 +117,14 @@ scheduler::CustomerSnapshot Snapshot(const CustomerFacts& facts, scheduler::Cust
   }
   // Opted out of calls, or on the shop-wide list.
   snapshot.do_not_call = (facts.opt_out_mask & ChannelMaskBit(v1::CHANNEL_PHONE)) || facts.on_do_not_call_list > 0;
-  snapshot.contacts = LoadContacts(session, facts.id, since);
+  snapshot.contacts = LoadContacts(tx, facts.id, since);
   snapshot.serving_agent = event.serving_agent_id().empty() ? facts.serving_agent_id : event.serving_agent_id();
   return snapshot;
 }
 
 // Which of the questionnaires these rules run are archived: no new revisit
 // may use them. One read, and none when no rule runs a survey.
-absl::flat_hash_set<std::string> ArchivedQuestionnairesOf(soci::session& session,
+absl::flat_hash_set<std::string> ArchivedQuestionnairesOf(storage::Transaction& tx,
                                                           const std::vector<v1::RevisitRule>& rules) {
   std::vector<std::string> ids;
   for (const v1::RevisitRule& rule : rules) {
@@ -132,19 +133,14 @@ absl::flat_hash_set<std::string> ArchivedQuestionnairesOf(soci::session& session
   absl::flat_hash_set<std::string> archived;
   if (ids.empty()) return archived;
   std::string id;
-  soci::statement statement(session);
-  for (std::string& each : ids) statement.exchange(soci::use(each));
-  statement.exchange(soci::into(id));
-  statement.alloc();
-  statement.prepare(absl::StrCat("SELECT id FROM questionnaires WHERE archived_at_us IS NOT NULL AND id IN (",
-                                 storage::Placeholders("q", ids.size()), ")"));
-  statement.define_and_bind();
-  statement.execute();
-  while (statement.fetch()) archived.insert(id);
+  storage::Query query(tx, absl::StrCat("SELECT id FROM questionnaires WHERE archived_at_us IS NOT NULL AND id IN (",
+                                        storage::Placeholders("q", ids.size()), ")"));
+  query.BindEach("q", ids).Into(id).Start();
+  while (query.Next()) archived.insert(id);
   return archived;
 }
 
-// One revisits row, bound to a statement's results in column order.
+// One revisits row, read in the order of kColumns.
 struct RevisitRow {
   long long id = 0, due_us = 0, expires_us = 0, created_us = 0;
   int trigger = 0, channel = 0, priority = 0, max_attempts = 0, state = 0, attempts = 0;
@@ -155,23 +151,11 @@ struct RevisitRow {
       "id, event_id, rule_id, trigger_kind, channel, due_at_us, expires_at_us, questionnaire_id, priority,"
       " max_attempts, reserved_agent_id, state, created_at_us, state_reason, attempts, queue";
 
-  void Bind(soci::statement& statement) {
-    statement.exchange(soci::into(id));
-    statement.exchange(soci::into(event_id));
-    statement.exchange(soci::into(rule_id));
-    statement.exchange(soci::into(trigger));
-    statement.exchange(soci::into(channel));
-    statement.exchange(soci::into(due_us));
-    statement.exchange(soci::into(expires_us));
-    statement.exchange(soci::into(questionnaire_id));
-    statement.exchange(soci::into(priority));
-    statement.exchange(soci::into(max_attempts));
-    statement.exchange(soci::into(reserved));
-    statement.exchange(soci::into(state));
-    statement.exchange(soci::into(created_us));
-    statement.exchange(soci::into(state_reason));
-    statement.exchange(soci::into(attempts));
-    statement.exchange(soci::into(queue));
+  // Reads the columns of kColumns, in their order.
+  void Into(storage::Query& query) {
+    query.Into(id).Into(event_id).Into(rule_id).Into(trigger).Into(channel).Into(due_us).Into(expires_us);
+    query.Into(questionnaire_id).Into(priority).Into(max_attempts).Into(reserved).Into(state).Into(created_us);
+    query.Into(state_reason).Into(attempts).Into(queue);
   }
 
   v1::Revisit ToProto(const std::string& customer_external_id) const {
@@ -197,54 +181,44 @@ struct RevisitRow {
   }
 };
 
-std::vector<v1::Revisit> LoadEventRevisits(soci::session& session, const std::string& event_id,
+std::vector<v1::Revisit> LoadEventRevisits(storage::Transaction& tx, const std::string& event_id,
                                            const std::string& customer_external_id) {
   std::string key = event_id;
   RevisitRow row;
-  soci::statement statement(session);
-  statement.exchange(soci::use(key));
-  row.Bind(statement);
-  statement.alloc();
-  statement.prepare(absl::StrCat("SELECT ", RevisitRow::kColumns, " FROM revisits WHERE event_id = :id ORDER BY id"));
-  statement.define_and_bind();
-  statement.execute();
+  storage::Query query(
+      tx, absl::StrCat("SELECT ", RevisitRow::kColumns, " FROM revisits WHERE event_id = :id ORDER BY id"));
+  query.Bind("id", key).IntoRow(row).Start();
   std::vector<v1::Revisit> revisits;
-  while (statement.fetch()) revisits.push_back(row.ToProto(customer_external_id));
+  while (query.Next()) revisits.push_back(row.ToProto(customer_external_id));
   return revisits;
 }
 
 }  // namespace
 
-std::vector<v1::Revisit> LoadRevisits(soci::session& session, std::vector<long long> ids) {
+std::vector<v1::Revisit> LoadRevisits(storage::Transaction& tx, std::vector<long long> ids) {
   std::vector<v1::Revisit> revisits;
   if (ids.empty()) return revisits;
   RevisitRow row;
   std::string customer_external_id;
-  soci::statement statement(session);
-  for (long long& id : ids) statement.exchange(soci::use(id));
-  row.Bind(statement);
-  statement.exchange(soci::into(customer_external_id));
-  statement.alloc();
-  statement.prepare(absl::StrCat("SELECT ", RevisitRow::kColumns,
-                                 ", (SELECT external_id FROM customers c WHERE c.id = revisits.customer_id)"
-                                 " FROM revisits WHERE id IN (",
-                                 storage::Placeholders("i", ids.size()), ") ORDER BY id"));
-  statement.define_and_bind();
-  statement.execute();
-  while (statement.fetch()) revisits.push_back(row.ToProto(customer_external_id));
+  storage::Query query(tx, absl::StrCat("SELECT ", RevisitRow::kColumns,
+                                        ", (SELECT external_id FROM customers c WHERE c.id = revisits.customer_id)"
+                                        " FROM revisits WHERE id IN (",
+                                        storage::Placeholders("i", ids.size()), ") ORDER BY id"));
+  query.BindEach("i", ids).IntoRow(row).Into(customer_external_id).Start();
+  while (query.Next()) revisits.push_back(row.ToProto(customer_external_id));
   return revisits;
 }
 
 absl::StatusOr<RevisitStore::EventResult> RevisitStore::RecordEvent(const v1::Event& event, absl::Time now) {
-  return database_.InTransaction<EventResult>(
-      Access::kWrite, [&](soci::session& session) { return RecordEventIn(session, event, now); });
+  return database_.InTransaction<EventResult>(Access::kWrite,
+                                              [&](storage::Transaction& tx) { return RecordEventIn(tx, event, now); });
 }
 
-absl::StatusOr<RevisitStore::EventResult> RevisitStore::RecordEventIn(soci::session& session, const v1::Event& event,
+absl::StatusOr<RevisitStore::EventResult> RevisitStore::RecordEventIn(storage::Transaction& tx, const v1::Event& event,
                                                                       absl::Time now) {
   std::optional<scheduler::Trigger> trigger_kind = ToScheduler(event.trigger());
   if (!trigger_kind) return FieldError("event.trigger", absl::StrCat("unknown trigger ", event.trigger()));
-  std::optional<CustomerFacts> customer = LockCustomer(session, event.customer_external_id());
+  std::optional<CustomerFacts> customer = LockCustomer(tx, event.customer_external_id());
   if (!customer) {
     return absl::NotFoundError(absl::StrCat("customer ", Quote(event.customer_external_id()), " not found"));
   }
@@ -260,28 +234,32 @@ absl::StatusOr<RevisitStore::EventResult> RevisitStore::RecordEventIn(soci::sess
   int trigger = event.trigger();
   std::string order_id = event.order_id(), case_id = event.case_id(), agent = event.serving_agent_id();
   try {
-    session << "INSERT INTO events (event_id, customer_id, trigger_kind, occurred_at_us, order_id, case_id,"
-               " serving_agent_id, created_at_us) VALUES (:id, :customer, :trigger, :at, :order_id, :case_id,"
-               " :agent, :now)",
-        soci::use(event_id), soci::use(customer->id), soci::use(trigger), soci::use(occurred_us), soci::use(order_id),
-        soci::use(case_id), soci::use(agent), soci::use(now_us);
+    storage::Query insert(tx,
+                          "INSERT INTO events (event_id, customer_id, trigger_kind, occurred_at_us, order_id, case_id,"
+                          " serving_agent_id, created_at_us) VALUES (:id, :customer, :trigger, :at, :order_id,"
+                          " :case_id, :agent, :now)");
+    insert.Bind("id", event_id).Bind("customer", customer->id).Bind("trigger", trigger).Bind("at", occurred_us);
+    insert.Bind("order_id", order_id).Bind("case_id", case_id).Bind("agent", agent).Bind("now", now_us).Execute();
   } catch (const soci::soci_error& error) {
     if (storage::StatusFromDatabaseException(error).code() != absl::StatusCode::kAlreadyExists) throw;
     long long owner = 0;
-    session << "SELECT customer_id FROM events WHERE event_id = :id", soci::use(event_id), soci::into(owner);
+    storage::Query(tx, "SELECT customer_id FROM events WHERE event_id = :id")
+        .Bind("id", event_id)
+        .Into(owner)
+        .Execute();
     if (owner != customer->id) {
       return absl::FailedPreconditionError(
           absl::StrCat("event ", Quote(event_id), " was recorded for another customer"));
     }
-    return EventResult{recorded, LoadEventRevisits(session, event_id, event.customer_external_id()), {}, false};
+    return EventResult{recorded, LoadEventRevisits(tx, event_id, event.customer_external_id()), {}, false};
   }
   if (trigger == v1::TRIGGER_PERIODIC_CARE) {
-    session << "UPDATE customers SET last_care_at_us = :at WHERE id = :id AND last_care_at_us < :at2",
-        soci::use(occurred_us), soci::use(customer->id), soci::use(occurred_us);
+    storage::Query update(tx, "UPDATE customers SET last_care_at_us = :at WHERE id = :id AND last_care_at_us < :at2");
+    update.Bind("at", occurred_us).Bind("id", customer->id).Bind("at2", occurred_us).Execute();
   }
 
   absl::StatusOr<std::shared_ptr<const settings::ContactPolicyDocument::Snapshot>> policy_in_force =
-      contact_policy_.InForceAt(session, customer->contact_policy_version);
+      contact_policy_.InForceAt(tx, customer->contact_policy_version);
   if (!policy_in_force.ok()) return policy_in_force.status();
   const scheduler::ContactPolicy& policy = (*policy_in_force)->parsed;
   std::optional<scheduler::CustomerType> type =
@@ -291,11 +269,11 @@ absl::StatusOr<RevisitStore::EventResult> RevisitStore::RecordEventIn(soci::sess
                                             customer->effective_type, ") this server does not know"));
   }
   scheduler::CustomerSnapshot snapshot =
-      Snapshot(*customer, *type, event, std::min(occurred, now) - policy.budget.LongestPeriod(), session);
+      Snapshot(*customer, *type, event, std::min(occurred, now) - policy.budget.LongestPeriod(), tx);
   std::vector<scheduler::RevisitRule> rules;
   absl::flat_hash_map<std::string, std::string> queue_of_rule;
-  std::vector<v1::RevisitRule> enabled = LoadEnabledRules(session, event.trigger());
-  absl::flat_hash_set<std::string> archived = ArchivedQuestionnairesOf(session, enabled);
+  std::vector<v1::RevisitRule> enabled = LoadEnabledRules(tx, event.trigger());
+  absl::flat_hash_set<std::string> archived = ArchivedQuestionnairesOf(tx, enabled);
   for (const v1::RevisitRule& rule : enabled) {
     scheduler::RevisitRule& planned = rules.emplace_back(ToSchedulerRule(rule));
     planned.questionnaire_archived = archived.contains(rule.questionnaire_id());
@@ -307,16 +285,18 @@ absl::StatusOr<RevisitStore::EventResult> RevisitStore::RecordEventIn(soci::sess
   RevisitRow row{.created_us = now_us, .trigger = trigger, .state = v1::REVISIT_STATE_PLANNED, .event_id = event_id};
   int survey = 0;
   long long not_before_us = 0;
-  soci::statement insert =
-      (session.prepare << "INSERT INTO revisits (customer_id, event_id, rule_id, trigger_kind, channel, due_at_us,"
-                          " not_before_us, expires_at_us, questionnaire_id, survey, priority, max_attempts, attempts,"
-                          " reserved_agent_id, state, created_at_us, updated_at_us, queue) VALUES (:customer, :event,"
-                          " :rule, :trigger, :channel, :due, :not_before, :expires, :questionnaire, :survey, :priority,"
-                          " :max, 0, :reserved, :state, :created, :updated, :queue)",
-       soci::use(customer->id), soci::use(row.event_id), soci::use(row.rule_id), soci::use(row.trigger),
-       soci::use(row.channel), soci::use(row.due_us), soci::use(not_before_us), soci::use(row.expires_us),
-       soci::use(row.questionnaire_id), soci::use(survey), soci::use(row.priority), soci::use(row.max_attempts),
-       soci::use(row.reserved), soci::use(row.state), soci::use(now_us), soci::use(now_us), soci::use(row.queue));
+  storage::Query insert(tx,
+                        "INSERT INTO revisits (customer_id, event_id, rule_id, trigger_kind, channel, due_at_us,"
+                        " not_before_us, expires_at_us, questionnaire_id, survey, priority, max_attempts, attempts,"
+                        " reserved_agent_id, state, created_at_us, updated_at_us, queue) VALUES (:customer, :event,"
+                        " :rule, :trigger, :channel, :due, :not_before, :expires, :questionnaire, :survey, :priority,"
+                        " :max, 0, :reserved, :state, :created, :updated, :queue)");
+  insert.Bind("customer", customer->id).Bind("event", row.event_id).Bind("rule", row.rule_id);
+  insert.Bind("trigger", row.trigger).Bind("channel", row.channel).Bind("due", row.due_us);
+  insert.Bind("not_before", not_before_us).Bind("expires", row.expires_us).Bind("questionnaire", row.questionnaire_id);
+  insert.Bind("survey", survey).Bind("priority", row.priority).Bind("max", row.max_attempts);
+  insert.Bind("reserved", row.reserved).Bind("state", row.state).Bind("created", now_us).Bind("updated", now_us);
+  insert.Bind("queue", row.queue);
   for (const scheduler::PlannedRevisit& revisit : plan.revisits) {
     row.rule_id = revisit.rule_id;
     row.channel = ToV1(revisit.channel);
@@ -329,9 +309,9 @@ absl::StatusOr<RevisitStore::EventResult> RevisitStore::RecordEventIn(soci::sess
     row.max_attempts = revisit.max_attempts;
     row.reserved = revisit.reserved_agent;
     row.queue = queue_of_rule[revisit.rule_id];
-    insert.execute(true);
+    insert.Execute();
     // The driver knows the id the insert got: no query needed.
-    if (!session.get_last_insert_id("revisits", row.id)) throw soci::soci_error("no id for the new revisit");
+    row.id = tx.LastInsertId("revisits");
     result.revisits.push_back(row.ToProto(event.customer_external_id()));
   }
   for (const scheduler::SkippedRule& skipped : plan.skipped) {
@@ -344,8 +324,8 @@ absl::StatusOr<RevisitStore::EventResult> RevisitStore::RecordEventIn(soci::sess
 
 absl::StatusOr<int> RevisitStore::PlanPeriodicCare(absl::Time now, int limit) {
   absl::StatusOr<std::vector<v1::RevisitRule>> rules = database_.InTransaction<std::vector<v1::RevisitRule>>(
-      Access::kRead, [](soci::session& session) -> absl::StatusOr<std::vector<v1::RevisitRule>> {
-        return LoadEnabledRules(session, v1::TRIGGER_PERIODIC_CARE);
+      Access::kRead, [](storage::Transaction& tx) -> absl::StatusOr<std::vector<v1::RevisitRule>> {
+        return LoadEnabledRules(tx, v1::TRIGGER_PERIODIC_CARE);
       });
   if (!rules.ok()) return rules.status();
   int handled = 0;
@@ -359,26 +339,18 @@ absl::StatusOr<int> RevisitStore::PlanPeriodicCare(absl::Time now, int limit) {
       std::string external_id;
     };
     absl::StatusOr<std::vector<Due>> due = database_.InTransaction<std::vector<Due>>(
-        Access::kRead, [&](soci::session& session) -> absl::StatusOr<std::vector<Due>> {
+        Access::kRead, [&](storage::Transaction& tx) -> absl::StatusOr<std::vector<Due>> {
           std::vector<int> types(rule.customer_types().begin(), rule.customer_types().end());
           long long since_us = absl::ToUnixMicros(now - interval);
           int fetch = limit - handled;
           long long id = 0;
           std::string external_id;
-          soci::statement statement(session);
-          for (int& type : types) statement.exchange(soci::use(type));
-          statement.exchange(soci::use(since_us));
-          statement.exchange(soci::use(fetch));
-          statement.exchange(soci::into(id));
-          statement.exchange(soci::into(external_id));
-          statement.alloc();
-          statement.prepare(absl::StrCat("SELECT id, external_id FROM customers WHERE effective_type IN (",
-                                         storage::Placeholders("t", types.size()),
-                                         ") AND last_care_at_us <= :since LIMIT :fetch"));
-          statement.define_and_bind();
-          statement.execute();
+          storage::Query query(tx, absl::StrCat("SELECT id, external_id FROM customers WHERE effective_type IN (",
+                                                storage::Placeholders("t", types.size()),
+                                                ") AND last_care_at_us <= :since LIMIT :fetch"));
+          query.BindEach("t", types).Bind("since", since_us).Bind("fetch", fetch).Into(id).Into(external_id).Start();
           std::vector<Due> found;
-          while (statement.fetch()) found.push_back({id, external_id});
+          while (query.Next()) found.push_back({id, external_id});
           return found;
         });
     if (!due.ok()) return due.status();
@@ -400,30 +372,24 @@ absl::StatusOr<int> RevisitStore::PlanPeriodicCare(absl::Time now, int limit) {
 absl::StatusOr<RevisitStore::ListPage> RevisitStore::ListForCustomer(absl::string_view external_id,
                                                                      long long after_due_us, long long after_id,
                                                                      int limit) {
-  return database_.InTransaction<ListPage>(Access::kRead, [&](soci::session& session) -> absl::StatusOr<ListPage> {
+  return database_.InTransaction<ListPage>(Access::kRead, [&](storage::Transaction& tx) -> absl::StatusOr<ListPage> {
     std::string key(external_id);
     long long customer_id = 0;
-    session << "SELECT id FROM customers WHERE external_id = :id", soci::use(key), soci::into(customer_id);
-    if (!session.got_data()) return absl::NotFoundError(absl::StrCat("customer ", Quote(external_id), " not found"));
+    storage::Query customer(tx, "SELECT id FROM customers WHERE external_id = :id");
+    if (!customer.Bind("id", key).Into(customer_id).Execute()) {
+      return absl::NotFoundError(absl::StrCat("customer ", Quote(external_id), " not found"));
+    }
     // Keyset paging on (due time, id).
     int fetch = limit + 1;
     RevisitRow row;
-    soci::statement statement(session);
-    statement.exchange(soci::use(customer_id));
-    statement.exchange(soci::use(after_due_us));
-    statement.exchange(soci::use(after_due_us));
-    statement.exchange(soci::use(after_id));
-    statement.exchange(soci::use(fetch));
-    row.Bind(statement);
-    statement.alloc();
-    statement.prepare(absl::StrCat("SELECT ", RevisitRow::kColumns,
-                                   " FROM revisits WHERE customer_id = :customer AND (due_at_us > :after_due"
-                                   " OR (due_at_us = :same_due AND id > :after_id)) ORDER BY due_at_us, id"
-                                   " LIMIT :fetch"));
-    statement.define_and_bind();
-    statement.execute();
+    storage::Query query(tx, absl::StrCat("SELECT ", RevisitRow::kColumns,
+                                          " FROM revisits WHERE customer_id = :customer AND (due_at_us > :after_due"
+                                          " OR (due_at_us = :same_due AND id > :after_id)) ORDER BY due_at_us, id"
+                                          " LIMIT :fetch"));
+    query.Bind("customer", customer_id).Bind("after_due", after_due_us).Bind("same_due", after_due_us);
+    query.Bind("after_id", after_id).Bind("fetch", fetch).IntoRow(row).Start();
     ListPage page;
-    while (statement.fetch()) {
+    while (query.Next()) {
       if (static_cast<int>(page.revisits.size()) == limit) {
         page.has_more = true;
         break;

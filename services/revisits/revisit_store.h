@@ -16,7 +16,7 @@ namespace satisfaction::revisits {
 
 // The revisits with these ids (those that exist, in id order), in the caller's
 // transaction.
-std::vector<v1::Revisit> LoadRevisits(soci::session& session, std::vector<long long> ids);
+std::vector<v1::Revisit> LoadRevisits(storage::Transaction& tx, std::vector<long long> ids);
 
 // Records events and the revisits the planner makes of them, in one
 // transaction per event. The customer's row is locked meanwhile, so two events
@@ -37,7 +37,7 @@ class RevisitStore {
   // or FAILED_PRECONDITION if it was recorded for another customer.
   absl::StatusOr<EventResult> RecordEvent(const v1::Event& event, absl::Time now);
   // The same in the caller's transaction (an event that follows from other work).
-  absl::StatusOr<EventResult> RecordEventIn(soci::session& session, const v1::Event& event, absl::Time now);
+  absl::StatusOr<EventResult> RecordEventIn(storage::Transaction& tx, const v1::Event& event, absl::Time now);
 
   // Periodic care: for each enabled care rule, records a care event (and so
   // plans its revisits) for up to `limit` customers of the rule's types who had

@@ -41,21 +41,21 @@ class SettingsDocument {
   SettingsDocument(storage::Database& database, std::string name, Message defaults, Parse parse)
       : database_(database), name_(std::move(name)), defaults_(std::move(defaults)), parse_(parse) {}
 
-  // The settings in force for the transaction `session` is in.
-  absl::StatusOr<std::shared_ptr<const Snapshot>> InForce(soci::session& session) {
-    absl::StatusOr<long long> version = ReadSettingsVersion(session, name_);
+  // The settings in force for the transaction `tx`.
+  absl::StatusOr<std::shared_ptr<const Snapshot>> InForce(storage::Transaction& tx) {
+    absl::StatusOr<long long> version = ReadSettingsVersion(tx, name_);
     if (!version.ok()) return version.status();
-    return InForceAt(session, *version);
+    return InForceAt(tx, *version);
   }
 
   // The same, for a caller that read the row's version itself (in a query it
   // makes anyway, saving a round trip).
-  absl::StatusOr<std::shared_ptr<const Snapshot>> InForceAt(soci::session& session, long long version) {
+  absl::StatusOr<std::shared_ptr<const Snapshot>> InForceAt(storage::Transaction& tx, long long version) {
     {
       absl::MutexLock lock(&mutex_);
       if (cached_ != nullptr && cached_->version == version) return cached_;
     }
-    absl::StatusOr<SettingsRow> row = ReadSettingsRow(session, name_, /*for_update=*/false);
+    absl::StatusOr<SettingsRow> row = ReadSettingsRow(tx, name_, /*for_update=*/false);
     if (!row.ok()) return row.status();
     absl::StatusOr<std::shared_ptr<const Snapshot>> snapshot = Load(*row);
     if (!snapshot.ok()) return snapshot.status();
@@ -65,12 +65,12 @@ class SettingsDocument {
   }
 
   absl::StatusOr<Message> Get() {
-    return database_.InTransaction<Message>(
-        storage::Access::kRead, [&](soci::session& session) -> absl::StatusOr<Message> {
-          absl::StatusOr<std::shared_ptr<const Snapshot>> current = InForce(session);
-          if (!current.ok()) return current.status();
-          return (*current)->message;
-        });
+    return database_.InTransaction<Message>(storage::Access::kRead,
+                                            [&](storage::Transaction& tx) -> absl::StatusOr<Message> {
+                                              absl::StatusOr<std::shared_ptr<const Snapshot>> current = InForce(tx);
+                                              if (!current.ok()) return current.status();
+                                              return (*current)->message;
+                                            });
   }
 
   // Replaces the fields `mask` names (all when it is empty or "*") with those
@@ -90,8 +90,8 @@ class SettingsDocument {
       }
     }
     return database_.InTransaction<Message>(
-        storage::Access::kWrite, [&](soci::session& session) -> absl::StatusOr<Message> {
-          absl::StatusOr<SettingsRow> row = ReadSettingsRow(session, name_, /*for_update=*/true);
+        storage::Access::kWrite, [&](storage::Transaction& tx) -> absl::StatusOr<Message> {
+          absl::StatusOr<SettingsRow> row = ReadSettingsRow(tx, name_, /*for_update=*/true);
           if (!row.ok()) return row.status();
           absl::StatusOr<std::shared_ptr<const Snapshot>> current = Load(*row);
           if (!current.ok()) return current.status();
@@ -117,7 +117,7 @@ class SettingsDocument {
           if (auto s = google::protobuf::util::MessageToJsonString(merged, &written.json, json_options); !s.ok()) {
             return absl::InternalError(absl::StrCat("cannot store ", name_, ": ", s.ToString()));
           }
-          WriteSettingsRow(session, name_, written);
+          WriteSettingsRow(tx, name_, written);
           absl::StatusOr<std::shared_ptr<const Snapshot>> stored = Load(written);
           if (!stored.ok()) return stored.status();
           return (*stored)->message;

@@ -1,7 +1,8 @@
 #include "services/settings/settings_rows.h"
 
 #include "absl/strings/str_cat.h"
-#include "services/storage/sql_text.h"
+#include "services/storage/query.h"
+#include "services/storage/transaction.h"
 
 namespace satisfaction::settings {
 namespace {
@@ -12,25 +13,26 @@ absl::Status Missing(const std::string& name) {
 
 }  // namespace
 
-absl::StatusOr<SettingsRow> ReadSettingsRow(soci::session& session, const std::string& name, bool for_update) {
+absl::StatusOr<SettingsRow> ReadSettingsRow(storage::Transaction& tx, const std::string& name, bool for_update) {
   SettingsRow row;
-  session << absl::StrCat("SELECT body, version, updated_at_us FROM settings WHERE name = :name",
-                          for_update ? storage::ForUpdate(session) : ""),
-      soci::use(name), soci::into(row.json), soci::into(row.version), soci::into(row.updated_at_us);
-  if (!session.got_data()) return Missing(name);
+  storage::Query query(tx, absl::StrCat("SELECT body, version, updated_at_us FROM settings WHERE name = :name",
+                                        for_update ? tx.ForUpdate() : ""));
+  query.Bind("name", name).Into(row.json).Into(row.version).Into(row.updated_at_us);
+  if (!query.Execute()) return Missing(name);
   return row;
 }
 
-absl::StatusOr<long long> ReadSettingsVersion(soci::session& session, const std::string& name) {
+absl::StatusOr<long long> ReadSettingsVersion(storage::Transaction& tx, const std::string& name) {
   long long version = 0;
-  session << "SELECT version FROM settings WHERE name = :name", soci::use(name), soci::into(version);
-  if (!session.got_data()) return Missing(name);
+  storage::Query query(tx, "SELECT version FROM settings WHERE name = :name");
+  if (!query.Bind("name", name).Into(version).Execute()) return Missing(name);
   return version;
 }
 
-void WriteSettingsRow(soci::session& session, const std::string& name, const SettingsRow& row) {
-  session << "UPDATE settings SET body = :body, version = :version, updated_at_us = :at WHERE name = :name",
-      soci::use(row.json), soci::use(row.version), soci::use(row.updated_at_us), soci::use(name);
+void WriteSettingsRow(storage::Transaction& tx, const std::string& name, const SettingsRow& row) {
+  storage::Query update(tx,
+                        "UPDATE settings SET body = :body, version = :version, updated_at_us = :at WHERE name = :name");
+  update.Bind("body", row.json).Bind("version", row.version).Bind("at", row.updated_at_us).Bind("name", name).Execute();
 }
 
 }  // namespace satisfaction::settings

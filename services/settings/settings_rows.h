@@ -6,6 +6,7 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "services/storage/transaction.h"
 
 namespace satisfaction::settings {
 
@@ -20,12 +21,12 @@ struct SettingsRow {
 
 // Reads the row named `name`; `for_update` locks it on MariaDB (SQLite
 // serialises writers anyway). INTERNAL if the schema lacks it.
-absl::StatusOr<SettingsRow> ReadSettingsRow(soci::session& session, const std::string& name, bool for_update);
+absl::StatusOr<SettingsRow> ReadSettingsRow(storage::Transaction& tx, const std::string& name, bool for_update);
 
 // The row's version alone: what a cached copy is checked against.
-absl::StatusOr<long long> ReadSettingsVersion(soci::session& session, const std::string& name);
+absl::StatusOr<long long> ReadSettingsVersion(storage::Transaction& tx, const std::string& name);
 
-void WriteSettingsRow(soci::session& session, const std::string& name, const SettingsRow& row);
+void WriteSettingsRow(storage::Transaction& tx, const std::string& name, const SettingsRow& row);
 
 }  // namespace satisfaction::settings
 

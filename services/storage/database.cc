@@ -3,6 +3,7 @@
 #include <exception>
 #include <utility>
 
+#include "absl/random/random.h"
 #include "absl/strings/str_cat.h"
 #include "services/storage/database_errors.h"
 #include "soci/mysql/soci-mysql.h"
@@ -22,7 +23,11 @@ const soci::backend_factory& FactoryFor(Backend backend) {
 }  // namespace
 
 Database::Database(DatabaseUrl url, const DatabaseOptions& options)
-    : url_(std::move(url)), options_(options), pool_(options.pool_size), slots_(options.pool_size) {}
+    : url_(std::move(url)),
+      dialect_(url_.backend),
+      options_(options),
+      pool_(options.pool_size),
+      slots_(options.pool_size) {}
 
 Database::~Database() = default;
 
@@ -123,7 +128,22 @@ class Database::Lease {
   size_t position_;
 };
 
-absl::Status Database::Run(Access* access, absl::FunctionRef<absl::Status(soci::session&)> work) {
+void Database::Begin(soci::session& session, Access access) {
+  if (url_.backend == Backend::kSqlite) {
+    // The write lock up front, so that two writers never deadlock upgrading theirs.
+    if (access == Access::kRead) {
+      session.begin();
+    } else {
+      session << "BEGIN IMMEDIATE";
+    }
+    return;
+  }
+  // For the next transaction only; the session's own level (READ COMMITTED) returns after it.
+  if (access == Access::kWriteFromSnapshot) session << "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ";
+  session.begin();
+}
+
+absl::Status Database::Run(const Access* access, int attempt, absl::FunctionRef<absl::Status(Transaction&)> work) {
   absl::StatusOr<size_t> position = Borrow();
   if (!position.ok()) return position.status();
   Lease lease(*this, *position);
@@ -135,14 +155,11 @@ absl::Status Database::Run(Access* access, absl::FunctionRef<absl::Status(soci::
   bool in_transaction = false;
   try {
     if (access != nullptr) {
-      if (url_.backend == Backend::kSqlite && *access == Access::kWrite) {
-        session << "BEGIN IMMEDIATE";
-      } else {
-        session.begin();
-      }
+      Begin(session, *access);
       in_transaction = true;
     }
-    absl::Status status = work(session);
+    Transaction transaction(session, dialect_, attempt);
+    absl::Status status = work(transaction);
     if (in_transaction) {
       if (status.ok()) {
         session.commit();
@@ -166,11 +183,22 @@ absl::Status Database::Run(Access* access, absl::FunctionRef<absl::Status(soci::
   }
 }
 
-absl::Status Database::InTransaction(Access access, absl::FunctionRef<absl::Status(soci::session&)> work) {
-  return Run(&access, work);
+absl::Status Database::InTransaction(Access access, absl::FunctionRef<absl::Status(Transaction&)> work) {
+  const RetryPolicy& retry = options_.retry;
+  for (int attempt = 1;; ++attempt) {
+    absl::Status status = Run(&access, attempt, work);
+    if (attempt >= retry.max_attempts || !retry.ShouldRetry(status, /*duplicate_key_too=*/access == Access::kUpsert)) {
+      return status;
+    }
+    // The session went back to the pool meanwhile: a pause holds nothing.
+    thread_local absl::BitGen random;
+    absl::SleepFor(retry.Backoff(attempt, random));
+  }
 }
 
-absl::Status Database::WithSession(absl::FunctionRef<absl::Status(soci::session&)> work) { return Run(nullptr, work); }
+absl::Status Database::WithSession(absl::FunctionRef<absl::Status(soci::session&)> work) {
+  return Run(nullptr, 1, [&](Transaction& transaction) { return work(transaction.session()); });
+}
 
 absl::Status Database::Ping() {
   absl::Status status = WithSession([](soci::session& session) {

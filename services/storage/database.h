@@ -14,6 +14,9 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "services/storage/database_url.h"
+#include "services/storage/dialect.h"
+#include "services/storage/retry_policy.h"
+#include "services/storage/transaction.h"
 #include "soci/soci.h"
 
 namespace satisfaction::storage {
@@ -25,6 +28,8 @@ struct DatabaseOptions {
   size_t pool_size = 16;
   // How long a unit of work waits for a free session before RESOURCE_EXHAUSTED.
   absl::Duration lease_timeout = absl::Seconds(5);
+  // When a unit of work that met a conflict runs again.
+  RetryPolicy retry;
 };
 
 // How a unit of work touches the database.
@@ -34,6 +39,12 @@ enum class Access {
   // Writes; on SQLite the write lock is taken up front so that two writers never
   // deadlock upgrading their locks.
   kWrite,
+  // Writes that insert a row unless it exists: one that loses a race to insert
+  // the same unique key (ALREADY_EXISTS) runs again, and finds the winner's row.
+  kUpsert,
+  // Writes computed from reads that must all see one snapshot (REPEATABLE READ
+  // on MariaDB/MySQL, for this transaction only).
+  kWriteFromSnapshot,
 };
 
 // A pool of SOCI sessions to one database. Thread-safe.
@@ -51,19 +62,27 @@ class Database {
   Database(const Database&) = delete;
   Database& operator=(const Database&) = delete;
 
+  const Dialect& dialect() const { return dialect_; }
+  // For storage itself (migrations); other areas ask the dialect.
   Backend backend() const { return url_.backend; }
   const std::string& redacted_url() const { return url_.redacted; }
 
   // Runs `work` in one transaction and commits if it returns OK; rolls back otherwise.
   // The commit is the last step: when this returns OK the data is durable.
-  absl::Status InTransaction(Access access, absl::FunctionRef<absl::Status(soci::session&)> work);
+  //
+  // A run that meets a conflict (ABORTED: a deadlock, a lock wait timeout, or
+  // the work's own verdict) is rolled back and `work` runs again, whole, in a
+  // new transaction, as the options' RetryPolicy says. So `work` must be safe to
+  // re-run: whatever it does outside the database (answering a caller, telling
+  // another thread) happens after this returns.
+  absl::Status InTransaction(Access access, absl::FunctionRef<absl::Status(Transaction&)> work);
 
   // As above, for work that returns a value.
   template <typename T>
-  absl::StatusOr<T> InTransaction(Access access, absl::FunctionRef<absl::StatusOr<T>(soci::session&)> work) {
+  absl::StatusOr<T> InTransaction(Access access, absl::FunctionRef<absl::StatusOr<T>(Transaction&)> work) {
     std::optional<T> result;
-    absl::Status status = InTransaction(access, [&](soci::session& session) -> absl::Status {
-      absl::StatusOr<T> value = work(session);
+    absl::Status status = InTransaction(access, [&](Transaction& transaction) -> absl::Status {
+      absl::StatusOr<T> value = work(transaction);
       if (!value.ok()) return value.status();
       result.emplace(*std::move(value));
       return absl::OkStatus();
@@ -92,9 +111,11 @@ class Database {
   void GiveBack(size_t position);
   absl::Status Prepare(size_t position);
   void ConfigureSession(soci::session& session);
-  absl::Status Run(Access* access, absl::FunctionRef<absl::Status(soci::session&)> work);
+  absl::Status Run(const Access* access, int attempt, absl::FunctionRef<absl::Status(Transaction&)> work);
+  void Begin(soci::session& session, Access access);
 
   const DatabaseUrl url_;
+  const Dialect dialect_;
   const DatabaseOptions options_;
   soci::connection_pool pool_;
   // Written only by the thread that holds the slot's lease.

@@ -55,7 +55,7 @@ absl::StatusOr<int> ApplyMigrations(Database& database, std::span<const Migratio
   if (database.backend() == Backend::kSqlite) {
     // SQLite's DDL is transactional, and BEGIN IMMEDIATE makes other servers wait.
     return database.InTransaction<int>(
-        Access::kWrite, [&](soci::session& session) { return ApplyPending(session, Backend::kSqlite, migrations); });
+        Access::kWrite, [&](Transaction& tx) { return ApplyPending(tx.session(), Backend::kSqlite, migrations); });
   }
   // MySQL commits every DDL statement by itself, so a transaction cannot keep two
   // servers apart; a named lock, held by this session, does.

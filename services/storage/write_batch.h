@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "services/storage/transaction.h"
+
 namespace satisfaction::storage {
 
 // Write statements sent together. On MariaDB they go as one compound statement
@@ -16,13 +18,13 @@ namespace satisfaction::storage {
 // SQLite binds a repeated name once).
 class WriteBatch {
  public:
-  explicit WriteBatch(soci::session& session);
+  explicit WriteBatch(Transaction& transaction);
 
   // `bind` adds the statement's placeholders' values in order; what it binds
   // must live until Execute returns (capture it by value).
   void Add(std::string sql, std::function<void(soci::statement&)> bind);
-  // Whether the statements go to MariaDB/MySQL (for dialect differences).
-  bool mysql() const { return mysql_; }
+  // The dialect the statements are written in.
+  const Dialect& dialect() const { return transaction_.dialect(); }
 
   // Runs the statements in order and forgets them; throws SOCI's error of the
   // first that fails.
@@ -33,13 +35,12 @@ class WriteBatch {
     std::string sql;
     std::function<void(soci::statement&)> bind;
   };
-  soci::session& session_;
-  const bool mysql_;
+  Transaction& transaction_;
   std::vector<Statement> statements_;
 };
 
 // Runs `sql`, its placeholders bound in order by `bind`.
-void ExecuteBound(soci::session& session, const std::string& sql, const std::function<void(soci::statement&)>& bind);
+void ExecuteBound(Transaction& transaction, const std::string& sql, const std::function<void(soci::statement&)>& bind);
 
 }  // namespace satisfaction::storage
 

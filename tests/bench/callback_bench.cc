@@ -54,7 +54,8 @@ bool OpenAllDay(v1::RevisitPolicyService::Stub& stub) {
 absl::Status SeedRevisits(const std::string& url) {
   absl::StatusOr<std::unique_ptr<storage::Database>> database = storage::Database::Connect({.url = url});
   if (!database.ok()) return database.status();
-  return (*database)->InTransaction(storage::Access::kWrite, [](soci::session& session) {
+  return (*database)->InTransaction(storage::Access::kWrite, [](storage::Transaction& tx) {
+    soci::session& session = tx.session();
     long long now_us = absl::ToUnixMicros(absl::Now()), due_us = now_us - 3'600'000'000LL,
               expires_us = now_us + 7 * 86'400'000'000LL;
     session << "INSERT INTO revisits (customer_id, event_id, rule_id, trigger_kind, channel, due_at_us,"

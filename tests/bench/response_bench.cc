@@ -47,7 +47,8 @@ struct Survey {
 // with an invitation; returns them with their tokens.
 absl::StatusOr<std::vector<Survey>> SeedSurveys(storage::Database& database, const std::string& prefix) {
   std::vector<Survey> surveys;
-  absl::Status status = database.InTransaction(storage::Access::kWrite, [&](soci::session& session) {
+  absl::Status status = database.InTransaction(storage::Access::kWrite, [&](storage::Transaction& tx) {
+    soci::session& session = tx.session();
     long long now_us = absl::ToUnixMicros(absl::Now()), expires_us = now_us + 86'400'000'000LL;
     std::string pattern = prefix + "%";
     session << "INSERT INTO revisits (customer_id, event_id, rule_id, trigger_kind, channel, due_at_us,"
@@ -125,7 +126,8 @@ Run RunConcurrently(const std::vector<Survey>& surveys, int clients, Work work) 
 // What SubmitResponse stores for a web response, written straight: one
 // transaction, a statement per table.
 bool InsertStraight(storage::Database& database, const Survey& survey, int index) {
-  absl::Status status = database.InTransaction(storage::Access::kWrite, [&](soci::session& session) {
+  absl::Status status = database.InTransaction(storage::Access::kWrite, [&](storage::Transaction& tx) {
+    soci::session& session = tx.session();
     long long now_us = absl::ToUnixMicros(absl::Now()), response_id = 0;
     session << "INSERT INTO responses (revisit_id, invitation_id, customer_id, questionnaire_id,"
                " questionnaire_version, customer_type, channel, agent_id, idempotency_key, submitted_at_us,"

@@ -81,7 +81,8 @@ using GroupKey = std::tuple<int, int>;  // day, customer type
 std::map<GroupKey, std::pair<long long, v1::Figures>> PlainSql(storage::Database& database, int first, int last) {
   std::map<GroupKey, std::map<std::string, analytics::ItemTally>> tallies;
   std::map<GroupKey, long long> responses;
-  absl::Status status = database.InTransaction(storage::Access::kRead, [&](soci::session& session) {
+  absl::Status status = database.InTransaction(storage::Access::kRead, [&](storage::Transaction& tx) {
+    soci::session& session = tx.session();
     std::map<std::string, double> weights;
     std::string code;
     double weight = 0;

@@ -33,7 +33,8 @@ TEST_P(GracefulShutdownTest, CallInFlightFinishesAndCommits) {
   ASSERT_TRUE(blocker.ok()) << blocker.status();
   absl::Notification locked, release;
   std::thread lock_holder([&] {
-    absl::Status status = (*blocker)->InTransaction(storage::Access::kWrite, [&](soci::session& session) {
+    absl::Status status = (*blocker)->InTransaction(storage::Access::kWrite, [&](storage::Transaction& tx) {
+      soci::session& session = tx.session();
       std::string id = "q";
       int version = 0;
       if (GetParam() == TestBackend::kMariaDb) {
@@ -77,7 +78,8 @@ TEST_P(GracefulShutdownTest, CallInFlightFinishesAndCommits) {
   std::string title;
   ASSERT_TRUE((*blocker)
                   ->InTransaction(storage::Access::kRead,
-                                  [&](soci::session& session) {
+                                  [&](storage::Transaction& tx) {
+                                    soci::session& session = tx.session();
                                     session << "SELECT title_zh_cn FROM questionnaire_versions"
                                                " WHERE questionnaire_id = 'q' AND version = 1",
                                         soci::into(title);

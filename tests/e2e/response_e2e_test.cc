@@ -655,7 +655,8 @@ TEST_P(ResponseE2eTest, AnExpiredLinkSaysSo) {
   ASSERT_TRUE(database.ok()) << database.status();
   ASSERT_TRUE((*database)
                   ->InTransaction(storage::Access::kWrite,
-                                  [](soci::session& session) {
+                                  [](storage::Transaction& tx) {
+                                    soci::session& session = tx.session();
                                     session << "UPDATE invitations SET expires_at_us = 1";
                                     return absl::OkStatus();
                                   })

@@ -13,6 +13,7 @@
 #include "services/access/api_key_store.h"
 #include "services/access/audit_log.h"
 #include "services/common/secrets.h"
+#include "services/storage/transaction.h"
 #include "tests/support/backend_test.h"
 #include "tests/support/test_database.h"
 
@@ -133,7 +134,8 @@ TEST_P(AccessStoreTest, TwoRevocationsAtOnceNeverLeaveNoAdmin) {
     // Leave no admin for the next round to count: revoke the survivor directly.
     ASSERT_TRUE(database_
                     ->InTransaction(storage::Access::kWrite,
-                                    [](soci::session& session) {
+                                    [](storage::Transaction& tx) {
+                                      soci::session& session = tx.session();
                                       session << "UPDATE api_keys SET revoked_at_us = 1";
                                       return absl::OkStatus();
                                     })

@@ -20,6 +20,7 @@
 #include "services/revisits/revisit_rule_store.h"
 #include "services/revisits/revisit_rule_validation.h"
 #include "services/revisits/revisit_store.h"
+#include "services/storage/transaction.h"
 #include "tests/support/backend_test.h"
 #include "tests/support/sample_questionnaires.h"
 #include "tests/support/test_database.h"
@@ -216,7 +217,8 @@ TEST_P(CallbackStoreTest, ACallbackWithASurveyComesWithALinkToANewInvitation) {
   long long stored = 0;
   ASSERT_TRUE(database_
                   ->InTransaction(storage::Access::kRead,
-                                  [&](soci::session& session) {
+                                  [&](storage::Transaction& tx) {
+                                    soci::session& session = tx.session();
                                     std::string hash = Sha256Hex(token);
                                     // No message carries it: no message language.
                                     session << "SELECT COUNT(*) FROM invitations WHERE token_hash = :hash AND"

@@ -30,7 +30,8 @@ class DatabaseTest : public test_support::BackendTest {
     int count = -1;
     EXPECT_TRUE(database
                     .InTransaction(Access::kRead,
-                                   [&](soci::session& session) {
+                                   [&](storage::Transaction& tx) {
+                                     soci::session& session = tx.session();
                                      session << "SELECT COUNT(*) FROM " + table, soci::into(count);
                                      return absl::OkStatus();
                                    })
@@ -53,12 +54,14 @@ TEST_P(DatabaseTest, CommittedWorkIsVisibleAndFailedWorkIsRolledBack) {
   CreateTable(*database);
   ASSERT_TRUE(database
                   ->InTransaction(Access::kWrite,
-                                  [](soci::session& session) {
+                                  [](storage::Transaction& tx) {
+                                    soci::session& session = tx.session();
                                     session << "INSERT INTO things (id, name) VALUES (1, 'kept')";
                                     return absl::OkStatus();
                                   })
                   .ok());
-  absl::Status failed = database->InTransaction(Access::kWrite, [](soci::session& session) {
+  absl::Status failed = database->InTransaction(Access::kWrite, [](storage::Transaction& tx) {
+    soci::session& session = tx.session();
     session << "INSERT INTO things (id, name) VALUES (2, 'dropped')";
     return absl::FailedPreconditionError("changed my mind");
   });
@@ -69,7 +72,8 @@ TEST_P(DatabaseTest, CommittedWorkIsVisibleAndFailedWorkIsRolledBack) {
 TEST_P(DatabaseTest, DuplicateKeyIsAlreadyExistsAndRollsBack) {
   std::unique_ptr<Database> database = Connect();
   CreateTable(*database);
-  absl::Status status = database->InTransaction(Access::kWrite, [](soci::session& session) {
+  absl::Status status = database->InTransaction(Access::kWrite, [](storage::Transaction& tx) {
+    soci::session& session = tx.session();
     session << "INSERT INTO things (id, name) VALUES (1, 'a')";
     session << "INSERT INTO things (id, name) VALUES (2, 'b')";
     session << "INSERT INTO things (id, name) VALUES (1, 'c')";
@@ -87,7 +91,8 @@ TEST_P(DatabaseTest, ADuplicateKeyErrorDoesNotRepeatTheValue) {
                     return absl::OkStatus();
                   })
                   .ok());
-  absl::Status status = database->InTransaction(Access::kWrite, [](soci::session& session) {
+  absl::Status status = database->InTransaction(Access::kWrite, [](storage::Transaction& tx) {
+    soci::session& session = tx.session();
     session << "INSERT INTO phones (phone) VALUES ('+8613912345678')";
     session << "INSERT INTO phones (phone) VALUES ('+8613912345678')";
     return absl::OkStatus();
@@ -98,7 +103,8 @@ TEST_P(DatabaseTest, ADuplicateKeyErrorDoesNotRepeatTheValue) {
 
 TEST_P(DatabaseTest, SqlErrorsAreInternalNotCrashes) {
   std::unique_ptr<Database> database = Connect();
-  absl::Status status = database->InTransaction(Access::kRead, [](soci::session& session) {
+  absl::Status status = database->InTransaction(Access::kRead, [](storage::Transaction& tx) {
+    soci::session& session = tx.session();
     session << "SELECT no_such_column FROM no_such_table";
     return absl::OkStatus();
   });
@@ -112,7 +118,7 @@ TEST_P(DatabaseTest, ExhaustedPoolAnswersResourceExhaustedAfterABoundedWait) {
   std::thread holder([&] {
     EXPECT_TRUE(database
                     ->InTransaction(Access::kRead,
-                                    [&](soci::session&) {
+                                    [&](storage::Transaction&) {
                                       holding.Notify();
                                       release.WaitForNotification();
                                       return absl::OkStatus();
@@ -121,14 +127,14 @@ TEST_P(DatabaseTest, ExhaustedPoolAnswersResourceExhaustedAfterABoundedWait) {
   });
   holding.WaitForNotification();
   absl::Time start = absl::Now();
-  absl::Status status = database->InTransaction(Access::kRead, [](soci::session&) { return absl::OkStatus(); });
+  absl::Status status = database->InTransaction(Access::kRead, [](storage::Transaction&) { return absl::OkStatus(); });
   absl::Duration waited = absl::Now() - start;
   release.Notify();
   holder.join();
   EXPECT_EQ(status.code(), absl::StatusCode::kResourceExhausted) << status;
   EXPECT_GE(waited, absl::Milliseconds(150));
   EXPECT_LT(waited, absl::Seconds(30)) << "never hangs";
-  EXPECT_TRUE(database->InTransaction(Access::kRead, [](soci::session&) { return absl::OkStatus(); }).ok());
+  EXPECT_TRUE(database->InTransaction(Access::kRead, [](storage::Transaction&) { return absl::OkStatus(); }).ok());
 }
 
 TEST_P(DatabaseTest, MigrationsApplyOnceWhenServersStartTogether) {
@@ -166,40 +172,130 @@ TEST_P(DatabaseTest, NewerSchemaThanTheServerKnowsIsRefused) {
   EXPECT_EQ(older.status().code(), absl::StatusCode::kFailedPrecondition) << older.status();
 }
 
-SATISFACTION_INSTANTIATE_ON_BACKENDS(DatabaseTest);
+// Two transactions that each lock a row and then want the other's: MariaDB's
+// deadlock detector picks one as its victim.
+class CrosswiseUpdates {
+ public:
+  explicit CrosswiseUpdates(const RetryPolicy& retry) {
+    test_database_ = test_support::TestDatabase::Create(TestBackend::kMariaDb);
+    absl::StatusOr<std::unique_ptr<Database>> database =
+        Database::Connect({.url = test_database_->url(), .pool_size = 2, .retry = retry});
+    EXPECT_TRUE(database.ok()) << database.status();
+    database_ = *std::move(database);
+    EXPECT_TRUE(database_
+                    ->WithSession([](soci::session& session) {
+                      session << "CREATE TABLE things (id INT NOT NULL PRIMARY KEY, n INT NOT NULL) ENGINE=InnoDB";
+                      session << "INSERT INTO things VALUES (1, 0), (2, 0)";
+                      return absl::OkStatus();
+                    })
+                    .ok());
+  }
 
-// MariaDB's deadlock detector picks a victim; the victim must see ABORTED, which
-// tells a client to retry.
+  // The two transactions' outcomes.
+  std::pair<absl::Status, absl::Status> Run() {
+    absl::Notification first_locked, second_locked;
+    auto crosswise = [&](int mine, int theirs, absl::Notification& locked, absl::Notification& other_locked) {
+      return database_->InTransaction(Access::kWrite, [&](Transaction& tx) {
+        tx.session() << "UPDATE things SET n = n + 1 WHERE id = :id", soci::use(mine);
+        if (!locked.HasBeenNotified()) locked.Notify();
+        other_locked.WaitForNotification();
+        tx.session() << "UPDATE things SET n = n + 1 WHERE id = :id", soci::use(theirs);
+        return absl::OkStatus();
+      });
+    };
+    absl::Status first_status, second_status;
+    std::thread first([&] { first_status = crosswise(1, 2, first_locked, second_locked); });
+    std::thread second([&] { second_status = crosswise(2, 1, second_locked, first_locked); });
+    first.join();
+    second.join();
+    return {first_status, second_status};
+  }
+
+  int Sum() {
+    int sum = -1;
+    EXPECT_TRUE(database_
+                    ->InTransaction(Access::kRead,
+                                    [&](Transaction& tx) {
+                                      tx.session() << "SELECT SUM(n) FROM things", soci::into(sum);
+                                      return absl::OkStatus();
+                                    })
+                    .ok());
+    return sum;
+  }
+
+ private:
+  std::unique_ptr<test_support::TestDatabase> test_database_;
+  std::unique_ptr<Database> database_;
+};
+
+// The victim must see ABORTED, which tells a client to retry.
 TEST(MariaDbErrors, DeadlockIsAborted) {
-  std::unique_ptr<test_support::TestDatabase> test_database = test_support::TestDatabase::Create(TestBackend::kMariaDb);
-  absl::StatusOr<std::unique_ptr<Database>> database = Database::Connect({.url = test_database->url(), .pool_size = 2});
-  ASSERT_TRUE(database.ok()) << database.status();
-  ASSERT_TRUE((*database)
-                  ->WithSession([](soci::session& session) {
-                    session << "CREATE TABLE things (id INT NOT NULL PRIMARY KEY, n INT NOT NULL) ENGINE=InnoDB";
-                    session << "INSERT INTO things VALUES (1, 0), (2, 0)";
-                    return absl::OkStatus();
-                  })
-                  .ok());
-  absl::Notification first_locked, second_locked;
-  auto crosswise = [&](int mine, int theirs, absl::Notification& locked, absl::Notification& other_locked) {
-    return (*database)->InTransaction(Access::kWrite, [&](soci::session& session) {
-      session << "UPDATE things SET n = n + 1 WHERE id = :id", soci::use(mine);
-      locked.Notify();
-      other_locked.WaitForNotification();
-      session << "UPDATE things SET n = n + 1 WHERE id = :id", soci::use(theirs);
-      return absl::OkStatus();
-    });
-  };
-  absl::Status first_status, second_status;
-  std::thread first([&] { first_status = crosswise(1, 2, first_locked, second_locked); });
-  std::thread second([&] { second_status = crosswise(2, 1, second_locked, first_locked); });
-  first.join();
-  second.join();
+  CrosswiseUpdates updates(RetryPolicy{.max_attempts = 1});
+  auto [first_status, second_status] = updates.Run();
   EXPECT_NE(first_status.ok(), second_status.ok()) << first_status << " / " << second_status;
   const absl::Status& victim = first_status.ok() ? second_status : first_status;
   EXPECT_EQ(victim.code(), absl::StatusCode::kAborted) << victim;
+  EXPECT_EQ(updates.Sum(), 2) << "the victim's first update was rolled back";
 }
+
+TEST(MariaDbErrors, ADeadlockVictimRunsAgainAndBothCommit) {
+  CrosswiseUpdates updates(RetryPolicy{});
+  auto [first_status, second_status] = updates.Run();
+  EXPECT_TRUE(first_status.ok()) << first_status;
+  EXPECT_TRUE(second_status.ok()) << second_status;
+  EXPECT_EQ(updates.Sum(), 4) << "each transaction's two updates, once";
+}
+
+TEST_P(DatabaseTest, ConflictsRunTheWholeUnitOfWorkAgainAFewTimesAtMost) {
+  std::unique_ptr<Database> database = Connect();
+  CreateTable(*database);
+  int runs = 0;
+  absl::Status status = database->InTransaction(Access::kWrite, [&](Transaction& tx) {
+    ++runs;
+    EXPECT_EQ(tx.attempt(), runs);
+    tx.session() << "INSERT INTO things (id, name) VALUES (1, 'once')";
+    return runs < 3 ? absl::AbortedError("conflict") : absl::OkStatus();
+  });
+  EXPECT_TRUE(status.ok()) << status;
+  EXPECT_EQ(runs, 3);
+  EXPECT_EQ(Count(*database, "things"), 1) << "the failed runs were rolled back";
+
+  runs = 0;
+  status = database->InTransaction(Access::kWrite, [&](Transaction&) {
+    ++runs;
+    return absl::AbortedError("conflict");
+  });
+  EXPECT_EQ(status.code(), absl::StatusCode::kAborted);
+  EXPECT_EQ(runs, RetryPolicy().max_attempts);
+}
+
+TEST_P(DatabaseTest, OnlyUpsertsRunAgainAfterADuplicateKey) {
+  std::unique_ptr<Database> database = Connect();
+  CreateTable(*database);
+  int runs = 0;
+  auto insert_unless_there = [&](Transaction& tx) {
+    ++runs;
+    int there = 0;
+    // The first run misses the row that a "concurrent" caller inserts just before it.
+    if (runs > 1) tx.session() << "SELECT COUNT(*) FROM things WHERE id = 1", soci::into(there);
+    if (there == 0) tx.session() << "INSERT INTO things (id, name) VALUES (1, 'mine')";
+    return absl::OkStatus();
+  };
+  ASSERT_TRUE(database
+                  ->InTransaction(Access::kWrite,
+                                  [](Transaction& tx) {
+                                    tx.session() << "INSERT INTO things (id, name) VALUES (1, 'theirs')";
+                                    return absl::OkStatus();
+                                  })
+                  .ok());
+  EXPECT_EQ(database->InTransaction(Access::kWrite, insert_unless_there).code(), absl::StatusCode::kAlreadyExists);
+  EXPECT_EQ(runs, 1);
+  runs = 0;
+  EXPECT_TRUE(database->InTransaction(Access::kUpsert, insert_unless_there).ok());
+  EXPECT_EQ(runs, 2);
+}
+
+SATISFACTION_INSTANTIATE_ON_BACKENDS(DatabaseTest);
 
 }  // namespace
 }  // namespace satisfaction::storage

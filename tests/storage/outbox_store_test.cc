@@ -21,6 +21,7 @@
 #include "services/revisits/revisit_rule_store.h"
 #include "services/revisits/revisit_rule_validation.h"
 #include "services/revisits/revisit_store.h"
+#include "services/storage/transaction.h"
 #include "tests/support/backend_test.h"
 #include "tests/support/sample_questionnaires.h"
 #include "tests/support/test_database.h"
@@ -259,7 +260,8 @@ TEST_P(OutboxStoreTest, WrongTokensEndedLeasesCallbacksAndUnknownIdsAreRefused) 
   long long call_id = Count("SELECT MAX(id) FROM revisits");
   ASSERT_TRUE(database_
                   ->InTransaction(storage::Access::kWrite,
-                                  [&](soci::session& session) {
+                                  [&](storage::Transaction& tx) {
+                                    soci::session& session = tx.session();
                                     session << "UPDATE revisits SET channel = 1 WHERE id = :id", soci::use(call_id);
                                     return absl::OkStatus();
                                   })

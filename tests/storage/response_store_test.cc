@@ -18,6 +18,7 @@
 #include "services/questionnaires/questionnaire_store.h"
 #include "services/revisits/revisit_rule_store.h"
 #include "services/revisits/revisit_rule_validation.h"
+#include "services/storage/transaction.h"
 #include "tests/support/backend_test.h"
 #include "tests/support/sample_questionnaires.h"
 #include "tests/support/test_database.h"
@@ -103,8 +104,9 @@ class ResponseStoreTest : public test_support::MigratedDatabaseTest {
     std::vector<std::string> tokens;
     EXPECT_TRUE(database_
                     ->InTransaction(storage::Access::kWrite,
-                                    [&](soci::session& session) {
-                                      tokens = invitations::IssueInvitations(session, {{.revisit_id = revisit_id}},
+                                    [&](storage::Transaction& tx) {
+                                      soci::session& session = tx.session();
+                                      tokens = invitations::IssueInvitations(tx, {{.revisit_id = revisit_id}},
                                                                              v1::CHANNEL_SMS, absl::ToUnixMicros(now_),
                                                                              absl::ToUnixMicros(expires));
                                       return absl::OkStatus();

@@ -25,6 +25,7 @@
 #include "services/questionnaires/questionnaire_store.h"
 #include "services/responses/response_store.h"
 #include "services/revisits/revisit_store.h"
+#include "services/storage/transaction.h"
 #include "tests/support/backend_test.h"
 #include "tests/support/sample_questionnaires.h"
 #include "tests/support/test_database.h"
@@ -70,7 +71,8 @@ class SatisfactionReportsTest : public test_support::MigratedDatabaseTest {
     std::string token;
     EXPECT_TRUE(database_
                     ->InTransaction(storage::Access::kWrite,
-                                    [&](soci::session& session) {
+                                    [&](storage::Transaction& tx) {
+                                      soci::session& session = tx.session();
                                       long long customer_id = 0, revisit_id = 0, now_us = absl::ToUnixMicros(start_);
                                       int channel_value = channel;
                                       std::string event = customer.external_id();
@@ -86,10 +88,9 @@ class SatisfactionReportsTest : public test_support::MigratedDatabaseTest {
                                           soci::use(now_us), soci::use(now_us + 86'400'000'000LL * 60),
                                           soci::use(now_us), soci::use(now_us);
                                       session.get_last_insert_id("revisits", revisit_id);
-                                      token =
-                                          invitations::IssueInvitations(session, {{.revisit_id = revisit_id}}, channel,
-                                                                        now_us, now_us + 86'400'000'000LL * 60)
-                                              .at(0);
+                                      token = invitations::IssueInvitations(tx, {{.revisit_id = revisit_id}}, channel,
+                                                                            now_us, now_us + 86'400'000'000LL * 60)
+                                                  .at(0);
                                       return absl::OkStatus();
                                     })
                     .ok());
@@ -157,7 +158,8 @@ TEST_P(SatisfactionReportsTest, FiguresFromTheAggregatesEqualPlainSqlOverTheRawA
   std::map<std::tuple<int, int>, long long> raw_responses;
   ASSERT_TRUE(database_
                   ->InTransaction(storage::Access::kRead,
-                                  [&](soci::session& session) {
+                                  [&](storage::Transaction& tx) {
+                                    soci::session& session = tx.session();
                                     int day = 0, type = 0;
                                     std::string code;
                                     Raw row;
@@ -337,7 +339,8 @@ std::vector<std::string> RollupRows(storage::Database& database) {
   std::vector<std::string> rows;
   EXPECT_TRUE(database
                   .InTransaction(storage::Access::kRead,
-                                 [&](soci::session& session) {
+                                 [&](storage::Transaction& tx) {
+                                   soci::session& session = tx.session();
                                    std::string questionnaire, item, agent;
                                    int version = 0, day = 0, type = 0, channel = 0, score = 0;
                                    long long answers = 0;
@@ -374,7 +377,8 @@ TEST_P(SatisfactionReportsTest, ARebuildRecomputesTheAggregatesFromTheRawRespons
   // The aggregates drift from the responses: a bucket lost, one miscounted.
   ASSERT_TRUE(database_
                   ->InTransaction(storage::Access::kWrite,
-                                  [&](soci::session& session) {
+                                  [&](storage::Transaction& tx) {
+                                    soci::session& session = tx.session();
                                     session << "DELETE FROM response_rollups WHERE item_code = 'item_1' AND score = 3";
                                     session << "UPDATE response_rollups SET answers = answers + 7 WHERE item_code = ''";
                                     return absl::OkStatus();
@@ -589,7 +593,8 @@ TEST_P(SatisfactionReportsTest, TheFunnelCountsPlannedContactedAndAnsweredAndThe
       database_
           ->InTransaction(
               storage::Access::kWrite,
-              [&](soci::session& session) {
+              [&](storage::Transaction& tx) {
+                soci::session& session = tx.session();
                 // SMS to customers 1 to 5: answered; delivered; failed; not sent yet; planned two days
                 // before the range. Calls to 7 and 8: refused (reached), no answer.
                 session << "INSERT INTO message_attempts (revisit_id, number, channel, outcome, provider_message_id,"

@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "services/storage/database_url.h"
 #include "services/storage/migrations.h"
+#include "services/storage/transaction.h"
 #include "soci/mysql/soci-mysql.h"
 #include "soci/soci.h"
 
@@ -41,7 +42,8 @@ absl::Status ExecuteSql(storage::Database& database, const std::string& sql) {
 
 long long QueryNumber(storage::Database& database, const std::string& sql) {
   long long number = -1;
-  absl::Status status = database.InTransaction(storage::Access::kRead, [&](soci::session& session) {
+  absl::Status status = database.InTransaction(storage::Access::kRead, [&](storage::Transaction& tx) {
+    soci::session& session = tx.session();
     session << sql, soci::into(number);
     return absl::OkStatus();
   });
