@@ -11,8 +11,8 @@
 #include "satisfaction/v1/questionnaire.pb.h"
 #include "services/analytics/report_questionnaire.h"
 #include "services/common/report_days.h"
+#include "services/storage/query.h"
 #include "services/storage/sql_text.h"
-#include "services/storage/write_batch.h"
 
 namespace satisfaction::analytics {
 
@@ -37,28 +37,44 @@ constexpr char kAnswerCounts[] =
 constexpr int kDaysAChunk = 31;
 constexpr size_t kRowsAStatement = 500;
 
+// One response_rollups row, in the column order of kInsert (the counts'
+// results read into it, and the inserts bind from it).
 struct Bucket {
+  std::string questionnaire;
   int version = 0, day = 0, customer_type = 0, channel = 0, score = 0;
   std::string item, agent;
   long long answers = 0;
+
+  void Into(storage::Query& query) {
+    query.Into(questionnaire).Into(version).Into(day).Into(item).Into(customer_type).Into(channel).Into(agent);
+    query.Into(score).Into(answers);
+  }
+  // Binds :<prefix>0 to :<prefix>8 (see storage::Placeholders) in kInsert's column order.
+  void Bind(storage::Query& query, const std::string& prefix) const {
+    auto at = [&prefix](int k) { return absl::StrCat(prefix, k); };
+    query.Bind(at(0), questionnaire).Bind(at(1), version).Bind(at(2), day).Bind(at(3), item);
+    query.Bind(at(4), customer_type).Bind(at(5), channel).Bind(at(6), agent).Bind(at(7), score).Bind(at(8), answers);
+  }
 };
 
 // The by-day aggregates of days `first` to `last`, summed from the full ones
 // (as migration 15 first filled them).
 void RebuildDayRollups(storage::Transaction& tx, const std::string& id, int version, int first, int last) {
-  tx.session() << "DELETE FROM response_day_rollups WHERE questionnaire_id = :id AND questionnaire_version = :version"
-                  " AND day >= :first AND day <= :last",
-      soci::use(id), soci::use(version), soci::use(first), soci::use(last);
-  tx.session()
-      << "INSERT INTO response_day_rollups (questionnaire_id, questionnaire_version, day, customer_type, item_code,"
-         " responses, scored_1, scored_2, scored_3, scored_4, scored_5) SELECT questionnaire_id,"
-         " questionnaire_version, day, customer_type, item_code, SUM(CASE WHEN item_code = '' THEN answers ELSE 0"
-         " END), SUM(CASE WHEN score = 1 THEN answers ELSE 0 END), SUM(CASE WHEN score = 2 THEN answers ELSE 0 END),"
-         " SUM(CASE WHEN score = 3 THEN answers ELSE 0 END), SUM(CASE WHEN score = 4 THEN answers ELSE 0 END),"
-         " SUM(CASE WHEN score = 5 THEN answers ELSE 0 END) FROM response_rollups WHERE questionnaire_id = :id2"
-         " AND questionnaire_version = :version2 AND day >= :first2 AND day <= :last2"
-         " GROUP BY questionnaire_id, questionnaire_version, day, customer_type, item_code",
-      soci::use(id), soci::use(version), soci::use(first), soci::use(last);
+  storage::Query remove(tx,
+                        "DELETE FROM response_day_rollups WHERE questionnaire_id = :id AND questionnaire_version ="
+                        " :version AND day >= :first AND day <= :last");
+  remove.Bind("id", id).Bind("version", version).Bind("first", first).Bind("last", last).Execute();
+  storage::Query insert(
+      tx,
+      "INSERT INTO response_day_rollups (questionnaire_id, questionnaire_version, day, customer_type, item_code,"
+      " responses, scored_1, scored_2, scored_3, scored_4, scored_5) SELECT questionnaire_id,"
+      " questionnaire_version, day, customer_type, item_code, SUM(CASE WHEN item_code = '' THEN answers ELSE 0"
+      " END), SUM(CASE WHEN score = 1 THEN answers ELSE 0 END), SUM(CASE WHEN score = 2 THEN answers ELSE 0 END),"
+      " SUM(CASE WHEN score = 3 THEN answers ELSE 0 END), SUM(CASE WHEN score = 4 THEN answers ELSE 0 END),"
+      " SUM(CASE WHEN score = 5 THEN answers ELSE 0 END) FROM response_rollups WHERE questionnaire_id = :id2"
+      " AND questionnaire_version = :version2 AND day >= :first2 AND day <= :last2"
+      " GROUP BY questionnaire_id, questionnaire_version, day, customer_type, item_code");
+  insert.Bind("id2", id).Bind("version2", version).Bind("first2", first).Bind("last2", last).Execute();
 }
 
 // Every version of the questionnaire, drafts too (a version published during
@@ -66,19 +82,18 @@ void RebuildDayRollups(storage::Transaction& tx, const std::string& id, int vers
 std::vector<int> VersionsOf(storage::Transaction& tx, const std::string& id) {
   std::vector<int> versions;
   int version = 0;
-  soci::statement statement = (tx.session().prepare << "SELECT version FROM questionnaire_versions"
-                                                       " WHERE questionnaire_id = :id ORDER BY version",
-                               soci::use(id), soci::into(version));
-  statement.execute();
-  while (statement.fetch()) versions.push_back(version);
+  storage::Query query(tx, "SELECT version FROM questionnaire_versions WHERE questionnaire_id = :id ORDER BY version");
+  query.Bind("id", id).Into(version).Start();
+  while (query.Next()) versions.push_back(version);
   return versions;
 }
 
 RebuildCounts CountWritten(storage::Transaction& tx, const std::string& id) {
   RebuildCounts counts;
-  tx.session() << "SELECT COALESCE(SUM(CASE WHEN item_code = '' THEN answers ELSE 0 END), 0), COUNT(*)"
-                  " FROM response_rollups WHERE questionnaire_id = :id",
-      soci::use(id), soci::into(counts.responses), soci::into(counts.buckets);
+  storage::Query query(tx,
+                       "SELECT COALESCE(SUM(CASE WHEN item_code = '' THEN answers ELSE 0 END), 0), COUNT(*)"
+                       " FROM response_rollups WHERE questionnaire_id = :id");
+  query.Bind("id", id).Into(counts.responses).Into(counts.buckets).Execute();
   return counts;
 }
 
@@ -87,10 +102,11 @@ RebuildCounts CountWritten(storage::Transaction& tx, const std::string& id) {
 absl::StatusOr<RebuildCounts> RecountInPlace(storage::Transaction& tx, const std::string& id) {
   if (absl::Status s = RequireQuestionnaire(tx, id); !s.ok()) return s;
   int first = 0, last = 99991231, scale = v1::ITEM_KIND_SCALE;
-  tx.session() << "DELETE FROM response_rollups WHERE questionnaire_id = :id", soci::use(id);
-  tx.session() << absl::StrCat(kInsert, kResponseCounts), soci::use(id), soci::use(first), soci::use(last);
-  tx.session() << absl::StrCat(kInsert, kAnswerCounts), soci::use(id), soci::use(first), soci::use(last),
-      soci::use(scale);
+  storage::Query(tx, "DELETE FROM response_rollups WHERE questionnaire_id = :id").Bind("id", id).Execute();
+  storage::Query responses(tx, absl::StrCat(kInsert, kResponseCounts));
+  responses.Bind("id", id).Bind("first", first).Bind("last", last).Execute();
+  storage::Query answers(tx, absl::StrCat(kInsert, kAnswerCounts));
+  answers.Bind("id", id).Bind("first", first).Bind("last", last).Bind("scale", scale).Execute();
   for (int version : VersionsOf(tx, id)) RebuildDayRollups(tx, id, version, 0, 99991231);
   return CountWritten(tx, id);
 }
@@ -100,10 +116,10 @@ absl::StatusOr<RebuildCounts> RecountInPlace(storage::Transaction& tx, const std
 std::optional<std::pair<absl::CivilDay, absl::CivilDay>> DaysOf(storage::Transaction& tx, const std::string& id) {
   int first = 0, last = 0, first_kept = 0, last_kept = 0;
   soci::indicator any = soci::i_null, any_last = soci::i_null, kept = soci::i_null, kept_last = soci::i_null;
-  tx.session() << "SELECT MIN(report_day), MAX(report_day) FROM responses WHERE questionnaire_id = :id", soci::use(id),
-      soci::into(first, any), soci::into(last, any_last);
-  tx.session() << "SELECT MIN(day), MAX(day) FROM response_rollups WHERE questionnaire_id = :id", soci::use(id),
-      soci::into(first_kept, kept), soci::into(last_kept, kept_last);
+  storage::Query answered(tx, "SELECT MIN(report_day), MAX(report_day) FROM responses WHERE questionnaire_id = :id");
+  answered.Bind("id", id).Into(first, any).Into(last, any_last).Execute();
+  storage::Query stored(tx, "SELECT MIN(day), MAX(day) FROM response_rollups WHERE questionnaire_id = :id");
+  stored.Bind("id", id).Into(first_kept, kept).Into(last_kept, kept_last).Execute();
   if (any != soci::i_ok && kept != soci::i_ok) return std::nullopt;
   if (any != soci::i_ok) {
     first = first_kept;
@@ -127,39 +143,28 @@ void RecountChunk(storage::Transaction& tx, const std::string& id, std::vector<i
   long long locked = 0;
   for (int& version : versions) {
     for (const char* table : {"response_rollups", "response_day_rollups"}) {
-      tx.session() << absl::StrCat("SELECT COUNT(*) FROM ", table, " WHERE questionnaire_id = :id",
-                                   " AND questionnaire_version = :version AND day >= :first AND day <= :last",
-                                   tx.ForUpdate()),
-          soci::use(id), soci::use(version), soci::use(first), soci::use(last), soci::into(locked);
+      storage::Query lock(
+          tx, absl::StrCat("SELECT COUNT(*) FROM ", table, " WHERE questionnaire_id = :id",
+                           " AND questionnaire_version = :version AND day >= :first AND day <= :last", tx.ForUpdate()));
+      lock.Bind("id", id).Bind("version", version).Bind("first", first).Bind("last", last).Into(locked).Execute();
     }
-    tx.session() << "DELETE FROM response_rollups WHERE questionnaire_id = :id AND questionnaire_version = :version"
-                    " AND day >= :first AND day <= :last",
-        soci::use(id), soci::use(version), soci::use(first), soci::use(last);
+    storage::Query remove(tx,
+                          "DELETE FROM response_rollups WHERE questionnaire_id = :id AND questionnaire_version ="
+                          " :version AND day >= :first AND day <= :last");
+    remove.Bind("id", id).Bind("version", version).Bind("first", first).Bind("last", last).Execute();
   }
   std::vector<Bucket> buckets;
   Bucket bucket;
   int scale = v1::ITEM_KIND_SCALE;
   for (const char* counts : {kResponseCounts, kAnswerCounts}) {
-    std::string questionnaire;  // the id asked for
-    soci::statement statement(tx.session());
-    statement.exchange(soci::into(questionnaire));
-    statement.exchange(soci::into(bucket.version));
-    statement.exchange(soci::into(bucket.day));
-    statement.exchange(soci::into(bucket.item));
-    statement.exchange(soci::into(bucket.customer_type));
-    statement.exchange(soci::into(bucket.channel));
-    statement.exchange(soci::into(bucket.agent));
-    statement.exchange(soci::into(bucket.score));
-    statement.exchange(soci::into(bucket.answers));
-    statement.exchange(soci::use(id));
-    statement.exchange(soci::use(first));
-    statement.exchange(soci::use(last));
-    if (counts == kAnswerCounts) statement.exchange(soci::use(scale));
-    statement.alloc();
-    statement.prepare(counts);
-    statement.define_and_bind();
-    statement.execute();
-    while (statement.fetch()) buckets.push_back(bucket);
+    storage::Query query(tx, counts);
+    query.Bind("id", id).Bind("first", first).Bind("last", last);
+    if (counts == kAnswerCounts) query.Bind("scale", scale);
+    query.IntoRow(bucket).Start();
+    while (query.Next()) {
+      buckets.push_back(bucket);
+      buckets.back().questionnaire = id;  // written under the id asked for
+    }
   }
   for (size_t start = 0; start < buckets.size(); start += kRowsAStatement) {
     size_t stop = std::min(buckets.size(), start + kRowsAStatement);
@@ -167,20 +172,9 @@ void RecountChunk(storage::Transaction& tx, const std::string& id, std::vector<i
     for (size_t i = start; i < stop; ++i) {
       absl::StrAppend(&sql, i > start ? ", " : "", "(", storage::Placeholders(absl::StrCat("b", i, "_"), 9), ")");
     }
-    storage::ExecuteBound(tx, sql, [&](soci::statement& statement) {
-      for (size_t i = start; i < stop; ++i) {
-        Bucket& b = buckets[i];
-        statement.exchange(soci::use(id));
-        statement.exchange(soci::use(b.version));
-        statement.exchange(soci::use(b.day));
-        statement.exchange(soci::use(b.item));
-        statement.exchange(soci::use(b.customer_type));
-        statement.exchange(soci::use(b.channel));
-        statement.exchange(soci::use(b.agent));
-        statement.exchange(soci::use(b.score));
-        statement.exchange(soci::use(b.answers));
-      }
-    });
+    storage::Query insert(tx, sql);
+    for (size_t i = start; i < stop; ++i) buckets[i].Bind(insert, absl::StrCat("b", i, "_"));
+    insert.Execute();
   }
   for (int version : versions) RebuildDayRollups(tx, id, version, first, last);
 }
