@@ -104,7 +104,7 @@ absl::StatusOr<v1::ApiKey> AccessService::RevokeApiKey(const access::Caller& /*c
   if (absl::Status s = ValidateKeyId("id", request.id()); !s.ok()) return s;
   absl::StatusOr<v1::ApiKey> revoked = keys_.Revoke(request.id(), absl::Now());
   if (revoked.ok()) authenticator_.Forget(revoked->id());
-  return std::move(revoked);
+  return revoked;
 }
 
 absl::StatusOr<v1::ListAuditEventsResponse> AccessService::ListAuditEvents(const access::Caller& /*caller*/,

@@ -89,7 +89,7 @@ absl::StatusOr<v1::Questionnaire> QuestionnaireService::UpdateQuestionnaireDraft
         return NormalizeAndValidateContent("questionnaire", draft);
       },
       absl::Now());
-  return std::move(updated);
+  return updated;
 }
 
 absl::StatusOr<v1::Questionnaire> QuestionnaireService::PublishQuestionnaire(

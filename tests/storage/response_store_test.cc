@@ -105,7 +105,6 @@ class ResponseStoreTest : public test_support::MigratedDatabaseTest {
     EXPECT_TRUE(database_
                     ->InTransaction(storage::Access::kWrite,
                                     [&](storage::Transaction& tx) {
-                                      soci::session& session = tx.session();
                                       tokens = invitations::IssueInvitations(tx, {{.revisit_id = revisit_id}},
                                                                              v1::CHANNEL_SMS, absl::ToUnixMicros(now_),
                                                                              absl::ToUnixMicros(expires));
