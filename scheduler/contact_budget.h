@@ -37,6 +37,7 @@ struct ContactBudget {
   };
 
   const std::optional<ContactCap>& CapFor(Channel channel) const { return channel_caps[static_cast<int>(channel)]; }
+  std::optional<ContactCap>& CapFor(Channel channel) { return channel_caps[static_cast<int>(channel)]; }
   // The longest span the budget looks across: contacts further from a new
   // one than this never count against it.
   absl::Duration LongestPeriod() const;

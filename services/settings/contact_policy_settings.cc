@@ -1,5 +1,6 @@
 #include "services/settings/contact_policy_settings.h"
 
+#include <cstdlib>
 #include <string>
 
 #include "absl/container/flat_hash_set.h"
@@ -87,6 +88,29 @@ v1::WeeklyWindows EveryDay(const char* start, const char* end) {
   return week;
 }
 
+// The policy's cap of `channel`, and its field's name: matched by name, so that
+// reordering either side's channels cannot swap the caps.
+struct ChannelCapField {
+  const char* field;
+  bool (v1::ContactPolicy::*has)() const;
+  const v1::ContactCap& (v1::ContactPolicy::*get)() const;
+  v1::ContactCap* (v1::ContactPolicy::*mutable_cap)();
+};
+ChannelCapField CapField(scheduler::Channel channel) {
+  using P = v1::ContactPolicy;
+  switch (channel) {
+    case scheduler::Channel::kPhone:
+      return {"policy.phone_cap", &P::has_phone_cap, &P::phone_cap, &P::mutable_phone_cap};
+    case scheduler::Channel::kSms:
+      return {"policy.sms_cap", &P::has_sms_cap, &P::sms_cap, &P::mutable_sms_cap};
+    case scheduler::Channel::kIm:
+      return {"policy.im_cap", &P::has_im_cap, &P::im_cap, &P::mutable_im_cap};
+    case scheduler::Channel::kEmail:
+      return {"policy.email_cap", &P::has_email_cap, &P::email_cap, &P::mutable_email_cap};
+  }
+  std::abort();  // every channel is named above
+}
+
 void SetCap(v1::ContactCap* out, const scheduler::ContactCap& cap) {
   out->set_max_contacts(cap.max_contacts);
   *out->mutable_period() = ToProtoDuration(cap.period);
@@ -100,9 +124,9 @@ v1::ContactPolicy DefaultContactPolicy() {
   *policy.mutable_message_windows() = EveryDay("08:00", "21:00");
   scheduler::ContactBudget budget;
   SetCap(policy.mutable_survey_cap(), budget.survey_cap);
-  v1::ContactCap* caps[] = {policy.mutable_phone_cap(), policy.mutable_sms_cap(), policy.mutable_im_cap(),
-                            policy.mutable_email_cap()};
-  for (int channel = 0; channel < 4; ++channel) SetCap(caps[channel], *budget.channel_caps[channel]);
+  for (scheduler::Channel channel : scheduler::kAllChannels) {
+    SetCap((policy.*CapField(channel).mutable_cap)(), *budget.CapFor(channel));
+  }
   return policy;
 }
 
@@ -138,20 +162,12 @@ absl::StatusOr<scheduler::ContactPolicy> ParseContactPolicy(const v1::ContactPol
       ParseCap("policy.survey_cap", true, policy.survey_cap());
   if (!survey_cap.ok()) return survey_cap.status();
   out.budget.survey_cap = **survey_cap;
-  struct ChannelCap {
-    const char* field;
-    bool present;
-    const v1::ContactCap& cap;
-  };
-  const ChannelCap channel_caps[] = {{"policy.phone_cap", policy.has_phone_cap(), policy.phone_cap()},
-                                     {"policy.sms_cap", policy.has_sms_cap(), policy.sms_cap()},
-                                     {"policy.im_cap", policy.has_im_cap(), policy.im_cap()},
-                                     {"policy.email_cap", policy.has_email_cap(), policy.email_cap()}};
-  for (int channel = 0; channel < 4; ++channel) {
-    const ChannelCap& entry = channel_caps[channel];
-    absl::StatusOr<std::optional<scheduler::ContactCap>> cap = ParseCap(entry.field, entry.present, entry.cap);
+  for (scheduler::Channel channel : scheduler::kAllChannels) {
+    ChannelCapField entry = CapField(channel);
+    absl::StatusOr<std::optional<scheduler::ContactCap>> cap =
+        ParseCap(entry.field, (policy.*entry.has)(), (policy.*entry.get)());
     if (!cap.ok()) return cap.status();
-    out.budget.channel_caps[channel] = *cap;
+    out.budget.CapFor(channel) = *cap;
   }
   // The scheduler's own checks, as a last line (they should never fire here).
   if (absl::Status s = out.budget.Validate(); !s.ok()) return FieldError("policy", s.message());

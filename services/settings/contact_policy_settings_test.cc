@@ -59,6 +59,20 @@ TEST(ContactPolicySettings, WeekdaysHolidaysAndCapsAreTheOperators) {
   EXPECT_EQ(policy->budget.channel_caps[1]->max_contacts, 1);
 }
 
+TEST(ContactPolicySettings, EachChannelsCapIsItsOwn) {
+  v1::ContactPolicy input = DefaultContactPolicy();
+  input.mutable_phone_cap()->set_max_contacts(11);
+  input.mutable_sms_cap()->set_max_contacts(12);
+  input.mutable_im_cap()->set_max_contacts(13);
+  input.mutable_email_cap()->set_max_contacts(14);
+  absl::StatusOr<scheduler::ContactPolicy> policy = ParseContactPolicy(input);
+  ASSERT_TRUE(policy.ok()) << policy.status();
+  EXPECT_EQ(policy->budget.CapFor(scheduler::Channel::kPhone)->max_contacts, 11);
+  EXPECT_EQ(policy->budget.CapFor(scheduler::Channel::kSms)->max_contacts, 12);
+  EXPECT_EQ(policy->budget.CapFor(scheduler::Channel::kIm)->max_contacts, 13);
+  EXPECT_EQ(policy->budget.CapFor(scheduler::Channel::kEmail)->max_contacts, 14);
+}
+
 struct BadCase {
   std::string name;
   void (*spoil)(v1::ContactPolicy&);
