@@ -79,7 +79,10 @@ GatedCall AdmittedService::Admit(const MethodInfo& method, const grpc::ServerCon
   if (auto it = metadata.find("authorization"); it != metadata.end()) {
     authorization = absl::string_view(it->second.data(), it->second.size());
   }
-  return gate_.Admit(method, authorization, context.peer());
+  // The peer goes only into audit events: a read is never audited, and
+  // context.peer() builds a string on every call.
+  bool may_be_audited = method.policy != nullptr && method.policy->kind != access::CallKind::kRead;
+  return gate_.Admit(method, authorization, may_be_audited ? context.peer() : std::string());
 }
 
 absl::Status AdmittedService::Begin(GatedCall& call, const grpc::ServerContextBase& context,

@@ -183,25 +183,27 @@ AdmittedService& AdmittedService::AsyncUnary(absl::string_view name, AsyncUnaryH
             struct Pending {
               GatedCall call;
               Request request;
+              Response reply;
             };
-            auto pending = std::make_shared<Pending>(Pending{Admit(method, *context), Request()});
-            auto finish = [this, pending, reactor, reply_bytes](const absl::Status& outcome, const Response& reply) {
-              gate_.Close(pending->call, outcome, [pending, reactor, reply_bytes, reply](grpc::Status sent) {
-                if (sent.ok()) sent = SerializeReply(reply, reply_bytes);
+            auto pending = std::make_shared<Pending>(Pending{Admit(method, *context), Request(), Response()});
+            auto finish = [this, pending, reactor, reply_bytes](const absl::Status& outcome) {
+              gate_.Close(pending->call, outcome, [pending, reactor, reply_bytes](grpc::Status sent) {
+                if (sent.ok()) sent = SerializeReply(pending->reply, reply_bytes);
                 reactor->Finish(sent);
               });
             };
             if (absl::Status outcome = Begin(pending->call, *context, *request_bytes, pending->request);
                 !outcome.ok()) {
-              finish(outcome, Response());
+              finish(outcome);
               return reactor;
             }
             handler(*pending->call.admission(), pending->request, pending->call.PendingAuditEvent(),
                     [pending, finish](absl::StatusOr<Response> result, bool audit_event_written) mutable {
                       if (audit_event_written) pending->call.MarkAuditedWithWrite();
-                      if (!result.ok()) return finish(result.status(), Response());
-                      pending->call.WillReply(*result);
-                      finish(absl::OkStatus(), *result);
+                      if (!result.ok()) return finish(result.status());
+                      pending->reply = *std::move(result);
+                      pending->call.WillReply(pending->reply);
+                      finish(absl::OkStatus());
                     });
             return reactor;
           }));
