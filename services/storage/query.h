@@ -1,7 +1,6 @@
 #ifndef SATISFACTION_SERVICES_STORAGE_QUERY_H_
 #define SATISFACTION_SERVICES_STORAGE_QUERY_H_
 
-#include <functional>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -43,14 +42,12 @@ class Query {
   // Binds `:name` to `value` (NULL where `indicator` is soci::i_null).
   template <typename T>
   Query& Bind(absl::string_view name, const T& value) {
-    Slot(name) = [&value](soci::statement& statement) { statement.exchange(soci::use(value)); };
+    uses_[SlotFor(name)] = {&UseValue<T>, &value, nullptr};
     return *this;
   }
   template <typename T>
   Query& Bind(absl::string_view name, const T& value, const soci::indicator& indicator) {
-    Slot(name) = [&value, &indicator](soci::statement& statement) {
-      statement.exchange(soci::use(value, const_cast<soci::indicator&>(indicator)));
-    };
+    uses_[SlotFor(name)] = {&UseWithIndicator<T>, &value, &indicator};
     return *this;
   }
   template <typename T>
@@ -61,20 +58,19 @@ class Query {
   // Binds `:prefix0`, `:prefix1`, ... (see Placeholders in sql_text.h) to `values`.
   template <typename T>
   Query& BindEach(absl::string_view prefix, const std::vector<T>& values) {
-    for (size_t i = 0; i < values.size(); ++i) Bind(absl::StrCat(prefix, i), values[i]);
+    for (size_t i = 0; i < values.size(); ++i) uses_[SlotFor(prefix, i)] = {&UseValue<T>, &values[i], nullptr};
     return *this;
   }
 
   // The next result column goes to `value` (with its indicator, for NULLs).
   template <typename T>
   Query& Into(T& value) {
-    intos_.push_back([&value](soci::statement& statement) { statement.exchange(soci::into(value)); });
+    intos_.push_back({&IntoValue<T>, &value, nullptr});
     return *this;
   }
   template <typename T>
   Query& Into(T& value, soci::indicator& indicator) {
-    intos_.push_back(
-        [&value, &indicator](soci::statement& statement) { statement.exchange(soci::into(value, indicator)); });
+    intos_.push_back({&IntoWithIndicator<T>, &value, &indicator});
     return *this;
   }
   // The next result columns go to `row`'s members: Row has `void Into(Query&)`.
@@ -95,20 +91,51 @@ class Query {
   // Rows the statement changed.
   long long affected_rows();
 
-  // The placeholders in the order they appear (for tests).
-  const std::vector<std::string>& placeholders() const { return names_; }
 
  private:
-  using Exchange = std::function<void(soci::statement&)>;
-  Exchange& Slot(absl::string_view name);
+  // One value handed to SOCI when the statement is prepared: a plain record
+  // rather than a std::function, as a batch of answers binds thousands.
+  struct Exchange {
+    void (*exchange)(soci::statement&, const void* value, const void* indicator) = nullptr;
+    const void* value = nullptr;
+    const void* indicator = nullptr;
+  };
+  template <typename T>
+  static void UseValue(soci::statement& statement, const void* value, const void*) {
+    statement.exchange(soci::use(*static_cast<const T*>(value)));
+  }
+  template <typename T>
+  static void UseWithIndicator(soci::statement& statement, const void* value, const void* indicator) {
+    statement.exchange(soci::use(*static_cast<const T*>(value),
+                                 *const_cast<soci::indicator*>(static_cast<const soci::indicator*>(indicator))));
+  }
+  template <typename T>
+  static void IntoValue(soci::statement& statement, const void* value, const void*) {
+    statement.exchange(soci::into(*static_cast<T*>(const_cast<void*>(value))));
+  }
+  template <typename T>
+  static void IntoWithIndicator(soci::statement& statement, const void* value, const void* indicator) {
+    statement.exchange(soci::into(*static_cast<T*>(const_cast<void*>(value)),
+                                  *const_cast<soci::indicator*>(static_cast<const soci::indicator*>(indicator))));
+  }
+
+  // The index of the placeholder `:name` (`:prefix<number>`), refusing one
+  // that is not in the text or already bound. Names are usually bound in the
+  // order the text has them: the next one is tried before any lookup.
+  size_t SlotFor(absl::string_view name);
+  size_t SlotFor(absl::string_view prefix, size_t number);
+  size_t Claim(size_t index, absl::string_view name);
+  size_t LookUp(absl::string_view name);
   void Prepare();
 
-  std::string sql_;
+  const std::string sql_;
   soci::statement statement_;
-  std::vector<std::string> names_;
-  absl::flat_hash_map<std::string, size_t> position_;
+  // Views into sql_, in the order of the text.
+  std::vector<absl::string_view> names_;
+  absl::flat_hash_map<absl::string_view, size_t> position_;  // filled on the first out-of-order bind
   std::vector<Exchange> uses_;
   std::vector<Exchange> intos_;
+  size_t next_ = 0;
   bool prepared_ = false;
 };
 

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
 #include "services/storage/database.h"
 #include "services/storage/sql_text.h"
@@ -85,6 +86,29 @@ TEST_P(QueryTest, BindsByNameInAnyOrderAndReadsRows) {
   EXPECT_TRUE(status.ok()) << status;
 }
 
+TEST_P(QueryTest, NumberedNamesBindToTheirOwnPlaceWhateverTheTextsOrder) {
+  absl::Status status = Run(Access::kWrite, [](Transaction& tx) {
+    std::vector<int> ids = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11};
+    std::vector<std::string> names = {"a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k"};
+    int n = 0;
+    // The text names :i10 and :i1 before :i0, and :n between the rows.
+    std::string values;
+    for (size_t row : {10, 1, 0, 2, 3, 4, 5, 6, 7, 8, 9}) {
+      absl::StrAppend(&values, values.empty() ? "" : ", ", "(:i", row, ", :s", row, row == 0 ? ", :n)" : ", 0)");
+    }
+    Query insert(tx, "INSERT INTO things (id, name, n) VALUES " + values);
+    insert.BindEach("s", names).Bind("n", n).BindEach("i", ids).Execute();
+    EXPECT_EQ(insert.affected_rows(), 11);
+    std::string read_name;
+    int read_id = 0;
+    Query read(tx, "SELECT id, name FROM things ORDER BY id");
+    read.Into(read_id).Into(read_name).Start();
+    while (read.Next()) EXPECT_EQ(read_name, names[read_id - 1]) << read_id;
+    return absl::OkStatus();
+  });
+  EXPECT_TRUE(status.ok()) << status;
+}
+
 TEST_P(QueryTest, BindingMistakesAreInternalErrorsBeforeTheDatabaseSeesThem) {
   int id = 1;
   std::string name = "x";
@@ -103,6 +127,10 @@ TEST_P(QueryTest, BindingMistakesAreInternalErrorsBeforeTheDatabaseSeesThem) {
   expect_refused([&](Transaction& tx) { Query(tx, insert).Bind("id", id).Bind("name", name).Execute(); },
                  "placeholder :n left unbound");
   expect_refused([&](Transaction& tx) { Query(tx, "UPDATE things SET n = :n WHERE n = :n"); }, "appears twice");
+  std::vector<int> ids = {1, 2};
+  expect_refused([&](Transaction& tx) { Query(tx, "SELECT :i0, :i1").Bind("i1", id).BindEach("i", ids); },
+                 "placeholder :i1 bound twice");
+  expect_refused([&](Transaction& tx) { Query(tx, "SELECT :i0, :i01").BindEach("i", ids); }, "no placeholder :i1");
   int count = -1;
   EXPECT_TRUE(Run(Access::kRead, [&](Transaction& tx) {
                 Query(tx, "SELECT COUNT(*) FROM things").Into(count).Execute();
