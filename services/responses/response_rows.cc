@@ -4,17 +4,16 @@
 
 #include <algorithm>
 #include <array>
-#include <functional>
 #include <map>
 #include <memory>
 #include <tuple>
-#include <type_traits>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "satisfaction/v1/questionnaire.pb.h"
 #include "services/common/enum_bridges.h"
+#include "services/storage/query.h"
 #include "services/storage/sql_text.h"
 #include "services/storage/transaction.h"
 
@@ -38,36 +37,33 @@ void InsertResponses(storage::Transaction& tx, std::vector<ResponseRow>& rows) {
       "INSERT INTO responses (revisit_id, invitation_id, customer_id, questionnaire_id, questionnaire_version,"
       " customer_type, channel, agent_id, idempotency_key, submitted_at_us, report_day) VALUES ";
   for (size_t i = 0; i < n; ++i) {
-    absl::StrAppend(&sql, i ? ", " : "", "(", storage::Placeholders(absl::StrCat("r", i, "_"), 11), ")");
+    absl::StrAppend(&sql, i ? ", " : "", "(:revisit", i, ", :invitation", i, ", :customer", i, ", :survey", i,
+                    ", :version", i, ", :type", i, ", :channel", i, ", :agent", i, ", :key", i, ", :at", i, ", :day",
+                    i, ")");
   }
   // The new ids come back with the insert (MariaDB 10.5 and SQLite 3.35 on).
   absl::StrAppend(&sql, tx.dialect().Returning("revisit_id, id"));
-  long long revisit_id = 0, id = 0;
-  soci::statement statement(tx.session());
-  statement.exchange(soci::into(revisit_id));
-  statement.exchange(soci::into(id));
+  storage::Query insert(tx, std::move(sql));
   for (size_t i = 0; i < n; ++i) {
     const ResponseRow& row = rows[i];
-    statement.exchange(soci::use(row.revisit_id));
-    statement.exchange(soci::use(invitation_ids[i], invitation_set[i]));
-    statement.exchange(soci::use(row.customer_id));
-    statement.exchange(soci::use(row.questionnaire_id));
-    statement.exchange(soci::use(row.questionnaire_version));
-    statement.exchange(soci::use(row.customer_type));
-    statement.exchange(soci::use(row.channel));
-    statement.exchange(soci::use(row.agent_id));
-    statement.exchange(soci::use(keys[i], key_set[i]));
-    statement.exchange(soci::use(row.submitted_at_us));
-    statement.exchange(soci::use(row.report_day));
+    insert.Bind(absl::StrCat("revisit", i), row.revisit_id)
+        .Bind(absl::StrCat("invitation", i), invitation_ids[i], invitation_set[i])
+        .Bind(absl::StrCat("customer", i), row.customer_id)
+        .Bind(absl::StrCat("survey", i), row.questionnaire_id)
+        .Bind(absl::StrCat("version", i), row.questionnaire_version)
+        .Bind(absl::StrCat("type", i), row.customer_type)
+        .Bind(absl::StrCat("channel", i), row.channel)
+        .Bind(absl::StrCat("agent", i), row.agent_id)
+        .Bind(absl::StrCat("key", i), keys[i], key_set[i])
+        .Bind(absl::StrCat("at", i), row.submitted_at_us)
+        .Bind(absl::StrCat("day", i), row.report_day);
   }
-  statement.alloc();
-  statement.prepare(sql);
-  statement.define_and_bind();
-  statement.execute();
+  long long revisit_id = 0, id = 0;
+  insert.Into(revisit_id).Into(id).Start();
   // One response per revisit: each id is found by its revisit.
   absl::flat_hash_map<long long, ResponseRow*> by_revisit;
   for (ResponseRow& row : rows) by_revisit[row.revisit_id] = &row;
-  while (statement.fetch()) by_revisit.at(revisit_id)->id = id;
+  while (insert.Next()) by_revisit.at(revisit_id)->id = id;
 }
 
 void AddAnswers(storage::WriteBatch& writes, const std::vector<ResponseRow>& rows) {
@@ -86,14 +82,15 @@ void AddAnswers(storage::WriteBatch& writes, const std::vector<ResponseRow>& row
   if (answers->empty()) return;
   std::string sql = "INSERT INTO response_answers (response_id, item_code, score, text) VALUES ";
   for (size_t i = 0; i < answers->size(); ++i) {
-    absl::StrAppend(&sql, i ? ", " : "", "(", storage::Placeholders(absl::StrCat("a", i, "_"), 4), ")");
+    absl::StrAppend(&sql, i ? ", " : "", "(:a", i, "_response, :a", i, "_item, :a", i, "_score, :a", i, "_text)");
   }
-  writes.Add(std::move(sql), [answers](soci::statement& statement) {
-    for (Answer& answer : *answers) {
-      statement.exchange(soci::use(answer.response_id));
-      statement.exchange(soci::use(answer.code));
-      statement.exchange(soci::use(answer.score));
-      statement.exchange(soci::use(answer.text));
+  writes.Add(std::move(sql), [answers](storage::Query& query) {
+    for (size_t i = 0; i < answers->size(); ++i) {
+      const Answer& answer = (*answers)[i];
+      query.Bind(absl::StrCat("a", i, "_response"), answer.response_id)
+          .Bind(absl::StrCat("a", i, "_item"), answer.code)
+          .Bind(absl::StrCat("a", i, "_score"), answer.score)
+          .Bind(absl::StrCat("a", i, "_text"), answer.text);
     }
   });
 }
@@ -102,8 +99,8 @@ namespace {
 
 // Adds an upsert of `counts` into `table`, whose key is `key_columns` (in the
 // order of Key's parts); each count adds to the column of `count_columns` in
-// its place. `prefix` keeps the placeholders apart from the other statements
-// of the batch.
+// its place. Row i's values are `:<prefix><i>_<column number>`: `prefix` keeps
+// them apart from the other statements of the batch.
 template <typename Key, size_t N>
 void AddCountsUpsert(storage::WriteBatch& writes, const std::string& table, const std::string& key_columns,
                      const std::array<const char*, N>& count_columns, const std::string& prefix,
@@ -122,11 +119,14 @@ void AddCountsUpsert(storage::WriteBatch& writes, const std::string& table, cons
     absl::StrAppend(&sql, i ? ", " : "", column, " = ", dialect.Existing(table, column), " + ",
                     dialect.Inserted(column));
   }
-  writes.Add(std::move(sql), [counts](soci::statement& statement) {
-    for (auto& [key, sums] : *counts) {
-      // The map's keys are const; their parts bind as values that are not written.
-      std::apply([&](const auto&... part) { (statement.exchange(soci::use(part)), ...); }, key);
-      for (long long& sum : sums) statement.exchange(soci::use(sum));
+  writes.Add(std::move(sql), [counts, prefix](storage::Query& query) {
+    size_t row = 0;
+    for (const auto& [key, sums] : *counts) {
+      size_t column = 0;
+      auto bind = [&](const auto& value) { query.Bind(absl::StrCat(prefix, row, "_", column++), value); };
+      std::apply([&](const auto&... part) { (bind(part), ...); }, key);
+      for (const long long& sum : sums) bind(sum);
+      ++row;
     }
   });
 }
@@ -191,13 +191,21 @@ absl::StatusOr<v1::Response> LoadResponse(storage::Transaction& tx, long long id
   int version = 0, type = 0, channel = 0;
   std::string questionnaire, agent, external_id;
   soci::indicator recovery_set = soci::i_null;
-  tx.session() << "SELECT r.revisit_id, r.submitted_at_us, r.recovery_revisit_id, r.questionnaire_version,"
-                  " r.customer_type, r.channel, r.questionnaire_id, r.agent_id, c.external_id FROM responses r"
-                  " JOIN customers c ON c.id = r.customer_id WHERE r.id = :id",
-      soci::use(id), soci::into(revisit_id), soci::into(submitted_us), soci::into(recovery_id, recovery_set),
-      soci::into(version), soci::into(type), soci::into(channel), soci::into(questionnaire), soci::into(agent),
-      soci::into(external_id);
-  if (!tx.session().got_data()) return absl::NotFoundError(absl::StrCat("response '", id, "' not found"));
+  storage::Query read(tx,
+                      "SELECT r.revisit_id, r.submitted_at_us, r.recovery_revisit_id, r.questionnaire_version,"
+                      " r.customer_type, r.channel, r.questionnaire_id, r.agent_id, c.external_id FROM responses r"
+                      " JOIN customers c ON c.id = r.customer_id WHERE r.id = :id");
+  read.Bind("id", id)
+      .Into(revisit_id)
+      .Into(submitted_us)
+      .Into(recovery_id, recovery_set)
+      .Into(version)
+      .Into(type)
+      .Into(channel)
+      .Into(questionnaire)
+      .Into(agent)
+      .Into(external_id);
+  if (!read.Execute()) return absl::NotFoundError(absl::StrCat("response '", id, "' not found"));
   response.set_id(absl::StrCat(id));
   response.set_questionnaire_id(questionnaire);
   response.set_questionnaire_version(version);
@@ -211,15 +219,13 @@ absl::StatusOr<v1::Response> LoadResponse(storage::Transaction& tx, long long id
   std::string code, text;
   int score = 0;
   // In the questionnaire's order.
-  soci::statement answers =
-      (tx.session().prepare
-           << "SELECT a.item_code, a.score, a.text FROM response_answers a LEFT JOIN questionnaire_items i"
-              " ON i.questionnaire_id = :questionnaire AND i.version = :version AND i.code = a.item_code"
-              " WHERE a.response_id = :id ORDER BY i.ordinal, a.item_code",
-       soci::use(questionnaire), soci::use(version), soci::use(id), soci::into(code), soci::into(score),
-       soci::into(text));
-  answers.execute();
-  while (answers.fetch()) {
+  storage::Query answers(tx,
+                         "SELECT a.item_code, a.score, a.text FROM response_answers a LEFT JOIN questionnaire_items i"
+                         " ON i.questionnaire_id = :questionnaire AND i.version = :version AND i.code = a.item_code"
+                         " WHERE a.response_id = :id ORDER BY i.ordinal, a.item_code");
+  answers.Bind("questionnaire", questionnaire).Bind("version", version).Bind("id", id);
+  answers.Into(code).Into(score).Into(text).Start();
+  while (answers.Next()) {
     v1::Answer& answer = *response.add_answers();
     answer.set_item_code(code);
     answer.set_score(score);

@@ -22,6 +22,7 @@
 #include "services/revisits/revisit_rule_store.h"
 #include "services/revisits/revisit_rule_validation.h"
 #include "services/storage/database_errors.h"
+#include "services/storage/query.h"
 #include "services/storage/sql_text.h"
 #include "services/storage/write_batch.h"
 
@@ -126,22 +127,20 @@ constexpr char kContextJoins[] =
 struct ResponseStore::ContextBinding {
   int low_score = v1::TRIGGER_LOW_SCORE, planned = v1::REVISIT_STATE_PLANNED, leased = v1::REVISIT_STATE_LEASED,
       low_score_rules = v1::TRIGGER_LOW_SCORE;
-  void Bind(soci::statement& statement, Context& context);
+  // Binds kContextColumns' values; its columns (next in the result) go to `context`.
+  void Bind(storage::Query& query, Context& context) const;
 };
 
-void ResponseStore::ContextBinding::Bind(soci::statement& statement, Context& context) {
-  statement.exchange(soci::into(context.keyed_response));
-  statement.exchange(soci::into(context.keyed_revisit));
-  statement.exchange(soci::into(context.first_response));
-  statement.exchange(soci::into(context.customer_type));
-  statement.exchange(soci::into(context.external_id));
-  statement.exchange(soci::into(context.serving_agent));
-  statement.exchange(soci::into(context.open_recoveries));
-  statement.exchange(soci::into(context.low_score_rules_version));
-  statement.exchange(soci::use(low_score));
-  statement.exchange(soci::use(planned));
-  statement.exchange(soci::use(leased));
-  statement.exchange(soci::use(low_score_rules));
+void ResponseStore::ContextBinding::Bind(storage::Query& query, Context& context) const {
+  query.Bind("trigger", low_score).Bind("planned", planned).Bind("leased", leased).Bind("rules", low_score_rules);
+  query.Into(context.keyed_response)
+      .Into(context.keyed_revisit)
+      .Into(context.first_response)
+      .Into(context.customer_type)
+      .Into(context.external_id)
+      .Into(context.serving_agent)
+      .Into(context.open_recoveries)
+      .Into(context.low_score_rules_version);
 }
 
 // Locks the invitations and their revisits and reads every submission's
@@ -172,31 +171,24 @@ void ResponseStore::LockInvitations(storage::Transaction& tx, const Batch& batch
   Source row;
   Context context;
   ContextBinding context_binding;
-  soci::statement statement(tx.session());
-  statement.exchange(soci::into(hash));
-  statement.exchange(soci::into(invitation_id));
-  statement.exchange(soci::into(row.revisit_id));
-  statement.exchange(soci::into(row.customer_id));
-  statement.exchange(soci::into(row.questionnaire_id));
-  statement.exchange(soci::into(row.questionnaire_version));
-  statement.exchange(soci::into(row.channel));
-  statement.exchange(soci::into(expires_us));
-  statement.exchange(soci::into(row.revisit_state));
-  context_binding.Bind(statement, context);
-  for (size_t i = 0; i < keys.size(); ++i) {
-    statement.exchange(soci::use(keyed_hashes[i]));
-    statement.exchange(soci::use(keys[i]));
-  }
-  for (const std::string& each : hashes) statement.exchange(soci::use(each));
-  statement.alloc();
-  statement.prepare(absl::StrCat(
-      "SELECT i.token_hash, i.id, i.revisit_id, i.customer_id, i.questionnaire_id,"
-      " i.questionnaire_version, i.channel, i.expires_at_us, r.state, ",
-      kContextColumns, " FROM invitations i JOIN revisits r ON r.id = i.revisit_id", kContextJoins, key_join,
-      " WHERE i.token_hash IN (", storage::Placeholders("h", hashes.size()), ")", tx.ForUpdate()));
-  statement.define_and_bind();
-  statement.execute();
-  while (statement.fetch()) {
+  storage::Query query(
+      tx, absl::StrCat("SELECT i.token_hash, i.id, i.revisit_id, i.customer_id, i.questionnaire_id,"
+                       " i.questionnaire_version, i.channel, i.expires_at_us, r.state, ",
+                       kContextColumns, " FROM invitations i JOIN revisits r ON r.id = i.revisit_id", kContextJoins,
+                       key_join, " WHERE i.token_hash IN (", storage::Placeholders("h", hashes.size()), ")",
+                       tx.ForUpdate()));
+  query.Into(hash)
+      .Into(invitation_id)
+      .Into(row.revisit_id)
+      .Into(row.customer_id)
+      .Into(row.questionnaire_id)
+      .Into(row.questionnaire_version)
+      .Into(row.channel)
+      .Into(expires_us)
+      .Into(row.revisit_state);
+  context_binding.Bind(query, context);
+  query.BindEach("kh", keyed_hashes).BindEach("k", keys).BindEach("h", hashes).Start();
+  while (query.Next()) {
     Submission& submission = *by_hash.at(hash);
     Source& source = submission.source.emplace(row);
     source.invitation_id = invitation_id;
@@ -237,19 +229,13 @@ void ResponseStore::LockCallback(storage::Transaction& tx, Submission& submissio
   soci::indicator has_key = key.empty() ? soci::i_null : soci::i_ok;
   Context context;
   ContextBinding context_binding;
-  soci::statement statement(tx.session());
-  statement.exchange(soci::into(source.questionnaire_id));
-  statement.exchange(soci::into(source.questionnaire_version));
-  context_binding.Bind(statement, context);
-  statement.exchange(soci::use(key, has_key));
-  statement.exchange(soci::use(id));
-  statement.alloc();
-  statement.prepare(absl::StrCat("SELECT r.questionnaire_id, COALESCE(q.latest_published_version, 0), ",
-                                 kContextColumns, " FROM revisits r", kContextJoins,
-                                 " LEFT JOIN questionnaires q ON q.id = r.questionnaire_id"
-                                 " LEFT JOIN responses k ON k.idempotency_key = :key WHERE r.id = :id"));
-  statement.define_and_bind();
-  statement.execute(true);
+  storage::Query query(tx, absl::StrCat("SELECT r.questionnaire_id, COALESCE(q.latest_published_version, 0), ",
+                                        kContextColumns, " FROM revisits r", kContextJoins,
+                                        " LEFT JOIN questionnaires q ON q.id = r.questionnaire_id"
+                                        " LEFT JOIN responses k ON k.idempotency_key = :key WHERE r.id = :id"));
+  query.Into(source.questionnaire_id).Into(source.questionnaire_version);
+  context_binding.Bind(query, context);
+  query.Bind("key", key, has_key).Bind("id", id).Execute();
   if (source.questionnaire_id.empty()) {
     submission.result = absl::FailedPreconditionError(absl::StrCat("callback '", id, "' carries no survey"));
     return;
@@ -296,13 +282,12 @@ absl::StatusOr<QuestionnaireShape> ResponseStore::ShapeOf(storage::Transaction& 
   QuestionnaireShape shape{.id = id, .version = version};
   ItemShape item;
   int required = 0;
-  soci::statement statement =
-      (tx.session().prepare << "SELECT code, kind, dimension, required, max_length FROM questionnaire_items"
-                               " WHERE questionnaire_id = :id AND version = :version ORDER BY ordinal",
-       soci::use(id), soci::use(version), soci::into(item.code), soci::into(item.kind), soci::into(item.dimension),
-       soci::into(required), soci::into(item.max_length));
-  statement.execute();
-  while (statement.fetch()) {
+  storage::Query query(tx,
+                       "SELECT code, kind, dimension, required, max_length FROM questionnaire_items"
+                       " WHERE questionnaire_id = :id AND version = :version ORDER BY ordinal");
+  query.Bind("id", id).Bind("version", version);
+  query.Into(item.code).Into(item.kind).Into(item.dimension).Into(required).Into(item.max_length).Start();
+  while (query.Next()) {
     item.required = required != 0;
     shape.items.push_back(item);
   }
@@ -339,11 +324,19 @@ absl::StatusOr<std::optional<long long>> ResponseStore::OpenRecovery(storage::Tr
   long long locked = 0;
   int open = 0, low_score = v1::TRIGGER_LOW_SCORE, planned = v1::REVISIT_STATE_PLANNED,
       leased = v1::REVISIT_STATE_LEASED;
-  tx.session() << absl::StrCat("SELECT id FROM customers WHERE id = :id", tx.ForUpdate()), soci::use(row.customer_id),
-      soci::into(locked);
-  tx.session() << "SELECT COUNT(*) FROM revisits WHERE customer_id = :id AND trigger_kind = :trigger"
-                  " AND state IN (:planned, :leased)",
-      soci::use(row.customer_id), soci::use(low_score), soci::use(planned), soci::use(leased), soci::into(open);
+  storage::Query(tx, absl::StrCat("SELECT id FROM customers WHERE id = :id", tx.ForUpdate()))
+      .Bind("id", row.customer_id)
+      .Into(locked)
+      .Execute();
+  storage::Query(tx,
+                 "SELECT COUNT(*) FROM revisits WHERE customer_id = :id AND trigger_kind = :trigger"
+                 " AND state IN (:planned, :leased)")
+      .Bind("id", row.customer_id)
+      .Bind("trigger", low_score)
+      .Bind("planned", planned)
+      .Bind("leased", leased)
+      .Into(open)
+      .Execute();
   if (open > 0) return std::nullopt;
   v1::Event event;
   event.set_event_id(absl::StrCat("low-score-response-", row.id));
@@ -444,8 +437,10 @@ absl::Status ResponseStore::StoreBatch(storage::Transaction& tx, const Batch& ba
     if (!recovery.ok()) return recovery.status();
     if (!recovery->has_value()) continue;
     rows[i].recovery_revisit_id = **recovery;
-    tx.session() << "UPDATE responses SET recovery_revisit_id = :recovery WHERE id = :id", soci::use(**recovery),
-        soci::use(rows[i].id);
+    storage::Query(tx, "UPDATE responses SET recovery_revisit_id = :recovery WHERE id = :id")
+        .Bind("recovery", **recovery)
+        .Bind("id", rows[i].id)
+        .Execute();
   }
   storage::WriteBatch writes(tx);
   AddAnswers(writes, rows);
@@ -465,17 +460,18 @@ absl::Status ResponseStore::StoreBatch(storage::Transaction& tx, const Batch& ba
   }
   writes.Add(absl::StrCat("UPDATE invitations SET used_at_us = :used WHERE used_at_us IS NULL AND revisit_id IN (",
                           storage::Placeholders("u", answered->size()), ")"),
-             [answered, now_us](soci::statement& statement) {
-               statement.exchange(soci::use(*now_us));
-               for (long long& id : *answered) statement.exchange(soci::use(id));
-             });
+             [answered, now_us](storage::Query& query) { query.Bind("used", *now_us).BindEach("u", *answered); });
   if (!answered_online->empty()) {
-    writes.Add(absl::StrCat("UPDATE revisits SET state = ", v1::REVISIT_STATE_COMPLETED, ", state_reason = '",
-                            leases::kAnsweredOnline, "', updated_at_us = :completed WHERE id IN (",
+    writes.Add(absl::StrCat("UPDATE revisits SET state = :completed_state, state_reason = :answered_online,"
+                            " updated_at_us = :completed WHERE id IN (",
                             storage::Placeholders("o", answered_online->size()), ")"),
-               [answered_online, now_us](soci::statement& statement) {
-                 statement.exchange(soci::use(*now_us));
-                 for (long long& id : *answered_online) statement.exchange(soci::use(id));
+               [answered_online, now_us](storage::Query& query) {
+                 static const int kCompleted = v1::REVISIT_STATE_COMPLETED;
+                 static const std::string kReason(leases::kAnsweredOnline);
+                 query.Bind("completed_state", kCompleted)
+                     .Bind("answered_online", kReason)
+                     .Bind("completed", *now_us)
+                     .BindEach("o", *answered_online);
                });
   }
   // Last: the aggregates' rows are shared by every writer and stay locked until the commit.
@@ -578,13 +574,17 @@ absl::StatusOr<ResponseStore::InvitationView> ResponseStore::ViewInvitation(cons
         InvitationView view;
         long long expires_us = 0;
         int answered = 0;
-        tx.session()
-            << "SELECT questionnaire_id, questionnaire_version, expires_at_us, (SELECT COUNT(*) FROM responses r"
-               " WHERE r.revisit_id = invitations.revisit_id), message_language FROM invitations"
-               " WHERE token_hash = :hash",
-            soci::use(hash), soci::into(view.questionnaire_id), soci::into(view.questionnaire_version),
-            soci::into(expires_us), soci::into(answered), soci::into(view.message_language);
-        if (!tx.session().got_data()) return absl::NotFoundError("invitation_token: no such invitation");
+        storage::Query query(tx,
+                             "SELECT questionnaire_id, questionnaire_version, expires_at_us, (SELECT COUNT(*)"
+                             " FROM responses r WHERE r.revisit_id = invitations.revisit_id), message_language"
+                             " FROM invitations WHERE token_hash = :hash");
+        query.Bind("hash", hash)
+            .Into(view.questionnaire_id)
+            .Into(view.questionnaire_version)
+            .Into(expires_us)
+            .Into(answered)
+            .Into(view.message_language);
+        if (!query.Execute()) return absl::NotFoundError("invitation_token: no such invitation");
         view.expired = expires_us <= absl::ToUnixMicros(now);
         view.answered = answered > 0;
         return view;

@@ -5,42 +5,29 @@
 #include "absl/strings/str_cat.h"
 
 namespace satisfaction::storage {
-namespace {
-
-void ExecuteOn(soci::session& session, const std::string& sql, const std::function<void(soci::statement&)>& bind) {
-  soci::statement statement(session);
-  bind(statement);
-  statement.alloc();
-  statement.prepare(sql);
-  statement.define_and_bind();
-  statement.execute(true);
-}
-
-}  // namespace
 
 WriteBatch::WriteBatch(Transaction& transaction) : transaction_(transaction) {}
 
-void WriteBatch::Add(std::string sql, std::function<void(soci::statement&)> bind) {
+void WriteBatch::Add(std::string sql, std::function<void(Query&)> bind) {
   statements_.push_back({std::move(sql), std::move(bind)});
 }
 
 void WriteBatch::Execute() {
   std::vector<Statement> statements = std::move(statements_);
   statements_.clear();
-  soci::session& session = transaction_.session();
   if (!dialect().compound_statements() || statements.size() <= 1) {
-    for (const Statement& statement : statements) ExecuteOn(session, statement.sql, statement.bind);
+    for (Statement& statement : statements) {
+      Query query(transaction_, std::move(statement.sql));
+      statement.bind(query);
+      query.Execute();
+    }
     return;
   }
   std::string sql;
   for (const Statement& statement : statements) absl::StrAppend(&sql, statement.sql, "; ");
-  ExecuteOn(session, dialect().Compound(sql), [&](soci::statement& bound) {
-    for (const Statement& statement : statements) statement.bind(bound);
-  });
-}
-
-void ExecuteBound(Transaction& transaction, const std::string& sql, const std::function<void(soci::statement&)>& bind) {
-  ExecuteOn(transaction.session(), sql, bind);
+  Query query(transaction_, dialect().Compound(sql));
+  for (const Statement& statement : statements) statement.bind(query);
+  query.Execute();
 }
 
 }  // namespace satisfaction::storage

@@ -1,12 +1,11 @@
 #ifndef SATISFACTION_SERVICES_STORAGE_WRITE_BATCH_H_
 #define SATISFACTION_SERVICES_STORAGE_WRITE_BATCH_H_
 
-#include <soci/soci.h>
-
 #include <functional>
 #include <string>
 #include <vector>
 
+#include "services/storage/query.h"
 #include "services/storage/transaction.h"
 
 namespace satisfaction::storage {
@@ -14,15 +13,15 @@ namespace satisfaction::storage {
 // Write statements sent together. On MariaDB they go as one compound statement
 // (BEGIN NOT ATOMIC ... END): one round trip instead of one each, which is most
 // of a small statement's cost. On SQLite, in the process, they run one by one.
-// Placeholder names must differ across the statements (SOCI binds by position,
-// SQLite binds a repeated name once).
+// Placeholder names must differ across the statements: on MariaDB they are one
+// Query, which refuses a name twice.
 class WriteBatch {
  public:
   explicit WriteBatch(Transaction& transaction);
 
-  // `bind` adds the statement's placeholders' values in order; what it binds
-  // must live until Execute returns (capture it by value).
-  void Add(std::string sql, std::function<void(soci::statement&)> bind);
+  // `bind` binds the statement's named placeholders on the query that runs
+  // it; what it binds must live until Execute returns (capture it by value).
+  void Add(std::string sql, std::function<void(Query&)> bind);
   // The dialect the statements are written in.
   const Dialect& dialect() const { return transaction_.dialect(); }
 
@@ -33,14 +32,11 @@ class WriteBatch {
  private:
   struct Statement {
     std::string sql;
-    std::function<void(soci::statement&)> bind;
+    std::function<void(Query&)> bind;
   };
   Transaction& transaction_;
   std::vector<Statement> statements_;
 };
-
-// Runs `sql`, its placeholders bound in order by `bind`.
-void ExecuteBound(Transaction& transaction, const std::string& sql, const std::function<void(soci::statement&)>& bind);
 
 }  // namespace satisfaction::storage
 
