@@ -111,7 +111,7 @@ ResponseStore::ResponseStore(storage::Database& database, revisits::RevisitStore
 
 namespace {
 
-// The context's columns, read with the revisit `r` (see BindContext).
+// The context's columns, read with the revisit `r` (see ContextBinding).
 constexpr char kContextColumns[] =
     "COALESCE(k.id, 0), COALESCE(k.revisit_id, 0), COALESCE(x.id, 0), c.effective_type, c.external_id,"
     " c.serving_agent_id, (SELECT COUNT(*) FROM revisits v WHERE v.customer_id = c.id AND v.trigger_kind = :trigger"
