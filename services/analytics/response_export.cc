@@ -18,6 +18,7 @@
 #include "services/common/field_checks.h"
 #include "services/common/report_days.h"
 #include "services/responses/commit_delay.h"
+#include "services/storage/query.h"
 #include "services/storage/sql_text.h"
 #include "services/storage/transaction.h"
 
@@ -38,6 +39,40 @@ std::string ShortName(const std::string& name, const std::string& prefix) {
   return absl::AsciiStrToLower(name.substr(prefix.size()));
 }
 
+// A response as the export reads it: responses joined to its customer's
+// external id, in the order of kColumns.
+struct ResponseRow {
+  long long id = 0, submitted_us = 0, revisit_id = 0, recovery_id = 0;
+  int day = 0, version = 0, type = 0, channel = 0;
+  std::string external_id, agent;
+  soci::indicator has_recovery = soci::i_null;
+
+  static constexpr char kColumns[] =
+      "r.id, r.submitted_at_us, r.report_day, r.questionnaire_version, COALESCE(c.external_id, ''), r.customer_type,"
+      " r.channel, r.agent_id, r.revisit_id, r.recovery_revisit_id";
+
+  // Reads the columns of kColumns, in their order.
+  void Into(storage::Query& query) {
+    query.Into(id).Into(submitted_us).Into(day).Into(version).Into(external_id).Into(type).Into(channel);
+    query.Into(agent).Into(revisit_id).Into(recovery_id, has_recovery);
+  }
+
+  v1::Response ToProto(const std::string& questionnaire_id) const {
+    v1::Response response;
+    response.set_id(absl::StrCat(id));
+    response.set_questionnaire_id(questionnaire_id);
+    response.set_questionnaire_version(version);
+    response.set_customer_external_id(external_id);
+    response.set_customer_type(ProtoEnumOrUnspecified<v1::CustomerType>(type));
+    response.set_channel(ProtoEnumOrUnspecified<v1::Channel>(channel));
+    response.set_agent_id(agent);
+    response.set_revisit_id(absl::StrCat(revisit_id));
+    *response.mutable_submit_time() = TimeUtil::MicrosecondsToTimestamp(submitted_us);
+    if (has_recovery == soci::i_ok) response.set_recovery_revisit_id(absl::StrCat(recovery_id));
+    return response;
+  }
+};
+
 // The filters, and the page's place, as SQL and its values.
 struct PageQuery {
   std::string questionnaire_id;
@@ -53,10 +88,8 @@ struct PageQuery {
       return n == 0 ? std::string() : absl::StrCat(" AND ", column, " IN (", storage::Placeholders(prefix, n), ")");
     };
     return absl::StrCat(
-        "SELECT r.id, r.submitted_at_us, r.report_day, r.questionnaire_version, COALESCE(c.external_id, ''),"
-        " r.customer_type,"
-        " r.channel, r.agent_id, r.revisit_id, r.recovery_revisit_id FROM responses r LEFT JOIN customers c"
-        " ON c.id = r.customer_id WHERE r.questionnaire_id = :q",
+        "SELECT ", ResponseRow::kColumns,
+        " FROM responses r LEFT JOIN customers c ON c.id = r.customer_id WHERE r.questionnaire_id = :q",
         in("r.questionnaire_version", "v", versions.size()), " AND r.report_day >= :first AND r.report_day <= :last",
         in("r.customer_type", "t", types.size()), in("r.channel", "c", channels.size()),
         in("r.agent_id", "a", agents.size()),
@@ -65,18 +98,11 @@ struct PageQuery {
         page_size);
   }
 
-  void Bind(soci::statement& statement) {
-    statement.exchange(soci::use(questionnaire_id));
-    for (int& each : versions) statement.exchange(soci::use(each));
-    statement.exchange(soci::use(first_day));
-    statement.exchange(soci::use(last_day));
-    for (int& each : types) statement.exchange(soci::use(each));
-    for (int& each : channels) statement.exchange(soci::use(each));
-    for (std::string& each : agents) statement.exchange(soci::use(each));
-    statement.exchange(soci::use(since_us));
-    statement.exchange(soci::use(after_us));
-    statement.exchange(soci::use(after_us));
-    statement.exchange(soci::use(after_id));
+  // Binds the placeholders of Sql() (the page's place twice: :after_at and :same_at).
+  void Bind(storage::Query& query) const {
+    query.Bind("q", questionnaire_id).BindEach("v", versions).Bind("first", first_day).Bind("last", last_day);
+    query.BindEach("t", types).BindEach("c", channels).BindEach("a", agents).Bind("since", since_us);
+    query.Bind("after_at", after_us).Bind("same_at", after_us).Bind("after_id", after_id);
   }
 };
 
@@ -88,45 +114,20 @@ struct Page {
 
 // One page of responses after the query's place, with their answers; the
 // answers kept are those `keep` accepts.
-Page ReadPage(storage::Transaction& tx, PageQuery& query, const std::function<bool(const std::string&)>& keep) {
+Page ReadPage(storage::Transaction& tx, const PageQuery& page_query,
+              const std::function<bool(const std::string&)>& keep) {
   Page result;
   std::vector<v1::Response>& page = result.responses;
   absl::flat_hash_map<long long, size_t> index;
   {
-    long long id = 0, submitted_us = 0, revisit_id = 0, recovery_id = 0;
-    int day = 0, version = 0, type = 0, channel = 0;
-    std::string external_id, agent;
-    soci::indicator has_recovery = soci::i_null;
-    soci::statement statement(tx.session());
-    statement.exchange(soci::into(id));
-    statement.exchange(soci::into(submitted_us));
-    statement.exchange(soci::into(day));
-    statement.exchange(soci::into(version));
-    statement.exchange(soci::into(external_id));
-    statement.exchange(soci::into(type));
-    statement.exchange(soci::into(channel));
-    statement.exchange(soci::into(agent));
-    statement.exchange(soci::into(revisit_id));
-    statement.exchange(soci::into(recovery_id, has_recovery));
-    query.Bind(statement);
-    statement.alloc();
-    statement.prepare(query.Sql());
-    statement.define_and_bind();
-    statement.execute();
-    while (statement.fetch()) {
-      v1::Response& response = page.emplace_back();
-      response.set_id(absl::StrCat(id));
-      response.set_questionnaire_id(query.questionnaire_id);
-      response.set_questionnaire_version(version);
-      response.set_customer_external_id(external_id);
-      response.set_customer_type(ProtoEnumOrUnspecified<v1::CustomerType>(type));
-      response.set_channel(ProtoEnumOrUnspecified<v1::Channel>(channel));
-      response.set_agent_id(agent);
-      response.set_revisit_id(absl::StrCat(revisit_id));
-      *response.mutable_submit_time() = TimeUtil::MicrosecondsToTimestamp(submitted_us);
-      if (has_recovery == soci::i_ok) response.set_recovery_revisit_id(absl::StrCat(recovery_id));
-      index[id] = page.size() - 1;
-      result.days.push_back(day);
+    ResponseRow row;
+    storage::Query query(tx, page_query.Sql());
+    page_query.Bind(query);
+    query.IntoRow(row).Start();
+    while (query.Next()) {
+      page.push_back(row.ToProto(page_query.questionnaire_id));
+      index[row.id] = page.size() - 1;
+      result.days.push_back(row.day);
     }
   }
   if (page.empty()) return result;
@@ -135,22 +136,14 @@ Page ReadPage(storage::Transaction& tx, PageQuery& query, const std::function<bo
   long long response_id = 0;
   int score = 0;
   std::string code, text;
-  soci::statement answers(tx.session());
-  answers.exchange(soci::into(response_id));
-  answers.exchange(soci::into(code));
-  answers.exchange(soci::into(score));
-  answers.exchange(soci::into(text));
-  for (long long& id : ids) answers.exchange(soci::use(id));
-  answers.alloc();
-  answers.prepare(
-      absl::StrCat("SELECT a.response_id, a.item_code, a.score, a.text FROM response_answers a"
-                   " JOIN responses r ON r.id = a.response_id LEFT JOIN questionnaire_items i"
-                   " ON i.questionnaire_id = r.questionnaire_id AND i.version = r.questionnaire_version"
-                   " AND i.code = a.item_code WHERE a.response_id IN (",
-                   storage::Placeholders("i", ids.size()), ") ORDER BY a.response_id, i.ordinal, a.item_code"));
-  answers.define_and_bind();
-  answers.execute();
-  while (answers.fetch()) {
+  storage::Query answers(
+      tx, absl::StrCat("SELECT a.response_id, a.item_code, a.score, a.text FROM response_answers a"
+                       " JOIN responses r ON r.id = a.response_id LEFT JOIN questionnaire_items i"
+                       " ON i.questionnaire_id = r.questionnaire_id AND i.version = r.questionnaire_version"
+                       " AND i.code = a.item_code WHERE a.response_id IN (",
+                       storage::Placeholders("i", ids.size()), ") ORDER BY a.response_id, i.ordinal, a.item_code"));
+  answers.BindEach("i", ids).Into(response_id).Into(code).Into(score).Into(text).Start();
+  while (answers.Next()) {
     if (!keep(code)) continue;
     v1::Answer& answer = *page[index.at(response_id)].add_answers();
     answer.set_item_code(code);

@@ -20,6 +20,7 @@
 #include "services/common/text_limits.h"
 #include "services/customers/customer_validation.h"
 #include "services/questionnaires/questionnaire_validation.h"
+#include "services/storage/query.h"
 #include "services/storage/sql_text.h"
 #include "services/storage/transaction.h"
 
@@ -28,8 +29,6 @@ namespace satisfaction::analytics {
 namespace {
 
 using storage::Access;
-
-constexpr size_t kRowsAFetch = 1000;
 
 // What the request groups by.
 struct Groupings {
@@ -218,8 +217,37 @@ class Groups {
   std::map<GroupKey, long long> responses_;  // by cell
 };
 
-// The buckets of a request's range and filters, fetched kRowsAFetch rows at a
-// time (there can be tens of thousands) and added to `groups`.
+// A response_day_rollups row: a day's counts of an item for a customer type.
+struct DayBucket {
+  int day = 0, customer_type = 0;
+  std::string item;
+  long long sums[6] = {};  // responses, scored_1..5
+
+  static constexpr char kColumns[] =
+      "day, customer_type, item_code, responses, scored_1, scored_2, scored_3, scored_4, scored_5";
+
+  // Reads the columns of kColumns, in their order.
+  void Into(storage::Query& query) {
+    query.Into(day).Into(customer_type).Into(item);
+    for (long long& sum : sums) query.Into(sum);
+  }
+};
+
+// A response_rollups row summed over what is not grouped by (those columns
+// read as 0 or '').
+struct Bucket {
+  int day = 0, customer_type = 0, channel = 0, score = 0;
+  std::string item, agent;
+  long long answers = 0;
+
+  // Reads day, customer_type, item_code, channel, agent_id, score, answers.
+  void Into(storage::Query& query) {
+    query.Into(day).Into(customer_type).Into(item).Into(channel).Into(agent).Into(score).Into(answers);
+  }
+};
+
+// The buckets of a request's range and filters, read row by row (there can
+// be tens of thousands) and added to `groups`.
 class BucketReader {
  public:
   BucketReader(const v1::GetSatisfactionRequest& request, const ReportQuestionnaire& questionnaire, int first_day,
@@ -249,94 +277,55 @@ class BucketReader {
                         InFilter("agent_id", "a", agents_));
   }
 
-  void BindWhere(soci::statement& statement) {
-    statement.exchange(soci::use(questionnaire_id_));
-    for (int& each : versions_) statement.exchange(soci::use(each));
-    statement.exchange(soci::use(first_day_));
-    statement.exchange(soci::use(last_day_));
-    for (int& each : types_) statement.exchange(soci::use(each));
-    for (int& each : channels_) statement.exchange(soci::use(each));
-    for (std::string& each : agents_) statement.exchange(soci::use(each));
+  // Binds the placeholders of Where().
+  void BindWhere(storage::Query& query) const {
+    query.Bind("q", questionnaire_id_).BindEach("v", versions_).Bind("first", first_day_).Bind("last", last_day_);
+    query.BindEach("t", types_).BindEach("c", channels_).BindEach("a", agents_);
   }
 
   // By day and customer type: a row per item with its counts of each score,
   // read as stored (versions are summed here).
-  void ReadByDay(storage::Transaction& tx, Groups& groups) {
-    std::vector<int> days(kRowsAFetch), types(kRowsAFetch);
-    std::vector<std::string> codes(kRowsAFetch);
-    std::vector<std::vector<long long>> sums(6, std::vector<long long>(kRowsAFetch));  // responses, scored_1..5
-    soci::statement statement(tx.session());
-    statement.exchange(soci::into(days));
-    statement.exchange(soci::into(types));
-    statement.exchange(soci::into(codes));
-    for (std::vector<long long>& column : sums) statement.exchange(soci::into(column));
-    BindWhere(statement);
-    statement.alloc();
-    statement.prepare(
-        absl::StrCat("SELECT day, customer_type, item_code, responses, scored_1, scored_2, scored_3,"
-                     " scored_4, scored_5 FROM response_day_rollups",
-                     Where()));
-    statement.define_and_bind();
-    statement.execute();
-    while (!groups.TooMany() && statement.fetch()) {
-      for (size_t row = 0; row < days.size(); ++row) {
-        for (int score = 0; score <= 5; ++score) {
-          // Item '' counts responses (score 0); an item, its answers of each score.
-          if (sums[score][row] > 0 && (score > 0) != codes[row].empty()) {
-            groups.Add(days[row], types[row], 0, "", codes[row], score, sums[score][row]);
-          }
+  void ReadByDay(storage::Transaction& tx, Groups& groups) const {
+    DayBucket row;
+    storage::Query query(tx, absl::StrCat("SELECT ", DayBucket::kColumns, " FROM response_day_rollups", Where()));
+    BindWhere(query);
+    query.IntoRow(row).Start();
+    while (!groups.TooMany() && query.Next()) {
+      for (int score = 0; score <= 5; ++score) {
+        // Item '' counts responses (score 0); an item, its answers of each score.
+        if (row.sums[score] > 0 && (score > 0) != row.item.empty()) {
+          groups.Add(row.day, row.customer_type, 0, "", row.item, score, row.sums[score]);
         }
       }
-      for (std::vector<long long>& column : sums) column.resize(kRowsAFetch);
-      days.resize(kRowsAFetch);
-      types.resize(kRowsAFetch);
-      codes.resize(kRowsAFetch);
     }
   }
 
   // By channel or agent: the full aggregates, summed by the database over
   // what is not grouped by.
-  void ReadAll(storage::Transaction& tx, Groups& groups) {
+  void ReadAll(storage::Transaction& tx, Groups& groups) const {
     const Groupings& by = groups.groupings();
-    std::vector<int> days(kRowsAFetch), types(kRowsAFetch), channels(kRowsAFetch), scores(kRowsAFetch);
-    std::vector<std::string> codes(kRowsAFetch), agents(kRowsAFetch);
-    std::vector<long long> counts(kRowsAFetch);
-    soci::statement statement(tx.session());
-    statement.exchange(soci::into(days));
-    statement.exchange(soci::into(types));
-    statement.exchange(soci::into(codes));
-    statement.exchange(soci::into(channels));
-    statement.exchange(soci::into(agents));
-    statement.exchange(soci::into(scores));
-    statement.exchange(soci::into(counts));
-    BindWhere(statement);
     std::string group_by = "item_code, score";
     if (by.period) absl::StrAppend(&group_by, ", day");
     if (by.customer_type) absl::StrAppend(&group_by, ", customer_type");
     if (by.channel) absl::StrAppend(&group_by, ", channel");
     if (by.agent) absl::StrAppend(&group_by, ", agent_id");
-    statement.alloc();
-    statement.prepare(absl::StrCat("SELECT ", by.period ? "day" : "0", ", ", by.customer_type ? "customer_type" : "0",
-                                   ", item_code, ", by.channel ? "channel" : "0", ", ", by.agent ? "agent_id" : "''",
-                                   ", score, SUM(answers) FROM response_rollups", Where(), " GROUP BY ", group_by));
-    statement.define_and_bind();
-    statement.execute();
-    while (!groups.TooMany() && statement.fetch()) {
-      for (size_t row = 0; row < days.size(); ++row) {
-        groups.Add(days[row], types[row], channels[row], agents[row], codes[row], scores[row], counts[row]);
-      }
-      for (auto* column : {&days, &types, &channels, &scores}) column->resize(kRowsAFetch);
-      codes.resize(kRowsAFetch);
-      agents.resize(kRowsAFetch);
-      counts.resize(kRowsAFetch);
+    Bucket row;
+    storage::Query query(
+        tx, absl::StrCat("SELECT ", by.period ? "day" : "0", ", ", by.customer_type ? "customer_type" : "0",
+                         ", item_code, ", by.channel ? "channel" : "0", ", ", by.agent ? "agent_id" : "''",
+                         ", score, SUM(answers) FROM response_rollups", Where(), " GROUP BY ", group_by));
+    BindWhere(query);
+    query.IntoRow(row).Start();
+    while (!groups.TooMany() && query.Next()) {
+      groups.Add(row.day, row.customer_type, row.channel, row.agent, row.item, row.score, row.answers);
     }
   }
 
-  std::string questionnaire_id_;
-  std::vector<int> versions_;
-  int first_day_, last_day_;
-  std::vector<int> types_, channels_;
-  std::vector<std::string> agents_;
+  const std::string questionnaire_id_;
+  const std::vector<int> versions_;
+  const int first_day_, last_day_;
+  const std::vector<int> types_, channels_;
+  const std::vector<std::string> agents_;
 };
 
 }  // namespace
