@@ -19,7 +19,8 @@
 namespace satisfaction::storage {
 namespace {
 
-// What only storage may say: backend names and checks, and dialect keywords.
+// What only storage may say: backend names and checks, dialect keywords, and
+// SOCI's own binding (elsewhere values are bound by name through storage::Query).
 const std::vector<std::string>& Forbidden() {
   static const auto* words = new std::vector<std::string>{"get_backend_name",
                                                           "\"mysql\"",
@@ -39,7 +40,13 @@ const std::vector<std::string>& Forbidden() {
                                                           "BEGIN NOT ATOMIC",
                                                           "excluded.",
                                                           "VALUES(",
-                                                          "rowid"};
+                                                          "rowid",
+                                                          // Raw SOCI: binding by position, not by storage::Query.
+                                                          "soci::use(",
+                                                          "soci::into(",
+                                                          "soci::statement",
+                                                          "soci::session",
+                                                          ".session()"};
   return *words;
 }
 
@@ -87,9 +94,11 @@ TEST(DialectConfinement, TheScanFindsWhatItLooksFor) {
       "sql = \"SELECT a FROM t FOR UPDATE\";  // and SKIP LOCKED here too\n"
       "session << \"DELETE FROM t WHERE a < :cutoff\"\n"
       "           \" ORDER BY id LIMIT :batch\";\n"
-      "session << \"SELECT a FROM t LIMIT 1\";\n";
+      "session << \"SELECT a FROM t LIMIT 1\";\n"
+      "statement.exchange(soci::use(id));\n";
   EXPECT_EQ(Findings("x.cc", text), (std::vector<std::string>{"x.cc:2: get_backend_name", "x.cc:2: \"mysql\"",
-                                                              "x.cc:3: FOR UPDATE", "x.cc:5: LIMIT in DELETE FROM"}));
+                                                              "x.cc:3: FOR UPDATE", "x.cc:7: soci::use(",
+                                                              "x.cc:5: LIMIT in DELETE FROM"}));
 }
 
 TEST(DialectConfinement, BackendNamesAndDialectKeywordsStayInStorage) {
@@ -113,7 +122,8 @@ TEST(DialectConfinement, BackendNamesAndDialectKeywordsStayInStorage) {
     }
   }
   EXPECT_GT(files, 50) << "the scan saw the tree";
-  EXPECT_TRUE(findings.empty()) << "backend-specific SQL outside services/storage/ (ask storage::Dialect):\n"
+  EXPECT_TRUE(findings.empty()) << "backend-specific SQL or raw SOCI binding outside services/storage/"
+                                   " (ask storage::Dialect, bind through storage::Query):\n"
                                 << absl::StrJoin(findings, "\n");
 }
 
