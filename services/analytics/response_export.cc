@@ -18,6 +18,7 @@
 #include "services/common/field_checks.h"
 #include "services/common/report_days.h"
 #include "services/responses/commit_delay.h"
+#include "services/responses/stored_response.h"
 #include "services/storage/query.h"
 #include "services/storage/sql_text.h"
 #include "services/storage/transaction.h"
@@ -39,40 +40,6 @@ std::string ShortName(const std::string& name, const std::string& prefix) {
   return absl::AsciiStrToLower(name.substr(prefix.size()));
 }
 
-// A response as the export reads it: responses joined to its customer's
-// external id, in the order of kColumns.
-struct ResponseRow {
-  long long id = 0, submitted_us = 0, revisit_id = 0, recovery_id = 0;
-  int day = 0, version = 0, type = 0, channel = 0;
-  std::string external_id, agent;
-  soci::indicator has_recovery = soci::i_null;
-
-  static constexpr char kColumns[] =
-      "r.id, r.submitted_at_us, r.report_day, r.questionnaire_version, COALESCE(c.external_id, ''), r.customer_type,"
-      " r.channel, r.agent_id, r.revisit_id, r.recovery_revisit_id";
-
-  // Reads the columns of kColumns, in their order.
-  void Into(storage::Query& query) {
-    query.Into(id).Into(submitted_us).Into(day).Into(version).Into(external_id).Into(type).Into(channel);
-    query.Into(agent).Into(revisit_id).Into(recovery_id, has_recovery);
-  }
-
-  v1::Response ToProto(const std::string& questionnaire_id) const {
-    v1::Response response;
-    response.set_id(absl::StrCat(id));
-    response.set_questionnaire_id(questionnaire_id);
-    response.set_questionnaire_version(version);
-    response.set_customer_external_id(external_id);
-    response.set_customer_type(ProtoEnumOrUnspecified<v1::CustomerType>(type));
-    response.set_channel(ProtoEnumOrUnspecified<v1::Channel>(channel));
-    response.set_agent_id(agent);
-    response.set_revisit_id(absl::StrCat(revisit_id));
-    *response.mutable_submit_time() = TimeUtil::MicrosecondsToTimestamp(submitted_us);
-    if (has_recovery == soci::i_ok) response.set_recovery_revisit_id(absl::StrCat(recovery_id));
-    return response;
-  }
-};
-
 // The filters, and the page's place, as SQL and its values.
 struct PageQuery {
   std::string questionnaire_id;
@@ -88,8 +55,8 @@ struct PageQuery {
       return n == 0 ? std::string() : absl::StrCat(" AND ", column, " IN (", storage::Placeholders(prefix, n), ")");
     };
     return absl::StrCat(
-        "SELECT ", ResponseRow::kColumns,
-        " FROM responses r LEFT JOIN customers c ON c.id = r.customer_id WHERE r.questionnaire_id = :q",
+        "SELECT ", responses::StoredResponse::kColumns, responses::StoredResponse::kFrom,
+        " WHERE r.questionnaire_id = :q",
         in("r.questionnaire_version", "v", versions.size()), " AND r.report_day >= :first AND r.report_day <= :last",
         in("r.customer_type", "t", types.size()), in("r.channel", "c", channels.size()),
         in("r.agent_id", "a", agents.size()),
@@ -120,12 +87,12 @@ Page ReadPage(storage::Transaction& tx, const PageQuery& page_query,
   std::vector<v1::Response>& page = result.responses;
   absl::flat_hash_map<long long, size_t> index;
   {
-    ResponseRow row;
+    responses::StoredResponse row;
     storage::Query query(tx, page_query.Sql());
     page_query.Bind(query);
     query.IntoRow(row).Start();
     while (query.Next()) {
-      page.push_back(row.ToProto(page_query.questionnaire_id));
+      page.push_back(row.ToProto());
       index[row.id] = page.size() - 1;
       result.days.push_back(row.day);
     }

@@ -13,6 +13,7 @@
 #include "absl/strings/str_join.h"
 #include "satisfaction/v1/questionnaire.pb.h"
 #include "services/common/enum_bridges.h"
+#include "services/responses/stored_response.h"
 #include "services/storage/query.h"
 #include "services/storage/sql_text.h"
 #include "services/storage/transaction.h"
@@ -186,36 +187,12 @@ v1::Response ResponseOf(const ResponseRow& row) {
 }
 
 absl::StatusOr<v1::Response> LoadResponse(storage::Transaction& tx, long long id) {
-  v1::Response response;
-  long long revisit_id = 0, submitted_us = 0, recovery_id = 0;
-  int version = 0, type = 0, channel = 0;
-  std::string questionnaire, agent, external_id;
-  soci::indicator recovery_set = soci::i_null;
-  storage::Query read(tx,
-                      "SELECT r.revisit_id, r.submitted_at_us, r.recovery_revisit_id, r.questionnaire_version,"
-                      " r.customer_type, r.channel, r.questionnaire_id, r.agent_id, c.external_id FROM responses r"
-                      " JOIN customers c ON c.id = r.customer_id WHERE r.id = :id");
-  read.Bind("id", id)
-      .Into(revisit_id)
-      .Into(submitted_us)
-      .Into(recovery_id, recovery_set)
-      .Into(version)
-      .Into(type)
-      .Into(channel)
-      .Into(questionnaire)
-      .Into(agent)
-      .Into(external_id);
-  if (!read.Execute()) return absl::NotFoundError(absl::StrCat("response '", id, "' not found"));
-  response.set_id(absl::StrCat(id));
-  response.set_questionnaire_id(questionnaire);
-  response.set_questionnaire_version(version);
-  response.set_customer_external_id(external_id);
-  response.set_customer_type(ProtoEnumOrUnspecified<v1::CustomerType>(type));
-  response.set_channel(ProtoEnumOrUnspecified<v1::Channel>(channel));
-  response.set_agent_id(agent);
-  response.set_revisit_id(absl::StrCat(revisit_id));
-  *response.mutable_submit_time() = TimeUtil::MicrosecondsToTimestamp(submitted_us);
-  if (recovery_set == soci::i_ok) response.set_recovery_revisit_id(absl::StrCat(recovery_id));
+  StoredResponse row;
+  storage::Query read(tx, absl::StrCat("SELECT ", StoredResponse::kColumns, StoredResponse::kFrom, " WHERE r.id = :id"));
+  if (!read.Bind("id", id).IntoRow(row).Execute()) {
+    return absl::NotFoundError(absl::StrCat("response '", id, "' not found"));
+  }
+  v1::Response response = row.ToProto();
   std::string code, text;
   int score = 0;
   // In the questionnaire's order.
@@ -223,7 +200,7 @@ absl::StatusOr<v1::Response> LoadResponse(storage::Transaction& tx, long long id
                          "SELECT a.item_code, a.score, a.text FROM response_answers a LEFT JOIN questionnaire_items i"
                          " ON i.questionnaire_id = :questionnaire AND i.version = :version AND i.code = a.item_code"
                          " WHERE a.response_id = :id ORDER BY i.ordinal, a.item_code");
-  answers.Bind("questionnaire", questionnaire).Bind("version", version).Bind("id", id);
+  answers.Bind("questionnaire", row.questionnaire_id).Bind("version", row.version).Bind("id", id);
   answers.Into(code).Into(score).Into(text).Start();
   while (answers.Next()) {
     v1::Answer& answer = *response.add_answers();

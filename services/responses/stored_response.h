@@ -1,0 +1,34 @@
+#ifndef SATISFACTION_SERVICES_RESPONSES_STORED_RESPONSE_H_
+#define SATISFACTION_SERVICES_RESPONSES_STORED_RESPONSE_H_
+
+#include <soci/soci.h>
+
+#include <string>
+
+#include "satisfaction/v1/response.pb.h"
+#include "services/storage/query.h"
+
+namespace satisfaction::responses {
+
+// A row of `responses r LEFT JOIN customers c` as read back: the one mapping
+// of the table's columns to a v1::Response (answers aside).
+struct StoredResponse {
+  long long id = 0, submitted_us = 0, revisit_id = 0, recovery_id = 0;
+  int day = 0, version = 0, type = 0, channel = 0;
+  std::string questionnaire_id, external_id, agent;
+  soci::indicator has_recovery = soci::i_null;
+
+  static constexpr char kColumns[] =
+      "r.id, r.questionnaire_id, r.submitted_at_us, r.report_day, r.questionnaire_version,"
+      " COALESCE(c.external_id, ''), r.customer_type, r.channel, r.agent_id, r.revisit_id, r.recovery_revisit_id";
+  static constexpr char kFrom[] = " FROM responses r LEFT JOIN customers c ON c.id = r.customer_id";
+
+  // Reads the columns of kColumns, in their order.
+  void Into(storage::Query& query);
+  // The response without its answers.
+  v1::Response ToProto() const;
+};
+
+}  // namespace satisfaction::responses
+
+#endif  // SATISFACTION_SERVICES_RESPONSES_STORED_RESPONSE_H_
