@@ -23,8 +23,8 @@ struct Migration {
 std::span<const Migration> SchemaMigrations();
 
 // Brings the database up to the newest version in `migrations` and returns that
-// version. Safe when several servers start at once: MySQL/MariaDB serialise them
-// with a named lock, SQLite with its write lock. FAILED_PRECONDITION if the
+// version. Safe when several servers start at once, on one MariaDB or on every
+// node of a Galera cluster (see MigrationLock), and on SQLite (its write lock). FAILED_PRECONDITION if the
 // database was migrated by a newer server than this one.
 absl::StatusOr<int> ApplyMigrations(Database& database, std::span<const Migration> migrations);
 

@@ -40,6 +40,13 @@ const SchemaLines& KnownOnlyOnMariaDb() {
       // which is neither a declared column nor an index.
       "column do_not_call.entry_id integer not-null auto-assigned",
       "unique index do_not_call (entry_id)",
+      // Not a step: the lock that keeps servers on several Galera nodes from
+      // migrating at once (MigrationLock). SQLite's write lock does that there.
+      "table schema_migration_lock",
+      "column schema_migration_lock.id integer not-null",
+      "column schema_migration_lock.holder text not-null binary",
+      "column schema_migration_lock.lease_ends_at_us integer not-null",
+      "primary key schema_migration_lock (id)",
   };
   return lines;
 }
