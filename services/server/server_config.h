@@ -41,7 +41,9 @@ struct ServerConfig {
   std::string templates_dir = "templates";
   int max_message_bytes = 4 << 20;
   absl::Duration shutdown_grace = absl::Seconds(10);
-  absl::Duration health_interval = absl::Seconds(2);
+  // Often enough that health turns NOT_SERVING within 2 s of the database
+  // (or its Galera node) failing.
+  absl::Duration health_interval = absl::Seconds(1);
   // A callback reserved for an agent goes to anyone of its queue once overdue by this.
   absl::Duration reserved_callback_grace = absl::Hours(2);
   // The operator's IANA time zone: the days satisfaction figures are counted in.

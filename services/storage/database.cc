@@ -6,6 +6,7 @@
 #include "absl/random/random.h"
 #include "absl/strings/str_cat.h"
 #include "services/storage/database_errors.h"
+#include "services/storage/galera.h"
 #include "soci/mysql/soci-mysql.h"
 #include "soci/sqlite3/soci-sqlite3.h"
 
@@ -201,10 +202,11 @@ absl::Status Database::WithSession(absl::FunctionRef<absl::Status(soci::session&
 }
 
 absl::Status Database::Ping() {
-  absl::Status status = WithSession([](soci::session& session) {
+  absl::Status status = WithSession([this](soci::session& session) {
     int one = 0;
     session << "SELECT 1", soci::into(one);
-    return absl::OkStatus();
+    // A Galera node answers SELECT 1 before it may serve (and after it lost the quorum).
+    return backend() == Backend::kMysql ? CheckGaleraNodeReady(session) : absl::OkStatus();
   });
   // A pool busy with real work is a database that answers.
   if (status.code() == absl::StatusCode::kResourceExhausted) return absl::OkStatus();

@@ -94,7 +94,8 @@ class Database {
   // Runs `work` on a session outside any transaction (for DDL and named locks).
   absl::Status WithSession(absl::FunctionRef<absl::Status(soci::session&)> work);
 
-  // Checks that the database answers: OK, or UNAVAILABLE.
+  // Checks that the database answers and, on a Galera node, that the node may
+  // serve (CheckGaleraNodeReady): OK, or UNAVAILABLE.
   absl::Status Ping();
 
  private:

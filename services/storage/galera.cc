@@ -1,0 +1,38 @@
+#include "services/storage/galera.h"
+
+#include <string>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+
+namespace satisfaction::storage {
+namespace {
+
+// wsrep_local_state of a node that is part of the cluster and up to date.
+constexpr char kSynced[] = "4";
+
+}  // namespace
+
+absl::Status CheckGaleraNodeReady(soci::session& session) {
+  std::string name, value;
+  // A server built without Galera has no such variable: no row.
+  session << "SHOW VARIABLES LIKE 'wsrep_on'", soci::into(name), soci::into(value);
+  if (!session.got_data() || absl::AsciiStrToUpper(value) != "ON") return absl::OkStatus();
+
+  absl::flat_hash_map<std::string, std::string> status;
+  soci::statement read = (session.prepare << "SHOW STATUS WHERE Variable_name IN ('wsrep_ready', 'wsrep_local_state',"
+                                             " 'wsrep_local_state_comment', 'wsrep_cluster_status')",
+                          soci::into(name), soci::into(value));
+  read.execute();
+  while (read.fetch()) status[absl::AsciiStrToLower(name)] = value;
+  if (status["wsrep_ready"] == "ON" && status["wsrep_local_state"] == kSynced &&
+      status["wsrep_cluster_status"] == "Primary") {
+    return absl::OkStatus();
+  }
+  return absl::UnavailableError(absl::StrCat(
+      "the Galera node is not ready to serve: ", status["wsrep_local_state_comment"], ", cluster ",
+      status["wsrep_cluster_status"], ", wsrep_ready ", status["wsrep_ready"]));
+}
+
+}  // namespace satisfaction::storage

@@ -1,0 +1,19 @@
+#ifndef SATISFACTION_SERVICES_STORAGE_GALERA_H_
+#define SATISFACTION_SERVICES_STORAGE_GALERA_H_
+
+#include <soci/soci.h>
+
+#include "absl/status/status.h"
+
+namespace satisfaction::storage {
+
+// OK for a MariaDB server that is not a Galera node, and for a node that may
+// serve: ready, synced and in the primary component. A node still receiving
+// its state transfer, or cut off from the quorum, answers `SELECT 1` but
+// refuses real statements (error 1047): UNAVAILABLE, saying which state it
+// is in.
+absl::Status CheckGaleraNodeReady(soci::session& session);
+
+}  // namespace satisfaction::storage
+
+#endif  // SATISFACTION_SERVICES_STORAGE_GALERA_H_
