@@ -71,6 +71,7 @@ void Database::ConfigureSession(soci::session& session) {
     session << "SET SESSION sql_mode='STRICT_ALL_TABLES,NO_ZERO_DATE,NO_ENGINE_SUBSTITUTION'";
     session << "SET SESSION time_zone='+00:00'";
     session << "SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED";
+    MakeReadsCausal(session);
   }
 }
 

@@ -14,12 +14,20 @@ constexpr char kSynced[] = "4";
 
 }  // namespace
 
-absl::Status CheckGaleraNodeReady(soci::session& session) {
+bool IsGaleraNode(soci::session& session) {
   std::string name, value;
   // A server built without Galera has no such variable: no row.
   session << "SHOW VARIABLES LIKE 'wsrep_on'", soci::into(name), soci::into(value);
-  if (!session.got_data() || absl::AsciiStrToUpper(value) != "ON") return absl::OkStatus();
+  return session.got_data() && absl::AsciiStrToUpper(value) == "ON";
+}
 
+void MakeReadsCausal(soci::session& session) {
+  if (IsGaleraNode(session)) session << "SET SESSION wsrep_sync_wait = 1";
+}
+
+absl::Status CheckGaleraNodeReady(soci::session& session) {
+  if (!IsGaleraNode(session)) return absl::OkStatus();
+  std::string name, value;
   absl::flat_hash_map<std::string, std::string> status;
   soci::statement read = (session.prepare << "SHOW STATUS WHERE Variable_name IN ('wsrep_ready', 'wsrep_local_state',"
                                              " 'wsrep_local_state_comment', 'wsrep_cluster_status')",
