@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "services/common/enum_bridges.h"
 #include "services/common/secrets.h"
+#include "services/storage/named_lock.h"
 #include "services/storage/query.h"
 #include "services/storage/transaction.h"
 
@@ -166,11 +167,10 @@ absl::StatusOr<v1::ApiKey> ApiKeyStore::Revoke(absl::string_view id, absl::Time 
         if (!row) return absl::NotFoundError(absl::StrCat("id: no API key ", key_id));
         if (row->revoked_indicator == soci::i_ok) return row->ToProto();
         if (row->role == v1::ROLE_ADMIN) {
-          // Locks the admin keys, so that two revocations cannot leave none.
+          // Two revocations at once, through any nodes, cannot leave none.
+          storage::TakeNamedLock(tx, "admin_keys");
           int admins = 0, admin_role = v1::ROLE_ADMIN;
-          storage::Query count(tx, absl::StrCat("SELECT COUNT(*) FROM api_keys WHERE role = :role AND"
-                                                " revoked_at_us IS NULL",
-                                                tx.ForUpdate()));
+          storage::Query count(tx, "SELECT COUNT(*) FROM api_keys WHERE role = :role AND revoked_at_us IS NULL");
           count.Bind("role", admin_role).Into(admins).Execute();
           if (admins <= 1) {
             return absl::FailedPreconditionError("id: the last admin key cannot be revoked; create another one first");

@@ -9,6 +9,7 @@
 #include "services/common/enum_bridges.h"
 #include "services/common/text_limits.h"
 #include "services/revisits/revisit_rule_validation.h"
+#include "services/storage/named_lock.h"
 #include "services/storage/query.h"
 #include "services/storage/transaction.h"
 
@@ -51,14 +52,8 @@ std::optional<StoredRule> Load(storage::Transaction& tx, const std::string& id) 
   return row;
 }
 
-// Serialises rule writes (SQLite's write transaction does so by itself).
-void LockRuleWrites(storage::Transaction& tx) {
-  if (tx.dialect().serialises_writers()) return;
-  std::string name;
-  storage::Query(tx, absl::StrCat("SELECT name FROM named_locks WHERE name = 'revisit_rules'", tx.ForUpdate()))
-      .Into(name)
-      .Execute();
-}
+// Serialises rule writes, across a Galera cluster too (see TakeNamedLock).
+void LockRuleWrites(storage::Transaction& tx) { storage::TakeNamedLock(tx, "revisit_rules"); }
 
 // FAILED_PRECONDITION if another enabled rule covers one of `rule`'s types for its trigger.
 absl::Status CheckNoOverlap(storage::Transaction& tx, const v1::RevisitRule& rule) {

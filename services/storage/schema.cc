@@ -822,6 +822,21 @@ const std::vector<Migration>& AllMigrations() {
                       AND rule_json NOT LIKE '%"reserveForServingAgent"%')sql",
               },
       },
+      {
+          .version = 19,
+          .description = "named locks taken by a write that a Galera cluster certifies (a counter), and one for "
+                         "the admin keys",
+          .mysql_statements =
+              {
+                  "ALTER TABLE named_locks ADD COLUMN IF NOT EXISTS taken BIGINT NOT NULL DEFAULT 0",
+                  "INSERT IGNORE INTO named_locks (name) VALUES ('admin_keys')",
+              },
+          .sqlite_statements =
+              {
+                  "ALTER TABLE named_locks ADD COLUMN taken INTEGER NOT NULL DEFAULT 0",
+                  "INSERT OR IGNORE INTO named_locks (name) VALUES ('admin_keys')",
+              },
+      },
   };
   return migrations;
 }

@@ -36,6 +36,7 @@ inline constexpr ShippedMigration kShippedMigrations[] = {
     {16, "b9e76f5073d774027b220db74718ae6fb28544276f7be75d6e916b25eaa70174"},
     {17, "71a412e495797c8cd8f44b9b1eb9eb792951e74abf66bef0f918b3613c1688bf"},
     {18, "45f3ccf7fba001436e8e84dd6c95cfac3ee7c30c1a476eb4664ac109af4ccad4"},
+    {19, "17795b4915b6d5f952604fd450808ccc0fcef888bd1c5973b32569e06be7b762"},
 };
 
 }  // namespace satisfaction::storage

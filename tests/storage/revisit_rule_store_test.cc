@@ -6,6 +6,7 @@
 #include <thread>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
 #include "services/revisits/revisit_rule_validation.h"
 #include "services/storage/migrations.h"
@@ -48,6 +49,15 @@ TEST_P(RevisitRuleStoreTest, MigrationReservesTheDefaultRecoveryCallLoadedBefore
       storage::Database::Connect({.url = old->url(), .pool_size = 2});
   ASSERT_TRUE(database.ok()) << database.status();
   ASSERT_TRUE(storage::ApplyMigrations(**database, storage::SchemaMigrations().first(17)).ok());
+  // Today's store locks rule writes through step 19's column: it is there
+  // while the rules are written as then, and gone again before migrating on.
+  auto lock_column = [&](const char* change) {
+    return (*database)->WithSession([&](soci::session& session) {
+      session << absl::StrCat("ALTER TABLE named_locks ", change);
+      return absl::OkStatus();
+    });
+  };
+  ASSERT_TRUE(lock_column("ADD COLUMN taken BIGINT NOT NULL DEFAULT 0").ok());
   RevisitRuleStore rules(**database);
   v1::RevisitRule recovery = Rule("low-score-recovery-call", {v1::CUSTOMER_TYPE_NEW}, v1::TRIGGER_LOW_SCORE);
   recovery.clear_channels();
@@ -56,6 +66,7 @@ TEST_P(RevisitRuleStoreTest, MigrationReservesTheDefaultRecoveryCallLoadedBefore
   ASSERT_TRUE(rules.Create(recovery, now_).ok());
   v1::RevisitRule own = Rule("operators-own-rule", {v1::CUSTOMER_TYPE_LOYAL});
   ASSERT_TRUE(rules.Create(own, now_).ok());
+  ASSERT_TRUE(lock_column("DROP COLUMN taken").ok());
 
   ASSERT_TRUE(storage::ApplyMigrations(**database, storage::SchemaMigrations()).ok());
   absl::StatusOr<v1::RevisitRule> migrated = rules.Get("low-score-recovery-call");
