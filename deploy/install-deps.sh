@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Installs, from Debian 12's packages, whatever the project needs and the
-# machine lacks. With --test, also what the tests need (MariaDB server, the
-# Python gRPC client). Installs nothing, and needs no root, when everything is
-# there.
+# machine lacks. With --test, also what the tests need (MariaDB server and
+# Galera, the Python gRPC client). Installs nothing, and needs no root, when
+# everything is there.
 #
 #   install-deps.sh [--test]
 set -euo pipefail
@@ -18,8 +18,11 @@ build_packages=(
 # modules. mariadb-private.sh also uses it to pick a free port. The survey
 # page's browser test drives Debian's chromium through chromium-driver, with a
 # Chinese font so that Chinese pages are laid out as phones show them.
+# galera-private.sh's cluster needs the Galera provider (galera-4) and
+# mariabackup (mariadb-backup), which copies the data to a joining node: the
+# default rsync copy fails when the servers run as root.
 test_packages=(mariadb-server mariadb-client python3 python3-grpcio python3-protobuf grpc-proto
-  chromium chromium-driver python3-selenium fonts-wqy-microhei)
+  chromium chromium-driver python3-selenium fonts-wqy-microhei galera-4 mariadb-backup)
 
 packages=("${build_packages[@]}")
 case "${1:-}" in

@@ -14,7 +14,8 @@ bash deploy/build.sh "$build_dir"
 work=$(mktemp -d -t satisfaction-test.XXXXXX)
 cleanup() {
   # Every private MariaDB under $work: the suite's, and any a crashed or
-  # timed-out test left behind in its own temporary folder.
+  # timed-out test left behind in its own temporary folder (each node of a
+  # galera-private.sh cluster has a folder of this shape too).
   local pid_file
   while IFS= read -r pid_file; do
     bash "$repo/deploy/mariadb-private.sh" stop "$(dirname "$pid_file")" || true
