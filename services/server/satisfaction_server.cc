@@ -23,20 +23,24 @@ namespace satisfaction::server {
 absl::StatusOr<std::unique_ptr<SatisfactionServer>> SatisfactionServer::Start(const ServerConfig& config,
                                                                               const absl::Notification* stop) {
   std::unique_ptr<SatisfactionServer> server(new SatisfactionServer(config));
-  if (absl::Status s = server->Connect(stop); !s.ok()) return s;
-  if (absl::Status s = server->WireAccess(); !s.ok()) return s;
-  if (absl::Status s = server->WireQuestionnaires(); !s.ok()) return s;
+  // An operator reading why a start failed learns which part failed.
+  auto step = [](absl::string_view part, const absl::Status& status) {
+    return absl::Status(status.code(), absl::StrCat(part, ": ", status.message()));
+  };
+  if (absl::Status s = server->Connect(stop); !s.ok()) return step("database", s);
+  if (absl::Status s = server->WireAccess(); !s.ok()) return step("access", s);
+  if (absl::Status s = server->WireQuestionnaires(); !s.ok()) return step("questionnaires", s);
   // Customers before revisits: a round of maintenance reclassifies customers
   // before it plans their periodic care.
   server->WireCustomers();
-  if (absl::Status s = server->WireRevisits(); !s.ok()) return s;
-  if (absl::Status s = server->WireCallbacks(); !s.ok()) return s;
-  if (absl::Status s = server->WireMessages(); !s.ok()) return s;
+  if (absl::Status s = server->WireRevisits(); !s.ok()) return step("revisits", s);
+  if (absl::Status s = server->WireCallbacks(); !s.ok()) return step("callbacks", s);
+  if (absl::Status s = server->WireMessages(); !s.ok()) return step("messages", s);
   server->WireResponses();
   server->WireAnalytics();
-  if (absl::Status s = server->BuildGrpcServer(); !s.ok()) return s;
+  if (absl::Status s = server->BuildGrpcServer(); !s.ok()) return step("gRPC", s);
   server->StartHealthAndMaintenance();
-  if (absl::Status s = server->StartHttp(); !s.ok()) return s;
+  if (absl::Status s = server->StartHttp(); !s.ok()) return step("HTTP", s);
   return server;
 }
 

@@ -32,15 +32,15 @@ bool TryTake(soci::session& session, const std::string& holder) {
 }  // namespace
 
 absl::Status MigrationLock::Take(soci::session& session, const std::string& holder, absl::Duration wait) {
-  CreateLockRow(session);
   absl::Time deadline = absl::Now() + wait;
   absl::BitGen random;
   while (true) {
     try {
+      CreateLockRow(session);
       if (TryTake(session, holder)) return absl::OkStatus();
     } catch (const soci::soci_error&) {
-      // Another node's server took it in the same instant: Galera let its
-      // write commit and refused this one. Looked at again below.
+      // Another node's server made or took it in the same instant: Galera
+      // let its write commit and refused this one. Looked at again below.
     }
     if (absl::Now() >= deadline) {
       return absl::AbortedError("another server kept the migration lock too long; start again");
