@@ -23,8 +23,10 @@ namespace satisfaction::server {
 absl::StatusOr<std::unique_ptr<SatisfactionServer>> SatisfactionServer::Start(const ServerConfig& config,
                                                                               const absl::Notification* stop) {
   std::unique_ptr<SatisfactionServer> server(new SatisfactionServer(config));
-  // An operator reading why a start failed learns which part failed.
+  // An operator reading why a start failed learns which part failed; a
+  // mistake in the configuration already starts with the flag to mend.
   auto step = [](absl::string_view part, const absl::Status& status) {
+    if (status.code() == absl::StatusCode::kInvalidArgument) return status;
     return absl::Status(status.code(), absl::StrCat(part, ": ", status.message()));
   };
   if (absl::Status s = server->Connect(stop); !s.ok()) return step("database", s);
