@@ -55,53 +55,8 @@ readonly here
 
 log() { echo "galera-private: $*" >&2; }
 
-# COUNT distinct free ports below Linux's ephemeral range (32768 and up), so
-# that outgoing connections cannot take them while a node is down.
-free_ports() {
-  local python=/usr/bin/python3
-  [ -x "$python" ] || python=python3
-  "$python" - "$1" <<'PY'
-import random, socket, sys
-wanted, found = int(sys.argv[1]), []
-for _ in range(2000):
-    port = random.randint(20000, 32000)
-    if port in found:
-        continue
-    s = socket.socket()
-    try:
-        s.bind(("127.0.0.1", port))
-    except OSError:
-        continue
-    finally:
-        s.close()
-    found.append(port)
-    if len(found) == wanted:
-        break
-else:
-    raise SystemExit("not enough free ports found")
-print(*found)
-PY
-}
-
-alive() {  # alive PID: is it running? A zombie is not.
-  local stat
-  stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
-  stat=${stat##*) }  # the state follows the command name in parentheses
-  [ "${stat%% *}" != Z ]
-}
-
-server_pid() {  # server_pid NODE_DIR: prints the pid of the node's live server, fails if none
-  local pid
-  [ -f "$1/mariadb.pid" ] || return 1
-  pid=$(cat "$1/mariadb.pid" 2>/dev/null) || return 1
-  # A stale pid file (after a kill -9) may name a reused pid: check the name too.
-  [ -n "$pid" ] && [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = mariadbd ] && alive "$pid" || return 1
-  echo "$pid"
-}
-
-client() {  # client NODE_DIR PROGRAM ARGS...: a client as administrator over the node's socket
-  "$2" --no-defaults --protocol=SOCKET --socket="$1/mysqld.sock" -u"$os_user" --connect-timeout=5 "${@:3}"
-}
+# shellcheck source=deploy/private-db-common.sh
+source "$here/private-db-common.sh"
 
 node_count() { cat "$1/nodes"; }
 

@@ -25,49 +25,8 @@ readonly os_user
 
 log() { echo "mariadb-private: $*" >&2; }
 
-# A free port below Linux's ephemeral range (32768 and up), so that outgoing
-# connections cannot take it while the server is stopped for a restart.
-free_port() {
-  local python=/usr/bin/python3
-  [ -x "$python" ] || python=python3
-  "$python" - <<'PY'
-import random, socket
-for _ in range(200):
-    port = random.randint(20000, 32000)
-    s = socket.socket()
-    try:
-        s.bind(("127.0.0.1", port))
-    except OSError:
-        continue
-    finally:
-        s.close()
-    print(port)
-    break
-else:
-    raise SystemExit("no free port found")
-PY
-}
-
-alive() {  # alive PID: is it running? A zombie is not: an init that reaps
-  # slowly (some containers' PID 1 takes a second) must not slow a restart.
-  local stat
-  stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
-  stat=${stat##*) }  # the state follows the command name in parentheses
-  [ "${stat%% *}" != Z ]
-}
-
-server_pid() {  # server_pid DIR: prints the pid of DIR's live server, fails if none
-  local pid
-  [ -f "$1/mariadb.pid" ] || return 1
-  pid=$(cat "$1/mariadb.pid" 2>/dev/null) || return 1
-  # A stale pid file (after a kill -9) may name a reused pid: check the name too.
-  [ -n "$pid" ] && [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = mariadbd ] && alive "$pid" || return 1
-  echo "$pid"
-}
-
-client() {  # client DIR PROGRAM ARGS...: a MariaDB client as administrator over DIR's socket
-  "$2" --no-defaults --protocol=SOCKET --socket="$1/mysqld.sock" -u"$os_user" --connect-timeout=5 "${@:3}"
-}
+# shellcheck source=deploy/private-db-common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/private-db-common.sh"
 
 # launch DIR PORT: starts mariadbd and waits until it answers (exit 1 if it
 # does not within 60 s, 2 if it died because the port is taken).
@@ -118,7 +77,7 @@ start() {
   elif [ -n "${2:-}" ]; then
     port=$2
   else
-    port=$(free_port)
+    port=$(free_ports 1)
     chosen=true
   fi
 
@@ -143,7 +102,7 @@ start() {
       # Only a port this script picked may change: clients know a given or stored one.
       if [ "$status" -ne 2 ] || ! $chosen || [ "$attempt" -eq 3 ]; then break; fi
       log "port $port was taken meanwhile; trying another"
-      port=$(free_port)
+      port=$(free_ports 1)
     done
     if [ "$status" -eq 2 ]; then log "port $port is in use"; exit 1; fi
     [ "$status" -eq 0 ] || exit 1
