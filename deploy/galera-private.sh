@@ -273,7 +273,8 @@ start_cluster() {
   if [ ! -d "$dir/node1/data/mysql" ] && [ ! -f "$dir/node1/data/grastate.dat" ]; then
     # Only node 1 is installed; the others get its data by SST when they join.
     rm -rf "$dir/node1/data"
-    mariadb-install-db --no-defaults --datadir="$dir/node1/data" --auth-root-authentication-method=socket \
+    mariadb-install-db --no-defaults --datadir="$dir/node1/data" --tmpdir="$dir/node1/tmp" \
+      --auth-root-authentication-method=socket \
       --skip-test-db --user="$os_user" >"$dir/node1/install.log" 2>&1 || {
       log "mariadb-install-db failed:"
       cat "$dir/node1/install.log" >&2

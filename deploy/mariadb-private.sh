@@ -84,7 +84,8 @@ start() {
   if [ ! -d "$dir/data/mysql" ]; then
     log "creating a data folder in $dir/data"
     rm -rf "$dir/data"  # a half-made one from an interrupted run
-    mariadb-install-db --no-defaults --datadir="$dir/data" --auth-root-authentication-method=socket \
+    mariadb-install-db --no-defaults --datadir="$dir/data" --tmpdir="$dir/tmp" \
+      --auth-root-authentication-method=socket \
       --skip-test-db --user="$os_user" >"$dir/install.log" 2>&1 || {
       log "mariadb-install-db failed:"
       cat "$dir/install.log" >&2
