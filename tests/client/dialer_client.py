@@ -6,17 +6,39 @@ as the operator it sets the calling hours to the whole day, adds a rule, a
 customer and a closed complaint; as the dialer it works the callback.
 Exits non-zero, saying why, at the first surprise.
 
-usage: dialer_client.py --target HOST:PORT --stubs DIR --admin-key KEY
+With several servers (--target 10.0.0.1:50051,10.0.0.2:50051), one channel
+spreads the calls over them, round robin, and leaves out any server whose
+health service does not say SERVING (gRPC's client-side health checking).
+
+usage: dialer_client.py --target HOST:PORT[,HOST:PORT...] --stubs DIR --admin-key KEY
 """
 import argparse
+import json
 import os
 import sys
 import time
 
 
+# Round robin over every address, each only while its grpc.health.v1.Health
+# says SERVING for the whole server (service "").
+SPREAD_SERVICE_CONFIG = json.dumps({"loadBalancingConfig": [{"round_robin": {}}],
+                                    "healthCheckConfig": {"serviceName": ""}})
+
+
+def open_channel(grpc, target):
+    """A channel to `target`: one HOST:PORT as it is, or several IPv4
+    ADDRESS:PORT, comma-separated, as one channel spread over them."""
+    addresses = target.split(",")
+    if len(addresses) == 1:
+        return grpc.insecure_channel(target)
+    return grpc.insecure_channel("ipv4:" + ",".join(addresses),
+                                 options=[("grpc.service_config", SPREAD_SERVICE_CONFIG)])
+
+
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("--target", required=True)
+    parser.add_argument("--target", required=True,
+                        help="HOST:PORT, or several IPv4 ADDRESS:PORT, comma-separated, to spread calls over")
     parser.add_argument("--stubs", required=True, help="where protoc wrote the *_pb2*.py files")
     parser.add_argument("--admin-key", required=True)
     args = parser.parse_args()
@@ -37,7 +59,7 @@ def main():
         if not condition:
             sys.exit(f"dialer_client: expected {what}")
 
-    plain = grpc.insecure_channel(args.target)
+    plain = open_channel(grpc, args.target)
     grpc.channel_ready_future(plain).result(timeout=10)
     admin = access_pb2_grpc.AccessServiceStub(channel_with_key(plain, args.admin_key))
 
