@@ -1,5 +1,6 @@
 #include "services/storage/migration_lock.h"
 
+#include "absl/functional/function_ref.h"
 #include "absl/random/random.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
@@ -29,14 +30,33 @@ bool TryTake(soci::session& session, const std::string& holder) {
   return take.get_affected_rows() == 1;
 }
 
+// Runs `write`, again if a conflict refused it: another node's DDL on the
+// table aborts a statement on its row (a deadlock error) even though nobody
+// else may hold the lock. Throws the last error when the tries run out.
+void WithConflictRetries(absl::FunctionRef<void()> write) {
+  for (int attempt = 1;; ++attempt) {
+    try {
+      write();
+      return;
+    } catch (const soci::soci_error&) {
+      if (attempt == 5) throw;
+      absl::SleepFor(absl::Milliseconds(20 * attempt));
+    }
+  }
+}
+
 }  // namespace
 
 absl::Status MigrationLock::Take(soci::session& session, const std::string& holder, absl::Duration wait) {
   absl::Time deadline = absl::Now() + wait;
   absl::BitGen random;
+  bool made = false;
   while (true) {
     try {
-      CreateLockRow(session);
+      // Once: on Galera the table's DDL runs on every node and aborts the
+      // holder's statements on the row, so waiters must not repeat it.
+      if (!made) CreateLockRow(session);
+      made = true;
       if (TryTake(session, holder)) return absl::OkStatus();
     } catch (const soci::soci_error&) {
       // Another node's server made or took it in the same instant: Galera
@@ -51,11 +71,15 @@ absl::Status MigrationLock::Take(soci::session& session, const std::string& hold
 
 absl::Status MigrationLock::Renew(soci::session& session, const std::string& holder) {
   long long lease_ends_us = absl::ToUnixMicros(absl::Now() + kLease);
-  soci::statement renew = (session.prepare << "UPDATE schema_migration_lock SET lease_ends_at_us = :ends"
-                                              " WHERE id = 1 AND holder = :holder",
-                           soci::use(lease_ends_us), soci::use(holder));
-  renew.execute(true);
-  if (renew.get_affected_rows() != 1) {
+  long long renewed = 0;
+  WithConflictRetries([&] {
+    soci::statement renew = (session.prepare << "UPDATE schema_migration_lock SET lease_ends_at_us = :ends"
+                                                " WHERE id = 1 AND holder = :holder",
+                             soci::use(lease_ends_us), soci::use(holder));
+    renew.execute(true);
+    renewed = renew.get_affected_rows();
+  });
+  if (renewed != 1) {
     return absl::FailedPreconditionError(
         absl::StrCat("the migration lock's lease ran out (", absl::FormatDuration(kLease),
                      ") and another server took it; start again"));
@@ -64,8 +88,10 @@ absl::Status MigrationLock::Renew(soci::session& session, const std::string& hol
 }
 
 void MigrationLock::Release(soci::session& session, const std::string& holder) {
-  session << "UPDATE schema_migration_lock SET holder = '', lease_ends_at_us = 0 WHERE id = 1 AND holder = :holder",
-      soci::use(holder);
+  WithConflictRetries([&] {
+    session << "UPDATE schema_migration_lock SET holder = '', lease_ends_at_us = 0 WHERE id = 1 AND holder = :holder",
+        soci::use(holder);
+  });
 }
 
 }  // namespace satisfaction::storage
