@@ -1,28 +1,17 @@
 #include "tests/support/private_galera.h"
 
-#include <cstdio>
 #include <filesystem>
 #include <stdexcept>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
-#include "absl/strings/strip.h"
+#include "tests/support/deploy_script.h"
 #include "tests/support/test_database.h"
 
 namespace satisfaction::test_support {
 
 absl::StatusOr<std::string> PrivateGalera::Run(const std::string& command, const std::string& argument) {
-  std::string script = RepoRoot() + "/deploy/galera-private.sh";
-  std::string shell = absl::StrCat("bash '", script, "' ", command, " '", folder_, "' ", argument);
-  FILE* pipe = popen(shell.c_str(), "r");
-  if (pipe == nullptr) return absl::InternalError("popen failed");
-  std::string output;
-  char buffer[512];
-  while (fgets(buffer, sizeof buffer, pipe) != nullptr) output += buffer;
-  int exit_status = pclose(pipe);
-  // The script's own messages went to the test's stderr; name the command here.
-  if (exit_status != 0) return absl::InternalError(absl::StrCat(shell, " failed: ", output));
-  return std::string(absl::StripTrailingAsciiWhitespace(output));
+  return RunDeployScript("galera-private.sh", absl::StrCat(command, " '", folder_, "' ", argument));
 }
 
 std::unique_ptr<PrivateGalera> PrivateGalera::Start(int nodes) {
