@@ -4,6 +4,7 @@
 #include "absl/random/random.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "services/storage/database_errors.h"
 
 namespace satisfaction::storage {
 namespace {
@@ -30,6 +31,12 @@ bool TryTake(soci::session& session, const std::string& holder) {
   return take.get_affected_rows() == 1;
 }
 
+// A write refused for another's (a deadlock or lock wait error), not a lost
+// connection or a mistake: worth trying again.
+bool IsConflict(const soci::soci_error& error) {
+  return StatusFromDatabaseException(error).code() == absl::StatusCode::kAborted;
+}
+
 // Runs `write`, again if a conflict refused it: another node's DDL on the
 // table aborts a statement on its row (a deadlock error) even though nobody
 // else may hold the lock. Throws the last error when the tries run out.
@@ -38,8 +45,8 @@ void WithConflictRetries(absl::FunctionRef<void()> write) {
     try {
       write();
       return;
-    } catch (const soci::soci_error&) {
-      if (attempt == 5) throw;
+    } catch (const soci::soci_error& error) {
+      if (attempt == 5 || !IsConflict(error)) throw;
       absl::SleepFor(absl::Milliseconds(20 * attempt));
     }
   }
@@ -58,9 +65,10 @@ absl::Status MigrationLock::Take(soci::session& session, const std::string& hold
       if (!made) CreateLockRow(session);
       made = true;
       if (TryTake(session, holder)) return absl::OkStatus();
-    } catch (const soci::soci_error&) {
+    } catch (const soci::soci_error& error) {
       // Another node's server made or took it in the same instant: Galera
       // let its write commit and refused this one. Looked at again below.
+      if (!IsConflict(error)) throw;
     }
     if (absl::Now() >= deadline) {
       return absl::AbortedError("another server kept the migration lock too long; start again");
