@@ -7,6 +7,7 @@
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "gtest/gtest.h"
 #include "satisfaction/v1/questionnaire.grpc.pb.h"
+#include "tests/e2e/health_checks.h"
 #include "tests/e2e/test_server.h"
 #include "tests/support/http_client.h"
 #include "tests/support/private_mariadb.h"
@@ -16,25 +17,9 @@ namespace satisfaction {
 namespace {
 
 using grpc::health::v1::HealthCheckResponse;
+using test_support::AwaitHealth;
 using test_support::Context;
-
-HealthCheckResponse::ServingStatus Health(grpc::health::v1::Health::Stub& health) {
-  grpc::health::v1::HealthCheckRequest request;
-  HealthCheckResponse response;
-  grpc::Status status = health.Check(Context(absl::Seconds(5)).get(), request, &response);
-  return status.ok() ? response.status() : HealthCheckResponse::UNKNOWN;
-}
-
-// Polls until `health` reports `wanted`, for at most `limit`.
-bool AwaitHealth(grpc::health::v1::Health::Stub& health, HealthCheckResponse::ServingStatus wanted,
-                 absl::Duration limit) {
-  absl::Time give_up = absl::Now() + limit;
-  while (absl::Now() < give_up) {
-    if (Health(health) == wanted) return true;
-    absl::SleepFor(absl::Milliseconds(100));
-  }
-  return false;
-}
+using test_support::Health;
 
 TEST(DatabaseOutage, UnavailableWhileDownThenRecoversByItself) {
   std::unique_ptr<test_support::PrivateMariaDb> mariadb = test_support::PrivateMariaDb::Start();

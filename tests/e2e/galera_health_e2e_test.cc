@@ -9,9 +9,8 @@
 #include <string>
 #include <vector>
 
-#include "absl/time/clock.h"
-#include "grpc/health/v1/health.grpc.pb.h"
 #include "gtest/gtest.h"
+#include "tests/e2e/health_checks.h"
 #include "tests/e2e/test_server.h"
 #include "tests/support/private_galera.h"
 
@@ -20,55 +19,39 @@ namespace {
 
 using grpc::health::v1::HealthCheckResponse;
 
-HealthCheckResponse::ServingStatus Health(TestServer& server) {
-  auto health = grpc::health::v1::Health::NewStub(server.channel());
-  grpc::health::v1::HealthCheckRequest request;
-  HealthCheckResponse response;
-  grpc::Status status = health->Check(Context(absl::Seconds(5)).get(), request, &response);
-  return status.ok() ? response.status() : HealthCheckResponse::UNKNOWN;
-}
-
-// Polls until `server` reports `wanted`, for at most `limit`.
-bool AwaitHealth(TestServer& server, HealthCheckResponse::ServingStatus wanted, absl::Duration limit) {
-  absl::Time give_up = absl::Now() + limit;
-  while (absl::Now() < give_up) {
-    if (Health(server) == wanted) return true;
-    absl::SleepFor(absl::Milliseconds(50));
-  }
-  return false;
-}
-
 TEST(GaleraHealthE2eTest, ServingOnlyWhileTheNodeIsSyncedAndPrimary) {
   std::unique_ptr<PrivateGalera> cluster = PrivateGalera::Start(3);
   std::vector<std::unique_ptr<TestServer>> servers;
+  std::vector<std::unique_ptr<grpc::health::v1::Health::Stub>> health;
   for (const std::string& url : cluster->urls()) {
     servers.push_back(TestServer::Start(url));  // the default health interval: the operators'
     ASSERT_NE(servers.back(), nullptr);
-    EXPECT_EQ(Health(*servers.back()), HealthCheckResponse::SERVING);
+    health.push_back(grpc::health::v1::Health::NewStub(servers.back()->channel()));
+    EXPECT_EQ(Health(*health.back()), HealthCheckResponse::SERVING);
   }
 
   // A node dies: its server says so within 2 s; the others go on serving.
   ASSERT_TRUE(cluster->Kill(2).ok());
-  EXPECT_TRUE(AwaitHealth(*servers[1], HealthCheckResponse::NOT_SERVING, absl::Seconds(2)));
-  EXPECT_EQ(Health(*servers[0]), HealthCheckResponse::SERVING);
-  EXPECT_EQ(Health(*servers[2]), HealthCheckResponse::SERVING);
+  EXPECT_TRUE(AwaitHealth(*health[1], HealthCheckResponse::NOT_SERVING, absl::Seconds(2)));
+  EXPECT_EQ(Health(*health[0]), HealthCheckResponse::SERVING);
+  EXPECT_EQ(Health(*health[2]), HealthCheckResponse::SERVING);
 
   // Back, and synced once Restart returns: SERVING again.
   ASSERT_TRUE(cluster->Restart(2).ok());
-  EXPECT_TRUE(AwaitHealth(*servers[1], HealthCheckResponse::SERVING, absl::Seconds(5)));
+  EXPECT_TRUE(AwaitHealth(*health[1], HealthCheckResponse::SERVING, absl::Seconds(5)));
 
   // Two of three gone: the survivor is cut off from the quorum (once the
   // others' suspicion timeout of about 5 s has passed) and stops serving.
   ASSERT_TRUE(cluster->Kill(2).ok());
   ASSERT_TRUE(cluster->Kill(3).ok());
-  EXPECT_TRUE(AwaitHealth(*servers[0], HealthCheckResponse::NOT_SERVING, absl::Seconds(15)));
+  EXPECT_TRUE(AwaitHealth(*health[0], HealthCheckResponse::NOT_SERVING, absl::Seconds(15)));
   absl::StatusOr<std::string> state = cluster->State(1);
   ASSERT_TRUE(state.ok()) << state.status();
   EXPECT_NE(state->find("non-Primary"), std::string::npos) << *state;
 
   // The operator makes the survivor primary again: it serves.
   ASSERT_TRUE(cluster->Bootstrap(1).ok());
-  EXPECT_TRUE(AwaitHealth(*servers[0], HealthCheckResponse::SERVING, absl::Seconds(5)));
+  EXPECT_TRUE(AwaitHealth(*health[0], HealthCheckResponse::SERVING, absl::Seconds(5)));
 }
 
 }  // namespace
