@@ -40,6 +40,8 @@ absl::StatusOr<std::unique_ptr<Database>> Database::Connect(const DatabaseOption
   if (!url.ok()) return url.status();
   std::unique_ptr<Database> database(new Database(*std::move(url), options));
   if (absl::Status opened = database->OpenAll(); !opened.ok()) return opened;
+  // A Galera node not ready yet is the health checks' business; its place comes with them.
+  (void)database->Ping();
   return database;
 }
 
@@ -160,7 +162,7 @@ absl::Status Database::Run(const Access* access, int attempt, absl::FunctionRef<
       Begin(session, *access);
       in_transaction = true;
     }
-    Transaction transaction(session, dialect_, attempt);
+    Transaction transaction(session, dialect_, attempt, cluster_node());
     absl::Status status = work(transaction);
     if (in_transaction) {
       if (status.ok()) {
@@ -206,12 +208,21 @@ absl::Status Database::Ping() {
   absl::Status status = WithSession([this](soci::session& session) {
     int one = 0;
     session << "SELECT 1", soci::into(one);
+    if (backend() != Backend::kMysql) return absl::OkStatus();
     // A Galera node answers SELECT 1 before it may serve (and after it lost the quorum).
-    return backend() == Backend::kMysql ? CheckGaleraNodeReady(session) : absl::OkStatus();
+    absl::StatusOr<ClusterNode> node = CheckGaleraNodeReady(session);
+    if (!node.ok()) return node.status();
+    cluster_node_.store(static_cast<uint64_t>(node->index) << 32 | static_cast<uint32_t>(node->count));
+    return absl::OkStatus();
   });
   // A pool busy with real work is a database that answers.
   if (status.code() == absl::StatusCode::kResourceExhausted) return absl::OkStatus();
   return status;
+}
+
+ClusterNode Database::cluster_node() const {
+  uint64_t packed = cluster_node_.load();
+  return ClusterNode{.index = static_cast<int>(packed >> 32), .count = static_cast<int>(packed & 0xffffffffu)};
 }
 
 }  // namespace satisfaction::storage

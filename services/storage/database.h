@@ -15,6 +15,7 @@
 #include "absl/time/time.h"
 #include "services/storage/database_url.h"
 #include "services/storage/dialect.h"
+#include "services/storage/galera.h"
 #include "services/storage/retry_policy.h"
 #include "services/storage/transaction.h"
 #include "soci/soci.h"
@@ -95,8 +96,12 @@ class Database {
   absl::Status WithSession(absl::FunctionRef<absl::Status(soci::session&)> work);
 
   // Checks that the database answers and, on a Galera node, that the node may
-  // serve (CheckGaleraNodeReady): OK, or UNAVAILABLE.
+  // serve (CheckGaleraNodeReady): OK, or UNAVAILABLE. Learns the node's place
+  // in its cluster on the way, which transactions then carry.
   absl::Status Ping();
+
+  // The node's place in its cluster as the last Ping found it.
+  ClusterNode cluster_node() const;
 
  private:
   class Lease;
@@ -123,6 +128,8 @@ class Database {
   std::vector<Slot> slots_;
   // Bumped on every lost connection: after an outage every session reconnects.
   std::atomic<uint64_t> generation_{1};
+  // ClusterNode's index and count, packed, so that a transaction reads both at once.
+  std::atomic<uint64_t> cluster_node_{1};
 };
 
 }  // namespace satisfaction::storage

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "services/storage/dialect.h"
+#include "services/storage/galera.h"
 #include "soci/soci.h"
 
 namespace satisfaction::storage {
@@ -14,8 +15,8 @@ namespace satisfaction::storage {
 // binding) and the dialect's clauses, so stores never ask which backend runs.
 class Transaction {
  public:
-  Transaction(soci::session& session, const Dialect& dialect, int attempt)
-      : session_(session), dialect_(dialect), attempt_(attempt) {}
+  Transaction(soci::session& session, const Dialect& dialect, int attempt, ClusterNode cluster_node = {})
+      : session_(session), dialect_(dialect), attempt_(attempt), cluster_node_(cluster_node) {}
   Transaction(const Transaction&) = delete;
   Transaction& operator=(const Transaction&) = delete;
 
@@ -31,6 +32,9 @@ class Transaction {
   // after a conflict (see RetryPolicy).
   int attempt() const { return attempt_; }
 
+  // The database node's place in its cluster (see ClusterNode), as last checked.
+  ClusterNode cluster_node() const { return cluster_node_; }
+
   // The session, for statements that SOCI's stream syntax states plainly.
   soci::session& session() { return session_; }
 
@@ -38,6 +42,7 @@ class Transaction {
   soci::session& session_;
   const Dialect& dialect_;
   const int attempt_;
+  const ClusterNode cluster_node_;
 };
 
 }  // namespace satisfaction::storage
