@@ -41,14 +41,27 @@ struct Candidate {
 // to a cursor (in the index's order, due_at_us then id).
 enum class Part { kAll, kAfter, kUpTo };
 
-// Locks up to `limit` due revisits of a part of a level, in due order.
+// " AND " the condition that a revisit is in `share`, if any, with
+// placeholders :shares and :share (see BindShare).
+std::string InShare(storage::Transaction& tx, const std::optional<ClaimShare>& share) {
+  return share ? absl::StrCat(" AND ", tx.dialect().InShare("id", ":shares", ":share")) : "";
+}
+
+void BindShare(storage::Query& query, const std::optional<ClaimShare>& share) {
+  if (share) query.Bind("shares", share->count).Bind("share", share->share);
+}
+
+// Locks up to `limit` due revisits of a part of a level, of `share` if
+// given, in due order.
 std::vector<Candidate> LockDue(storage::Transaction& tx, const ClaimScope& scope, int priority, long long now_us,
-                               Part part, ClaimCursors::Position cursor, int limit) {
+                               const std::optional<ClaimShare>& share, Part part, ClaimCursors::Position cursor,
+                               int limit) {
   int state = kPlanned;
   Candidate row;
   storage::Query query(
       tx, absl::StrCat("SELECT id, customer_id, expires_at_us, channel, due_at_us FROM revisits WHERE",
                        " state = :state AND ", scope.where, " AND priority = :priority AND due_at_us <= :now",
+                       InShare(tx, share),
                        part == Part::kAfter  ? " AND (due_at_us > :cursor_due OR (due_at_us = :at_due AND"
                                                " id > :cursor_id))"
                        : part == Part::kUpTo ? " AND (due_at_us < :cursor_due OR (due_at_us = :at_due AND"
@@ -57,6 +70,7 @@ std::vector<Candidate> LockDue(storage::Transaction& tx, const ClaimScope& scope
                        " ORDER BY due_at_us, id LIMIT :limit", tx.SkipLocked()));
   query.Bind("state", state).Bind("priority", priority).Bind("now", now_us).Bind("limit", limit);
   scope.bind(query, /*levels=*/false);
+  BindShare(query, share);
   if (part != Part::kAll) {
     query.Bind("cursor_due", cursor.due_us).Bind("at_due", cursor.due_us).Bind("cursor_id", cursor.id);
   }
@@ -187,71 +201,104 @@ void ClaimCursors::Reset(const std::string& scope, int priority) {
   passes_.erase({scope, priority});
 }
 
-std::vector<long long> ClaimDue(storage::Transaction& tx, const ClaimScope& scope,
-                                const scheduler::ContactPolicy& policy, const LeaseGrant& grant, int max_count,
-                                long long now_us, ClaimCursors& cursors) {
+std::optional<ClaimShare> OwnShare(storage::ClusterNode node, absl::Time now) {
+  if (node.count <= 1) return std::nullopt;
+  long long turn = absl::ToInt64Seconds(now - absl::UnixEpoch()) / absl::ToInt64Seconds(ClaimShare::kTurn);
+  return ClaimShare{.share = static_cast<int>((node.index + turn) % node.count), .count = node.count};
+}
+
+namespace {
+
+// Leases up to `want` revisits of one priority level of `scope`, of `share`
+// if given (see ClaimDue).
+std::vector<long long> ClaimFromLevel(storage::Transaction& tx, const ClaimScope& scope,
+                                      const scheduler::ContactPolicy& policy, const LeaseGrant& grant, int level,
+                                      const std::optional<ClaimShare>& share, int want, long long now_us,
+                                      ClaimCursors& cursors) {
   absl::Time now = absl::FromUnixMicros(now_us);
+  // A share is read from a cursor of its own: the rows before another share's cursor may be due.
+  std::string cursor_key =
+      share ? absl::StrCat(scope.cursor_key, "/share ", share->share, " of ", share->count) : scope.cursor_key;
   std::vector<long long> claimed;
-  for (std::optional<int> level = NextPriorityLevel(tx, scope, std::nullopt);
-       level && static_cast<int>(claimed.size()) < max_count; level = NextPriorityLevel(tx, scope, level)) {
-    // Each pass leases or settles every row it reads, so the next one reads new rows.
-    while (static_cast<int>(claimed.size()) < max_count) {
-      int want = max_count - static_cast<int>(claimed.size());
-      std::optional<ClaimCursors::Position> cursor = cursors.Get(scope.cursor_key, *level, now);
-      std::vector<Candidate> due = LockDue(tx, scope, *level, now_us, cursor ? Part::kAfter : Part::kAll,
-                                           cursor.value_or(ClaimCursors::Position{}), want);
-      if (static_cast<int>(due.size()) < want) {
-        // The pass reached the level's end: next time from its head again,
-        // and now too, for rows put back behind the cursor.
-        cursors.Reset(scope.cursor_key, *level);
-        if (cursor) {
-          std::vector<Candidate> behind =
-              LockDue(tx, scope, *level, now_us, Part::kUpTo, *cursor, want - static_cast<int>(due.size()));
-          due.insert(due.end(), behind.begin(), behind.end());
+  // Each pass leases or settles every row it reads, so the next one reads new rows.
+  while (static_cast<int>(claimed.size()) < want) {
+    int wanted = want - static_cast<int>(claimed.size());
+    std::optional<ClaimCursors::Position> cursor = cursors.Get(cursor_key, level, now);
+    std::vector<Candidate> due = LockDue(tx, scope, level, now_us, share, cursor ? Part::kAfter : Part::kAll,
+                                         cursor.value_or(ClaimCursors::Position{}), wanted);
+    if (static_cast<int>(due.size()) < wanted) {
+      // The pass reached the level's end: next time from its head again,
+      // and now too, for rows put back behind the cursor.
+      cursors.Reset(cursor_key, level);
+      if (cursor) {
+        std::vector<Candidate> behind =
+            LockDue(tx, scope, level, now_us, share, Part::kUpTo, *cursor, wanted - static_cast<int>(due.size()));
+        due.insert(due.end(), behind.begin(), behind.end());
+      }
+    } else {
+      cursors.Advance(cursor_key, level, {due.back().due_us, due.back().id}, now);
+    }
+    std::vector<long long> customer_ids;
+    for (const Candidate& c : due) customer_ids.push_back(c.customer_id);
+    absl::flat_hash_map<long long, Reachability> customers = LoadReachability(tx, customer_ids);
+    std::vector<long long> taken;
+    for (const Candidate& c : due) {
+      const Reachability& customer = customers[c.customer_id];
+      const scheduler::ContactWindows& windows =
+          c.channel == v1::CHANNEL_PHONE ? policy.call_windows : policy.message_windows;
+      if (c.expires_us <= now_us) {
+        EndRevisit(tx, c.id, v1::REVISIT_STATE_GAVE_UP, "expired before it could be made", now_us);
+      } else if (std::optional<std::string> obstacle = customer.Obstacle(c.channel)) {
+        EndRevisit(tx, c.id, v1::REVISIT_STATE_STOPPED, *obstacle, now_us);
+      } else if (absl::TimeZone zone = ZoneOf(customer.time_zone); !windows.Allows(now, zone)) {
+        std::optional<absl::Time> next = windows.NextAllowed(now, zone);
+        if (!next || absl::ToUnixMicros(*next) >= c.expires_us) {
+          EndRevisit(tx, c.id, v1::REVISIT_STATE_GAVE_UP, "no contact hours left before it expires", now_us);
+        } else {
+          MoveDue(tx, c.id, absl::ToUnixMicros(*next), now_us);
         }
       } else {
-        cursors.Advance(scope.cursor_key, *level, {due.back().due_us, due.back().id}, now);
+        taken.push_back(c.id);
       }
-      std::vector<long long> customer_ids;
-      for (const Candidate& c : due) customer_ids.push_back(c.customer_id);
-      absl::flat_hash_map<long long, Reachability> customers = LoadReachability(tx, customer_ids);
-      std::vector<long long> taken;
-      for (const Candidate& c : due) {
-        const Reachability& customer = customers[c.customer_id];
-        const scheduler::ContactWindows& windows =
-            c.channel == v1::CHANNEL_PHONE ? policy.call_windows : policy.message_windows;
-        if (c.expires_us <= now_us) {
-          EndRevisit(tx, c.id, v1::REVISIT_STATE_GAVE_UP, "expired before it could be made", now_us);
-        } else if (std::optional<std::string> obstacle = customer.Obstacle(c.channel)) {
-          EndRevisit(tx, c.id, v1::REVISIT_STATE_STOPPED, *obstacle, now_us);
-        } else if (absl::TimeZone zone = ZoneOf(customer.time_zone); !windows.Allows(now, zone)) {
-          std::optional<absl::Time> next = windows.NextAllowed(now, zone);
-          if (!next || absl::ToUnixMicros(*next) >= c.expires_us) {
-            EndRevisit(tx, c.id, v1::REVISIT_STATE_GAVE_UP, "no contact hours left before it expires", now_us);
-          } else {
-            MoveDue(tx, c.id, absl::ToUnixMicros(*next), now_us);
-          }
-        } else {
-          taken.push_back(c.id);
-        }
-      }
-      Lease(tx, grant, taken, now_us);
-      claimed.insert(claimed.end(), taken.begin(), taken.end());
-      if (static_cast<int>(due.size()) < want) break;  // this level has no more due now
     }
+    Lease(tx, grant, taken, now_us);
+    claimed.insert(claimed.end(), taken.begin(), taken.end());
+    if (static_cast<int>(due.size()) < wanted) break;  // this part of the level has no more due now
   }
   return claimed;
 }
 
-int ReturnLapsedLeases(storage::Transaction& tx, long long now_us, int limit) {
+}  // namespace
+
+std::vector<long long> ClaimDue(storage::Transaction& tx, const ClaimScope& scope,
+                                const scheduler::ContactPolicy& policy, const LeaseGrant& grant, int max_count,
+                                long long now_us, ClaimCursors& cursors) {
+  std::optional<ClaimShare> own = OwnShare(tx.cluster_node(), absl::FromUnixMicros(now_us));
+  std::vector<long long> claimed;
+  auto claim = [&](int level, const std::optional<ClaimShare>& share) {
+    std::vector<long long> taken = ClaimFromLevel(tx, scope, policy, grant, level, share,
+                                                  max_count - static_cast<int>(claimed.size()), now_us, cursors);
+    claimed.insert(claimed.end(), taken.begin(), taken.end());
+  };
+  for (std::optional<int> level = NextPriorityLevel(tx, scope, std::nullopt);
+       level && static_cast<int>(claimed.size()) < max_count; level = NextPriorityLevel(tx, scope, level)) {
+    if (own) claim(*level, own);
+    // All of the level, from its head: helping the other shares, or the only one.
+    if (static_cast<int>(claimed.size()) < max_count) claim(*level, std::nullopt);
+  }
+  return claimed;
+}
+
+int ReturnLapsedLeases(storage::Transaction& tx, long long now_us, int limit, std::optional<ClaimShare> share) {
   int leased = kLeased, planned = kPlanned;
   // Row by row: SOCI's SQLite backend fills no vector of one row.
   std::vector<long long> ids;
   long long id = 0;
-  storage::Query lapsed(tx, absl::StrCat("SELECT id FROM revisits WHERE state = :state AND lease_expires_at_us <= :now"
-                                         " LIMIT :limit",
-                                         tx.SkipLocked()));
-  lapsed.Bind("state", leased).Bind("now", now_us).Bind("limit", limit).Into(id).Start();
+  storage::Query lapsed(tx, absl::StrCat("SELECT id FROM revisits WHERE state = :state AND lease_expires_at_us <= :now",
+                                         InShare(tx, share), " LIMIT :limit", tx.SkipLocked()));
+  lapsed.Bind("state", leased).Bind("now", now_us).Bind("limit", limit).Into(id);
+  BindShare(lapsed, share);
+  lapsed.Start();
   while (lapsed.Next()) ids.push_back(id);
   ExecuteForIds(tx,
                 absl::StrCat("UPDATE revisits SET state = :state, ", kNoLease, ", updated_at_us = :now WHERE id IN (",

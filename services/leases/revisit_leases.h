@@ -135,10 +135,27 @@ struct Reachability {
 absl::flat_hash_map<long long, Reachability> LoadReachability(storage::Transaction& tx,
                                                               std::vector<long long> customer_ids);
 
+// Which share of the queues a claim reads first. On a cluster of several
+// nodes, servers on different nodes that claim from the head of one queue
+// choose the same rows (SKIP LOCKED skips only rows locked on its own node),
+// and all but one of them fail at commit. So the servers of each node claim
+// first from their node's share of a queue, and help with the other shares
+// only when theirs runs short in a priority level. The shares turn among the
+// nodes every kTurn, so that the share of a node whose server is down waits
+// at most that long.
+struct ClaimShare {
+  static constexpr absl::Duration kTurn = absl::Seconds(5);
+  int share = 0, count = 1;
+};
+
+// The share of `node`'s servers now; none for a database of one node.
+std::optional<ClaimShare> OwnShare(storage::ClusterNode node, absl::Time now);
+
 // Leases up to `max_count` revisits of `scope` that are due now and inside
 // their channel's hours in the customer's zone now: highest priority first,
 // then the longest due (within a level, from where this server's last claim
-// stopped: see ClaimCursors). On the way it moves those outside their hours to
+// stopped: see ClaimCursors), from the node's own share first (see
+// ClaimShare). On the way it moves those outside their hours to
 // their next opening, gives up on expired ones and stops those whose customer
 // can no longer be reached on their channel. Returns the leased ids.
 std::vector<long long> ClaimDue(storage::Transaction& tx, const ClaimScope& scope,
@@ -159,8 +176,10 @@ class LapsedLeaseSweeps {
 };
 
 // Puts up to `limit` revisits whose lease has ended back as planned, with no
-// attempt counted (a dialer or gateway that vanished); returns how many.
-int ReturnLapsedLeases(storage::Transaction& tx, long long now_us, int limit);
+// attempt counted (a dialer or gateway that vanished), of `share` if given;
+// returns how many.
+int ReturnLapsedLeases(storage::Transaction& tx, long long now_us, int limit,
+                       std::optional<ClaimShare> share = std::nullopt);
 
 // A leased revisit's row, locked, as a lease holder's request finds it.
 struct LeasedRow {

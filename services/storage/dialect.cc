@@ -41,6 +41,15 @@ std::string Dialect::InsertionOrder(absl::string_view column) const {
   return backend_ == Backend::kMysql ? std::string(column) : "rowid";
 }
 
+std::string Dialect::InShare(absl::string_view column, absl::string_view shares_placeholder,
+                             absl::string_view share_placeholder) const {
+  // SQLite has no CRC32; it serialises writers and never splits work by node.
+  if (backend_ == Backend::kMysql) {
+    return absl::StrCat("MOD(CRC32(", column, "), ", shares_placeholder, ") = ", share_placeholder);
+  }
+  return absl::StrCat("(", column, " % ", shares_placeholder, ") = ", share_placeholder);
+}
+
 std::string Dialect::Compound(absl::string_view statements) const {
   return absl::StrCat("BEGIN NOT ATOMIC ", statements, " END");
 }

@@ -50,6 +50,12 @@ class Dialect {
   // on MariaDB/MySQL, SQLite's own rowid (where the table has no such column).
   std::string InsertionOrder(absl::string_view column) const;
 
+  // A condition that holds for the rows whose integer `column` falls in share
+  // `share_placeholder` of `shares_placeholder` shares: spread evenly however
+  // the values step (Galera's ids step by the number of nodes).
+  std::string InShare(absl::string_view column, absl::string_view shares_placeholder,
+                      absl::string_view share_placeholder) const;
+
   // Statements joined into one compound statement, sent in one round trip;
   // empty if the backend runs them only one by one.
   bool compound_statements() const { return backend_ == Backend::kMysql; }

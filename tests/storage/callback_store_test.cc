@@ -5,6 +5,8 @@
 #include <atomic>
 #include <map>
 #include <mutex>
+#include <optional>
+#include <set>
 #include <thread>
 #include <vector>
 
@@ -20,6 +22,7 @@
 #include "services/revisits/revisit_rule_store.h"
 #include "services/revisits/revisit_rule_validation.h"
 #include "services/revisits/revisit_store.h"
+#include "services/leases/revisit_leases.h"
 #include "services/storage/transaction.h"
 #include "tests/support/backend_test.h"
 #include "tests/support/sample_questionnaires.h"
@@ -174,6 +177,111 @@ TEST_P(CallbackStoreTest, ACallbackPutBackBehindWhereClaimsStoppedComesBeforeLow
   std::vector<v1::Callback> last = Fetch({.queue = "complaints"}, 5, now_ + absl::Milliseconds(300));
   ASSERT_EQ(last.size(), 1u);
   EXPECT_EQ(last[0].customer_external_id(), "lower");
+}
+
+// The revisits of `ids` that fall in `share` of `count` shares, in the same order.
+std::vector<long long> OfShare(storage::Database& database, const std::vector<long long>& ids, int share, int count) {
+  std::set<long long> members;
+  absl::Status read = database.WithSession([&](soci::session& session) {
+    long long id = 0;
+    soci::statement select = (session.prepare << absl::StrCat("SELECT id FROM revisits WHERE ",
+                                                               database.dialect().InShare("id", ":shares", ":share")),
+                              soci::use(count, "shares"), soci::use(share, "share"), soci::into(id));
+    select.execute();
+    while (select.fetch()) members.insert(id);
+    return absl::OkStatus();
+  });
+  EXPECT_TRUE(read.ok()) << read;
+  std::vector<long long> out;
+  for (long long id : ids) {
+    if (members.contains(id)) out.push_back(id);
+  }
+  return out;
+}
+
+// ClaimDue as a server on node `node` of a cluster runs it, for the
+// "complaints" queue: the ids it leased.
+std::vector<long long> ClaimOnNode(storage::Database& database, storage::ClusterNode node, int count, absl::Time at,
+                                   leases::ClaimCursors& cursors) {
+  leases::ClaimScope scope{.where = "channel = 1 AND queue = :queue",
+                           .levels_where = "channel = 1 AND queue = :queue",
+                           .bind = [queue = std::string("complaints")](storage::Query& query,
+                                                                        bool) { query.Bind("queue", queue); },
+                           .cursor_key = "complaints"};
+  std::vector<long long> claimed;
+  absl::Status status = database.WithSession([&](soci::session& session) {
+    session.begin();
+    storage::Transaction tx(session, database.dialect(), 1, node);
+    claimed = leases::ClaimDue(tx, scope, scheduler::ContactPolicy{}, {.token_hash = "h", .holder = "test",
+                                                                         .until_us = absl::ToUnixMicros(at + absl::Minutes(5))},
+                               count, absl::ToUnixMicros(at), cursors);
+    session.commit();
+    return absl::OkStatus();
+  });
+  EXPECT_TRUE(status.ok()) << status;
+  return claimed;
+}
+
+TEST(ClaimShare, TheNodesHoldDistinctSharesThatTurnAmongThem) {
+  absl::Time now = absl::FromUnixSeconds(1'800'000'000);
+  EXPECT_FALSE(leases::OwnShare({.index = 0, .count = 1}, now)) << "one node: no shares";
+  for (absl::Time at : {now, now + leases::ClaimShare::kTurn, now + 2 * leases::ClaimShare::kTurn}) {
+    std::set<int> shares;
+    for (int node = 0; node < 3; ++node) {
+      std::optional<leases::ClaimShare> share = leases::OwnShare({.index = node, .count = 3}, at);
+      ASSERT_TRUE(share);
+      EXPECT_EQ(share->count, 3);
+      shares.insert(share->share);
+    }
+    EXPECT_EQ(shares, (std::set<int>{0, 1, 2}));
+  }
+  std::set<int> turns;
+  for (int turn = 0; turn < 3; ++turn) {
+    turns.insert(leases::OwnShare({.index = 0, .count = 3}, now + turn * leases::ClaimShare::kTurn)->share);
+  }
+  EXPECT_EQ(turns, (std::set<int>{0, 1, 2})) << "a node's share turns, so every share is claimed by every node in turn";
+}
+
+TEST_P(CallbackStoreTest, OnAClusterANodeClaimsItsShareFirstThenHelpsAndKeepsPriorityFirst) {
+  AddRule("order-call", v1::TRIGGER_ORDER_DELIVERED, 90, /*reserve=*/false, "complaints");
+  std::vector<long long> due;  // oldest first
+  for (int i = 0; i < 30; ++i) {
+    due.push_back(AddCallback(absl::StrCat("c", i), v1::TRIGGER_COMPLAINT_CLOSED, now_ - absl::Minutes(60 - i)));
+  }
+  long long urgent = AddCallback("urgent", v1::TRIGGER_ORDER_DELIVERED, now_ - absl::Minutes(1));
+  storage::ClusterNode node{.index = 1, .count = 3};
+  std::optional<leases::ClaimShare> share = leases::OwnShare(node, now_);
+  ASSERT_TRUE(share);
+  std::vector<long long> own = OfShare(*database_, due, share->share, share->count);
+  ASSERT_GE(own.size(), 3u) << "30 revisits over 3 shares";
+  leases::ClaimCursors cursors;
+
+  // The higher priority first, whatever its share; then the node's own share, in due order.
+  int first_count = static_cast<int>(own.size());
+  std::vector<long long> first = ClaimOnNode(*database_, node, first_count, now_, cursors);
+  std::vector<long long> expected = {urgent};
+  expected.insert(expected.end(), own.begin(), own.end() - 1);
+  EXPECT_EQ(first, expected);
+
+  // Another node at the same time claims from its own share: nothing in common.
+  storage::ClusterNode other{.index = 2, .count = 3};
+  std::optional<leases::ClaimShare> other_share = leases::OwnShare(other, now_);
+  std::vector<long long> theirs = OfShare(*database_, due, other_share->share, other_share->count);
+  std::vector<long long> second = ClaimOnNode(*database_, other, 2, now_, cursors);
+  EXPECT_EQ(second, std::vector<long long>(theirs.begin(), theirs.begin() + 2));
+
+  // When its share runs short, a node helps with the others', longest due first.
+  std::vector<long long> rest;
+  for (long long id : due) {
+    if (id != own.back() && std::find(first.begin(), first.end(), id) == first.end() &&
+        std::find(second.begin(), second.end(), id) == second.end()) {
+      rest.push_back(id);
+    }
+  }
+  std::vector<long long> third = ClaimOnNode(*database_, node, 4, now_ + absl::Milliseconds(10), cursors);
+  expected = {own.back()};
+  expected.insert(expected.end(), rest.begin(), rest.begin() + 3);
+  EXPECT_EQ(third, expected);
 }
 
 TEST_P(CallbackStoreTest, AfterAFewSecondsClaimsStartAgainAtTheHeadOfTheQueue) {
