@@ -98,6 +98,9 @@ binlog_format=ROW
 innodb_autoinc_lock_mode=2
 default_storage_engine=InnoDB
 wsrep_on=ON
+# Writes from the other nodes applied in parallel, not one at a time (the
+# default is one thread).
+wsrep_slave_threads=4
 wsrep_provider=$provider
 wsrep_cluster_name=satisfaction-private
 wsrep_cluster_address=gcomm://$(IFS=,; echo "${addresses[*]}")

@@ -8,18 +8,25 @@
 #   bash tests/bench/with_server.sh build/tests/callback_bench --dialers 16
 # The client gets --target HOST:PORT added. SERVERS=N starts N servers on the
 # one database instead (for clients that take --target HOST:PORT,HOST:PORT,...,
-# like callback_bench).
+# like callback_bench). GALERA=N runs the database as a private Galera cluster
+# of N nodes (deploy/galera-private.sh) instead, with as many servers, one on
+# each node, unless SERVERS says otherwise.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 [ $# -ge 1 ] || { echo "usage: $0 CLIENT [ARGS...]" >&2; exit 2; }
-servers=${SERVERS:-1}
+nodes=${GALERA:-0}
+servers=${SERVERS:-$((nodes > 0 ? nodes : 1))}
 work=$(mktemp -d /tmp/satisfaction-bench.XXXXXX)
 server_pids=()
 cleanup() {
   for pid in "${server_pids[@]}"; do
     kill -TERM "$pid" 2>/dev/null && wait "$pid" 2>/dev/null || true
   done
-  bash deploy/mariadb-private.sh stop "$work/mariadb" || true
+  if [ "$nodes" -gt 0 ]; then
+    bash deploy/galera-private.sh stop "$work/galera" || true
+  else
+    bash deploy/mariadb-private.sh stop "$work/mariadb" || true
+  fi
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -27,9 +34,19 @@ trap cleanup EXIT
 # Calls carry the first admin key; its rate limit is lifted, as it is not what
 # the benchmarks measure.
 export SATISFACTION_API_KEY=$(openssl rand -hex 32)
-url=$(MARIADB_FLUSH_LOG_AT_TRX_COMMIT=1 bash deploy/mariadb-private.sh start "$work/mariadb" 2>/dev/null | tail -n 1)
+if [ "$nodes" -gt 0 ]; then
+  mapfile -t urls < <(MARIADB_FLUSH_LOG_AT_TRX_COMMIT=1 bash deploy/galera-private.sh start "$work/galera" "$nodes" \
+    2>/dev/null)
+  db_pids() { cat "$work"/galera/node*/mariadb.pid; }
+else
+  urls=("$(MARIADB_FLUSH_LOG_AT_TRX_COMMIT=1 bash deploy/mariadb-private.sh start "$work/mariadb" 2>/dev/null |
+    tail -n 1)")
+  db_pids() { cat "$work/mariadb/mariadb.pid"; }
+fi
+url=${urls[0]}
 targets=
 for n in $(seq "$servers"); do
+  url=${urls[$(((n - 1) % ${#urls[@]}))]}
   port=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
   SATISFACTION_BOOTSTRAP_ADMIN_KEY=$SATISFACTION_API_KEY build/services/server/satisfaction-server --db "$url" \
     --grpc-listen "127.0.0.1:$port" --http-listen "" --templates-dir templates --db-pool-size 32 --log-level warn \
@@ -45,11 +62,22 @@ for pid in "${server_pids[@]}"; do
   echo "server RSS at start: $(grep VmRSS /proc/"$pid"/status | awk '{print $2, $3}')"
 done
 # Benchmarks that seed rows directly (callback_bench) find the database here.
-SATISFACTION_BENCH_DB_URL="$url" "$@" --target "$targets"
+# The figures below are printed even when the client reports a failure.
+status=0
+SATISFACTION_BENCH_DB_URL="${urls[0]}" "$@" --target "$targets" || status=$?
 ticks=$(getconf CLK_TCK)
 for pid in "${server_pids[@]}"; do
   echo "server peak RSS (VmHWM): $(grep VmHWM /proc/"$pid"/status | awk '{print $2, $3}')," \
     "CPU seconds: $(awk -v t="$ticks" '{printf "%.1f", ($14 + $15) / t}' /proc/"$pid"/stat)"
 done
-echo "MariaDB CPU seconds: $(awk -v t="$ticks" '{printf "%.1f", ($14 + $15) / t}' \
-  /proc/"$(cat "$work/mariadb/mariadb.pid")"/stat)"
+for pid in $(db_pids); do
+  echo "MariaDB CPU seconds: $(awk -v t="$ticks" '{printf "%.1f", ($14 + $15) / t}' /proc/"$pid"/stat)"
+done
+# Writes that lost to another node's at commit (certification), and local
+# transactions aborted by another node's write being applied.
+for node in $(seq "$nodes"); do
+  echo "node $node:" $(mariadb --no-defaults --protocol=SOCKET --socket="$work/galera/node$node/mysqld.sock" \
+    -u"$(id -un)" -N -e "SHOW GLOBAL STATUS WHERE Variable_name IN ('wsrep_local_cert_failures',
+    'wsrep_local_bf_aborts', 'wsrep_replicated', 'wsrep_flow_control_paused')" | tr '\t\n' '= ')
+done
+exit "$status"
