@@ -14,6 +14,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
 #include "services/common/unreadable_request.h"
+#include "services/server/grpc_io_poller.h"
 #include "services/server/grpc_transport.h"
 #include "services/server/tunables.h"
 #include "services/storage/migrations.h"
@@ -101,6 +102,9 @@ absl::Status SatisfactionServer::BuildGrpcServer() {
   builder.SetSyncServerOption(grpc::ServerBuilder::SyncServerOption::MIN_POLLERS,
                               std::max(2, config_.db_pool_size / 2));
   builder.SetSyncServerOption(grpc::ServerBuilder::SyncServerOption::MAX_POLLERS, config_.db_pool_size);
+  // Sync and callback methods together: the sync threads do not read the
+  // sockets, so one thread must always poll them (see GrpcIoPoller).
+  grpc_io_poller_ = std::make_unique<GrpcIoPoller>(builder);
   InstallProtobufLogHandler();
   for (const std::unique_ptr<rpc::AdmittedService>& service : grpc_services_) {
     if (std::vector<std::string> unbound = service->UnboundMethods(); !unbound.empty()) {
@@ -176,6 +180,7 @@ void SatisfactionServer::Shutdown(absl::Duration grace) {
     spdlog::debug("gRPC calls finished");
     grpc_server_->Wait();
   }
+  if (grpc_io_poller_) grpc_io_poller_->Stop();  // after the server, as gRPC requires
   // What the last maintenance round missed; a failure only loses those times.
   if (key_authenticator_) key_authenticator_->WriteDownLastUse().status().IgnoreError();
   audit_log_.reset();  // commits what calls left queued

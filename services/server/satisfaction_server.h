@@ -30,6 +30,7 @@
 #include "services/revisits/revisit_store.h"
 #include "services/rpc/admitted_service.h"
 #include "services/rpc/call_gate.h"
+#include "services/server/grpc_io_poller.h"
 #include "services/server/health_monitor.h"
 #include "services/server/maintenance_loop.h"
 #include "services/server/server_config.h"
@@ -114,6 +115,8 @@ class SatisfactionServer {
   std::unique_ptr<analytics::SatisfactionReports> satisfaction_reports_;
   std::unique_ptr<analytics::ResponseFunnel> response_funnel_;
   std::unique_ptr<analytics::AnalyticsService> analytics_service_;
+  // Declared before the server, so that it outlives it.
+  std::unique_ptr<GrpcIoPoller> grpc_io_poller_;
   std::unique_ptr<grpc::Server> grpc_server_;
   std::unique_ptr<HealthMonitor> health_monitor_;
   std::unique_ptr<MaintenanceLoop> maintenance_;
