@@ -8,6 +8,7 @@
 // invitations are seeded straight into the database the server uses (named by
 // SATISFACTION_BENCH_DB_URL, which tests/bench/with_server.sh sets).
 //   bash tests/bench/with_server.sh build/tests/response_bench --responses 10000
+// Given several targets (HOST:PORT,HOST:PORT,...), the clients spread over them.
 #include <grpcpp/grpcpp.h>
 
 #include <algorithm>
@@ -173,7 +174,9 @@ int main(int argc, char** argv) {
     int value = 0;
     if (absl::SimpleAtoi(count, &value) && value > 0) client_counts.push_back(value);
   }
-  auto channel = satisfaction::test_support::AuthorizedChannel(target, satisfaction::test_support::BenchKey());
+  // Several servers (SERVERS=N or GALERA=N in with_server.sh): clients spread over them.
+  std::vector<std::string> targets = absl::StrSplit(target, ',');
+  auto channel = satisfaction::test_support::AuthorizedChannel(targets[0], satisfaction::test_support::BenchKey());
   auto customers = v1::CustomerService::NewStub(channel);
   int max_clients = *std::max_element(client_counts.begin(), client_counts.end());
   absl::StatusOr<std::unique_ptr<storage::Database>> database =
@@ -200,8 +203,9 @@ int main(int argc, char** argv) {
     for (int c = 0; c < clients; ++c) {
       grpc::ChannelArguments arguments;
       arguments.SetInt("client", c);  // a connection of its own, as separate web servers have
-      stubs.push_back(v1::ResponseService::NewStub(satisfaction::test_support::AuthorizedChannel(
-          target, satisfaction::test_support::BenchKey(), grpc::InsecureChannelCredentials(), arguments)));
+      stubs.push_back(v1::ResponseService::NewStub(
+          satisfaction::test_support::AuthorizedChannel(targets[c % targets.size()], satisfaction::test_support::BenchKey(),
+                                                        grpc::InsecureChannelCredentials(), arguments)));
     }
     Run service = RunConcurrently(*for_service, clients, [&](int client, const Survey& survey, int index) {
       v1::SubmitResponseRequest request;

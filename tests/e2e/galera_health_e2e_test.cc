@@ -41,10 +41,13 @@ TEST(GaleraHealthE2eTest, ServingOnlyWhileTheNodeIsSyncedAndPrimary) {
   EXPECT_TRUE(AwaitHealth(*health[1], HealthCheckResponse::SERVING, absl::Seconds(5)));
 
   // Two of three gone: the survivor is cut off from the quorum (once the
-  // others' suspicion timeout of about 5 s has passed) and stops serving.
+  // others' suspicion timeout of about 5 s has passed) and stops serving:
+  // no server serves.
   ASSERT_TRUE(cluster->Kill(2).ok());
   ASSERT_TRUE(cluster->Kill(3).ok());
   EXPECT_TRUE(AwaitHealth(*health[0], HealthCheckResponse::NOT_SERVING, absl::Seconds(15)));
+  EXPECT_EQ(Health(*health[1]), HealthCheckResponse::NOT_SERVING);
+  EXPECT_EQ(Health(*health[2]), HealthCheckResponse::NOT_SERVING);
   absl::StatusOr<std::string> state = cluster->State(1);
   ASSERT_TRUE(state.ok()) << state.status();
   EXPECT_NE(state->find("non-Primary"), std::string::npos) << *state;
