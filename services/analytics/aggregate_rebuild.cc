@@ -20,16 +20,18 @@ namespace {
 
 constexpr char kInsert[] =
     "INSERT INTO response_rollups (questionnaire_id, questionnaire_version, day, item_code, customer_type, channel,"
-    " agent_id, score, answers) ";
+    " agent_id, score, slot, answers) ";
 // The counts as ResponseStore adds them: one per response (item '' and score
-// 0) and one per 5-point answer by its score.
+// 0) and one per 5-point answer by its score. A rebuild writes them all in
+// slot 0, after it removed every slot's rows (ResponseStore adds to the slot
+// of its node; readers sum over slots).
 constexpr char kResponseCounts[] =
-    "SELECT questionnaire_id, questionnaire_version, report_day, '', customer_type, channel, agent_id, 0, COUNT(*)"
-    " FROM responses WHERE questionnaire_id = :id AND report_day >= :first AND report_day <= :last"
+    "SELECT questionnaire_id, questionnaire_version, report_day, '', customer_type, channel, agent_id, 0, 0,"
+    " COUNT(*) FROM responses WHERE questionnaire_id = :id AND report_day >= :first AND report_day <= :last"
     " GROUP BY questionnaire_id, questionnaire_version, report_day, customer_type, channel, agent_id";
 constexpr char kAnswerCounts[] =
     "SELECT r.questionnaire_id, r.questionnaire_version, r.report_day, a.item_code, r.customer_type, r.channel,"
-    " r.agent_id, a.score, COUNT(*) FROM responses r JOIN response_answers a ON a.response_id = r.id"
+    " r.agent_id, a.score, 0, COUNT(*) FROM responses r JOIN response_answers a ON a.response_id = r.id"
     " JOIN questionnaire_items i ON i.questionnaire_id = r.questionnaire_id AND i.version = r.questionnaire_version"
     " AND i.code = a.item_code WHERE r.questionnaire_id = :id AND r.report_day >= :first AND r.report_day <= :last"
     " AND i.kind = :scale GROUP BY r.questionnaire_id, r.questionnaire_version, r.report_day, a.item_code,"
@@ -40,25 +42,28 @@ constexpr size_t kRowsAStatement = 500;
 // One response_rollups row, in the column order of kInsert (the counts'
 // results read into it, and the inserts bind from it).
 struct Bucket {
+  static constexpr size_t kColumns = 10;
+
   std::string questionnaire;
-  int version = 0, day = 0, customer_type = 0, channel = 0, score = 0;
+  int version = 0, day = 0, customer_type = 0, channel = 0, score = 0, slot = 0;
   std::string item, agent;
   long long answers = 0;
 
   void Into(storage::Query& query) {
     query.Into(questionnaire).Into(version).Into(day).Into(item).Into(customer_type).Into(channel).Into(agent);
-    query.Into(score).Into(answers);
+    query.Into(score).Into(slot).Into(answers);
   }
-  // Binds :<prefix>0 to :<prefix>8 (see storage::Placeholders) in kInsert's column order.
+  // Binds :<prefix>0 to :<prefix>9 (see storage::Placeholders) in kInsert's column order.
   void Bind(storage::Query& query, const std::string& prefix) const {
     auto at = [&prefix](int k) { return absl::StrCat(prefix, k); };
     query.Bind(at(0), questionnaire).Bind(at(1), version).Bind(at(2), day).Bind(at(3), item);
-    query.Bind(at(4), customer_type).Bind(at(5), channel).Bind(at(6), agent).Bind(at(7), score).Bind(at(8), answers);
+    query.Bind(at(4), customer_type).Bind(at(5), channel).Bind(at(6), agent).Bind(at(7), score).Bind(at(8), slot);
+    query.Bind(at(9), answers);
   }
 };
 
 // The by-day aggregates of days `first` to `last`, summed from the full ones
-// (as migration 15 first filled them).
+// of every slot (as migration 15 first filled them), into slot 0.
 void RebuildDayRollups(storage::Transaction& tx, const std::string& id, int version, int first, int last) {
   storage::Query remove(tx,
                         "DELETE FROM response_day_rollups WHERE questionnaire_id = :id AND questionnaire_version ="
@@ -67,8 +72,8 @@ void RebuildDayRollups(storage::Transaction& tx, const std::string& id, int vers
   storage::Query insert(
       tx,
       "INSERT INTO response_day_rollups (questionnaire_id, questionnaire_version, day, customer_type, item_code,"
-      " responses, scored_1, scored_2, scored_3, scored_4, scored_5) SELECT questionnaire_id,"
-      " questionnaire_version, day, customer_type, item_code, SUM(CASE WHEN item_code = '' THEN answers ELSE 0"
+      " slot, responses, scored_1, scored_2, scored_3, scored_4, scored_5) SELECT questionnaire_id,"
+      " questionnaire_version, day, customer_type, item_code, 0, SUM(CASE WHEN item_code = '' THEN answers ELSE 0"
       " END), SUM(CASE WHEN score = 1 THEN answers ELSE 0 END), SUM(CASE WHEN score = 2 THEN answers ELSE 0 END),"
       " SUM(CASE WHEN score = 3 THEN answers ELSE 0 END), SUM(CASE WHEN score = 4 THEN answers ELSE 0 END),"
       " SUM(CASE WHEN score = 5 THEN answers ELSE 0 END) FROM response_rollups WHERE questionnaire_id = :id2"
@@ -170,7 +175,8 @@ void RecountChunk(storage::Transaction& tx, const std::string& id, std::vector<i
     size_t stop = std::min(buckets.size(), start + kRowsAStatement);
     std::string sql = absl::StrCat(kInsert, "VALUES ");
     for (size_t i = start; i < stop; ++i) {
-      absl::StrAppend(&sql, i > start ? ", " : "", "(", storage::Placeholders(absl::StrCat("b", i, "_"), 9), ")");
+      absl::StrAppend(&sql, i > start ? ", " : "", "(",
+                      storage::Placeholders(absl::StrCat("b", i, "_"), Bucket::kColumns), ")");
     }
     storage::Query insert(tx, sql);
     for (size_t i = start; i < stop; ++i) buckets[i].Bind(insert, absl::StrCat("b", i, "_"));

@@ -14,7 +14,8 @@ struct RebuildCounts {
 };
 
 // Recomputes a questionnaire's aggregates (response_rollups) from its raw
-// responses and answers, replacing what was there: the
+// responses and answers, replacing what was there (the rows of every slot,
+// by rows in slot 0): the
 // repair after aggregates and responses disagree (a restore, a manual fix).
 // Days stay those recorded with each response. On MariaDB it goes a month of
 // days at a time, each in its own transaction: a submission (on any server)

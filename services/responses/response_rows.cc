@@ -134,20 +134,20 @@ void AddCountsUpsert(storage::WriteBatch& writes, const std::string& table, cons
 
 }  // namespace
 
-void AddToRollups(storage::WriteBatch& writes, const std::vector<ResponseRow>& rows) {
-  // questionnaire, version, day, item, customer type, channel, agent, score
-  using Key = std::tuple<std::string, int, int, std::string, int, int, std::string, int>;
-  // questionnaire, version, day, customer type, item: the by-day table's rows, each with
-  // its responses (item '') and its answers of each score
-  using DayKey = std::tuple<std::string, int, int, int, std::string>;
+void AddToRollups(storage::WriteBatch& writes, const std::vector<ResponseRow>& rows, int slot) {
+  // questionnaire, version, day, item, customer type, channel, agent, score, slot
+  using Key = std::tuple<std::string, int, int, std::string, int, int, std::string, int, int>;
+  // questionnaire, version, day, customer type, item, slot: the by-day table's rows, each
+  // with its responses (item '') and its answers of each score
+  using DayKey = std::tuple<std::string, int, int, int, std::string, int>;
   auto counts = std::make_shared<std::map<Key, std::array<long long, 1>>>();
   auto day_counts = std::make_shared<std::map<DayKey, std::array<long long, 6>>>();
   for (const ResponseRow& row : rows) {
     auto add = [&](const std::string& item, int score) {
       ++(*counts)[Key{row.questionnaire_id, row.questionnaire_version, row.report_day, item, row.customer_type,
-                      row.channel, row.agent_id, score}][0];
-      ++(*day_counts)[DayKey{row.questionnaire_id, row.questionnaire_version, row.report_day, row.customer_type, item}]
-                     [score];
+                      row.channel, row.agent_id, score, slot}][0];
+      ++(*day_counts)[DayKey{row.questionnaire_id, row.questionnaire_version, row.report_day, row.customer_type, item,
+                             slot}][score];
     };
     add("", 0);
     for (const v1::Answer& answer : row.request->answers()) {
@@ -156,10 +156,11 @@ void AddToRollups(storage::WriteBatch& writes, const std::vector<ResponseRow>& r
     }
   }
   AddCountsUpsert(writes, "response_rollups",
-                  "questionnaire_id, questionnaire_version, day, item_code, customer_type, channel, agent_id, score",
+                  "questionnaire_id, questionnaire_version, day, item_code, customer_type, channel, agent_id, score,"
+                  " slot",
                   std::array<const char*, 1>{"answers"}, "g", counts);
   AddCountsUpsert(writes, "response_day_rollups",
-                  "questionnaire_id, questionnaire_version, day, customer_type, item_code",
+                  "questionnaire_id, questionnaire_version, day, customer_type, item_code, slot",
                   std::array<const char*, 6>{"responses", "scored_1", "scored_2", "scored_3", "scored_4", "scored_5"},
                   "d", day_counts);
 }

@@ -41,7 +41,10 @@ void AddAnswers(storage::WriteBatch& writes, const std::vector<ResponseRow>& row
 // (response_rollups); and by version, day and customer type alone, a row per
 // item with its counts of each score (response_day_rollups). Counts of one key are summed first
 // and keys go in order, so concurrent writers lock shared rows in one order.
-void AddToRollups(storage::WriteBatch& writes, const std::vector<ResponseRow>& rows);
+// They add to the rows of `slot`: on a Galera cluster the node's index
+// (storage::ClusterNode), so that submissions through different nodes write
+// different rows and do not collide at commit; readers sum over slots.
+void AddToRollups(storage::WriteBatch& writes, const std::vector<ResponseRow>& rows, int slot);
 
 // The response as the caller is told of it, built without reading it back.
 v1::Response ResponseOf(const ResponseRow& row);

@@ -474,8 +474,9 @@ absl::Status ResponseStore::StoreBatch(storage::Transaction& tx, const Batch& ba
                      .BindEach("o", *answered_online);
                });
   }
-  // Last: the aggregates' rows are shared by every writer and stay locked until the commit.
-  AddToRollups(writes, rows);
+  // Last: the aggregates' rows are shared by every writer on this node and
+  // stay locked until the commit (each node of a cluster adds to its own).
+  AddToRollups(writes, rows, tx.cluster_node().index);
   writes.Execute();
   for (size_t i = 0; i < rows.size(); ++i) accepted[i]->result = ResponseOf(rows[i]);
   return absl::OkStatus();

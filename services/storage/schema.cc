@@ -837,6 +837,68 @@ const std::vector<Migration>& AllMigrations() {
                   "INSERT OR IGNORE INTO named_locks (name) VALUES ('admin_keys')",
               },
       },
+      {
+          .version = 20,
+          .description = "aggregates split into slots, one per Galera node, summed when read: submissions through "
+                         "different nodes add to different rows and do not collide at commit",
+          // Each statement may run again after a crash part way (MariaDB
+          // commits DDL by itself): the same key is made again.
+          .mysql_statements =
+              {
+                  "ALTER TABLE response_rollups ADD COLUMN IF NOT EXISTS slot SMALLINT NOT NULL DEFAULT 0 AFTER score,"
+                  " DROP PRIMARY KEY, ADD PRIMARY KEY (questionnaire_id, questionnaire_version, day, item_code,"
+                  " customer_type, channel, agent_id, score, slot)",
+                  "ALTER TABLE response_day_rollups ADD COLUMN IF NOT EXISTS slot SMALLINT NOT NULL DEFAULT 0 AFTER"
+                  " item_code, DROP PRIMARY KEY, ADD PRIMARY KEY (questionnaire_id, questionnaire_version, day,"
+                  " customer_type, item_code, slot)",
+              },
+          // SQLite cannot change a primary key: each table is made anew, in
+          // the migration's transaction.
+          .sqlite_statements =
+              {
+                  R"sql(CREATE TABLE response_rollups_slotted (
+                    questionnaire_id TEXT NOT NULL,
+                    questionnaire_version INTEGER NOT NULL,
+                    day INTEGER NOT NULL,
+                    item_code TEXT NOT NULL,
+                    customer_type INTEGER NOT NULL,
+                    channel INTEGER NOT NULL,
+                    agent_id TEXT NOT NULL,
+                    score INTEGER NOT NULL,
+                    slot INTEGER NOT NULL DEFAULT 0,
+                    answers INTEGER NOT NULL,
+                    PRIMARY KEY (questionnaire_id, questionnaire_version, day, item_code, customer_type, channel,
+                                 agent_id, score, slot)
+                  ))sql",
+                  "INSERT INTO response_rollups_slotted (questionnaire_id, questionnaire_version, day, item_code,"
+                  " customer_type, channel, agent_id, score, slot, answers) SELECT questionnaire_id,"
+                  " questionnaire_version, day, item_code, customer_type, channel, agent_id, score, 0, answers"
+                  " FROM response_rollups",
+                  "DROP TABLE response_rollups",
+                  "ALTER TABLE response_rollups_slotted RENAME TO response_rollups",
+                  R"sql(CREATE TABLE response_day_rollups_slotted (
+                    questionnaire_id TEXT NOT NULL,
+                    questionnaire_version INTEGER NOT NULL,
+                    day INTEGER NOT NULL,
+                    customer_type INTEGER NOT NULL,
+                    item_code TEXT NOT NULL,
+                    slot INTEGER NOT NULL DEFAULT 0,
+                    responses INTEGER NOT NULL,
+                    scored_1 INTEGER NOT NULL,
+                    scored_2 INTEGER NOT NULL,
+                    scored_3 INTEGER NOT NULL,
+                    scored_4 INTEGER NOT NULL,
+                    scored_5 INTEGER NOT NULL,
+                    PRIMARY KEY (questionnaire_id, questionnaire_version, day, customer_type, item_code, slot)
+                  ))sql",
+                  "INSERT INTO response_day_rollups_slotted (questionnaire_id, questionnaire_version, day,"
+                  " customer_type, item_code, slot, responses, scored_1, scored_2, scored_3, scored_4, scored_5)"
+                  " SELECT questionnaire_id, questionnaire_version, day, customer_type, item_code, 0, responses,"
+                  " scored_1, scored_2, scored_3, scored_4, scored_5 FROM response_day_rollups",
+                  "DROP TABLE response_day_rollups",
+                  "ALTER TABLE response_day_rollups_slotted RENAME TO response_day_rollups",
+              },
+      },
   };
   return migrations;
 }

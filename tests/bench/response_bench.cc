@@ -136,13 +136,17 @@ bool InsertStraight(storage::Database& database, const Survey& survey, int index
         soci::use(survey.revisit_id), soci::use(survey.customer_id), soci::use(now_us);
     session.get_last_insert_id("responses", response_id);
     std::string answers = "INSERT INTO response_answers (response_id, item_code, score, text) VALUES ";
-    std::string rollups =
+    // The aggregate rows of this node's slot, as the server adds to them.
+    const int slot = tx.cluster_node().index;
+    std::string rollups = absl::StrCat(
         "INSERT INTO response_rollups (questionnaire_id, questionnaire_version, day, item_code, customer_type,"
-        " channel, agent_id, score, answers) VALUES ('post-delivery', 1, 20261126, '', 1, 2, '', 0, 1)";
+        " channel, agent_id, score, slot, answers) VALUES ('post-delivery', 1, 20261126, '', 1, 2, '', 0, ",
+        slot, ", 1)");
     for (size_t i = 0; i < std::size(kItems); ++i) {
       int score = 3 + (index + static_cast<int>(i)) % 3;
       absl::StrAppend(&answers, i ? ", " : "", "(", response_id, ", '", kItems[i], "', ", score, ", '')");
-      absl::StrAppend(&rollups, ", ('post-delivery', 1, 20261126, '", kItems[i], "', 1, 2, '', ", score, ", 1)");
+      absl::StrAppend(&rollups, ", ('post-delivery', 1, 20261126, '", kItems[i], "', 1, 2, '', ", score, ", ", slot,
+                      ", 1)");
     }
     session << answers;
     session << "UPDATE invitations SET used_at_us = :now WHERE revisit_id = :revisit AND used_at_us IS NULL",
