@@ -217,14 +217,18 @@ class Groups {
   std::map<GroupKey, long long> responses_;  // by cell
 };
 
-// A response_day_rollups row: a day's counts of an item for a customer type.
+// A day's counts of an item for a customer type in a version, summed over the
+// slots of response_day_rollups.
 struct DayBucket {
   int day = 0, customer_type = 0;
   std::string item;
   long long sums[6] = {};  // responses, scored_1..5
 
   static constexpr char kColumns[] =
-      "day, customer_type, item_code, responses, scored_1, scored_2, scored_3, scored_4, scored_5";
+      "day, customer_type, item_code, SUM(responses), SUM(scored_1), SUM(scored_2), SUM(scored_3), SUM(scored_4),"
+      " SUM(scored_5)";
+  // In the key's order, so that the database sums as it reads.
+  static constexpr char kGroupBy[] = " GROUP BY questionnaire_version, day, customer_type, item_code";
 
   // Reads the columns of kColumns, in their order.
   void Into(storage::Query& query) {
@@ -234,7 +238,7 @@ struct DayBucket {
 };
 
 // A response_rollups row summed over what is not grouped by (those columns
-// read as 0 or '').
+// read as 0 or ''), slots included.
 struct Bucket {
   int day = 0, customer_type = 0, channel = 0, score = 0;
   std::string item, agent;
@@ -284,10 +288,11 @@ class BucketReader {
   }
 
   // By day and customer type: a row per item with its counts of each score,
-  // read as stored (versions are summed here).
+  // summed over slots by the database (versions are summed here).
   void ReadByDay(storage::Transaction& tx, Groups& groups) const {
     DayBucket row;
-    storage::Query query(tx, absl::StrCat("SELECT ", DayBucket::kColumns, " FROM response_day_rollups", Where()));
+    storage::Query query(
+        tx, absl::StrCat("SELECT ", DayBucket::kColumns, " FROM response_day_rollups", Where(), DayBucket::kGroupBy));
     BindWhere(query);
     query.IntoRow(row).Start();
     while (!groups.TooMany() && query.Next()) {
