@@ -159,11 +159,11 @@ TEST_P(ResponseStoreTest, AWebResponseIsStoredWithItsContextAndCountedInTheAggre
       << "answered online: the SMS still planned is moot";
   // One count for the response and one per 5-point answer, on the operator's day.
   EXPECT_EQ(Count("SELECT COUNT(*) FROM response_rollups"), 3);
-  EXPECT_EQ(Count("SELECT answers FROM response_rollups WHERE item_code = '' AND score = 0 AND day = 20261123"
+  EXPECT_EQ(Count("SELECT SUM(answers) FROM response_rollups WHERE item_code = '' AND score = 0 AND day = 20261123"
                   " AND customer_type = 1 AND channel = 2 AND agent_id = 'agent-li'"),
             1);
-  EXPECT_EQ(Count("SELECT answers FROM response_rollups WHERE item_code = 'item_0' AND score = 5"), 1);
-  EXPECT_EQ(Count("SELECT answers FROM response_rollups WHERE item_code = 'item_1' AND score = 4"), 1);
+  EXPECT_EQ(Count("SELECT SUM(answers) FROM response_rollups WHERE item_code = 'item_0' AND score = 5"), 1);
+  EXPECT_EQ(Count("SELECT SUM(answers) FROM response_rollups WHERE item_code = 'item_1' AND score = 4"), 1);
 }
 
 TEST_P(ResponseStoreTest, ASurveyIsAnsweredOnceWhicheverOfItsInvitationsIsUsed) {
@@ -180,7 +180,7 @@ TEST_P(ResponseStoreTest, ASurveyIsAnsweredOnceWhicheverOfItsInvitationsIsUsed) 
     EXPECT_TRUE(absl::StrContains(again.status().message(), absl::StrCat("'", first->id(), "'"))) << again.status();
   }
   EXPECT_EQ(Count("SELECT COUNT(*) FROM responses"), 1);
-  EXPECT_EQ(Count("SELECT answers FROM response_rollups WHERE item_code = ''"), 1);
+  EXPECT_EQ(Count("SELECT SUM(answers) FROM response_rollups WHERE item_code = ''"), 1);
 }
 
 TEST_P(ResponseStoreTest, ARetryWithTheSameIdempotencyKeyGetsTheSameAnswerAndCountsOnce) {
@@ -194,7 +194,7 @@ TEST_P(ResponseStoreTest, ARetryWithTheSameIdempotencyKeyGetsTheSameAnswerAndCou
   absl::StatusOr<v1::Response> retried = store_->Submit(request, now_ + absl::Hours(2));
   ASSERT_TRUE(retried.ok()) << retried.status();
   EXPECT_EQ(retried->DebugString(), first->DebugString());
-  EXPECT_EQ(Count("SELECT answers FROM response_rollups WHERE item_code = ''"), 1);
+  EXPECT_EQ(Count("SELECT SUM(answers) FROM response_rollups WHERE item_code = ''"), 1);
 
   long long other = AddRevisit("bob", v1::TRIGGER_ORDER_DELIVERED, "delivered-2");
   v1::SubmitResponseRequest reused =

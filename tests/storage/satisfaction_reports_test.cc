@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cmath>
+#include <functional>
 #include <map>
 #include <random>
 #include <string>
@@ -14,18 +15,23 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "gtest/gtest.h"
 #include "services/analytics/aggregate_rebuild.h"
 #include "services/analytics/response_export.h"
 #include "services/analytics/response_funnel.h"
 #include "services/analytics/satisfaction_figures.h"
+#include "services/common/report_days.h"
 #include "services/customers/customer_store.h"
 #include "services/customers/customer_validation.h"
 #include "services/invitations/invitations.h"
 #include "services/questionnaires/questionnaire_store.h"
+#include "services/responses/response_rows.h"
 #include "services/responses/response_store.h"
 #include "services/revisits/revisit_store.h"
+#include "services/storage/migrations.h"
 #include "services/storage/transaction.h"
+#include "services/storage/write_batch.h"
 #include "tests/support/backend_test.h"
 #include "tests/support/sample_questionnaires.h"
 #include "tests/support/test_database.h"
@@ -334,7 +340,8 @@ TEST_P(SatisfactionReportsTest, AGroupingWithTooManyGroupsIsRefusedNamingIt) {
   EXPECT_TRUE(reports_->Get(request).ok());
 }
 
-// The rollup rows, in key order, as text.
+// The rollup rows summed over slots, in key order, as text: what the figures
+// are read from, whichever slots the counts were added to.
 std::vector<std::string> RollupRows(storage::Database& database) {
   std::vector<std::string> rows;
   EXPECT_TRUE(database
@@ -347,9 +354,11 @@ std::vector<std::string> RollupRows(storage::Database& database) {
                                    soci::statement statement =
                                        (session.prepare << "SELECT questionnaire_id, questionnaire_version, day,"
                                                            " item_code, customer_type, channel, agent_id, score,"
-                                                           " answers FROM response_rollups ORDER BY questionnaire_id,"
-                                                           " questionnaire_version, day, item_code, customer_type,"
-                                                           " channel, agent_id, score",
+                                                           " SUM(answers) FROM response_rollups GROUP BY"
+                                                           " questionnaire_id, questionnaire_version, day, item_code,"
+                                                           " customer_type, channel, agent_id, score ORDER BY"
+                                                           " questionnaire_id, questionnaire_version, day, item_code,"
+                                                           " customer_type, channel, agent_id, score",
                                         soci::into(questionnaire), soci::into(version), soci::into(day),
                                         soci::into(item), soci::into(type), soci::into(channel), soci::into(agent),
                                         soci::into(score), soci::into(answers));
@@ -365,6 +374,39 @@ std::vector<std::string> RollupRows(storage::Database& database) {
   return rows;
 }
 
+// The by-day rollup rows summed over slots, in key order, as text.
+std::vector<std::string> DayRollupRows(storage::Database& database) {
+  std::vector<std::string> rows;
+  EXPECT_TRUE(database
+                  .InTransaction(storage::Access::kRead,
+                                 [&](storage::Transaction& tx) {
+                                   soci::session& session = tx.session();
+                                   std::string questionnaire, item;
+                                   int version = 0, day = 0, type = 0;
+                                   std::vector<long long> sums(6);
+                                   soci::statement statement =
+                                       (session.prepare << "SELECT questionnaire_id, questionnaire_version, day,"
+                                                           " customer_type, item_code, SUM(responses), SUM(scored_1),"
+                                                           " SUM(scored_2), SUM(scored_3), SUM(scored_4),"
+                                                           " SUM(scored_5) FROM response_day_rollups GROUP BY"
+                                                           " questionnaire_id, questionnaire_version, day,"
+                                                           " customer_type, item_code ORDER BY questionnaire_id,"
+                                                           " questionnaire_version, day, customer_type, item_code",
+                                        soci::into(questionnaire), soci::into(version), soci::into(day),
+                                        soci::into(type), soci::into(item), soci::into(sums[0]), soci::into(sums[1]),
+                                        soci::into(sums[2]), soci::into(sums[3]), soci::into(sums[4]),
+                                        soci::into(sums[5]));
+                                   statement.execute();
+                                   while (statement.fetch()) {
+                                     rows.push_back(absl::StrCat(questionnaire, "/", version, "/", day, "/", type, "/",
+                                                                 item, "=", absl::StrJoin(sums, ",")));
+                                   }
+                                   return absl::OkStatus();
+                                 })
+                  .ok());
+  return rows;
+}
+
 TEST_P(SatisfactionReportsTest, ARebuildRecomputesTheAggregatesFromTheRawResponses) {
   std::mt19937 random(11);
   for (int i = 0; i < 30; ++i) {
@@ -372,28 +414,200 @@ TEST_P(SatisfactionReportsTest, ARebuildRecomputesTheAggregatesFromTheRawRespons
            {1 + static_cast<int>(random() % 5), 1 + static_cast<int>(random() % 5), 1 + static_cast<int>(random() % 5)},
            start_ - absl::Hours(24 * (i * 7 % 75)));  // 75 days: three months of a MariaDB rebuild
   }
-  std::vector<std::string> kept = RollupRows(*database_);
+  std::vector<std::string> kept = RollupRows(*database_), kept_days = DayRollupRows(*database_);
   ASSERT_FALSE(kept.empty());
-  // The aggregates drift from the responses: a bucket lost, one miscounted.
+  // Other nodes of a cluster added to their own slots; and the aggregates
+  // drift from the responses: a bucket lost, one miscounted, a slot's by-day
+  // row too many.
   ASSERT_TRUE(database_
                   ->InTransaction(storage::Access::kWrite,
                                   [&](storage::Transaction& tx) {
                                     soci::session& session = tx.session();
+                                    session << "UPDATE response_rollups SET slot = 1 WHERE item_code = 'item_0'";
+                                    session << "UPDATE response_day_rollups SET slot = 2 WHERE customer_type = 3";
                                     session << "DELETE FROM response_rollups WHERE item_code = 'item_1' AND score = 3";
                                     session << "UPDATE response_rollups SET answers = answers + 7 WHERE item_code = ''";
+                                    session << "INSERT INTO response_day_rollups (questionnaire_id,"
+                                               " questionnaire_version, day, customer_type, item_code, slot,"
+                                               " responses, scored_1, scored_2, scored_3, scored_4, scored_5)"
+                                               " SELECT questionnaire_id, questionnaire_version, day, customer_type,"
+                                               " item_code, 1, responses, 0, 0, 0, 0, 0 FROM response_day_rollups"
+                                               " WHERE item_code = '' AND slot = 0";
                                     return absl::OkStatus();
                                   })
                   .ok());
   ASSERT_NE(RollupRows(*database_), kept);
+  ASSERT_NE(DayRollupRows(*database_), kept_days);
 
   absl::StatusOr<RebuildCounts> counts = RebuildAggregates(*database_, "post-delivery");
   ASSERT_TRUE(counts.ok()) << counts.status();
   EXPECT_EQ(counts->responses, 30);
   EXPECT_EQ(counts->buckets, static_cast<long long>(kept.size()));
   EXPECT_EQ(RollupRows(*database_), kept);
+  EXPECT_EQ(DayRollupRows(*database_), kept_days);
+  // Every slot's rows were replaced by rows in slot 0.
+  EXPECT_EQ(test_support::QueryNumber(*database_, "SELECT COUNT(*) FROM response_rollups WHERE slot <> 0"), 0);
+  EXPECT_EQ(test_support::QueryNumber(*database_, "SELECT COUNT(*) FROM response_day_rollups WHERE slot <> 0"), 0);
   // Submissions go on as before.
   Answer(Survey(v1::CUSTOMER_TYPE_NEW, v1::CHANNEL_SMS), {5, 5, 5}, start_);
   EXPECT_EQ(RebuildAggregates(*database_, "no-such-survey").status().code(), absl::StatusCode::kNotFound);
+}
+
+// Each node of a Galera cluster adds to the aggregate rows of its own slot
+// (so that nodes do not collide at commit), and readers sum over the slots:
+// the same responses counted in three slots give the figures of one.
+TEST_P(SatisfactionReportsTest, CountsAddedInSeveralSlotsGiveTheFiguresOfOneSlot) {
+  responses::QuestionnaireShape shape{.id = "post-delivery", .version = 1};
+  for (const char* code : {"item_0", "item_1", "item_2"}) {
+    shape.items.push_back({.code = code, .kind = v1::ITEM_KIND_SCALE});
+  }
+  shape.items.push_back({.code = "comment", .kind = v1::ITEM_KIND_COMMENT});
+  const v1::CustomerType types[] = {v1::CUSTOMER_TYPE_NEW, v1::CUSTOMER_TYPE_ACTIVE, v1::CUSTOMER_TYPE_LOYAL};
+  const v1::Channel channels[] = {v1::CHANNEL_SMS, v1::CHANNEL_IM, v1::CHANNEL_PHONE};
+  const char* agents[] = {"", "agent-li", "agent-wang"};
+  std::mt19937 random(13);
+  std::vector<v1::SubmitResponseRequest> requests(120);
+  std::vector<responses::ResponseRow> rows;
+  for (v1::SubmitResponseRequest& request : requests) {
+    for (const char* code : {"item_0", "item_1", "item_2"}) {
+      v1::Answer& answer = *request.add_answers();
+      answer.set_item_code(code);
+      answer.set_score(1 + static_cast<int>(random() % 5));
+    }
+    request.add_answers()->set_item_code("comment");
+    rows.push_back({.request = &request,
+                    .shape = &shape,
+                    .questionnaire_id = "post-delivery",
+                    .agent_id = agents[random() % 3],
+                    .questionnaire_version = 1,
+                    .customer_type = types[random() % 3],
+                    .channel = channels[random() % 3],
+                    .report_day = ReportDayNumber(absl::CivilDay(2026, 11, 23) + static_cast<int>(random() % 10))});
+  }
+  // Adds every row's counts, a transaction for each batch of 8, batch b in slot `slot_of(b)`.
+  auto add_in_slots = [&](const std::function<int(size_t)>& slot_of) {
+    for (size_t first = 0, batch = 0; first < rows.size(); first += 8, ++batch) {
+      std::vector<responses::ResponseRow> some(rows.begin() + first, rows.begin() + std::min(rows.size(), first + 8));
+      ASSERT_TRUE(database_
+                      ->InTransaction(storage::Access::kWrite,
+                                      [&](storage::Transaction& tx) {
+                                        storage::WriteBatch writes(tx);
+                                        responses::AddToRollups(writes, some, slot_of(batch));
+                                        writes.Execute();
+                                        return absl::OkStatus();
+                                      })
+                      .ok());
+    }
+  };
+  // The figures as GetSatisfaction gives them, read from the by-day
+  // aggregates (the first four) and from the full ones (the rest).
+  auto figures = [&] {
+    std::vector<v1::GetSatisfactionRequest> asked = {
+        Request("2026-11-23", "2026-12-02", {}),
+        Request("2026-11-23", "2026-12-02", {v1::GROUPING_DAY, v1::GROUPING_CUSTOMER_TYPE}),
+        Request("2026-11-23", "2026-12-02", {v1::GROUPING_WEEK, v1::GROUPING_ITEM}),
+        Request("2026-11-23", "2026-12-02", {v1::GROUPING_DIMENSION}),
+        Request("2026-11-23", "2026-12-02", {v1::GROUPING_CHANNEL, v1::GROUPING_AGENT}),
+        Request("2026-11-23", "2026-12-02", {v1::GROUPING_DAY, v1::GROUPING_ITEM}),
+    };
+    asked.back().mutable_filter()->add_channels(v1::CHANNEL_IM);
+    std::vector<std::string> given;
+    for (const v1::GetSatisfactionRequest& request : asked) {
+      absl::StatusOr<v1::GetSatisfactionResponse> report = reports_->Get(request);
+      EXPECT_TRUE(report.ok()) << report.status();
+      given.push_back(report.ok() ? report->DebugString() : report.status().ToString());
+    }
+    return given;
+  };
+
+  add_in_slots([](size_t) { return 0; });
+  std::vector<std::string> one_slot = figures(), one_slot_rows = RollupRows(*database_),
+                           one_slot_days = DayRollupRows(*database_);
+  absl::StatusOr<v1::GetSatisfactionResponse> all = reports_->Get(Request("2026-11-23", "2026-12-02", {}));
+  ASSERT_TRUE(all.ok()) << all.status();
+  ASSERT_EQ(all->groups_size(), 1);
+  EXPECT_EQ(all->groups(0).responses(), 120);
+  EXPECT_EQ(all->groups(0).figures().answers(), 360);
+
+  ASSERT_TRUE(test_support::ExecuteSql(*database_, "DELETE FROM response_rollups").ok());
+  ASSERT_TRUE(test_support::ExecuteSql(*database_, "DELETE FROM response_day_rollups").ok());
+  // Batches through three nodes: rows of one key in every slot.
+  add_in_slots([](size_t batch) { return static_cast<int>(batch % 3); });
+  EXPECT_EQ(test_support::QueryNumber(*database_, "SELECT COUNT(DISTINCT slot) FROM response_rollups"), 3);
+  EXPECT_EQ(test_support::QueryNumber(*database_, "SELECT COUNT(DISTINCT slot) FROM response_day_rollups"), 3);
+  EXPECT_GT(test_support::QueryNumber(*database_, "SELECT COUNT(*) FROM response_day_rollups"),
+            static_cast<long long>(one_slot_days.size()))
+      << "keys counted in more than one slot";
+  EXPECT_EQ(figures(), one_slot);
+  EXPECT_EQ(RollupRows(*database_), one_slot_rows);
+  EXPECT_EQ(DayRollupRows(*database_), one_slot_days);
+}
+
+// A database whose aggregates were counted before they had slots, migrated
+// on: the counts are kept, in slot 0, and read as before. On MariaDB, whose
+// DDL commits statement by statement, the step may run again after a crash.
+TEST_P(SatisfactionReportsTest, AggregatesCountedBeforeSlotsAreKeptByTheMigration) {
+  std::unique_ptr<test_support::TestDatabase> old = test_support::TestDatabase::Create(GetParam());
+  absl::StatusOr<std::unique_ptr<storage::Database>> database =
+      storage::Database::Connect({.url = old->url(), .pool_size = 2});
+  ASSERT_TRUE(database.ok()) << database.status();
+  ASSERT_TRUE(storage::ApplyMigrations(**database, storage::SchemaMigrations().first(19)).ok());
+  ASSERT_TRUE(
+      questionnaires::QuestionnaireStore(**database)
+          .CreatePublishedFromTemplate("post-delivery", test_support::SampleQuestionnaire("收货", 3), "", start_)
+          .ok());
+  // Four responses on two days, counted as step 19's schema had them.
+  for (const char* sql : {
+           "INSERT INTO response_rollups (questionnaire_id, questionnaire_version, day, item_code, customer_type,"
+           " channel, agent_id, score, answers) VALUES ('post-delivery', 1, 20261123, '', 1, 2, '', 0, 3),"
+           " ('post-delivery', 1, 20261123, 'item_0', 1, 2, '', 5, 2),"
+           " ('post-delivery', 1, 20261123, 'item_0', 1, 2, '', 2, 1),"
+           " ('post-delivery', 1, 20261123, 'item_1', 1, 2, '', 4, 3),"
+           " ('post-delivery', 1, 20261124, '', 5, 3, 'agent-li', 0, 1),"
+           " ('post-delivery', 1, 20261124, 'item_0', 5, 3, 'agent-li', 1, 1)",
+           "INSERT INTO response_day_rollups (questionnaire_id, questionnaire_version, day, customer_type,"
+           " item_code, responses, scored_1, scored_2, scored_3, scored_4, scored_5) VALUES"
+           " ('post-delivery', 1, 20261123, 1, '', 3, 0, 0, 0, 0, 0),"
+           " ('post-delivery', 1, 20261123, 1, 'item_0', 0, 0, 1, 0, 0, 2),"
+           " ('post-delivery', 1, 20261123, 1, 'item_1', 0, 0, 0, 0, 3, 0),"
+           " ('post-delivery', 1, 20261124, 5, '', 1, 0, 0, 0, 0, 0),"
+           " ('post-delivery', 1, 20261124, 5, 'item_0', 0, 1, 0, 0, 0, 0)",
+       }) {
+    ASSERT_TRUE(test_support::ExecuteSql(**database, sql).ok()) << sql;
+  }
+  SatisfactionReports reports(**database, kShanghai);
+  auto figures = [&] {
+    std::vector<std::string> given;
+    for (const std::vector<v1::Grouping>& group_by :
+         std::vector<std::vector<v1::Grouping>>{{v1::GROUPING_DAY, v1::GROUPING_CUSTOMER_TYPE}, {v1::GROUPING_AGENT}}) {
+      absl::StatusOr<v1::GetSatisfactionResponse> report = reports.Get(Request("2026-11-23", "2026-11-24", group_by));
+      EXPECT_TRUE(report.ok()) << report.status();
+      given.push_back(report.ok() ? report->DebugString() : report.status().ToString());
+    }
+    return given;
+  };
+  std::vector<std::string> before = figures(), rows = RollupRows(**database), days = DayRollupRows(**database);
+  ASSERT_NE(before[0].find("responses: 3"), std::string::npos) << before[0];
+
+  ASSERT_TRUE(storage::ApplyMigrations(**database, storage::SchemaMigrations()).ok());
+  if (GetParam() == test_support::TestBackend::kMariaDb) {
+    for (absl::string_view statement : storage::SchemaMigrations()[19].mysql_statements) {
+      ASSERT_TRUE(test_support::ExecuteSql(**database, std::string(statement)).ok()) << statement;
+    }
+  }
+  EXPECT_EQ(figures(), before);
+  EXPECT_EQ(RollupRows(**database), rows);
+  EXPECT_EQ(DayRollupRows(**database), days);
+  EXPECT_EQ(test_support::QueryNumber(**database, "SELECT COUNT(*) FROM response_rollups WHERE slot = 0"), 6);
+  EXPECT_EQ(test_support::QueryNumber(**database, "SELECT COUNT(*) FROM response_day_rollups WHERE slot = 0"), 5);
+  // The slot is part of the key: another node's row of the same key beside it.
+  EXPECT_TRUE(test_support::ExecuteSql(**database,
+                                       "INSERT INTO response_day_rollups (questionnaire_id, questionnaire_version,"
+                                       " day, customer_type, item_code, slot, responses, scored_1, scored_2, scored_3,"
+                                       " scored_4, scored_5) VALUES ('post-delivery', 1, 20261124, 5, '', 2, 1, 0, 0,"
+                                       " 0, 0, 0)")
+                  .ok());
+  EXPECT_EQ(test_support::QueryNumber(**database, "SELECT SUM(responses) FROM response_day_rollups"), 5);
 }
 
 TEST_P(SatisfactionReportsTest, SubmissionsDuringARebuildAreCountedOnce) {
