@@ -1,6 +1,7 @@
 #include "services/responses/response_rows.h"
 
 #include <google/protobuf/util/time_util.h>
+#include <soci/soci.h>
 
 #include <algorithm>
 #include <array>

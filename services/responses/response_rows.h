@@ -1,8 +1,6 @@
 #ifndef SATISFACTION_SERVICES_RESPONSES_RESPONSE_ROWS_H_
 #define SATISFACTION_SERVICES_RESPONSES_RESPONSE_ROWS_H_
 
-#include <soci/soci.h>
-
 #include <optional>
 #include <string>
 #include <vector>
