@@ -178,14 +178,12 @@ wait_ready() {
   while true; do
     if status=$(wsrep_status "$node_dir") && [ "$status" = $'Synced\tPrimary\tON\t4' ]; then return 0; fi
     if [ -z "$pid" ] || ! alive "$pid"; then
-      if tail -n 30 "$node_dir/mariadb.log" 2>/dev/null | grep -q "Address already in use"; then return 2; fi
-      log "node $k exited while starting; the end of $node_dir/mariadb.log:"
-      tail -n 40 "$node_dir/mariadb.log" >&2 || true
+      port_taken "$node_dir/mariadb.log" && return 2
+      give_up "$node_dir/mariadb.log" "node $k exited while starting"
       return 1
     fi
     if [ "$SECONDS" -ge "$deadline" ]; then
-      log "node $k was not ready within $ready_seconds s (state: ${status:-no answer}); the end of $node_dir/mariadb.log:"
-      tail -n 40 "$node_dir/mariadb.log" >&2 || true
+      give_up "$node_dir/mariadb.log" "node $k was not ready within $ready_seconds s (state: ${status:-no answer})"
       return 1
     fi
     sleep 0.2

@@ -50,14 +50,12 @@ launch() {
     # $! is mariadbd itself: setsid does not fork when it is not a group leader.
     if ! alive "$launched"; then
       # Died early: say why instead of waiting out the deadline.
-      if tail -n 20 "$dir/mariadb.log" 2>/dev/null | grep -q "Address already in use"; then return 2; fi
-      log "MariaDB exited while starting; the end of $dir/mariadb.log:"
-      tail -n 40 "$dir/mariadb.log" >&2 || true
+      port_taken "$dir/mariadb.log" && return 2
+      give_up "$dir/mariadb.log" "MariaDB exited while starting"
       return 1
     fi
     if [ "$SECONDS" -ge "$deadline" ]; then
-      log "MariaDB did not answer within 60 s; the end of $dir/mariadb.log:"
-      tail -n 40 "$dir/mariadb.log" >&2 || true
+      give_up "$dir/mariadb.log" "MariaDB did not answer within 60 s"
       return 1
     fi
     sleep 0.1

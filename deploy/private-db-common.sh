@@ -48,6 +48,15 @@ server_pid() {  # server_pid DIR: prints the pid of the live server of DIR, fail
   echo "$pid"
 }
 
+port_taken() {  # port_taken LOG: did the server that wrote LOG die because its port was taken?
+  tail -n 30 "$1" 2>/dev/null | grep -q "Address already in use"
+}
+
+give_up() {  # give_up LOG MESSAGE: says why a start failed, with the end of LOG (log: the caller's)
+  log "$2; the end of $1:"
+  tail -n 40 "$1" >&2 || true
+}
+
 # shellcheck disable=SC2154  # os_user: set by the script that sources this
 client() {  # client DIR PROGRAM ARGS...: a client as administrator over the socket in DIR
   "$2" --no-defaults --protocol=SOCKET --socket="$1/mysqld.sock" -u"$os_user" --connect-timeout=5 "${@:3}"

@@ -43,7 +43,6 @@ else
     tail -n 1)")
   db_pids() { cat "$work/mariadb/mariadb.pid"; }
 fi
-url=${urls[0]}
 targets=
 for n in $(seq "$servers"); do
   url=${urls[$(((n - 1) % ${#urls[@]}))]}
