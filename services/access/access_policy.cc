@@ -65,8 +65,11 @@ const absl::flat_hash_map<std::string, MethodPolicy>& Table() {
       // Callbacks: dialers. Fetching claims callbacks under a lease (a write)
       // and hands out their numbers: audited by the ids claimed.
       {"/satisfaction.v1.CallbackService/FetchDueCallbacks", {{kDialer}, kWrite, {}, false, "callbacks"}},
-      {"/satisfaction.v1.CallbackService/ReportDisposition", {{kDialer}, kWrite, {"callback_id"}}},
-      {"/satisfaction.v1.CallbackService/ReportDispositions", {{kDialer}, kWrite}},
+      // Reports are audited with the attempt: one commit for both.
+      {"/satisfaction.v1.CallbackService/ReportDisposition",
+       {.roles = {kDialer}, .kind = kWrite, .resource_fields = {"callback_id"}, .audited_in_write = true}},
+      {"/satisfaction.v1.CallbackService/ReportDispositions",
+       {.roles = {kDialer}, .kind = kWrite, .audited_in_write = true}},
       {"/satisfaction.v1.CallbackService/ExtendCallbackLease", {{kDialer}, kWrite, {"callback_id"}}},
       {"/satisfaction.v1.CallbackService/ReleaseCallback", {{kDialer}, kWrite, {"callback_id"}}},
       {"/satisfaction.v1.CallbackService/WatchCallbacks", {{kDialer}, kRead}},

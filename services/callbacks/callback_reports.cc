@@ -9,6 +9,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "services/access/audit_rows.h"
 #include "services/callbacks/callback_rows.h"
 #include "services/callbacks/callback_store.h"
 #include "services/common/enum_bridges.h"
@@ -205,12 +206,13 @@ CallbackStore::RuleFacts CallbackStore::RuleFactsFor(storage::Transaction& tx, c
 }
 
 absl::StatusOr<v1::ReportDispositionResponse> CallbackStore::Report(const v1::ReportDispositionRequest& request,
-                                                                    long long id, absl::Time now) {
-  return std::move(ReportMany({{&request, id}}, now).front());
+                                                                    long long id, absl::Time now,
+                                                                    const v1::AuditEvent* audit_event) {
+  return std::move(ReportMany({{&request, id}}, now, audit_event).front());
 }
 
 std::vector<absl::StatusOr<v1::ReportDispositionResponse>> CallbackStore::ReportMany(
-    const std::vector<Disposition>& dispositions, absl::Time now) {
+    const std::vector<Disposition>& dispositions, absl::Time now, const v1::AuditEvent* audit_event) {
   std::vector<absl::StatusOr<v1::ReportDispositionResponse>> results;
   absl::Status status = database_.InTransaction(storage::Access::kWrite, [&](storage::Transaction& tx) {
     // A retried transaction (a deadlock victim) starts over.
@@ -347,6 +349,7 @@ std::vector<absl::StatusOr<v1::ReportDispositionResponse>> CallbackStore::Report
       *response.mutable_attempt() = attempt;
       results[index] = std::move(response);
     }
+    if (audit_event != nullptr && !answered.empty()) access::InsertAuditEvents(tx, {audit_event});
     return absl::OkStatus();
   });
   if (!status.ok()) results.assign(dispositions.size(), status);

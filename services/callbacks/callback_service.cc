@@ -78,15 +78,17 @@ absl::StatusOr<v1::FetchDueCallbacksResponse> CallbackService::FetchDueCallbacks
 }
 
 absl::StatusOr<v1::ReportDispositionResponse> CallbackService::ReportDisposition(
-    const access::Caller& caller, const v1::ReportDispositionRequest& request) {
+    const access::Caller& caller, const v1::ReportDispositionRequest& request, AuditInWrite& audit) {
   absl::StatusOr<long long> id = ValidateReport("", request);
   if (!id.ok()) return id.status();
   if (absl::Status s = access::CheckReportingAgent(caller, request.agent_id()); !s.ok()) return s;
-  return store_.Report(request, *id, absl::Now());
+  absl::StatusOr<v1::ReportDispositionResponse> result = store_.Report(request, *id, absl::Now(), audit.event());
+  if (result.ok()) audit.MarkWritten();
+  return result;
 }
 
 absl::StatusOr<v1::ReportDispositionsResponse> CallbackService::ReportDispositions(
-    const access::Caller& caller, const v1::ReportDispositionsRequest& request) {
+    const access::Caller& caller, const v1::ReportDispositionsRequest& request, AuditInWrite& audit) {
   v1::ReportDispositionsResponse response;
   if (request.reports_size() < 1 || request.reports_size() > kMaxReports) {
     return FieldError("reports", absl::StrCat("1 to ", kMaxReports, " reports; got ", request.reports_size()));
@@ -105,9 +107,11 @@ absl::StatusOr<v1::ReportDispositionsResponse> CallbackService::ReportDispositio
     }
     dispositions.push_back({&request.reports(i), *id});
   }
-  for (absl::StatusOr<v1::ReportDispositionResponse>& result : store_.ReportMany(dispositions, absl::Now())) {
+  for (absl::StatusOr<v1::ReportDispositionResponse>& result :
+       store_.ReportMany(dispositions, absl::Now(), audit.event())) {
     v1::DispositionResult& out = *response.add_results();
     if (result.ok()) {
+      audit.MarkWritten();
       *out.mutable_response() = *std::move(result);
     } else {
       out.set_code(static_cast<int>(result.status().code()));

@@ -17,10 +17,13 @@ class CallbackService final {
 
   absl::StatusOr<v1::FetchDueCallbacksResponse> FetchDueCallbacks(const access::Caller& caller,
                                                                   const v1::FetchDueCallbacksRequest& request);
+  // Reports write the call's audit event with the attempts they record.
   absl::StatusOr<v1::ReportDispositionResponse> ReportDisposition(const access::Caller& caller,
-                                                                  const v1::ReportDispositionRequest& request);
+                                                                  const v1::ReportDispositionRequest& request,
+                                                                  AuditInWrite& audit);
   absl::StatusOr<v1::ReportDispositionsResponse> ReportDispositions(const access::Caller& caller,
-                                                                    const v1::ReportDispositionsRequest& request);
+                                                                    const v1::ReportDispositionsRequest& request,
+                                                                    AuditInWrite& audit);
   absl::StatusOr<v1::Callback> ExtendCallbackLease(const access::Caller& caller,
                                                    const v1::ExtendCallbackLeaseRequest& request);
   absl::StatusOr<v1::Callback> ReleaseCallback(const access::Caller& caller, const v1::ReleaseCallbackRequest& request);

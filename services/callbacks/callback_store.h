@@ -9,6 +9,7 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "satisfaction/v1/access.pb.h"
 #include "satisfaction/v1/callback.pb.h"
 #include "scheduler/retry_policy.h"
 #include "services/leases/claimer.h"
@@ -48,19 +49,23 @@ class CallbackStore {
                                                   absl::Time now);
 
   // Records a validated disposition and applies the rule's retry policy.
+  // `audit_event`, if any, is written in the same transaction when the
+  // report is answered OK (see ReportMany).
   absl::StatusOr<v1::ReportDispositionResponse> Report(const v1::ReportDispositionRequest& request,
-                                                       long long callback_id, absl::Time now);
+                                                       long long callback_id, absl::Time now,
+                                                       const v1::AuditEvent* audit_event = nullptr);
 
   // The same for many dispositions of distinct callbacks, in one transaction
   // and a handful of statements. Each gets its own answer; one refused (an
   // ended lease, say) does not stop the others. A failure of the database
-  // itself fails them all, and nothing is written.
+  // itself fails them all, and nothing is written. `audit_event`, if any, is
+  // written in the same transaction when at least one report is answered OK.
   struct Disposition {
     const v1::ReportDispositionRequest* request;
     long long callback_id;
   };
-  std::vector<absl::StatusOr<v1::ReportDispositionResponse>> ReportMany(const std::vector<Disposition>& dispositions,
-                                                                        absl::Time now);
+  std::vector<absl::StatusOr<v1::ReportDispositionResponse>> ReportMany(
+      const std::vector<Disposition>& dispositions, absl::Time now, const v1::AuditEvent* audit_event = nullptr);
 
   absl::StatusOr<v1::Callback> ExtendLease(long long callback_id, const std::string& token, absl::Duration lease,
                                            absl::Time now);

@@ -1,9 +1,13 @@
 #ifndef SATISFACTION_SERVICES_COMMON_HANDLER_IO_H_
 #define SATISFACTION_SERVICES_COMMON_HANDLER_IO_H_
 
+#include <optional>
+#include <utility>
+
 #include "absl/functional/any_invocable.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "satisfaction/v1/access.pb.h"
 
 namespace satisfaction {
 
@@ -43,6 +47,28 @@ class MessageWriter {
 // call's audit event in its own transaction (see rpc::AsyncUnaryHandler).
 template <typename Response>
 using Done = absl::AnyInvocable<void(absl::StatusOr<Response> result, bool audit_event_written) &&>;
+
+// The audit event of a call whose policy has it written with the call's own
+// write (access::MethodPolicy::audited_in_write), for a handler answering on
+// its thread: the handler writes event() in the transaction that makes its
+// answer, so that an answer the client is told is never missing from the log,
+// and one commit does both. The gate records the calls whose handler did not.
+class AuditInWrite {
+ public:
+  AuditInWrite() = default;
+  explicit AuditInWrite(std::optional<v1::AuditEvent> event) : event_(std::move(event)) {}
+
+  // The event to write, its time and outcome ("OK") set; nullptr when the
+  // call is not audited.
+  const v1::AuditEvent* event() const { return event_ ? &*event_ : nullptr; }
+  // To call once the transaction that wrote event() has committed.
+  void MarkWritten() { written_ = event_.has_value(); }
+  bool written() const { return written_; }
+
+ private:
+  std::optional<v1::AuditEvent> event_;
+  bool written_ = false;
+};
 
 }  // namespace satisfaction
 

@@ -33,7 +33,7 @@ AdmittedService::AdmittedService(absl::string_view full_name, CallGate& gate)
     : descriptor_(FindService(full_name)), gate_(gate) {}
 
 const MethodInfo& AdmittedService::Bind(absl::string_view name, const Descriptor* request, const Descriptor* response,
-                                        Shape shape) {
+                                        Shape shape, bool writes_audit_event) {
   const MethodDescriptor* method = descriptor_.FindMethodByName(std::string(name));
   if (method == nullptr) WiringError(absl::StrCat(descriptor_.full_name(), " has no method ", name));
   std::string path = absl::StrCat("/", descriptor_.full_name(), "/", method->name());
@@ -53,6 +53,11 @@ const MethodInfo& AdmittedService::Bind(absl::string_view name, const Descriptor
   }
   if (declared != shape) WiringError(absl::StrCat(path, " is bound with a handler of the wrong streaming shape"));
   const access::MethodPolicy* policy = access::FindMethodPolicy(path);
+  if (policy != nullptr && policy->audited_in_write != writes_audit_event) {
+    WiringError(absl::StrCat(path, policy->audited_in_write
+                                       ? " is audited in its own write: bind a handler that writes the audit event"
+                                       : " is audited by the gate: bind a handler that does not write the audit event"));
+  }
   methods_.push_back({.path = std::move(path), .policy = policy, .descriptor = method});
   return methods_.back();
 }

@@ -36,6 +36,12 @@ namespace satisfaction::rpc {
 template <typename Request, typename Response>
 using UnaryHandler = std::function<absl::StatusOr<Response>(const access::Caller&, const Request&)>;
 
+// A unary method whose policy says audited_in_write, answered on its thread:
+// the handler writes the call's audit event with its data (see AuditInWrite).
+template <typename Request, typename Response>
+using AuditedUnaryHandler =
+    std::function<absl::StatusOr<Response>(const access::Caller&, const Request&, AuditInWrite& audit)>;
+
 template <typename Request, typename Response>
 using ServerStreamHandler =
     std::function<absl::Status(const access::Caller&, const Request&, MessageWriter<Response>&)>;
@@ -64,6 +70,8 @@ class AdmittedService final : public grpc::Service {
   template <typename Request, typename Response>
   AdmittedService& Unary(absl::string_view method, UnaryHandler<Request, Response> handler);
   template <typename Request, typename Response>
+  AdmittedService& AuditedUnary(absl::string_view method, AuditedUnaryHandler<Request, Response> handler);
+  template <typename Request, typename Response>
   AdmittedService& AsyncUnary(absl::string_view method, AsyncUnaryHandler<Request, Response> handler);
   template <typename Request, typename Response>
   AdmittedService& ServerStream(absl::string_view method, ServerStreamHandler<Request, Response> handler);
@@ -78,6 +86,15 @@ class AdmittedService final : public grpc::Service {
     return Unary<Request, Response>(method, [&service, handler](const access::Caller& caller, const Request& request) {
       return (service.*handler)(caller, request);
     });
+  }
+  template <typename Service, typename Request, typename Response>
+  AdmittedService& AuditedUnary(absl::string_view method, Service& service,
+                                absl::StatusOr<Response> (Service::*handler)(const access::Caller&, const Request&,
+                                                                             AuditInWrite&)) {
+    return AuditedUnary<Request, Response>(
+        method, [&service, handler](const access::Caller& caller, const Request& request, AuditInWrite& audit) {
+          return (service.*handler)(caller, request, audit);
+        });
   }
   template <typename Service, typename Request, typename Response>
   AdmittedService& AsyncUnary(absl::string_view method, Service& service,
@@ -117,9 +134,14 @@ class AdmittedService final : public grpc::Service {
 
  private:
   enum class Shape { kUnary, kServerStream, kClientStream };
-  // Checks `method` against the descriptor and remembers it as bound.
+  // Checks `method` against the descriptor, and that its handler writes the
+  // call's audit event exactly when its policy says audited_in_write; then
+  // remembers it as bound.
   const MethodInfo& Bind(absl::string_view method, const google::protobuf::Descriptor* request,
-                         const google::protobuf::Descriptor* response, Shape shape);
+                         const google::protobuf::Descriptor* response, Shape shape, bool writes_audit_event);
+  template <typename Request, typename Response>
+  AdmittedService& BindUnary(absl::string_view method, AuditedUnaryHandler<Request, Response> handler,
+                             bool writes_audit_event);
 
   // Admits the call and reads its request: OK, or why the handler must not run.
   static absl::Status Begin(GatedCall& call, const grpc::ServerContextBase& context, const grpc::ByteBuffer& bytes,
@@ -140,7 +162,24 @@ class AdmittedService final : public grpc::Service {
 
 template <typename Request, typename Response>
 AdmittedService& AdmittedService::Unary(absl::string_view name, UnaryHandler<Request, Response> handler) {
-  const MethodInfo& method = Bind(name, Request::descriptor(), Response::descriptor(), Shape::kUnary);
+  return BindUnary<Request, Response>(
+      name,
+      [handler = std::move(handler)](const access::Caller& caller, const Request& request, AuditInWrite&) {
+        return handler(caller, request);
+      },
+      /*writes_audit_event=*/false);
+}
+
+template <typename Request, typename Response>
+AdmittedService& AdmittedService::AuditedUnary(absl::string_view name, AuditedUnaryHandler<Request, Response> handler) {
+  return BindUnary<Request, Response>(name, std::move(handler), /*writes_audit_event=*/true);
+}
+
+template <typename Request, typename Response>
+AdmittedService& AdmittedService::BindUnary(absl::string_view name, AuditedUnaryHandler<Request, Response> handler,
+                                            bool writes_audit_event) {
+  const MethodInfo& method =
+      Bind(name, Request::descriptor(), Response::descriptor(), Shape::kUnary, writes_audit_event);
   AddMethod(new grpc::internal::RpcServiceMethod(
       method.path.c_str(), grpc::internal::RpcMethod::NORMAL_RPC,
       new grpc::internal::RpcMethodHandler<AdmittedService, grpc::ByteBuffer, grpc::ByteBuffer>(
@@ -152,7 +191,9 @@ AdmittedService& AdmittedService::Unary(absl::string_view name, UnaryHandler<Req
             Response reply;
             absl::Status outcome = Begin(call, *context, *request_bytes, request);
             if (outcome.ok()) {
-              absl::StatusOr<Response> result = handler(*call.admission(), request);
+              AuditInWrite audit(call.PendingAuditEvent());
+              absl::StatusOr<Response> result = handler(*call.admission(), request, audit);
+              if (audit.written()) call.MarkAuditedWithWrite();
               if (result.ok()) {
                 reply = *std::move(result);
                 call.WillReply(reply);
@@ -169,7 +210,8 @@ AdmittedService& AdmittedService::Unary(absl::string_view name, UnaryHandler<Req
 
 template <typename Request, typename Response>
 AdmittedService& AdmittedService::AsyncUnary(absl::string_view name, AsyncUnaryHandler<Request, Response> handler) {
-  const MethodInfo& method = Bind(name, Request::descriptor(), Response::descriptor(), Shape::kUnary);
+  const MethodInfo& method = Bind(name, Request::descriptor(), Response::descriptor(), Shape::kUnary,
+                                  /*writes_audit_event=*/true);
   AddMethod(new grpc::internal::RpcServiceMethod(method.path.c_str(), grpc::internal::RpcMethod::NORMAL_RPC, nullptr));
   MarkMethodCallback(
       method_count_++,
@@ -212,7 +254,7 @@ AdmittedService& AdmittedService::AsyncUnary(absl::string_view name, AsyncUnaryH
 
 template <typename Request, typename Response>
 AdmittedService& AdmittedService::ServerStream(absl::string_view name, ServerStreamHandler<Request, Response> handler) {
-  const MethodInfo& method = Bind(name, Request::descriptor(), Response::descriptor(), Shape::kServerStream);
+  const MethodInfo& method = Bind(name, Request::descriptor(), Response::descriptor(), Shape::kServerStream, false);
   AddMethod(new grpc::internal::RpcServiceMethod(
       method.path.c_str(), grpc::internal::RpcMethod::SERVER_STREAMING,
       new grpc::internal::ServerStreamingHandler<AdmittedService, grpc::ByteBuffer, grpc::ByteBuffer>(
@@ -235,7 +277,7 @@ AdmittedService& AdmittedService::ServerStream(absl::string_view name, ServerStr
 
 template <typename Request, typename Response>
 AdmittedService& AdmittedService::ClientStream(absl::string_view name, ClientStreamHandler<Request, Response> handler) {
-  const MethodInfo& method = Bind(name, Request::descriptor(), Response::descriptor(), Shape::kClientStream);
+  const MethodInfo& method = Bind(name, Request::descriptor(), Response::descriptor(), Shape::kClientStream, false);
   AddMethod(new grpc::internal::RpcServiceMethod(
       method.path.c_str(), grpc::internal::RpcMethod::CLIENT_STREAMING,
       new grpc::internal::ClientStreamingHandler<AdmittedService, grpc::ByteBuffer, grpc::ByteBuffer>(

@@ -152,8 +152,8 @@ absl::Status SatisfactionServer::WireCallbacks() {
   CallbackService& handlers = *callback_service_;
   auto service = std::make_unique<rpc::AdmittedService>("satisfaction.v1.CallbackService", *call_gate_);
   service->Unary("FetchDueCallbacks", handlers, &CallbackService::FetchDueCallbacks)
-      .Unary("ReportDisposition", handlers, &CallbackService::ReportDisposition)
-      .Unary("ReportDispositions", handlers, &CallbackService::ReportDispositions)
+      .AuditedUnary("ReportDisposition", handlers, &CallbackService::ReportDisposition)
+      .AuditedUnary("ReportDispositions", handlers, &CallbackService::ReportDispositions)
       .Unary("ExtendCallbackLease", handlers, &CallbackService::ExtendCallbackLease)
       .Unary("ReleaseCallback", handlers, &CallbackService::ReleaseCallback)
       .ServerStream("WatchCallbacks", handlers, &CallbackService::WatchCallbacks);

@@ -208,6 +208,20 @@ TEST_P(CallGateDeathTest, WiringMistakesStopTheServerFromStarting) {
                "bound twice");
   EXPECT_DEATH((fresh()->Unary<v1::WatchCallbacksRequest, v1::CallbacksDue>("WatchCallbacks", watch_as_unary)),
                "wrong streaming shape");
+  // A report is audited with its attempt: a handler that would not write the
+  // event, or one that would write it for a method the gate audits, is refused.
+  auto report = [](const access::Caller&,
+                   const v1::ReportDispositionRequest&) -> absl::StatusOr<v1::ReportDispositionResponse> {
+    return v1::ReportDispositionResponse();
+  };
+  EXPECT_DEATH((fresh()->Unary<v1::ReportDispositionRequest, v1::ReportDispositionResponse>("ReportDisposition",
+                                                                                           report)),
+               "audited in its own write");
+  auto audited_release = [](const access::Caller&, const v1::ReleaseCallbackRequest&,
+                            AuditInWrite&) -> absl::StatusOr<v1::Callback> { return v1::Callback(); };
+  EXPECT_DEATH(
+      (fresh()->AuditedUnary<v1::ReleaseCallbackRequest, v1::Callback>("ReleaseCallback", audited_release)),
+      "audited by the gate");
 }
 
 INSTANTIATE_TEST_SUITE_P(Sqlite, CallGateDeathTest, testing::Values(TestBackend::kSqlite),

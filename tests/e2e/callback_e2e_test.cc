@@ -3,13 +3,16 @@
 #include <grpcpp/grpcpp.h>
 
 #include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
 #include "satisfaction/v1/callback.grpc.pb.h"
 #include "satisfaction/v1/customer.grpc.pb.h"
 #include "satisfaction/v1/revisit.grpc.pb.h"
 #include "satisfaction/v1/revisit_policy.grpc.pb.h"
 #include "tests/e2e/complaint_calls.h"
+#include "services/storage/database.h"
 #include "tests/e2e/e2e_fixture.h"
+#include "tests/support/test_database.h"
 
 namespace satisfaction {
 namespace {
@@ -246,6 +249,53 @@ TEST_P(CallbackE2eTest, ABatchOfReportsGetsAResultEach) {
   status = stub_->ReportDisposition(Context().get(), report, &done);
   ASSERT_TRUE(status.ok()) << status.error_message();
   EXPECT_EQ(done.attempt().number(), 1);
+}
+
+TEST_P(CallbackE2eTest, AReportIsAuditedInItsOwnTransaction) {
+  std::unique_ptr<storage::Database> database = test_support::OpenMigrated(*test_database_, 1);
+  auto run = [&](const std::string& sql) { ASSERT_TRUE(test_support::ExecuteSql(*database, sql).ok()) << sql; };
+  auto audited = [&](const std::string& method, const std::string& outcome) {
+    return test_support::QueryNumber(*database, absl::StrCat("SELECT COUNT(*) FROM audit_events WHERE method = "
+                                                             "'/satisfaction.v1.CallbackService/",
+                                                             method, "' AND outcome = '", outcome, "'"));
+  };
+  v1::FetchDueCallbacksResponse fetched;
+  ASSERT_TRUE(Fetch(&fetched).ok());
+  ASSERT_EQ(fetched.callbacks_size(), 1);
+  v1::ReportDispositionRequest report;
+  report.set_callback_id(fetched.callbacks(0).id());
+  report.set_lease_token(fetched.callbacks(0).lease_token());
+  report.set_outcome(v1::CALL_OUTCOME_NO_ANSWER);
+
+  // Without the audit log's table the report cannot be recorded, so it is not stored either.
+  run("ALTER TABLE audit_events RENAME TO audit_events_away");
+  v1::ReportDispositionResponse reported;
+  EXPECT_FALSE(stub_->ReportDisposition(Context().get(), report, &reported).ok());
+  v1::ReportDispositionsRequest batch;
+  *batch.add_reports() = report;
+  v1::ReportDispositionsResponse results;
+  EXPECT_FALSE(stub_->ReportDispositions(Context().get(), batch, &results).ok());
+  EXPECT_EQ(test_support::QueryNumber(*database, "SELECT COUNT(*) FROM call_attempts"), 0);
+  run("ALTER TABLE audit_events_away RENAME TO audit_events");
+
+  grpc::Status status = stub_->ReportDisposition(Context().get(), report, &reported);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  ASSERT_TRUE(stub_->ReportDisposition(Context().get(), report, &reported).ok()) << "sent again";
+  ASSERT_TRUE(stub_->ReportDispositions(Context().get(), batch, &results).ok()) << "sent again, in a batch";
+  EXPECT_EQ(results.results(0).code(), 0) << results.results(0).message();
+  EXPECT_EQ(test_support::QueryNumber(*database, "SELECT COUNT(*) FROM call_attempts"), 1);
+  EXPECT_EQ(audited("ReportDisposition", "OK"), 2) << "the report and its retry";
+  EXPECT_EQ(audited("ReportDispositions", "OK"), 1);
+
+  // Refused reports are audited too, with their refusal; a batch whose every
+  // report was refused is still answered OK, and audited so.
+  report.set_outcome(v1::CALL_OUTCOME_COMPLETED);
+  ExpectError(stub_->ReportDisposition(Context().get(), report, &reported), grpc::StatusCode::ALREADY_EXISTS);
+  *batch.mutable_reports(0) = report;
+  ASSERT_TRUE(stub_->ReportDispositions(Context().get(), batch, &results).ok());
+  EXPECT_EQ(results.results(0).code(), static_cast<int>(grpc::StatusCode::ALREADY_EXISTS));
+  EXPECT_EQ(audited("ReportDisposition", "ALREADY_EXISTS"), 1);
+  EXPECT_EQ(audited("ReportDispositions", "OK"), 2);
 }
 
 SATISFACTION_INSTANTIATE_ON_BACKENDS(CallbackE2eTest);
