@@ -51,8 +51,14 @@ for n in $(seq "$servers"); do
     --grpc-listen "127.0.0.1:$port" --http-listen "" --templates-dir templates --db-pool-size 32 --log-level warn \
     --key-rate-limit 10000000 >"$work/server-$n.log" 2>&1 &
   server_pids+=($!)
-  for _ in $(seq 100); do
+  # A server on a fresh database migrates it first, waiting for the others.
+  for attempt in $(seq 600); do
     /usr/bin/python3 -c "import socket; socket.create_connection(('127.0.0.1', $port), 0.2)" 2>/dev/null && break
+    if ! kill -0 "${server_pids[-1]}" 2>/dev/null || [ "$attempt" = 600 ]; then
+      echo "server $n did not start; its log:" >&2
+      cat "$work/server-$n.log" >&2
+      exit 1
+    fi
     sleep 0.1
   done
   targets=${targets:+$targets,}127.0.0.1:$port
