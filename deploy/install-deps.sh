@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Installs, from Debian 12's packages, whatever the project needs and the
 # machine lacks. With --test, also what the tests need (MariaDB server and
-# Galera, the Python gRPC client). Installs nothing, and needs no root, when
-# everything is there.
+# Galera, the Python gRPC client, Prometheus). Installs nothing, and needs no
+# root, when everything is there.
 #
 #   install-deps.sh [--test]
 set -euo pipefail
@@ -20,9 +20,12 @@ build_packages=(
 # Chinese font so that Chinese pages are laid out as phones show them.
 # galera-private.sh's cluster needs the Galera provider (galera-4) and
 # mariabackup (mariadb-backup), which copies the data to a joining node: the
-# default rsync copy fails when the servers run as root.
+# default rsync copy fails when the servers run as root. prometheus brings
+# promtool, which checks and unit-tests the alert rules, and the Prometheus
+# server for an end-to-end scrape test; Debian's package also enables a
+# prometheus service on port 9090, which no test uses.
 test_packages=(mariadb-server mariadb-client python3 python3-grpcio python3-protobuf grpc-proto
-  chromium chromium-driver python3-selenium fonts-wqy-microhei galera-4 mariadb-backup)
+  chromium chromium-driver python3-selenium fonts-wqy-microhei galera-4 mariadb-backup prometheus)
 
 packages=("${build_packages[@]}")
 case "${1:-}" in
