@@ -11,7 +11,7 @@ build_packages=(
   build-essential cmake ninja-build pkg-config
   libgrpc++-dev libgrpc-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   libsoci-dev libboost-dev libmariadb-dev libsqlite3-dev libabsl-dev libssl-dev
-  libspdlog-dev libphonenumber-dev libkainjow-mustache-dev googletest libgtest-dev libgmock-dev tzdata
+  libspdlog-dev prometheus-cpp-dev libphonenumber-dev libkainjow-mustache-dev googletest libgtest-dev libgmock-dev tzdata
   openssl
 )
 # Debian's own python3 (/usr/bin/python3): a pyenv python3 on PATH lacks these

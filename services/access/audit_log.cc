@@ -24,7 +24,9 @@ constexpr int kCommitters = 1;
 
 AuditLog::AuditLog(storage::Database& database)
     : database_(database),
-      writer_(kMaxBatch, kCommitters, [this](const std::vector<Entry*>& batch) { Commit(batch); }) {}
+      writer_(
+          kMaxBatch, kCommitters, [this](const std::vector<Entry*>& batch) { Commit(batch); }, database.observer(),
+          "audit") {}
 
 void AuditLog::Record(v1::AuditEvent event, absl::AnyInvocable<void(const absl::Status&) &&> done) {
   auto entry = std::make_unique<Entry>(Entry{std::move(event)});

@@ -146,6 +146,8 @@ void HttpConnection::AwaitRequest() {
 // connection longer.
 void HttpConnection::ReadHead() {
   state_ = State::kReading;
+  started_ = absl::Now();
+  route_label_ = "unread";
   Arm(context_.options.request_timeout);
   bhttp::async_read_header(socket_, buffer_, *parser_,
                            [self = shared_from_this()](beast::error_code error, size_t) { self->OnHead(error); });
@@ -211,6 +213,7 @@ void HttpConnection::Route() {
   int status = 404;
   std::string allowed;
   const Routes::Route* route = context_.routes.Find(request.method, request.path, &status, &allowed);
+  route_label_ = route != nullptr ? route->path : "other";
   if (route == nullptr) {
     HttpResponse refusal = JsonError(status, status == 404 ? "no such page" : "method not allowed");
     if (status == 405) refusal.SetHeader("Allow", allowed);
@@ -229,6 +232,7 @@ void HttpConnection::Route() {
 void HttpConnection::Respond(HttpResponse answer, Then then) {
   if (state_ == State::kClosed) return;
   state_ = State::kWriting;
+  if (context_.options.on_answer) context_.options.on_answer(route_label_, answer.status, absl::Now() - started_);
   if (then == Then::kKeepAlive && (!keep_alive_ || closing_ || context_.stopping)) then = Then::kClose;
   response_ = {};
   response_.version(version_);

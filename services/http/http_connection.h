@@ -98,6 +98,8 @@ class HttpConnection : public std::enable_shared_from_this<HttpConnection> {
   boost::beast::flat_buffer buffer_;
   std::optional<boost::beast::http::request_parser<boost::beast::http::string_body>> parser_;
   // Of the request being answered.
+  absl::Time started_;
+  std::string route_label_;
   unsigned version_ = 11;
   bool keep_alive_ = false;
   bool head_ = false;

@@ -35,6 +35,10 @@ struct HttpServerOptions {
   // Beyond these the request is refused: 431 for the head, 413 for the body.
   size_t max_header_bytes = 16 << 10;
   size_t max_body_bytes = 64 << 10;
+  // Told of every answer (on an I/O thread: it must be cheap): the route's
+  // path ("unread" for a request that could not be read, "other" for one no
+  // route takes), the status, and the time from the request's first byte.
+  std::function<void(const std::string& route, int status, absl::Duration took)> on_answer;
 };
 
 // The server's HTTP face, event-driven (Boost.Beast): GET /healthz (200 while

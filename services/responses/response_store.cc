@@ -107,7 +107,9 @@ ResponseStore::ResponseStore(storage::Database& database, revisits::RevisitStore
     : database_(database),
       report_zone_(report_zone),
       revisits_(revisits),
-      submissions_(kMaxBatch, kMaxCommitters, [this](const Batch& batch) { CommitBatch(batch); }) {}
+      submissions_(
+          kMaxBatch, kMaxCommitters, [this](const Batch& batch) { CommitBatch(batch); }, database.observer(),
+          "responses") {}
 
 namespace {
 

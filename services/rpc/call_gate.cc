@@ -171,6 +171,7 @@ v1::AuditEvent GatedCall::Event(const grpc::Status& sent) const {
 
 GatedCall CallGate::Admit(const MethodInfo& method, std::optional<absl::string_view> authorization, std::string peer) {
   GatedCall call(method, std::move(peer));
+  if (metrics_ != nullptr) metrics_->CallStarted(method.path);
   absl::Time now = absl::Now();
   absl::StatusOr<access::Caller> caller = authenticator_.Authenticate(authorization, now);
   if (!caller.ok()) {
@@ -178,7 +179,10 @@ GatedCall CallGate::Admit(const MethodInfo& method, std::optional<absl::string_v
     return call;
   }
   absl::Status decision = access::Authorize(*caller, method.path);
-  if (decision.ok()) decision = authenticator_.TakeCall(*caller, now);
+  if (decision.ok()) {
+    decision = authenticator_.TakeCall(*caller, now);
+    if (!decision.ok() && metrics_ != nullptr) metrics_->RateLimited(access::RoleName(caller->role));
+  }
   // A known caller is audited for writes and exports, unless refused for
   // going too fast (a flood must stay cheap).
   call.audited_ = method.policy != nullptr && method.policy->kind != access::CallKind::kRead &&
@@ -195,9 +199,13 @@ GatedCall CallGate::Admit(const MethodInfo& method, std::optional<absl::string_v
 void CallGate::Close(GatedCall& call, const absl::Status& outcome, absl::AnyInvocable<void(grpc::Status) &&> answer) {
   std::string error_id;
   grpc::Status sent = ClientStatus(outcome, error_id);
-  auto finish = [method = call.method_.path, start = call.start_, outcome, error_id,
+  auto finish = [method = call.method_.path, start = call.start_, outcome, error_id, metrics = metrics_,
                  answer = std::move(answer)](grpc::Status final_status) mutable {
     LogCall(method, start, outcome, final_status, error_id);
+    if (metrics != nullptr) {
+      metrics->CallEnded(method, CodeName(final_status.error_code()),
+                         absl::FromChrono(std::chrono::steady_clock::now() - start));
+    }
     std::move(answer)(std::move(final_status));
   };
   if (!call.audited_ || call.audited_with_write_) {

@@ -16,6 +16,7 @@
 #include "services/access/access_policy.h"
 #include "services/access/audit_log.h"
 #include "services/access/key_authenticator.h"
+#include "services/metrics/server_metrics.h"
 
 namespace satisfaction::rpc {
 
@@ -70,8 +71,10 @@ class GatedCall {
 // Thread-safe.
 class CallGate {
  public:
-  CallGate(access::KeyAuthenticator& authenticator, access::AuditLog& audit_log)
-      : authenticator_(authenticator), audit_log_(audit_log) {}
+  // `metrics` (may be null) counts the calls, their codes and durations.
+  CallGate(access::KeyAuthenticator& authenticator, access::AuditLog& audit_log,
+           metrics::ServerMetrics* metrics = nullptr)
+      : authenticator_(authenticator), audit_log_(audit_log), metrics_(metrics) {}
 
   // Decides on a call to `method` as it starts. `authorization` is the call's
   // metadata of that name, if any; `peer` the client's address.
@@ -85,6 +88,7 @@ class CallGate {
  private:
   access::KeyAuthenticator& authenticator_;
   access::AuditLog& audit_log_;
+  metrics::ServerMetrics* const metrics_;
 };
 
 // The status a client is told for `outcome`. Server faults (INTERNAL,

@@ -48,7 +48,7 @@ absl::Status SatisfactionServer::WireAccess() {
   key_authenticator_ =
       std::make_unique<access::KeyAuthenticator>(*api_key_store_, config_.key_cache_ttl, config_.key_rate_limit);
   audit_log_ = std::make_unique<access::AuditLog>(*database_);
-  call_gate_ = std::make_unique<rpc::CallGate>(*key_authenticator_, *audit_log_);
+  call_gate_ = std::make_unique<rpc::CallGate>(*key_authenticator_, *audit_log_, metrics_.get());
   access_service_ = std::make_unique<access::AccessService>(*api_key_store_, *key_authenticator_, *audit_log_);
 
   using access::AccessService;
@@ -61,6 +61,7 @@ absl::Status SatisfactionServer::WireAccess() {
 
   access::KeyAuthenticator* authenticator = key_authenticator_.get();
   maintenance_jobs_.push_back({.name = "write down when API keys were last used",
+                               .id = "api_key_last_use",
                                .run = [authenticator](absl::Time) { return authenticator->WriteDownLastUse(); },
                                .batch_size = std::numeric_limits<int>::max(),
                                .routine = true});
@@ -68,6 +69,7 @@ absl::Status SatisfactionServer::WireAccess() {
     access::AuditLog* audit_log = audit_log_.get();
     absl::Duration retention = config_.audit_retention;
     maintenance_jobs_.push_back({.name = "delete audit events past --audit-retention",
+                                 .id = "audit_retention",
                                  .run =
                                      [audit_log, retention](absl::Time now) {
                                        return audit_log->DeleteOlderThan(now - retention,
@@ -137,6 +139,7 @@ absl::Status SatisfactionServer::WireRevisits() {
   revisits::RevisitStore* revisit_store = revisit_store_.get();
   maintenance_jobs_.push_back(
       {.name = "plan periodic care",
+       .id = "periodic_care",
        .run = [revisit_store](
                   absl::Time now) { return revisit_store->PlanPeriodicCare(now, tunables::kPeriodicCareBatch); },
        .batch_size = tunables::kPeriodicCareBatch});
@@ -162,6 +165,7 @@ absl::Status SatisfactionServer::WireCallbacks() {
   callbacks::CallbackStore* callback_store = callback_store_.get();
   maintenance_jobs_.push_back(
       {.name = "expire leases of callbacks and messages",
+       .id = "lease_expiry",
        .run =
            [callback_store](absl::Time now) { return callback_store->ExpireLeases(now, tunables::kLeaseExpiryBatch); },
        .batch_size = tunables::kLeaseExpiryBatch});
@@ -243,10 +247,12 @@ void SatisfactionServer::WireCustomers() {
   customers::CustomerStore* customer_store = customer_store_.get();
   maintenance_jobs_.push_back(
       {.name = "reclassify customers",
+       .id = "customer_types",
        .run =
            [customer_store](absl::Time now) { return customer_store->ReclassifyDue(now, tunables::kReclassifyBatch); },
        .batch_size = tunables::kReclassifyBatch});
   maintenance_jobs_.push_back({.name = "plan waiting revisits again in changed contact hours",
+                               .id = "contact_hours",
                                .run =
                                    [customer_store](absl::Time now) {
                                      return customer_store->ReplanForContactPolicy(now,

@@ -5,8 +5,13 @@
 namespace satisfaction::server {
 
 HealthMonitor::HealthMonitor(storage::Database& database, grpc::HealthCheckServiceInterface* health,
-                             std::vector<std::string> service_names, absl::Duration interval)
-    : database_(database), health_(health), service_names_(std::move(service_names)), interval_(interval) {}
+                             std::vector<std::string> service_names, absl::Duration interval,
+                             metrics::ServerMetrics* metrics)
+    : database_(database),
+      health_(health),
+      service_names_(std::move(service_names)),
+      interval_(interval),
+      metrics_(metrics) {}
 
 HealthMonitor::~HealthMonitor() { Stop(); }
 
@@ -28,6 +33,7 @@ void HealthMonitor::Stop() {
 void HealthMonitor::CheckOnce() {
   absl::Status status = database_.Ping();
   bool serving = status.ok();
+  if (metrics_ != nullptr) metrics_->DatabaseUp(serving);
   if (!reported_once_ || serving != serving_.load()) {
     if (serving) {
       spdlog::info("database {} answers: SERVING", database_.redacted_url());

@@ -10,6 +10,7 @@
 
 #include "absl/synchronization/notification.h"
 #include "absl/time/time.h"
+#include "services/metrics/server_metrics.h"
 #include "services/storage/database.h"
 
 namespace satisfaction::server {
@@ -19,9 +20,11 @@ namespace satisfaction::server {
 // also reconnect the pool, so the server recovers without a restart.
 class HealthMonitor {
  public:
-  // `health` may be null (no gRPC health service, e.g. in tests of the HTTP face).
+  // `health` may be null (no gRPC health service, e.g. in tests of the HTTP
+  // face); so may `metrics`, which is told whether the database may serve.
   HealthMonitor(storage::Database& database, grpc::HealthCheckServiceInterface* health,
-                std::vector<std::string> service_names, absl::Duration interval);
+                std::vector<std::string> service_names, absl::Duration interval,
+                metrics::ServerMetrics* metrics = nullptr);
   ~HealthMonitor();
   HealthMonitor(const HealthMonitor&) = delete;
   HealthMonitor& operator=(const HealthMonitor&) = delete;
@@ -40,6 +43,7 @@ class HealthMonitor {
   grpc::HealthCheckServiceInterface* health_;
   const std::vector<std::string> service_names_;
   const absl::Duration interval_;
+  metrics::ServerMetrics* const metrics_;
   std::atomic<bool> serving_{false};
   bool reported_once_ = false;  // only the monitor's thread touches it after Start
   absl::Notification stop_;

@@ -16,10 +16,11 @@
 #include "services/server/malloc_tuning.h"
 #include "services/server/satisfaction_server.h"
 #include "services/server/server_config.h"
+#include "services/server/version.h"
 
 namespace {
 
-constexpr char kVersion[] = "satisfaction-server 0.1.0";
+using satisfaction::server::kServerVersion;
 
 // Each HTTP connection takes a file descriptor, and a shell's soft limit is
 // often 1024: take what the hard limit allows, and say if that is too few.
@@ -55,7 +56,7 @@ int Run(int argc, char** argv) {
     return 0;
   }
   if (command_line->show_version) {
-    std::cout << kVersion << "\n";
+    std::cout << "satisfaction-server " << kServerVersion << "\n";
     return 0;
   }
   const satisfaction::server::ServerConfig& config = command_line->config;
@@ -89,10 +90,14 @@ int Run(int argc, char** argv) {
     spdlog::critical("cannot start: {}", server.status().ToString());
     return 1;
   }
-  spdlog::info("{} serving gRPC on {} (port {}){}", kVersion, config.grpc_listen, (*server)->grpc_port(),
+  spdlog::info("satisfaction-server {} serving gRPC on {} (port {}){}{}", kServerVersion, config.grpc_listen,
+               (*server)->grpc_port(),
                config.http_listen.empty()
                    ? std::string()
-                   : " and HTTP on " + config.http_listen + " (port " + std::to_string((*server)->http_port()) + ")");
+                   : " and HTTP on " + config.http_listen + " (port " + std::to_string((*server)->http_port()) + ")",
+               config.metrics_listen.empty() ? std::string()
+                                             : ", metrics on " + config.metrics_listen + " (port " +
+                                                   std::to_string((*server)->metrics_port()) + ")");
 
   stop.WaitForNotification();
   spdlog::info("stopping: calls in flight get up to {}", absl::FormatDuration(config.shutdown_grace));

@@ -9,6 +9,7 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/notification.h"
 #include "absl/time/time.h"
+#include "services/metrics/server_metrics.h"
 
 namespace satisfaction::server {
 
@@ -20,6 +21,8 @@ class MaintenanceLoop {
  public:
   struct Job {
     std::string name;
+    // Short and stable: the job's label in the metrics.
+    std::string id;
     // Does one batch at `now`; returns how many items it handled. A full batch
     // (`batch_size` items) is followed at once by another.
     std::function<absl::StatusOr<int>(absl::Time now)> run;
@@ -29,7 +32,9 @@ class MaintenanceLoop {
     bool routine = false;
   };
 
-  MaintenanceLoop(std::vector<Job> jobs, absl::Duration interval) : jobs_(std::move(jobs)), interval_(interval) {}
+  // `metrics` (may be null) hears how long each job's round took and when it
+  // last succeeded.
+  MaintenanceLoop(std::vector<Job> jobs, absl::Duration interval, metrics::ServerMetrics* metrics = nullptr);
   ~MaintenanceLoop() { Stop(); }
   MaintenanceLoop(const MaintenanceLoop&) = delete;
   MaintenanceLoop& operator=(const MaintenanceLoop&) = delete;
@@ -43,6 +48,7 @@ class MaintenanceLoop {
  private:
   std::vector<Job> jobs_;
   absl::Duration interval_;
+  metrics::ServerMetrics* const metrics_;
   absl::Notification stop_;
   std::thread thread_;
 };

@@ -17,6 +17,7 @@
 #include "services/server/grpc_io_poller.h"
 #include "services/server/grpc_transport.h"
 #include "services/server/tunables.h"
+#include "services/server/version.h"
 #include "services/storage/migrations.h"
 
 namespace satisfaction::server {
@@ -30,6 +31,7 @@ absl::StatusOr<std::unique_ptr<SatisfactionServer>> SatisfactionServer::Start(co
     if (status.code() == absl::StatusCode::kInvalidArgument) return status;
     return absl::Status(status.code(), absl::StrCat(part, ": ", status.message()));
   };
+  if (absl::Status s = server->StartMetrics(); !s.ok()) return step("metrics", s);
   if (absl::Status s = server->Connect(stop); !s.ok()) return step("database", s);
   if (absl::Status s = server->WireAccess(); !s.ok()) return step("access", s);
   if (absl::Status s = server->WireQuestionnaires(); !s.ok()) return step("questionnaires", s);
@@ -47,11 +49,25 @@ absl::StatusOr<std::unique_ptr<SatisfactionServer>> SatisfactionServer::Start(co
   return server;
 }
 
+absl::Status SatisfactionServer::StartMetrics() {
+  if (config_.metrics_listen.empty()) return absl::OkStatus();
+  metrics_ = std::make_unique<metrics::ServerMetrics>(kServerVersion);
+  metrics_->SetPoolSize(static_cast<size_t>(config_.db_pool_size));
+  absl::StatusOr<std::unique_ptr<metrics::MetricsEndpoint>> endpoint =
+      metrics::MetricsEndpoint::Start(config_.metrics_listen, metrics_->registry());
+  if (!endpoint.ok()) return endpoint.status();
+  metrics_endpoint_ = *std::move(endpoint);
+  return absl::OkStatus();
+}
+
 // Opens the pool and migrates, retrying while the database is unreachable: in a
 // fresh deployment the database often starts at the same time as the server.
 absl::Status SatisfactionServer::Connect(const absl::Notification* stop) {
   storage::DatabaseOptions options{
-      .url = config_.db_url, .pool_size = static_cast<size_t>(config_.db_pool_size), .lease_timeout = config_.db_wait};
+      .url = config_.db_url,
+      .pool_size = static_cast<size_t>(config_.db_pool_size),
+      .lease_timeout = config_.db_wait,
+      .observer = metrics_.get()};
   absl::Time give_up = absl::Now() + config_.db_startup_wait;
   absl::Duration pause = tunables::kStartupRetryFirstPause;
   while (true) {
@@ -126,9 +142,10 @@ void SatisfactionServer::StartHealthAndMaintenance() {
     service_names.push_back(service->full_name());
   }
   health_monitor_ = std::make_unique<HealthMonitor>(*database_, grpc_server_->GetHealthCheckService(), service_names,
-                                                    config_.health_interval);
+                                                    config_.health_interval, metrics_.get());
   health_monitor_->Start();
-  maintenance_ = std::make_unique<MaintenanceLoop>(std::move(maintenance_jobs_), config_.maintenance_interval);
+  maintenance_ = std::make_unique<MaintenanceLoop>(std::move(maintenance_jobs_), config_.maintenance_interval,
+                                                   metrics_.get());
   maintenance_->Start();
 }
 
@@ -152,10 +169,19 @@ absl::Status SatisfactionServer::StartHttp() {
                                .max_connections = config_.http_max_connections,
                                .connections_per_address = config_.http_connections_per_address,
                                .request_timeout = config_.http_request_timeout,
-                               .idle_timeout = config_.http_idle_timeout});
+                               .idle_timeout = config_.http_idle_timeout,
+                               .on_answer = HttpMetricsHook()});
   if (!http.ok()) return http.status();
   http_ = *std::move(http);
   return absl::OkStatus();
+}
+
+std::function<void(const std::string&, int, absl::Duration)> SatisfactionServer::HttpMetricsHook() const {
+  if (!metrics_) return nullptr;
+  metrics::ServerMetrics* metrics = metrics_.get();
+  return [metrics](const std::string& route, int status, absl::Duration took) {
+    metrics->HttpAnswered(route, status, took);
+  };
 }
 
 std::vector<std::string> SatisfactionServer::AdmittedMethods() const {
@@ -185,6 +211,7 @@ void SatisfactionServer::Shutdown(absl::Duration grace) {
   if (key_authenticator_) key_authenticator_->WriteDownLastUse().status().IgnoreError();
   audit_log_.reset();  // commits what calls left queued
   database_.reset();
+  metrics_endpoint_.reset();  // last: a scrape during shutdown still answers
   spdlog::info("server stopped");
 }
 

@@ -20,6 +20,8 @@
 #include "services/messages/message_service.h"
 #include "services/messages/message_templates.h"
 #include "services/messages/outbox_store.h"
+#include "services/metrics/metrics_endpoint.h"
+#include "services/metrics/server_metrics.h"
 #include "services/questionnaires/questionnaire_service.h"
 #include "services/questionnaires/questionnaire_store.h"
 #include "services/responses/response_service.h"
@@ -56,6 +58,7 @@ class SatisfactionServer {
 
   int grpc_port() const { return grpc_port_; }
   int http_port() const { return http_ ? http_->port() : 0; }
+  int metrics_port() const { return metrics_endpoint_ ? metrics_endpoint_->port() : 0; }
   // The paths of the methods served, each through the CallGate.
   std::vector<std::string> AdmittedMethods() const;
 
@@ -65,6 +68,9 @@ class SatisfactionServer {
 
  private:
   explicit SatisfactionServer(const ServerConfig& config) : config_(config) {}
+  // Serves /metrics first, so that a server still waiting for its database
+  // already says so.
+  absl::Status StartMetrics();
   absl::Status Connect(const absl::Notification* stop);
 
   // The areas, in the order they depend on each other (area_wiring.cc).
@@ -84,8 +90,13 @@ class SatisfactionServer {
   absl::Status BuildGrpcServer();
   void StartHealthAndMaintenance();
   absl::Status StartHttp();
+  // What the HTTP face tells the metrics of each answer; null without metrics.
+  std::function<void(const std::string&, int, absl::Duration)> HttpMetricsHook() const;
 
   const ServerConfig config_;
+  // Null when --metrics-listen is empty: then nothing is counted.
+  std::unique_ptr<metrics::ServerMetrics> metrics_;
+  std::unique_ptr<metrics::MetricsEndpoint> metrics_endpoint_;
   std::unique_ptr<storage::Database> database_;
   std::unique_ptr<access::ApiKeyStore> api_key_store_;
   std::unique_ptr<access::KeyAuthenticator> key_authenticator_;

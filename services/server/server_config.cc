@@ -95,6 +95,16 @@ const std::vector<Setting>& Settings() {
          c.http_listen = v;
          return absl::OkStatus();
        }},
+      {"metrics-listen", "SATISFACTION_METRICS_LISTEN",
+       "Address where Prometheus scrapes GET /metrics, HOST:PORT (default 127.0.0.1:9464);\n"
+       "empty: no metrics",
+       [](ServerConfig& c, const std::string& v) {
+         if (!v.empty()) {
+           if (absl::Status s = CheckListenAddress(v); !s.ok()) return s;
+         }
+         c.metrics_listen = v;
+         return absl::OkStatus();
+       }},
       {"http-rate-limit", "SATISFACTION_HTTP_RATE_LIMIT",
        "Requests a minute each client (by address) may make of the survey page and\n"
        "POST /v1/responses, with bursts of a third of that (default 60)",

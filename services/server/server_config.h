@@ -19,6 +19,8 @@ struct ServerConfig {
   std::string grpc_listen = "127.0.0.1:50051";
   // Empty: no HTTP face.
   std::string http_listen = "127.0.0.1:8080";
+  // Where Prometheus scrapes GET /metrics; empty: no metrics at all.
+  std::string metrics_listen = "127.0.0.1:9464";
   // Requests a minute each client may make of the survey site.
   int http_rate_limit = 60;
   // What the HTTP face holds (see http::HttpServerOptions): connections in all

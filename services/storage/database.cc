@@ -79,17 +79,27 @@ void Database::ConfigureSession(soci::session& session) {
 
 absl::StatusOr<size_t> Database::Borrow() {
   size_t position = 0;
+  DatabaseObserver* observer = options_.observer;
+  if (pool_.try_lease(position, 0)) {
+    if (observer != nullptr) observer->SessionLent(absl::ZeroDuration());
+    return position;
+  }
+  // None free: wait for one, and say how long it took.
+  absl::Time start = absl::Now();
   int timeout_ms = static_cast<int>(absl::ToInt64Milliseconds(options_.lease_timeout));
   if (!pool_.try_lease(position, timeout_ms)) {
+    if (observer != nullptr) observer->SessionRefused();
     return absl::ResourceExhaustedError(
         absl::StrCat("all ", slots_.size(), " database sessions are busy; retry later"));
   }
+  if (observer != nullptr) observer->SessionLent(absl::Now() - start);
   return position;
 }
 
 void Database::GiveBack(size_t position) {
   slots_[position].last_used = absl::Now();
   pool_.give_back(position);
+  if (options_.observer != nullptr) options_.observer->SessionReturned();
 }
 
 // Reconnects the session if the pool lost connections since it was opened, or
@@ -194,6 +204,7 @@ absl::Status Database::InTransaction(Access access, absl::FunctionRef<absl::Stat
     if (attempt >= retry.max_attempts || !retry.ShouldRetry(status, /*duplicate_key_too=*/access == Access::kUpsert)) {
       return status;
     }
+    if (options_.observer != nullptr) options_.observer->TransactionRetried(status);
     // The session went back to the pool meanwhile: a pause holds nothing.
     thread_local absl::BitGen random;
     absl::SleepFor(retry.Backoff(attempt, random));

@@ -13,6 +13,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "services/storage/database_observer.h"
 #include "services/storage/database_url.h"
 #include "services/storage/dialect.h"
 #include "services/storage/galera.h"
@@ -31,6 +32,8 @@ struct DatabaseOptions {
   absl::Duration lease_timeout = absl::Seconds(5);
   // When a unit of work that met a conflict runs again.
   RetryPolicy retry;
+  // Told of sessions lent, waits, refusals and retries; may be null.
+  DatabaseObserver* observer = nullptr;
 };
 
 // How a unit of work touches the database.
@@ -102,6 +105,10 @@ class Database {
 
   // The node's place in its cluster as the last Ping found it.
   ClusterNode cluster_node() const;
+
+  // Who watches this pool (DatabaseOptions::observer), for the group commits
+  // of the areas; may be null.
+  DatabaseObserver* observer() const { return options_.observer; }
 
  private:
   class Lease;

@@ -11,6 +11,7 @@
 #include "absl/functional/any_invocable.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/synchronization/notification.h"
+#include "services/storage/database_observer.h"
 
 namespace satisfaction::storage {
 
@@ -30,7 +31,10 @@ class GroupCommit {
   using Commit = std::function<void(const std::vector<Entry*>&)>;
   using Done = absl::AnyInvocable<void() &&>;
 
-  GroupCommit(size_t max_batch, int committers, Commit commit) : max_batch_(max_batch), commit_(std::move(commit)) {
+  // `observer` (may be null) hears of each batch as `writer`.
+  GroupCommit(size_t max_batch, int committers, Commit commit, DatabaseObserver* observer = nullptr,
+              const char* writer = "")
+      : max_batch_(max_batch), commit_(std::move(commit)), observer_(observer), writer_(writer) {
     for (int i = 0; i < committers; ++i) threads_.emplace_back([this] { CommitLoop(); });
   }
   // Commits what is queued, then stops.
@@ -75,6 +79,7 @@ class GroupCommit {
   void CommitLoop() {
     std::vector<Queued> batch;
     std::vector<Entry*> entries;
+    size_t waiting = 0;
     while (true) {
       batch.clear();
       {
@@ -85,16 +90,20 @@ class GroupCommit {
           batch.push_back(std::move(queue_.front()));
           queue_.pop_front();
         }
+        waiting = queue_.size();
       }
       entries.clear();
       for (Queued& queued : batch) entries.push_back(queued.entry);
       commit_(entries);
+      if (observer_ != nullptr) observer_->BatchCommitted(writer_, batch.size(), waiting);
       for (Queued& queued : batch) std::move(queued.done)();
     }
   }
 
   const size_t max_batch_;
   const Commit commit_;
+  DatabaseObserver* const observer_;
+  const char* const writer_;
   absl::Mutex mutex_;
   std::deque<Queued> queue_ ABSL_GUARDED_BY(mutex_);
   bool stopping_ ABSL_GUARDED_BY(mutex_) = false;

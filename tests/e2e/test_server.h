@@ -28,6 +28,7 @@ class TestServer {
     config.templates_dir = templates_dir;
     config.grpc_listen = "127.0.0.1:0";
     config.http_listen = "127.0.0.1:0";
+    config.metrics_listen = "127.0.0.1:0";
     config.db_startup_wait = absl::ZeroDuration();
     absl::StatusOr<std::unique_ptr<server::SatisfactionServer>> server = server::SatisfactionServer::Start(config);
     EXPECT_TRUE(server.ok()) << server.status();

@@ -1,0 +1,78 @@
+#ifndef SATISFACTION_SERVICES_METRICS_SERVER_METRICS_H_
+#define SATISFACTION_SERVICES_METRICS_SERVER_METRICS_H_
+
+#include <prometheus/counter.h>
+#include <prometheus/family.h>
+#include <prometheus/gauge.h>
+#include <prometheus/histogram.h>
+#include <prometheus/registry.h>
+
+#include <memory>
+#include <string>
+
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+#include "services/storage/database_observer.h"
+
+namespace satisfaction::metrics {
+
+// The server's Prometheus metrics (README, "Metrics"): one registry per
+// server, and what the parts of the server report to it. Label values come
+// from bounded sets only (method paths, route patterns, status codes, roles,
+// job ids, writer names), never from what a client sent. Thread-safe.
+class ServerMetrics final : public storage::DatabaseObserver {
+ public:
+  // `version` labels satisfaction_build_info.
+  explicit ServerMetrics(absl::string_view version);
+
+  const std::shared_ptr<prometheus::Registry>& registry() const { return registry_; }
+
+  // gRPC calls, from admission to answer; `code` is the status code's name.
+  void CallStarted(const std::string& method);
+  void CallEnded(const std::string& method, absl::string_view code, absl::Duration took);
+  // A call refused for going over its key's rate limit.
+  void RateLimited(absl::string_view role);
+
+  // HTTP requests, by route pattern ("other" for none) and status.
+  void HttpAnswered(const std::string& route, int status, absl::Duration took);
+
+  // Whether the database may serve, as the health check last found it.
+  void DatabaseUp(bool up);
+  void SetPoolSize(size_t sessions);
+
+  // Maintenance jobs by id: a run's duration and, when it succeeded, its end.
+  void JobFinished(const std::string& job, absl::Duration took, bool succeeded, absl::Time end);
+  void SetJobInterval(const std::string& job, absl::Duration interval);
+
+  // storage::DatabaseObserver.
+  void SessionLent(absl::Duration waited) override;
+  void SessionReturned() override;
+  void SessionRefused() override;
+  void TransactionRetried(const absl::Status& conflict) override;
+  void BatchCommitted(const char* writer, size_t batch, size_t waiting) override;
+
+ private:
+  std::shared_ptr<prometheus::Registry> registry_;
+  prometheus::Family<prometheus::Counter>& grpc_calls_;
+  prometheus::Family<prometheus::Histogram>& grpc_call_duration_;
+  prometheus::Family<prometheus::Gauge>& grpc_calls_in_flight_;
+  prometheus::Family<prometheus::Counter>& rate_limited_;
+  prometheus::Family<prometheus::Counter>& http_requests_;
+  prometheus::Family<prometheus::Histogram>& http_request_duration_;
+  prometheus::Gauge& database_up_;
+  prometheus::Gauge& sessions_;
+  prometheus::Gauge& sessions_in_use_;
+  prometheus::Counter& session_waits_;
+  prometheus::Histogram& session_wait_seconds_;
+  prometheus::Counter& sessions_exhausted_;
+  prometheus::Family<prometheus::Counter>& transaction_retries_;
+  prometheus::Family<prometheus::Histogram>& batch_size_;
+  prometheus::Family<prometheus::Gauge>& queue_depth_;
+  prometheus::Family<prometheus::Histogram>& job_duration_;
+  prometheus::Family<prometheus::Gauge>& job_last_success_;
+  prometheus::Family<prometheus::Gauge>& job_interval_;
+};
+
+}  // namespace satisfaction::metrics
+
+#endif  // SATISFACTION_SERVICES_METRICS_SERVER_METRICS_H_
