@@ -1,6 +1,8 @@
 #include "services/metrics/server_metrics.h"
 
+#include <algorithm>
 #include <string>
+#include <utility>
 
 namespace satisfaction::metrics {
 namespace {
@@ -100,6 +102,42 @@ ServerMetrics::ServerMetrics(absl::string_view version)
                        .Name("satisfaction_group_commit_queue_depth")
                        .Help("Entries left waiting for the next batch after the last one was taken, by writer")
                        .Register(*registry_)),
+      callbacks_due_(BuildGauge()
+                         .Name("satisfaction_callbacks_due")
+                         .Help("Phone callbacks planned and due now, by queue")
+                         .Register(*registry_)),
+      callbacks_oldest_wait_(BuildGauge()
+                                 .Name("satisfaction_callbacks_oldest_due_age_seconds")
+                                 .Help("How long the longest-due callback of a queue has waited past its due time")
+                                 .Register(*registry_)),
+      outbox_due_(BuildGauge()
+                      .Name("satisfaction_outbox_due")
+                      .Help("Messages planned and due to be sent, by channel")
+                      .Register(*registry_)),
+      outbox_oldest_wait_(BuildGauge()
+                              .Name("satisfaction_outbox_oldest_due_age_seconds")
+                              .Help("How long the longest-due message of a channel has waited past its due time")
+                              .Register(*registry_)),
+      reserved_past_grace_(BuildGauge()
+                               .Name("satisfaction_callbacks_reserved_past_grace")
+                               .Help("Callbacks reserved for an agent, due for longer than --reserved-callback-grace")
+                               .Register(*registry_)
+                               .Add({})),
+      recoveries_open_(BuildGauge()
+                           .Name("satisfaction_recovery_callbacks_open")
+                           .Help("Low-score recovery calls planned or under way")
+                           .Register(*registry_)
+                           .Add({})),
+      recoveries_overdue_(BuildGauge()
+                              .Name("satisfaction_recovery_callbacks_overdue")
+                              .Help("Recovery calls still planned past their due time by more than the grace and an hour")
+                              .Register(*registry_)
+                              .Add({})),
+      work_queues_read_at_(BuildGauge()
+                               .Name("satisfaction_work_queues_read_timestamp_seconds")
+                               .Help("When the work-queue gauges were last read from the database (Unix time)")
+                               .Register(*registry_)
+                               .Add({})),
       job_duration_(BuildHistogram()
                         .Name("satisfaction_maintenance_job_duration_seconds")
                         .Help("One round of a maintenance job, by job")
@@ -140,6 +178,43 @@ void ServerMetrics::HttpAnswered(const std::string& route, int status, absl::Dur
 void ServerMetrics::DatabaseUp(bool up) { database_up_.Set(up ? 1 : 0); }
 
 void ServerMetrics::SetPoolSize(size_t sessions) { sessions_.Set(static_cast<double>(sessions)); }
+
+namespace {
+
+// Sets `due` and `oldest` for each backlog, and zero for the names in `seen`
+// that have none now: a queue once seen stays, at zero, rather than keep its
+// last figures.
+void SetBacklogs(const std::vector<ServerMetrics::Backlog>& backlogs, const char* label,
+                 prometheus::Family<prometheus::Gauge>& due, prometheus::Family<prometheus::Gauge>& oldest,
+                 std::vector<std::string>& seen) {
+  std::vector<std::string> now_seen;
+  for (const ServerMetrics::Backlog& backlog : backlogs) {
+    due.Add({{label, backlog.name}}).Set(static_cast<double>(backlog.due));
+    oldest.Add({{label, backlog.name}}).Set(absl::ToDoubleSeconds(backlog.oldest_wait));
+    now_seen.push_back(backlog.name);
+  }
+  for (const std::string& name : seen) {
+    if (std::find(now_seen.begin(), now_seen.end(), name) != now_seen.end()) continue;
+    due.Add({{label, name}}).Set(0);
+    oldest.Add({{label, name}}).Set(0);
+    now_seen.push_back(name);
+  }
+  seen = std::move(now_seen);
+}
+
+}  // namespace
+
+void ServerMetrics::SetWorkQueues(const std::vector<Backlog>& callbacks, const std::vector<Backlog>& outbox,
+                                  long long reserved_past_grace, long long recoveries_open,
+                                  long long recoveries_overdue, absl::Time read_at) {
+  absl::MutexLock lock(&work_queues_mutex_);
+  SetBacklogs(callbacks, "queue", callbacks_due_, callbacks_oldest_wait_, callback_queues_seen_);
+  SetBacklogs(outbox, "channel", outbox_due_, outbox_oldest_wait_, outbox_channels_seen_);
+  reserved_past_grace_.Set(static_cast<double>(reserved_past_grace));
+  recoveries_open_.Set(static_cast<double>(recoveries_open));
+  recoveries_overdue_.Set(static_cast<double>(recoveries_overdue));
+  work_queues_read_at_.Set(absl::ToDoubleSeconds(read_at - absl::UnixEpoch()));
+}
 
 void ServerMetrics::JobFinished(const std::string& job, absl::Duration took, bool succeeded, absl::Time end) {
   job_duration_.Add({{"job_id", job}}, JobBuckets()).Observe(absl::ToDoubleSeconds(took));

@@ -9,8 +9,10 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/strings/string_view.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "services/storage/database_observer.h"
 
@@ -40,6 +42,17 @@ class ServerMetrics final : public storage::DatabaseObserver {
   void DatabaseUp(bool up);
   void SetPoolSize(size_t sessions);
 
+  // The work waiting (see revisits::WorkQueues), read at `read_at`: callbacks
+  // due by queue, messages due by channel, each with its longest wait.
+  struct Backlog {
+    std::string name;
+    long long due = 0;
+    absl::Duration oldest_wait;
+  };
+  void SetWorkQueues(const std::vector<Backlog>& callbacks, const std::vector<Backlog>& outbox,
+                     long long reserved_past_grace, long long recoveries_open, long long recoveries_overdue,
+                     absl::Time read_at);
+
   // Maintenance jobs by id: a run's duration and, when it succeeded, its end.
   void JobFinished(const std::string& job, absl::Duration took, bool succeeded, absl::Time end);
   void SetJobInterval(const std::string& job, absl::Duration interval);
@@ -68,6 +81,18 @@ class ServerMetrics final : public storage::DatabaseObserver {
   prometheus::Family<prometheus::Counter>& transaction_retries_;
   prometheus::Family<prometheus::Histogram>& batch_size_;
   prometheus::Family<prometheus::Gauge>& queue_depth_;
+  // The work queues' gauges, and the queues and channels they were last set for.
+  absl::Mutex work_queues_mutex_;
+  prometheus::Family<prometheus::Gauge>& callbacks_due_;
+  prometheus::Family<prometheus::Gauge>& callbacks_oldest_wait_;
+  prometheus::Family<prometheus::Gauge>& outbox_due_;
+  prometheus::Family<prometheus::Gauge>& outbox_oldest_wait_;
+  prometheus::Gauge& reserved_past_grace_;
+  prometheus::Gauge& recoveries_open_;
+  prometheus::Gauge& recoveries_overdue_;
+  prometheus::Gauge& work_queues_read_at_;
+  std::vector<std::string> callback_queues_seen_ ABSL_GUARDED_BY(work_queues_mutex_);
+  std::vector<std::string> outbox_channels_seen_ ABSL_GUARDED_BY(work_queues_mutex_);
   prometheus::Family<prometheus::Histogram>& job_duration_;
   prometheus::Family<prometheus::Gauge>& job_last_success_;
   prometheus::Family<prometheus::Gauge>& job_interval_;

@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "services/questionnaires/template_loader.h"
+#include "services/revisits/work_queues.h"
 #include "services/server/satisfaction_server.h"
 #include "services/server/tunables.h"
 
@@ -259,6 +260,30 @@ void SatisfactionServer::WireCustomers() {
                                                                                    tunables::kContactPolicyReplanBatch);
                                    },
                                .batch_size = tunables::kContactPolicyReplanBatch});
+}
+
+void SatisfactionServer::WireWorkQueueMetrics() {
+  if (!metrics_) return;
+  storage::Database* database = database_.get();
+  metrics::ServerMetrics* metrics = metrics_.get();
+  absl::Duration grace = config_.reserved_callback_grace;
+  auto backlogs = [](const std::vector<revisits::WorkQueues::Backlog>& read) {
+    std::vector<metrics::ServerMetrics::Backlog> backlogs;
+    for (const auto& backlog : read) backlogs.push_back({backlog.name, backlog.due, backlog.oldest_wait});
+    return backlogs;
+  };
+  maintenance_jobs_.push_back(
+      {.name = "read the work queues for the metrics",
+       .id = "work_queues",
+       .run = [database, metrics, grace, backlogs](absl::Time now) -> absl::StatusOr<int> {
+         absl::StatusOr<revisits::WorkQueues> queues =
+             revisits::ReadWorkQueues(*database, now, grace, grace + tunables::kRecoveryOverdueBeyondGrace);
+         if (!queues.ok()) return queues.status();
+         metrics->SetWorkQueues(backlogs(queues->callbacks_by_queue), backlogs(queues->outbox_by_channel),
+                                queues->reserved_past_grace, queues->recoveries_open, queues->recoveries_overdue, now);
+         return 0;
+       },
+       .routine = true});
 }
 
 }  // namespace satisfaction::server

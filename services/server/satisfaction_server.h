@@ -82,6 +82,8 @@ class SatisfactionServer {
   absl::Status WireMessages();
   void WireResponses();
   void WireAnalytics();
+  // With metrics on: a maintenance job that reads the work waiting for them.
+  void WireWorkQueueMetrics();
   // Where survey links point customers.
   std::string PublicUrl() const;
   // Adds a service whose handlers the gate admits, once all are bound.

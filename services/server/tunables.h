@@ -15,6 +15,10 @@ inline constexpr int kContactPolicyReplanBatch = 500;
 inline constexpr int kLeaseExpiryBatch = 500;
 inline constexpr int kAuditRetentionBatch = 1000;
 
+// A low-score recovery call still planned this long past --reserved-callback-grace
+// after its due time counts as overdue in the metrics: nobody has called back.
+inline constexpr absl::Duration kRecoveryOverdueBeyondGrace = absl::Hours(1);
+
 // Customers committed per transaction during ImportCustomers.
 inline constexpr size_t kImportBatch = 500;
 

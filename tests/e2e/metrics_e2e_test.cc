@@ -49,8 +49,17 @@ double Delta(const Samples& before, const Samples& after, const std::string& sam
 
 std::string Method(const std::string& name) { return absl::StrCat("/satisfaction.v1.CallbackService/", name); }
 
+// Maintenance rounds, which read the work queues, every 100 ms.
+test_support::E2eOptions QuickMaintenance() {
+  test_support::E2eOptions options;
+  options.config.maintenance_interval = absl::Milliseconds(100);
+  return options;
+}
+
 class MetricsE2eTest : public test_support::ServiceE2eTest<v1::CallbackService> {
  protected:
+  MetricsE2eTest() : ServiceE2eTest(QuickMaintenance()) {}
+
   void SetUp() override {
     ASSERT_NO_FATAL_FAILURE(ServiceE2eTest::SetUp());
     ASSERT_NO_FATAL_FAILURE(test_support::AddComplaintCallRule(channel(), "complaints"));
@@ -70,17 +79,34 @@ class MetricsE2eTest : public test_support::ServiceE2eTest<v1::CallbackService> 
     EXPECT_EQ(reply->status, 200);
     return reply->body;
   }
+
+  // A scrape taken after the work queues were read again, later than `after`
+  // (Unix seconds); empty if they were not within 10 s.
+  Samples ScrapeAfterWorkQueuesRead(double after) {
+    absl::Time give_up = absl::Now() + absl::Seconds(10);
+    while (absl::Now() < give_up) {
+      Samples samples = ParseSamples(ScrapeText());
+      if (samples["satisfaction_work_queues_read_timestamp_seconds"] > after) return samples;
+      absl::SleepFor(absl::Milliseconds(50));
+    }
+    return {};
+  }
+
+  v1::FetchDueCallbacksResponse FetchAll() {
+    v1::FetchDueCallbacksRequest fetch;
+    fetch.set_queue("complaints");
+    fetch.set_max_count(10);
+    fetch.mutable_lease_duration()->set_seconds(60);
+    v1::FetchDueCallbacksResponse fetched;
+    EXPECT_TRUE(stub_->FetchDueCallbacks(Context().get(), fetch, &fetched).ok());
+    return fetched;
+  }
 };
 
 TEST_P(MetricsE2eTest, AFlowMovesTheCountersByExactlyWhatItDid) {
   Samples before = ParseSamples(ScrapeText());
 
-  v1::FetchDueCallbacksRequest fetch;
-  fetch.set_queue("complaints");
-  fetch.set_max_count(10);
-  fetch.mutable_lease_duration()->set_seconds(60);
-  v1::FetchDueCallbacksResponse fetched;
-  ASSERT_TRUE(stub_->FetchDueCallbacks(Context().get(), fetch, &fetched).ok());
+  v1::FetchDueCallbacksResponse fetched = FetchAll();
   ASSERT_EQ(fetched.callbacks_size(), 1);
   v1::ReportDispositionRequest report;
   report.set_callback_id(fetched.callbacks(0).id());
@@ -114,6 +140,24 @@ TEST_P(MetricsE2eTest, AFlowMovesTheCountersByExactlyWhatItDid) {
   EXPECT_EQ(after["satisfaction_database_sessions_in_use"], 0) << "every session given back";
   EXPECT_EQ(after["satisfaction_database_sessions"], server::ServerConfig().db_pool_size);
   EXPECT_EQ(after["satisfaction_build_info{version=\"" SATISFACTION_VERSION "\"}"], 1);
+}
+
+TEST_P(MetricsE2eTest, TheWorkQueuesShowWhatIsDue) {
+  double start = absl::ToDoubleSeconds(absl::Now() - absl::UnixEpoch());
+  Samples due = ScrapeAfterWorkQueuesRead(start);
+  ASSERT_FALSE(due.empty()) << "the work queues were not read";
+  EXPECT_EQ(due["satisfaction_callbacks_due{queue=\"complaints\"}"], 1);
+  EXPECT_GE(due["satisfaction_callbacks_oldest_due_age_seconds{queue=\"complaints\"}"], 0);
+  EXPECT_EQ(due["satisfaction_callbacks_reserved_past_grace"], 0);
+  EXPECT_EQ(due["satisfaction_recovery_callbacks_open"], 0);
+  EXPECT_EQ(due.count("satisfaction_outbox_due{channel=\"sms\"}"), 0) << "no message was planned";
+
+  ASSERT_EQ(FetchAll().callbacks_size(), 1);
+  Samples claimed = ScrapeAfterWorkQueuesRead(due["satisfaction_work_queues_read_timestamp_seconds"]);
+  ASSERT_FALSE(claimed.empty()) << "the work queues were not read again";
+  EXPECT_EQ(claimed["satisfaction_callbacks_due{queue=\"complaints\"}"], 0) << "a queue once seen stays, at zero";
+  EXPECT_EQ(claimed["satisfaction_callbacks_oldest_due_age_seconds{queue=\"complaints\"}"], 0);
+  EXPECT_GT(claimed["satisfaction_maintenance_job_last_success_timestamp_seconds{job_id=\"work_queues\"}"], start);
 }
 
 TEST_P(MetricsE2eTest, PromtoolAcceptsTheScrape) {
