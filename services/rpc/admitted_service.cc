@@ -6,6 +6,7 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/notification.h"
+#include "services/rpc/request_id.h"
 
 namespace satisfaction::rpc {
 namespace {
@@ -78,16 +79,20 @@ std::vector<std::string> AdmittedService::BoundMethods() const {
   return paths;
 }
 
-GatedCall AdmittedService::Admit(const MethodInfo& method, const grpc::ServerContextBase& context) {
-  std::optional<absl::string_view> authorization;
-  const std::multimap<grpc::string_ref, grpc::string_ref>& metadata = context.client_metadata();
-  if (auto it = metadata.find("authorization"); it != metadata.end()) {
-    authorization = absl::string_view(it->second.data(), it->second.size());
-  }
+GatedCall AdmittedService::Admit(const MethodInfo& method, grpc::ServerContextBase& context) {
+  auto find = [&metadata = context.client_metadata()](const char* key) -> std::optional<absl::string_view> {
+    auto it = metadata.find(key);
+    if (it == metadata.end()) return std::nullopt;
+    return absl::string_view(it->second.data(), it->second.size());
+  };
   // The peer goes only into audit events: a read is never audited, and
   // context.peer() builds a string on every call.
   bool may_be_audited = method.policy != nullptr && method.policy->kind != access::CallKind::kRead;
-  return gate_.Admit(method, authorization, may_be_audited ? context.peer() : std::string());
+  GatedCall call = gate_.Admit(method, find("authorization"), find(kRequestIdMetadata),
+                               may_be_audited ? context.peer() : std::string());
+  // Sent with the reply's (or the refusal's) initial metadata.
+  context.AddInitialMetadata(kRequestIdMetadata, call.request_id());
+  return call;
 }
 
 absl::Status AdmittedService::Begin(GatedCall& call, const grpc::ServerContextBase& context,

@@ -150,7 +150,8 @@ class AdmittedService final : public grpc::Service {
   // `reply` if the client is told OK.
   grpc::Status End(GatedCall& call, const absl::Status& outcome, const google::protobuf::Message& reply,
                    grpc::ByteBuffer* reply_bytes);
-  GatedCall Admit(const MethodInfo& method, const grpc::ServerContextBase& context);
+  // Admits the call through the gate, and tells the client its request id.
+  GatedCall Admit(const MethodInfo& method, grpc::ServerContextBase& context);
 
   const google::protobuf::ServiceDescriptor& descriptor_;
   CallGate& gate_;

@@ -8,12 +8,13 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
 #include "services/access/contact_masking.h"
 #include "services/common/fault_ids.h"
+#include "services/common/log_format.h"
 #include "services/common/text_limits.h"
+#include "services/rpc/request_id.h"
 
 namespace satisfaction::rpc {
 namespace {
@@ -89,31 +90,30 @@ bool IsHiddenFault(absl::StatusCode code) {
          code == absl::StatusCode::kDataLoss;
 }
 
-// Text inside key="...": printable, and its quotes escaped (Printable escapes
-// backslashes, so \" cannot be mistaken).
-std::string QuotedForLog(absl::string_view text, size_t max_chars) {
-  return absl::StrReplaceAll(Printable(text, max_chars), {{"\"", "\\\""}});
-}
-
 void LogCall(const std::string& method, std::chrono::steady_clock::time_point start, const absl::Status& outcome,
-             const grpc::Status& sent, const std::string& error_id) {
+             const grpc::Status& sent, const std::string& error_id, const std::string& request_id) {
   double millis = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  std::string code = CodeName(sent.error_code());
+  std::vector<LogField> fields = {LogField::Word("method", method), LogField::Word("code", code).JsonKey("status"),
+                                  LogField::Number("duration_ms", millis, 2)};
   if (sent.ok()) {
-    spdlog::info("rpc method={} code=OK duration_ms={:.2f}", method, millis);
+    fields.push_back(LogField::Word("request_id", request_id));
+    LogEvent(spdlog::level::info, "rpc", fields);
     return;
   }
   // The outcome's own message: the client may have been told less (or, when
   // the audit log failed, something else).
-  std::string message = QuotedForLog(outcome.ok() ? sent.error_message() : outcome.message(), kMaxLoggedMessageChars);
+  absl::string_view message = outcome.ok() ? sent.error_message() : outcome.message();
   // Server faults log what their status carries beyond the message (a
   // database driver's text), which no client is sent.
   std::string detail = IsServerFault(outcome.code()) ? FaultDetail(outcome) : "";
   if (detail == outcome.message()) detail.clear();
-  spdlog::log(
-      IsServerFault(static_cast<absl::StatusCode>(sent.error_code())) ? spdlog::level::warn : spdlog::level::info,
-      "rpc method={} code={} duration_ms={:.2f}{} message=\"{}\"{}", method, CodeName(sent.error_code()), millis,
-      error_id.empty() ? "" : absl::StrCat(" error_id=", error_id), message,
-      detail.empty() ? "" : absl::StrCat(" detail=\"", QuotedForLog(detail, kMaxLoggedDetailChars), "\""));
+  if (!error_id.empty()) fields.push_back(LogField::Word("error_id", error_id));
+  fields.push_back(LogField::Text("message", message, kMaxLoggedMessageChars).JsonKey("status_message"));
+  if (!detail.empty()) fields.push_back(LogField::Text("detail", detail, kMaxLoggedDetailChars));
+  fields.push_back(LogField::Word("request_id", request_id));
+  LogEvent(IsServerFault(static_cast<absl::StatusCode>(sent.error_code())) ? spdlog::level::warn : spdlog::level::info,
+           "rpc", fields);
 }
 
 }  // namespace
@@ -169,8 +169,9 @@ v1::AuditEvent GatedCall::Event(const grpc::Status& sent) const {
   return event;
 }
 
-GatedCall CallGate::Admit(const MethodInfo& method, std::optional<absl::string_view> authorization, std::string peer) {
-  GatedCall call(method, std::move(peer));
+GatedCall CallGate::Admit(const MethodInfo& method, std::optional<absl::string_view> authorization,
+                          std::optional<absl::string_view> request_id, std::string peer) {
+  GatedCall call(method, std::move(peer), ChooseRequestId(request_id));
   if (metrics_ != nullptr) metrics_->CallStarted(method.path);
   absl::Time now = absl::Now();
   absl::StatusOr<access::Caller> caller = authenticator_.Authenticate(authorization, now);
@@ -199,9 +200,9 @@ GatedCall CallGate::Admit(const MethodInfo& method, std::optional<absl::string_v
 void CallGate::Close(GatedCall& call, const absl::Status& outcome, absl::AnyInvocable<void(grpc::Status) &&> answer) {
   std::string error_id;
   grpc::Status sent = ClientStatus(outcome, error_id);
-  auto finish = [method = call.method_.path, start = call.start_, outcome, error_id, metrics = metrics_,
-                 answer = std::move(answer)](grpc::Status final_status) mutable {
-    LogCall(method, start, outcome, final_status, error_id);
+  auto finish = [method = call.method_.path, start = call.start_, outcome, error_id, request_id = call.request_id_,
+                 metrics = metrics_, answer = std::move(answer)](grpc::Status final_status) mutable {
+    LogCall(method, start, outcome, final_status, error_id, request_id);
     if (metrics != nullptr) {
       metrics->CallEnded(method, CodeName(final_status.error_code()),
                          absl::FromChrono(std::chrono::steady_clock::now() - start));

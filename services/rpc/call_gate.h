@@ -37,6 +37,8 @@ class GatedCall {
   // The caller admitted to the method, or the refusal (UNAUTHENTICATED,
   // PERMISSION_DENIED, RESOURCE_EXHAUSTED or UNAVAILABLE).
   const absl::StatusOr<access::Caller>& admission() const { return admission_; }
+  // The id the call is logged under, for the client to be told.
+  const std::string& request_id() const { return request_id_; }
 
   // The request, once read: it names the resource the audit log records.
   void SawRequest(const google::protobuf::Message& request);
@@ -52,11 +54,13 @@ class GatedCall {
 
  private:
   friend class CallGate;
-  GatedCall(const MethodInfo& method, std::string peer) : method_(method), peer_(std::move(peer)) {}
+  GatedCall(const MethodInfo& method, std::string peer, std::string request_id)
+      : method_(method), peer_(std::move(peer)), request_id_(std::move(request_id)) {}
   v1::AuditEvent Event(const grpc::Status& sent) const;
 
   const MethodInfo& method_;
   const std::string peer_;
+  const std::string request_id_;
   const std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
   absl::StatusOr<access::Caller> admission_;
   access::Caller caller_;  // known even when refused, for the audit log
@@ -76,13 +80,15 @@ class CallGate {
            metrics::ServerMetrics* metrics = nullptr)
       : authenticator_(authenticator), audit_log_(audit_log), metrics_(metrics) {}
 
-  // Decides on a call to `method` as it starts. `authorization` is the call's
-  // metadata of that name, if any; `peer` the client's address.
-  GatedCall Admit(const MethodInfo& method, std::optional<absl::string_view> authorization, std::string peer);
+  // Decides on a call to `method` as it starts. `authorization` and
+  // `request_id` are the call's metadata of those names (see
+  // kRequestIdMetadata), if any; `peer` the client's address.
+  GatedCall Admit(const MethodInfo& method, std::optional<absl::string_view> authorization,
+                  std::optional<absl::string_view> request_id, std::string peer);
 
   // Ends `call` with `outcome`: runs `answer` with the status to send once the
   // audit log holds the call (a call told OK whose event could not be written
-  // is answered UNAVAILABLE instead), and logs it.
+  // is answered UNAVAILABLE instead), and logs it with its request id.
   void Close(GatedCall& call, const absl::Status& outcome, absl::AnyInvocable<void(grpc::Status) &&> answer);
 
  private:

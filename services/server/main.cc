@@ -13,6 +13,7 @@
 #include "absl/debugging/symbolize.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/synchronization/notification.h"
+#include "services/common/log_format.h"
 #include "services/server/malloc_tuning.h"
 #include "services/server/satisfaction_server.h"
 #include "services/server/server_config.h"
@@ -61,7 +62,7 @@ int Run(int argc, char** argv) {
   }
   const satisfaction::server::ServerConfig& config = command_line->config;
   spdlog::set_level(spdlog::level::from_str(config.log_level));
-  spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%fZ %^%l%$ %v", spdlog::pattern_time_type::utc);
+  satisfaction::InstallLogFormat(config.log_format);
   if (!config.http_listen.empty()) RaiseOpenFileLimit(config.http_max_connections);
 
   // Block the stop signals in every thread; one thread of our own waits for them.

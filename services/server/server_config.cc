@@ -3,6 +3,7 @@
 #include <getopt.h>
 
 #include <algorithm>
+#include <optional>
 #include <vector>
 
 #include "absl/strings/match.h"
@@ -169,6 +170,15 @@ const std::vector<Setting>& Settings() {
            }
          }
          return absl::InvalidArgumentError("must be trace, debug, info, warn, error or off");
+       }},
+      {"log-format", "SATISFACTION_LOG_FORMAT",
+       "text (time, level, message) or json: one JSON object a line, each call's\n"
+       "method, status, duration_ms and request_id as keys of their own (default text)",
+       [](ServerConfig& c, const std::string& v) {
+         std::optional<LogFormat> format = ParseLogFormat(v);
+         if (!format.has_value()) return absl::InvalidArgumentError("must be text or json");
+         c.log_format = *format;
+         return absl::OkStatus();
        }},
       {"templates-dir", "SATISFACTION_TEMPLATES_DIR",
        "Folder with questionnaires/, revisit_rules/ and messages/, loaded once at start\n"

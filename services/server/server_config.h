@@ -6,6 +6,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "services/common/log_format.h"
 
 namespace satisfaction::server {
 
@@ -39,6 +40,7 @@ struct ServerConfig {
   // How long start-up waits for an unreachable database before giving up.
   absl::Duration db_startup_wait = absl::Seconds(60);
   std::string log_level = "info";
+  LogFormat log_format = LogFormat::kText;
   // Holds questionnaires/, revisit_rules/ and messages/; empty: load no templates.
   std::string templates_dir = "templates";
   int max_message_bytes = 4 << 20;

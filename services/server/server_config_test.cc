@@ -125,6 +125,16 @@ TEST(ParseCommandLine, HttpLimits) {
       << more_per_address_than_in_all.status();
 }
 
+TEST(ParseCommandLine, LogFormatIsTextUnlessJsonIsAskedFor) {
+  EXPECT_EQ(Parse({}).value().config.log_format, LogFormat::kText);
+  EXPECT_EQ(Parse({"--log-format=json"}).value().config.log_format, LogFormat::kJson);
+  EXPECT_EQ(Parse({"--log-format", "text"}).value().config.log_format, LogFormat::kText);
+  EXPECT_EQ(Parse({}, {{"SATISFACTION_LOG_FORMAT", "json"}}).value().config.log_format, LogFormat::kJson);
+  EXPECT_EQ(Parse({"--log-format=text"}, {{"SATISFACTION_LOG_FORMAT", "json"}}).value().config.log_format,
+            LogFormat::kText)
+      << "the flag wins";
+}
+
 TEST(ParseCommandLine, ErrorsNameTheFlagOrVariable) {
   struct Case {
     std::vector<std::string> args;
@@ -136,6 +146,10 @@ TEST(ParseCommandLine, ErrorsNameTheFlagOrVariable) {
            {{"--db-pool-size=0"}, {}, "--db-pool-size"},
            {{"--db-wait=soon"}, {}, "--db-wait"},
            {{"--log-level=loud"}, {}, "--log-level"},
+           {{"--log-format=yaml"}, {}, "--log-format"},
+           {{"--log-format="}, {}, "--log-format"},
+           {{"--log-format=JSON"}, {}, "--log-format"},
+           {{}, {{"SATISFACTION_LOG_FORMAT", "logfmt"}}, "SATISFACTION_LOG_FORMAT"},
            {{}, {{"SATISFACTION_DB_POOL_SIZE", "many"}}, "SATISFACTION_DB_POOL_SIZE"},
            {{"--no-such-flag"}, {}, "--no-such-flag"},
            {{"stray"}, {}, "stray"},
@@ -160,10 +174,11 @@ TEST(ParseCommandLine, HelpDocumentsEveryFlagAndVariable) {
   ASSERT_TRUE(parsed.ok());
   EXPECT_TRUE(parsed->show_help);
   std::string usage = UsageText();
-  for (const char* name : {"--db=", "SATISFACTION_DB)", "--grpc-listen", "SATISFACTION_GRPC_LISTEN", "--http-listen",
-                           "SATISFACTION_HTTP_LISTEN", "--db-pool-size", "--log-level", "unix_socket",
-                           "--http-max-connections", "SATISFACTION_HTTP_CONNECTIONS_PER_ADDRESS",
-                           "--http-request-timeout", "--http-idle-timeout", "--http-workers", "the proxy's"}) {
+  for (const char* name :
+       {"--db=", "SATISFACTION_DB)", "--grpc-listen", "SATISFACTION_GRPC_LISTEN", "--http-listen",
+        "SATISFACTION_HTTP_LISTEN", "--db-pool-size", "--log-level", "unix_socket", "--http-max-connections",
+        "SATISFACTION_HTTP_CONNECTIONS_PER_ADDRESS", "--http-request-timeout", "--http-idle-timeout", "--http-workers",
+        "the proxy's", "--log-format", "SATISFACTION_LOG_FORMAT"}) {
     EXPECT_TRUE(absl::StrContains(usage, name)) << name;
   }
 }
