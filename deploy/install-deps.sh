@@ -25,7 +25,7 @@ build_packages=(
 # server for an end-to-end scrape test; Debian's package also enables a
 # prometheus service on port 9090, which no test uses.
 test_packages=(mariadb-server mariadb-client python3 python3-grpcio python3-protobuf grpc-proto
-  chromium chromium-driver python3-selenium fonts-wqy-microhei galera-4 mariadb-backup prometheus)
+  chromium chromium-driver python3-selenium fonts-wqy-microhei galera-4 mariadb-backup prometheus curl)
 
 packages=("${build_packages[@]}")
 case "${1:-}" in

@@ -10,15 +10,19 @@
 # one database instead (for clients that take --target HOST:PORT,HOST:PORT,...,
 # like callback_bench). GALERA=N runs the database as a private Galera cluster
 # of N nodes (deploy/galera-private.sh) instead, with as many servers, one on
-# each node, unless SERVERS says otherwise.
+# each node, unless SERVERS says otherwise. METRICS=off starts the servers
+# without metrics (--metrics-listen ""), to measure what metrics cost.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 [ $# -ge 1 ] || { echo "usage: $0 CLIENT [ARGS...]" >&2; exit 2; }
 nodes=${GALERA:-0}
+metrics=${METRICS:-on}
 servers=${SERVERS:-$((nodes > 0 ? nodes : 1))}
 work=$(mktemp -d /tmp/satisfaction-bench.XXXXXX)
 server_pids=()
+scraper=
 cleanup() {
+  [ -n "$scraper" ] && kill "$scraper" 2>/dev/null
   for pid in "${server_pids[@]}"; do
     kill -TERM "$pid" 2>/dev/null && wait "$pid" 2>/dev/null || true
   done
@@ -43,12 +47,22 @@ else
     tail -n 1)")
   db_pids() { cat "$work/mariadb/mariadb.pid"; }
 fi
+free_port() {
+  /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
 targets=
+metrics_urls=()
 for n in $(seq "$servers"); do
   url=${urls[$(((n - 1) % ${#urls[@]}))]}
-  port=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  port=$(free_port)
+  metrics_listen=
+  if [ "$metrics" = on ]; then
+    metrics_listen=127.0.0.1:$(free_port)
+    metrics_urls+=("http://$metrics_listen/metrics")
+  fi
   SATISFACTION_BOOTSTRAP_ADMIN_KEY=$SATISFACTION_API_KEY build/services/server/satisfaction-server --db "$url" \
-    --grpc-listen "127.0.0.1:$port" --http-listen "" --templates-dir templates --db-pool-size 32 --log-level warn \
+    --grpc-listen "127.0.0.1:$port" --http-listen "" --metrics-listen "$metrics_listen" --templates-dir templates \
+    --db-pool-size 32 --log-level warn \
     --key-rate-limit 10000000 >"$work/server-$n.log" 2>&1 &
   server_pids+=($!)
   # A server on a fresh database migrates it first, waiting for the others.
@@ -68,8 +82,23 @@ for pid in "${server_pids[@]}"; do
 done
 # Benchmarks that seed rows directly (callback_bench) find the database here.
 # The figures below are printed even when the client reports a failure.
+# With metrics on, each server is scraped every second while the client runs,
+# as a busy Prometheus would: the figures then include the scrapes' cost.
+if [ "$metrics" = on ]; then
+  (while true; do
+    for metrics_url in "${metrics_urls[@]}"; do curl -sf -o /dev/null "$metrics_url" || true; done
+    sleep 1
+  done) &
+  scraper=$!
+fi
 status=0
 SATISFACTION_BENCH_DB_URL="${urls[0]}" "$@" --target "$targets" || status=$?
+if [ -n "$scraper" ]; then kill "$scraper" 2>/dev/null; scraper=; fi
+if [ "$metrics" = on ]; then
+  echo "metrics: on, each server scraped every second ($(curl -sf "${metrics_urls[0]}" | wc -c) bytes a scrape)"
+else
+  echo "metrics: off"
+fi
 ticks=$(getconf CLK_TCK)
 for pid in "${server_pids[@]}"; do
   echo "server peak RSS (VmHWM): $(grep VmHWM /proc/"$pid"/status | awk '{print $2, $3}')," \

@@ -25,7 +25,7 @@ start_real_server() {
   [ ${#server_pids[@]} -gt 0 ] && log="$work/server-$((${#server_pids[@]} + 1)).log"
   [ -n "${3:-}" ] && http=(--http-listen "127.0.0.1:$3" --public-url "http://127.0.0.1:$3") || http=(--http-listen "")
   SATISFACTION_BOOTSTRAP_ADMIN_KEY=$admin_key "$1" --db "${real_server_db:-sqlite3://$work/s.db}" \
-    --grpc-listen "127.0.0.1:$port" "${http[@]}" --templates-dir "$2" >"$log" 2>&1 &
+    --grpc-listen "127.0.0.1:$port" "${http[@]}" --metrics-listen 127.0.0.1:0 --templates-dir "$2" >"$log" 2>&1 &
   local pid=$!
   server_pids+=("$pid")
   ports+=("$port")

@@ -9,6 +9,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -49,12 +50,16 @@ inline std::string ReadFile(const std::string& path) {
 }
 
 // The server binary, run with `args` and extra environment variables, its
-// output (stdout and stderr) going to a file.
+// output (stdout and stderr) going to a file. Its metrics listen on a free
+// port unless `args` or `extra_env` say otherwise: processes of tests that
+// run at once must not all take the default port.
 class ServerProcess {
  public:
-  ServerProcess(const std::vector<std::string>& args, const std::vector<std::string>& extra_env)
+  // `binary`: another server to run the same way (a Prometheus server).
+  ServerProcess(const std::vector<std::string>& args, const std::vector<std::string>& extra_env,
+                const std::string& binary = SATISFACTION_SERVER_BINARY)
       : folder_(test_support::MakeTempDir("satisfaction-process")), log_(folder_ + "/server.log") {
-    std::vector<std::string> argv_strings = {SATISFACTION_SERVER_BINARY};
+    std::vector<std::string> argv_strings = {binary};
     argv_strings.insert(argv_strings.end(), args.begin(), args.end());
     std::vector<char*> argv;
     for (std::string& arg : argv_strings) argv.push_back(arg.data());
@@ -64,6 +69,10 @@ class ServerProcess {
       if (!absl::StartsWith(*e, "SATISFACTION_")) env_strings.push_back(*e);
     }
     env_strings.insert(env_strings.end(), extra_env.begin(), extra_env.end());
+    if (std::none_of(extra_env.begin(), extra_env.end(),
+                     [](const std::string& e) { return absl::StartsWith(e, "SATISFACTION_METRICS_LISTEN="); })) {
+      env_strings.push_back("SATISFACTION_METRICS_LISTEN=127.0.0.1:0");
+    }
     std::vector<char*> envp;
     for (std::string& e : env_strings) envp.push_back(e.data());
     envp.push_back(nullptr);
