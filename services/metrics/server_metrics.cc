@@ -158,14 +158,28 @@ ServerMetrics::ServerMetrics(absl::string_view version)
       .Set(1);
 }
 
-void ServerMetrics::CallStarted(const std::string& method) {
-  grpc_calls_in_flight_.Add({{"method", method}}).Increment();
+MethodSeries::MethodSeries(prometheus::Family<prometheus::Counter>& calls, prometheus::Gauge& in_flight,
+                           prometheus::Histogram& duration, std::string method)
+    : calls_(calls), in_flight_(in_flight), duration_(duration), method_(std::move(method)) {}
+
+void MethodSeries::CallEnded(int code, absl::Duration took) {
+  in_flight_.Decrement();
+  duration_.Observe(absl::ToDoubleSeconds(took));
+  if (code < 0 || code >= kCodes) code = static_cast<int>(absl::StatusCode::kUnknown);
+  prometheus::Counter* counter = by_code_[code].load(std::memory_order_acquire);
+  if (counter == nullptr) {
+    // Two first calls may both get here: Add returns the same series to both.
+    counter = &calls_.Add(
+        {{"method", method_}, {"code", absl::StatusCodeToString(static_cast<absl::StatusCode>(code))}});
+    by_code_[code].store(counter, std::memory_order_release);
+  }
+  counter->Increment();
 }
 
-void ServerMetrics::CallEnded(const std::string& method, absl::string_view code, absl::Duration took) {
-  grpc_calls_in_flight_.Add({{"method", method}}).Decrement();
-  grpc_calls_.Add({{"method", method}, {"code", std::string(code)}}).Increment();
-  grpc_call_duration_.Add({{"method", method}}, LatencyBuckets()).Observe(absl::ToDoubleSeconds(took));
+MethodSeries* ServerMetrics::ForMethod(const std::string& method) {
+  absl::MutexLock lock(&methods_mutex_);
+  return &methods_.emplace_back(grpc_calls_, grpc_calls_in_flight_.Add({{"method", method}}),
+                                grpc_call_duration_.Add({{"method", method}}, LatencyBuckets()), method);
 }
 
 void ServerMetrics::RateLimited(absl::string_view role) { rate_limited_.Add({{"role", std::string(role)}}).Increment(); }

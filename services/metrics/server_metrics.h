@@ -7,6 +7,9 @@
 #include <prometheus/histogram.h>
 #include <prometheus/registry.h>
 
+#include <array>
+#include <atomic>
+#include <deque>
 #include <memory>
 #include <string>
 #include <vector>
@@ -17,6 +20,28 @@
 #include "services/storage/database_observer.h"
 
 namespace satisfaction::metrics {
+
+// The series of one gRPC method, made when the method is bound: counting a
+// call then touches only its own series, with no label lookup and no lock
+// on the families. Thread-safe.
+class MethodSeries {
+ public:
+  MethodSeries(prometheus::Family<prometheus::Counter>& calls, prometheus::Gauge& in_flight,
+               prometheus::Histogram& duration, std::string method);
+
+  void CallStarted() { in_flight_.Increment(); }
+  // `code`: the gRPC status code the client was sent.
+  void CallEnded(int code, absl::Duration took);
+
+ private:
+  // The codes' series, each added to the family at its first call.
+  static constexpr int kCodes = 17;
+  prometheus::Family<prometheus::Counter>& calls_;
+  prometheus::Gauge& in_flight_;
+  prometheus::Histogram& duration_;
+  const std::string method_;
+  std::array<std::atomic<prometheus::Counter*>, kCodes> by_code_{};
+};
 
 // The server's Prometheus metrics (README, "Metrics"): one registry per
 // server, and what the parts of the server report to it. Label values come
@@ -29,9 +54,9 @@ class ServerMetrics final : public storage::DatabaseObserver {
 
   const std::shared_ptr<prometheus::Registry>& registry() const { return registry_; }
 
-  // gRPC calls, from admission to answer; `code` is the status code's name.
-  void CallStarted(const std::string& method);
-  void CallEnded(const std::string& method, absl::string_view code, absl::Duration took);
+  // The series of gRPC calls to `method`, from admission to answer; made
+  // once per method and kept as long as these metrics.
+  MethodSeries* ForMethod(const std::string& method);
   // A call refused for going over its key's rate limit.
   void RateLimited(absl::string_view role);
 
@@ -96,6 +121,8 @@ class ServerMetrics final : public storage::DatabaseObserver {
   prometheus::Family<prometheus::Histogram>& job_duration_;
   prometheus::Family<prometheus::Gauge>& job_last_success_;
   prometheus::Family<prometheus::Gauge>& job_interval_;
+  absl::Mutex methods_mutex_;
+  std::deque<MethodSeries> methods_ ABSL_GUARDED_BY(methods_mutex_);
 };
 
 }  // namespace satisfaction::metrics

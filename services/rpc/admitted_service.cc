@@ -59,7 +59,8 @@ const MethodInfo& AdmittedService::Bind(absl::string_view name, const Descriptor
                                        ? " is audited in its own write: bind a handler that writes the audit event"
                                        : " is audited by the gate: bind a handler that does not write the audit event"));
   }
-  methods_.push_back({.path = std::move(path), .policy = policy, .descriptor = method});
+  metrics::MethodSeries* series = gate_.SeriesFor(path);
+  methods_.push_back({.path = std::move(path), .policy = policy, .descriptor = method, .series = series});
   return methods_.back();
 }
 

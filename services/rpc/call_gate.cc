@@ -172,7 +172,7 @@ v1::AuditEvent GatedCall::Event(const grpc::Status& sent) const {
 GatedCall CallGate::Admit(const MethodInfo& method, std::optional<absl::string_view> authorization,
                           std::optional<absl::string_view> request_id, std::string peer) {
   GatedCall call(method, std::move(peer), ChooseRequestId(request_id));
-  if (metrics_ != nullptr) metrics_->CallStarted(method.path);
+  if (method.series != nullptr) method.series->CallStarted();
   absl::Time now = absl::Now();
   absl::StatusOr<access::Caller> caller = authenticator_.Authenticate(authorization, now);
   if (!caller.ok()) {
@@ -201,11 +201,10 @@ void CallGate::Close(GatedCall& call, const absl::Status& outcome, absl::AnyInvo
   std::string error_id;
   grpc::Status sent = ClientStatus(outcome, error_id);
   auto finish = [method = call.method_.path, start = call.start_, outcome, error_id, request_id = call.request_id_,
-                 metrics = metrics_, answer = std::move(answer)](grpc::Status final_status) mutable {
+                 series = call.method_.series, answer = std::move(answer)](grpc::Status final_status) mutable {
     LogCall(method, start, outcome, final_status, error_id, request_id);
-    if (metrics != nullptr) {
-      metrics->CallEnded(method, CodeName(final_status.error_code()),
-                         absl::FromChrono(std::chrono::steady_clock::now() - start));
+    if (series != nullptr) {
+      series->CallEnded(final_status.error_code(), absl::FromChrono(std::chrono::steady_clock::now() - start));
     }
     std::move(answer)(std::move(final_status));
   };

@@ -28,6 +28,8 @@ struct MethodInfo {
   // admins may call it).
   const access::MethodPolicy* policy = nullptr;
   const google::protobuf::MethodDescriptor* descriptor = nullptr;
+  // Its calls' metrics; nullptr without metrics.
+  metrics::MethodSeries* series = nullptr;
 };
 
 // One call on its way through the gate: who made it, what it is about, and
@@ -90,6 +92,11 @@ class CallGate {
   // audit log holds the call (a call told OK whose event could not be written
   // is answered UNAVAILABLE instead), and logs it with its request id.
   void Close(GatedCall& call, const absl::Status& outcome, absl::AnyInvocable<void(grpc::Status) &&> answer);
+
+  // The metrics series for calls to `path` (MethodInfo::series); nullptr without metrics.
+  metrics::MethodSeries* SeriesFor(const std::string& path) {
+    return metrics_ != nullptr ? metrics_->ForMethod(path) : nullptr;
+  }
 
  private:
   access::KeyAuthenticator& authenticator_;
