@@ -43,6 +43,15 @@ absl::Status CheckListenAddress(absl::string_view address) {
   return absl::OkStatus();
 }
 
+// An address a face may be turned off by leaving empty.
+absl::Status SetOptionalListenAddress(const std::string& address, std::string& out) {
+  if (!address.empty()) {
+    if (absl::Status s = CheckListenAddress(address); !s.ok()) return s;
+  }
+  out = address;
+  return absl::OkStatus();
+}
+
 absl::Status ParseInt(const std::string& text, int min, int max, int& out) {
   if (!absl::SimpleAtoi(text, &out) || out < min || out > max) {
     return absl::InvalidArgumentError(absl::StrCat("must be a whole number from ", min, " to ", max));
@@ -89,23 +98,11 @@ const std::vector<Setting>& Settings() {
        }},
       {"http-listen", "SATISFACTION_HTTP_LISTEN",
        "HTTP address for the survey page and /healthz, HOST:PORT (default 127.0.0.1:8080); empty: none",
-       [](ServerConfig& c, const std::string& v) {
-         if (!v.empty()) {
-           if (absl::Status s = CheckListenAddress(v); !s.ok()) return s;
-         }
-         c.http_listen = v;
-         return absl::OkStatus();
-       }},
+       [](ServerConfig& c, const std::string& v) { return SetOptionalListenAddress(v, c.http_listen); }},
       {"metrics-listen", "SATISFACTION_METRICS_LISTEN",
        "Address where Prometheus scrapes GET /metrics, HOST:PORT (default 127.0.0.1:9464);\n"
        "empty: no metrics",
-       [](ServerConfig& c, const std::string& v) {
-         if (!v.empty()) {
-           if (absl::Status s = CheckListenAddress(v); !s.ok()) return s;
-         }
-         c.metrics_listen = v;
-         return absl::OkStatus();
-       }},
+       [](ServerConfig& c, const std::string& v) { return SetOptionalListenAddress(v, c.metrics_listen); }},
       {"http-rate-limit", "SATISFACTION_HTTP_RATE_LIMIT",
        "Requests a minute each client (by address) may make of the survey page and\n"
        "POST /v1/responses, with bursts of a third of that (default 60)",

@@ -28,6 +28,13 @@ TEST(ParseCommandLine, Defaults) {
   EXPECT_EQ(parsed->config.db_url, "sqlite3://var/satisfaction.db");
   EXPECT_EQ(parsed->config.grpc_listen, "127.0.0.1:50051");
   EXPECT_EQ(parsed->config.http_listen, "127.0.0.1:8080");
+  EXPECT_EQ(parsed->config.metrics_listen, "127.0.0.1:9464");
+}
+
+TEST(ParseCommandLine, MetricsListenTakesAnAddressOrNothing) {
+  EXPECT_EQ(Parse({"--metrics-listen=0.0.0.0:9100"}).value().config.metrics_listen, "0.0.0.0:9100");
+  EXPECT_EQ(Parse({"--metrics-listen="}).value().config.metrics_listen, "") << "off";
+  EXPECT_EQ(Parse({}, {{"SATISFACTION_METRICS_LISTEN", "[::1]:0"}}).value().config.metrics_listen, "[::1]:0");
 }
 
 TEST(ParseCommandLine, FlagsBothForms) {
@@ -143,6 +150,8 @@ TEST(ParseCommandLine, ErrorsNameTheFlagOrVariable) {
   };
   for (const Case& c : std::vector<Case>{
            {{"--grpc-listen=nowhere"}, {}, "--grpc-listen"},
+           {{"--metrics-listen=9464"}, {}, "--metrics-listen"},
+           {{}, {{"SATISFACTION_METRICS_LISTEN", "localhost"}}, "SATISFACTION_METRICS_LISTEN"},
            {{"--db-pool-size=0"}, {}, "--db-pool-size"},
            {{"--db-wait=soon"}, {}, "--db-wait"},
            {{"--log-level=loud"}, {}, "--log-level"},
