@@ -31,6 +31,11 @@ absl::StatusOr<std::unique_ptr<SatisfactionServer>> SatisfactionServer::Start(co
     if (status.code() == absl::StatusCode::kInvalidArgument) return status;
     return absl::Status(status.code(), absl::StrCat(part, ": ", status.message()));
   };
+  // The certificate files first: a mistake there is told before any port is
+  // opened or the database is waited for.
+  absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> credentials = GrpcCredentials(config);
+  if (!credentials.ok()) return step("gRPC", credentials.status());
+  server->grpc_credentials_ = *std::move(credentials);
   if (absl::Status s = server->StartMetrics(); !s.ok()) return step("metrics", s);
   if (absl::Status s = server->Connect(stop); !s.ok()) return step("database", s);
   if (absl::Status s = server->WireAccess(); !s.ok()) return step("access", s);
@@ -95,12 +100,9 @@ absl::Status SatisfactionServer::Connect(const absl::Notification* stop) {
 
 absl::Status SatisfactionServer::BuildGrpcServer() {
   grpc::EnableDefaultHealthCheckService(true);
-  absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> credentials = GrpcCredentials(config_);
-  if (!credentials.ok()) return credentials.status();
-
   grpc::ServerBuilder builder;
   builder.SetOption(ReflectionOption(config_.reflection));
-  builder.AddListeningPort(config_.grpc_listen, *credentials, &grpc_port_);
+  builder.AddListeningPort(config_.grpc_listen, grpc_credentials_, &grpc_port_);
   builder.SetMaxReceiveMessageSize(config_.max_message_bytes);
   builder.SetMaxSendMessageSize(config_.max_message_bytes);
   // The sync server runs each call on a thread of its own and refuses a call

@@ -1,6 +1,7 @@
 #ifndef SATISFACTION_SERVICES_SERVER_SATISFACTION_SERVER_H_
 #define SATISFACTION_SERVICES_SERVER_SATISFACTION_SERVER_H_
 
+#include <grpcpp/security/server_credentials.h>
 #include <grpcpp/server.h>
 
 #include <memory>
@@ -128,6 +129,8 @@ class SatisfactionServer {
   std::unique_ptr<analytics::SatisfactionReports> satisfaction_reports_;
   std::unique_ptr<analytics::ResponseFunnel> response_funnel_;
   std::unique_ptr<analytics::AnalyticsService> analytics_service_;
+  // What gRPC listens with (TLS or plain text), read before anything starts.
+  std::shared_ptr<grpc::ServerCredentials> grpc_credentials_;
   // Declared before the server, so that it outlives it.
   std::unique_ptr<GrpcIoPoller> grpc_io_poller_;
   std::unique_ptr<grpc::Server> grpc_server_;

@@ -3,6 +3,9 @@
 // --tls-client-ca, and clients with and without the right certificates.
 #include <grpcpp/grpcpp.h>
 
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
@@ -117,10 +120,15 @@ TEST_P(TlsE2eTest, WithAClientCaOnlyClientsItSignedGetIn) {
 }
 
 TEST_P(TlsE2eTest, MissingCertificateFilesStopTheStartNamingTheFlag) {
+  // A mistake in the configuration is told before any port is opened: here
+  // the metrics port is taken too, and still the flag to mend comes first.
+  boost::asio::io_context io;
+  boost::asio::ip::tcp::acceptor taken(io, {boost::asio::ip::make_address("127.0.0.1"), 0});
   server::ServerConfig config;
   config.db_url = test_database_->url();
   config.grpc_listen = "127.0.0.1:0";
   config.http_listen = "";
+  config.metrics_listen = absl::StrCat("127.0.0.1:", taken.local_endpoint().port());
   config.templates_dir = "";
   config.tls_cert = folder_ + "/nowhere.pem";
   config.tls_key = folder_ + "/server.key";
