@@ -4,6 +4,7 @@
 #include <google/protobuf/util/time_util.h>
 
 #include <algorithm>
+#include <functional>
 #include <map>
 #include <optional>
 #include <utility>
@@ -13,6 +14,7 @@
 #include "services/callbacks/callback_rows.h"
 #include "services/callbacks/callback_store.h"
 #include "services/common/enum_bridges.h"
+#include "services/common/flow_observer.h"
 #include "services/customers/do_not_call_store.h"
 #include "services/leases/revisit_leases.h"
 #include "services/revisits/revisit_rule_store.h"
@@ -186,6 +188,21 @@ void UpdateRevisits(storage::Transaction& tx, std::vector<Accepted>& accepted, l
   }
 }
 
+// What an accepted report tells the flow counters: the attempt, the
+// customer's opt-out, and the end of the revisit (unless an answer online
+// ended it before).
+std::function<void(FlowObserver&)> Counted(const Accepted& a, v1::Trigger trigger) {
+  auto outcome = ProtoEnumOrUnspecified<v1::CallOutcome>(a.outcome);
+  auto ended = a.state == kPlanned || a.reason == leases::kAnsweredOnline
+                   ? v1::REVISIT_STATE_UNSPECIFIED
+                   : ProtoEnumOrUnspecified<v1::RevisitState>(a.state);
+  return [outcome, trigger, ended](FlowObserver& flow) {
+    flow.CallAttempted(outcome);
+    if (outcome == v1::CALL_OUTCOME_DO_NOT_CALL) flow.OptedOut(v1::CHANNEL_PHONE);
+    if (ended != v1::REVISIT_STATE_UNSPECIFIED) flow.RevisitEnded(trigger, ended);
+  };
+}
+
 }  // namespace
 
 CallbackStore::RuleFacts CallbackStore::RuleFactsFor(storage::Transaction& tx, const std::string& rule_id,
@@ -341,6 +358,7 @@ std::vector<absl::StatusOr<v1::ReportDispositionResponse>> CallbackStore::Report
       v1::ReportDispositionResponse response;
       *response.mutable_revisit() = revisits[a.id];
       *response.mutable_attempt() = rows::AttemptProto(a.number, a.outcome, a.agent, a.notes, now_us);
+      TellAfterCommit(tx, flow_, Counted(a, response.revisit().trigger()));
       results[a.index] = std::move(response);
     }
     for (const auto& [index, attempt] : replayed) {

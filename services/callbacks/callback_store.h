@@ -12,6 +12,7 @@
 #include "satisfaction/v1/access.pb.h"
 #include "satisfaction/v1/callback.pb.h"
 #include "scheduler/retry_policy.h"
+#include "services/common/flow_observer.h"
 #include "services/leases/claimer.h"
 #include "services/leases/lease_token.h"
 #include "services/settings/message_settings.h"
@@ -33,11 +34,15 @@ class CallbackStore {
  public:
   // A callback reserved for an agent goes to anyone of its queue once it is
   // overdue by `reserved_grace`. Survey links read `public_url`/s/<token>.
-  CallbackStore(storage::Database& database, absl::Duration reserved_grace, std::string public_url)
+  // `flow` (may be null) hears of the attempts reported and the revisits
+  // they end.
+  CallbackStore(storage::Database& database, absl::Duration reserved_grace, std::string public_url,
+                FlowObserver* flow = nullptr)
       : database_(database),
         reserved_grace_(reserved_grace),
         public_url_(std::move(public_url)),
-        claimer_(database),
+        flow_(flow),
+        claimer_(database, flow),
         message_settings_(settings::MakeMessageSettingsDocument(database)) {}
 
   // Claims up to `max_count` callbacks due now and inside their customer's
@@ -84,6 +89,7 @@ class CallbackStore {
   storage::Database& database_;
   const absl::Duration reserved_grace_;
   const std::string public_url_;
+  FlowObserver* const flow_;
   leases::Claimer claimer_;
   settings::MessageSettingsDocument message_settings_;  // how long invitations work
 

@@ -175,7 +175,8 @@ bool CountsAsPurchase(int status) {
 // customer leaves them (a churned customer orders again: the win-back call is
 // moot), its planned care is cancelled. Revisits that follow an event stay:
 // the order or case they ask about still happened.
-void CancelCareOutsideType(storage::Transaction& tx, const std::vector<long long>& customer_ids, long long now_us) {
+void CancelCareOutsideType(storage::Transaction& tx, const std::vector<long long>& customer_ids, long long now_us,
+                           FlowObserver* flow) {
   if (customer_ids.empty()) return;
   storage::Query query(
       tx,
@@ -187,6 +188,9 @@ void CancelCareOutsideType(storage::Transaction& tx, const std::vector<long long
                    " WHERE r.id = revisits.rule_id AND (r.customer_type_mask & ",
                    CustomerTypeMaskBitSql("c.effective_type"), ") <> 0)"));
   query.Bind("now", now_us).BindEach("c", customer_ids).Execute();
+  TellAfterCommit(tx, flow, [cancelled = query.affected_rows()](FlowObserver& flow) {
+    for (long long i = 0; i < cancelled; ++i) flow.RevisitEnded(v1::TRIGGER_PERIODIC_CARE, v1::REVISIT_STATE_CANCELLED);
+  });
 }
 
 // Recomputes a customer's type, RFM and order figures from its orders.
@@ -292,7 +296,7 @@ absl::StatusOr<CustomerStore::UpsertResult> CustomerStore::Upsert(const v1::Cust
                                              " WHERE external_id = :external_id"));
       fields.Bind(update);
       update.Bind("effective", effective_type).Bind("now", now_us).Execute();
-      if (effective_type != existing->effective_type) CancelCareOutsideType(tx, {id}, now_us);
+      if (effective_type != existing->effective_type) CancelCareOutsideType(tx, {id}, now_us, flow_);
       if (fields.time_zone != existing->time_zone) {
         if (absl::Status s = ReplanAfterZoneChange(tx, {id}, now); !s.ok()) return s;
       }
@@ -478,7 +482,7 @@ absl::StatusOr<CustomerStore::BatchResult> CustomerStore::UpsertBatch(std::span<
           storage::Query remove(tx, absl::StrCat("DELETE FROM customer_tags WHERE customer_id IN (",
                                                  Placeholders("d", existing_ids.size()), ")"));
           remove.BindEach("d", existing_ids).Execute();
-          CancelCareOutsideType(tx, existing_ids, now_us);  // a type override may have changed
+          CancelCareOutsideType(tx, existing_ids, now_us, flow_);  // a type override may have changed
           if (absl::Status s = ReplanAfterZoneChange(tx, moved_ids, now); !s.ok()) return s;
         }
         if (tag_count > 0) {
@@ -538,7 +542,7 @@ absl::StatusOr<CustomerStore::OrderResult> CustomerStore::RecordOrder(const v1::
         classification_.InForce(tx);
     if (!settings.ok()) return settings.status();
     Reclassify(tx, customer->id, customer->type_override, **settings, now);
-    CancelCareOutsideType(tx, {customer->id}, now_us);
+    CancelCareOutsideType(tx, {customer->id}, now_us, flow_);
     OrderResult result{order, LoadRow(tx, order.customer_external_id(), false)->ToProto(), created};
     LoadTags(tx, customer->id, result.customer);
     return result;
@@ -580,7 +584,7 @@ absl::StatusOr<int> CustomerStore::ReclassifyDue(absl::Time now, int limit) {
       read(due.Bind("now", now_us).Bind("version", (*settings)->version).Bind("limit", rest));
     }
     for (size_t i = 0; i < ids.size(); ++i) Reclassify(tx, ids[i], overrides[i], **settings, now);
-    CancelCareOutsideType(tx, ids, now_us);
+    CancelCareOutsideType(tx, ids, now_us, flow_);
     return static_cast<int>(ids.size());
   });
 }

@@ -9,6 +9,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "satisfaction/v1/customer.pb.h"
+#include "services/common/flow_observer.h"
 #include "services/settings/classification_settings.h"
 #include "services/settings/contact_policy_settings.h"
 #include "services/storage/database.h"
@@ -19,8 +20,11 @@ namespace satisfaction::customers {
 // passed in must be normalised and validated (customer_validation.h).
 class CustomerStore {
  public:
-  explicit CustomerStore(storage::Database& database)
+  // `flow` (may be null) hears of the periodic care cancelled when a
+  // customer leaves the types it was planned for.
+  explicit CustomerStore(storage::Database& database, FlowObserver* flow = nullptr)
       : database_(database),
+        flow_(flow),
         classification_(settings::MakeClassificationDocument(database)),
         contact_policy_(settings::MakeContactPolicyDocument(database)) {}
 
@@ -98,6 +102,7 @@ class CustomerStore {
                                      absl::Time now);
 
   storage::Database& database_;
+  FlowObserver* const flow_;
   settings::ClassificationDocument classification_;
   settings::ContactPolicyDocument contact_policy_;
 };

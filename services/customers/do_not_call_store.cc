@@ -63,6 +63,7 @@ absl::StatusOr<v1::DoNotCallEntry> DoNotCallStore::Add(const v1::DoNotCallEntry&
     storage::Query insert(tx, absl::StrCat("INSERT", kInsertValues));
     row.Bind(insert);
     insert.Execute();
+    TellAfterCommit(tx, flow_, [](FlowObserver& flow) { flow.OptedOut(v1::CHANNEL_PHONE); });
     return *Load(tx, row.phone);
   };
   // Added by another call at the same moment: runs again, and finds it on the list.

@@ -8,6 +8,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "satisfaction/v1/customer.pb.h"
+#include "services/common/flow_observer.h"
 #include "services/storage/database.h"
 
 namespace satisfaction::customers {
@@ -20,7 +21,9 @@ void AddToDoNotCall(storage::Transaction& tx, const std::string& phone, const st
 // reads it when it plans a revisit (see revisits::RevisitStore).
 class DoNotCallStore {
  public:
-  explicit DoNotCallStore(storage::Database& database) : database_(database) {}
+  // `flow` (may be null) hears of the numbers added.
+  explicit DoNotCallStore(storage::Database& database, FlowObserver* flow = nullptr)
+      : database_(database), flow_(flow) {}
 
   // Adds a normalised entry; an entry already there is returned unchanged.
   absl::StatusOr<v1::DoNotCallEntry> Add(const v1::DoNotCallEntry& entry, absl::Time now);
@@ -38,6 +41,7 @@ class DoNotCallStore {
 
  private:
   storage::Database& database_;
+  FlowObserver* const flow_;
 };
 
 }  // namespace satisfaction::customers

@@ -6,6 +6,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "services/common/flow_observer.h"
 #include "services/leases/lease_token.h"
 #include "services/leases/revisit_leases.h"
 #include "services/settings/contact_policy_settings.h"
@@ -18,8 +19,9 @@ namespace satisfaction::leases {
 // (ClaimCursors), by the contact policy in force.
 class Claimer {
  public:
-  explicit Claimer(storage::Database& database)
-      : database_(database), contact_policy_(settings::MakeContactPolicyDocument(database)) {}
+  // `flow` (may be null) hears of the revisits a claim ends on the way.
+  explicit Claimer(storage::Database& database, FlowObserver* flow = nullptr)
+      : database_(database), flow_(flow), contact_policy_(settings::MakeContactPolicyDocument(database)) {}
 
   // Leases up to `max_count` revisits of `scope` to `secret` and `holder`
   // until `now + lease`, and commits: their ids. All or nothing, so a
@@ -32,6 +34,7 @@ class Claimer {
 
  private:
   storage::Database& database_;
+  FlowObserver* const flow_;
   settings::ContactPolicyDocument contact_policy_;
   ClaimTurns turns_;
   ClaimCursors cursors_;

@@ -34,7 +34,7 @@ std::optional<int> NextPriorityLevel(storage::Transaction& tx, const ClaimScope&
 // A due revisit, locked, with what deciding about it takes.
 struct Candidate {
   long long id = 0, customer_id = 0, expires_us = 0, due_us = 0;
-  int channel = 0;
+  int channel = 0, trigger = 0;
 };
 
 // Which part of a level a claim reads: all of it, or what lies after or up
@@ -59,7 +59,7 @@ std::vector<Candidate> LockDue(storage::Transaction& tx, const ClaimScope& scope
   int state = kPlanned;
   Candidate row;
   storage::Query query(
-      tx, absl::StrCat("SELECT id, customer_id, expires_at_us, channel, due_at_us FROM revisits WHERE",
+      tx, absl::StrCat("SELECT id, customer_id, expires_at_us, channel, due_at_us, trigger_kind FROM revisits WHERE",
                        " state = :state AND ", scope.where, " AND priority = :priority AND due_at_us <= :now",
                        InShare(tx, share),
                        part == Part::kAfter  ? " AND (due_at_us > :cursor_due OR (due_at_us = :at_due AND"
@@ -74,16 +74,22 @@ std::vector<Candidate> LockDue(storage::Transaction& tx, const ClaimScope& scope
   if (part != Part::kAll) {
     query.Bind("cursor_due", cursor.due_us).Bind("at_due", cursor.due_us).Bind("cursor_id", cursor.id);
   }
-  query.Into(row.id).Into(row.customer_id).Into(row.expires_us).Into(row.channel).Into(row.due_us).Start();
+  query.Into(row.id).Into(row.customer_id).Into(row.expires_us).Into(row.channel).Into(row.due_us);
+  query.Into(row.trigger).Start();
   std::vector<Candidate> rows;
   while (query.Next()) rows.push_back(row);
   return rows;
 }
 
-void EndRevisit(storage::Transaction& tx, long long id, int state, const std::string& reason, long long now_us) {
+void EndRevisit(storage::Transaction& tx, const Candidate& revisit, v1::RevisitState state, const std::string& reason,
+                long long now_us, FlowObserver* flow) {
+  int stored_state = state;
   storage::Query update(tx, absl::StrCat("UPDATE revisits SET state = :state, state_reason = :reason, ", kNoLease,
                                          ", updated_at_us = :now WHERE id = :id"));
-  update.Bind("state", state).Bind("reason", reason).Bind("now", now_us).Bind("id", id).Execute();
+  update.Bind("state", stored_state).Bind("reason", reason).Bind("now", now_us).Bind("id", revisit.id).Execute();
+  TellAfterCommit(tx, flow, [trigger = ProtoEnumOrUnspecified<v1::Trigger>(revisit.trigger), state](FlowObserver& f) {
+    f.RevisitEnded(trigger, state);
+  });
 }
 
 void MoveDue(storage::Transaction& tx, long long id, long long due_us, long long now_us) {
@@ -214,7 +220,7 @@ namespace {
 std::vector<long long> ClaimFromLevel(storage::Transaction& tx, const ClaimScope& scope,
                                       const scheduler::ContactPolicy& policy, const LeaseGrant& grant, int level,
                                       const std::optional<ClaimShare>& share, int want, long long now_us,
-                                      ClaimCursors& cursors) {
+                                      ClaimCursors& cursors, FlowObserver* flow) {
   absl::Time now = absl::FromUnixMicros(now_us);
   // A share is read from a cursor of its own: the rows before another share's cursor may be due.
   std::string cursor_key =
@@ -247,13 +253,13 @@ std::vector<long long> ClaimFromLevel(storage::Transaction& tx, const ClaimScope
       const scheduler::ContactWindows& windows =
           c.channel == v1::CHANNEL_PHONE ? policy.call_windows : policy.message_windows;
       if (c.expires_us <= now_us) {
-        EndRevisit(tx, c.id, v1::REVISIT_STATE_GAVE_UP, "expired before it could be made", now_us);
+        EndRevisit(tx, c, v1::REVISIT_STATE_GAVE_UP, "expired before it could be made", now_us, flow);
       } else if (std::optional<std::string> obstacle = customer.Obstacle(c.channel)) {
-        EndRevisit(tx, c.id, v1::REVISIT_STATE_STOPPED, *obstacle, now_us);
+        EndRevisit(tx, c, v1::REVISIT_STATE_STOPPED, *obstacle, now_us, flow);
       } else if (absl::TimeZone zone = ZoneOf(customer.time_zone); !windows.Allows(now, zone)) {
         std::optional<absl::Time> next = windows.NextAllowed(now, zone);
         if (!next || absl::ToUnixMicros(*next) >= c.expires_us) {
-          EndRevisit(tx, c.id, v1::REVISIT_STATE_GAVE_UP, "no contact hours left before it expires", now_us);
+          EndRevisit(tx, c, v1::REVISIT_STATE_GAVE_UP, "no contact hours left before it expires", now_us, flow);
         } else {
           MoveDue(tx, c.id, absl::ToUnixMicros(*next), now_us);
         }
@@ -272,12 +278,12 @@ std::vector<long long> ClaimFromLevel(storage::Transaction& tx, const ClaimScope
 
 std::vector<long long> ClaimDue(storage::Transaction& tx, const ClaimScope& scope,
                                 const scheduler::ContactPolicy& policy, const LeaseGrant& grant, int max_count,
-                                long long now_us, ClaimCursors& cursors) {
+                                long long now_us, ClaimCursors& cursors, FlowObserver* flow) {
   std::optional<ClaimShare> own = OwnShare(tx.cluster_node(), absl::FromUnixMicros(now_us));
   std::vector<long long> claimed;
   auto claim = [&](int level, const std::optional<ClaimShare>& share) {
     std::vector<long long> taken = ClaimFromLevel(tx, scope, policy, grant, level, share,
-                                                  max_count - static_cast<int>(claimed.size()), now_us, cursors);
+                                                  max_count - static_cast<int>(claimed.size()), now_us, cursors, flow);
     claimed.insert(claimed.end(), taken.begin(), taken.end());
   };
   for (std::optional<int> level = NextPriorityLevel(tx, scope, std::nullopt);

@@ -18,6 +18,7 @@
 #include "absl/time/time.h"
 #include "satisfaction/v1/revisit.pb.h"
 #include "scheduler/revisit_planner.h"
+#include "services/common/flow_observer.h"
 #include "services/storage/query.h"
 #include "services/storage/transaction.h"
 
@@ -157,10 +158,11 @@ std::optional<ClaimShare> OwnShare(storage::ClusterNode node, absl::Time now);
 // stopped: see ClaimCursors), from the node's own share first (see
 // ClaimShare). On the way it moves those outside their hours to
 // their next opening, gives up on expired ones and stops those whose customer
-// can no longer be reached on their channel. Returns the leased ids.
+// can no longer be reached on their channel (telling `flow`, if given).
+// Returns the leased ids.
 std::vector<long long> ClaimDue(storage::Transaction& tx, const ClaimScope& scope,
                                 const scheduler::ContactPolicy& policy, const LeaseGrant& grant, int max_count,
-                                long long now_us, ClaimCursors& cursors);
+                                long long now_us, ClaimCursors& cursors, FlowObserver* flow = nullptr);
 
 // At most once a second per server, a claim first puts lapsed leases back
 // (the maintenance loop does it too, but only every minute).

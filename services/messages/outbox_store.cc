@@ -153,6 +153,20 @@ NextStep AfterUndelivered(storage::Transaction& tx, const leases::LeasedRow& row
           .reason = absl::StrCat(what, ", and no other channel is left")};
 }
 
+// The triggers of the customer's open revisits on `channel` (one per
+// revisit), locked: those an opt-out stops.
+std::vector<v1::Trigger> OpenRevisitTriggers(storage::Transaction& tx, long long customer_id, int channel) {
+  int planned = kPlanned, leased = kLeased, trigger = 0;
+  storage::Query query(tx, absl::StrCat("SELECT trigger_kind FROM revisits WHERE customer_id = :customer"
+                                        " AND channel = :channel AND state IN (:planned, :leased)",
+                                        tx.ForUpdate()));
+  query.Bind("customer", customer_id).Bind("channel", channel).Bind("planned", planned).Bind("leased", leased);
+  query.Into(trigger).Start();
+  std::vector<v1::Trigger> triggers;
+  while (query.Next()) triggers.push_back(ProtoEnumOrUnspecified<v1::Trigger>(trigger));
+  return triggers;
+}
+
 }  // namespace
 
 absl::StatusOr<std::vector<v1::OutboxMessage>> OutboxStore::Fetch(v1::Channel channel, int max_count,
@@ -277,6 +291,14 @@ absl::StatusOr<v1::ReportDeliveryResponse> OutboxStore::ReportDelivery(const v1:
         update.Bind("now", now_us).Bind("id", id).Execute();
         *response.mutable_revisit() = revisits::LoadRevisits(tx, {id}).front();
         *response.mutable_attempt() = AttemptProto(number, row->channel, outcome, provider_id, error, now_us);
+        bool ended = next.state != kPlanned && next.reason != leases::kAnsweredOnline;
+        TellAfterCommit(tx, flow_,
+                        [outcome = request.outcome(), trigger = response.revisit().trigger(),
+                         state = ended ? ProtoEnumOrUnspecified<v1::RevisitState>(next.state)
+                                       : v1::REVISIT_STATE_UNSPECIFIED](FlowObserver& flow) {
+                          flow.DeliveryReported(outcome);
+                          if (state != v1::REVISIT_STATE_UNSPECIFIED) flow.RevisitEnded(trigger, state);
+                        });
         return response;
       });
 }
@@ -329,6 +351,12 @@ absl::StatusOr<v1::ReportReplyResponse> OutboxStore::ReportReply(long long id, c
                                " WHERE id = :id");
         opt_out.Bind("bit", bit).Bind("now", now_us).Bind("id", customer_id).Execute();
         std::string reason = absl::StrCat("the customer opted out of ", leases::ChannelWord(channel), " messages");
+        std::vector<v1::Trigger> stopping = OpenRevisitTriggers(tx, customer_id, channel);
+        TellAfterCommit(tx, flow_,
+                        [channel = response.channel(), stopping = std::move(stopping)](FlowObserver& flow) {
+                          flow.OptedOut(channel);
+                          for (v1::Trigger trigger : stopping) flow.RevisitEnded(trigger, v1::REVISIT_STATE_STOPPED);
+                        });
         storage::Query stop(
             tx, absl::StrCat("UPDATE revisits SET state = :stopped, state_reason = :reason, ", leases::kNoLease,
                              ", updated_at_us = :now WHERE customer_id = :customer"

@@ -7,6 +7,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "satisfaction/v1/message.pb.h"
+#include "services/common/flow_observer.h"
 #include "services/leases/claimer.h"
 #include "services/leases/lease_token.h"
 #include "services/messages/message_templates.h"
@@ -22,11 +23,14 @@ class OutboxStore {
  public:
   // `templates` may be null (a server started without templates): fetching
   // is then FAILED_PRECONDITION. Survey links read `public_url`/s/<token>.
-  OutboxStore(storage::Database& database, const MessageTemplates* templates, std::string public_url)
+  // `flow` (may be null) hears of deliveries, opt-outs and revisits ended.
+  OutboxStore(storage::Database& database, const MessageTemplates* templates, std::string public_url,
+              FlowObserver* flow = nullptr)
       : database_(database),
         templates_(templates),
         public_url_(std::move(public_url)),
-        claimer_(database),
+        flow_(flow),
+        claimer_(database, flow),
         settings_(settings::MakeMessageSettingsDocument(database)) {}
 
   // Claims up to `max_count` messages of `channel` due now and inside their
@@ -64,6 +68,7 @@ class OutboxStore {
   storage::Database& database_;
   const MessageTemplates* const templates_;
   const std::string public_url_;
+  FlowObserver* const flow_;
   leases::Claimer claimer_;
   settings::MessageSettingsDocument settings_;
 };

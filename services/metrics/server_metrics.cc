@@ -149,7 +149,8 @@ ServerMetrics::ServerMetrics(absl::string_view version)
       job_interval_(BuildGauge()
                         .Name("satisfaction_maintenance_job_interval_seconds")
                         .Help("How often a maintenance job is meant to run")
-                        .Register(*registry_)) {
+                        .Register(*registry_)),
+      flow_(*registry_) {
   BuildGauge()
       .Name("satisfaction_build_info")
       .Help("The server's version (always 1)")

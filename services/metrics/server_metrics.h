@@ -17,6 +17,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "services/metrics/flow_metrics.h"
 #include "services/storage/database_observer.h"
 
 namespace satisfaction::metrics {
@@ -53,6 +54,8 @@ class ServerMetrics final : public storage::DatabaseObserver {
   explicit ServerMetrics(absl::string_view version);
 
   const std::shared_ptr<prometheus::Registry>& registry() const { return registry_; }
+  // What the stores tell of the work they committed.
+  FlowObserver* flow() { return &flow_; }
 
   // The series of gRPC calls to `method`, from admission to answer; made
   // once per method and kept as long as these metrics.
@@ -121,6 +124,7 @@ class ServerMetrics final : public storage::DatabaseObserver {
   prometheus::Family<prometheus::Histogram>& job_duration_;
   prometheus::Family<prometheus::Gauge>& job_last_success_;
   prometheus::Family<prometheus::Gauge>& job_interval_;
+  FlowMetrics flow_;
   absl::Mutex methods_mutex_;
   std::deque<MethodSeries> methods_ ABSL_GUARDED_BY(methods_mutex_);
 };

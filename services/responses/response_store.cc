@@ -39,7 +39,7 @@ struct ResponseStore::Source {
   int questionnaire_version = 0, channel = 0;
   // The agent who took the answers on a call; empty for the web.
   std::string agent_id;
-  int revisit_state = 0;
+  int revisit_state = 0, trigger = 0;
   // Whether the source still lets one answer: an invitation before its
   // expiry, a callback under its lease. Checked after a retried request has
   // found its earlier answer, which stands whatever happened since.
@@ -103,10 +103,12 @@ bool Waiting(int revisit_state) {
 
 }  // namespace
 
-ResponseStore::ResponseStore(storage::Database& database, revisits::RevisitStore& revisits, absl::TimeZone report_zone)
+ResponseStore::ResponseStore(storage::Database& database, revisits::RevisitStore& revisits, absl::TimeZone report_zone,
+                             FlowObserver* flow)
     : database_(database),
       report_zone_(report_zone),
       revisits_(revisits),
+      flow_(flow),
       submissions_(
           kMaxBatch, kMaxCommitters, [this](const Batch& batch) { CommitBatch(batch); }, database.observer(),
           "responses") {}
@@ -175,7 +177,7 @@ void ResponseStore::LockInvitations(storage::Transaction& tx, const Batch& batch
   ContextBinding context_binding;
   storage::Query query(
       tx, absl::StrCat("SELECT i.token_hash, i.id, i.revisit_id, i.customer_id, i.questionnaire_id,"
-                       " i.questionnaire_version, i.channel, i.expires_at_us, r.state, ",
+                       " i.questionnaire_version, i.channel, i.expires_at_us, r.state, r.trigger_kind, ",
                        kContextColumns, " FROM invitations i JOIN revisits r ON r.id = i.revisit_id", kContextJoins,
                        key_join, " WHERE i.token_hash IN (", storage::Placeholders("h", hashes.size()), ")",
                        tx.ForUpdate()));
@@ -187,7 +189,8 @@ void ResponseStore::LockInvitations(storage::Transaction& tx, const Batch& batch
       .Into(row.questionnaire_version)
       .Into(row.channel)
       .Into(expires_us)
-      .Into(row.revisit_state);
+      .Into(row.revisit_state)
+      .Into(row.trigger);
   context_binding.Bind(query, context);
   query.BindEach("kh", keyed_hashes).BindEach("k", keys).BindEach("h", hashes).Start();
   while (query.Next()) {
@@ -456,9 +459,14 @@ absl::Status ResponseStore::StoreBatch(storage::Transaction& tx, const Batch& ba
   for (size_t i = 0; i < rows.size(); ++i) {
     answered->push_back(rows[i].revisit_id);
     *now_us = std::max(*now_us, rows[i].submitted_at_us);
-    if (rows[i].invitation_id && Waiting(accepted[i]->source->revisit_state)) {
-      answered_online->push_back(rows[i].revisit_id);
-    }
+    bool ends_revisit = rows[i].invitation_id && Waiting(accepted[i]->source->revisit_state);
+    if (ends_revisit) answered_online->push_back(rows[i].revisit_id);
+    v1::Channel channel = ProtoEnumOrUnspecified<v1::Channel>(rows[i].channel);
+    v1::Trigger trigger = ProtoEnumOrUnspecified<v1::Trigger>(accepted[i]->source->trigger);
+    TellAfterCommit(tx, flow_, [channel, trigger, ends_revisit](FlowObserver& flow) {
+      flow.ResponseStored(channel);
+      if (ends_revisit) flow.RevisitEnded(trigger, v1::REVISIT_STATE_COMPLETED);
+    });
   }
   writes.Add(absl::StrCat("UPDATE invitations SET used_at_us = :used WHERE used_at_us IS NULL AND revisit_id IN (",
                           storage::Placeholders("u", answered->size()), ")"),

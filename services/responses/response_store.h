@@ -13,6 +13,7 @@
 #include "absl/time/time.h"
 #include "satisfaction/v1/access.pb.h"
 #include "satisfaction/v1/response.pb.h"
+#include "services/common/flow_observer.h"
 #include "services/responses/response_rows.h"
 #include "services/responses/response_validation.h"
 #include "services/revisits/revisit_store.h"
@@ -35,7 +36,10 @@ class ResponseStore {
  public:
   // Aggregates count days in `report_zone` (the operator's); recovery calls
   // are planned by `revisits`.
-  ResponseStore(storage::Database& database, revisits::RevisitStore& revisits, absl::TimeZone report_zone);
+  // `flow` (may be null) hears of the responses stored and the revisits
+  // their answers end.
+  ResponseStore(storage::Database& database, revisits::RevisitStore& revisits, absl::TimeZone report_zone,
+                FlowObserver* flow = nullptr);
 
   // Stores a request whose source and idempotency key are validated; the
   // answers are checked here, against the version the source names. `done`
@@ -92,6 +96,7 @@ class ResponseStore {
   storage::Database& database_;
   const absl::TimeZone report_zone_;
   revisits::RevisitStore& revisits_;
+  FlowObserver* const flow_;
   absl::Mutex shapes_mutex_;
   absl::flat_hash_map<std::pair<std::string, int>, QuestionnaireShape> shapes_ ABSL_GUARDED_BY(shapes_mutex_);
   absl::Mutex rules_mutex_;

@@ -313,6 +313,9 @@ absl::StatusOr<RevisitStore::EventResult> RevisitStore::RecordEventIn(storage::T
     // The driver knows the id the insert got: no query needed.
     row.id = tx.LastInsertId("revisits");
     result.revisits.push_back(row.ToProto(event.customer_external_id()));
+    TellAfterCommit(tx, flow_, [trigger = event.trigger(), channel = ToV1(revisit.channel)](FlowObserver& flow) {
+      flow.RevisitPlanned(trigger, channel);
+    });
   }
   for (const scheduler::SkippedRule& skipped : plan.skipped) {
     v1::SkippedRule& out = result.skipped.emplace_back();

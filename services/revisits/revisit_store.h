@@ -9,6 +9,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "satisfaction/v1/revisit.pb.h"
+#include "services/common/flow_observer.h"
 #include "services/settings/contact_policy_settings.h"
 #include "services/storage/database.h"
 
@@ -23,8 +24,9 @@ std::vector<v1::Revisit> LoadRevisits(storage::Transaction& tx, std::vector<long
 // of one customer at once still keep to the contact budget together.
 class RevisitStore {
  public:
-  explicit RevisitStore(storage::Database& database)
-      : database_(database), contact_policy_(settings::MakeContactPolicyDocument(database)) {}
+  // `flow` (may be null) hears of the revisits planned.
+  explicit RevisitStore(storage::Database& database, FlowObserver* flow = nullptr)
+      : database_(database), flow_(flow), contact_policy_(settings::MakeContactPolicyDocument(database)) {}
 
   struct EventResult {
     v1::Event event;
@@ -66,6 +68,7 @@ class RevisitStore {
 
  private:
   storage::Database& database_;
+  FlowObserver* const flow_;
   settings::ContactPolicyDocument contact_policy_;
 };
 

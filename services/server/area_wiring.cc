@@ -114,7 +114,7 @@ absl::Status SatisfactionServer::WireRevisits() {
     if (!created.ok()) return created.status();
     spdlog::info("revisit rule templates from {}: {} created", folder->string(), *created);
   }
-  revisit_store_ = std::make_unique<revisits::RevisitStore>(*database_);
+  revisit_store_ = std::make_unique<revisits::RevisitStore>(*database_, Flow());
   policy_service_ =
       std::make_unique<revisits::RevisitPolicyService>(*rule_store_, *revisit_store_, *questionnaire_store_);
   revisit_service_ = std::make_unique<revisits::RevisitService>(*revisit_store_);
@@ -149,7 +149,7 @@ absl::Status SatisfactionServer::WireRevisits() {
 
 absl::Status SatisfactionServer::WireCallbacks() {
   callback_store_ =
-      std::make_unique<callbacks::CallbackStore>(*database_, config_.reserved_callback_grace, PublicUrl());
+      std::make_unique<callbacks::CallbackStore>(*database_, config_.reserved_callback_grace, PublicUrl(), Flow());
   callback_service_ = std::make_unique<callbacks::CallbackService>(*callback_store_, tunables::kWatchCallbacksInterval);
 
   using callbacks::CallbackService;
@@ -180,7 +180,7 @@ absl::Status SatisfactionServer::WireMessages() {
     message_templates_ = std::make_unique<messages::MessageTemplates>(*std::move(templates));
     spdlog::info("message templates from {}", folder->string());
   }
-  outbox_store_ = std::make_unique<messages::OutboxStore>(*database_, message_templates_.get(), PublicUrl());
+  outbox_store_ = std::make_unique<messages::OutboxStore>(*database_, message_templates_.get(), PublicUrl(), Flow());
   message_service_ = std::make_unique<messages::MessageService>(*outbox_store_);
 
   using messages::MessageService;
@@ -197,7 +197,8 @@ absl::Status SatisfactionServer::WireMessages() {
 }
 
 void SatisfactionServer::WireResponses() {
-  response_store_ = std::make_unique<responses::ResponseStore>(*database_, *revisit_store_, config_.report_time_zone);
+  response_store_ = std::make_unique<responses::ResponseStore>(*database_, *revisit_store_,
+                                                             config_.report_time_zone, Flow());
   response_service_ = std::make_unique<responses::ResponseService>(*response_store_);
 
   using responses::ResponseService;
@@ -225,8 +226,8 @@ void SatisfactionServer::WireAnalytics() {
 
 // Customers, their orders and classification, and the do-not-call list.
 void SatisfactionServer::WireCustomers() {
-  customer_store_ = std::make_unique<customers::CustomerStore>(*database_);
-  do_not_call_store_ = std::make_unique<customers::DoNotCallStore>(*database_);
+  customer_store_ = std::make_unique<customers::CustomerStore>(*database_, Flow());
+  do_not_call_store_ = std::make_unique<customers::DoNotCallStore>(*database_, Flow());
   customer_service_ =
       std::make_unique<customers::CustomerService>(*customer_store_, *do_not_call_store_, tunables::kImportBatch);
 

@@ -87,6 +87,8 @@ class SatisfactionServer {
   void WireWorkQueueMetrics();
   // Where survey links point customers.
   std::string PublicUrl() const;
+  // What the stores tell of the work they commit; null without metrics.
+  FlowObserver* Flow() const { return metrics_ ? metrics_->flow() : nullptr; }
   // Adds a service whose handlers the gate admits, once all are bound.
   void Serve(std::unique_ptr<rpc::AdmittedService> service);
 

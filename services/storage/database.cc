@@ -181,6 +181,7 @@ absl::Status Database::Run(const Access* access, int attempt, absl::FunctionRef<
         session.rollback();
       }
     }
+    if (status.ok()) transaction.RunAfterCommit();
     return status;
   } catch (const std::exception& error) {
     absl::Status status = StatusFromDatabaseException(error);

@@ -2,7 +2,10 @@
 #define SATISFACTION_SERVICES_STORAGE_TRANSACTION_H_
 
 #include <string>
+#include <utility>
+#include <vector>
 
+#include "absl/functional/any_invocable.h"
 #include "services/storage/dialect.h"
 #include "services/storage/galera.h"
 #include "soci/soci.h"
@@ -38,11 +41,22 @@ class Transaction {
   // The session, for statements that SOCI's stream syntax states plainly.
   soci::session& session() { return session_; }
 
+  // Runs `then` once this transaction has committed, and never if it rolls
+  // back (a retried attempt forgets its own): for telling others what is now
+  // stored, such as the metrics' flow counters.
+  void AfterCommit(absl::AnyInvocable<void() &&> then) { after_commit_.push_back(std::move(then)); }
+  // Database::Run, after the commit.
+  void RunAfterCommit() {
+    for (absl::AnyInvocable<void() &&>& then : after_commit_) std::move(then)();
+    after_commit_.clear();
+  }
+
  private:
   soci::session& session_;
   const Dialect& dialect_;
   const int attempt_;
   const ClusterNode cluster_node_;
+  std::vector<absl::AnyInvocable<void() &&>> after_commit_;
 };
 
 }  // namespace satisfaction::storage

@@ -3,49 +3,26 @@
 // what the endpoint serves.
 #include <cstdio>
 #include <fstream>
-#include <map>
 #include <string>
 
 #include "absl/strings/match.h"
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_split.h"
 #include "gtest/gtest.h"
 #include "satisfaction/v1/callback.grpc.pb.h"
 #include "tests/e2e/complaint_calls.h"
 #include "tests/e2e/e2e_fixture.h"
+#include "tests/e2e/metrics_samples.h"
 #include "tests/support/http_client.h"
 
 namespace satisfaction {
 namespace {
 
 using test_support::Context;
+using test_support::Delta;
 using test_support::ExpectError;
 using test_support::HttpGet;
-
-// Each sample of a scrape, by its name and labels as written
-// (`name{label="value",...}`; prometheus-cpp writes labels sorted by name).
-using Samples = std::map<std::string, double>;
-
-Samples ParseSamples(const std::string& text) {
-  Samples samples;
-  for (absl::string_view line : absl::StrSplit(text, '\n', absl::SkipEmpty())) {
-    if (absl::StartsWith(line, "#")) continue;
-    size_t space = line.rfind(' ');
-    double value = 0;
-    if (space == absl::string_view::npos || !absl::SimpleAtod(line.substr(space + 1), &value)) continue;
-    samples[std::string(line.substr(0, space))] = value;
-  }
-  return samples;
-}
-
-double Delta(const Samples& before, const Samples& after, const std::string& sample) {
-  auto value = [&](const Samples& samples) {
-    auto it = samples.find(sample);
-    return it == samples.end() ? 0.0 : it->second;
-  };
-  return value(after) - value(before);
-}
+using test_support::ParseSamples;
+using test_support::Samples;
 
 std::string Method(const std::string& name) { return absl::StrCat("/satisfaction.v1.CallbackService/", name); }
 
@@ -72,13 +49,7 @@ class MetricsE2eTest : public test_support::ServiceE2eTest<v1::CallbackService> 
 
   int metrics_port() { return server_->server().metrics_port(); }
 
-  std::string ScrapeText() {
-    absl::StatusOr<test_support::HttpReply> reply = HttpGet(metrics_port(), "/metrics");
-    EXPECT_TRUE(reply.ok()) << reply.status();
-    if (!reply.ok()) return "";
-    EXPECT_EQ(reply->status, 200);
-    return reply->body;
-  }
+  std::string ScrapeText() { return test_support::ScrapeMetrics(metrics_port()); }
 
   // A scrape taken after the work queues were read again, later than `after`
   // (Unix seconds); empty if they were not within 10 s.

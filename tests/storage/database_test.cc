@@ -1,10 +1,12 @@
 #include "services/storage/database.h"
 
 #include <atomic>
+#include <string>
 #include <thread>
 #include <vector>
 
 #include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
 #include "absl/synchronization/notification.h"
 #include "absl/time/clock.h"
 #include "gtest/gtest.h"
@@ -267,6 +269,36 @@ TEST_P(DatabaseTest, ConflictsRunTheWholeUnitOfWorkAgainAFewTimesAtMost) {
   });
   EXPECT_EQ(status.code(), absl::StatusCode::kAborted);
   EXPECT_EQ(runs, RetryPolicy().max_attempts);
+}
+
+TEST_P(DatabaseTest, WorkToldAfterTheCommitRunsOnceForCommittedWorkOnly) {
+  std::unique_ptr<Database> database = Connect();
+  CreateTable(*database);
+  std::vector<std::string> told;
+  int runs = 0;
+  absl::Status status = database->InTransaction(Access::kWrite, [&](Transaction& tx) {
+    ++runs;
+    tx.session() << "INSERT INTO things (id, name) VALUES (1, 'once')";
+    tx.AfterCommit([&told, runs] { told.push_back(absl::StrCat("run ", runs)); });
+    EXPECT_TRUE(told.empty()) << "nothing is told before the commit";
+    return runs < 2 ? absl::AbortedError("conflict") : absl::OkStatus();
+  });
+  ASSERT_TRUE(status.ok()) << status;
+  EXPECT_EQ(told, std::vector<std::string>{"run 2"}) << "the rolled-back run told nothing";
+
+  told.clear();
+  status = database->InTransaction(Access::kWrite, [&](Transaction& tx) {
+    tx.AfterCommit([&told] { told.push_back("failed"); });
+    return absl::FailedPreconditionError("changed my mind");
+  });
+  EXPECT_EQ(status.code(), absl::StatusCode::kFailedPrecondition);
+  status = database->InTransaction(Access::kWrite, [&](Transaction& tx) {
+    tx.AfterCommit([&told] { told.push_back("duplicate"); });
+    tx.session() << "INSERT INTO things (id, name) VALUES (1, 'again')";
+    return absl::OkStatus();
+  });
+  EXPECT_EQ(status.code(), absl::StatusCode::kAlreadyExists);
+  EXPECT_TRUE(told.empty()) << told.front();
 }
 
 TEST_P(DatabaseTest, OnlyUpsertsRunAgainAfterADuplicateKey) {
