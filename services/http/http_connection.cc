@@ -12,6 +12,8 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "services/common/log_format.h"
+#include "services/common/request_id.h"
 
 namespace satisfaction::http {
 namespace {
@@ -55,6 +57,20 @@ HttpResponse RunHandler(const Routes::Route& route, const HttpRequest& request) 
     spdlog::error("HTTP {} {} failed", request.method, route.path);
   }
   return JsonError(500, "internal error");
+}
+
+// One line per answer, like the gRPC call log: probes only at debug, server
+// faults at warn.
+void LogAnswer(const std::string& method, const std::string& route, int status, absl::Duration took,
+               const std::string& request_id) {
+  spdlog::level::level_enum level = status >= 500   ? spdlog::level::warn
+                                    : route == "/healthz" ? spdlog::level::debug
+                                                          : spdlog::level::info;
+  if (!spdlog::should_log(level)) return;
+  LogEvent(level, "http",
+           {LogField::Word("method", method.empty() ? "-" : method), LogField::Word("route", route),
+            LogField::Number("status", status, 0), LogField::Number("duration_ms", absl::ToDoubleMilliseconds(took), 2),
+            LogField::Word("request_id", request_id)});
 }
 
 HttpResponse Busy() {
@@ -148,6 +164,8 @@ void HttpConnection::ReadHead() {
   state_ = State::kReading;
   started_ = absl::Now();
   route_label_ = "unread";
+  method_.clear();
+  request_id_.clear();
   Arm(context_.options.request_timeout);
   bhttp::async_read_header(socket_, buffer_, *parser_,
                            [self = shared_from_this()](beast::error_code error, size_t) { self->OnHead(error); });
@@ -210,6 +228,8 @@ void HttpConnection::Route() {
   keep_alive_ = message.keep_alive();
   head_ = message.method() == bhttp::verb::head;
   HttpRequest request = ToHttpRequest(std::move(message), remote_address_);
+  method_ = request.method;
+  request_id_ = ChooseRequestId(request.Header(kRequestIdMetadata));
   int status = 404;
   std::string allowed;
   const Routes::Route* route = context_.routes.Find(request.method, request.path, &status, &allowed);
@@ -232,7 +252,12 @@ void HttpConnection::Route() {
 void HttpConnection::Respond(HttpResponse answer, Then then) {
   if (state_ == State::kClosed) return;
   state_ = State::kWriting;
-  if (context_.options.on_answer) context_.options.on_answer(route_label_, answer.status, absl::Now() - started_);
+  absl::Duration took = absl::Now() - started_;
+  if (context_.options.on_answer) context_.options.on_answer(route_label_, answer.status, took);
+  // A request that could not be read is known by an id of the server's own.
+  if (request_id_.empty()) request_id_ = ChooseRequestId(std::nullopt);
+  LogAnswer(method_, route_label_, answer.status, took, request_id_);
+  answer.SetHeader(kRequestIdMetadata, request_id_);
   if (then == Then::kKeepAlive && (!keep_alive_ || closing_ || context_.stopping)) then = Then::kClose;
   response_ = {};
   response_.version(version_);

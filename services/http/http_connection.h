@@ -100,6 +100,10 @@ class HttpConnection : public std::enable_shared_from_this<HttpConnection> {
   // Of the request being answered.
   absl::Time started_;
   std::string route_label_;
+  std::string method_;
+  // The client's X-Request-Id if fit to log, else one of the server's own:
+  // sent back, and in the request's log line.
+  std::string request_id_;
   unsigned version_ = 11;
   bool keep_alive_ = false;
   bool head_ = false;

@@ -6,7 +6,7 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/notification.h"
-#include "services/rpc/request_id.h"
+#include "services/common/request_id.h"
 
 namespace satisfaction::rpc {
 namespace {

@@ -13,8 +13,8 @@
 #include "services/access/contact_masking.h"
 #include "services/common/fault_ids.h"
 #include "services/common/log_format.h"
+#include "services/common/request_id.h"
 #include "services/common/text_limits.h"
-#include "services/rpc/request_id.h"
 
 namespace satisfaction::rpc {
 namespace {

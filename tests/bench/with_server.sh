@@ -86,7 +86,9 @@ done
 # as a busy Prometheus would: the figures then include the scrapes' cost.
 if [ "$metrics" = on ]; then
   (while true; do
-    for metrics_url in "${metrics_urls[@]}"; do curl -sf -o /dev/null "$metrics_url" || true; done
+    for metrics_url in "${metrics_urls[@]}"; do
+      curl -sf -o /dev/null -w '%{time_total}\n' "$metrics_url" >>"$work/scrape-seconds" || true
+    done
     sleep 1
   done) &
   scraper=$!
@@ -96,6 +98,9 @@ SATISFACTION_BENCH_DB_URL="${urls[0]}" "$@" --target "$targets" || status=$?
 if [ -n "$scraper" ]; then kill "$scraper" 2>/dev/null; scraper=; fi
 if [ "$metrics" = on ]; then
   echo "metrics: on, each server scraped every second ($(curl -sf "${metrics_urls[0]}" | wc -c) bytes a scrape)"
+  # How long a scrape took under the load: it must not wait on the calls.
+  sort -n "$work/scrape-seconds" | awk '{t[NR] = $1} END {if (NR) printf "scrapes under load: %d, median %.1f ms, slowest %.1f ms\n", NR, 1000 * t[int((NR + 1) / 2)], 1000 * t[NR]}'
+
 else
   echo "metrics: off"
 fi

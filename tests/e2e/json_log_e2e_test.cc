@@ -20,6 +20,7 @@
 #include "satisfaction/v1/response.grpc.pb.h"
 #include "tests/e2e/server_process.h"
 #include "tests/e2e/test_server.h"
+#include "tests/support/http_client.h"
 #include "tests/support/test_database.h"
 
 namespace satisfaction {
@@ -137,6 +138,58 @@ TEST(JsonLog, EveryLineIsJsonAndEachCallCarriesItsRequestId) {
   EXPECT_EQ(StringOf(*refusal, "status"), "INVALID_ARGUMENT");
   EXPECT_TRUE(absl::StrContains(StringOf(*refusal, "status_message"), "say \"hi\"\\"))
       << StringOf(*refusal, "status_message");
+  std::filesystem::remove_all(folder);
+}
+
+// Every line of `output`, each a JSON object; fails the test on one that is not.
+std::vector<Struct> JsonLines(std::string output) {
+  std::vector<Struct> lines;
+  if (absl::EndsWith(output, "\n")) output.pop_back();
+  for (absl::string_view text : absl::StrSplit(output, '\n')) {
+    Struct line;
+    google::protobuf::util::Status parsed = google::protobuf::util::JsonStringToMessage(std::string(text), &line);
+    EXPECT_TRUE(parsed.ok()) << "not a JSON object: " << text << " (" << parsed.ToString() << ")";
+    lines.push_back(std::move(line));
+  }
+  return lines;
+}
+
+TEST(JsonLog, EachHttpRequestIsLoggedAndToldItsRequestId) {
+  int grpc_port = FreePort(), http_port = FreePort();
+  std::string folder = test_support::MakeTempDir("satisfaction-db");
+  ServerProcess process({absl::StrCat("--grpc-listen=127.0.0.1:", grpc_port),
+                         absl::StrCat("--http-listen=127.0.0.1:", http_port), "--log-format=json",
+                         "--shutdown-grace=1s"},
+                        {absl::StrCat("SATISFACTION_DB=sqlite3://", folder, "/s.db"),
+                         "SATISFACTION_TEMPLATES_DIR=" + test_support::RepoRoot() + "/templates",
+                         absl::StrCat("SATISFACTION_BOOTSTRAP_ADMIN_KEY=", test_support::kTestAdminKey)});
+  ASSERT_TRUE(process.AwaitOutput("serving gRPC")) << process.Output();
+
+  absl::StatusOr<test_support::HttpReply> page =
+      test_support::HttpGet(http_port, "/s/no-such-token", {{"X-Request-Id", "web-case-7"}});
+  ASSERT_TRUE(page.ok()) << page.status();
+  EXPECT_EQ(page->status, 404);
+  EXPECT_EQ(page->Header("X-Request-Id"), "web-case-7");
+  absl::StatusOr<test_support::HttpReply> probe = test_support::HttpGet(http_port, "/healthz");
+  ASSERT_TRUE(probe.ok()) << probe.status();
+  std::string probe_id = probe->Header("X-Request-Id");
+  EXPECT_EQ(probe_id.size(), 32u) << "an id of the server's own: " << probe_id;
+
+  process.Signal(SIGTERM);
+  EXPECT_EQ(process.Wait(), 0) << process.Output();
+  std::vector<Struct> lines = JsonLines(process.Output());
+  std::optional<Struct> request = CallLine(lines, "web-case-7");
+  ASSERT_TRUE(request.has_value()) << process.Output();
+  EXPECT_EQ(StringOf(*request, "message"), "http");
+  EXPECT_EQ(StringOf(*request, "level"), "info");
+  EXPECT_EQ(StringOf(*request, "method"), "GET");
+  EXPECT_EQ(StringOf(*request, "route"), "/s/");
+  ASSERT_TRUE(request->fields().count("status"));
+  EXPECT_EQ(request->fields().at("status").number_value(), 404);
+  ASSERT_TRUE(request->fields().count("duration_ms"));
+  EXPECT_EQ(request->fields().at("duration_ms").kind_case(), Value::kNumberValue);
+  EXPECT_FALSE(CallLine(lines, probe_id).has_value()) << "probes are logged at debug only";
+  EXPECT_FALSE(absl::StrContains(process.Output(), "no-such-token")) << "the token in the path is not logged";
   std::filesystem::remove_all(folder);
 }
 

@@ -1,10 +1,10 @@
-#include "services/rpc/request_id.h"
+#include "services/common/request_id.h"
 
 #include <string>
 
 #include "gtest/gtest.h"
 
-namespace satisfaction::rpc {
+namespace satisfaction {
 namespace {
 
 bool IsNewId(const std::string& id) {
@@ -32,4 +32,4 @@ TEST(ChooseRequestId, MakesANewOneForNoneOrAnUnfitOne) {
 }
 
 }  // namespace
-}  // namespace satisfaction::rpc
+}  // namespace satisfaction

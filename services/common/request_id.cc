@@ -1,4 +1,4 @@
-#include "services/rpc/request_id.h"
+#include "services/common/request_id.h"
 
 #include <algorithm>
 #include <cstdint>
@@ -6,7 +6,7 @@
 #include "absl/random/random.h"
 #include "absl/strings/str_format.h"
 
-namespace satisfaction::rpc {
+namespace satisfaction {
 namespace {
 
 bool IsSaneRequestId(absl::string_view id) {
@@ -22,4 +22,4 @@ std::string ChooseRequestId(std::optional<absl::string_view> sent) {
   return absl::StrFormat("%016x%016x", absl::Uniform<uint64_t>(bits), absl::Uniform<uint64_t>(bits));
 }
 
-}  // namespace satisfaction::rpc
+}  // namespace satisfaction

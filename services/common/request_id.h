@@ -1,5 +1,5 @@
-#ifndef SATISFACTION_SERVICES_RPC_REQUEST_ID_H_
-#define SATISFACTION_SERVICES_RPC_REQUEST_ID_H_
+#ifndef SATISFACTION_SERVICES_COMMON_REQUEST_ID_H_
+#define SATISFACTION_SERVICES_COMMON_REQUEST_ID_H_
 
 #include <cstddef>
 #include <optional>
@@ -7,11 +7,11 @@
 
 #include "absl/strings/string_view.h"
 
-namespace satisfaction::rpc {
+namespace satisfaction {
 
-// The metadata a call's request id travels in, from a client that chose it
-// and back to every client in the initial metadata, so that support finds
-// the call's log line.
+// The gRPC metadata (and HTTP header) a request id travels in, from a client
+// that chose it and back to every client, so that support finds the call's
+// log line.
 inline constexpr char kRequestIdMetadata[] = "x-request-id";
 
 // The longest request id a client may choose.
@@ -23,6 +23,6 @@ inline constexpr size_t kMaxRequestIdChars = 64;
 // one of 32 hex digits.
 std::string ChooseRequestId(std::optional<absl::string_view> sent);
 
-}  // namespace satisfaction::rpc
+}  // namespace satisfaction
 
-#endif  // SATISFACTION_SERVICES_RPC_REQUEST_ID_H_
+#endif  // SATISFACTION_SERVICES_COMMON_REQUEST_ID_H_
