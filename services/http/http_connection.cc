@@ -63,7 +63,7 @@ HttpResponse RunHandler(const Routes::Route& route, const HttpRequest& request) 
 // faults at warn.
 void LogAnswer(const std::string& method, const std::string& route, int status, absl::Duration took,
                const std::string& request_id) {
-  spdlog::level::level_enum level = status >= 500   ? spdlog::level::warn
+  spdlog::level::level_enum level = status >= 500         ? spdlog::level::warn
                                     : route == "/healthz" ? spdlog::level::debug
                                                           : spdlog::level::info;
   if (!spdlog::should_log(level)) return;

@@ -20,7 +20,8 @@ absl::StatusOr<std::vector<long long>> Claimer::Claim(const ClaimScope& scope, c
         // A dialer or gateway that vanished must not keep its revisits until the maintenance loop runs.
         // Of the node's own share: servers on other nodes sweep theirs, and would collide here.
         if (lapsed_lease_sweeps_.Due(now)) ReturnLapsedLeases(tx, now_us, 100, OwnShare(tx.cluster_node(), now));
-        std::vector<long long> claimed = ClaimDue(tx, scope, (*policy)->parsed, grant, max_count, now_us, cursors_, flow_);
+        std::vector<long long> claimed =
+            ClaimDue(tx, scope, (*policy)->parsed, grant, max_count, now_us, cursors_, flow_);
         turn.Release();  // the next claim may start while this one commits
         return claimed;
       });

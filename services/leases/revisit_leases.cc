@@ -286,11 +286,19 @@ std::vector<long long> ClaimDue(storage::Transaction& tx, const ClaimScope& scop
                                                   max_count - static_cast<int>(claimed.size()), now_us, cursors, flow);
     claimed.insert(claimed.end(), taken.begin(), taken.end());
   };
+  // A claim run again lost at commit to other nodes' claims, mostly helpers
+  // at a queue's end, and could lose every time. It keeps to its own share,
+  // whose rows no other node's own claims take, and stops where that runs
+  // short, so that nothing of lower priority goes ahead: a fetch may bring
+  // fewer, but it is not refused.
+  bool help = !own || tx.attempt() == 1;
   for (std::optional<int> level = NextPriorityLevel(tx, scope, std::nullopt);
        level && static_cast<int>(claimed.size()) < max_count; level = NextPriorityLevel(tx, scope, level)) {
     if (own) claim(*level, own);
+    if (static_cast<int>(claimed.size()) >= max_count) break;
+    if (!help) break;
     // All of the level, from its head: helping the other shares, or the only one.
-    if (static_cast<int>(claimed.size()) < max_count) claim(*level, std::nullopt);
+    claim(*level, std::nullopt);
   }
   return claimed;
 }

@@ -159,7 +159,8 @@ std::optional<ClaimShare> OwnShare(storage::ClusterNode node, absl::Time now);
 // ClaimShare). On the way it moves those outside their hours to
 // their next opening, gives up on expired ones and stops those whose customer
 // can no longer be reached on their channel (telling `flow`, if given).
-// Returns the leased ids.
+// A claim run again after a conflict (attempt 2 on) on a cluster claims only
+// from its own share. Returns the leased ids.
 std::vector<long long> ClaimDue(storage::Transaction& tx, const ClaimScope& scope,
                                 const scheduler::ContactPolicy& policy, const LeaseGrant& grant, int max_count,
                                 long long now_us, ClaimCursors& cursors, FlowObserver* flow = nullptr);

@@ -20,7 +20,7 @@ std::string LabelValue(const EnumDescriptor& type, int index) {
 }
 
 prometheus::Family<prometheus::Counter>& Family(prometheus::Registry& registry, const std::string& name,
-                                               const std::string& help) {
+                                                const std::string& help) {
   return BuildCounter().Name(name).Help(help).Register(registry);
 }
 
@@ -49,23 +49,21 @@ void EnumCounters::Increment(int first, int second) {
 }
 
 FlowMetrics::FlowMetrics(prometheus::Registry& registry)
-    : revisits_planned_(Family(registry, "satisfaction_revisits_planned_total",
-                               "Revisits planned, by trigger and channel"),
-                        {{"trigger", GetEnumDescriptor<v1::Trigger>()}, {"channel", GetEnumDescriptor<v1::Channel>()}}),
-      revisits_ended_(Family(registry, "satisfaction_revisits_ended_total",
-                             "Revisits that left planned and leased, by trigger and the state they ended in"),
-                      {{"trigger", GetEnumDescriptor<v1::Trigger>()},
-                       {"state", GetEnumDescriptor<v1::RevisitState>()}}),
-      recoveries_opened_(Family(registry, "satisfaction_recoveries_opened_total",
-                                "Low-score recovery revisits planned")
-                             .Add({})),
+    : revisits_planned_(
+          Family(registry, "satisfaction_revisits_planned_total", "Revisits planned, by trigger and channel"),
+          {{"trigger", GetEnumDescriptor<v1::Trigger>()}, {"channel", GetEnumDescriptor<v1::Channel>()}}),
+      revisits_ended_(
+          Family(registry, "satisfaction_revisits_ended_total",
+                 "Revisits that left planned and leased, by trigger and the state they ended in"),
+          {{"trigger", GetEnumDescriptor<v1::Trigger>()}, {"state", GetEnumDescriptor<v1::RevisitState>()}}),
+      recoveries_opened_(
+          Family(registry, "satisfaction_recoveries_opened_total", "Low-score recovery revisits planned").Add({})),
       recoveries_closed_(Family(registry, "satisfaction_recoveries_closed_total",
                                 "Low-score recovery revisits ended, by the state they ended in"),
                          {{"state", GetEnumDescriptor<v1::RevisitState>()}}),
       call_attempts_(Family(registry, "satisfaction_call_attempts_total", "Call attempts reported, by outcome"),
                      {{"outcome", GetEnumDescriptor<v1::CallOutcome>()}}),
-      deliveries_(Family(registry, "satisfaction_message_deliveries_total",
-                         "Message deliveries reported, by outcome"),
+      deliveries_(Family(registry, "satisfaction_message_deliveries_total", "Message deliveries reported, by outcome"),
                   {{"outcome", GetEnumDescriptor<v1::DeliveryOutcome>()}}),
       responses_stored_(Family(registry, "satisfaction_responses_stored_total",
                                "Survey responses stored, by the channel they were taken on"),

@@ -197,8 +197,8 @@ absl::Status SatisfactionServer::WireMessages() {
 }
 
 void SatisfactionServer::WireResponses() {
-  response_store_ = std::make_unique<responses::ResponseStore>(*database_, *revisit_store_,
-                                                             config_.report_time_zone, Flow());
+  response_store_ =
+      std::make_unique<responses::ResponseStore>(*database_, *revisit_store_, config_.report_time_zone, Flow());
   response_service_ = std::make_unique<responses::ResponseService>(*response_store_);
 
   using responses::ResponseService;

@@ -200,9 +200,9 @@ std::vector<long long> OfShare(storage::Database& database, const std::vector<lo
 }
 
 // ClaimDue as a server on node `node` of a cluster runs it, for the
-// "complaints" queue: the ids it leased.
+// "complaints" queue, in run `attempt` of its unit of work: the ids it leased.
 std::vector<long long> ClaimOnNode(storage::Database& database, storage::ClusterNode node, int count, absl::Time at,
-                                   leases::ClaimCursors& cursors) {
+                                   leases::ClaimCursors& cursors, int attempt = 1) {
   leases::ClaimScope scope{.where = "channel = 1 AND queue = :queue",
                            .levels_where = "channel = 1 AND queue = :queue",
                            .bind = [queue = std::string("complaints")](storage::Query& query,
@@ -211,7 +211,7 @@ std::vector<long long> ClaimOnNode(storage::Database& database, storage::Cluster
   std::vector<long long> claimed;
   absl::Status status = database.WithSession([&](soci::session& session) {
     session.begin();
-    storage::Transaction tx(session, database.dialect(), 1, node);
+    storage::Transaction tx(session, database.dialect(), attempt, node);
     claimed = leases::ClaimDue(tx, scope, scheduler::ContactPolicy{}, {.token_hash = "h", .holder = "test",
                                                                          .until_us = absl::ToUnixMicros(at + absl::Minutes(5))},
                                count, absl::ToUnixMicros(at), cursors);
@@ -282,6 +282,37 @@ TEST_P(CallbackStoreTest, OnAClusterANodeClaimsItsShareFirstThenHelpsAndKeepsPri
   expected = {own.back()};
   expected.insert(expected.end(), rest.begin(), rest.begin() + 3);
   EXPECT_EQ(third, expected);
+}
+
+TEST_P(CallbackStoreTest, OnAClusterAClaimRunAgainKeepsToItsOwnShareAndNeverJumpsPriority) {
+  AddRule("order-call", v1::TRIGGER_ORDER_DELIVERED, 90, /*reserve=*/false, "complaints");
+  std::vector<long long> due;  // oldest first
+  for (int i = 0; i < 30; ++i) {
+    due.push_back(AddCallback(absl::StrCat("c", i), v1::TRIGGER_COMPLAINT_CLOSED, now_ - absl::Minutes(60 - i)));
+  }
+  long long urgent = AddCallback("urgent", v1::TRIGGER_ORDER_DELIVERED, now_ - absl::Minutes(1));
+  // A node whose share the urgent call is not in.
+  std::optional<storage::ClusterNode> node;
+  std::optional<leases::ClaimShare> share;
+  for (int index = 0; index < 3 && !node; ++index) {
+    share = leases::OwnShare({.index = index, .count = 3}, now_);
+    if (OfShare(*database_, {urgent}, share->share, share->count).empty()) node = {.index = index, .count = 3};
+  }
+  ASSERT_TRUE(node);
+  leases::ClaimCursors cursors;
+
+  // Its own share has none of the higher priority: a run again takes nothing
+  // rather than lower-priority calls ahead of the urgent one, or the urgent
+  // one from another node's share.
+  EXPECT_EQ(ClaimOnNode(*database_, *node, 5, now_, cursors, /*attempt=*/2), std::vector<long long>{});
+
+  // Once the urgent call is taken, a run again takes its own share only, in due order.
+  std::vector<long long> own = OfShare(*database_, due, share->share, share->count);
+  ASSERT_GE(own.size(), 3u) << "30 revisits over 3 shares";
+  EXPECT_EQ(ClaimOnNode(*database_, *node, 1, now_, cursors), std::vector<long long>{urgent}) << "a first run helps";
+  int all_of_its_share = static_cast<int>(own.size());
+  EXPECT_EQ(ClaimOnNode(*database_, *node, all_of_its_share + 5, now_ + absl::Milliseconds(10), cursors, 2), own)
+      << "no help with the other shares";
 }
 
 TEST_P(CallbackStoreTest, AfterAFewSecondsClaimsStartAgainAtTheHeadOfTheQueue) {
