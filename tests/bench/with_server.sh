@@ -12,11 +12,14 @@
 # of N nodes (deploy/galera-private.sh) instead, with as many servers, one on
 # each node, unless SERVERS says otherwise. METRICS=off starts the servers
 # without metrics (--metrics-listen ""), to measure what metrics cost.
+# FLUSH_LOG_AT_TRX_COMMIT=2 runs the database(s) without an fsync per commit
+# (the default, 1, is full durability on every node).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 [ $# -ge 1 ] || { echo "usage: $0 CLIENT [ARGS...]" >&2; exit 2; }
 nodes=${GALERA:-0}
 metrics=${METRICS:-on}
+flush=${FLUSH_LOG_AT_TRX_COMMIT:-1}
 servers=${SERVERS:-$((nodes > 0 ? nodes : 1))}
 work=$(mktemp -d /tmp/satisfaction-bench.XXXXXX)
 server_pids=()
@@ -39,11 +42,11 @@ trap cleanup EXIT
 # the benchmarks measure.
 export SATISFACTION_API_KEY=$(openssl rand -hex 32)
 if [ "$nodes" -gt 0 ]; then
-  mapfile -t urls < <(MARIADB_FLUSH_LOG_AT_TRX_COMMIT=1 bash deploy/galera-private.sh start "$work/galera" "$nodes" \
+  mapfile -t urls < <(MARIADB_FLUSH_LOG_AT_TRX_COMMIT=$flush bash deploy/galera-private.sh start "$work/galera" "$nodes" \
     2>/dev/null)
   db_pids() { cat "$work"/galera/node*/mariadb.pid; }
 else
-  urls=("$(MARIADB_FLUSH_LOG_AT_TRX_COMMIT=1 bash deploy/mariadb-private.sh start "$work/mariadb" 2>/dev/null |
+  urls=("$(MARIADB_FLUSH_LOG_AT_TRX_COMMIT=$flush bash deploy/mariadb-private.sh start "$work/mariadb" 2>/dev/null |
     tail -n 1)")
   db_pids() { cat "$work/mariadb/mariadb.pid"; }
 fi
