@@ -4,7 +4,6 @@
 #include <google/protobuf/util/time_util.h>
 
 #include <algorithm>
-#include <functional>
 #include <map>
 #include <optional>
 #include <utility>
@@ -191,7 +190,7 @@ void UpdateRevisits(storage::Transaction& tx, std::vector<Accepted>& accepted, l
 // What an accepted report tells the flow counters: the attempt, the
 // customer's opt-out, and the end of the revisit (unless an answer online
 // ended it before).
-std::function<void(FlowObserver&)> Counted(const Accepted& a, v1::Trigger trigger) {
+auto Counted(const Accepted& a, v1::Trigger trigger) {
   auto outcome = ProtoEnumOrUnspecified<v1::CallOutcome>(a.outcome);
   auto ended = a.state == kPlanned || a.reason == leases::kAnsweredOnline
                    ? v1::REVISIT_STATE_UNSPECIFIED

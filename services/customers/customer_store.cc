@@ -188,7 +188,9 @@ void CancelCareOutsideType(storage::Transaction& tx, const std::vector<long long
                    " WHERE r.id = revisits.rule_id AND (r.customer_type_mask & ",
                    CustomerTypeMaskBitSql("c.effective_type"), ") <> 0)"));
   query.Bind("now", now_us).BindEach("c", customer_ids).Execute();
-  TellAfterCommit(tx, flow, [cancelled = query.affected_rows()](FlowObserver& flow) {
+  long long cancelled = query.affected_rows();
+  if (cancelled == 0) return;  // the common case: an order, a customer of the same type
+  TellAfterCommit(tx, flow, [cancelled](FlowObserver& flow) {
     for (long long i = 0; i < cancelled; ++i) flow.RevisitEnded(v1::TRIGGER_PERIODIC_CARE, v1::REVISIT_STATE_CANCELLED);
   });
 }

@@ -351,11 +351,14 @@ absl::StatusOr<v1::ReportReplyResponse> OutboxStore::ReportReply(long long id, c
                                " WHERE id = :id");
         opt_out.Bind("bit", bit).Bind("now", now_us).Bind("id", customer_id).Execute();
         std::string reason = absl::StrCat("the customer opted out of ", leases::ChannelWord(channel), " messages");
-        std::vector<v1::Trigger> stopping = OpenRevisitTriggers(tx, customer_id, channel);
-        TellAfterCommit(tx, flow_, [channel = response.channel(), stopping = std::move(stopping)](FlowObserver& flow) {
-          flow.OptedOut(channel);
-          for (v1::Trigger trigger : stopping) flow.RevisitEnded(trigger, v1::REVISIT_STATE_STOPPED);
-        });
+        if (flow_ != nullptr) {  // what the stop ends, read only to be counted
+          std::vector<v1::Trigger> stopping = OpenRevisitTriggers(tx, customer_id, channel);
+          TellAfterCommit(tx, flow_,
+                          [channel = response.channel(), stopping = std::move(stopping)](FlowObserver& flow) {
+                            flow.OptedOut(channel);
+                            for (v1::Trigger trigger : stopping) flow.RevisitEnded(trigger, v1::REVISIT_STATE_STOPPED);
+                          });
+        }
         storage::Query stop(
             tx, absl::StrCat("UPDATE revisits SET state = :stopped, state_reason = :reason, ", leases::kNoLease,
                              ", updated_at_us = :now WHERE customer_id = :customer"
