@@ -74,6 +74,20 @@ const absl::flat_hash_map<std::string, MethodPolicy>& Table() {
       {"/satisfaction.v1.CallbackService/ReleaseCallback", {{kDialer}, kWrite, {"callback_id"}}},
       {"/satisfaction.v1.CallbackService/WatchCallbacks", {{kDialer}, kRead}},
 
+      // The call floor: operators set agents and queues up; dialers sign
+      // their agents in and out (a key bound to an agent or a queue only
+      // those, see AgentService) and read them.
+      {"/satisfaction.v1.AgentService/CreateAgent", {{kOperator}, kWrite, {"agent.id"}}},
+      {"/satisfaction.v1.AgentService/UpdateAgent", {{kOperator}, kWrite, {"agent.id"}}},
+      {"/satisfaction.v1.AgentService/GetAgent", {{kOperator, kDialer}, kRead}},
+      {"/satisfaction.v1.AgentService/ListAgents", {{kOperator}, kRead}},
+      {"/satisfaction.v1.AgentService/SignIn", {{kOperator, kDialer}, kWrite, {"agent_id"}}},
+      {"/satisfaction.v1.AgentService/SignOut", {{kOperator, kDialer}, kWrite, {"agent_id"}}},
+      {"/satisfaction.v1.AgentService/SetAvailability", {{kOperator, kDialer}, kWrite, {"agent_id"}}},
+      {"/satisfaction.v1.AgentService/GetQueueAssignment", {{kOperator}, kRead}},
+      {"/satisfaction.v1.AgentService/UpdateQueueAssignment", {{kOperator}, kWrite, {"assignment.queue"}}},
+      {"/satisfaction.v1.AgentService/ListQueueAssignments", {{kOperator}, kRead}},
+
       // The message outbox: gateways. Its settings: operators.
       {"/satisfaction.v1.MessageService/FetchOutbox", {{kGateway}, kWrite, {}, false, "messages"}},
       {"/satisfaction.v1.MessageService/ReportDelivery", {{kGateway}, kWrite, {"message_id"}}},

@@ -5,6 +5,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_split.h"
 #include "gtest/gtest.h"
+#include "satisfaction/v1/agent.pb.h"
 #include "satisfaction/v1/analytics.pb.h"
 #include "satisfaction/v1/callback.pb.h"
 #include "satisfaction/v1/customer.pb.h"
@@ -43,9 +44,10 @@ TEST(AuthorizeTest, AMethodMissingFromTheTableIsForAdminsOnly) {
 TEST(AuthorizeTest, EveryMethodInTheTableIsARealMethodAndNamesRealResourceFields) {
   // Links every API file into the test, so that the pool knows its services.
   for (const google::protobuf::Descriptor* linked :
-       {v1::ApiKey::descriptor(), v1::GetSatisfactionRequest::descriptor(), v1::Callback::descriptor(),
-        v1::Customer::descriptor(), v1::OutboxMessage::descriptor(), v1::Questionnaire::descriptor(),
-        v1::Response::descriptor(), v1::Revisit::descriptor(), v1::RevisitRule::descriptor()}) {
+       {v1::ApiKey::descriptor(), v1::Agent::descriptor(), v1::GetSatisfactionRequest::descriptor(),
+        v1::Callback::descriptor(), v1::Customer::descriptor(), v1::OutboxMessage::descriptor(),
+        v1::Questionnaire::descriptor(), v1::Response::descriptor(), v1::Revisit::descriptor(),
+        v1::RevisitRule::descriptor()}) {
     ASSERT_NE(linked, nullptr);
   }
   const google::protobuf::DescriptorPool* pool = google::protobuf::DescriptorPool::generated_pool();

@@ -287,4 +287,26 @@ void SatisfactionServer::WireWorkQueueMetrics() {
        .routine = true});
 }
 
+// Agents of the call floor and how each queue hands out its callbacks.
+void SatisfactionServer::WireAgents() {
+  agent_store_ = std::make_unique<agents::AgentStore>(*database_, config_.report_time_zone);
+  queue_assignment_store_ = std::make_unique<agents::QueueAssignmentStore>(*database_);
+  agent_service_ = std::make_unique<agents::AgentService>(*agent_store_, *queue_assignment_store_);
+
+  using agents::AgentService;
+  AgentService& handlers = *agent_service_;
+  auto service = std::make_unique<rpc::AdmittedService>("satisfaction.v1.AgentService", *call_gate_);
+  service->Unary("CreateAgent", handlers, &AgentService::CreateAgent)
+      .Unary("UpdateAgent", handlers, &AgentService::UpdateAgent)
+      .Unary("GetAgent", handlers, &AgentService::GetAgent)
+      .Unary("ListAgents", handlers, &AgentService::ListAgents)
+      .Unary("SignIn", handlers, &AgentService::SignIn)
+      .Unary("SignOut", handlers, &AgentService::SignOut)
+      .Unary("SetAvailability", handlers, &AgentService::SetAvailability)
+      .Unary("GetQueueAssignment", handlers, &AgentService::GetQueueAssignment)
+      .Unary("UpdateQueueAssignment", handlers, &AgentService::UpdateQueueAssignment)
+      .Unary("ListQueueAssignments", handlers, &AgentService::ListQueueAssignments);
+  Serve(std::move(service));
+}
+
 }  // namespace satisfaction::server

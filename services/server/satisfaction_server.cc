@@ -48,6 +48,7 @@ absl::StatusOr<std::unique_ptr<SatisfactionServer>> SatisfactionServer::Start(co
   if (absl::Status s = server->WireMessages(); !s.ok()) return step("messages", s);
   server->WireResponses();
   server->WireAnalytics();
+  server->WireAgents();
   server->WireWorkQueueMetrics();
   if (absl::Status s = server->BuildGrpcServer(); !s.ok()) return step("gRPC", s);
   server->StartHealthAndMaintenance();

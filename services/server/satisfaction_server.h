@@ -12,6 +12,9 @@
 #include "services/access/api_key_store.h"
 #include "services/access/audit_log.h"
 #include "services/access/key_authenticator.h"
+#include "services/agents/agent_service.h"
+#include "services/agents/agent_store.h"
+#include "services/agents/queue_assignment_store.h"
 #include "services/analytics/analytics_service.h"
 #include "services/callbacks/callback_service.h"
 #include "services/customers/customer_service.h"
@@ -83,6 +86,7 @@ class SatisfactionServer {
   absl::Status WireMessages();
   void WireResponses();
   void WireAnalytics();
+  void WireAgents();
   // With metrics on: a maintenance job that reads the work waiting for them.
   void WireWorkQueueMetrics();
   // Where survey links point customers.
@@ -131,6 +135,9 @@ class SatisfactionServer {
   std::unique_ptr<analytics::SatisfactionReports> satisfaction_reports_;
   std::unique_ptr<analytics::ResponseFunnel> response_funnel_;
   std::unique_ptr<analytics::AnalyticsService> analytics_service_;
+  std::unique_ptr<agents::AgentStore> agent_store_;
+  std::unique_ptr<agents::QueueAssignmentStore> queue_assignment_store_;
+  std::unique_ptr<agents::AgentService> agent_service_;
   // What gRPC listens with (TLS or plain text), read before anything starts.
   std::shared_ptr<grpc::ServerCredentials> grpc_credentials_;
   // Declared before the server, so that it outlives it.

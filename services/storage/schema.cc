@@ -899,6 +899,66 @@ const std::vector<Migration>& AllMigrations() {
                   "ALTER TABLE response_day_rollups_slotted RENAME TO response_day_rollups",
               },
       },
+      {
+          .version = 21,
+          .description = "agents of the call floor (their queues, skills, capacity and shift) and how each queue "
+                         "hands out its callbacks; indexes to count an agent's calls today and callbacks held",
+          .mysql_statements =
+              {
+                  R"sql(CREATE TABLE IF NOT EXISTS agents (
+                    id VARCHAR(64) NOT NULL PRIMARY KEY,
+                    display_name VARCHAR(100) NOT NULL,
+                    skills_json TEXT NOT NULL,
+                    capacity INT NOT NULL,
+                    state SMALLINT NOT NULL,
+                    signed_in_at_us BIGINT NOT NULL,
+                    state_since_us BIGINT NOT NULL,
+                    created_at_us BIGINT NOT NULL,
+                    updated_at_us BIGINT NOT NULL
+                  ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin)sql",
+                  R"sql(CREATE TABLE IF NOT EXISTS agent_queues (
+                    agent_id VARCHAR(64) NOT NULL,
+                    queue VARCHAR(64) NOT NULL,
+                    PRIMARY KEY (agent_id, queue),
+                    KEY ix_agent_queues_queue (queue, agent_id),
+                    CONSTRAINT fk_agent_queues_agent FOREIGN KEY (agent_id) REFERENCES agents (id)
+                  ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin)sql",
+                  R"sql(CREATE TABLE IF NOT EXISTS queue_assignments (
+                    queue VARCHAR(64) NOT NULL PRIMARY KEY,
+                    assignment_json TEXT NOT NULL,
+                    updated_at_us BIGINT NOT NULL
+                  ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin)sql",
+                  "ALTER TABLE call_attempts ADD KEY IF NOT EXISTS ix_call_attempts_agent (agent_id, reported_at_us)",
+                  "ALTER TABLE revisits ADD KEY IF NOT EXISTS ix_revisits_holder (state, lease_holder)",
+              },
+          .sqlite_statements =
+              {
+                  R"sql(CREATE TABLE IF NOT EXISTS agents (
+                    id TEXT NOT NULL PRIMARY KEY,
+                    display_name TEXT NOT NULL,
+                    skills_json TEXT NOT NULL,
+                    capacity INTEGER NOT NULL,
+                    state INTEGER NOT NULL,
+                    signed_in_at_us INTEGER NOT NULL,
+                    state_since_us INTEGER NOT NULL,
+                    created_at_us INTEGER NOT NULL,
+                    updated_at_us INTEGER NOT NULL
+                  ))sql",
+                  R"sql(CREATE TABLE IF NOT EXISTS agent_queues (
+                    agent_id TEXT NOT NULL REFERENCES agents (id),
+                    queue TEXT NOT NULL,
+                    PRIMARY KEY (agent_id, queue)
+                  ))sql",
+                  "CREATE INDEX IF NOT EXISTS ix_agent_queues_queue ON agent_queues (queue, agent_id)",
+                  R"sql(CREATE TABLE IF NOT EXISTS queue_assignments (
+                    queue TEXT NOT NULL PRIMARY KEY,
+                    assignment_json TEXT NOT NULL,
+                    updated_at_us INTEGER NOT NULL
+                  ))sql",
+                  "CREATE INDEX IF NOT EXISTS ix_call_attempts_agent ON call_attempts (agent_id, reported_at_us)",
+                  "CREATE INDEX IF NOT EXISTS ix_revisits_holder ON revisits (state, lease_holder)",
+              },
+      },
   };
   return migrations;
 }

@@ -38,6 +38,7 @@ inline constexpr ShippedMigration kShippedMigrations[] = {
     {18, "45f3ccf7fba001436e8e84dd6c95cfac3ee7c30c1a476eb4664ac109af4ccad4"},
     {19, "17795b4915b6d5f952604fd450808ccc0fcef888bd1c5973b32569e06be7b762"},
     {20, "eb775be526f2697d68c60f8e914b7a64b4676e20102f18beced56086b7f16e72"},
+    {21, "bbbd6c6b46931cc0c7375a8075bc8ad44a0943f0db6f95b6778e07abd362bbfa"},
 };
 
 }  // namespace satisfaction::storage

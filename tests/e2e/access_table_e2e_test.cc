@@ -12,6 +12,7 @@
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
 #include "satisfaction/v1/access.grpc.pb.h"
+#include "satisfaction/v1/agent.grpc.pb.h"
 #include "satisfaction/v1/analytics.grpc.pb.h"
 #include "satisfaction/v1/callback.grpc.pb.h"
 #include "satisfaction/v1/customer.grpc.pb.h"
@@ -58,6 +59,16 @@ const std::map<std::string, std::set<Caller>>& Expected() {
       {"AccessService/ListApiKeys", {}},
       {"AccessService/RevokeApiKey", {}},
       {"AccessService/ListAuditEvents", {}},
+      {"AgentService/CreateAgent", {kOperator}},
+      {"AgentService/UpdateAgent", {kOperator}},
+      {"AgentService/GetAgent", {kOperator, kDialer}},
+      {"AgentService/ListAgents", {kOperator}},
+      {"AgentService/SignIn", {kOperator, kDialer}},
+      {"AgentService/SignOut", {kOperator, kDialer}},
+      {"AgentService/SetAvailability", {kOperator, kDialer}},
+      {"AgentService/GetQueueAssignment", {kOperator}},
+      {"AgentService/UpdateQueueAssignment", {kOperator}},
+      {"AgentService/ListQueueAssignments", {kOperator}},
       {"AnalyticsService/GetSatisfaction", {kAnalyst}},
       {"AnalyticsService/RebuildAggregates", {}},
       {"AnalyticsService/ExportResponses", {kAnalyst}},
@@ -109,11 +120,11 @@ const std::map<std::string, std::set<Caller>>& Expected() {
 // Every method of every service in the API, as "Service/Method".
 std::vector<std::string> ApiMethods() {
   std::vector<std::string> methods;
-  for (const char* service : {v1::AccessService::service_full_name(), v1::AnalyticsService::service_full_name(),
-                              v1::CallbackService::service_full_name(), v1::CustomerService::service_full_name(),
-                              v1::MessageService::service_full_name(), v1::QuestionnaireService::service_full_name(),
-                              v1::ResponseService::service_full_name(), v1::RevisitService::service_full_name(),
-                              v1::RevisitPolicyService::service_full_name()}) {
+  for (const char* service : {v1::AccessService::service_full_name(), v1::AgentService::service_full_name(),
+                              v1::AnalyticsService::service_full_name(), v1::CallbackService::service_full_name(),
+                              v1::CustomerService::service_full_name(), v1::MessageService::service_full_name(),
+                              v1::QuestionnaireService::service_full_name(), v1::ResponseService::service_full_name(),
+                              v1::RevisitService::service_full_name(), v1::RevisitPolicyService::service_full_name()}) {
     const google::protobuf::ServiceDescriptor* descriptor =
         google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(service);
     EXPECT_NE(descriptor, nullptr) << service;
