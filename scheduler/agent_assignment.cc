@@ -30,26 +30,30 @@ std::optional<std::string> Least(const std::vector<const AgentState*>& ready, Ke
 
 }  // namespace
 
+absl::string_view Name(AssignmentStrategy strategy) {
+  switch (strategy) {
+    case AssignmentStrategy::kRoundRobin:
+      return "round-robin";
+    case AssignmentStrategy::kSequential:
+      return "sequential";
+    case AssignmentStrategy::kLoadBased:
+      return "load-based";
+    case AssignmentStrategy::kFillUp:
+      return "fill-up";
+    case AssignmentStrategy::kReturningCustomer:
+      return "returning-customer";
+    case AssignmentStrategy::kAdvanced:
+      return "advanced";
+  }
+  return "unknown";
+}
+
 std::optional<std::string> AssignAgent(const AssignmentRequest& request, std::span<const AgentState> agents) {
   std::vector<const AgentState*> ready = InSignInOrder(agents);
   if (ready.empty()) return std::nullopt;
   switch (request.strategy) {
-    case AssignmentStrategy::kRoundRobin: {
-      // The next agent after the previous assignee in sign-in order, wrapping.
-      std::vector<const AgentState*> everyone;
-      for (const AgentState& agent : agents) everyone.push_back(&agent);
-      std::sort(everyone.begin(), everyone.end(), [](const AgentState* a, const AgentState* b) {
-        return std::tie(a->signed_in_at, a->id) < std::tie(b->signed_in_at, b->id);
-      });
-      auto previous = std::find_if(everyone.begin(), everyone.end(),
-                                   [&](const AgentState* a) { return a->id == request.previous_assignee; });
-      size_t start = previous == everyone.end() ? 0 : (previous - everyone.begin()) + 1;
-      for (size_t i = 0; i < everyone.size(); ++i) {
-        const AgentState* candidate = everyone[(start + i) % everyone.size()];
-        if (candidate->HasRoom()) return candidate->id;
-      }
-      return std::nullopt;
-    }
+    case AssignmentStrategy::kRoundRobin:
+      return Least(ready, [](const AgentState& a) { return a.taken_this_shift; });
     case AssignmentStrategy::kSequential:
       return ready.front()->id;
     case AssignmentStrategy::kLoadBased:
@@ -61,8 +65,25 @@ std::optional<std::string> AssignAgent(const AssignmentRequest& request, std::sp
         if (!request.serving_agent.empty() && agent->id == request.serving_agent) return agent->id;
       }
       return Least(ready, [](const AgentState& a) { return a.open_contacts; });
+    case AssignmentStrategy::kAdvanced:
+      return Least(ready, [](const AgentState& a) { return a.open_contacts; });
   }
   return std::nullopt;
+}
+
+int ShareOf(const AssignmentRequest& request, std::vector<AgentState> agents, const std::string& agent_id, int count) {
+  int share = 0;
+  for (int i = 0; i < count; ++i) {
+    std::optional<std::string> chosen = AssignAgent(request, agents);
+    if (!chosen) break;
+    for (AgentState& agent : agents) {
+      if (agent.id != *chosen) continue;
+      ++agent.open_contacts;
+      ++agent.taken_this_shift;
+    }
+    if (*chosen == agent_id) ++share;
+  }
+  return share;
 }
 
 }  // namespace satisfaction::scheduler

@@ -4,14 +4,19 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <vector>
 
+#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 
 namespace satisfaction::scheduler {
 
 // The distribution rules of seed 003 (分配规则).
 enum class AssignmentStrategy {
-  // 轮流分配: in sign-in order, each agent in turn.
+  // 轮流分配: in sign-in order, each agent in turn. The turn is kept without
+  // a cursor: the next is the agent who took the fewest contacts since
+  // signing in, the earlier sign-in first, which goes round the agents in
+  // sign-in order.
   kRoundRobin,
   // 顺序分配: the first agent in sign-in order who has room.
   kSequential,
@@ -21,7 +26,17 @@ enum class AssignmentStrategy {
   kFillUp,
   // 回头客优先: the agent who served the customer before, else load-based.
   kReturningCustomer,
+  // 高级分配: load-based among the agents whose skills fit the contact (the
+  // caller offers only those).
+  kAdvanced,
 };
+
+inline constexpr AssignmentStrategy kAllAssignmentStrategies[] = {
+    AssignmentStrategy::kRoundRobin, AssignmentStrategy::kSequential,        AssignmentStrategy::kLoadBased,
+    AssignmentStrategy::kFillUp,     AssignmentStrategy::kReturningCustomer, AssignmentStrategy::kAdvanced};
+
+// "round-robin", "sequential", ...: for logs and test names.
+absl::string_view Name(AssignmentStrategy strategy);
 
 struct AgentState {
   std::string id;
@@ -29,6 +44,8 @@ struct AgentState {
   bool available = true;
   int open_contacts = 0;
   int handled_today = 0;
+  // Contacts taken since signing in (kRoundRobin).
+  int taken_this_shift = 0;
   // The most open contacts this agent takes at once.
   int max_open = 10;
 
@@ -37,8 +54,6 @@ struct AgentState {
 
 struct AssignmentRequest {
   AssignmentStrategy strategy = AssignmentStrategy::kLoadBased;
-  // kRoundRobin: the agent who got the previous contact.
-  std::string previous_assignee;
   // kReturningCustomer: the agent who served this customer.
   std::string serving_agent;
 };
@@ -47,6 +62,12 @@ struct AssignmentRequest {
 // Ties go to the earlier sign-in, then the smaller id, so the choice is
 // deterministic.
 std::optional<std::string> AssignAgent(const AssignmentRequest& request, std::span<const AgentState> agents);
+
+// How many of `count` contacts, assigned one after another by `request`, go
+// to the agent `agent_id`: each assignment adds to its agent's open and taken
+// contacts before the next. What a pulling agent may take now of the
+// contacts waiting, so that agents who fetch each take their share.
+int ShareOf(const AssignmentRequest& request, std::vector<AgentState> agents, const std::string& agent_id, int count);
 
 }  // namespace satisfaction::scheduler
 

@@ -26,12 +26,38 @@ TEST(AssignAgent, RoundRobinFollowsSignInOrderAndWraps) {
     std::optional<std::string> next = AssignAgent(request, team);
     ASSERT_TRUE(next);
     order.push_back(*next);
-    request.previous_assignee = *next;
+    for (AgentState& agent : team) agent.taken_this_shift += agent.id == *next;
   }
   EXPECT_EQ(order, (std::vector<std::string>{"li", "wang", "zhang", "li"}));
-  team[1].available = false;  // li signs out
-  request.previous_assignee = "zhang";
+  team[1].available = false;  // li goes on a break: the turn passes her by
   EXPECT_EQ(AssignAgent(request, team), "wang");
+}
+
+TEST(ShareOf, EachAgentTakesWhatTheStrategyWouldGiveIt) {
+  AssignmentRequest round_robin{.strategy = AssignmentStrategy::kRoundRobin};
+  EXPECT_EQ(ShareOf(round_robin, Team(), "li", 7), 3);
+  EXPECT_EQ(ShareOf(round_robin, Team(), "wang", 7), 2);
+  EXPECT_EQ(ShareOf(round_robin, Team(), "zhang", 7), 2);
+
+  // Sequential: li until she is full (10 open at most, 4 now), then wang.
+  AssignmentRequest sequential{.strategy = AssignmentStrategy::kSequential};
+  EXPECT_EQ(ShareOf(sequential, Team(), "li", 8), 6);
+  EXPECT_EQ(ShareOf(sequential, Team(), "wang", 8), 2);
+  EXPECT_EQ(ShareOf(sequential, Team(), "zhang", 8), 0);
+
+  // Load-based: zhang (1 open) until level with wang (2), then both until
+  // level with li (4), then in sign-in order.
+  AssignmentRequest load_based{.strategy = AssignmentStrategy::kLoadBased};
+  EXPECT_EQ(ShareOf(load_based, Team(), "zhang", 5), 3);
+  EXPECT_EQ(ShareOf(load_based, Team(), "wang", 5), 2);
+  EXPECT_EQ(ShareOf(load_based, Team(), "li", 5), 0);
+  EXPECT_EQ(ShareOf(load_based, Team(), "li", 6), 1);
+
+  // Nobody has room: no share.
+  std::vector<AgentState> away = Team();
+  for (AgentState& agent : away) agent.available = false;
+  EXPECT_EQ(ShareOf(load_based, away, "li", 5), 0);
+  EXPECT_EQ(ShareOf(load_based, Team(), "nobody", 5), 0);
 }
 
 TEST(AssignAgent, SequentialTakesTheTopOfTheList) {
@@ -61,7 +87,7 @@ TEST(AssignAgent, NobodyWithRoom) {
   for (AgentState& agent : team) agent.available = false;
   for (AssignmentStrategy strategy :
        {AssignmentStrategy::kRoundRobin, AssignmentStrategy::kSequential, AssignmentStrategy::kLoadBased,
-        AssignmentStrategy::kFillUp, AssignmentStrategy::kReturningCustomer}) {
+        AssignmentStrategy::kFillUp, AssignmentStrategy::kReturningCustomer, AssignmentStrategy::kAdvanced}) {
     EXPECT_FALSE(AssignAgent({.strategy = strategy}, team));
   }
   EXPECT_FALSE(AssignAgent({}, {}));

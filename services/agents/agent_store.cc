@@ -8,6 +8,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
+#include "services/agents/agent_counts.h"
 #include "services/common/enum_bridges.h"
 #include "services/common/text_limits.h"
 #include "services/storage/query.h"
@@ -118,20 +119,10 @@ std::vector<v1::Agent> Complete(storage::Transaction& tx, const std::vector<Agen
   queues.BindEach("id", ids).Into(agent_id).Into(queue).Start();
   while (queues.Next()) agents[index.at(agent_id)].add_queues(queue);
 
-  long long count = 0;
-  long long midnight_us = absl::ToUnixMicros(absl::FromCivil(absl::ToCivilDay(now, report_zone), report_zone));
-  storage::Query handled(tx, absl::StrCat("SELECT agent_id, COUNT(*) FROM call_attempts WHERE agent_id IN (", in,
-                                          ") AND reported_at_us >= :since GROUP BY agent_id"));
-  handled.BindEach("id", ids).Bind("since", midnight_us).Into(agent_id).Into(count).Start();
-  while (handled.Next()) agents[index.at(agent_id)].set_handled_today(static_cast<int>(count));
-
-  int leased = v1::REVISIT_STATE_LEASED;
-  long long now_us = absl::ToUnixMicros(now);
-  storage::Query held(tx, absl::StrCat("SELECT lease_holder, COUNT(*) FROM revisits WHERE state = :leased AND"
-                                       " lease_holder IN (",
-                                       in, ") AND lease_expires_at_us > :now GROUP BY lease_holder"));
-  held.Bind("leased", leased).BindEach("id", ids).Bind("now", now_us).Into(agent_id).Into(count).Start();
-  while (held.Next()) agents[index.at(agent_id)].set_open_callbacks(static_cast<int>(count));
+  for (const auto& [id, count] : CountHandledSince(tx, ids, StartOfDay(now, report_zone))) {
+    agents[index.at(id)].set_handled_today(count);
+  }
+  for (const auto& [id, count] : CountHeld(tx, ids, now)) agents[index.at(id)].set_open_callbacks(count);
   return agents;
 }
 

@@ -7,10 +7,12 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "services/callbacks/callback_rows.h"
+#include "services/common/text_limits.h"
 #include "services/invitations/invitations.h"
 #include "services/leases/lease_token.h"
 #include "services/leases/revisit_leases.h"
 #include "services/storage/query.h"
+#include "services/storage/sql_text.h"
 #include "services/storage/transaction.h"
 
 namespace satisfaction::callbacks {
@@ -47,14 +49,72 @@ leases::ClaimScope ScopeFor(const Claimant& claimant, long long cutoff_us) {
           .cursor_key = CursorKey(claimant)};
 }
 
+// Narrows `scope` to the callbacks `floor`'s agent may take: customers who
+// need no language or one it speaks, and, on a returning-customer queue, not
+// the customers another available agent served.
+void NarrowToAgent(leases::ClaimScope& scope, const agents::QueueFloor& floor) {
+  std::vector<std::string> languages = floor.languages;
+  languages.push_back("");  // no language needed
+  std::vector<std::string> others;
+  if (floor.strategy == scheduler::AssignmentStrategy::kReturningCustomer) others = floor.OthersAvailable();
+  absl::StrAppend(
+      &scope.where, " AND EXISTS (SELECT 1 FROM customers c WHERE c.id = revisits.customer_id AND c.language IN (",
+      storage::Placeholders("lang", languages.size()), ")",
+      others.empty()
+          ? ""
+          : absl::StrCat(" AND c.serving_agent_id NOT IN (", storage::Placeholders("other", others.size()), ")"),
+      ")");
+  scope.bind = [bind = std::move(scope.bind), languages = std::move(languages), others = std::move(others)](
+                   storage::Query& query, bool levels) {
+    bind(query, levels);
+    if (levels) return;
+    query.BindEach("lang", languages);
+    if (!others.empty()) query.BindEach("other", others);
+  };
+}
+
 }  // namespace
+
+absl::StatusOr<int> CallbackStore::CountWaiting(const leases::ClaimScope& scope, int most, absl::Time now) {
+  return database_.InTransaction<int>(Access::kRead, [&](storage::Transaction& tx) -> absl::StatusOr<int> {
+    long long now_us = absl::ToUnixMicros(now);
+    int state = kPlanned, count = 0;
+    storage::Query query(tx, absl::StrCat("SELECT COUNT(*) FROM (SELECT id FROM revisits WHERE state = :state AND ",
+                                          scope.where, " AND due_at_us <= :now LIMIT :most) waiting"));
+    query.Bind("state", state).Bind("now", now_us).Bind("most", most).Into(count);
+    scope.bind(query, /*levels=*/false);
+    query.Execute();
+    return count;
+  });
+}
 
 absl::StatusOr<std::vector<v1::Callback>> CallbackStore::Fetch(const Claimant& claimant, int max_count,
                                                                absl::Duration lease, absl::Time now) {
+  leases::ClaimScope scope = ScopeFor(claimant, absl::ToUnixMicros(now - reserved_grace_));
+  if (floors_ != nullptr && !claimant.agent_id.empty()) {
+    absl::StatusOr<std::optional<agents::QueueFloor>> floor = floors_->Load(claimant.queue, claimant.agent_id, now);
+    if (!floor.ok()) return floor.status();
+    if (floor->has_value()) {
+      if (!(*floor)->works_queue) {
+        return absl::FailedPreconditionError(absl::StrCat("queue: agent ", Quote(claimant.agent_id),
+                                                          " does not work the queue ", Quote(claimant.queue)));
+      }
+      if (!(*floor)->me.HasRoom()) return std::vector<v1::Callback>{};
+      // The agent's share is weighed over every callback of the queue that
+      // waits, up to what the whole floor could take at once (more would
+      // change no share); it then takes its share among those it can serve.
+      int floor_room = 0;
+      for (const scheduler::AgentState& agent : (*floor)->team) floor_room += agent.max_open - agent.open_contacts;
+      absl::StatusOr<int> waiting = CountWaiting(scope, std::max(floor_room, 1), now);
+      if (!waiting.ok()) return waiting.status();
+      max_count = (*floor)->MayTake(max_count, *waiting);
+      if (max_count == 0) return std::vector<v1::Callback>{};
+      NarrowToAgent(scope, **floor);
+    }
+  }
   leases::LeaseSecret secret = leases::LeaseSecret::Generate();
   std::string holder = claimant.agent_id.empty() ? absl::StrCat("queue:", claimant.queue) : claimant.agent_id;
-  absl::StatusOr<std::vector<long long>> claimed = claimer_.Claim(
-      ScopeFor(claimant, absl::ToUnixMicros(now - reserved_grace_)), holder, max_count, lease, secret, now);
+  absl::StatusOr<std::vector<long long>> claimed = claimer_.Claim(scope, holder, max_count, lease, secret, now);
   if (!claimed.ok()) return claimed.status();
   if (claimed->empty()) return std::vector<v1::Callback>{};
   // Read after the claim has committed, so its row locks are held no longer than needed.

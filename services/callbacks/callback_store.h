@@ -12,6 +12,7 @@
 #include "satisfaction/v1/access.pb.h"
 #include "satisfaction/v1/callback.pb.h"
 #include "scheduler/retry_policy.h"
+#include "services/agents/queue_floor.h"
 #include "services/common/flow_observer.h"
 #include "services/leases/claimer.h"
 #include "services/leases/lease_token.h"
@@ -36,12 +37,15 @@ class CallbackStore {
   // overdue by `reserved_grace`. Survey links read `public_url`/s/<token>.
   // `flow` (may be null) hears of the attempts reported and the revisits
   // they end.
+  // `floors` (may be null) knows the agents of the call floor: a fetch for
+  // one of them goes by its queue's strategy.
   CallbackStore(storage::Database& database, absl::Duration reserved_grace, std::string public_url,
-                FlowObserver* flow = nullptr)
+                FlowObserver* flow = nullptr, agents::QueueFloors* floors = nullptr)
       : database_(database),
         reserved_grace_(reserved_grace),
         public_url_(std::move(public_url)),
         flow_(flow),
+        floors_(floors),
         claimer_(database, flow),
         message_settings_(settings::MakeMessageSettingsDocument(database)) {}
 
@@ -50,6 +54,11 @@ class CallbackStore {
   // way it moves those outside their hours to their next opening, gives up on
   // expired ones and stops those whose customer can no longer be phoned.
   // Each callback with a survey comes with a link holding a new invitation.
+  // For an agent the floor knows: nothing unless it is signed in, available
+  // and has room; then at most its room, its share of the callbacks waiting
+  // by the queue's strategy, only customers whose language it speaks, and
+  // (returning-customer first) not the customers of another available agent.
+  // FAILED_PRECONDITION if the queue is not one of the agent's.
   absl::StatusOr<std::vector<v1::Callback>> Fetch(const Claimant& claimant, int max_count, absl::Duration lease,
                                                   absl::Time now);
 
@@ -90,6 +99,7 @@ class CallbackStore {
   const absl::Duration reserved_grace_;
   const std::string public_url_;
   FlowObserver* const flow_;
+  agents::QueueFloors* const floors_;
   leases::Claimer claimer_;
   settings::MessageSettingsDocument message_settings_;  // how long invitations work
 
@@ -99,6 +109,9 @@ class CallbackStore {
   absl::StatusOr<v1::Callback> ChangeHeldLease(
       long long id, const std::string& token, absl::Time now,
       const std::function<void(storage::Transaction&, long long now_us)>& change);
+
+  // How many callbacks of `scope` are due now, counted up to `most`.
+  absl::StatusOr<int> CountWaiting(const leases::ClaimScope& scope, int most, absl::Time now);
 
   struct RuleFacts {
     long long updated_us = -1;

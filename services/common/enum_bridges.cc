@@ -50,6 +50,43 @@ std::optional<scheduler::Channel> ToScheduler(v1::Channel channel) {
   }
 }
 
+std::optional<scheduler::AssignmentStrategy> ToScheduler(v1::AssignmentStrategy strategy) {
+  switch (strategy) {
+    case v1::ASSIGNMENT_STRATEGY_ROUND_ROBIN:
+      return scheduler::AssignmentStrategy::kRoundRobin;
+    case v1::ASSIGNMENT_STRATEGY_SEQUENTIAL:
+      return scheduler::AssignmentStrategy::kSequential;
+    case v1::ASSIGNMENT_STRATEGY_LOAD_BASED:
+      return scheduler::AssignmentStrategy::kLoadBased;
+    case v1::ASSIGNMENT_STRATEGY_FILL_UP:
+      return scheduler::AssignmentStrategy::kFillUp;
+    case v1::ASSIGNMENT_STRATEGY_RETURNING_CUSTOMER:
+      return scheduler::AssignmentStrategy::kReturningCustomer;
+    case v1::ASSIGNMENT_STRATEGY_ADVANCED:
+      return scheduler::AssignmentStrategy::kAdvanced;
+    default:
+      return std::nullopt;
+  }
+}
+
+v1::AssignmentStrategy ToV1(scheduler::AssignmentStrategy strategy) {
+  switch (strategy) {
+    case scheduler::AssignmentStrategy::kRoundRobin:
+      return v1::ASSIGNMENT_STRATEGY_ROUND_ROBIN;
+    case scheduler::AssignmentStrategy::kSequential:
+      return v1::ASSIGNMENT_STRATEGY_SEQUENTIAL;
+    case scheduler::AssignmentStrategy::kLoadBased:
+      return v1::ASSIGNMENT_STRATEGY_LOAD_BASED;
+    case scheduler::AssignmentStrategy::kFillUp:
+      return v1::ASSIGNMENT_STRATEGY_FILL_UP;
+    case scheduler::AssignmentStrategy::kReturningCustomer:
+      return v1::ASSIGNMENT_STRATEGY_RETURNING_CUSTOMER;
+    case scheduler::AssignmentStrategy::kAdvanced:
+      return v1::ASSIGNMENT_STRATEGY_ADVANCED;
+  }
+  return v1::ASSIGNMENT_STRATEGY_UNSPECIFIED;
+}
+
 std::optional<scheduler::Trigger> ToScheduler(v1::Trigger trigger) {
   switch (trigger) {
     case v1::TRIGGER_ORDER_DELIVERED:

@@ -17,10 +17,12 @@
 #include <string>
 
 #include "absl/strings/string_view.h"
+#include "satisfaction/v1/agent.pb.h"
 #include "satisfaction/v1/callback.pb.h"
 #include "satisfaction/v1/common.pb.h"
 #include "satisfaction/v1/customer.pb.h"
 #include "satisfaction/v1/revisit_policy.pb.h"
+#include "scheduler/agent_assignment.h"
 #include "scheduler/revisit_types.h"
 
 namespace satisfaction {
@@ -31,12 +33,14 @@ std::optional<scheduler::CustomerType> ToScheduler(v1::CustomerType type);
 std::optional<scheduler::Channel> ToScheduler(v1::Channel channel);
 std::optional<scheduler::Trigger> ToScheduler(v1::Trigger trigger);
 std::optional<scheduler::CallOutcome> ToScheduler(v1::CallOutcome outcome);
+std::optional<scheduler::AssignmentStrategy> ToScheduler(v1::AssignmentStrategy strategy);
 
 // The v1 value of a scheduler value.
 v1::CustomerType ToV1(scheduler::CustomerType type);
 v1::Channel ToV1(scheduler::Channel channel);
 v1::Trigger ToV1(scheduler::Trigger trigger);
 v1::CallOutcome ToV1(scheduler::CallOutcome outcome);
+v1::AssignmentStrategy ToV1(scheduler::AssignmentStrategy strategy);
 
 // The value of a v1 enum whose number was stored (in a column, or in a
 // repeated enum field, which holds ints); nothing for a number this build

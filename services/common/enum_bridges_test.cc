@@ -57,6 +57,10 @@ TEST(EnumBridgesTest, EveryCustomerTypeRoundTrips) { ExpectRoundTrips<v1::Custom
 
 TEST(EnumBridgesTest, EveryChannelRoundTrips) { ExpectRoundTrips<v1::Channel>(scheduler::kAllChannels); }
 
+TEST(EnumBridgesTest, EveryAssignmentStrategyRoundTrips) {
+  ExpectRoundTrips<v1::AssignmentStrategy>(scheduler::kAllAssignmentStrategies);
+}
+
 TEST(EnumBridgesTest, EveryTriggerRoundTrips) { ExpectRoundTrips<v1::Trigger>(scheduler::kAllTriggers); }
 
 TEST(EnumBridgesTest, EveryCallOutcomeRoundTrips) { ExpectRoundTrips<v1::CallOutcome>(scheduler::kAllCallOutcomes); }

@@ -148,8 +148,9 @@ absl::Status SatisfactionServer::WireRevisits() {
 }
 
 absl::Status SatisfactionServer::WireCallbacks() {
-  callback_store_ =
-      std::make_unique<callbacks::CallbackStore>(*database_, config_.reserved_callback_grace, PublicUrl(), Flow());
+  queue_floors_ = std::make_unique<agents::QueueFloors>(*database_, config_.report_time_zone);
+  callback_store_ = std::make_unique<callbacks::CallbackStore>(*database_, config_.reserved_callback_grace, PublicUrl(),
+                                                               Flow(), queue_floors_.get());
   callback_service_ = std::make_unique<callbacks::CallbackService>(*callback_store_, tunables::kWatchCallbacksInterval);
 
   using callbacks::CallbackService;

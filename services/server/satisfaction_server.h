@@ -15,6 +15,7 @@
 #include "services/agents/agent_service.h"
 #include "services/agents/agent_store.h"
 #include "services/agents/queue_assignment_store.h"
+#include "services/agents/queue_floor.h"
 #include "services/analytics/analytics_service.h"
 #include "services/callbacks/callback_service.h"
 #include "services/customers/customer_service.h"
@@ -125,6 +126,8 @@ class SatisfactionServer {
   std::unique_ptr<revisits::RevisitPolicyService> policy_service_;
   std::unique_ptr<revisits::RevisitStore> revisit_store_;
   std::unique_ptr<revisits::RevisitService> revisit_service_;
+  // The call floor as agents' fetches weigh it (see CallbackStore::Fetch).
+  std::unique_ptr<agents::QueueFloors> queue_floors_;
   std::unique_ptr<callbacks::CallbackStore> callback_store_;
   std::unique_ptr<callbacks::CallbackService> callback_service_;
   std::unique_ptr<messages::MessageTemplates> message_templates_;

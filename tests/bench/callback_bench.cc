@@ -4,8 +4,10 @@
 // --batch at a time under leases and report each one COMPLETED until none is
 // left (one ReportDisposition each, or --report-batch at a time through
 // ReportDispositions). Prints claims/s, dispositions/s, latencies, and checks that no
-// callback was claimed twice and every one was reported once.
-//   SATISFACTION_BENCH_DB_URL=mysql://... callback_bench --target 127.0.0.1:50051 --dialers 16
+// callback was claimed twice and every one was reported once. With --agents 1
+// each dialer is an agent of the call floor (capacity --batch, signed in, the
+// queue load-based) and fetches as that agent.
+//   SATISFACTION_BENCH_DB_URL=mysql://... callback_bench --target 127.0.0.1:50051 --dialers 16 [--agents 1]
 #include <grpcpp/grpcpp.h>
 
 #include <algorithm>
@@ -21,6 +23,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
+#include "satisfaction/v1/agent.grpc.pb.h"
 #include "satisfaction/v1/callback.grpc.pb.h"
 #include "satisfaction/v1/customer.grpc.pb.h"
 #include "satisfaction/v1/revisit_policy.grpc.pb.h"
@@ -77,10 +80,38 @@ double Percentile(std::vector<double>& values, double p) {
 
 }  // namespace
 
+// Makes agent bench-agent-<i> for each dialer, holding up to `capacity`, and
+// signs them in; the bench queue goes load-based.
+bool SignInAgents(v1::AgentService::Stub& stub, int dialers, int capacity) {
+  v1::UpdateQueueAssignmentRequest assignment;
+  assignment.mutable_assignment()->set_queue("bench");
+  assignment.mutable_assignment()->set_strategy(v1::ASSIGNMENT_STRATEGY_LOAD_BASED);
+  v1::QueueAssignment assigned;
+  grpc::ClientContext assignment_context;
+  grpc::Status status = stub.UpdateQueueAssignment(&assignment_context, assignment, &assigned);
+  for (int i = 0; i < dialers && status.ok(); ++i) {
+    v1::CreateAgentRequest create;
+    create.mutable_agent()->set_id(absl::StrCat("bench-agent-", i));
+    create.mutable_agent()->set_display_name(absl::StrCat("Agent ", i));
+    create.mutable_agent()->add_queues("bench");
+    create.mutable_agent()->set_capacity(capacity);
+    v1::Agent agent;
+    grpc::ClientContext create_context;
+    status = stub.CreateAgent(&create_context, create, &agent);
+    if (!status.ok()) break;
+    v1::SignInRequest sign_in;
+    sign_in.set_agent_id(create.agent().id());
+    grpc::ClientContext sign_in_context;
+    status = stub.SignIn(&sign_in_context, sign_in, &agent);
+  }
+  if (!status.ok()) std::fprintf(stderr, "agents: %s\n", status.error_message().c_str());
+  return status.ok();
+}
+
 int main(int argc, char** argv) {
   std::string target = "127.0.0.1:50051";
   long callbacks = 40'000;
-  int dialers = 16, batch = 20, report_batch = 0;
+  int dialers = 16, batch = 20, report_batch = 0, agents = 0;
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string flag = argv[i];
     if (flag == "--target") target = argv[i + 1];
@@ -88,6 +119,7 @@ int main(int argc, char** argv) {
     if (flag == "--dialers") dialers = std::atoi(argv[i + 1]);
     if (flag == "--batch") batch = std::atoi(argv[i + 1]);
     if (flag == "--report-batch") report_batch = std::atoi(argv[i + 1]);
+    if (flag == "--agents") agents = std::atoi(argv[i + 1]);
   }
   const char* url = std::getenv("SATISFACTION_BENCH_DB_URL");
   if (url == nullptr) {
@@ -104,6 +136,7 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "seeding failed: %s\n", s.ToString().c_str());
     return 1;
   }
+  if (agents > 0 && !SignInAgents(*v1::AgentService::NewStub(channel), dialers, batch)) return 1;
 
   std::mutex mutex;
   std::map<std::string, int> claims;
@@ -118,9 +151,13 @@ int main(int argc, char** argv) {
     std::vector<double> my_fetch, my_report;
     std::vector<std::string> my_claims;
     int empty = 0;
-    while (empty < 3) {
+    // An agent's share may be nothing for a while (others hold less): it
+    // stops once everything was claimed, or after 5 s of nothing.
+    auto more = [&] { return agents > 0 ? claimed < callbacks && empty < 250 : empty < 3; };
+    while (more()) {
       v1::FetchDueCallbacksRequest request;
       request.set_queue("bench");
+      if (agents > 0) request.set_agent_id(absl::StrCat("bench-agent-", index));
       request.set_max_count(batch);
       request.mutable_lease_duration()->set_seconds(300);
       v1::FetchDueCallbacksResponse response;
@@ -204,10 +241,10 @@ int main(int argc, char** argv) {
   long double_claims = 0;
   for (const auto& [id, count] : claims) double_claims += count > 1 ? count - 1 : 0;
   std::printf(
-      "%ld callbacks, %d dialers on %zu servers fetching %d and reporting %d at a time, in %.1f s: %.0f claimed/s,"
+      "%ld callbacks, %d %s on %zu servers fetching %d and reporting %d at a time, in %.1f s: %.0f claimed/s,"
       " %.0f reported/s\n",
-      callbacks, dialers, targets.size(), batch, std::max(report_batch, 1), seconds, claimed / seconds,
-      reported / seconds);
+      callbacks, dialers, agents > 0 ? "agents (load-based)" : "dialers", targets.size(), batch,
+      std::max(report_batch, 1), seconds, claimed / seconds, reported / seconds);
   std::printf("claimed %ld, reported %ld, failed %ld, double claims %ld\n", claimed.load(), reported.load(),
               failed.load(), double_claims);
   std::printf("fetch ms: p50 %.2f, p99 %.2f; report ms: p50 %.2f, p99 %.2f\n", Percentile(fetch_ms, 0.5),

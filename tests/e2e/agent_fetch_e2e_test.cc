@@ -1,0 +1,272 @@
+// FetchDueCallbacks for the agents of the call floor, on each backend: who
+// gets the next callbacks under each of seed 003's rules, skills, and many
+// agents on two servers at once.
+#include <grpcpp/grpcpp.h>
+
+#include <atomic>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
+#include "gtest/gtest.h"
+#include "satisfaction/v1/agent.grpc.pb.h"
+#include "satisfaction/v1/callback.grpc.pb.h"
+#include "tests/e2e/complaint_calls.h"
+#include "tests/e2e/e2e_fixture.h"
+
+namespace satisfaction {
+namespace {
+
+using test_support::Context;
+using test_support::ExpectError;
+
+constexpr char kQueue[] = "complaints";
+
+class AgentFetchE2eTest : public test_support::ServiceE2eTest<v1::CallbackService> {
+ protected:
+  void SetUp() override {
+    ASSERT_NO_FATAL_FAILURE(ServiceE2eTest::SetUp());
+    ASSERT_NO_FATAL_FAILURE(test_support::AddComplaintCallRule(channel(), kQueue));
+    agents_ = v1::AgentService::NewStub(channel());
+  }
+
+  // `count` customers, numbered from `first`, each with a callback due now.
+  void AddCallbacks(int count, int first = 0, const std::string& serving_agent = "", const std::string& language = "") {
+    for (int i = first; i < first + count; ++i) {
+      v1::Customer customer;
+      customer.set_external_id(absl::StrCat("c", i));
+      customer.set_phone(absl::StrCat("+86139", 10000000 + i));
+      customer.set_serving_agent_id(serving_agent);
+      customer.set_language(language);
+      ASSERT_NO_FATAL_FAILURE(test_support::AddCallableCustomer(channel(), customer));
+      ASSERT_NO_FATAL_FAILURE(
+          test_support::RecordClosedComplaint(channel(), absl::StrCat("complaint-", i), absl::StrCat("c", i)));
+    }
+  }
+
+  void AddAgent(const std::string& id, int capacity = 10, std::vector<std::string> languages = {}) {
+    v1::CreateAgentRequest request;
+    request.mutable_agent()->set_id(id);
+    request.mutable_agent()->set_display_name(id);
+    request.mutable_agent()->add_queues(kQueue);
+    request.mutable_agent()->set_capacity(capacity);
+    for (const std::string& language : languages) request.mutable_agent()->mutable_skills()->add_languages(language);
+    v1::Agent created;
+    grpc::Status status = agents_->CreateAgent(Context().get(), request, &created);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+  }
+
+  void SignIn(const std::string& id) {
+    v1::SignInRequest request;
+    request.set_agent_id(id);
+    v1::Agent agent;
+    grpc::Status status = agents_->SignIn(Context().get(), request, &agent);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+  }
+
+  void SetStrategy(v1::AssignmentStrategy strategy) {
+    v1::UpdateQueueAssignmentRequest request;
+    request.mutable_assignment()->set_queue(kQueue);
+    request.mutable_assignment()->set_strategy(strategy);
+    v1::QueueAssignment assignment;
+    grpc::Status status = agents_->UpdateQueueAssignment(Context().get(), request, &assignment);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+  }
+
+  grpc::Status FetchAs(v1::CallbackService::Stub& stub, const std::string& agent, int max_count,
+                       v1::FetchDueCallbacksResponse* response, const std::string& queue = kQueue) {
+    v1::FetchDueCallbacksRequest request;
+    request.set_queue(queue);
+    request.set_agent_id(agent);
+    request.set_max_count(max_count);
+    request.mutable_lease_duration()->set_seconds(600);
+    return stub.FetchDueCallbacks(Context().get(), request, response);
+  }
+
+  // How many callbacks `agent` gets when it fetches up to `max_count`.
+  int Fetch(const std::string& agent, int max_count = 10) {
+    v1::FetchDueCallbacksResponse response;
+    grpc::Status status = FetchAs(*stub_, agent, max_count, &response);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    return response.callbacks_size();
+  }
+
+  // Reports the first callback `agent` holds as not answered.
+  void ReportOneCall(const std::string& agent) {
+    v1::FetchDueCallbacksResponse response;
+    ASSERT_TRUE(FetchAs(*stub_, agent, 1, &response).ok());
+    ASSERT_EQ(response.callbacks_size(), 1);
+    v1::ReportDispositionRequest report;
+    report.set_callback_id(response.callbacks(0).id());
+    report.set_lease_token(response.callbacks(0).lease_token());
+    report.set_outcome(v1::CALL_OUTCOME_NO_ANSWER);
+    v1::ReportDispositionResponse reported;
+    grpc::Status status = stub_->ReportDisposition(Context().get(), report, &reported);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+  }
+
+  std::unique_ptr<v1::AgentService::Stub> agents_;
+};
+
+TEST_P(AgentFetchE2eTest, AnAgentGetsNothingUnlessSignedInAvailableAndWithRoom) {
+  ASSERT_NO_FATAL_FAILURE(AddCallbacks(4));
+  ASSERT_NO_FATAL_FAILURE(AddAgent("a1", /*capacity=*/3));
+  EXPECT_EQ(Fetch("a1"), 0) << "signed out";
+  ASSERT_NO_FATAL_FAILURE(SignIn("a1"));
+  v1::SetAvailabilityRequest on_break;
+  on_break.set_agent_id("a1");
+  on_break.set_state(v1::AGENT_STATE_ON_BREAK);
+  v1::Agent agent;
+  ASSERT_TRUE(agents_->SetAvailability(Context().get(), on_break, &agent).ok());
+  EXPECT_EQ(Fetch("a1"), 0) << "on a break";
+  on_break.set_state(v1::AGENT_STATE_AVAILABLE);
+  ASSERT_TRUE(agents_->SetAvailability(Context().get(), on_break, &agent).ok());
+  EXPECT_EQ(Fetch("a1"), 3) << "at most its capacity";
+  EXPECT_EQ(Fetch("a1"), 0) << "full";
+  EXPECT_EQ(Fetch("dialer-agent"), 1) << "an agent the floor does not know fetches as before";
+
+  v1::FetchDueCallbacksResponse response;
+  ExpectError(FetchAs(*stub_, "a1", 10, &response, "vip"), grpc::StatusCode::FAILED_PRECONDITION,
+              "queue: agent 'a1' does not work the queue 'vip'");
+}
+
+TEST_P(AgentFetchE2eTest, RoundRobinGoesRoundTheAgentsInSignInOrder) {
+  ASSERT_NO_FATAL_FAILURE(SetStrategy(v1::ASSIGNMENT_STRATEGY_ROUND_ROBIN));
+  ASSERT_NO_FATAL_FAILURE(AddCallbacks(6));
+  for (const char* id : {"a1", "a2", "a3"}) ASSERT_NO_FATAL_FAILURE(AddAgent(id));
+  for (const char* id : {"a2", "a1", "a3"}) ASSERT_NO_FATAL_FAILURE(SignIn(id));  // a2 first
+  // Of six callbacks each agent's turn comes twice, whoever asks first.
+  EXPECT_EQ(Fetch("a3"), 2);
+  EXPECT_EQ(Fetch("a3"), 0) << "a3 had its turns";
+  EXPECT_EQ(Fetch("a1", 1), 1);
+  EXPECT_EQ(Fetch("a2"), 2);
+  EXPECT_EQ(Fetch("a1"), 1);
+}
+
+TEST_P(AgentFetchE2eTest, SequentialFillsTheFirstAgentSignedInFirst) {
+  ASSERT_NO_FATAL_FAILURE(SetStrategy(v1::ASSIGNMENT_STRATEGY_SEQUENTIAL));
+  ASSERT_NO_FATAL_FAILURE(AddCallbacks(5));
+  ASSERT_NO_FATAL_FAILURE(AddAgent("a1", /*capacity=*/3));
+  ASSERT_NO_FATAL_FAILURE(AddAgent("a2", /*capacity=*/3));
+  ASSERT_NO_FATAL_FAILURE(SignIn("a1"));
+  ASSERT_NO_FATAL_FAILURE(SignIn("a2"));
+  // a1 takes three, so a2 gets only the two that a1 has no room for.
+  EXPECT_EQ(Fetch("a2"), 2);
+  EXPECT_EQ(Fetch("a1"), 3);
+}
+
+TEST_P(AgentFetchE2eTest, LoadBasedGivesTheLeastLoadedAgentTheNextCallbacks) {
+  ASSERT_NO_FATAL_FAILURE(SetStrategy(v1::ASSIGNMENT_STRATEGY_LOAD_BASED));
+  ASSERT_NO_FATAL_FAILURE(AddCallbacks(3));
+  ASSERT_NO_FATAL_FAILURE(AddAgent("a1"));
+  ASSERT_NO_FATAL_FAILURE(AddAgent("a2"));
+  ASSERT_NO_FATAL_FAILURE(SignIn("a1"));
+  ASSERT_NO_FATAL_FAILURE(SignIn("a2"));
+  EXPECT_EQ(Fetch("a1", 1), 1);  // a1 holds one
+  ASSERT_NO_FATAL_FAILURE(AddCallbacks(3, 3));
+  // Five waiting: a2 first until level with a1, then turn about, a1 first.
+  EXPECT_EQ(Fetch("a1"), 2);
+  EXPECT_EQ(Fetch("a2"), 3);
+}
+
+TEST_P(AgentFetchE2eTest, FillUpGivesTheAgentWhoHandledFewestTodayTheNextCallbacks) {
+  ASSERT_NO_FATAL_FAILURE(SetStrategy(v1::ASSIGNMENT_STRATEGY_FILL_UP));
+  ASSERT_NO_FATAL_FAILURE(AddCallbacks(2));
+  ASSERT_NO_FATAL_FAILURE(AddAgent("a1"));
+  ASSERT_NO_FATAL_FAILURE(AddAgent("a2"));
+  ASSERT_NO_FATAL_FAILURE(SignIn("a1"));
+  ASSERT_NO_FATAL_FAILURE(SignIn("a2"));
+  ASSERT_NO_FATAL_FAILURE(ReportOneCall("a1"));  // a1 handled one today, a2 none
+  EXPECT_EQ(Fetch("a1"), 0) << "the last one waiting is a2's to fill up";
+  ASSERT_NO_FATAL_FAILURE(ReportOneCall("a2"));  // one each now
+  ASSERT_NO_FATAL_FAILURE(AddCallbacks(3, 2));
+  // Three waiting, one handled each: a1 (signed in first), a2, then a1 again.
+  EXPECT_EQ(Fetch("a2"), 1);
+  EXPECT_EQ(Fetch("a1"), 2);
+}
+
+TEST_P(AgentFetchE2eTest, ReturningCustomersStayWithTheirAgentWhileItIsAvailable) {
+  ASSERT_NO_FATAL_FAILURE(SetStrategy(v1::ASSIGNMENT_STRATEGY_RETURNING_CUSTOMER));
+  ASSERT_NO_FATAL_FAILURE(AddCallbacks(2, 0, /*serving_agent=*/"a2"));
+  ASSERT_NO_FATAL_FAILURE(AddAgent("a1"));
+  ASSERT_NO_FATAL_FAILURE(AddAgent("a2"));
+  ASSERT_NO_FATAL_FAILURE(SignIn("a1"));
+  EXPECT_EQ(Fetch("a1", 1), 1) << "a2 is not signed in: its customers go to anyone";
+  ASSERT_NO_FATAL_FAILURE(SignIn("a2"));
+  EXPECT_EQ(Fetch("a1"), 0) << "a2 is back: its customer waits for it";
+  EXPECT_EQ(Fetch("a2"), 1);
+}
+
+TEST_P(AgentFetchE2eTest, ACustomerWhoNeedsALanguageGoesOnlyToAnAgentWhoSpeaksIt) {
+  ASSERT_NO_FATAL_FAILURE(AddCallbacks(1, 0, "", "en"));
+  ASSERT_NO_FATAL_FAILURE(AddCallbacks(1, 1, "", "zh-CN"));
+  ASSERT_NO_FATAL_FAILURE(AddAgent("zh", 10, {"zh-Hans-CN"}));
+  ASSERT_NO_FATAL_FAILURE(AddAgent("en", 10, {"en-GB"}));
+  ASSERT_NO_FATAL_FAILURE(SignIn("zh"));
+  ASSERT_NO_FATAL_FAILURE(SignIn("en"));
+  // "en" asks first: its share of the two waiting is one, and it is the
+  // customer it can serve.
+  v1::FetchDueCallbacksResponse response;
+  ASSERT_TRUE(FetchAs(*stub_, "en", 10, &response).ok());
+  ASSERT_EQ(response.callbacks_size(), 1);
+  EXPECT_EQ(response.callbacks(0).customer_external_id(), "c0");
+  ASSERT_TRUE(FetchAs(*stub_, "zh", 10, &response).ok());
+  ASSERT_EQ(response.callbacks_size(), 1);
+  EXPECT_EQ(response.callbacks(0).customer_external_id(), "c1");
+}
+
+TEST_P(AgentFetchE2eTest, ThirtyTwoAgentsOnTwoServersNeverGetTheSameCallback) {
+  constexpr int kAgents = 32, kCallbacks = 120;
+  ASSERT_NO_FATAL_FAILURE(AddCallbacks(kCallbacks));
+  for (int i = 0; i < kAgents; ++i) {
+    ASSERT_NO_FATAL_FAILURE(AddAgent(absl::StrCat("a", i), /*capacity=*/5));
+    ASSERT_NO_FATAL_FAILURE(SignIn(absl::StrCat("a", i)));
+  }
+  std::unique_ptr<test_support::TestServer> second = StartServer();
+  ASSERT_NE(second, nullptr);
+  std::vector<std::shared_ptr<grpc::Channel>> channels = {channel(), second->channel()};
+
+  absl::Mutex mutex;
+  std::multiset<std::string> handed_out;
+  std::atomic<int> failures = 0;
+  std::vector<std::thread> agents;
+  for (int i = 0; i < kAgents; ++i) {
+    agents.emplace_back([&, i] {
+      auto stub = v1::CallbackService::NewStub(channels[i % 2]);
+      for (int round = 0; round < 3; ++round) {
+        v1::FetchDueCallbacksResponse response;
+        grpc::Status status = FetchAs(*stub, absl::StrCat("a", i), 2, &response);
+        if (!status.ok()) {
+          ++failures;
+          continue;
+        }
+        absl::MutexLock lock(&mutex);
+        for (const v1::Callback& callback : response.callbacks()) handed_out.insert(callback.id());
+      }
+    });
+  }
+  for (std::thread& agent : agents) agent.join();
+  EXPECT_EQ(failures, 0);
+  std::set<std::string> distinct(handed_out.begin(), handed_out.end());
+  EXPECT_EQ(distinct.size(), handed_out.size()) << "a callback was handed out twice";
+  EXPECT_GT(handed_out.size(), 0u);
+  // Every callback handed out is held by the one agent it went to.
+  v1::ListAgentsRequest list;
+  list.set_page_size(200);
+  v1::ListAgentsResponse listed;
+  ASSERT_TRUE(agents_->ListAgents(Context().get(), list, &listed).ok());
+  size_t held = 0;
+  for (const v1::Agent& agent : listed.agents()) {
+    EXPECT_LE(agent.open_callbacks(), agent.capacity()) << agent.id();
+    held += agent.open_callbacks();
+  }
+  EXPECT_EQ(held, handed_out.size());
+}
+
+SATISFACTION_INSTANTIATE_ON_BACKENDS(AgentFetchE2eTest);
+
+}  // namespace
+}  // namespace satisfaction
