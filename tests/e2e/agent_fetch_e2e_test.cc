@@ -133,6 +133,41 @@ TEST_P(AgentFetchE2eTest, AnAgentGetsNothingUnlessSignedInAvailableAndWithRoom) 
               "queue: agent 'a1' does not work the queue 'vip'");
 }
 
+TEST_P(AgentFetchE2eTest, AnAgentWhoSignsOutMidLeaseStillReportsItsCallsButGetsNoMore) {
+  ASSERT_NO_FATAL_FAILURE(AddCallbacks(3));
+  ASSERT_NO_FATAL_FAILURE(AddAgent("a1"));
+  ASSERT_NO_FATAL_FAILURE(SignIn("a1"));
+  v1::FetchDueCallbacksResponse held;
+  ASSERT_TRUE(FetchAs(*stub_, "a1", 2, &held).ok());
+  ASSERT_EQ(held.callbacks_size(), 2);
+  v1::SignOutRequest sign_out;
+  sign_out.set_agent_id("a1");
+  v1::Agent agent;
+  ASSERT_TRUE(agents_->SignOut(Context().get(), sign_out, &agent).ok());
+  EXPECT_EQ(agent.open_callbacks(), 2) << "its leases outlive the shift";
+
+  // The call under way when the shift ended is still reported.
+  v1::ReportDispositionRequest report;
+  report.set_callback_id(held.callbacks(0).id());
+  report.set_lease_token(held.callbacks(0).lease_token());
+  report.set_outcome(v1::CALL_OUTCOME_COMPLETED);
+  v1::ReportDispositionResponse reported;
+  grpc::Status status = stub_->ReportDisposition(Context().get(), report, &reported);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(Fetch("a1"), 0) << "signed out";
+
+  // Another agent takes what is left, and the rest once it is put back.
+  ASSERT_NO_FATAL_FAILURE(AddAgent("a2"));
+  ASSERT_NO_FATAL_FAILURE(SignIn("a2"));
+  EXPECT_EQ(Fetch("a2"), 1);
+  v1::ReleaseCallbackRequest release;
+  release.set_callback_id(held.callbacks(1).id());
+  release.set_lease_token(held.callbacks(1).lease_token());
+  v1::Callback released;
+  ASSERT_TRUE(stub_->ReleaseCallback(Context().get(), release, &released).ok());
+  EXPECT_EQ(Fetch("a2"), 1);
+}
+
 TEST_P(AgentFetchE2eTest, RoundRobinGoesRoundTheAgentsInSignInOrder) {
   ASSERT_NO_FATAL_FAILURE(SetStrategy(v1::ASSIGNMENT_STRATEGY_ROUND_ROBIN));
   ASSERT_NO_FATAL_FAILURE(AddCallbacks(6));
