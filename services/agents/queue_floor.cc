@@ -75,14 +75,16 @@ absl::StatusOr<std::optional<QueueFloor>> QueueFloors::Load(const std::string& q
                                                             absl::Time now) {
   return database_.InTransaction<std::optional<QueueFloor>>(
       Access::kRead, [&](storage::Transaction& tx) -> absl::StatusOr<std::optional<QueueFloor>> {
-        std::string skills_json;
+        std::string skills_json, display_name;
         int state = 0, capacity = 0;
         long long signed_in_at_us = 0;
-        storage::Query agent(tx, "SELECT state, capacity, signed_in_at_us, skills_json FROM agents WHERE id = :id");
+        storage::Query agent(
+            tx, "SELECT state, capacity, signed_in_at_us, skills_json, display_name FROM agents WHERE id = :id");
         agent.Bind("id", agent_id).Into(state).Into(capacity).Into(signed_in_at_us).Into(skills_json);
-        if (!agent.Execute()) return std::nullopt;
+        if (!agent.Into(display_name).Execute()) return std::nullopt;
 
         QueueFloor floor;
+        floor.display_name = display_name;
         floor.me = StateOf(agent_id, state, capacity, signed_in_at_us);
         v1::AgentSkills skills;
         if (!google::protobuf::util::JsonStringToMessage(skills_json, &skills).ok()) {

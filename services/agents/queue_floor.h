@@ -19,6 +19,8 @@ struct QueueFloor {
   // The agent who fetches: available only while signed in and available, with
   // its capacity and the callbacks it holds.
   scheduler::AgentState me;
+  // The name it gives on the phone.
+  std::string display_name;
   // The languages the agent speaks, as the supported languages customers
   // have ("zh-CN", "en").
   std::vector<std::string> languages;

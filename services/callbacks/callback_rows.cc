@@ -33,20 +33,21 @@ std::vector<v1::Callback> LoadCallbacks(storage::Transaction& tx, std::vector<lo
   absl::flat_hash_map<long long, v1::Callback> by_id;
   {
     long long id = 0, due_us = 0, expires_us = 0, lease_us = 0;
-    int priority = 0, attempts = 0, max_attempts = 0, state = 0;
-    std::string queue, questionnaire, reserved, event_id, external_id, name, phone, zone;
+    int priority = 0, attempts = 0, max_attempts = 0, state = 0, trigger = 0;
+    std::string queue, questionnaire, reserved, event_id, external_id, name, phone, zone, language;
     storage::Query query(
         tx, absl::StrCat(
                 "SELECT r.queue, r.questionnaire_id, r.reserved_agent_id, r.event_id, c.external_id, c.name, c.phone,"
                 " c.time_zone, r.id, r.due_at_us, r.expires_at_us, r.lease_expires_at_us, r.priority, r.attempts,"
-                " r.max_attempts, r.state FROM revisits r JOIN customers c ON c.id = r.customer_id WHERE r.id IN (",
+                " r.max_attempts, r.state, r.trigger_kind, c.language FROM revisits r JOIN customers c"
+                " ON c.id = r.customer_id WHERE r.id IN (",
                 Placeholders("i", ids.size()), ")"));
     query.BindEach("i", ids);
     for (auto* into : {&queue, &questionnaire, &reserved, &event_id, &external_id, &name, &phone, &zone}) {
       query.Into(*into);
     }
     query.Into(id).Into(due_us).Into(expires_us).Into(lease_us).Into(priority).Into(attempts).Into(max_attempts);
-    query.Into(state).Start();
+    query.Into(state).Into(trigger).Into(language).Start();
     while (query.Next()) {
       v1::Callback& callback = by_id[id];
       callback.set_id(absl::StrCat(id));
@@ -65,6 +66,8 @@ std::vector<v1::Callback> LoadCallbacks(storage::Transaction& tx, std::vector<lo
       *callback.mutable_expire_time() = TimeUtil::MicrosecondsToTimestamp(expires_us);
       if (state == kLeased) *callback.mutable_lease_expire_time() = TimeUtil::MicrosecondsToTimestamp(lease_us);
       callback.set_state(ProtoEnumOrUnspecified<v1::RevisitState>(state));
+      callback.set_trigger(ProtoEnumOrUnspecified<v1::Trigger>(trigger));
+      callback.set_language(language);
     }
   }
   {

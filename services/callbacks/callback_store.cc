@@ -91,6 +91,7 @@ absl::StatusOr<int> CallbackStore::CountWaiting(const leases::ClaimScope& scope,
 absl::StatusOr<std::vector<v1::Callback>> CallbackStore::Fetch(const Claimant& claimant, int max_count,
                                                                absl::Duration lease, absl::Time now) {
   leases::ClaimScope scope = ScopeFor(claimant, absl::ToUnixMicros(now - reserved_grace_));
+  std::string agent_name;  // of an agent the floor knows
   if (floors_ != nullptr && !claimant.agent_id.empty()) {
     absl::StatusOr<std::optional<agents::QueueFloor>> floor = floors_->Load(claimant.queue, claimant.agent_id, now);
     if (!floor.ok()) return floor.status();
@@ -110,6 +111,7 @@ absl::StatusOr<std::vector<v1::Callback>> CallbackStore::Fetch(const Claimant& c
       max_count = (*floor)->MayTake(max_count, *waiting);
       if (max_count == 0) return std::vector<v1::Callback>{};
       NarrowToAgent(scope, **floor);
+      agent_name = (*floor)->display_name;
     }
   }
   leases::LeaseSecret secret = leases::LeaseSecret::Generate();
@@ -121,10 +123,22 @@ absl::StatusOr<std::vector<v1::Callback>> CallbackStore::Fetch(const Claimant& c
   return database_.InTransaction<std::vector<v1::Callback>>(
       Access::kWrite, [&](storage::Transaction& tx) -> absl::StatusOr<std::vector<v1::Callback>> {
         std::vector<v1::Callback> callbacks = LoadCallbacks(tx, *claimed);
+        absl::StatusOr<std::shared_ptr<const settings::MessageSettingsDocument::Snapshot>> settings =
+            message_settings_.InForce(tx);
+        if (!settings.ok()) return settings.status();
+        const v1::MessageSettings& shop = (*settings)->message;
         // No message carries these links: the page opens in the browser's language.
         std::vector<invitations::SurveyToInvite> surveys;
         std::vector<v1::Callback*> surveyed;
         for (v1::Callback& callback : callbacks) {
+          if (callback.language().empty()) callback.set_language(shop.default_language());
+          if (scripts_ != nullptr) {
+            callback.set_call_script(scripts_->Render({.language = callback.language(),
+                                                       .trigger = callback.trigger(),
+                                                       .agent_name = agent_name,
+                                                       .shop_name = shop.shop_name(),
+                                                       .customer_name = callback.customer_name()}));
+          }
           long long id = 0;
           if (!absl::SimpleAtoi(callback.id(), &id)) continue;
           callback.set_lease_token(leases::LeaseTokenFor(secret, id));
@@ -133,9 +147,6 @@ absl::StatusOr<std::vector<v1::Callback>> CallbackStore::Fetch(const Claimant& c
           surveyed.push_back(&callback);
         }
         if (surveyed.empty()) return callbacks;
-        absl::StatusOr<std::shared_ptr<const settings::MessageSettingsDocument::Snapshot>> settings =
-            message_settings_.InForce(tx);
-        if (!settings.ok()) return settings.status();
         absl::Time expires = now + (*settings)->parsed.invitation_validity;
         std::vector<std::string> tokens = invitations::IssueInvitations(
             tx, surveys, v1::CHANNEL_PHONE, absl::ToUnixMicros(now), absl::ToUnixMicros(expires));

@@ -13,6 +13,7 @@
 #include "satisfaction/v1/callback.pb.h"
 #include "scheduler/retry_policy.h"
 #include "services/agents/queue_floor.h"
+#include "services/callbacks/call_scripts.h"
 #include "services/common/flow_observer.h"
 #include "services/leases/claimer.h"
 #include "services/leases/lease_token.h"
@@ -38,14 +39,17 @@ class CallbackStore {
   // `flow` (may be null) hears of the attempts reported and the revisits
   // they end.
   // `floors` (may be null) knows the agents of the call floor: a fetch for
-  // one of them goes by its queue's strategy.
+  // one of them goes by its queue's strategy. `scripts` (may be null: no
+  // templates) give fetched callbacks their opening lines.
   CallbackStore(storage::Database& database, absl::Duration reserved_grace, std::string public_url,
-                FlowObserver* flow = nullptr, agents::QueueFloors* floors = nullptr)
+                FlowObserver* flow = nullptr, agents::QueueFloors* floors = nullptr,
+                const CallScripts* scripts = nullptr)
       : database_(database),
         reserved_grace_(reserved_grace),
         public_url_(std::move(public_url)),
         flow_(flow),
         floors_(floors),
+        scripts_(scripts),
         claimer_(database, flow),
         message_settings_(settings::MakeMessageSettingsDocument(database)) {}
 
@@ -100,6 +104,7 @@ class CallbackStore {
   const std::string public_url_;
   FlowObserver* const flow_;
   agents::QueueFloors* const floors_;
+  const CallScripts* const scripts_;
   leases::Claimer claimer_;
   settings::MessageSettingsDocument message_settings_;  // how long invitations work
 

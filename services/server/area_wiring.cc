@@ -148,9 +148,15 @@ absl::Status SatisfactionServer::WireRevisits() {
 }
 
 absl::Status SatisfactionServer::WireCallbacks() {
+  if (std::optional<std::filesystem::path> folder = TemplateFolder(config_, "call_scripts")) {
+    absl::StatusOr<callbacks::CallScripts> scripts = callbacks::CallScripts::Load(*folder);
+    if (!scripts.ok()) return scripts.status();
+    call_scripts_ = std::make_unique<callbacks::CallScripts>(*std::move(scripts));
+    spdlog::info("call scripts from {}", folder->string());
+  }
   queue_floors_ = std::make_unique<agents::QueueFloors>(*database_, config_.report_time_zone);
   callback_store_ = std::make_unique<callbacks::CallbackStore>(*database_, config_.reserved_callback_grace, PublicUrl(),
-                                                               Flow(), queue_floors_.get());
+                                                               Flow(), queue_floors_.get(), call_scripts_.get());
   callback_service_ = std::make_unique<callbacks::CallbackService>(*callback_store_, tunables::kWatchCallbacksInterval);
 
   using callbacks::CallbackService;

@@ -126,6 +126,8 @@ class SatisfactionServer {
   std::unique_ptr<revisits::RevisitPolicyService> policy_service_;
   std::unique_ptr<revisits::RevisitStore> revisit_store_;
   std::unique_ptr<revisits::RevisitService> revisit_service_;
+  // Null without templates.
+  std::unique_ptr<callbacks::CallScripts> call_scripts_;
   // The call floor as agents' fetches weigh it (see CallbackStore::Fetch).
   std::unique_ptr<agents::QueueFloors> queue_floors_;
   std::unique_ptr<callbacks::CallbackStore> callback_store_;

@@ -9,11 +9,13 @@
 #include <thread>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "gtest/gtest.h"
 #include "satisfaction/v1/agent.grpc.pb.h"
 #include "satisfaction/v1/callback.grpc.pb.h"
+#include "satisfaction/v1/revisit_policy.grpc.pb.h"
 #include "tests/e2e/complaint_calls.h"
 #include "tests/e2e/e2e_fixture.h"
 
@@ -302,6 +304,71 @@ TEST_P(AgentFetchE2eTest, ThirtyTwoAgentsOnTwoServersNeverGetTheSameCallback) {
 }
 
 SATISFACTION_INSTANTIATE_ON_BACKENDS(AgentFetchE2eTest);
+
+// With the repository's templates: a fetched callback says why we call and
+// how to open the call.
+class CallScriptE2eTest : public test_support::ServiceE2eTest<v1::CallbackService> {
+ protected:
+  CallScriptE2eTest() : ServiceE2eTest({.templates = test_support::Templates::kRepository}) {}
+};
+
+TEST_P(CallScriptE2eTest, AFetchedCallbackCarriesItsTriggerLanguageAndOpeningLines) {
+  // The standard complaint call is due the next day: one due now instead.
+  v1::DisableRevisitRuleRequest disable;
+  disable.set_id("complaint-closed-call");
+  v1::RevisitRule disabled;
+  ASSERT_TRUE(
+      v1::RevisitPolicyService::NewStub(channel())->DisableRevisitRule(Context().get(), disable, &disabled).ok());
+  ASSERT_NO_FATAL_FAILURE(test_support::AddComplaintCallRule(channel(), kQueue));
+  for (const char* id : {"c1", "c2"}) {
+    v1::Customer customer;
+    customer.set_external_id(id);
+    customer.set_name(id[1] == '1' ? "王芳" : "Mary");
+    customer.set_language(id[1] == '1' ? "" : "en");
+    customer.set_phone(id[1] == '1' ? "+8613912345678" : "+8613912345679");
+    ASSERT_NO_FATAL_FAILURE(test_support::AddCallableCustomer(channel(), customer));
+    ASSERT_NO_FATAL_FAILURE(test_support::RecordClosedComplaint(channel(), absl::StrCat("complaint-", id), id));
+  }
+  auto agents = v1::AgentService::NewStub(channel());
+  v1::CreateAgentRequest create;
+  create.mutable_agent()->set_id("a1");
+  create.mutable_agent()->set_display_name("小王");
+  create.mutable_agent()->add_queues(kQueue);
+  create.mutable_agent()->set_capacity(5);
+  create.mutable_agent()->mutable_skills()->add_languages("zh-CN");
+  create.mutable_agent()->mutable_skills()->add_languages("en");
+  v1::Agent agent;
+  ASSERT_TRUE(agents->CreateAgent(Context().get(), create, &agent).ok());
+  v1::SignInRequest sign_in;
+  sign_in.set_agent_id("a1");
+  ASSERT_TRUE(agents->SignIn(Context().get(), sign_in, &agent).ok());
+
+  v1::FetchDueCallbacksRequest fetch;
+  fetch.set_queue(kQueue);
+  fetch.set_agent_id("a1");
+  fetch.set_max_count(1);
+  fetch.mutable_lease_duration()->set_seconds(60);
+  v1::FetchDueCallbacksResponse fetched;
+  ASSERT_TRUE(stub_->FetchDueCallbacks(Context().get(), fetch, &fetched).ok());
+  ASSERT_EQ(fetched.callbacks_size(), 1);
+  const v1::Callback& first = fetched.callbacks(0);
+  EXPECT_EQ(first.trigger(), v1::TRIGGER_COMPLAINT_CLOSED);
+  EXPECT_EQ(first.language(), "zh-CN") << "the shop's default for a customer who has none";
+  EXPECT_TRUE(absl::StartsWith(first.call_script(), "王芳，您好！我是Satisfaction的客服小王。")) << first.call_script();
+  EXPECT_TRUE(absl::StrContains(first.call_script(), "您之前反映的问题")) << first.call_script();
+
+  // A dialer fetching by queue alone gets the lines without an agent's name,
+  // in the customer's language.
+  fetch.clear_agent_id();
+  ASSERT_TRUE(stub_->FetchDueCallbacks(Context().get(), fetch, &fetched).ok());
+  ASSERT_EQ(fetched.callbacks_size(), 1);
+  EXPECT_EQ(fetched.callbacks(0).language(), "en");
+  EXPECT_TRUE(
+      absl::StartsWith(fetched.callbacks(0).call_script(), "Hello Mary, this is Satisfaction customer service."))
+      << fetched.callbacks(0).call_script();
+}
+
+SATISFACTION_INSTANTIATE_ON_BACKENDS(CallScriptE2eTest);
 
 }  // namespace
 }  // namespace satisfaction
