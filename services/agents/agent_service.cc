@@ -16,16 +16,26 @@ constexpr int kMaxPageSize = 200;
 
 }  // namespace
 
+namespace {
+
+// A key bound to a queue acts only for the agents of that queue.
+absl::Status CheckQueueBinding(const access::Caller& caller, const v1::Agent& agent) {
+  if (caller.queue.empty() ||
+      std::find(agent.queues().begin(), agent.queues().end(), caller.queue) != agent.queues().end()) {
+    return absl::OkStatus();
+  }
+  return absl::PermissionDeniedError(absl::StrCat("agent_id: the key ", caller.key_id, " acts only for the queue ",
+                                                  caller.queue, ", which agent ", agent.id(), " is not in"));
+}
+
+}  // namespace
+
 absl::Status AgentService::CheckActsFor(const access::Caller& caller, const std::string& agent_id) {
   if (absl::Status s = access::CheckReportingAgent(caller, agent_id); !s.ok()) return s;
   if (caller.queue.empty()) return absl::OkStatus();
   absl::StatusOr<v1::Agent> agent = agents_.Get(agent_id, absl::Now());
   if (!agent.ok()) return agent.status();
-  if (std::find(agent->queues().begin(), agent->queues().end(), caller.queue) == agent->queues().end()) {
-    return absl::PermissionDeniedError(absl::StrCat("agent_id: the key ", caller.key_id, " acts only for the queue ",
-                                                    caller.queue, ", which agent ", agent_id, " is not in"));
-  }
-  return absl::OkStatus();
+  return CheckQueueBinding(caller, *agent);
 }
 
 absl::StatusOr<v1::Agent> AgentService::CreateAgent(const access::Caller& /*caller*/,
@@ -46,8 +56,11 @@ absl::StatusOr<v1::Agent> AgentService::UpdateAgent(const access::Caller& /*call
 
 absl::StatusOr<v1::Agent> AgentService::GetAgent(const access::Caller& caller, const v1::GetAgentRequest& request) {
   if (absl::Status s = ValidateAgentId("id", request.id()); !s.ok()) return s;
-  if (absl::Status s = CheckActsFor(caller, request.id()); !s.ok()) return s;
-  return agents_.Get(request.id(), absl::Now());
+  if (absl::Status s = access::CheckReportingAgent(caller, request.id()); !s.ok()) return s;
+  absl::StatusOr<v1::Agent> agent = agents_.Get(request.id(), absl::Now());
+  if (!agent.ok()) return agent.status();
+  if (absl::Status s = CheckQueueBinding(caller, *agent); !s.ok()) return s;
+  return agent;
 }
 
 absl::StatusOr<v1::ListAgentsResponse> AgentService::ListAgents(const access::Caller& /*caller*/,

@@ -1,6 +1,5 @@
 #include "services/agents/agent_store.h"
 
-#include <google/protobuf/util/json_util.h>
 #include <google/protobuf/util/time_util.h>
 
 #include <optional>
@@ -9,6 +8,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "services/agents/agent_counts.h"
+#include "services/agents/agent_documents.h"
 #include "services/common/enum_bridges.h"
 #include "services/common/text_limits.h"
 #include "services/storage/query.h"
@@ -46,11 +46,10 @@ struct AgentRow {
 
   // The settings of `agent`; the shift and times are the caller's to set.
   static AgentRow Settings(const v1::Agent& agent) {
-    AgentRow row{.id = agent.id(), .display_name = agent.display_name(), .capacity = agent.capacity()};
-    if (!google::protobuf::util::MessageToJsonString(agent.skills(), &row.skills_json).ok()) {
-      throw soci::soci_error(absl::StrCat("cannot encode the skills of agent ", Quote(agent.id())));
-    }
-    return row;
+    return {.id = agent.id(),
+            .display_name = agent.display_name(),
+            .skills_json = SkillsJson(agent.skills(), agent.id()),
+            .capacity = agent.capacity()};
   }
 
   v1::AgentState State() const { return ProtoEnumOrUnspecified<v1::AgentState>(state); }
@@ -60,9 +59,7 @@ struct AgentRow {
     v1::Agent agent;
     agent.set_id(id);
     agent.set_display_name(display_name);
-    if (!google::protobuf::util::JsonStringToMessage(skills_json, agent.mutable_skills()).ok()) {
-      throw soci::soci_error(absl::StrCat("stored skills of agent ", Quote(id), " are corrupt"));
-    }
+    *agent.mutable_skills() = SkillsFromJson(skills_json, id);
     agent.set_capacity(capacity);
     agent.set_state(State());
     if (State() != v1::AGENT_STATE_SIGNED_OUT) {

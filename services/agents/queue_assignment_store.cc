@@ -1,11 +1,11 @@
 #include "services/agents/queue_assignment_store.h"
 
-#include <google/protobuf/util/json_util.h>
 #include <google/protobuf/util/time_util.h>
 
 #include <optional>
 
 #include "absl/strings/str_cat.h"
+#include "services/agents/agent_documents.h"
 #include "services/common/text_limits.h"
 #include "services/storage/query.h"
 #include "services/storage/transaction.h"
@@ -31,21 +31,11 @@ struct AssignmentRow {
   }
 
   static AssignmentRow FromProto(const v1::QueueAssignment& assignment, absl::Time now) {
-    AssignmentRow row{.queue = assignment.queue(), .updated_at_us = absl::ToUnixMicros(now)};
-    v1::QueueAssignment settings = assignment;
-    settings.clear_queue();
-    settings.clear_update_time();
-    if (!google::protobuf::util::MessageToJsonString(settings, &row.json).ok()) {
-      throw soci::soci_error(absl::StrCat("cannot encode the assignment of queue ", Quote(row.queue)));
-    }
-    return row;
+    return {.queue = assignment.queue(), .json = AssignmentJson(assignment), .updated_at_us = absl::ToUnixMicros(now)};
   }
 
   v1::QueueAssignment ToProto() const {
-    v1::QueueAssignment assignment;
-    if (!google::protobuf::util::JsonStringToMessage(json, &assignment).ok()) {
-      throw soci::soci_error(absl::StrCat("stored assignment of queue ", Quote(queue), " is corrupt"));
-    }
+    v1::QueueAssignment assignment = AssignmentFromJson(json, queue);
     assignment.set_queue(queue);
     *assignment.mutable_update_time() = TimeUtil::MicrosecondsToTimestamp(updated_at_us);
     return assignment;

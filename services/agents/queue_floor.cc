@@ -1,15 +1,12 @@
 #include "services/agents/queue_floor.h"
 
-#include <google/protobuf/util/json_util.h>
-
 #include <algorithm>
 
-#include "absl/strings/str_cat.h"
 #include "satisfaction/v1/agent.pb.h"
 #include "services/agents/agent_counts.h"
+#include "services/agents/agent_documents.h"
 #include "services/common/enum_bridges.h"
 #include "services/common/languages.h"
-#include "services/common/text_limits.h"
 #include "services/storage/query.h"
 #include "services/storage/transaction.h"
 
@@ -31,11 +28,7 @@ scheduler::AssignmentStrategy StrategyOf(storage::Transaction& tx, const std::st
   if (queue.empty() || !query.Bind("queue", queue).Into(json).Execute()) {
     return scheduler::AssignmentStrategy::kLoadBased;
   }
-  v1::QueueAssignment assignment;
-  if (!google::protobuf::util::JsonStringToMessage(json, &assignment).ok()) {
-    throw soci::soci_error(absl::StrCat("stored assignment of queue ", Quote(queue), " is corrupt"));
-  }
-  return ToScheduler(assignment.strategy()).value_or(scheduler::AssignmentStrategy::kLoadBased);
+  return ToScheduler(AssignmentFromJson(json, queue).strategy()).value_or(scheduler::AssignmentStrategy::kLoadBased);
 }
 
 // The agents signed in to `queue`, without their counts.
@@ -86,10 +79,7 @@ absl::StatusOr<std::optional<QueueFloor>> QueueFloors::Load(const std::string& q
         QueueFloor floor;
         floor.display_name = display_name;
         floor.me = StateOf(agent_id, state, capacity, signed_in_at_us);
-        v1::AgentSkills skills;
-        if (!google::protobuf::util::JsonStringToMessage(skills_json, &skills).ok()) {
-          throw soci::soci_error(absl::StrCat("stored skills of agent ", Quote(agent_id), " are corrupt"));
-        }
+        v1::AgentSkills skills = SkillsFromJson(skills_json, agent_id);
         for (const std::string& tag : skills.languages()) {
           if (std::optional<std::string> language = SupportedLanguage(tag)) floor.languages.push_back(*language);
         }
