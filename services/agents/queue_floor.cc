@@ -22,13 +22,16 @@ scheduler::AgentState StateOf(const std::string& id, int state, int capacity, lo
           .max_open = capacity};
 }
 
-scheduler::AssignmentStrategy StrategyOf(storage::Transaction& tx, const std::string& queue) {
+// The queue's assignment; load-based for a queue nobody set.
+v1::QueueAssignment AssignmentOf(storage::Transaction& tx, const std::string& queue) {
   std::string json;
   storage::Query query(tx, "SELECT assignment_json FROM queue_assignments WHERE queue = :queue");
   if (queue.empty() || !query.Bind("queue", queue).Into(json).Execute()) {
-    return scheduler::AssignmentStrategy::kLoadBased;
+    v1::QueueAssignment assignment;
+    assignment.set_strategy(v1::ASSIGNMENT_STRATEGY_LOAD_BASED);
+    return assignment;
   }
-  return ToScheduler(AssignmentFromJson(json, queue).strategy()).value_or(scheduler::AssignmentStrategy::kLoadBased);
+  return AssignmentFromJson(json, queue);
 }
 
 // The agents signed in to `queue`, without their counts.
@@ -83,6 +86,7 @@ absl::StatusOr<std::optional<QueueFloor>> QueueFloors::Load(const std::string& q
         for (const std::string& tag : skills.languages()) {
           if (std::optional<std::string> language = SupportedLanguage(tag)) floor.languages.push_back(*language);
         }
+        floor.product_categories.assign(skills.product_categories().begin(), skills.product_categories().end());
         if (!queue.empty()) {
           int works = 0;
           storage::Query member(tx, "SELECT COUNT(*) FROM agent_queues WHERE agent_id = :id AND queue = :queue");
@@ -91,7 +95,17 @@ absl::StatusOr<std::optional<QueueFloor>> QueueFloors::Load(const std::string& q
         }
         if (!floor.me.available || !floor.works_queue) return floor;  // takes nothing: no need to count
 
-        floor.strategy = StrategyOf(tx, queue);
+        v1::QueueAssignment assignment = AssignmentOf(tx, queue);
+        floor.strategy = ToScheduler(assignment.strategy()).value_or(scheduler::AssignmentStrategy::kLoadBased);
+        if (floor.strategy == scheduler::AssignmentStrategy::kAdvanced) {
+          for (int attribute : assignment.route_by()) {
+            const auto& served = attribute == v1::ROUTING_ATTRIBUTE_REGION     ? skills.regions()
+                                 : attribute == v1::ROUTING_ATTRIBUTE_PLATFORM ? skills.platforms()
+                                                                               : skills.sources();
+            floor.routes.push_back({.attribute = static_cast<v1::RoutingAttribute>(attribute),
+                                    .served = std::vector<std::string>(served.begin(), served.end())});
+          }
+        }
         floor.team = SignedInTo(tx, queue);
         if (queue.empty()) floor.team.push_back(floor.me);  // its reserved callbacks alone: nobody else's
         std::vector<std::string> ids;

@@ -7,6 +7,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "satisfaction/v1/agent.pb.h"
 #include "scheduler/agent_assignment.h"
 #include "services/storage/database.h"
 
@@ -24,6 +25,16 @@ struct QueueFloor {
   // The languages the agent speaks, as the supported languages customers
   // have ("zh-CN", "en").
   std::vector<std::string> languages;
+  // The product categories the agent knows: a callback naming another goes
+  // to others.
+  std::vector<std::string> product_categories;
+  // An advanced queue's route_by, each with the values the agent serves: a
+  // callback whose customer or event has another value goes to others.
+  struct Route {
+    v1::RoutingAttribute attribute = v1::ROUTING_ATTRIBUTE_UNSPECIFIED;
+    std::vector<std::string> served;
+  };
+  std::vector<Route> routes;
   // Every agent signed in to the queue, `me` among them if it is, with the
   // counts the strategy weighs.
   std::vector<scheduler::AgentState> team;

@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
 #include "satisfaction/v1/questionnaire.pb.h"
+#include "services/analytics/context_recount.h"
 #include "services/analytics/report_questionnaire.h"
 #include "services/common/report_days.h"
 #include "services/storage/query.h"
@@ -113,6 +114,7 @@ absl::StatusOr<RebuildCounts> RecountInPlace(storage::Transaction& tx, const std
   storage::Query answers(tx, absl::StrCat(kInsert, kAnswerCounts));
   answers.Bind("id", id).Bind("first", first).Bind("last", last).Bind("scale", scale).Execute();
   for (int version : VersionsOf(tx, id)) RebuildDayRollups(tx, id, version, 0, 99991231);
+  RecountContextRollups(tx, id, 0, 99991231);
   return CountWritten(tx, id);
 }
 
@@ -147,7 +149,7 @@ std::optional<std::pair<absl::CivilDay, absl::CivilDay>> DaysOf(storage::Transac
 void RecountChunk(storage::Transaction& tx, const std::string& id, std::vector<int>& versions, int first, int last) {
   long long locked = 0;
   for (int& version : versions) {
-    for (const char* table : {"response_rollups", "response_day_rollups"}) {
+    for (const char* table : {"response_rollups", "response_day_rollups", "response_context_rollups"}) {
       storage::Query lock(
           tx, absl::StrCat("SELECT COUNT(*) FROM ", table, " WHERE questionnaire_id = :id",
                            " AND questionnaire_version = :version AND day >= :first AND day <= :last", tx.ForUpdate()));
@@ -183,6 +185,7 @@ void RecountChunk(storage::Transaction& tx, const std::string& id, std::vector<i
     insert.Execute();
   }
   for (int version : versions) RebuildDayRollups(tx, id, version, first, last);
+  RecountContextRollups(tx, id, first, last);
 }
 
 // MariaDB: a chunk of days a transaction (each reading one snapshot), so submissions wait only while

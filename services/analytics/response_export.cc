@@ -2,6 +2,8 @@
 
 #include <google/protobuf/util/time_util.h>
 
+#include <algorithm>
+#include <array>
 #include <set>
 #include <vector>
 
@@ -45,21 +47,36 @@ struct PageQuery {
   std::string questionnaire_id;
   std::vector<int> versions, types, channels;
   std::vector<std::string> agents;
+  ContextFilter contexts;
   int first_day = 0, last_day = 0, page_size = 0;
   // Responses submitted at or after `since_us`; a page starts after the last
   // response of the page before, in (submit time, id) order.
   long long since_us = 0, after_us = -1, after_id = 0;
 
+  bool ContextFiltered() const {
+    return std::any_of(contexts.begin(), contexts.end(), [](const auto& values) { return !values.empty(); });
+  }
+
   std::string Sql() const {
-    auto in = [](const char* column, const char* prefix, size_t n) {
+    auto in = [](const std::string& column, const std::string& prefix, size_t n) {
       return n == 0 ? std::string() : absl::StrCat(" AND ", column, " IN (", storage::Placeholders(prefix, n), ")");
     };
+    static constexpr const char* kContextColumns[] = {"e.platform", "e.store", "e.product_category", "e.courier",
+                                                      "e.cause"};
+    // As the aggregates by context: only responses whose event carried some.
+    std::string context_filter =
+        ContextFiltered() ? " AND (e.platform <> '' OR e.store <> '' OR e.product_category <> '' OR e.courier <> ''"
+                            " OR e.cause <> '')"
+                          : "";
+    for (size_t part = 0; part < contexts.size(); ++part) {
+      absl::StrAppend(&context_filter, in(kContextColumns[part], absl::StrCat("x", part, "_"), contexts[part].size()));
+    }
     return absl::StrCat(
-        "SELECT ", responses::StoredResponse::kColumns, responses::StoredResponse::kFrom,
-        " WHERE r.questionnaire_id = :q",
+        "SELECT ", responses::StoredResponse::kColumns, revisits::StoredContext::kColumns,
+        responses::StoredResponse::kFrom, " WHERE r.questionnaire_id = :q",
         in("r.questionnaire_version", "v", versions.size()), " AND r.report_day >= :first AND r.report_day <= :last",
         in("r.customer_type", "t", types.size()), in("r.channel", "c", channels.size()),
-        in("r.agent_id", "a", agents.size()),
+        in("r.agent_id", "a", agents.size()), context_filter,
         " AND r.submitted_at_us >= :since AND (r.submitted_at_us > :after_at OR (r.submitted_at_us = :same_at"
         " AND r.id > :after_id)) ORDER BY r.submitted_at_us, r.id LIMIT ",
         page_size);
@@ -69,6 +86,7 @@ struct PageQuery {
   void Bind(storage::Query& query) const {
     query.Bind("q", questionnaire_id).BindEach("v", versions).Bind("first", first_day).Bind("last", last_day);
     query.BindEach("t", types).BindEach("c", channels).BindEach("a", agents).Bind("since", since_us);
+    for (size_t part = 0; part < contexts.size(); ++part) query.BindEach(absl::StrCat("x", part, "_"), contexts[part]);
     query.Bind("after_at", after_us).Bind("same_at", after_us).Bind("after_id", after_id);
   }
 };
@@ -132,12 +150,21 @@ std::string CsvOf(const Page& page, const std::vector<ReportItem>& columns, bool
                                       "customer_external_id",
                                       "customer_type",
                                       "channel",
-                                      "agent_id"};
+                                      "agent_id",
+                                      "order_id",
+                                      "platform",
+                                      "store",
+                                      "product_category",
+                                      "courier",
+                                      "amount_minor",
+                                      "case_id",
+                                      "cause"};
     for (const ReportItem& item : columns) names.push_back(CsvField(item.code));
     absl::StrAppend(&csv, absl::StrJoin(names, ","), "\r\n");
   }
   for (size_t row = 0; row < page.responses.size(); ++row) {
     const v1::Response& response = page.responses[row];
+    const v1::BusinessContext& context = response.context();
     int day = page.days[row];
     absl::Time at = absl::FromUnixMicros(TimeUtil::TimestampToMicroseconds(response.submit_time()));
     std::vector<std::string> fields = {response.id(),
@@ -148,7 +175,15 @@ std::string CsvOf(const Page& page, const std::vector<ReportItem>& columns, bool
                                        CsvField(response.customer_external_id()),
                                        ShortName(v1::CustomerType_Name(response.customer_type()), "CUSTOMER_TYPE_"),
                                        ShortName(v1::Channel_Name(response.channel()), "CHANNEL_"),
-                                       CsvField(response.agent_id())};
+                                       CsvField(response.agent_id()),
+                                       CsvField(context.order_id()),
+                                       CsvField(context.platform()),
+                                       CsvField(context.store()),
+                                       CsvField(context.product_category()),
+                                       CsvField(context.courier()),
+                                       context.amount_minor() > 0 ? absl::StrCat(context.amount_minor()) : "",
+                                       CsvField(context.case_id()),
+                                       CsvField(context.cause())};
     absl::flat_hash_map<std::string, const v1::Answer*> answers;
     for (const v1::Answer& answer : response.answers()) answers[answer.item_code()] = &answer;
     for (const ReportItem& item : columns) {
@@ -211,6 +246,8 @@ absl::Status ResponseExport::Export(const v1::ExportResponsesRequest& request,
   query.types.assign(request.filter().customer_types().begin(), request.filter().customer_types().end());
   query.channels.assign(request.filter().channels().begin(), request.filter().channels().end());
   query.agents.assign(request.filter().agent_ids().begin(), request.filter().agent_ids().end());
+  const v1::SatisfactionFilter& filter = request.filter();
+  query.contexts = ContextFilterOf(filter);
   std::set<int> dimensions(request.filter().dimensions().begin(), request.filter().dimensions().end());
   if (request.has_submitted_since()) query.since_us = TimeUtil::TimestampToMicroseconds(request.submitted_since());
   // What this export holds whole: everything submitted before this time has

@@ -1,6 +1,7 @@
 #include "services/analytics/satisfaction_reports.h"
 
 #include <algorithm>
+#include <array>
 #include <map>
 #include <optional>
 #include <set>
@@ -17,6 +18,7 @@
 #include "services/common/enum_bridges.h"
 #include "services/common/field_checks.h"
 #include "services/common/report_days.h"
+#include "services/common/text_checks.h"
 #include "services/common/text_limits.h"
 #include "services/customers/customer_validation.h"
 #include "services/questionnaires/questionnaire_validation.h"
@@ -30,10 +32,19 @@ namespace {
 
 using storage::Access;
 
+// The parts of a business context figures are grouped by, in the order of
+// the aggregates' columns: platform, store, product category, courier, cause.
+constexpr int kContextParts = 5;
+using ContextParts = std::array<std::string, kContextParts>;
+constexpr const char* kContextColumns[kContextParts] = {"platform", "store", "product_category", "courier", "cause"};
+constexpr v1::Grouping kContextGroupings[kContextParts] = {
+    v1::GROUPING_PLATFORM, v1::GROUPING_STORE, v1::GROUPING_PRODUCT_CATEGORY, v1::GROUPING_COURIER, v1::GROUPING_CAUSE};
+
 // What the request groups by.
 struct Groupings {
   v1::Grouping period = v1::GROUPING_UNSPECIFIED;
   bool customer_type = false, channel = false, agent = false, dimension = false, item = false;
+  std::array<bool, kContextParts> context = {};
 
   explicit Groupings(const v1::GetSatisfactionRequest& request) {
     for (int grouping : request.group_by()) {
@@ -58,9 +69,15 @@ struct Groupings {
         case v1::GROUPING_ITEM:
           item = true;
           break;
+        default:
+          for (int part = 0; part < kContextParts; ++part) {
+            if (grouping == kContextGroupings[part]) context[part] = true;
+          }
       }
     }
   }
+
+  bool AnyContext() const { return std::find(context.begin(), context.end(), true) != context.end(); }
 
   // The first day of the period `day` falls in (0 when not grouped by one).
   int PeriodOf(int day) const {
@@ -82,14 +99,22 @@ struct Groupings {
 struct GroupKey {
   int period = 0, customer_type = 0, channel = 0;
   std::string agent;
+  ContextParts context;
   int dimension = 0;
   std::string item;
 
-  auto Tie() const { return std::tie(period, customer_type, channel, agent, dimension, item); }
+  auto Tie() const { return std::tie(period, customer_type, channel, agent, context, dimension, item); }
   bool operator<(const GroupKey& other) const { return Tie() < other.Tie(); }
-  // The part responses are counted by: period, customer type, channel, agent.
-  GroupKey Cell() const { return {period, customer_type, channel, agent, 0, ""}; }
-  GroupKey WithoutPeriod() const { return {0, customer_type, channel, agent, dimension, item}; }
+  // The part responses are counted by: period, customer type, channel, agent, context.
+  GroupKey Cell() const { return {period, customer_type, channel, agent, context, 0, ""}; }
+  GroupKey WithoutPeriod() const { return {0, customer_type, channel, agent, context, dimension, item}; }
+};
+
+// Where a bucket of the aggregates falls: the parts not read stay empty.
+struct BucketPlace {
+  int day = 0, customer_type = 0, channel = 0;
+  std::string agent;
+  ContextParts context;
 };
 
 struct Group {
@@ -129,14 +154,17 @@ class Groups {
 
   // A bucket: `answers` scoring `score` on item `code`, or for code "" the
   // number of responses.
-  void Add(int day, int type, int channel, const std::string& agent, const std::string& code, int score,
-           long long answers) {
-    GroupKey cell{groupings_.PeriodOf(day),
-                  groupings_.customer_type ? type : 0,
-                  groupings_.channel ? channel : 0,
-                  groupings_.agent ? agent : "",
+  void Add(const BucketPlace& place, const std::string& code, int score, long long answers) {
+    GroupKey cell{groupings_.PeriodOf(place.day),
+                  groupings_.customer_type ? place.customer_type : 0,
+                  groupings_.channel ? place.channel : 0,
+                  groupings_.agent ? place.agent : "",
+                  {},
                   0,
                   ""};
+    for (int part = 0; part < kContextParts; ++part) {
+      if (groupings_.context[part]) cell.context[part] = place.context[part];
+    }
     if (code.empty()) {
       responses_[cell] += answers;
       return;
@@ -164,7 +192,7 @@ class Groups {
       std::set<GroupKey> others;
       for (const auto& [key, group] : groups_) others.insert(key.WithoutPeriod());
       if (others.empty() && !groupings_.dimension && !groupings_.item && !groupings_.customer_type &&
-          !groupings_.channel && !groupings_.agent) {
+          !groupings_.channel && !groupings_.agent && !groupings_.AnyContext()) {
         others.insert(GroupKey{});
       }
       for (absl::CivilDay day = first; day <= last && groups_.size() <= kMaxGroups; ++day) {
@@ -191,6 +219,11 @@ class Groups {
       out.set_agent_id(key.agent);
       out.set_dimension(ProtoEnumOrUnspecified<v1::Dimension>(key.dimension));
       out.set_item_code(key.item);
+      out.set_platform(key.context[0]);
+      out.set_store(key.context[1]);
+      out.set_product_category(key.context[2]);
+      out.set_courier(key.context[3]);
+      out.set_cause(key.context[4]);
       auto counted = responses_.find(key.Cell());
       out.set_responses(counted == responses_.end() ? 0 : counted->second);
       out.set_too_small(out.responses() < min_responses);
@@ -259,11 +292,15 @@ class BucketReader {
         last_day_(last_day),
         types_(request.filter().customer_types().begin(), request.filter().customer_types().end()),
         channels_(request.filter().channels().begin(), request.filter().channels().end()),
-        agents_(request.filter().agent_ids().begin(), request.filter().agent_ids().end()) {}
+        agents_(request.filter().agent_ids().begin(), request.filter().agent_ids().end()),
+        contexts_(ContextFilterOf(request.filter())) {}
 
   void Read(storage::Transaction& tx, Groups& groups) {
     const Groupings& by = groups.groupings();
-    if (!by.agent && !by.channel && agents_.empty() && channels_.empty()) {
+    bool context_filtered = std::any_of(contexts_.begin(), contexts_.end(), [](const auto& v) { return !v.empty(); });
+    if (by.AnyContext() || context_filtered) {
+      ReadByContext(tx, groups);
+    } else if (!by.agent && !by.channel && agents_.empty() && channels_.empty()) {
       ReadByDay(tx, groups);
     } else {
       ReadAll(tx, groups);
@@ -272,16 +309,31 @@ class BucketReader {
 
  private:
   std::string Where() const {
-    return absl::StrCat(" WHERE questionnaire_id = :q AND questionnaire_version IN (",
-                        storage::Placeholders("v", versions_.size()), ") AND day >= :first AND day <= :last",
-                        InFilter("customer_type", "t", types_), InFilter("channel", "c", channels_),
-                        InFilter("agent_id", "a", agents_));
+    std::string where = absl::StrCat(" WHERE questionnaire_id = :q AND questionnaire_version IN (",
+                                     storage::Placeholders("v", versions_.size()),
+                                     ") AND day >= :first AND day <= :last", InFilter("customer_type", "t", types_),
+                                     InFilter("channel", "c", channels_), InFilter("agent_id", "a", agents_));
+    for (int part = 0; part < kContextParts; ++part) {
+      absl::StrAppend(&where, InFilter(kContextColumns[part], ContextPrefix(part).c_str(), contexts_[part]));
+    }
+    return where;
   }
 
   // Binds the placeholders of Where().
   void BindWhere(storage::Query& query) const {
     query.Bind("q", questionnaire_id_).BindEach("v", versions_).Bind("first", first_day_).Bind("last", last_day_);
     query.BindEach("t", types_).BindEach("c", channels_).BindEach("a", agents_);
+    for (int part = 0; part < kContextParts; ++part) query.BindEach(ContextPrefix(part), contexts_[part]);
+  }
+
+  static std::string ContextPrefix(int part) { return absl::StrCat("x", part, "_"); }
+
+  // A row of counts: item '' counts responses (sums[0]); an item, its answers
+  // of each score (sums[1..5]).
+  static void AddCounts(Groups& groups, const BucketPlace& place, const std::string& item, const long long sums[6]) {
+    for (int score = 0; score <= 5; ++score) {
+      if (sums[score] > 0 && (score > 0) != item.empty()) groups.Add(place, item, score, sums[score]);
+    }
   }
 
   // By day and customer type: a row per item with its counts of each score,
@@ -293,12 +345,7 @@ class BucketReader {
     BindWhere(query);
     query.IntoRow(row).Start();
     while (!groups.TooMany() && query.Next()) {
-      for (int score = 0; score <= 5; ++score) {
-        // Item '' counts responses (score 0); an item, its answers of each score.
-        if (row.sums[score] > 0 && (score > 0) != row.item.empty()) {
-          groups.Add(row.day, row.customer_type, 0, "", row.item, score, row.sums[score]);
-        }
-      }
+      AddCounts(groups, {.day = row.day, .customer_type = row.customer_type}, row.item, row.sums);
     }
   }
 
@@ -319,8 +366,37 @@ class BucketReader {
     BindWhere(query);
     query.IntoRow(row).Start();
     while (!groups.TooMany() && query.Next()) {
-      groups.Add(row.day, row.customer_type, row.channel, row.agent, row.item, row.score, row.answers);
+      groups.Add({.day = row.day, .customer_type = row.customer_type, .channel = row.channel, .agent = row.agent},
+                 row.item, row.score, row.answers);
     }
+  }
+
+  // By business context: the aggregates by context, summed by the database
+  // over what is not grouped by, a row per item with its counts of each score.
+  void ReadByContext(storage::Transaction& tx, Groups& groups) const {
+    const Groupings& by = groups.groupings();
+    std::string columns = absl::StrCat(by.period ? "day" : "0", ", ", by.customer_type ? "customer_type" : "0");
+    std::string group_by = "item_code";
+    if (by.period) absl::StrAppend(&group_by, ", day");
+    if (by.customer_type) absl::StrAppend(&group_by, ", customer_type");
+    for (int part = 0; part < kContextParts; ++part) {
+      absl::StrAppend(&columns, ", ", by.context[part] ? kContextColumns[part] : "''");
+      if (by.context[part]) absl::StrAppend(&group_by, ", ", kContextColumns[part]);
+    }
+    BucketPlace place;
+    std::string item;
+    long long sums[6] = {};
+    storage::Query query(tx, absl::StrCat("SELECT ", columns,
+                                          ", item_code, SUM(responses), SUM(scored_1), SUM(scored_2), SUM(scored_3),"
+                                          " SUM(scored_4), SUM(scored_5) FROM response_context_rollups",
+                                          Where(), " GROUP BY ", group_by));
+    BindWhere(query);
+    query.Into(place.day).Into(place.customer_type);
+    for (std::string& part : place.context) query.Into(part);
+    query.Into(item);
+    for (long long& sum : sums) query.Into(sum);
+    query.Start();
+    while (!groups.TooMany() && query.Next()) AddCounts(groups, place, item, sums);
   }
 
   const std::string questionnaire_id_;
@@ -328,9 +404,16 @@ class BucketReader {
   const int first_day_, last_day_;
   const std::vector<int> types_, channels_;
   const std::vector<std::string> agents_;
+  const ContextFilter contexts_;
 };
 
 }  // namespace
+
+ContextFilter ContextFilterOf(const v1::SatisfactionFilter& filter) {
+  auto values = [](const auto& field) { return std::vector<std::string>(field.begin(), field.end()); };
+  return {values(filter.platforms()), values(filter.stores()), values(filter.product_categories()),
+          values(filter.couriers()), values(filter.causes())};
+}
 
 absl::Status ValidateReportQuestionnaire(const std::string& id, int version) {
   if (absl::Status s = questionnaires::ValidateQuestionnaireRef("questionnaire_id", id); !s.ok()) return s;
@@ -359,7 +442,12 @@ absl::Status ValidateSatisfactionFilter(const v1::SatisfactionFilter& filter) {
   const std::pair<const char*, int> sizes[] = {{"filter.customer_types", filter.customer_types_size()},
                                                {"filter.channels", filter.channels_size()},
                                                {"filter.agent_ids", filter.agent_ids_size()},
-                                               {"filter.dimensions", filter.dimensions_size()}};
+                                               {"filter.dimensions", filter.dimensions_size()},
+                                               {"filter.platforms", filter.platforms_size()},
+                                               {"filter.stores", filter.stores_size()},
+                                               {"filter.product_categories", filter.product_categories_size()},
+                                               {"filter.couriers", filter.couriers_size()},
+                                               {"filter.causes", filter.causes_size()}};
   for (const auto& [field, size] : sizes) {
     if (size > kMaxFilterValues) return FieldError(field, absl::StrCat("at most ", kMaxFilterValues, " values"));
   }
@@ -377,6 +465,18 @@ absl::Status ValidateSatisfactionFilter(const v1::SatisfactionFilter& filter) {
       return s;
     }
   }
+  const ContextFilter contexts = ContextFilterOf(filter);
+  const char* const fields[kContextParts] = {"filter.platforms", "filter.stores", "filter.product_categories",
+                                             "filter.couriers", "filter.causes"};
+  for (int part = 0; part < kContextParts; ++part) {
+    for (size_t i = 0; i < contexts[part].size(); ++i) {
+      if (absl::Status s = CheckText(absl::StrCat(fields[part], "[", i, "]"), contexts[part][i], part == 0 ? 32 : 64,
+                                     LineBreaks::kForbidden);
+          !s.ok()) {
+        return s;
+      }
+    }
+  }
   return absl::OkStatus();
 }
 
@@ -391,13 +491,25 @@ absl::Status ValidateSatisfactionRequest(const v1::GetSatisfactionRequest& reque
   for (int i = 0; i < request.group_by_size(); ++i) {
     int grouping = request.group_by(i);
     std::string field = absl::StrCat("group_by[", i, "]");
-    if (grouping <= v1::GROUPING_UNSPECIFIED || grouping > v1::GROUPING_ITEM) {
+    if (grouping <= v1::GROUPING_UNSPECIFIED || grouping > v1::GROUPING_CAUSE) {
       return FieldError(field, absl::StrCat("unknown grouping ", grouping));
     }
     if (!seen.insert(grouping).second) return FieldError(field, "grouped by twice");
     if (grouping <= v1::GROUPING_MONTH && ++periods > 1) return FieldError(field, "one period (day, week or month)");
   }
   if (absl::Status s = ValidateSatisfactionFilter(request.filter()); !s.ok()) return s;
+  // The aggregates by context have no channel or agent.
+  Groupings groupings(request);
+  const v1::SatisfactionFilter& filter = request.filter();
+  bool context_filtered = filter.platforms_size() + filter.stores_size() + filter.product_categories_size() +
+                              filter.couriers_size() + filter.causes_size() >
+                          0;
+  if ((groupings.AnyContext() || context_filtered) &&
+      (groupings.channel || groupings.agent || filter.channels_size() > 0 || filter.agent_ids_size() > 0)) {
+    return FieldError("group_by",
+                      "figures by business context are kept by customer type and day, not by channel or agent:"
+                      " group or filter by one of the two");
+  }
   if (request.min_responses() < 0) return FieldError("min_responses", "0 (30) or more");
   return absl::OkStatus();
 }

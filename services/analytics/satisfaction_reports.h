@@ -1,7 +1,9 @@
 #ifndef SATISFACTION_SERVICES_ANALYTICS_SATISFACTION_REPORTS_H_
 #define SATISFACTION_SERVICES_ANALYTICS_SATISFACTION_REPORTS_H_
 
+#include <array>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
@@ -21,8 +23,14 @@ inline constexpr int kMaxFilterValues = 100;
 absl::Status ValidateReportQuestionnaire(const std::string& id, int version);
 // Both days given as YYYY-MM-DD, in order, at most kMaxReportDays.
 absl::Status ValidateReportDays(const std::string& first_day, const std::string& last_day);
-// Known values, agent ids of at most 64 characters, at most kMaxFilterValues a list.
+// Known values, agent ids of at most 64 characters, context values within
+// their lengths, at most kMaxFilterValues a list.
 absl::Status ValidateSatisfactionFilter(const v1::SatisfactionFilter& filter);
+
+// A filter's business context values: platforms, stores, product
+// categories, couriers and causes, in that order.
+using ContextFilter = std::array<std::vector<std::string>, 5>;
+ContextFilter ContextFilterOf(const v1::SatisfactionFilter& filter);
 
 // Checks what needs no database: the questionnaire named, the days, the
 // groupings (known, each once, one period at most), the filter.

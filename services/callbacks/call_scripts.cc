@@ -9,6 +9,7 @@
 #include "services/common/languages.h"
 #include "services/common/text_checks.h"
 #include "services/common/textproto_files.h"
+#include "services/revisits/business_context.h"
 
 namespace satisfaction::callbacks {
 namespace {
@@ -21,6 +22,7 @@ kainjow::mustache::data DataOf(const CallScriptFields& fields) {
   set_if("agent_name", fields.agent_name);
   set_if("shop_name", fields.shop_name);
   set_if("customer_name", fields.customer_name);
+  for (const auto& [name, value] : revisits::TemplateValuesOf(fields.context)) set_if(name.c_str(), value);
   return data;
 }
 

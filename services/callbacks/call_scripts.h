@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "absl/status/statusor.h"
+#include "satisfaction/v1/common.pb.h"
 #include "satisfaction/v1/revisit_policy.pb.h"
 
 namespace satisfaction::callbacks {
@@ -19,6 +20,9 @@ struct CallScriptFields {
   // Empty fields are left out: a template's {{#agent_name}}...{{/agent_name}}
   // section shows only when the agent is known.
   std::string agent_name, shop_name, customer_name;
+  // What the call is about: {{order_id}}, {{store}}, {{cause}} and the rest
+  // of revisits::TemplateValuesOf.
+  v1::BusinessContext context;
 };
 
 // The opening lines of return calls that operators edit

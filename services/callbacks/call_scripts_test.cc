@@ -41,6 +41,25 @@ TEST(CallScriptsTest, EveryTriggerOpensWithTheAgentTheShopAndWhyWeCall) {
   EXPECT_EQ(scripts->Render({.language = "zh-CN", .trigger = v1::TRIGGER_UNSPECIFIED}), "");
 }
 
+TEST(CallScriptsTest, TheOpeningNamesWhatTheCallIsAbout) {
+  absl::StatusOr<CallScripts> scripts = CallScripts::Load(RepoScripts());
+  ASSERT_TRUE(scripts.ok()) << scripts.status();
+  v1::BusinessContext context;
+  context.set_order_id("JD-778");
+  context.set_store("优品旗舰店");
+  context.set_case_id("CS-12");
+  context.set_cause("物流延迟");
+  std::string order =
+      scripts->Render({.language = "zh-CN", .trigger = v1::TRIGGER_ORDER_DELIVERED, .context = context});
+  EXPECT_TRUE(absl::StrContains(order, "您在优品旗舰店的订单JD-778已经签收")) << order;
+  std::string complaint =
+      scripts->Render({.language = "zh-CN", .trigger = v1::TRIGGER_COMPLAINT_CLOSED, .context = context});
+  EXPECT_TRUE(absl::StrContains(complaint, "您之前反映的“物流延迟”问题")) << complaint;
+  std::string case_closed =
+      scripts->Render({.language = "en", .trigger = v1::TRIGGER_AFTER_SALES_CLOSED, .context = context});
+  EXPECT_TRUE(absl::StrContains(case_closed, "Your after-sales case CS-12 has been closed")) << case_closed;
+}
+
 TEST(CallScriptsTest, AMissingBrokenOrEmptyScriptStopsTheLoadNamingTheFile) {
   std::filesystem::path copy = std::filesystem::path(test_support::MakeTempDir("call-scripts")) / "call_scripts";
   std::filesystem::copy(RepoScripts(), copy, std::filesystem::copy_options::recursive);

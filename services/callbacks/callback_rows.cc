@@ -6,6 +6,8 @@
 #include "absl/strings/str_cat.h"
 #include "services/common/enum_bridges.h"
 #include "services/leases/revisit_leases.h"
+#include "services/responses/response_rows.h"
+#include "services/revisits/business_context.h"
 #include "services/storage/query.h"
 #include "services/storage/sql_text.h"
 #include "services/storage/transaction.h"
@@ -35,19 +37,24 @@ std::vector<v1::Callback> LoadCallbacks(storage::Transaction& tx, std::vector<lo
     long long id = 0, due_us = 0, expires_us = 0, lease_us = 0;
     int priority = 0, attempts = 0, max_attempts = 0, state = 0, trigger = 0;
     std::string queue, questionnaire, reserved, event_id, external_id, name, phone, zone, language;
+    revisits::StoredContext context;
     storage::Query query(
         tx, absl::StrCat(
                 "SELECT r.queue, r.questionnaire_id, r.reserved_agent_id, r.event_id, c.external_id, c.name, c.phone,"
                 " c.time_zone, r.id, r.due_at_us, r.expires_at_us, r.lease_expires_at_us, r.priority, r.attempts,"
-                " r.max_attempts, r.state, r.trigger_kind, c.language FROM revisits r JOIN customers c"
-                " ON c.id = r.customer_id WHERE r.id IN (",
+                " r.max_attempts, r.state, r.trigger_kind, c.language, ",
+                revisits::StoredContext::kColumns,
+                " FROM revisits r JOIN customers c ON c.id = r.customer_id LEFT JOIN events e"
+                " ON e.event_id = r.event_id WHERE r.id IN (",
                 Placeholders("i", ids.size()), ")"));
     query.BindEach("i", ids);
     for (auto* into : {&queue, &questionnaire, &reserved, &event_id, &external_id, &name, &phone, &zone}) {
       query.Into(*into);
     }
     query.Into(id).Into(due_us).Into(expires_us).Into(lease_us).Into(priority).Into(attempts).Into(max_attempts);
-    query.Into(state).Into(trigger).Into(language).Start();
+    query.Into(state).Into(trigger).Into(language);
+    context.Into(query);
+    query.Start();
     while (query.Next()) {
       v1::Callback& callback = by_id[id];
       callback.set_id(absl::StrCat(id));
@@ -68,6 +75,7 @@ std::vector<v1::Callback> LoadCallbacks(storage::Transaction& tx, std::vector<lo
       callback.set_state(ProtoEnumOrUnspecified<v1::RevisitState>(state));
       callback.set_trigger(ProtoEnumOrUnspecified<v1::Trigger>(trigger));
       callback.set_language(language);
+      *callback.mutable_context() = context.ToProto();
     }
   }
   {
@@ -85,6 +93,37 @@ std::vector<v1::Callback> LoadCallbacks(storage::Transaction& tx, std::vector<lo
   }
   for (long long id : ids) out.push_back(std::move(by_id[id]));
   return out;
+}
+
+void AttachLastResponses(storage::Transaction& tx, std::vector<v1::Callback>& callbacks) {
+  if (callbacks.empty()) return;
+  absl::flat_hash_map<std::string, std::vector<v1::Callback*>> by_customer;
+  std::vector<std::string> customers;
+  for (v1::Callback& callback : callbacks) {
+    std::vector<v1::Callback*>& same = by_customer[callback.customer_external_id()];
+    if (same.empty()) customers.push_back(callback.customer_external_id());
+    same.push_back(&callback);
+  }
+  // Each customer's newest response (by ix_responses_customer); of two at
+  // one moment, the later id.
+  std::vector<std::pair<std::string, long long>> latest;
+  {
+    std::string external_id;
+    long long response_id = 0;
+    storage::Query query(
+        tx, absl::StrCat("SELECT c.external_id, MAX(r.id) FROM customers c JOIN responses r ON r.customer_id = c.id"
+                         " WHERE c.external_id IN (",
+                         Placeholders("c", customers.size()),
+                         ") AND r.submitted_at_us = (SELECT MAX(x.submitted_at_us) FROM responses x"
+                         " WHERE x.customer_id = c.id) GROUP BY c.external_id"));
+    query.BindEach("c", customers).Into(external_id).Into(response_id).Start();
+    while (query.Next()) latest.emplace_back(external_id, response_id);
+  }
+  for (const auto& [external_id, response_id] : latest) {
+    absl::StatusOr<v1::Response> response = responses::LoadResponse(tx, response_id);
+    if (!response.ok()) continue;  // read a moment ago in this transaction
+    for (v1::Callback* callback : by_customer[external_id]) *callback->mutable_last_response() = *response;
+  }
 }
 
 }  // namespace satisfaction::callbacks::rows

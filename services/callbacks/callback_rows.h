@@ -23,6 +23,10 @@ v1::CallAttempt AttemptProto(int number, int outcome, const std::string& agent, 
 // attempts, in the order given.
 std::vector<v1::Callback> LoadCallbacks(storage::Transaction& tx, std::vector<long long> ids);
 
+// Sets each callback's last_response: its customer's newest survey response,
+// with its answers (none for a customer who never answered).
+void AttachLastResponses(storage::Transaction& tx, std::vector<v1::Callback>& callbacks);
+
 }  // namespace satisfaction::callbacks::rows
 
 #endif  // SATISFACTION_SERVICES_CALLBACKS_CALLBACK_ROWS_H_

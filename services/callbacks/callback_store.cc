@@ -50,25 +50,52 @@ leases::ClaimScope ScopeFor(const Claimant& claimant, long long cutoff_us) {
 }
 
 // Narrows `scope` to the callbacks `floor`'s agent may take: customers who
-// need no language or one it speaks, and, on a returning-customer queue, not
-// the customers another available agent served.
+// need no language or one it speaks, events naming no product category or
+// one it knows; on an advanced queue, customers (region, source) and events
+// (platform) with no value or one it serves; and on a returning-customer
+// queue, not the customers another available agent served.
 void NarrowToAgent(leases::ClaimScope& scope, const agents::QueueFloor& floor) {
-  std::vector<std::string> languages = floor.languages;
-  languages.push_back("");  // no language needed
+  // Each list of values the agent serves, with '' for a callback that needs none.
+  std::vector<std::vector<std::string>> lists;
+  auto served = [&lists](const std::vector<std::string>& values) {
+    std::string prefix = absl::StrCat("serves", lists.size(), "_");
+    lists.push_back(values);
+    lists.back().push_back("");
+    return absl::StrCat(" IN (", storage::Placeholders(prefix, lists.back().size()), ")");
+  };
+  // The event's value of a context column ('' without an event).
+  auto of_event = [](const char* column) {
+    return absl::StrCat("COALESCE((SELECT e.", column, " FROM events e WHERE e.event_id = revisits.event_id), '')");
+  };
+  std::string customer = absl::StrCat("c.language", served(floor.languages));
+  std::string event = absl::StrCat(" AND ", of_event("product_category"), served(floor.product_categories));
+  for (const agents::QueueFloor::Route& route : floor.routes) {
+    switch (route.attribute) {
+      case v1::ROUTING_ATTRIBUTE_REGION:
+        absl::StrAppend(&customer, " AND c.region", served(route.served));
+        break;
+      case v1::ROUTING_ATTRIBUTE_SOURCE:
+        absl::StrAppend(&customer, " AND c.source", served(route.served));
+        break;
+      case v1::ROUTING_ATTRIBUTE_PLATFORM:
+        absl::StrAppend(&event, " AND ", of_event("platform"), served(route.served));
+        break;
+      default:
+        break;
+    }
+  }
   std::vector<std::string> others;
   if (floor.strategy == scheduler::AssignmentStrategy::kReturningCustomer) others = floor.OthersAvailable();
-  absl::StrAppend(
-      &scope.where, " AND EXISTS (SELECT 1 FROM customers c WHERE c.id = revisits.customer_id AND c.language IN (",
-      storage::Placeholders("lang", languages.size()), ")",
-      others.empty()
-          ? ""
-          : absl::StrCat(" AND c.serving_agent_id NOT IN (", storage::Placeholders("other", others.size()), ")"),
-      ")");
-  scope.bind = [bind = std::move(scope.bind), languages = std::move(languages), others = std::move(others)](
+  if (!others.empty()) {
+    absl::StrAppend(&customer, " AND c.serving_agent_id NOT IN (", storage::Placeholders("other", others.size()), ")");
+  }
+  absl::StrAppend(&scope.where, " AND EXISTS (SELECT 1 FROM customers c WHERE c.id = revisits.customer_id AND ",
+                  customer, ")", event);
+  scope.bind = [bind = std::move(scope.bind), lists = std::move(lists), others = std::move(others)](
                    storage::Query& query, bool levels) {
     bind(query, levels);
     if (levels) return;
-    query.BindEach("lang", languages);
+    for (size_t i = 0; i < lists.size(); ++i) query.BindEach(absl::StrCat("serves", i, "_"), lists[i]);
     if (!others.empty()) query.BindEach("other", others);
   };
 }
@@ -123,6 +150,7 @@ absl::StatusOr<std::vector<v1::Callback>> CallbackStore::Fetch(const Claimant& c
   return database_.InTransaction<std::vector<v1::Callback>>(
       Access::kWrite, [&](storage::Transaction& tx) -> absl::StatusOr<std::vector<v1::Callback>> {
         std::vector<v1::Callback> callbacks = LoadCallbacks(tx, *claimed);
+        rows::AttachLastResponses(tx, callbacks);
         absl::StatusOr<std::shared_ptr<const settings::MessageSettingsDocument::Snapshot>> settings =
             message_settings_.InForce(tx);
         if (!settings.ok()) return settings.status();
@@ -137,7 +165,8 @@ absl::StatusOr<std::vector<v1::Callback>> CallbackStore::Fetch(const Claimant& c
                                                        .trigger = callback.trigger(),
                                                        .agent_name = agent_name,
                                                        .shop_name = shop.shop_name(),
-                                                       .customer_name = callback.customer_name()}));
+                                                       .customer_name = callback.customer_name(),
+                                                       .context = callback.context()}));
           }
           long long id = 0;
           if (!absl::SimpleAtoi(callback.id(), &id)) continue;

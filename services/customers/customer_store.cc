@@ -37,7 +37,7 @@ absl::StatusOr<long long> ClassificationInForce(storage::Transaction& tx) {
 // One customers row, read in the order of kColumns.
 struct CustomerRow {
   long long id = 0;
-  std::string external_id, name, phone, email, im_handle, time_zone, serving_agent_id, language;
+  std::string external_id, name, phone, email, im_handle, time_zone, serving_agent_id, language, region, source;
   int preferred_channel = 0, consent_mask = 0, opt_out_mask = 0, type_override = 0, computed_type = 0,
       effective_type = 0, rfm_recency = 1, rfm_frequency = 1, rfm_monetary = 1, order_count = 0;
   long long total_spent_minor = 0, last_order_at_us = 0, created_at_us = 0, updated_at_us = 0;
@@ -46,7 +46,8 @@ struct CustomerRow {
   static constexpr char kColumns[] =
       "id, external_id, name, phone, email, im_handle, time_zone, serving_agent_id, preferred_channel,"
       " consent_mask, opt_out_mask, type_override, computed_type, effective_type, rfm_recency, rfm_frequency,"
-      " rfm_monetary, order_count, total_spent_minor, last_order_at_us, created_at_us, updated_at_us, language";
+      " rfm_monetary, order_count, total_spent_minor, last_order_at_us, created_at_us, updated_at_us, language,"
+      " region, source";
 
   // Reads the columns of kColumns, in their order.
   void Into(storage::Query& query) {
@@ -54,7 +55,7 @@ struct CustomerRow {
     query.Into(serving_agent_id).Into(preferred_channel).Into(consent_mask).Into(opt_out_mask).Into(type_override);
     query.Into(computed_type).Into(effective_type).Into(rfm_recency).Into(rfm_frequency).Into(rfm_monetary);
     query.Into(order_count).Into(total_spent_minor).Into(last_order_at_us, last_order_indicator).Into(created_at_us);
-    query.Into(updated_at_us).Into(language);
+    query.Into(updated_at_us).Into(language).Into(region).Into(source);
   }
 
   v1::Customer ToProto() const {
@@ -67,6 +68,8 @@ struct CustomerRow {
     c.set_time_zone(time_zone);
     c.set_serving_agent_id(serving_agent_id);
     c.set_language(language);
+    c.set_region(region);
+    c.set_source(source);
     c.set_preferred_channel(ProtoEnumOrUnspecified<v1::Channel>(preferred_channel));
     *c.mutable_consent() = ChannelFlagsOf(consent_mask);
     *c.mutable_opted_out() = ChannelFlagsOf(opt_out_mask);
@@ -89,12 +92,12 @@ struct CustomerRow {
 
 // The columns of a customers row that the shop sets, as UpsertCustomer gives them.
 struct CustomerFields {
-  std::string external_id, name, phone, email, im_handle, time_zone, serving_agent_id, language;
+  std::string external_id, name, phone, email, im_handle, time_zone, serving_agent_id, language, region, source;
   int preferred_channel = 0, consent_mask = 0, opt_out_mask = 0, type_override = 0;
 
   static constexpr char kColumns[] =
-      "external_id, name, phone, email, im_handle, time_zone, serving_agent_id, language, preferred_channel,"
-      " consent_mask, opt_out_mask, type_override";
+      "external_id, name, phone, email, im_handle, time_zone, serving_agent_id, language, region, source,"
+      " preferred_channel, consent_mask, opt_out_mask, type_override";
 
   static CustomerFields FromProto(const v1::Customer& c) {
     return {.external_id = c.external_id(),
@@ -105,6 +108,8 @@ struct CustomerFields {
             .time_zone = c.time_zone(),
             .serving_agent_id = c.serving_agent_id(),
             .language = c.language(),
+            .region = c.region(),
+            .source = c.source(),
             .preferred_channel = c.preferred_channel(),
             .consent_mask = ChannelMask(c.consent()),
             .opt_out_mask = ChannelMask(c.opted_out()),
@@ -134,6 +139,7 @@ struct CustomerFields {
     query.Bind(at("external_id"), external_id).Bind(at("name"), name).Bind(at("phone"), phone);
     query.Bind(at("email"), email).Bind(at("im_handle"), im_handle).Bind(at("time_zone"), time_zone);
     query.Bind(at("serving_agent_id"), serving_agent_id).Bind(at("language"), language);
+    query.Bind(at("region"), region).Bind(at("source"), source);
     query.Bind(at("preferred_channel"), preferred_channel).Bind(at("consent_mask"), consent_mask);
     query.Bind(at("opt_out_mask"), opt_out_mask).Bind(at("type_override"), type_override);
   }
@@ -440,15 +446,15 @@ absl::StatusOr<CustomerStore::BatchResult> CustomerStore::UpsertBatch(std::span<
           // Opt-outs are only ever added; the computed type and order figures stay.
           auto set = [&](const char* column) { return absl::StrCat(column, " = ", dialect.Inserted(column)); };
           std::string type_override = dialect.Inserted("type_override");
-          absl::StrAppend(
-              &sql, dialect.OnConflictUpdate("external_id"),
-              absl::StrJoin({set("name"), set("phone"), set("email"), set("im_handle"), set("time_zone"),
-                             set("serving_agent_id"), set("language"), set("preferred_channel"), set("consent_mask")},
-                            ", "),
-              ", opt_out_mask = ", dialect.Existing("customers", "opt_out_mask"), " | ",
-              dialect.Inserted("opt_out_mask"), ", ", set("type_override"), ", effective_type = CASE WHEN ",
-              type_override, " <> 0 THEN ", type_override, " ELSE ", dialect.Existing("customers", "computed_type"),
-              " END, ", set("updated_at_us"));
+          absl::StrAppend(&sql, dialect.OnConflictUpdate("external_id"),
+                          absl::StrJoin({set("name"), set("phone"), set("email"), set("im_handle"), set("time_zone"),
+                                         set("serving_agent_id"), set("language"), set("region"), set("source"),
+                                         set("preferred_channel"), set("consent_mask")},
+                                        ", "),
+                          ", opt_out_mask = ", dialect.Existing("customers", "opt_out_mask"), " | ",
+                          dialect.Inserted("opt_out_mask"), ", ", set("type_override"), ", effective_type = CASE WHEN ",
+                          type_override, " <> 0 THEN ", type_override, " ELSE ",
+                          dialect.Existing("customers", "computed_type"), " END, ", set("updated_at_us"));
           storage::Query upsert(tx, sql);
           for (size_t i = 0; i < n; ++i) {
             rows[i].Bind(upsert, absl::StrCat("_", i));

@@ -131,6 +131,10 @@ absl::Status NormalizeAndValidateCustomer(absl::string_view field_prefix, v1::Cu
   if (!IsKnownIanaZone(customer.time_zone()) || !absl::LoadTimeZone(customer.time_zone(), &zone)) {
     return FieldError(field("time_zone"), absl::StrCat("unknown IANA time zone ", Quote(customer.time_zone())));
   }
+  customer.set_region(std::string(absl::StripAsciiWhitespace(customer.region())));
+  if (absl::Status s = CheckText(field("region"), customer.region(), 64, LineBreaks::kForbidden); !s.ok()) return s;
+  customer.set_source(std::string(absl::StripAsciiWhitespace(customer.source())));
+  if (absl::Status s = CheckText(field("source"), customer.source(), 64, LineBreaks::kForbidden); !s.ok()) return s;
   if (!customer.language().empty()) {
     std::optional<std::string> language = SupportedLanguage(customer.language());
     if (!language) {

@@ -10,6 +10,7 @@
 #include "services/common/languages.h"
 #include "services/common/text_checks.h"
 #include "services/common/textproto_files.h"
+#include "services/revisits/business_context.h"
 
 namespace satisfaction::messages {
 namespace {
@@ -55,8 +56,7 @@ kainjow::mustache::data DataOf(const MessageFields& fields) {
   };
   set_if("customer_name", fields.customer_name);
   set_if("shop_name", fields.shop_name);
-  set_if("order_id", fields.order_id);
-  set_if("case_id", fields.case_id);
+  for (const auto& [name, value] : revisits::TemplateValuesOf(fields.context)) set_if(name.c_str(), value);
   set_if("survey_url", fields.survey_url);
   set_if("survey_expire_date", fields.survey_expire_date);
   // order_delivered, complaint_closed, ...: true for the message's trigger.

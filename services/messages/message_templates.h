@@ -20,7 +20,9 @@ struct MessageFields {
   // One of kLanguages.
   std::string language;
   v1::Trigger trigger = v1::TRIGGER_UNSPECIFIED;
-  std::string customer_name, shop_name, order_id, case_id;
+  std::string customer_name, shop_name;
+  // The order or case, platform, store, category, courier, amount and cause.
+  v1::BusinessContext context;
   // Both empty for a message without a survey.
   std::string survey_url, survey_expire_date;
 };

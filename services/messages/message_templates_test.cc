@@ -19,13 +19,19 @@ MessageTemplates LoadRepoTemplates() {
   return *std::move(templates);
 }
 
+v1::BusinessContext OrderContext(const std::string& order_id) {
+  v1::BusinessContext context;
+  context.set_order_id(order_id);
+  return context;
+}
+
 MessageFields SurveySms(const std::string& language) {
   return {.channel = v1::CHANNEL_SMS,
           .language = language,
           .trigger = v1::TRIGGER_ORDER_DELIVERED,
           .customer_name = "王芳",
           .shop_name = "优品小店",
-          .order_id = "TB-20261126-0001",
+          .context = OrderContext("TB-20261126-0001"),
           .survey_url = "https://s.example.cn/s/AbCdEfGhIjKlMnOpQrStUv",
           .survey_expire_date = "2026年12月10日"};
 }
@@ -54,11 +60,28 @@ TEST(MessageTemplatesTest, AnEnglishSurveySmsEndsWithTheEnglishHint) {
 TEST(MessageTemplatesTest, SectionsShowOnlyWhatTheMessageHas) {
   MessageFields fields = SurveySms("zh-CN");
   fields.customer_name.clear();
-  fields.order_id.clear();
+  fields.context.clear_order_id();
   fields.trigger = v1::TRIGGER_COMPLAINT_CLOSED;
   RenderedMessage sms = LoadRepoTemplates().Render(fields);
   EXPECT_TRUE(absl::StartsWith(sms.text, "【优品小店】您好！您反映的问题已处理完毕，")) << sms.text;
   EXPECT_FALSE(absl::StrContains(sms.text, "订单")) << sms.text;
+}
+
+TEST(MessageTemplatesTest, TheContextNamesTheStoreOfAnOrderAndTheCauseOfAComplaint) {
+  MessageFields fields = SurveySms("zh-CN");
+  fields.context.set_store("优品旗舰店");
+  RenderedMessage order = LoadRepoTemplates().Render(fields);
+  EXPECT_TRUE(absl::StrContains(order.text, "您在优品旗舰店的订单TB-20261126-0001已签收")) << order.text;
+
+  fields.trigger = v1::TRIGGER_COMPLAINT_CLOSED;
+  fields.context.set_cause("物流延迟");
+  RenderedMessage complaint = LoadRepoTemplates().Render(fields);
+  EXPECT_TRUE(absl::StrContains(complaint.text, "您反映的“物流延迟”问题已处理完毕")) << complaint.text;
+
+  fields.language = "en";
+  fields.channel = v1::CHANNEL_EMAIL;
+  RenderedMessage email = LoadRepoTemplates().Render(fields);
+  EXPECT_TRUE(absl::StrContains(email.text, "The issue you raised (物流延迟) is resolved.")) << email.text;
 }
 
 TEST(MessageTemplatesTest, AnEmailHasASubjectAndValuesAreNotHtmlEscaped) {

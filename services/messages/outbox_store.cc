@@ -12,6 +12,7 @@
 #include "services/invitations/invitations.h"
 #include "services/leases/revisit_leases.h"
 #include "services/messages/opt_out_reply.h"
+#include "services/revisits/business_context.h"
 #include "services/revisits/revisit_rule_store.h"
 #include "services/revisits/revisit_store.h"
 #include "services/storage/query.h"
@@ -32,8 +33,8 @@ using storage::Placeholders;
 struct MessageRow {
   long long id = 0, due_us = 0, expires_us = 0, lease_us = 0;
   int channel = 0, priority = 0, attempts = 0, state = 0, trigger = 0;
-  std::string questionnaire_id, event_id, external_id, name, phone, email, im_handle, time_zone, language, order_id,
-      case_id;
+  std::string questionnaire_id, event_id, external_id, name, phone, email, im_handle, time_zone, language;
+  revisits::StoredContext context;
 
   const std::string& Recipient() const {
     if (channel == v1::CHANNEL_EMAIL) return email;
@@ -51,17 +52,19 @@ std::vector<MessageRow> LoadMessageRows(storage::Transaction& tx, std::vector<lo
   storage::Query query(
       tx, absl::StrCat("SELECT r.id, r.due_at_us, r.expires_at_us, r.lease_expires_at_us, r.channel, r.priority,"
                        " r.attempts, r.state, r.trigger_kind, r.questionnaire_id, r.event_id, c.external_id, c.name,"
-                       " c.phone, c.email, c.im_handle, c.time_zone, c.language, COALESCE(e.order_id, ''),"
-                       " COALESCE(e.case_id, '') FROM revisits r JOIN customers c ON c.id = r.customer_id"
+                       " c.phone, c.email, c.im_handle, c.time_zone, c.language, ",
+                       revisits::StoredContext::kColumns,
+                       " FROM revisits r JOIN customers c ON c.id = r.customer_id"
                        " LEFT JOIN events e ON e.event_id = r.event_id WHERE r.id IN (",
                        Placeholders("i", ids.size()), ")"));
   query.BindEach("i", ids);
   for (long long* number : {&row.id, &row.due_us, &row.expires_us, &row.lease_us}) query.Into(*number);
   for (int* number : {&row.channel, &row.priority, &row.attempts, &row.state, &row.trigger}) query.Into(*number);
   for (std::string* text : {&row.questionnaire_id, &row.event_id, &row.external_id, &row.name, &row.phone, &row.email,
-                            &row.im_handle, &row.time_zone, &row.language, &row.order_id, &row.case_id}) {
+                            &row.im_handle, &row.time_zone, &row.language}) {
     query.Into(*text);
   }
+  row.context.Into(query);
   query.Start();
   while (query.Next()) by_id[row.id] = row;
   for (long long id : ids) {
@@ -80,7 +83,8 @@ v1::OutboxMessage ToProto(const MessageRow& row, const std::string& language) {
   message.set_questionnaire_id(row.questionnaire_id);
   message.set_priority(row.priority);
   message.set_event_id(row.event_id);
-  message.set_order_id(row.order_id);
+  message.set_order_id(row.context.order_id);
+  *message.mutable_context() = row.context.ToProto();
   message.set_attempt_number(row.attempts + 1);
   *message.mutable_due_time() = TimeUtil::MicrosecondsToTimestamp(row.due_us);
   *message.mutable_expire_time() = TimeUtil::MicrosecondsToTimestamp(row.expires_us);
@@ -217,8 +221,7 @@ absl::StatusOr<std::vector<v1::OutboxMessage>> OutboxStore::Render(v1::Channel c
                                .trigger = ProtoEnumOrUnspecified<v1::Trigger>(row.trigger),
                                .customer_name = row.name,
                                .shop_name = style.shop_name,
-                               .order_id = row.order_id,
-                               .case_id = row.case_id};
+                               .context = row.context.ToProto()};
           v1::OutboxMessage message = ToProto(row, language);
           if (!row.questionnaire_id.empty()) {
             fields.survey_url = invitations::SurveyUrl(public_url_, tokens[next_token++]);

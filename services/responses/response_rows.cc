@@ -141,14 +141,27 @@ void AddToRollups(storage::WriteBatch& writes, const std::vector<ResponseRow>& r
   // questionnaire, version, day, customer type, item, slot: the by-day table's rows, each
   // with its responses (item '') and its answers of each score
   using DayKey = std::tuple<std::string, int, int, int, std::string, int>;
+  // questionnaire, version, day, customer type, platform, store, product
+  // category, courier, cause, item, slot: the by-context table's rows, as the
+  // by-day table's
+  using ContextKey = std::tuple<std::string, int, int, int, std::string, std::string, std::string, std::string,
+                                std::string, std::string, int>;
   auto counts = std::make_shared<std::map<Key, std::array<long long, 1>>>();
   auto day_counts = std::make_shared<std::map<DayKey, std::array<long long, 6>>>();
+  auto context_counts = std::make_shared<std::map<ContextKey, std::array<long long, 6>>>();
   for (const ResponseRow& row : rows) {
+    const revisits::StoredContext& context = row.context;
+    bool by_context = context.HasGroupingParts();
     auto add = [&](const std::string& item, int score) {
       ++(*counts)[Key{row.questionnaire_id, row.questionnaire_version, row.report_day, item, row.customer_type,
                       row.channel, row.agent_id, score, slot}][0];
       ++(*day_counts)[DayKey{row.questionnaire_id, row.questionnaire_version, row.report_day, row.customer_type, item,
                              slot}][score];
+      if (by_context) {
+        ++(*context_counts)[ContextKey{row.questionnaire_id, row.questionnaire_version, row.report_day,
+                                       row.customer_type, context.platform, context.store, context.product_category,
+                                       context.courier, context.cause, item, slot}][score];
+      }
     };
     add("", 0);
     for (const v1::Answer& answer : row.request->answers()) {
@@ -164,6 +177,11 @@ void AddToRollups(storage::WriteBatch& writes, const std::vector<ResponseRow>& r
                   "questionnaire_id, questionnaire_version, day, customer_type, item_code, slot",
                   std::array<const char*, 6>{"responses", "scored_1", "scored_2", "scored_3", "scored_4", "scored_5"},
                   "d", day_counts);
+  AddCountsUpsert(writes, "response_context_rollups",
+                  "questionnaire_id, questionnaire_version, day, customer_type, platform, store, product_category,"
+                  " courier, cause, item_code, slot",
+                  std::array<const char*, 6>{"responses", "scored_1", "scored_2", "scored_3", "scored_4", "scored_5"},
+                  "x", context_counts);
 }
 
 v1::Response ResponseOf(const ResponseRow& row) {
@@ -185,12 +203,14 @@ v1::Response ResponseOf(const ResponseRow& row) {
   }
   *response.mutable_submit_time() = TimeUtil::MicrosecondsToTimestamp(row.submitted_at_us);
   if (row.recovery_revisit_id) response.set_recovery_revisit_id(absl::StrCat(*row.recovery_revisit_id));
+  *response.mutable_context() = row.context.ToProto();
   return response;
 }
 
 absl::StatusOr<v1::Response> LoadResponse(storage::Transaction& tx, long long id) {
   StoredResponse row;
-  storage::Query read(tx, absl::StrCat("SELECT ", StoredResponse::kColumns, StoredResponse::kFrom, " WHERE r.id = :id"));
+  storage::Query read(tx, absl::StrCat("SELECT ", StoredResponse::kColumns, revisits::StoredContext::kColumns,
+                                       StoredResponse::kFrom, " WHERE r.id = :id"));
   if (!read.Bind("id", id).IntoRow(row).Execute()) {
     return absl::NotFoundError(absl::StrCat("response '", id, "' not found"));
   }

@@ -8,6 +8,7 @@
 #include "absl/status/statusor.h"
 #include "satisfaction/v1/response.pb.h"
 #include "services/responses/response_validation.h"
+#include "services/revisits/business_context.h"
 #include "services/storage/write_batch.h"
 
 // The rows responses are stored in, written many responses to a statement.
@@ -23,6 +24,7 @@ struct ResponseRow {
   std::string questionnaire_id, customer_external_id, agent_id;
   int questionnaire_version = 0, customer_type = 0, channel = 0;
   int report_day = 0;  // YYYYMMDD in the operator's time zone
+  revisits::StoredContext context;  // of the event answered
   std::optional<long long> recovery_revisit_id;
 };
 
@@ -37,7 +39,9 @@ void AddAnswers(storage::WriteBatch& writes, const std::vector<ResponseRow>& row
 // answer by its score, and one per response (item '' and score 0), by
 // questionnaire version, day, customer type, channel and agent
 // (response_rollups); and by version, day and customer type alone, a row per
-// item with its counts of each score (response_day_rollups). Counts of one key are summed first
+// item with its counts of each score (response_day_rollups); and for a response
+// whose event carried context, the same by customer type and the context's
+// parts (response_context_rollups). Counts of one key are summed first
 // and keys go in order, so concurrent writers lock shared rows in one order.
 // They add to the rows of `slot`: on a Galera cluster the node's index
 // (storage::ClusterNode), so that submissions through different nodes write

@@ -56,6 +56,8 @@ struct ResponseStore::Context {
   int customer_type = 0, open_recoveries = 0;
   long long low_score_rules_version = 0;
   std::string external_id, serving_agent;
+  // What the revisit answered is about.
+  revisits::StoredContext business;
 };
 
 // One submission on its way through a transaction.
@@ -115,15 +117,17 @@ ResponseStore::ResponseStore(storage::Database& database, revisits::RevisitStore
 
 namespace {
 
-// The context's columns, read with the revisit `r` (see ContextBinding).
+// The context's columns, then revisits::StoredContext::kColumns, read with
+// the revisit `r` (see ContextBinding).
 constexpr char kContextColumns[] =
     "COALESCE(k.id, 0), COALESCE(k.revisit_id, 0), COALESCE(x.id, 0), c.effective_type, c.external_id,"
     " c.serving_agent_id, (SELECT COUNT(*) FROM revisits v WHERE v.customer_id = c.id AND v.trigger_kind = :trigger"
     " AND v.state IN (:planned, :leased)),"
-    " (SELECT COALESCE(MAX(updated_at_us), 0) + COUNT(*) FROM revisit_rules WHERE trigger_kind = :rules)";
+    " (SELECT COALESCE(MAX(updated_at_us), 0) + COUNT(*) FROM revisit_rules WHERE trigger_kind = :rules), ";
 // The joins they need beside `r`, but for the response `k` with the request's key.
 constexpr char kContextJoins[] =
-    " JOIN customers c ON c.id = r.customer_id LEFT JOIN responses x ON x.revisit_id = r.id";
+    " JOIN customers c ON c.id = r.customer_id LEFT JOIN responses x ON x.revisit_id = r.id"
+    " LEFT JOIN events e ON e.event_id = r.event_id";
 
 }  // namespace
 
@@ -145,6 +149,7 @@ void ResponseStore::ContextBinding::Bind(storage::Query& query, Context& context
       .Into(context.serving_agent)
       .Into(context.open_recoveries)
       .Into(context.low_score_rules_version);
+  context.business.Into(query);
 }
 
 // Locks the invitations and their revisits and reads every submission's
@@ -178,9 +183,9 @@ void ResponseStore::LockInvitations(storage::Transaction& tx, const Batch& batch
   storage::Query query(
       tx, absl::StrCat("SELECT i.token_hash, i.id, i.revisit_id, i.customer_id, i.questionnaire_id,"
                        " i.questionnaire_version, i.channel, i.expires_at_us, r.state, r.trigger_kind, ",
-                       kContextColumns, " FROM invitations i JOIN revisits r ON r.id = i.revisit_id", kContextJoins,
-                       key_join, " WHERE i.token_hash IN (", storage::Placeholders("h", hashes.size()), ")",
-                       tx.ForUpdate()));
+                       kContextColumns, revisits::StoredContext::kColumns,
+                       " FROM invitations i JOIN revisits r ON r.id = i.revisit_id", kContextJoins, key_join,
+                       " WHERE i.token_hash IN (", storage::Placeholders("h", hashes.size()), ")", tx.ForUpdate()));
   query.Into(hash)
       .Into(invitation_id)
       .Into(row.revisit_id)
@@ -234,10 +239,11 @@ void ResponseStore::LockCallback(storage::Transaction& tx, Submission& submissio
   soci::indicator has_key = key.empty() ? soci::i_null : soci::i_ok;
   Context context;
   ContextBinding context_binding;
-  storage::Query query(tx, absl::StrCat("SELECT r.questionnaire_id, COALESCE(q.latest_published_version, 0), ",
-                                        kContextColumns, " FROM revisits r", kContextJoins,
-                                        " LEFT JOIN questionnaires q ON q.id = r.questionnaire_id"
-                                        " LEFT JOIN responses k ON k.idempotency_key = :key WHERE r.id = :id"));
+  storage::Query query(
+      tx, absl::StrCat("SELECT r.questionnaire_id, COALESCE(q.latest_published_version, 0), ", kContextColumns,
+                       revisits::StoredContext::kColumns, " FROM revisits r", kContextJoins,
+                       " LEFT JOIN questionnaires q ON q.id = r.questionnaire_id"
+                       " LEFT JOIN responses k ON k.idempotency_key = :key WHERE r.id = :id"));
   query.Into(source.questionnaire_id).Into(source.questionnaire_version);
   context_binding.Bind(query, context);
   query.Bind("key", key, has_key).Bind("id", id).Execute();
@@ -350,6 +356,10 @@ absl::StatusOr<std::optional<long long>> ResponseStore::OpenRecovery(storage::Tr
   *event.mutable_occur_time() = TimeUtil::MicrosecondsToTimestamp(row.submitted_at_us);
   // The callback goes back to the agent who took the answers, or who serves the customer.
   event.set_serving_agent_id(row.agent_id);
+  // The recovery call is about what the low score was about.
+  *event.mutable_context() = context.business.ToProto();
+  event.set_order_id(context.business.order_id);
+  event.set_case_id(context.business.case_id);
   absl::StatusOr<revisits::RevisitStore::EventResult> planned_revisits =
       revisits_.RecordEventIn(tx, event, submission.now);
   if (!planned_revisits.ok()) return planned_revisits.status();
@@ -423,6 +433,7 @@ absl::Status ResponseStore::StoreBatch(storage::Transaction& tx, const Batch& ba
         .customer_type = context.customer_type,
         .channel = source.channel,
         .report_day = ReportDayNumber(day),
+        .context = context.business,
     });
     accepted.push_back(submission);
   }

@@ -10,6 +10,7 @@ namespace satisfaction::responses {
 void StoredResponse::Into(storage::Query& query) {
   query.Into(id).Into(questionnaire_id).Into(submitted_us).Into(day).Into(version).Into(external_id);
   query.Into(type).Into(channel).Into(agent).Into(revisit_id).Into(recovery_id, has_recovery);
+  context.Into(query);
 }
 
 v1::Response StoredResponse::ToProto() const {
@@ -24,6 +25,7 @@ v1::Response StoredResponse::ToProto() const {
   response.set_revisit_id(absl::StrCat(revisit_id));
   *response.mutable_submit_time() = google::protobuf::util::TimeUtil::MicrosecondsToTimestamp(submitted_us);
   if (has_recovery == soci::i_ok) response.set_recovery_revisit_id(absl::StrCat(recovery_id));
+  *response.mutable_context() = context.ToProto();
   return response;
 }
 

@@ -6,24 +6,29 @@
 #include <string>
 
 #include "satisfaction/v1/response.pb.h"
+#include "services/revisits/business_context.h"
 #include "services/storage/query.h"
 
 namespace satisfaction::responses {
 
-// A row of `responses r LEFT JOIN customers c` as read back: the one mapping
-// of the table's columns to a v1::Response (answers aside).
+// A row of `responses r` with its customer `c` and the event `e` of the
+// revisit answered, as read back: the one mapping of the table's columns to a
+// v1::Response (answers aside).
 struct StoredResponse {
   long long id = 0, submitted_us = 0, revisit_id = 0, recovery_id = 0;
   int day = 0, version = 0, type = 0, channel = 0;
   std::string questionnaire_id, external_id, agent;
   soci::indicator has_recovery = soci::i_null;
+  revisits::StoredContext context;
 
   static constexpr char kColumns[] =
       "r.id, r.questionnaire_id, r.submitted_at_us, r.report_day, r.questionnaire_version,"
-      " COALESCE(c.external_id, ''), r.customer_type, r.channel, r.agent_id, r.revisit_id, r.recovery_revisit_id";
-  static constexpr char kFrom[] = " FROM responses r LEFT JOIN customers c ON c.id = r.customer_id";
+      " COALESCE(c.external_id, ''), r.customer_type, r.channel, r.agent_id, r.revisit_id, r.recovery_revisit_id, ";
+  static constexpr char kFrom[] =
+      " FROM responses r LEFT JOIN customers c ON c.id = r.customer_id LEFT JOIN revisits v ON v.id = r.revisit_id"
+      " LEFT JOIN events e ON e.event_id = v.event_id";
 
-  // Reads the columns of kColumns, in their order.
+  // Reads the columns of kColumns and revisits::StoredContext::kColumns, in their order.
   void Into(storage::Query& query);
   // The response without its answers.
   v1::Response ToProto() const;

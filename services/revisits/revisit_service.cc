@@ -9,6 +9,7 @@
 #include "services/common/text_checks.h"
 #include "services/common/text_limits.h"
 #include "services/customers/customer_validation.h"
+#include "services/revisits/business_context.h"
 
 namespace satisfaction::revisits {
 namespace {
@@ -59,8 +60,11 @@ absl::StatusOr<v1::RecordEventResponse> RevisitService::RecordEvent(const access
   v1::RecordEventResponse response;
   if (!request.has_event()) return absl::InvalidArgumentError("event: required");
   absl::Time now = absl::Now();
-  if (absl::Status s = ValidateEvent(request.event(), now); !s.ok()) return s;
-  absl::StatusOr<RevisitStore::EventResult> result = store_.RecordEvent(request.event(), now);
+  v1::Event event = request.event();
+  NormalizeEventContext(event);
+  if (absl::Status s = ValidateEvent(event, now); !s.ok()) return s;
+  if (absl::Status s = ValidateEventContext(event); !s.ok()) return s;
+  absl::StatusOr<RevisitStore::EventResult> result = store_.RecordEvent(event, now);
   if (!result.ok()) return result.status();
   *response.mutable_event() = std::move(result->event);
   for (v1::Revisit& revisit : result->revisits) *response.add_revisits() = std::move(revisit);

@@ -11,6 +11,7 @@
 #include "services/common/enum_bridges.h"
 #include "services/common/field_checks.h"
 #include "services/common/text_limits.h"
+#include "services/revisits/business_context.h"
 #include "services/revisits/revisit_rule_store.h"
 #include "services/revisits/revisit_rule_validation.h"
 #include "services/storage/database_errors.h"
@@ -146,16 +147,22 @@ struct RevisitRow {
   int trigger = 0, channel = 0, priority = 0, max_attempts = 0, state = 0, attempts = 0;
   std::string state_reason, queue;
   std::string event_id, rule_id, questionnaire_id, reserved;
+  StoredContext context;
 
+  // Read FROM kFrom.
   static constexpr char kColumns[] =
-      "id, event_id, rule_id, trigger_kind, channel, due_at_us, expires_at_us, questionnaire_id, priority,"
-      " max_attempts, reserved_agent_id, state, created_at_us, state_reason, attempts, queue";
+      "revisits.id, revisits.event_id, revisits.rule_id, revisits.trigger_kind, revisits.channel,"
+      " revisits.due_at_us, revisits.expires_at_us, revisits.questionnaire_id, revisits.priority,"
+      " revisits.max_attempts, revisits.reserved_agent_id, revisits.state, revisits.created_at_us,"
+      " revisits.state_reason, revisits.attempts, revisits.queue, ";
+  static constexpr char kFrom[] = " FROM revisits LEFT JOIN events e ON e.event_id = revisits.event_id";
 
-  // Reads the columns of kColumns, in their order.
+  // Reads the columns of kColumns and StoredContext::kColumns, in their order.
   void Into(storage::Query& query) {
     query.Into(id).Into(event_id).Into(rule_id).Into(trigger).Into(channel).Into(due_us).Into(expires_us);
     query.Into(questionnaire_id).Into(priority).Into(max_attempts).Into(reserved).Into(state).Into(created_us);
     query.Into(state_reason).Into(attempts).Into(queue);
+    context.Into(query);
   }
 
   v1::Revisit ToProto(const std::string& customer_external_id) const {
@@ -177,6 +184,7 @@ struct RevisitRow {
     r.set_attempts(attempts);
     r.set_queue(queue);
     *r.mutable_create_time() = TimeUtil::MicrosecondsToTimestamp(created_us);
+    *r.mutable_context() = context.ToProto();
     return r;
   }
 };
@@ -185,8 +193,8 @@ std::vector<v1::Revisit> LoadEventRevisits(storage::Transaction& tx, const std::
                                            const std::string& customer_external_id) {
   std::string key = event_id;
   RevisitRow row;
-  storage::Query query(
-      tx, absl::StrCat("SELECT ", RevisitRow::kColumns, " FROM revisits WHERE event_id = :id ORDER BY id"));
+  storage::Query query(tx, absl::StrCat("SELECT ", RevisitRow::kColumns, StoredContext::kColumns, RevisitRow::kFrom,
+                                        " WHERE revisits.event_id = :id ORDER BY revisits.id"));
   query.Bind("id", key).IntoRow(row).Start();
   std::vector<v1::Revisit> revisits;
   while (query.Next()) revisits.push_back(row.ToProto(customer_external_id));
@@ -200,10 +208,10 @@ std::vector<v1::Revisit> LoadRevisits(storage::Transaction& tx, std::vector<long
   if (ids.empty()) return revisits;
   RevisitRow row;
   std::string customer_external_id;
-  storage::Query query(tx, absl::StrCat("SELECT ", RevisitRow::kColumns,
-                                        ", (SELECT external_id FROM customers c WHERE c.id = revisits.customer_id)"
-                                        " FROM revisits WHERE id IN (",
-                                        storage::Placeholders("i", ids.size()), ") ORDER BY id"));
+  storage::Query query(
+      tx, absl::StrCat("SELECT ", RevisitRow::kColumns, StoredContext::kColumns,
+                       ", (SELECT external_id FROM customers c WHERE c.id = revisits.customer_id)", RevisitRow::kFrom,
+                       " WHERE revisits.id IN (", storage::Placeholders("i", ids.size()), ") ORDER BY revisits.id"));
   query.BindEach("i", ids).IntoRow(row).Into(customer_external_id).Start();
   while (query.Next()) revisits.push_back(row.ToProto(customer_external_id));
   return revisits;
@@ -233,13 +241,20 @@ absl::StatusOr<RevisitStore::EventResult> RevisitStore::RecordEventIn(storage::T
   long long occurred_us = absl::ToUnixMicros(occurred), now_us = absl::ToUnixMicros(now);
   int trigger = event.trigger();
   std::string order_id = event.order_id(), case_id = event.case_id(), agent = event.serving_agent_id();
+  const v1::BusinessContext& context = event.context();
+  std::string platform = context.platform(), store = context.store(), category = context.product_category(),
+              courier = context.courier(), cause = context.cause();
+  long long amount = context.amount_minor();
   try {
     storage::Query insert(tx,
                           "INSERT INTO events (event_id, customer_id, trigger_kind, occurred_at_us, order_id, case_id,"
-                          " serving_agent_id, created_at_us) VALUES (:id, :customer, :trigger, :at, :order_id,"
-                          " :case_id, :agent, :now)");
+                          " serving_agent_id, created_at_us, platform, store, product_category, courier, amount_minor,"
+                          " cause) VALUES (:id, :customer, :trigger, :at, :order_id, :case_id, :agent, :now,"
+                          " :platform, :store, :category, :courier, :amount, :cause)");
     insert.Bind("id", event_id).Bind("customer", customer->id).Bind("trigger", trigger).Bind("at", occurred_us);
-    insert.Bind("order_id", order_id).Bind("case_id", case_id).Bind("agent", agent).Bind("now", now_us).Execute();
+    insert.Bind("order_id", order_id).Bind("case_id", case_id).Bind("agent", agent).Bind("now", now_us);
+    insert.Bind("platform", platform).Bind("store", store).Bind("category", category).Bind("courier", courier);
+    insert.Bind("amount", amount).Bind("cause", cause).Execute();
   } catch (const soci::soci_error& error) {
     if (storage::StatusFromDatabaseException(error).code() != absl::StatusCode::kAlreadyExists) throw;
     long long owner = 0;
@@ -282,7 +297,18 @@ absl::StatusOr<RevisitStore::EventResult> RevisitStore::RecordEventIn(storage::T
   scheduler::Plan plan = scheduler::PlanEvent({*trigger_kind, occurred}, snapshot, rules, policy, now);
 
   EventResult result{recorded, {}, {}, true};
-  RevisitRow row{.created_us = now_us, .trigger = trigger, .state = v1::REVISIT_STATE_PLANNED, .event_id = event_id};
+  RevisitRow row{.created_us = now_us,
+                 .trigger = trigger,
+                 .state = v1::REVISIT_STATE_PLANNED,
+                 .event_id = event_id,
+                 .context = {.order_id = order_id,
+                             .platform = platform,
+                             .store = store,
+                             .product_category = category,
+                             .courier = courier,
+                             .case_id = case_id,
+                             .cause = cause,
+                             .amount_minor = amount}};
   int survey = 0;
   long long not_before_us = 0;
   storage::Query insert(tx,
@@ -385,10 +411,10 @@ absl::StatusOr<RevisitStore::ListPage> RevisitStore::ListForCustomer(absl::strin
     // Keyset paging on (due time, id).
     int fetch = limit + 1;
     RevisitRow row;
-    storage::Query query(tx, absl::StrCat("SELECT ", RevisitRow::kColumns,
-                                          " FROM revisits WHERE customer_id = :customer AND (due_at_us > :after_due"
-                                          " OR (due_at_us = :same_due AND id > :after_id)) ORDER BY due_at_us, id"
-                                          " LIMIT :fetch"));
+    storage::Query query(tx, absl::StrCat("SELECT ", RevisitRow::kColumns, StoredContext::kColumns, RevisitRow::kFrom,
+                                          " WHERE revisits.customer_id = :customer AND (revisits.due_at_us > :after_due"
+                                          " OR (revisits.due_at_us = :same_due AND revisits.id > :after_id))"
+                                          " ORDER BY revisits.due_at_us, revisits.id LIMIT :fetch"));
     query.Bind("customer", customer_id).Bind("after_due", after_due_us).Bind("same_due", after_due_us);
     query.Bind("after_id", after_id).Bind("fetch", fetch).IntoRow(row).Start();
     ListPage page;

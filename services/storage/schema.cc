@@ -959,6 +959,78 @@ const std::vector<Migration>& AllMigrations() {
                   "CREATE INDEX IF NOT EXISTS ix_revisits_holder ON revisits (state, lease_holder)",
               },
       },
+      {
+          .version = 22,
+          .description = "business context on events (platform, store, product category, courier, amount, cause), "
+                         "customers' region and source for routing, aggregates by context, and a customer's "
+                         "responses newest first",
+          .mysql_statements =
+              {
+                  "ALTER TABLE events ADD COLUMN IF NOT EXISTS platform VARCHAR(32) NOT NULL DEFAULT '',"
+                  " ADD COLUMN IF NOT EXISTS store VARCHAR(64) NOT NULL DEFAULT '',"
+                  " ADD COLUMN IF NOT EXISTS product_category VARCHAR(64) NOT NULL DEFAULT '',"
+                  " ADD COLUMN IF NOT EXISTS courier VARCHAR(64) NOT NULL DEFAULT '',"
+                  " ADD COLUMN IF NOT EXISTS amount_minor BIGINT NOT NULL DEFAULT 0,"
+                  " ADD COLUMN IF NOT EXISTS cause VARCHAR(64) NOT NULL DEFAULT ''",
+                  "ALTER TABLE customers ADD COLUMN IF NOT EXISTS region VARCHAR(64) NOT NULL DEFAULT '',"
+                  " ADD COLUMN IF NOT EXISTS source VARCHAR(64) NOT NULL DEFAULT ''",
+                  R"sql(CREATE TABLE IF NOT EXISTS response_context_rollups (
+                    questionnaire_id VARCHAR(63) NOT NULL,
+                    questionnaire_version INT NOT NULL,
+                    day INT NOT NULL,
+                    customer_type SMALLINT NOT NULL,
+                    platform VARCHAR(32) NOT NULL,
+                    store VARCHAR(64) NOT NULL,
+                    product_category VARCHAR(64) NOT NULL,
+                    courier VARCHAR(64) NOT NULL,
+                    cause VARCHAR(64) NOT NULL,
+                    item_code VARCHAR(64) NOT NULL,
+                    slot SMALLINT NOT NULL,
+                    responses BIGINT NOT NULL,
+                    scored_1 BIGINT NOT NULL,
+                    scored_2 BIGINT NOT NULL,
+                    scored_3 BIGINT NOT NULL,
+                    scored_4 BIGINT NOT NULL,
+                    scored_5 BIGINT NOT NULL,
+                    PRIMARY KEY (questionnaire_id, questionnaire_version, day, customer_type, platform, store,
+                                 product_category, courier, cause, item_code, slot)
+                  ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin)sql",
+                  "ALTER TABLE responses ADD KEY IF NOT EXISTS ix_responses_customer (customer_id, submitted_at_us)",
+              },
+          .sqlite_statements =
+              {
+                  "ALTER TABLE events ADD COLUMN platform TEXT NOT NULL DEFAULT ''",
+                  "ALTER TABLE events ADD COLUMN store TEXT NOT NULL DEFAULT ''",
+                  "ALTER TABLE events ADD COLUMN product_category TEXT NOT NULL DEFAULT ''",
+                  "ALTER TABLE events ADD COLUMN courier TEXT NOT NULL DEFAULT ''",
+                  "ALTER TABLE events ADD COLUMN amount_minor INTEGER NOT NULL DEFAULT 0",
+                  "ALTER TABLE events ADD COLUMN cause TEXT NOT NULL DEFAULT ''",
+                  "ALTER TABLE customers ADD COLUMN region TEXT NOT NULL DEFAULT ''",
+                  "ALTER TABLE customers ADD COLUMN source TEXT NOT NULL DEFAULT ''",
+                  R"sql(CREATE TABLE IF NOT EXISTS response_context_rollups (
+                    questionnaire_id TEXT NOT NULL,
+                    questionnaire_version INTEGER NOT NULL,
+                    day INTEGER NOT NULL,
+                    customer_type INTEGER NOT NULL,
+                    platform TEXT NOT NULL,
+                    store TEXT NOT NULL,
+                    product_category TEXT NOT NULL,
+                    courier TEXT NOT NULL,
+                    cause TEXT NOT NULL,
+                    item_code TEXT NOT NULL,
+                    slot INTEGER NOT NULL,
+                    responses INTEGER NOT NULL,
+                    scored_1 INTEGER NOT NULL,
+                    scored_2 INTEGER NOT NULL,
+                    scored_3 INTEGER NOT NULL,
+                    scored_4 INTEGER NOT NULL,
+                    scored_5 INTEGER NOT NULL,
+                    PRIMARY KEY (questionnaire_id, questionnaire_version, day, customer_type, platform, store,
+                                 product_category, courier, cause, item_code, slot)
+                  ))sql",
+                  "CREATE INDEX IF NOT EXISTS ix_responses_customer ON responses (customer_id, submitted_at_us)",
+              },
+      },
   };
   return migrations;
 }

@@ -1,6 +1,7 @@
 // FetchDueCallbacks for the agents of the call floor, on each backend: who
 // gets the next callbacks under each of seed 003's rules, skills, and many
 // agents on two servers at once.
+#include <google/protobuf/util/time_util.h>
 #include <grpcpp/grpcpp.h>
 
 #include <atomic>
@@ -15,6 +16,7 @@
 #include "gtest/gtest.h"
 #include "satisfaction/v1/agent.grpc.pb.h"
 #include "satisfaction/v1/callback.grpc.pb.h"
+#include "satisfaction/v1/revisit.grpc.pb.h"
 #include "satisfaction/v1/revisit_policy.grpc.pb.h"
 #include "tests/e2e/complaint_calls.h"
 #include "tests/e2e/e2e_fixture.h"
@@ -50,12 +52,18 @@ class AgentFetchE2eTest : public test_support::ServiceE2eTest<v1::CallbackServic
   }
 
   void AddAgent(const std::string& id, int capacity = 10, std::vector<std::string> languages = {}) {
+    v1::AgentSkills skills;
+    for (const std::string& language : languages) skills.add_languages(language);
+    ASSERT_NO_FATAL_FAILURE(AddSkilledAgent(id, skills, capacity));
+  }
+
+  void AddSkilledAgent(const std::string& id, const v1::AgentSkills& skills, int capacity = 10) {
     v1::CreateAgentRequest request;
     request.mutable_agent()->set_id(id);
     request.mutable_agent()->set_display_name(id);
     request.mutable_agent()->add_queues(kQueue);
     request.mutable_agent()->set_capacity(capacity);
-    for (const std::string& language : languages) request.mutable_agent()->mutable_skills()->add_languages(language);
+    *request.mutable_agent()->mutable_skills() = skills;
     v1::Agent created;
     grpc::Status status = agents_->CreateAgent(Context().get(), request, &created);
     ASSERT_TRUE(status.ok()) << status.error_message();
@@ -69,10 +77,53 @@ class AgentFetchE2eTest : public test_support::ServiceE2eTest<v1::CallbackServic
     ASSERT_TRUE(status.ok()) << status.error_message();
   }
 
-  void SetStrategy(v1::AssignmentStrategy strategy) {
+  // Customer `id` in `region`, come by `source`, whose complaint about an
+  // order on `platform` in `category` closed a minute ago: a callback due now.
+  void AddRoutedCallback(const std::string& id, const std::string& region, const std::string& source,
+                         const std::string& platform, const std::string& category) {
+    v1::Customer customer;
+    customer.set_external_id(id);
+    customer.set_phone(absl::StrCat("+86139", 20000000 + callbacks_added_++));
+    customer.set_region(region);
+    customer.set_source(source);
+    ASSERT_NO_FATAL_FAILURE(test_support::AddCallableCustomer(channel(), customer));
+    v1::RecordEventRequest event;
+    event.mutable_event()->set_event_id(absl::StrCat("complaint-", id));
+    event.mutable_event()->set_customer_external_id(id);
+    event.mutable_event()->set_trigger(v1::TRIGGER_COMPLAINT_CLOSED);
+    *event.mutable_event()->mutable_occur_time() =
+        google::protobuf::util::TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(absl::Now() - absl::Minutes(1)));
+    event.mutable_event()->mutable_context()->set_platform(platform);
+    event.mutable_event()->mutable_context()->set_product_category(category);
+    v1::RecordEventResponse recorded;
+    grpc::Status status = v1::RevisitService::NewStub(channel())->RecordEvent(Context().get(), event, &recorded);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+    ASSERT_EQ(recorded.revisits_size(), 1);
+  }
+
+  // The customers of the callbacks `agent` gets when it fetches up to 10, in order.
+  std::set<std::string> CustomersFetchedBy(const std::string& agent) {
+    v1::FetchDueCallbacksResponse response;
+    grpc::Status status = FetchAs(*stub_, agent, 10, &response);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    std::set<std::string> customers;
+    for (const v1::Callback& callback : response.callbacks()) customers.insert(callback.customer_external_id());
+    return customers;
+  }
+
+  void SignOut(const std::string& id) {
+    v1::SignOutRequest request;
+    request.set_agent_id(id);
+    v1::Agent agent;
+    grpc::Status status = agents_->SignOut(Context().get(), request, &agent);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+  }
+
+  void SetStrategy(v1::AssignmentStrategy strategy, std::vector<v1::RoutingAttribute> route_by = {}) {
     v1::UpdateQueueAssignmentRequest request;
     request.mutable_assignment()->set_queue(kQueue);
     request.mutable_assignment()->set_strategy(strategy);
+    for (v1::RoutingAttribute attribute : route_by) request.mutable_assignment()->add_route_by(attribute);
     v1::QueueAssignment assignment;
     grpc::Status status = agents_->UpdateQueueAssignment(Context().get(), request, &assignment);
     ASSERT_TRUE(status.ok()) << status.error_message();
@@ -111,6 +162,7 @@ class AgentFetchE2eTest : public test_support::ServiceE2eTest<v1::CallbackServic
   }
 
   std::unique_ptr<v1::AgentService::Stub> agents_;
+  int callbacks_added_ = 0;
 };
 
 TEST_P(AgentFetchE2eTest, AnAgentGetsNothingUnlessSignedInAvailableAndWithRoom) {
@@ -301,6 +353,55 @@ TEST_P(AgentFetchE2eTest, ThirtyTwoAgentsOnTwoServersNeverGetTheSameCallback) {
     held += agent.open_callbacks();
   }
   EXPECT_EQ(held, handed_out.size());
+}
+
+TEST_P(AgentFetchE2eTest, AnAdvancedQueueHandsAnAgentOnlyCustomersOfItsRegionsPlatformsAndSources) {
+  ASSERT_NO_FATAL_FAILURE(
+      SetStrategy(v1::ASSIGNMENT_STRATEGY_ADVANCED,
+                  {v1::ROUTING_ATTRIBUTE_REGION, v1::ROUTING_ATTRIBUTE_PLATFORM, v1::ROUTING_ATTRIBUTE_SOURCE}));
+  ASSERT_NO_FATAL_FAILURE(AddRoutedCallback("east-jd", "华东", "search", "京东", ""));
+  ASSERT_NO_FATAL_FAILURE(AddRoutedCallback("south-tb", "华南", "live-stream", "淘宝", ""));
+  ASSERT_NO_FATAL_FAILURE(AddRoutedCallback("east-tb", "华东", "search", "淘宝", ""));
+  ASSERT_NO_FATAL_FAILURE(AddRoutedCallback("east-jd-live", "华东", "live-stream", "京东", ""));
+  ASSERT_NO_FATAL_FAILURE(AddRoutedCallback("unknown", "", "", "", ""));
+  v1::AgentSkills east;
+  east.add_regions("华东");
+  east.add_platforms("京东");
+  east.add_sources("search");
+  ASSERT_NO_FATAL_FAILURE(AddSkilledAgent("east", east));
+  v1::AgentSkills south;
+  south.add_regions("华南");
+  south.add_platforms("淘宝");
+  south.add_platforms("京东");
+  south.add_sources("live-stream");
+  ASSERT_NO_FATAL_FAILURE(AddSkilledAgent("south", south));
+
+  // Alone on the floor, each agent takes every callback it can serve: those
+  // whose region, platform and source it serves, or that name none.
+  ASSERT_NO_FATAL_FAILURE(SignIn("east"));
+  EXPECT_EQ(CustomersFetchedBy("east"), (std::set<std::string>{"east-jd", "unknown"}));
+  ASSERT_NO_FATAL_FAILURE(SignOut("east"));
+  ASSERT_NO_FATAL_FAILURE(SignIn("south"));
+  EXPECT_EQ(CustomersFetchedBy("south"), (std::set<std::string>{"south-tb"}));
+  // Nobody serves the rest: east-tb (淘宝 in 华东) and east-jd-live (华东 by live-stream).
+  EXPECT_EQ(CustomersFetchedBy("south"), std::set<std::string>{});
+}
+
+TEST_P(AgentFetchE2eTest, ACallbackNamingAProductCategoryGoesOnlyToAnAgentWhoKnowsIt) {
+  ASSERT_NO_FATAL_FAILURE(AddRoutedCallback("appliance", "", "", "", "家用电器"));
+  ASSERT_NO_FATAL_FAILURE(AddRoutedCallback("clothes", "", "", "", "服装"));
+  ASSERT_NO_FATAL_FAILURE(AddRoutedCallback("any", "", "", "", ""));
+  v1::AgentSkills appliances;
+  appliances.add_product_categories("家用电器");
+  ASSERT_NO_FATAL_FAILURE(AddSkilledAgent("appliances", appliances));
+  ASSERT_NO_FATAL_FAILURE(AddSkilledAgent("generalist", v1::AgentSkills()));
+
+  ASSERT_NO_FATAL_FAILURE(SignIn("generalist"));
+  EXPECT_EQ(CustomersFetchedBy("generalist"), (std::set<std::string>{"any"}));
+  // The queue is load-based (no routing): the category holds on every queue.
+  ASSERT_NO_FATAL_FAILURE(SignOut("generalist"));
+  ASSERT_NO_FATAL_FAILURE(SignIn("appliances"));
+  EXPECT_EQ(CustomersFetchedBy("appliances"), (std::set<std::string>{"appliance"}));
 }
 
 SATISFACTION_INSTANTIATE_ON_BACKENDS(AgentFetchE2eTest);

@@ -17,10 +17,11 @@ namespace satisfaction::test_support {
 // A survey link the way a customer gets one: a new customer (`external_id`,
 // consenting to SMS and calls, in `language`, "" for the shop's default)
 // whose first delivery, four days ago, the default rules follow with an SMS
-// survey; a gateway then fetches that message. Message windows must be open
-// (OpenAllDay). Fails the test and returns an empty message if any step fails.
+// survey; a gateway then fetches that message. The delivery's event carries
+// `context`. Message windows must be open (OpenAllDay). Fails the test and
+// returns an empty message if any step fails.
 inline v1::OutboxMessage SurveyMessage(TestServer& server, const std::string& external_id,
-                                       const std::string& language = "") {
+                                       const std::string& language = "", const v1::BusinessContext& context = {}) {
   v1::UpsertCustomerRequest customer;
   customer.mutable_customer()->set_external_id(external_id);
   customer.mutable_customer()->set_phone("+8613912345678");
@@ -37,6 +38,7 @@ inline v1::OutboxMessage SurveyMessage(TestServer& server, const std::string& ex
   event.mutable_event()->set_trigger(v1::TRIGGER_ORDER_DELIVERED);
   *event.mutable_event()->mutable_occur_time() =
       google::protobuf::util::TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(absl::Now() - absl::Hours(24 * 4)));
+  *event.mutable_event()->mutable_context() = context;
   v1::RecordEventResponse recorded;
   status = v1::RevisitService::NewStub(server.channel())->RecordEvent(Context().get(), event, &recorded);
   EXPECT_TRUE(status.ok()) << status.error_message();

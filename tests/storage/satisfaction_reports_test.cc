@@ -748,14 +748,15 @@ TEST_P(SatisfactionReportsTest, AnExportComesInPagesAsCsvOrMessages) {
   for (const v1::ExportResponsesPage& page : pages) csv += page.csv();
   EXPECT_TRUE(absl::StartsWith(csv,
                                "id,submit_time,day,questionnaire_id,questionnaire_version,customer_external_id,"
-                               "customer_type,channel,agent_id,item_0,item_1,item_2,comment\r\n"))
+                               "customer_type,channel,agent_id,order_id,platform,store,product_category,courier,"
+                               "amount_minor,case_id,cause,item_0,item_1,item_2,comment\r\n"))
       << csv;
   EXPECT_EQ(std::count(csv.begin(), csv.end(), '\r'), 9);  // the header and 8 responses
-  EXPECT_TRUE(absl::StrContains(csv, ",2026-11-23,post-delivery,1,customer-1,loyal,sms,,1,4,5,\r\n")) << csv;
+  EXPECT_TRUE(absl::StrContains(csv, ",2026-11-23,post-delivery,1,customer-1,loyal,sms,,,,,,,,,,1,4,5,\r\n")) << csv;
   // 10:00 + 15 h in Shanghai is 01:00 the next day there, 17:00 UTC.
   EXPECT_TRUE(absl::StrContains(csv,
                                 "2026-11-23T17:00:00.000Z,2026-11-24,post-delivery,1,customer-7,new,im,agent-li,"
-                                "5,5,5,\"快递很快, 包装\"\"很好\"\"\n谢谢\"\r\n"))
+                                ",,,,,,,,5,5,5,\"快递很快, 包装\"\"很好\"\"\n谢谢\"\r\n"))
       << csv;
   EXPECT_TRUE(absl::StrContains(csv, ",2,2,2,\"'=HYPERLINK(\"\"x\"\")\"\r\n")) << csv;
 
@@ -783,7 +784,8 @@ TEST_P(SatisfactionReportsTest, AnExportComesInPagesAsCsvOrMessages) {
   ASSERT_EQ(pages.size(), 1u);
   EXPECT_EQ(pages[0].csv(),
             "id,submit_time,day,questionnaire_id,questionnaire_version,customer_external_id,"
-            "customer_type,channel,agent_id,item_0\r\n");
+            "customer_type,channel,agent_id,order_id,platform,store,product_category,courier,amount_minor,"
+            "case_id,cause,item_0\r\n");
 
   // A reader that goes away stops the export.
   request.set_first_day("2026-11-23");
