@@ -48,6 +48,10 @@ const absl::flat_hash_map<std::string, MethodPolicy>& Table() {
       {"/satisfaction.v1.CustomerService/AddDoNotCall", {{kOperator}, kWrite, {"entry.phone"}, true}},
       {"/satisfaction.v1.CustomerService/RemoveDoNotCall", {{kOperator}, kWrite, {"phone"}, true}},
       {"/satisfaction.v1.CustomerService/ListDoNotCall", {{kOperator}, kRead}},
+      // Dialers too: the agent about to call sees what happened before; a
+      // bound key only for a customer whose callback it holds (see
+      // customers::ContactHistoryService).
+      {"/satisfaction.v1.CustomerService/GetContactHistory", {{kOperator, kDialer}, kRead}},
       {"/satisfaction.v1.CustomerService/GetClassificationSettings", {{kOperator}, kRead}},
       {"/satisfaction.v1.CustomerService/UpdateClassificationSettings", {{kOperator}, kWrite}},
 

@@ -40,14 +40,14 @@ struct DoNotCallRow {
 constexpr char kInsertValues[] =
     " INTO do_not_call (phone, reason, created_at_us) VALUES (:phone, :reason, :created_at_us)";
 
-std::optional<v1::DoNotCallEntry> Load(storage::Transaction& tx, const std::string& phone) {
+}  // namespace
+
+std::optional<v1::DoNotCallEntry> LoadDoNotCall(storage::Transaction& tx, const std::string& phone) {
   DoNotCallRow row;
   storage::Query query(tx, absl::StrCat("SELECT ", DoNotCallRow::kColumns, " FROM do_not_call WHERE phone = :phone"));
   if (!query.Bind("phone", phone).IntoRow(row).Execute()) return std::nullopt;
   return row.ToProto();
 }
-
-}  // namespace
 
 void AddToDoNotCall(storage::Transaction& tx, const std::string& phone, const std::string& reason, absl::Time now) {
   DoNotCallRow row{.phone = phone, .reason = reason, .created_at_us = absl::ToUnixMicros(now)};
@@ -58,13 +58,13 @@ void AddToDoNotCall(storage::Transaction& tx, const std::string& phone, const st
 
 absl::StatusOr<v1::DoNotCallEntry> DoNotCallStore::Add(const v1::DoNotCallEntry& entry, absl::Time now) {
   auto add = [&](storage::Transaction& tx) -> absl::StatusOr<v1::DoNotCallEntry> {
-    if (std::optional<v1::DoNotCallEntry> existing = Load(tx, entry.phone())) return *existing;
+    if (std::optional<v1::DoNotCallEntry> existing = LoadDoNotCall(tx, entry.phone())) return *existing;
     DoNotCallRow row{.phone = entry.phone(), .reason = entry.reason(), .created_at_us = absl::ToUnixMicros(now)};
     storage::Query insert(tx, absl::StrCat("INSERT", kInsertValues));
     row.Bind(insert);
     insert.Execute();
     TellAfterCommit(tx, flow_, [](FlowObserver& flow) { flow.OptedOut(v1::CHANNEL_PHONE); });
-    return *Load(tx, row.phone);
+    return *LoadDoNotCall(tx, row.phone);
   };
   // Added by another call at the same moment: runs again, and finds it on the list.
   return database_.InTransaction<v1::DoNotCallEntry>(Access::kUpsert, add);
@@ -74,7 +74,7 @@ absl::StatusOr<v1::DoNotCallEntry> DoNotCallStore::Remove(absl::string_view phon
   return database_.InTransaction<v1::DoNotCallEntry>(
       Access::kWrite, [&](storage::Transaction& tx) -> absl::StatusOr<v1::DoNotCallEntry> {
         std::string key(phone);
-        std::optional<v1::DoNotCallEntry> existing = Load(tx, key);
+        std::optional<v1::DoNotCallEntry> existing = LoadDoNotCall(tx, key);
         if (!existing) return absl::NotFoundError("phone: not on the do-not-call list");
         storage::Query(tx, "DELETE FROM do_not_call WHERE phone = :phone").Bind("phone", key).Execute();
         return *existing;

@@ -1,6 +1,7 @@
 #ifndef SATISFACTION_SERVICES_CUSTOMERS_DO_NOT_CALL_STORE_H_
 #define SATISFACTION_SERVICES_CUSTOMERS_DO_NOT_CALL_STORE_H_
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -16,6 +17,10 @@ namespace satisfaction::customers {
 // Puts a normalised number on the list in the caller's transaction, unless it
 // is there already (a customer who says "do not call" during a callback).
 void AddToDoNotCall(storage::Transaction& tx, const std::string& phone, const std::string& reason, absl::Time now);
+
+// The list's entry for a normalised number, if it is on the list, in the
+// caller's transaction.
+std::optional<v1::DoNotCallEntry> LoadDoNotCall(storage::Transaction& tx, const std::string& phone);
 
 // The shop-wide do-not-call list, keyed by E.164 phone number. The planner
 // reads it when it plans a revisit (see revisits::RevisitStore).

@@ -11,6 +11,7 @@
 #include "services/common/enum_bridges.h"
 #include "services/invitations/invitations.h"
 #include "services/leases/revisit_leases.h"
+#include "services/messages/message_rows.h"
 #include "services/messages/opt_out_reply.h"
 #include "services/revisits/business_context.h"
 #include "services/revisits/revisit_rule_store.h"
@@ -102,18 +103,6 @@ std::string LocalDate(absl::Time time, const absl::TimeZone& zone, const std::st
   return absl::StrCat(day.year(), "年", day.month(), "月", day.day(), "日");
 }
 
-v1::DeliveryAttempt AttemptProto(int number, int channel, int outcome, const std::string& provider_id,
-                                 const std::string& error, long long reported_us) {
-  v1::DeliveryAttempt attempt;
-  attempt.set_number(number);
-  attempt.set_channel(ProtoEnumOrUnspecified<v1::Channel>(channel));
-  attempt.set_outcome(ProtoEnumOrUnspecified<v1::DeliveryOutcome>(outcome));
-  attempt.set_provider_message_id(provider_id);
-  attempt.set_error(error);
-  *attempt.mutable_report_time() = TimeUtil::MicrosecondsToTimestamp(reported_us);
-  return attempt;
-}
-
 // The delivery reported under a lease before, if any.
 std::optional<v1::DeliveryAttempt> EarlierDelivery(storage::Transaction& tx, long long id, const std::string& hash) {
   int number = 0, channel = 0, outcome = 0;
@@ -124,7 +113,7 @@ std::optional<v1::DeliveryAttempt> EarlierDelivery(storage::Transaction& tx, lon
                        " FROM message_attempts WHERE revisit_id = :id AND lease_token_hash = :hash");
   query.Bind("id", id).Bind("hash", hash).Into(number).Into(channel).Into(outcome).Into(provider_id).Into(error);
   if (!query.Into(reported_us).Execute()) return std::nullopt;
-  return AttemptProto(number, channel, outcome, provider_id, error, reported_us);
+  return rows::DeliveryAttemptProto(number, channel, outcome, provider_id, error, reported_us);
 }
 
 // Where a revisit goes after a delivery.
@@ -293,7 +282,8 @@ absl::StatusOr<v1::ReportDeliveryResponse> OutboxStore::ReportDelivery(const v1:
         update.Bind("moved", moved).Bind("moved_at", now_us).Bind("moved_again", moved).Bind("moved_at_again", now_us);
         update.Bind("now", now_us).Bind("id", id).Execute();
         *response.mutable_revisit() = revisits::LoadRevisits(tx, {id}).front();
-        *response.mutable_attempt() = AttemptProto(number, row->channel, outcome, provider_id, error, now_us);
+        *response.mutable_attempt() =
+            rows::DeliveryAttemptProto(number, row->channel, outcome, provider_id, error, now_us);
         bool ended = next.state != kPlanned && next.reason != leases::kAnsweredOnline;
         TellAfterCommit(tx, flow_,
                         [outcome = request.outcome(), trigger = response.revisit().trigger(),

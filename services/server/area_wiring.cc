@@ -231,12 +231,15 @@ void SatisfactionServer::WireAnalytics() {
   Serve(std::move(service));
 }
 
-// Customers, their orders and classification, and the do-not-call list.
+// Customers, their orders and classification, the do-not-call list, and
+// their contact histories.
 void SatisfactionServer::WireCustomers() {
   customer_store_ = std::make_unique<customers::CustomerStore>(*database_, Flow());
   do_not_call_store_ = std::make_unique<customers::DoNotCallStore>(*database_, Flow());
   customer_service_ =
       std::make_unique<customers::CustomerService>(*customer_store_, *do_not_call_store_, tunables::kImportBatch);
+  contact_history_store_ = std::make_unique<customers::ContactHistoryStore>(*database_);
+  contact_history_service_ = std::make_unique<customers::ContactHistoryService>(*contact_history_store_);
 
   using customers::CustomerService;
   CustomerService& handlers = *customer_service_;
@@ -250,7 +253,8 @@ void SatisfactionServer::WireCustomers() {
       .Unary("RemoveDoNotCall", handlers, &CustomerService::RemoveDoNotCall)
       .Unary("ListDoNotCall", handlers, &CustomerService::ListDoNotCall)
       .Unary("GetClassificationSettings", handlers, &CustomerService::GetClassificationSettings)
-      .Unary("UpdateClassificationSettings", handlers, &CustomerService::UpdateClassificationSettings);
+      .Unary("UpdateClassificationSettings", handlers, &CustomerService::UpdateClassificationSettings)
+      .Unary("GetContactHistory", *contact_history_service_, &customers::ContactHistoryService::GetContactHistory);
   Serve(std::move(service));
 
   customers::CustomerStore* customer_store = customer_store_.get();

@@ -18,6 +18,8 @@
 #include "services/agents/queue_floor.h"
 #include "services/analytics/analytics_service.h"
 #include "services/callbacks/callback_service.h"
+#include "services/customers/contact_history_service.h"
+#include "services/customers/contact_history_store.h"
 #include "services/customers/customer_service.h"
 #include "services/customers/customer_store.h"
 #include "services/http/http_server.h"
@@ -122,6 +124,8 @@ class SatisfactionServer {
   std::unique_ptr<customers::CustomerStore> customer_store_;
   std::unique_ptr<customers::DoNotCallStore> do_not_call_store_;
   std::unique_ptr<customers::CustomerService> customer_service_;
+  std::unique_ptr<customers::ContactHistoryStore> contact_history_store_;
+  std::unique_ptr<customers::ContactHistoryService> contact_history_service_;
   std::unique_ptr<revisits::RevisitRuleStore> rule_store_;
   std::unique_ptr<revisits::RevisitPolicyService> policy_service_;
   std::unique_ptr<revisits::RevisitStore> revisit_store_;

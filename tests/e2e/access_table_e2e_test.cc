@@ -87,6 +87,7 @@ const std::map<std::string, std::set<Caller>>& Expected() {
       {"CustomerService/AddDoNotCall", {kOperator}},
       {"CustomerService/RemoveDoNotCall", {kOperator}},
       {"CustomerService/ListDoNotCall", {kOperator}},
+      {"CustomerService/GetContactHistory", {kOperator, kDialer}},
       {"CustomerService/GetClassificationSettings", {kOperator}},
       {"CustomerService/UpdateClassificationSettings", {kOperator}},
       {"MessageService/FetchOutbox", {kGateway}},
