@@ -4,9 +4,10 @@
 // straight into the MariaDB the server uses (named by SATISFACTION_BENCH_DB_URL,
 // which tests/bench/with_server.sh sets), builds their aggregates with
 // RebuildAggregates, then times a 90-day query by day and customer type both
-// ways, checks the figures are identical, and prints the ratio; then exports
-// the same 90 days as CSV and prints rows/s (with_server.sh prints the
-// server's peak RSS).
+// ways, checks the figures are identical, and prints the ratio; the same for
+// a query by platform and store (each response answers a revisit of one of
+// kEvents events, which carry business context); then exports the same 90
+// days as CSV and prints rows/s (with_server.sh prints the server's peak RSS).
 //   bash tests/bench/with_server.sh build/tests/satisfaction_bench --responses 2000000
 #include <grpcpp/grpcpp.h>
 
@@ -34,20 +35,44 @@ using namespace satisfaction;
 
 constexpr const char* kItems[] = {"product_quality", "price", "delivery", "recommend", "overall"};
 constexpr int kBatch = 5000;  // responses a transaction
+// Events with business context: 4 platforms, 20 stores, 10 categories, 5
+// couriers, a cause for a third of them.
+constexpr int kEvents = 1000;
+constexpr const char* kPlatforms[] = {"淘宝", "京东", "拼多多", "抖音"};
+constexpr const char* kCouriers[] = {"顺丰", "中通", "圆通", "韵达", "京东物流"};
+constexpr const char* kCauses[] = {"物流延迟", "质量问题", "尺码不符"};
 
-// Responses and their answers, written as the service would have stored them
-// (foreign keys to revisits off: the history has no revisits behind it).
+// kEvents events, each with its context.
+void SeedEvents(soci::session& session) {
+  std::string events =
+      "INSERT INTO events (event_id, customer_id, trigger_kind, occurred_at_us, order_id, case_id, serving_agent_id,"
+      " created_at_us, platform, store, product_category, courier, amount_minor, cause) VALUES ";
+  for (int k = 0; k < kEvents; ++k) {
+    absl::StrAppend(&events, k ? ", " : "", "('bench-event-", k, "', 1, 1, 0, 'order-", k, "', '', '', 0, '",
+                    kPlatforms[k % 4], "', 'store-", k % 20, "', 'category-", k % 10, "', '", kCouriers[k % 5], "', ",
+                    k * 100, ", '", k % 3 == 0 ? kCauses[k / 3 % 3] : "", "')");
+  }
+  session << events;
+}
+
+// Responses, the revisits they answer and their answers, written as the
+// service would have stored them (foreign keys off: no customers behind them).
 bool Seed(storage::Database& database, long responses, int days, absl::CivilDay last_day) {
   std::mt19937 random(2026);
   absl::TimeZone shanghai = absl::FixedTimeZone(8 * 3600);
   absl::Status status = database.WithSession([&](soci::session& session) {
     session << "SET foreign_key_checks = 0";
+    SeedEvents(session);
     for (long first = 0; first < responses; first += kBatch) {
       long last = std::min(responses, first + kBatch);
       std::string rows =
           "INSERT INTO responses (id, revisit_id, customer_id, questionnaire_id, questionnaire_version, customer_type,"
           " channel, agent_id, submitted_at_us, report_day) VALUES ";
       std::string answers = "INSERT INTO response_answers (response_id, item_code, score, text) VALUES ";
+      std::string revisits =
+          "INSERT INTO revisits (id, customer_id, event_id, rule_id, trigger_kind, channel, due_at_us, expires_at_us,"
+          " questionnaire_id, survey, priority, max_attempts, attempts, reserved_agent_id, state, created_at_us,"
+          " updated_at_us) VALUES ";
       for (long id = first + 1; id <= last; ++id) {
         absl::CivilDay day = last_day - static_cast<int>(random() % days);
         long long at_us = absl::ToUnixMicros(absl::FromCivil(absl::CivilSecond(day) + random() % 86400, shanghai));
@@ -56,6 +81,8 @@ bool Seed(storage::Database& database, long responses, int days, absl::CivilDay 
         absl::StrAppend(&rows, id > first + 1 ? ", " : "", "(", id, ", ", id, ", ", id % 200000 + 1,
                         ", 'post-delivery', 1, ", type, ", ", channel, ", '", agent, "', ", at_us, ", ",
                         ReportDayNumber(day), ")");
+        absl::StrAppend(&revisits, id > first + 1 ? ", " : "", "(", id, ", ", id % 200000 + 1, ", 'bench-event-",
+                        id % kEvents, "', 'bench', 1, ", channel, ", 0, 0, 'post-delivery', 1, 0, 1, 1, '', 4, 0, 0)");
         int mood = random() % 5;  // answers of one response lean together
         for (size_t i = 0; i < std::size(kItems); ++i) {
           int score = std::clamp(1 + mood + static_cast<int>(random() % 3) - 1, 1, 5);
@@ -63,6 +90,7 @@ bool Seed(storage::Database& database, long responses, int days, absl::CivilDay 
         }
       }
       session << "BEGIN";
+      session << revisits;
       session << rows;
       session << answers;
       session << "COMMIT";
@@ -74,13 +102,27 @@ bool Seed(storage::Database& database, long responses, int days, absl::CivilDay 
   return status.ok();
 }
 
-using GroupKey = std::tuple<int, int>;  // day, customer type
+// What the plain SQL groups by: two columns of the responses `r`, or of the
+// events `e` of the revisits answered.
+struct PlainGrouping {
+  const char* first_column;
+  const char* second_column;
+  bool by_event = false;
+};
 
 // The figures straight from the raw answers: one GROUP BY over them (and one
-// over the responses for the counts), folded with the same formulas.
-std::map<GroupKey, std::pair<long long, v1::Figures>> PlainSql(storage::Database& database, int first, int last) {
+// over the responses for the counts), folded with the same formulas; keyed by
+// the two columns of `by`, read as A and B.
+template <typename A, typename B>
+std::map<std::tuple<A, B>, std::pair<long long, v1::Figures>> PlainSql(storage::Database& database, int first, int last,
+                                                                       PlainGrouping by) {
+  using GroupKey = std::tuple<A, B>;
   std::map<GroupKey, std::map<std::string, analytics::ItemTally>> tallies;
   std::map<GroupKey, long long> responses;
+  std::string key = absl::StrCat(by.first_column, ", ", by.second_column);
+  std::string from = by.by_event ? " FROM responses r JOIN revisits v ON v.id = r.revisit_id"
+                                   " JOIN events e ON e.event_id = v.event_id"
+                                 : " FROM responses r";
   absl::Status status = database.InTransaction(storage::Access::kRead, [&](storage::Transaction& tx) {
     soci::session& session = tx.session();
     std::map<std::string, double> weights;
@@ -91,28 +133,28 @@ std::map<GroupKey, std::pair<long long, v1::Figures>> PlainSql(storage::Database
                              soci::into(code), soci::into(weight));
     items.execute();
     while (items.fetch()) weights[code] = weight;
-    int day = 0, type = 0, score = 0;
+    A a{};
+    B b{};
+    int score = 0;
     long long count = 0;
-    soci::statement answers =
-        (session.prepare
-             << "SELECT r.report_day, r.customer_type, a.item_code, a.score, COUNT(*) FROM responses r"
-                " JOIN response_answers a ON a.response_id = r.id WHERE r.questionnaire_id = 'post-delivery'"
-                " AND r.report_day >= :first AND r.report_day <= :last"
-                " GROUP BY r.report_day, r.customer_type, a.item_code, a.score",
-         soci::use(first), soci::use(last), soci::into(day), soci::into(type), soci::into(code), soci::into(score),
-         soci::into(count));
+    std::string where =
+        " WHERE r.questionnaire_id = 'post-delivery' AND r.report_day >= :first AND r.report_day <= :last";
+    soci::statement answers = (session.prepare << absl::StrCat("SELECT ", key, ", a.item_code, a.score, COUNT(*)", from,
+                                                               " JOIN response_answers a ON a.response_id = r.id",
+                                                               where, " GROUP BY ", key, ", a.item_code, a.score"),
+                               soci::use(first), soci::use(last), soci::into(a), soci::into(b), soci::into(code),
+                               soci::into(score), soci::into(count));
     answers.execute();
     while (answers.fetch()) {
-      analytics::ItemTally& tally = tallies[{day, type}][code];
+      analytics::ItemTally& tally = tallies[{a, b}][code];
       tally.weight = weights[code];
       tally.scores.Add(score, count);
     }
-    soci::statement counted = (session.prepare << "SELECT report_day, customer_type, COUNT(*) FROM responses"
-                                                  " WHERE questionnaire_id = 'post-delivery' AND report_day >= :first"
-                                                  " AND report_day <= :last GROUP BY report_day, customer_type",
-                               soci::use(first), soci::use(last), soci::into(day), soci::into(type), soci::into(count));
+    soci::statement counted =
+        (session.prepare << absl::StrCat("SELECT ", key, ", COUNT(*)", from, where, " GROUP BY ", key),
+         soci::use(first), soci::use(last), soci::into(a), soci::into(b), soci::into(count));
     counted.execute();
-    while (counted.fetch()) responses[{day, type}] = count;
+    while (counted.fetch()) responses[{a, b}] = count;
     return absl::OkStatus();
   });
   std::map<GroupKey, std::pair<long long, v1::Figures>> figures;
@@ -131,6 +173,52 @@ std::map<GroupKey, std::pair<long long, v1::Figures>> PlainSql(storage::Database
 double Median(std::vector<double> values) {
   std::sort(values.begin(), values.end());
   return values[values.size() / 2];
+}
+
+// Times GetSatisfaction (`request`, 20 runs after one to warm up) and the
+// plain SQL (`plain`, 3 runs), checks every group's figures are identical
+// to the bit (`key_of` gives a group's key in the plain SQL's terms), and
+// prints both. Returns the number of groups that differ, or -1 on an error.
+template <typename KeyOf, typename Plain>
+int Compare(const char* title, v1::AnalyticsService::Stub& analytics, const v1::GetSatisfactionRequest& request,
+            KeyOf key_of, Plain plain) {
+  v1::GetSatisfactionResponse report;
+  std::vector<double> service_ms;
+  for (int run = 0; run < 21; ++run) {
+    grpc::ClientContext context;
+    absl::Time began = absl::Now();
+    grpc::Status status = analytics.GetSatisfaction(&context, request, &report);
+    if (!status.ok()) {
+      std::fprintf(stderr, "GetSatisfaction: %s\n", status.error_message().c_str());
+      return -1;
+    }
+    if (run > 0) service_ms.push_back(absl::ToDoubleMilliseconds(absl::Now() - began));  // the first warms up
+  }
+  std::vector<double> plain_ms;
+  decltype(plain()) expected;
+  for (int run = 0; run < 3; ++run) {
+    absl::Time began = absl::Now();
+    expected = plain();
+    plain_ms.push_back(absl::ToDoubleMilliseconds(absl::Now() - began));
+  }
+  int identical = 0, different = 0;
+  for (const v1::SatisfactionGroup& group : report.groups()) {
+    auto found = expected.find(key_of(group));
+    bool same = found != expected.end() && found->second.first == group.responses() &&
+                found->second.second.SerializeAsString() == group.figures().SerializeAsString();
+    same ? ++identical : ++different;
+  }
+  if (static_cast<size_t>(report.groups_size()) != expected.size()) ++different;
+  double service = Median(service_ms), sql = Median(plain_ms);
+  std::printf(
+      "90 days by %s (%d groups):\n"
+      "  GetSatisfaction:        median %.2f ms, fastest %.2f ms (20 runs)\n"
+      "  plain SQL GROUP BY raw: median %.0f ms (3 runs)\n"
+      "  ratio (plain SQL / GetSatisfaction): %.0f\n"
+      "  figures identical: %d groups, different: %d\n",
+      title, report.groups_size(), service, *std::min_element(service_ms.begin(), service_ms.end()), sql, sql / service,
+      identical, different);
+  return different;
 }
 
 }  // namespace
@@ -181,48 +269,29 @@ int main(int argc, char** argv) {
   request.set_questionnaire_id("post-delivery");
   request.set_first_day(absl::FormatCivilTime(first_day));
   request.set_last_day(absl::FormatCivilTime(last_day));
+  int first = ReportDayNumber(first_day), last = ReportDayNumber(last_day);
   request.add_group_by(v1::GROUPING_DAY);
   request.add_group_by(v1::GROUPING_CUSTOMER_TYPE);
-  v1::GetSatisfactionResponse report;
-  std::vector<double> service_ms;
-  for (int run = 0; run < 21; ++run) {
-    grpc::ClientContext context;
-    absl::Time began = absl::Now();
-    status = analytics->GetSatisfaction(&context, request, &report);
-    if (!status.ok()) {
-      std::fprintf(stderr, "GetSatisfaction: %s\n", status.error_message().c_str());
-      return 1;
-    }
-    if (run > 0) service_ms.push_back(absl::ToDoubleMilliseconds(absl::Now() - began));  // the first warms up
-  }
-  std::vector<double> plain_ms;
-  std::map<GroupKey, std::pair<long long, v1::Figures>> plain;
-  for (int run = 0; run < 3; ++run) {
-    absl::Time began = absl::Now();
-    plain = PlainSql(**database, ReportDayNumber(first_day), ReportDayNumber(last_day));
-    plain_ms.push_back(absl::ToDoubleMilliseconds(absl::Now() - began));
-  }
-
-  // Identical: every group's counts and every figure, to the bit.
-  int identical = 0, different = 0;
-  for (const v1::SatisfactionGroup& group : report.groups()) {
-    absl::CivilDay day;
-    absl::ParseCivilTime(group.period_start(), &day);
-    auto found = plain.find({ReportDayNumber(day), group.customer_type()});
-    bool same = found != plain.end() && found->second.first == group.responses() &&
-                found->second.second.SerializeAsString() == group.figures().SerializeAsString();
-    same ? ++identical : ++different;
-  }
-  if (static_cast<size_t>(report.groups_size()) != plain.size()) ++different;
-  double service = Median(service_ms), sql = Median(plain_ms);
-  std::printf(
-      "90 days by day and customer type (%d groups):\n"
-      "  GetSatisfaction:        median %.2f ms, fastest %.2f ms (20 runs)\n"
-      "  plain SQL GROUP BY raw: median %.0f ms (3 runs)\n"
-      "  ratio (plain SQL / GetSatisfaction): %.0f\n"
-      "  figures identical: %d groups, different: %d\n",
-      report.groups_size(), service, *std::min_element(service_ms.begin(), service_ms.end()), sql, sql / service,
-      identical, different);
+  int by_day = Compare(
+      "day and customer type", *analytics, request,
+      [](const v1::SatisfactionGroup& group) {
+        absl::CivilDay day;
+        absl::ParseCivilTime(group.period_start(), &day);
+        return std::make_tuple(ReportDayNumber(day), static_cast<int>(group.customer_type()));
+      },
+      [&] {
+        return PlainSql<int, int>(**database, first, last, {"r.report_day", "r.customer_type"});
+      });
+  request.clear_group_by();
+  request.add_group_by(v1::GROUPING_PLATFORM);
+  request.add_group_by(v1::GROUPING_STORE);
+  PlainGrouping by_context{"e.platform", "e.store", /*by_event=*/true};
+  int by_context_differ = Compare(
+      "platform and store", *analytics, request,
+      [](const v1::SatisfactionGroup& group) { return std::make_tuple(group.platform(), group.store()); },
+      [&] { return PlainSql<std::string, std::string>(**database, first, last, by_context); });
+  if (by_day < 0 || by_context_differ < 0) return 1;
+  int different = by_day + by_context_differ;
 
   // The same 90 days exported as CSV.
   v1::ExportResponsesRequest export_request;
