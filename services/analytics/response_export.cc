@@ -118,23 +118,9 @@ Page ReadPage(storage::Transaction& tx, const PageQuery& page_query,
   if (page.empty()) return result;
   std::vector<long long> ids;
   for (const auto& [id, at] : index) ids.push_back(id);
-  long long response_id = 0;
-  int score = 0;
-  std::string code, text;
-  storage::Query answers(
-      tx, absl::StrCat("SELECT a.response_id, a.item_code, a.score, a.text FROM response_answers a"
-                       " JOIN responses r ON r.id = a.response_id LEFT JOIN questionnaire_items i"
-                       " ON i.questionnaire_id = r.questionnaire_id AND i.version = r.questionnaire_version"
-                       " AND i.code = a.item_code WHERE a.response_id IN (",
-                       storage::Placeholders("i", ids.size()), ") ORDER BY a.response_id, i.ordinal, a.item_code"));
-  answers.BindEach("i", ids).Into(response_id).Into(code).Into(score).Into(text).Start();
-  while (answers.Next()) {
-    if (!keep(code)) continue;
-    v1::Answer& answer = *page[index.at(response_id)].add_answers();
-    answer.set_item_code(code);
-    answer.set_score(score);
-    answer.set_text(text);
-  }
+  responses::ForEachAnswer(tx, ids, [&](long long response_id, v1::Answer answer) {
+    if (keep(answer.item_code())) *page[index.at(response_id)].add_answers() = std::move(answer);
+  });
   return result;
 }
 

@@ -6,7 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "services/common/enum_bridges.h"
 #include "services/leases/revisit_leases.h"
-#include "services/responses/response_rows.h"
+#include "services/responses/stored_response.h"
 #include "services/revisits/business_context.h"
 #include "services/storage/query.h"
 #include "services/storage/sql_text.h"
@@ -106,23 +106,21 @@ void AttachLastResponses(storage::Transaction& tx, std::vector<v1::Callback>& ca
   }
   // Each customer's newest response (by ix_responses_customer); of two at
   // one moment, the later id.
-  std::vector<std::pair<std::string, long long>> latest;
+  std::vector<long long> latest;
   {
-    std::string external_id;
     long long response_id = 0;
-    storage::Query query(
-        tx, absl::StrCat("SELECT c.external_id, MAX(r.id) FROM customers c JOIN responses r ON r.customer_id = c.id"
-                         " WHERE c.external_id IN (",
-                         Placeholders("c", customers.size()),
-                         ") AND r.submitted_at_us = (SELECT MAX(x.submitted_at_us) FROM responses x"
-                         " WHERE x.customer_id = c.id) GROUP BY c.external_id"));
-    query.BindEach("c", customers).Into(external_id).Into(response_id).Start();
-    while (query.Next()) latest.emplace_back(external_id, response_id);
+    storage::Query query(tx, absl::StrCat("SELECT MAX(r.id) FROM customers c JOIN responses r ON r.customer_id = c.id"
+                                          " WHERE c.external_id IN (",
+                                          Placeholders("c", customers.size()),
+                                          ") AND r.submitted_at_us = (SELECT MAX(x.submitted_at_us) FROM responses x"
+                                          " WHERE x.customer_id = c.id) GROUP BY c.external_id"));
+    query.BindEach("c", customers).Into(response_id).Start();
+    while (query.Next()) latest.push_back(response_id);
   }
-  for (const auto& [external_id, response_id] : latest) {
-    absl::StatusOr<v1::Response> response = responses::LoadResponse(tx, response_id);
-    if (!response.ok()) continue;  // read a moment ago in this transaction
-    for (v1::Callback* callback : by_customer[external_id]) *callback->mutable_last_response() = *response;
+  for (auto& [id, response] : responses::LoadResponses(tx, latest)) {
+    for (v1::Callback* callback : by_customer[response.customer_external_id()]) {
+      *callback->mutable_last_response() = response;
+    }
   }
 }
 

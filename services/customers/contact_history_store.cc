@@ -15,7 +15,7 @@
 #include "services/customers/do_not_call_store.h"
 #include "services/leases/revisit_leases.h"
 #include "services/messages/message_rows.h"
-#include "services/responses/response_rows.h"
+#include "services/responses/stored_response.h"
 #include "services/revisits/revisit_store.h"
 #include "services/storage/query.h"
 #include "services/storage/sql_text.h"
@@ -141,10 +141,13 @@ absl::Status AddResponses(storage::Transaction& tx, long long customer_id,
       opened->second.set_recovery_for_response_id(absl::StrCat(response_id));
     }
   }
+  std::vector<long long> response_ids;
+  for (const auto& [revisit_id, id] : answers) response_ids.push_back(id);
+  absl::flat_hash_map<long long, v1::Response> loaded = responses::LoadResponses(tx, response_ids);
   for (const auto& [revisit_id, id] : answers) {
-    absl::StatusOr<v1::Response> response = responses::LoadResponse(tx, id);
-    if (!response.ok()) return response.status();
-    *revisits[revisit_id].mutable_response() = *std::move(response);
+    auto response = loaded.find(id);
+    if (response == loaded.end()) return absl::InternalError(absl::StrCat("response '", id, "' vanished"));
+    *revisits[revisit_id].mutable_response() = std::move(response->second);
   }
   return absl::OkStatus();
 }

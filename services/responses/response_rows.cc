@@ -208,29 +208,9 @@ v1::Response ResponseOf(const ResponseRow& row) {
 }
 
 absl::StatusOr<v1::Response> LoadResponse(storage::Transaction& tx, long long id) {
-  StoredResponse row;
-  storage::Query read(tx, absl::StrCat("SELECT ", StoredResponse::kColumns, revisits::StoredContext::kColumns,
-                                       StoredResponse::kFrom, " WHERE r.id = :id"));
-  if (!read.Bind("id", id).IntoRow(row).Execute()) {
-    return absl::NotFoundError(absl::StrCat("response '", id, "' not found"));
-  }
-  v1::Response response = row.ToProto();
-  std::string code, text;
-  int score = 0;
-  // In the questionnaire's order.
-  storage::Query answers(tx,
-                         "SELECT a.item_code, a.score, a.text FROM response_answers a LEFT JOIN questionnaire_items i"
-                         " ON i.questionnaire_id = :questionnaire AND i.version = :version AND i.code = a.item_code"
-                         " WHERE a.response_id = :id ORDER BY i.ordinal, a.item_code");
-  answers.Bind("questionnaire", row.questionnaire_id).Bind("version", row.version).Bind("id", id);
-  answers.Into(code).Into(score).Into(text).Start();
-  while (answers.Next()) {
-    v1::Answer& answer = *response.add_answers();
-    answer.set_item_code(code);
-    answer.set_score(score);
-    answer.set_text(text);
-  }
-  return response;
+  absl::flat_hash_map<long long, v1::Response> found = LoadResponses(tx, {id});
+  if (found.empty()) return absl::NotFoundError(absl::StrCat("response '", id, "' not found"));
+  return std::move(found.begin()->second);
 }
 
 }  // namespace satisfaction::responses

@@ -3,11 +3,15 @@
 
 #include <soci/soci.h>
 
+#include <functional>
 #include <string>
+#include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "satisfaction/v1/response.pb.h"
 #include "services/revisits/business_context.h"
 #include "services/storage/query.h"
+#include "services/storage/transaction.h"
 
 namespace satisfaction::responses {
 
@@ -33,6 +37,15 @@ struct StoredResponse {
   // The response without its answers.
   v1::Response ToProto() const;
 };
+
+// Calls `add` with each answer of the responses with these ids, response by
+// response and in each questionnaire's order of items.
+void ForEachAnswer(storage::Transaction& tx, const std::vector<long long>& ids,
+                   const std::function<void(long long response_id, v1::Answer answer)>& add);
+
+// The responses with these ids as stored, with their answers, by id; ids not
+// found are left out. Two queries, however many responses.
+absl::flat_hash_map<long long, v1::Response> LoadResponses(storage::Transaction& tx, const std::vector<long long>& ids);
 
 }  // namespace satisfaction::responses
 
