@@ -23,9 +23,10 @@ build_packages=(
 # default rsync copy fails when the servers run as root. prometheus brings
 # promtool, which checks and unit-tests the alert rules, and the Prometheus
 # server for an end-to-end scrape test; Debian's package also enables a
-# prometheus service on port 9090, which no test uses.
+# prometheus service on port 9090, which no test uses. python3-scipy computes
+# the reference values of the statistical tests' tests.
 test_packages=(mariadb-server mariadb-client python3 python3-grpcio python3-protobuf grpc-proto
-  chromium chromium-driver python3-selenium fonts-wqy-microhei galera-4 mariadb-backup prometheus curl)
+  chromium chromium-driver python3-selenium fonts-wqy-microhei galera-4 mariadb-backup prometheus curl python3-scipy)
 
 packages=("${build_packages[@]}")
 case "${1:-}" in

@@ -13,6 +13,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/time/civil_time.h"
 #include "satisfaction/v1/questionnaire.pb.h"
+#include "services/analytics/change_tests.h"
 #include "services/analytics/report_questionnaire.h"
 #include "services/analytics/satisfaction_figures.h"
 #include "services/common/enum_bridges.h"
@@ -210,7 +211,23 @@ class Groups {
     return absl::OkStatus();
   }
 
-  void Reply(int min_responses, v1::GetSatisfactionResponse& reply) const {
+  // A group's 5-point tallies (none when the group has no answers).
+  std::vector<const ItemTally*> TalliesOf(const GroupKey& key) const {
+    std::vector<const ItemTally*> tallies;
+    if (auto group = groups_.find(key); group != groups_.end()) {
+      for (const auto& [code, tally] : group->second.items) tallies.push_back(&tally);
+    }
+    return tallies;
+  }
+
+  long long ResponsesIn(const GroupKey& key) const {
+    auto counted = responses_.find(key.Cell());
+    return counted == responses_.end() ? 0 : counted->second;
+  }
+
+  // With `compared`, the same groups over the comparison range: each group
+  // gets its comparison and the tests of its changes.
+  void Reply(int min_responses, const Groups* compared, v1::GetSatisfactionResponse& reply) const {
     for (const auto& [key, group] : groups_) {
       v1::SatisfactionGroup& out = *reply.add_groups();
       if (groupings_.period) out.set_period_start(absl::FormatCivilTime(CivilDayOf(key.period)));
@@ -224,9 +241,11 @@ class Groups {
       out.set_product_category(key.context[2]);
       out.set_courier(key.context[3]);
       out.set_cause(key.context[4]);
-      auto counted = responses_.find(key.Cell());
-      out.set_responses(counted == responses_.end() ? 0 : counted->second);
+      out.set_responses(ResponsesIn(key));
       out.set_too_small(out.responses() < min_responses);
+      if (compared != nullptr) {
+        *out.mutable_comparison() = CompareWith(*compared, key, out.responses(), min_responses);
+      }
       std::vector<const ItemTally*> all;
       std::map<int, std::vector<const ItemTally*>> by_dimension;
       for (const auto& [code, tally] : group.items) {
@@ -243,6 +262,39 @@ class Groups {
   }
 
  private:
+  // The group `key` in the comparison range, and the tests of its changes
+  // unless either side is too small.
+  v1::Comparison CompareWith(const Groups& compared, const GroupKey& key, long long responses,
+                             int min_responses) const {
+    v1::Comparison comparison;
+    comparison.set_responses(compared.ResponsesIn(key));
+    std::vector<const ItemTally*> base = compared.TalliesOf(key);
+    *comparison.mutable_figures() = FiguresOf(base);
+    comparison.set_too_small(responses < min_responses || comparison.responses() < min_responses);
+    if (comparison.too_small()) return comparison;
+    ScoreCounts now_counts = Pooled(TalliesOf(key)), base_counts = Pooled(base);
+    auto top = [](const ScoreCounts& c) { return c.of_score[3] + c.of_score[4]; };
+    auto bottom = [](const ScoreCounts& c) { return c.of_score[0] + c.of_score[1]; };
+    if (auto test = WelchTTest(now_counts, base_counts)) *comparison.mutable_mean_score() = *test;
+    if (auto test =
+            TwoProportionZTest(top(now_counts), now_counts.answers(), top(base_counts), base_counts.answers())) {
+      *comparison.mutable_csat() = *test;
+    }
+    if (auto test =
+            TwoProportionZTest(bottom(now_counts), now_counts.answers(), bottom(base_counts), base_counts.answers())) {
+      *comparison.mutable_dissatisfied() = *test;
+    }
+    return comparison;
+  }
+
+  static ScoreCounts Pooled(const std::vector<const ItemTally*>& tallies) {
+    ScoreCounts pooled;
+    for (const ItemTally* tally : tallies) {
+      for (int score = 1; score <= 5; ++score) pooled.Add(score, tally->scores.of_score[score - 1]);
+    }
+    return pooled;
+  }
+
   const Groupings groupings_;
   const ReportQuestionnaire& questionnaire_;
   const std::set<int> dimensions_;
@@ -407,6 +459,30 @@ class BucketReader {
   const ContextFilter contexts_;
 };
 
+// Adjusts each test's p-values over the groups it was made for
+// (Benjamini–Hochberg) and flags the changes that stay below 0.05.
+void AdjustForManyGroups(v1::GetSatisfactionResponse& reply) {
+  using TestOf = v1::ChangeTest* (*)(v1::Comparison&);
+  const TestOf tests[] = {[](v1::Comparison& c) { return c.has_mean_score() ? c.mutable_mean_score() : nullptr; },
+                          [](v1::Comparison& c) { return c.has_csat() ? c.mutable_csat() : nullptr; },
+                          [](v1::Comparison& c) { return c.has_dissatisfied() ? c.mutable_dissatisfied() : nullptr; }};
+  for (TestOf test_of : tests) {
+    std::vector<v1::ChangeTest*> made;
+    std::vector<double> p_values;
+    for (v1::SatisfactionGroup& group : *reply.mutable_groups()) {
+      if (v1::ChangeTest* test = test_of(*group.mutable_comparison())) {
+        made.push_back(test);
+        p_values.push_back(test->p_value());
+      }
+    }
+    std::vector<double> adjusted = BenjaminiHochberg(p_values);
+    for (size_t i = 0; i < made.size(); ++i) {
+      made[i]->set_adjusted_p_value(adjusted[i]);
+      made[i]->set_significant(adjusted[i] < 0.05);
+    }
+  }
+}
+
 }  // namespace
 
 ContextFilter ContextFilterOf(const v1::SatisfactionFilter& filter) {
@@ -421,21 +497,31 @@ absl::Status ValidateReportQuestionnaire(const std::string& id, int version) {
   return absl::OkStatus();
 }
 
-absl::Status ValidateReportDays(const std::string& first_day, const std::string& last_day) {
+namespace {
+
+// A range of days whose fields are named `first_field` and `last_field`.
+absl::Status ValidateDays(absl::string_view first_field, const std::string& first_day, absl::string_view last_field,
+                          const std::string& last_day) {
   absl::CivilDay first, last;
-  if (first_day.empty()) return FieldError("first_day", "required: the range's first day, YYYY-MM-DD");
-  if (last_day.empty()) return FieldError("last_day", "required: the range's last day, YYYY-MM-DD");
+  if (first_day.empty()) return FieldError(first_field, "required: the range's first day, YYYY-MM-DD");
+  if (last_day.empty()) return FieldError(last_field, "required: the range's last day, YYYY-MM-DD");
   if (!ParseReportDay(first_day, &first)) {
-    return FieldError("first_day", absl::StrCat("not a day (YYYY-MM-DD): ", Quote(first_day)));
+    return FieldError(first_field, absl::StrCat("not a day (YYYY-MM-DD): ", Quote(first_day)));
   }
   if (!ParseReportDay(last_day, &last)) {
-    return FieldError("last_day", absl::StrCat("not a day (YYYY-MM-DD): ", Quote(last_day)));
+    return FieldError(last_field, absl::StrCat("not a day (YYYY-MM-DD): ", Quote(last_day)));
   }
-  if (last < first) return FieldError("last_day", "before first_day");
+  if (last < first) return FieldError(last_field, absl::StrCat("before ", first_field));
   if (last - first + 1 > kMaxReportDays) {
-    return FieldError("last_day", absl::StrCat(last - first + 1, " days; at most ", kMaxReportDays));
+    return FieldError(last_field, absl::StrCat(last - first + 1, " days; at most ", kMaxReportDays));
   }
   return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::Status ValidateReportDays(const std::string& first_day, const std::string& last_day) {
+  return ValidateDays("first_day", first_day, "last_day", last_day);
 }
 
 absl::Status ValidateSatisfactionFilter(const v1::SatisfactionFilter& filter) {
@@ -511,6 +597,18 @@ absl::Status ValidateSatisfactionRequest(const v1::GetSatisfactionRequest& reque
                       " group or filter by one of the two");
   }
   if (request.min_responses() < 0) return FieldError("min_responses", "0 (30) or more");
+  if (!request.compare_first_day().empty() || !request.compare_last_day().empty()) {
+    if (absl::Status s = ValidateDays("compare_first_day", request.compare_first_day(), "compare_last_day",
+                                      request.compare_last_day());
+        !s.ok()) {
+      return s;
+    }
+    if (groupings.period != v1::GROUPING_UNSPECIFIED) {
+      return FieldError("group_by",
+                        "a comparison range has no day, week or month matching this range's: group by"
+                        " something else, or ask for each period's figures without a comparison");
+    }
+  }
   return absl::OkStatus();
 }
 
@@ -518,8 +616,12 @@ absl::StatusOr<v1::GetSatisfactionResponse> SatisfactionReports::Get(const v1::G
   absl::CivilDay first, last;
   ParseReportDay(request.first_day(), &first);
   ParseReportDay(request.last_day(), &last);
+  bool comparing = !request.compare_first_day().empty();
+  absl::CivilDay compare_first, compare_last;
+  ParseReportDay(request.compare_first_day(), &compare_first);
+  ParseReportDay(request.compare_last_day(), &compare_last);
   std::optional<ReportQuestionnaire> questionnaire;
-  std::optional<Groups> groups;
+  std::optional<Groups> groups, compared;
   absl::Status status = database_.InTransaction(Access::kRead, [&](storage::Transaction& tx) -> absl::Status {
     absl::StatusOr<ReportQuestionnaire> loaded =
         LoadReportQuestionnaire(tx, request.questionnaire_id(), request.questionnaire_version());
@@ -527,13 +629,20 @@ absl::StatusOr<v1::GetSatisfactionResponse> SatisfactionReports::Get(const v1::G
     questionnaire = *std::move(loaded);
     groups.emplace(request, *questionnaire);
     BucketReader(request, *questionnaire, ReportDayNumber(first), ReportDayNumber(last)).Read(tx, *groups);
+    if (comparing) {
+      compared.emplace(request, *questionnaire);
+      BucketReader(request, *questionnaire, ReportDayNumber(compare_first), ReportDayNumber(compare_last))
+          .Read(tx, *compared);
+    }
     return absl::OkStatus();
   });
   if (!status.ok()) return status;
   if (absl::Status s = groups->Complete(first, last, request.group_by_size() == 0); !s.ok()) return s;
   v1::GetSatisfactionResponse reply;
   reply.set_time_zone(zone_.name());
-  groups->Reply(request.min_responses() > 0 ? request.min_responses() : kDefaultMinResponses, reply);
+  groups->Reply(request.min_responses() > 0 ? request.min_responses() : kDefaultMinResponses,
+                compared ? &*compared : nullptr, reply);
+  if (comparing) AdjustForManyGroups(reply);
   return reply;
 }
 

@@ -390,6 +390,21 @@ TEST_P(ResponseE2eTest, TheAnswerShowsInTheSatisfactionFigures) {
   EXPECT_DOUBLE_EQ(figures.groups(0).figures().mean_score(), 21.0 / 5);
   EXPECT_DOUBLE_EQ(figures.groups(0).figures().csat_percent(), 100);
   EXPECT_TRUE(figures.groups(0).too_small());
+  EXPECT_FALSE(figures.groups(0).has_comparison()) << "none asked for";
+
+  // Beside the week before, when nobody answered: shown, too small to test.
+  v1::GetSatisfactionRequest compared = request;
+  std::string week_ago = absl::FormatTime("%Y-%m-%d", absl::Now() - absl::Hours(24 * 7), absl::FixedTimeZone(8 * 3600));
+  compared.set_compare_first_day(week_ago);
+  compared.set_compare_last_day(week_ago);
+  v1::GetSatisfactionResponse beside;
+  status = analytics->GetSatisfaction(Context().get(), compared, &beside);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  ASSERT_EQ(beside.groups_size(), 1);
+  EXPECT_EQ(beside.groups(0).comparison().responses(), 0);
+  EXPECT_TRUE(beside.groups(0).comparison().too_small());
+  EXPECT_FALSE(beside.groups(0).comparison().has_csat());
+  EXPECT_FALSE(beside.groups(0).comparison().figures().has_mean_score());
 
   // A rebuild from the raw responses gives the same figures.
   v1::RebuildAggregatesRequest rebuild;
@@ -528,6 +543,32 @@ TEST_P(ResponseE2eTest, BadSatisfactionQueriesAreRefusedNamingTheField) {
               grpc::StatusCode::INVALID_ARGUMENT, "filter.dimensions[0]");
   ExpectError(query([](Request& r) { r.mutable_filter()->add_agent_ids(std::string(65, 'a')); }),
               grpc::StatusCode::INVALID_ARGUMENT, "filter.agent_ids[0]");
+  // A comparison range: both days, in order, at most 1,100 days, not beside a period.
+  ExpectError(query([](Request& r) { r.set_compare_first_day("2026-10-01"); }), grpc::StatusCode::INVALID_ARGUMENT,
+              "compare_last_day");
+  ExpectError(query([](Request& r) { r.set_compare_last_day("2026-10-31"); }), grpc::StatusCode::INVALID_ARGUMENT,
+              "compare_first_day");
+  ExpectError(query([](Request& r) {
+                r.set_compare_first_day("2026-10-31");
+                r.set_compare_last_day("2026-10-01");
+              }),
+              grpc::StatusCode::INVALID_ARGUMENT, "compare_last_day");
+  ExpectError(query([](Request& r) {
+                r.set_compare_first_day("2026-10-1");
+                r.set_compare_last_day("2026-10-31");
+              }),
+              grpc::StatusCode::INVALID_ARGUMENT, "compare_first_day");
+  ExpectError(query([](Request& r) {
+                r.set_compare_first_day("2020-01-01");
+                r.set_compare_last_day("2026-10-31");
+              }),
+              grpc::StatusCode::INVALID_ARGUMENT, "compare_last_day");
+  ExpectError(query([](Request& r) {
+                r.set_compare_first_day("2026-10-01");
+                r.set_compare_last_day("2026-10-31");
+                r.add_group_by(v1::GROUPING_WEEK);
+              }),
+              grpc::StatusCode::INVALID_ARGUMENT, "group_by");
   ExpectError(query([](Request& r) {
                 for (int i = 0; i <= 100; ++i) r.mutable_filter()->add_agent_ids(absl::StrCat("agent-", i));
               }),

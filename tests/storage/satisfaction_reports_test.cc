@@ -18,6 +18,7 @@
 #include "absl/strings/str_join.h"
 #include "gtest/gtest.h"
 #include "services/analytics/aggregate_rebuild.h"
+#include "services/analytics/change_tests.h"
 #include "services/analytics/response_export.h"
 #include "services/analytics/response_funnel.h"
 #include "services/analytics/satisfaction_figures.h"
@@ -33,6 +34,7 @@
 #include "services/storage/transaction.h"
 #include "services/storage/write_batch.h"
 #include "tests/support/backend_test.h"
+#include "tests/support/reference_values.h"
 #include "tests/support/sample_questionnaires.h"
 #include "tests/support/test_database.h"
 
@@ -235,6 +237,102 @@ TEST_P(SatisfactionReportsTest, FiguresFromTheAggregatesEqualPlainSqlOverTheRawA
   EXPECT_EQ(groups_with_answers, static_cast<int>(raw.size()));
   // Every day of the range for each type seen, empty days included.
   EXPECT_EQ(report->groups_size(), 6 * 3);
+}
+
+// Each group beside the week before, with the tests of its changes checked
+// against SciPy over the same answers.
+TEST_P(SatisfactionReportsTest, AComparisonTestsEachGroupsChangesAsSciPyDoes) {
+  std::mt19937 random(11);
+  // By customer type and week (0 this one, 1 the one before): counts of 1s to 5s over every answer.
+  std::map<std::pair<int, int>, ScoreCounts> counts;
+  auto answer_week = [&](v1::CustomerType type, int week, int responses, int lowest) {
+    for (int i = 0; i < responses; ++i) {
+      std::vector<int> scores;
+      for (int item = 0; item < 3; ++item) scores.push_back(lowest + static_cast<int>(random() % (6 - lowest)));
+      for (int score : scores) counts[{type, week}].Add(score, 1);
+      Answer(Survey(type, v1::CHANNEL_SMS), scores, start_ - absl::Hours(24 * 7 * week) + absl::Minutes(i));
+    }
+  };
+  answer_week(v1::CUSTOMER_TYPE_NEW, 0, 14, 1);
+  answer_week(v1::CUSTOMER_TYPE_NEW, 1, 12, 3);  // a drop
+  answer_week(v1::CUSTOMER_TYPE_LOYAL, 0, 12, 2);
+  answer_week(v1::CUSTOMER_TYPE_LOYAL, 1, 13, 2);
+  answer_week(v1::CUSTOMER_TYPE_ACTIVE, 0, 6, 1);
+  answer_week(v1::CUSTOMER_TYPE_ACTIVE, 1, 2, 1);  // too few to test
+
+  v1::GetSatisfactionRequest request = Request("2026-11-23", "2026-11-29", {v1::GROUPING_CUSTOMER_TYPE});
+  request.set_compare_first_day("2026-11-16");
+  request.set_compare_last_day("2026-11-22");
+  request.set_min_responses(5);
+  ASSERT_TRUE(ValidateSatisfactionRequest(request).ok());
+  absl::StatusOr<v1::GetSatisfactionResponse> report = reports_->Get(request);
+  ASSERT_TRUE(report.ok()) << report.status();
+  ASSERT_EQ(report->groups_size(), 3);
+
+  const v1::CustomerType tested[] = {v1::CUSTOMER_TYPE_NEW, v1::CUSTOMER_TYPE_LOYAL};
+  std::string cases = R"({"proportions": [)";
+  for (int type : tested) {
+    for (bool satisfied : {true, false}) {
+      auto of = [&](int week) {
+        const ScoreCounts& c = counts[{type, week}];
+        return absl::StrCat(satisfied ? c.of_score[3] + c.of_score[4] : c.of_score[0] + c.of_score[1], ", ",
+                            c.answers());
+      };
+      absl::StrAppend(&cases, type == tested[0] && satisfied ? "" : ", ", "[", of(0), ", ", of(1), "]");
+    }
+  }
+  absl::StrAppend(&cases, R"(], "means": [)");
+  for (int type : tested) {
+    absl::StrAppend(&cases, type == tested[0] ? "" : ", ", "[[", absl::StrJoin(counts[{type, 0}].of_score, ", "),
+                    "], [", absl::StrJoin(counts[{type, 1}].of_score, ", "), "]]");
+  }
+  absl::StrAppend(&cases, R"(], "p_values": []})");
+  std::vector<double> reference = test_support::ChangeTestReferences(cases);
+  ASSERT_EQ(reference.size(), 2u * 2 * 2 + 3u * 2) << cases;
+  auto close = [](double actual, double expected) {
+    return std::abs(actual - expected) <= 1e-9 * std::max(1.0, std::abs(expected));
+  };
+
+  std::vector<double> csat_p, mean_p;
+  for (const v1::SatisfactionGroup& group : report->groups()) {
+    const v1::Comparison& comparison = group.comparison();
+    if (group.customer_type() == v1::CUSTOMER_TYPE_ACTIVE) {
+      EXPECT_EQ(group.responses(), 6);
+      EXPECT_EQ(comparison.responses(), 2);
+      EXPECT_TRUE(comparison.too_small());
+      EXPECT_FALSE(comparison.has_mean_score() || comparison.has_csat() || comparison.has_dissatisfied());
+      EXPECT_TRUE(comparison.figures().has_mean_score()) << "the figures show, untested";
+      continue;
+    }
+    size_t index = group.customer_type() == v1::CUSTOMER_TYPE_NEW ? 0 : 1;
+    EXPECT_FALSE(comparison.too_small());
+    EXPECT_EQ(comparison.responses(), index == 0 ? 12 : 13);
+    const double* z = &reference[index * 4];
+    EXPECT_TRUE(close(comparison.csat().statistic() * comparison.csat().statistic(), z[0])) << comparison.DebugString();
+    EXPECT_TRUE(close(comparison.csat().p_value(), z[1])) << comparison.DebugString();
+    EXPECT_TRUE(close(comparison.dissatisfied().statistic() * comparison.dissatisfied().statistic(), z[2]));
+    EXPECT_TRUE(close(comparison.dissatisfied().p_value(), z[3]));
+    const double* t = &reference[8 + index * 3];
+    EXPECT_TRUE(close(comparison.mean_score().statistic(), t[0])) << comparison.DebugString();
+    EXPECT_TRUE(close(comparison.mean_score().degrees_of_freedom(), t[1]));
+    EXPECT_TRUE(close(comparison.mean_score().p_value(), t[2]));
+    EXPECT_DOUBLE_EQ(comparison.mean_score().change(),
+                     group.figures().mean_score() - comparison.figures().mean_score());
+    csat_p.push_back(comparison.csat().p_value());
+    mean_p.push_back(comparison.mean_score().p_value());
+  }
+  // Each test adjusted over the two groups it was made for (the adjustment
+  // itself is checked against its definition in change_tests_test).
+  std::vector<double> csat_adjusted = BenjaminiHochberg(csat_p), mean_adjusted = BenjaminiHochberg(mean_p);
+  size_t tested_index = 0;
+  for (const v1::SatisfactionGroup& group : report->groups()) {
+    if (group.comparison().too_small()) continue;
+    EXPECT_DOUBLE_EQ(group.comparison().csat().adjusted_p_value(), csat_adjusted[tested_index]);
+    EXPECT_DOUBLE_EQ(group.comparison().mean_score().adjusted_p_value(), mean_adjusted[tested_index]);
+    EXPECT_EQ(group.comparison().mean_score().significant(), mean_adjusted[tested_index] < 0.05);
+    ++tested_index;
+  }
+  EXPECT_EQ(tested_index, 2u);
 }
 
 TEST_P(SatisfactionReportsTest, DaysAreTheOperatorsDaysAndPeriodsStartOnMondaysAndFirsts) {
