@@ -438,6 +438,49 @@ TEST_P(SatisfactionReportsTest, AGroupingWithTooManyGroupsIsRefusedNamingIt) {
   EXPECT_TRUE(reports_->Get(request).ok());
 }
 
+// Stores beyond what one reply may hold: 10,001 stores with a response each,
+// as their aggregate rows stand.
+TEST_P(SatisfactionReportsTest, TooManyStoresAreRefusedNamingTheGrouping) {
+  ASSERT_TRUE(database_
+                  ->InTransaction(storage::Access::kWrite,
+                                  [&](storage::Transaction& tx) {
+                                    for (int first = 0; first <= 10'000; first += 500) {
+                                      std::string rows =
+                                          "INSERT INTO response_context_rollups (questionnaire_id,"
+                                          " questionnaire_version, day, customer_type, platform, store,"
+                                          " product_category, courier, cause, item_code, slot, responses, scored_1,"
+                                          " scored_2, scored_3, scored_4, scored_5) VALUES ";
+                                      for (int i = first; i < std::min(first + 500, 10'001); ++i) {
+                                        absl::StrAppend(&rows, i > first ? ", " : "",
+                                                        "('post-delivery', 1, 20261123, 1, '淘宝', 'store-", i,
+                                                        "', '', '', '', '', 0, 1, 0, 0, 0, 0, 0)");
+                                      }
+                                      tx.session() << rows;
+                                    }
+                                    return absl::OkStatus();
+                                  })
+                  .ok());
+  v1::GetSatisfactionRequest request = Request("2026-11-23", "2026-11-23", {v1::GROUPING_STORE});
+  absl::StatusOr<v1::GetSatisfactionResponse> report = reports_->Get(request);
+  EXPECT_EQ(report.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_TRUE(absl::StartsWith(report.status().message(), "group_by")) << report.status();
+
+  // Narrowed to a few stores, or grouped by the platform, it answers.
+  request.mutable_filter()->add_stores("store-7");
+  request.mutable_filter()->add_stores("store-10000");
+  report = reports_->Get(request);
+  ASSERT_TRUE(report.ok()) << report.status();
+  ASSERT_EQ(report->groups_size(), 2);
+  EXPECT_EQ(report->groups(0).store(), "store-10000");
+  EXPECT_EQ(report->groups(1).responses(), 1);
+  request = Request("2026-11-23", "2026-11-23", {v1::GROUPING_PLATFORM});
+  report = reports_->Get(request);
+  ASSERT_TRUE(report.ok()) << report.status();
+  ASSERT_EQ(report->groups_size(), 1);
+  EXPECT_EQ(report->groups(0).platform(), "淘宝");
+  EXPECT_EQ(report->groups(0).responses(), 10'001);
+}
+
 // The rollup rows summed over slots, in key order, as text: what the figures
 // are read from, whichever slots the counts were added to.
 std::vector<std::string> RollupRows(storage::Database& database) {
