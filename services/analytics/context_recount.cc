@@ -7,6 +7,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "satisfaction/v1/questionnaire.pb.h"
+#include "services/revisits/business_context.h"
 #include "services/storage/query.h"
 #include "services/storage/sql_text.h"
 
@@ -19,10 +20,12 @@ namespace {
 constexpr char kContextKey[] =
     "r.questionnaire_version, r.report_day, r.customer_type, e.platform, e.store, e.product_category, e.courier,"
     " e.cause";
-constexpr char kWithContext[] =
-    " JOIN revisits v ON v.id = r.revisit_id JOIN events e ON e.event_id = v.event_id"
-    " WHERE r.questionnaire_id = :id AND r.report_day >= :first AND r.report_day <= :last AND (e.platform <> ''"
-    " OR e.store <> '' OR e.product_category <> '' OR e.courier <> '' OR e.cause <> '')";
+std::string WithContext() {
+  return absl::StrCat(
+      " JOIN revisits v ON v.id = r.revisit_id JOIN events e ON e.event_id = v.event_id WHERE r.questionnaire_id = :id"
+      " AND r.report_day >= :first AND r.report_day <= :last AND ",
+      revisits::StoredContext::kHasGroupingParts);
+}
 constexpr size_t kRowsAStatement = 500;
 
 // version, day, customer type, platform, store, product category, courier, cause, item
@@ -39,7 +42,7 @@ void RecountContextRollups(storage::Transaction& tx, const std::string& question
   long long count = 0;
   int score = 0, scale = v1::ITEM_KIND_SCALE;
   {
-    storage::Query responses(tx, absl::StrCat("SELECT ", kContextKey, ", COUNT(*) FROM responses r", kWithContext,
+    storage::Query responses(tx, absl::StrCat("SELECT ", kContextKey, ", COUNT(*) FROM responses r", WithContext(),
                                               " GROUP BY ", kContextKey));
     responses.Bind("id", questionnaire_id).Bind("first", first).Bind("last", last);
     responses.Into(version).Into(day).Into(type).Into(platform).Into(store).Into(category).Into(courier).Into(cause);
@@ -54,7 +57,7 @@ void RecountContextRollups(storage::Transaction& tx, const std::string& question
                          " JOIN response_answers a ON a.response_id = r.id JOIN questionnaire_items i"
                          " ON i.questionnaire_id = r.questionnaire_id AND i.version = r.questionnaire_version"
                          " AND i.code = a.item_code",
-                         kWithContext, " AND i.kind = :scale GROUP BY ", kContextKey, ", a.item_code, a.score"));
+                         WithContext(), " AND i.kind = :scale GROUP BY ", kContextKey, ", a.item_code, a.score"));
     answers.Bind("id", questionnaire_id).Bind("first", first).Bind("last", last).Bind("scale", scale);
     answers.Into(version).Into(day).Into(type).Into(platform).Into(store).Into(category).Into(courier).Into(cause);
     answers.Into(item).Into(score).Into(count).Start();

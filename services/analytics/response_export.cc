@@ -65,9 +65,7 @@ struct PageQuery {
                                                       "e.cause"};
     // As the aggregates by context: only responses whose event carried some.
     std::string context_filter =
-        ContextFiltered() ? " AND (e.platform <> '' OR e.store <> '' OR e.product_category <> '' OR e.courier <> ''"
-                            " OR e.cause <> '')"
-                          : "";
+        ContextFiltered() ? absl::StrCat(" AND ", revisits::StoredContext::kHasGroupingParts) : "";
     for (size_t part = 0; part < contexts.size(); ++part) {
       absl::StrAppend(&context_filter, in(kContextColumns[part], absl::StrCat("x", part, "_"), contexts[part].size()));
     }

@@ -36,8 +36,12 @@ struct StoredContext {
   // Reads the columns of kColumns, in their order.
   void Into(storage::Query& query);
   v1::BusinessContext ToProto() const;
-  // Whether any of the parts figures are grouped by is set.
+  // Whether any of the parts figures are grouped by is set: whether a
+  // response to the event counts in the aggregates by context.
   bool HasGroupingParts() const;
+  // The same, as SQL over the event `e`.
+  static constexpr char kHasGroupingParts[] =
+      "(e.platform <> '' OR e.store <> '' OR e.product_category <> '' OR e.courier <> '' OR e.cause <> '')";
 };
 
 // The amount as templates show it: yuan with two decimals ("128.50"); empty

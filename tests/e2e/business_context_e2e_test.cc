@@ -6,6 +6,7 @@
 #include <grpcpp/grpcpp.h>
 
 #include <string>
+#include <vector>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -16,6 +17,7 @@
 #include "satisfaction/v1/response.grpc.pb.h"
 #include "satisfaction/v1/revisit.grpc.pb.h"
 #include "tests/e2e/e2e_fixture.h"
+#include "tests/e2e/revisit_lists.h"
 #include "tests/e2e/survey_links.h"
 
 namespace satisfaction {
@@ -262,12 +264,9 @@ TEST_P(BusinessContextE2eTest, AComplaintsContextReachesItsCallTheRecoveryCallAn
   }
   EXPECT_TRUE(saw_comment && saw_overall) << recovery_call.last_response().DebugString();
 
-  v1::ListRevisitsRequest list;
-  list.set_customer_external_id("c1");
-  v1::ListRevisitsResponse listed;
-  ASSERT_TRUE(stub_->ListRevisits(Context().get(), list, &listed).ok());
-  ASSERT_EQ(listed.revisits_size(), 2);
-  for (const v1::Revisit& revisit : listed.revisits()) {
+  std::vector<v1::Revisit> listed = test_support::ListedRevisits(channel(), "c1");
+  ASSERT_EQ(listed.size(), 2u);
+  for (const v1::Revisit& revisit : listed) {
     EXPECT_TRUE(MessageDifferencer::Equals(revisit.context(), expected)) << revisit.DebugString();
   }
 

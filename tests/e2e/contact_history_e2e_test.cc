@@ -22,6 +22,7 @@
 #include "services/common/page_token.h"
 #include "tests/e2e/complaint_calls.h"
 #include "tests/e2e/e2e_fixture.h"
+#include "tests/e2e/revisit_lists.h"
 
 namespace satisfaction {
 namespace {
@@ -157,14 +158,8 @@ class ContactHistoryE2eTest : public test_support::ServiceE2eTest<v1::CustomerSe
 
   // The customer's revisits by id, as ListRevisits shows them.
   std::map<std::string, v1::Revisit> ListedRevisits(const std::string& customer) {
-    v1::ListRevisitsRequest request;
-    request.set_customer_external_id(customer);
-    request.set_page_size(500);
-    v1::ListRevisitsResponse listed;
-    grpc::Status status = v1::RevisitService::NewStub(channel())->ListRevisits(Context().get(), request, &listed);
-    EXPECT_TRUE(status.ok()) << status.error_message();
     std::map<std::string, v1::Revisit> by_id;
-    for (const v1::Revisit& revisit : listed.revisits()) by_id[revisit.id()] = revisit;
+    for (v1::Revisit& revisit : test_support::ListedRevisits(channel(), customer)) by_id[revisit.id()] = revisit;
     return by_id;
   }
 };

@@ -17,6 +17,7 @@
 #include "satisfaction/v1/revisit.grpc.pb.h"
 #include "services/storage/database.h"
 #include "tests/e2e/e2e_fixture.h"
+#include "tests/e2e/revisit_lists.h"
 #include "tests/e2e/survey_links.h"
 #include "tests/support/http_client.h"
 #include "tests/support/test_database.h"
@@ -51,13 +52,7 @@ class ResponseE2eTest : public test_support::ServiceE2eTest<v1::ResponseService>
 
   // The revisit `id` of customer `customer`, as ListRevisits shows it.
   v1::Revisit RevisitOf(const std::string& customer, const std::string& id) {
-    v1::ListRevisitsRequest request;
-    request.set_customer_external_id(customer);
-    request.set_page_size(500);
-    v1::ListRevisitsResponse listed;
-    grpc::Status status = v1::RevisitService::NewStub(channel())->ListRevisits(Context().get(), request, &listed);
-    EXPECT_TRUE(status.ok()) << status.error_message();
-    for (const v1::Revisit& revisit : listed.revisits()) {
+    for (const v1::Revisit& revisit : test_support::ListedRevisits(channel(), customer)) {
       if (revisit.id() == id) return revisit;
     }
     ADD_FAILURE() << "no revisit " << id << " of " << customer;
