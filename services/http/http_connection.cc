@@ -9,6 +9,7 @@
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
 #include <exception>
+#include <future>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -242,6 +243,7 @@ void HttpConnection::Route() {
   if (route->dispatch == Dispatch::kIoThread) return Respond(RunHandler(*route, request), Then::kKeepAlive);
   bool queued = context_.workers.TrySubmit([self = shared_from_this(), route, request = std::move(request)] {
     HttpResponse response = RunHandler(*route, request);
+    if (response.stream && !self->head_) return self->StreamFromWorker(std::move(response));
     asio::post(self->socket_.get_executor(), [self, response = std::move(response)]() mutable {
       self->Respond(std::move(response), Then::kKeepAlive);
     });
@@ -249,8 +251,7 @@ void HttpConnection::Route() {
   if (!queued) Respond(Busy(), Then::kKeepAlive);
 }
 
-void HttpConnection::Respond(HttpResponse answer, Then then) {
-  if (state_ == State::kClosed) return;
+HttpConnection::Then HttpConnection::PrepareHead(HttpResponse& answer, Then then) {
   state_ = State::kWriting;
   absl::Duration took = absl::Now() - started_;
   if (context_.options.on_answer) context_.options.on_answer(route_label_, answer.status, took);
@@ -263,13 +264,88 @@ void HttpConnection::Respond(HttpResponse answer, Then then) {
   response_.version(version_);
   response_.result(static_cast<unsigned>(answer.status));
   for (auto& [name, value] : answer.headers) response_.set(name, value);
-  response_.body() = std::move(answer.body);
   response_.keep_alive(then == Then::kKeepAlive);
+  return then;
+}
+
+void HttpConnection::Respond(HttpResponse answer, Then then) {
+  if (state_ == State::kClosed) return;
+  then = PrepareHead(answer, then);
+  response_.body() = std::move(answer.body);
   response_.prepare_payload();
   if (head_) response_.body().clear();  // Content-Length stays that of GET
   Arm(context_.options.request_timeout);
   bhttp::async_write(socket_, response_, [self = shared_from_this(), then](beast::error_code error, size_t) {
     self->OnWritten(error, then);
+  });
+}
+
+bool HttpConnection::WriteAndWait(std::function<void(std::function<void(bool)>)> write) {
+  std::promise<bool> written;
+  asio::post(socket_.get_executor(), [this, &write, &written] {
+    if (state_ == State::kClosed) return written.set_value(false);
+    Arm(context_.options.request_timeout);
+    write([this, &written](bool ok) {
+      Disarm();
+      written.set_value(ok);
+    });
+  });
+  return written.get_future().get();
+}
+
+namespace {
+
+// Chunks of a streamed body, written from the worker that produces them.
+class StreamedBodyWriter final : public BodyWriter {
+ public:
+  using Writer = std::function<bool(std::function<void(std::function<void(bool)>)>)>;
+  StreamedBodyWriter(asio::ip::tcp::socket& socket, bool chunked, Writer write_and_wait)
+      : socket_(socket), chunked_(chunked), write_and_wait_(std::move(write_and_wait)) {}
+
+  bool Write(absl::string_view chunk) override {
+    if (failed_) return false;
+    if (chunk.empty()) return true;  // an empty chunk would end the body
+    failed_ = !write_and_wait_([&](std::function<void(bool)> done) {
+      auto finished = [done](beast::error_code error, size_t) { done(!error); };
+      if (chunked_)
+        return asio::async_write(socket_, bhttp::make_chunk(asio::buffer(chunk.data(), chunk.size())), finished);
+      asio::async_write(socket_, asio::buffer(chunk.data(), chunk.size()), finished);
+    });
+    return !failed_;
+  }
+
+  bool Finish() {
+    if (failed_ || !chunked_) return !failed_;
+    return write_and_wait_([&](std::function<void(bool)> done) {
+      asio::async_write(socket_, bhttp::make_chunk_last(), [done](beast::error_code error, size_t) { done(!error); });
+    });
+  }
+
+ private:
+  asio::ip::tcp::socket& socket_;
+  const bool chunked_;
+  Writer write_and_wait_;
+  bool failed_ = false;
+};
+
+}  // namespace
+
+void HttpConnection::StreamFromWorker(HttpResponse answer) {
+  // HTTP/1.0 has no chunks: the body ends where the connection does.
+  bool chunked = version_ >= 11;
+  std::shared_ptr<bhttp::response_serializer<bhttp::string_body>> serializer;
+  Then then = Then::kClose;
+  bool head_sent = WriteAndWait([&](std::function<void(bool)> done) {
+    then = PrepareHead(answer, chunked ? Then::kKeepAlive : Then::kClose);
+    if (chunked) response_.chunked(true);
+    serializer = std::make_shared<bhttp::response_serializer<bhttp::string_body>>(response_);
+    bhttp::async_write_header(socket_, *serializer, [done](beast::error_code error, size_t) { done(!error); });
+  });
+  StreamedBodyWriter writer(socket_, chunked, [this](auto write) { return WriteAndWait(std::move(write)); });
+  bool complete = head_sent && answer.stream(writer) && writer.Finish();
+  asio::post(socket_.get_executor(), [self = shared_from_this(), complete, then] {
+    if (!complete || then != Then::kKeepAlive) return self->Shutdown();
+    self->AwaitRequest();
   });
 }
 

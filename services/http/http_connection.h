@@ -80,6 +80,14 @@ class HttpConnection : public std::enable_shared_from_this<HttpConnection> {
   void RefuseUnreadable(boost::beast::error_code error);
   void Route();
   void Respond(HttpResponse response, Then then);
+  // Answers with a streamed body, producing it on the calling worker thread.
+  void StreamFromWorker(HttpResponse response);
+  // Fills response_'s status line and headers, logs the answer; what to do
+  // after it.
+  Then PrepareHead(HttpResponse& answer, Then then);
+  // From a worker: runs `write` (which starts one write and calls its
+  // argument when it ends) on the strand, and waits; whether it succeeded.
+  bool WriteAndWait(std::function<void(std::function<void(bool)>)> write);
   void OnWritten(boost::beast::error_code error, Then then);
   void Linger();
   void Discard();

@@ -1,6 +1,7 @@
 #ifndef SATISFACTION_SERVICES_HTTP_HTTP_MESSAGE_H_
 #define SATISFACTION_SERVICES_HTTP_HTTP_MESSAGE_H_
 
+#include <functional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -25,11 +26,28 @@ struct HttpRequest {
   std::string Header(absl::string_view name) const;
 };
 
+// Where a streamed body goes, chunk by chunk.
+class BodyWriter {
+ public:
+  virtual ~BodyWriter() = default;
+  // Sends `chunk` and waits until it is written: a slow client slows the
+  // producer rather than filling memory. False once the client went away or
+  // stopped reading for the request timeout (stop producing then).
+  virtual bool Write(absl::string_view chunk) = 0;
+};
+
 // A handler's answer. The server adds Content-Length and Connection.
 struct HttpResponse {
   int status = 200;
   HttpHeaders headers;
   std::string body;
+  // For a body too large to hold (an export): set instead of `body`, run on
+  // the worker after the head is sent (chunked, or until the connection
+  // closes for an HTTP/1.0 client). The status and headers are sent before
+  // it runs, so it reports a failure by returning false: the connection
+  // then closes without the body's last chunk, which clients see as an
+  // error rather than a short body.
+  std::function<bool(BodyWriter&)> stream;
 
   // Sets header `name` (any case), replacing an earlier value.
   void SetHeader(absl::string_view name, absl::string_view value);

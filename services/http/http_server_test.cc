@@ -381,3 +381,105 @@ TEST(HttpServer, BadAddressesAndOptionsAreRefused) {
 
 }  // namespace
 }  // namespace satisfaction::http
+
+namespace satisfaction::http {
+namespace {
+
+// A route whose body is `chunks` lines streamed one by one; `complete`
+// says whether the producer finishes, and `written` counts the chunks the
+// writer took.
+Routes StreamingRoutes(int chunks, bool complete, std::atomic<int>* written) {
+  Routes routes;
+  routes.Add("GET", "/stream", [chunks, complete, written](const HttpRequest&) {
+    HttpResponse response;
+    response.SetHeader("Content-Type", "text/csv");
+    response.stream = [chunks, complete, written](BodyWriter& body) {
+      for (int i = 0; i < chunks; ++i) {
+        if (!body.Write(absl::StrCat("line ", i, "\n"))) return false;
+        ++*written;
+      }
+      return complete;
+    };
+    return response;
+  });
+  routes.Add("GET", "/plain", [](const HttpRequest&) { return Text("after the stream"); });
+  return routes;
+}
+
+TEST(HttpServer, AStreamedBodyArrivesInChunksAndTheConnectionGoesOn) {
+  std::atomic<int> written{0};
+  std::unique_ptr<HttpServer> server = StartOrDie(StreamingRoutes(1000, /*complete=*/true, &written));
+  ASSERT_NE(server, nullptr);
+  absl::StatusOr<HttpReply> streamed = HttpGet(server->port(), "/stream");
+  ASSERT_TRUE(streamed.ok()) << streamed.status();
+  EXPECT_EQ(streamed->status, 200);
+  EXPECT_EQ(streamed->Header("Transfer-Encoding"), "chunked");
+  EXPECT_EQ(streamed->Header("Content-Type"), "text/csv");
+  EXPECT_FALSE(streamed->Header("x-request-id").empty());
+  std::string expected;
+  for (int i = 0; i < 1000; ++i) absl::StrAppend(&expected, "line ", i, "\n");
+  EXPECT_EQ(streamed->body, expected);
+
+  // The same connection answers the next request after the last chunk.
+  std::unique_ptr<RawConnection> connection = Connect(server->port());
+  ASSERT_NE(connection, nullptr);
+  ASSERT_TRUE(connection->Send("GET /stream HTTP/1.1\r\nHost: x\r\n\r\nGET /plain HTTP/1.1\r\nHost: x\r\n\r\n"));
+  ASSERT_TRUE(connection->ReadUntil("after the stream", kPatience)) << connection->received();
+  EXPECT_NE(connection->received().find("line 999\n\r\n0\r\n\r\n"), std::string::npos);
+}
+
+TEST(HttpServer, AnHttp10ClientGetsTheStreamUntilTheConnectionCloses) {
+  std::atomic<int> written{0};
+  std::unique_ptr<HttpServer> server = StartOrDie(StreamingRoutes(3, /*complete=*/true, &written));
+  ASSERT_NE(server, nullptr);
+  std::unique_ptr<RawConnection> connection = Connect(server->port());
+  ASSERT_NE(connection, nullptr);
+  ASSERT_TRUE(connection->Send("GET /stream HTTP/1.0\r\n\r\n"));
+  ASSERT_TRUE(connection->ReadUntilClosed(kPatience));
+  const std::string& received = connection->received();
+  EXPECT_EQ(received.find("chunked"), std::string::npos) << received;
+  EXPECT_TRUE(absl::EndsWith(received, "\r\n\r\nline 0\nline 1\nline 2\n")) << received;
+}
+
+TEST(HttpServer, AStreamThatFailsEndsWithoutItsLastChunk) {
+  std::atomic<int> written{0};
+  std::unique_ptr<HttpServer> server = StartOrDie(StreamingRoutes(2, /*complete=*/false, &written));
+  ASSERT_NE(server, nullptr);
+  std::unique_ptr<RawConnection> connection = Connect(server->port());
+  ASSERT_NE(connection, nullptr);
+  ASSERT_TRUE(connection->Send("GET /stream HTTP/1.1\r\nHost: x\r\n\r\n"));
+  ASSERT_TRUE(connection->ReadUntilClosed(kPatience)) << "the server closes a stream that failed";
+  EXPECT_NE(connection->received().find("line 1\n"), std::string::npos);
+  EXPECT_EQ(connection->received().find("\r\n0\r\n\r\n"), std::string::npos)
+      << "no last chunk: the client sees an error";
+}
+
+TEST(HttpServer, AClientThatGoesAwayStopsTheProducer) {
+  std::atomic<int> written{0};
+  // Far more than the socket buffers hold.
+  std::unique_ptr<HttpServer> server = StartOrDie(StreamingRoutes(10'000'000, /*complete=*/true, &written));
+  ASSERT_NE(server, nullptr);
+  {
+    std::unique_ptr<RawConnection> connection = Connect(server->port());
+    ASSERT_NE(connection, nullptr);
+    ASSERT_TRUE(connection->Send("GET /stream HTTP/1.1\r\nHost: x\r\n\r\n"));
+    ASSERT_TRUE(connection->ReadUntil("line 10\n", kPatience));
+  }  // closed without reading on
+  // The writer then fails and the producer stops; a worker is free again.
+  absl::Time deadline = absl::Now() + kPatience;
+  int seen = -1;
+  while (absl::Now() < deadline && written.load() != seen) {
+    seen = written.load();
+    absl::SleepFor(absl::Milliseconds(200));
+  }
+  int stopped_at = written.load();
+  absl::SleepFor(absl::Milliseconds(500));
+  EXPECT_EQ(written.load(), stopped_at) << "the producer still writes to a client gone";
+  EXPECT_LT(stopped_at, 10'000'000);
+  absl::StatusOr<HttpReply> plain = HttpGet(server->port(), "/plain");
+  ASSERT_TRUE(plain.ok()) << plain.status();
+  EXPECT_EQ(plain->body, "after the stream");
+}
+
+}  // namespace
+}  // namespace satisfaction::http

@@ -231,6 +231,20 @@ void SatisfactionServer::WireAnalytics() {
   Serve(std::move(service));
 }
 
+// The dashboard's sessions and figures (its pages are served by StartHttp).
+void SatisfactionServer::WireDashboard() {
+  dashboard_sessions_ = std::make_unique<dashboard::DashboardSessionStore>(*database_);
+  dashboard_reports_ =
+      std::make_unique<dashboard::DashboardReports>(*analytics_service_, *database_, config_.report_time_zone);
+  response_export_ = std::make_unique<analytics::ResponseExport>(*database_);
+  dashboard::DashboardSessionStore* sessions = dashboard_sessions_.get();
+  maintenance_jobs_.push_back(
+      {.name = "delete expired dashboard sessions",
+       .id = "dashboard_sessions",
+       .run = [sessions](absl::Time now) { return sessions->DeleteExpired(now, tunables::kDashboardSessionBatch); },
+       .batch_size = tunables::kDashboardSessionBatch});
+}
+
 // Customers, their orders and classification, the do-not-call list, and
 // their contact histories.
 void SatisfactionServer::WireCustomers() {

@@ -10,6 +10,7 @@
 #include <limits>
 #include <thread>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
@@ -48,6 +49,7 @@ absl::StatusOr<std::unique_ptr<SatisfactionServer>> SatisfactionServer::Start(co
   if (absl::Status s = server->WireMessages(); !s.ok()) return step("messages", s);
   server->WireResponses();
   server->WireAnalytics();
+  server->WireDashboard();
   server->WireAgents();
   server->WireWorkQueueMetrics();
   if (absl::Status s = server->BuildGrpcServer(); !s.ok()) return step("gRPC", s);
@@ -164,8 +166,25 @@ absl::Status SatisfactionServer::StartHttp() {
     if (!site.ok()) return site.status();
     survey_site_ = *std::move(site);
   }
+  if (!config_.templates_dir.empty()) {
+    absl::StatusOr<std::unique_ptr<dashboard::DashboardSite>> site =
+        dashboard::DashboardSite::Create(std::filesystem::path(config_.templates_dir) / "web",
+                                         {.sessions = *dashboard_sessions_,
+                                          .keys = *api_key_store_,
+                                          .authenticator = *key_authenticator_,
+                                          .audit_log = *audit_log_,
+                                          .questionnaires = *questionnaire_store_,
+                                          .reports = *dashboard_reports_,
+                                          .export_responses = *response_export_},
+                                         {.secure = absl::StartsWith(config_.public_url, "https://"),
+                                          .session_lifetime = config_.dashboard_session_lifetime,
+                                          .zone = config_.report_time_zone});
+    if (!site.ok()) return site.status();
+    dashboard_site_ = *std::move(site);
+  }
   http::Routes routes;
   if (survey_site_) survey_site_->Register(routes);
+  if (dashboard_site_) dashboard_site_->Register(routes);
   HealthMonitor* monitor = health_monitor_.get();
   absl::StatusOr<std::unique_ptr<http::HttpServer>> http =
       http::HttpServer::Start(config_.http_listen, [monitor] { return monitor->serving(); }, std::move(routes),

@@ -22,6 +22,9 @@
 #include "services/customers/contact_history_store.h"
 #include "services/customers/customer_service.h"
 #include "services/customers/customer_store.h"
+#include "services/dashboard/dashboard_report.h"
+#include "services/dashboard/dashboard_sessions.h"
+#include "services/dashboard/dashboard_site.h"
 #include "services/http/http_server.h"
 #include "services/http/survey_site.h"
 #include "services/messages/message_service.h"
@@ -89,6 +92,7 @@ class SatisfactionServer {
   absl::Status WireMessages();
   void WireResponses();
   void WireAnalytics();
+  void WireDashboard();
   void WireAgents();
   // With metrics on: a maintenance job that reads the work waiting for them.
   void WireWorkQueueMetrics();
@@ -155,6 +159,10 @@ class SatisfactionServer {
   std::unique_ptr<HealthMonitor> health_monitor_;
   std::unique_ptr<MaintenanceLoop> maintenance_;
   std::unique_ptr<http::SurveySite> survey_site_;
+  std::unique_ptr<dashboard::DashboardSessionStore> dashboard_sessions_;
+  std::unique_ptr<dashboard::DashboardReports> dashboard_reports_;
+  std::unique_ptr<analytics::ResponseExport> response_export_;
+  std::unique_ptr<dashboard::DashboardSite> dashboard_site_;
   std::unique_ptr<http::HttpServer> http_;
   int grpc_port_ = 0;
   bool shut_down_ = false;

@@ -216,6 +216,12 @@ const std::vector<Setting>& Settings() {
        [](ServerConfig& c, const std::string& v) {
          return ParseDurationValue(v, absl::ZeroDuration(), absl::Hours(1), c.key_cache_ttl);
        }},
+      {"dashboard-session-lifetime", "SATISFACTION_DASHBOARD_SESSION_LIFETIME",
+       "How long a sign-in to /dashboard lasts before the key must be typed again\n"
+       "(default 8h; 5m to 720h)",
+       [](ServerConfig& c, const std::string& v) {
+         return ParseDurationValue(v, absl::Minutes(5), absl::Hours(720), c.dashboard_session_lifetime);
+       }},
       {"audit-retention", "SATISFACTION_AUDIT_RETENTION",
        "How long the audit log keeps an event, e.g. 8760h for a year (default 0: for ever)",
        [](ServerConfig& c, const std::string& v) {

@@ -63,6 +63,8 @@ struct ServerConfig {
   // How long a checked key is trusted before it is looked up again: how long
   // a key revoked through another server still works here.
   absl::Duration key_cache_ttl = absl::Seconds(10);
+  // How long a dashboard sign-in lasts.
+  absl::Duration dashboard_session_lifetime = absl::Hours(8);
   // How long audit events are kept; zero: for ever.
   absl::Duration audit_retention = absl::ZeroDuration();
   // Server reflection (grpc.reflection.v1alpha); health is always served.

@@ -14,6 +14,8 @@ inline constexpr int kPeriodicCareBatch = 200;
 inline constexpr int kContactPolicyReplanBatch = 500;
 inline constexpr int kLeaseExpiryBatch = 500;
 inline constexpr int kAuditRetentionBatch = 1000;
+// Expired dashboard sessions deleted per maintenance round.
+inline constexpr int kDashboardSessionBatch = 1000;
 
 // A low-score recovery call still planned this long past --reserved-callback-grace
 // after its due time counts as overdue in the metrics: nobody has called back.

@@ -1031,6 +1031,32 @@ const std::vector<Migration>& AllMigrations() {
                   "CREATE INDEX IF NOT EXISTS ix_responses_customer ON responses (customer_id, submitted_at_us)",
               },
       },
+      {
+          .version = 23,
+          .description = "dashboard sign-in sessions, each stored as the SHA-256 of its cookie",
+          .mysql_statements =
+              {
+                  R"sql(CREATE TABLE IF NOT EXISTS dashboard_sessions (
+                    session_hash CHAR(64) NOT NULL PRIMARY KEY,
+                    key_id CHAR(16) NOT NULL,
+                    created_at_us BIGINT NOT NULL,
+                    expires_at_us BIGINT NOT NULL,
+                    peer VARCHAR(128) NOT NULL,
+                    KEY ix_dashboard_sessions_expiry (expires_at_us)
+                  ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin)sql",
+              },
+          .sqlite_statements =
+              {
+                  R"sql(CREATE TABLE IF NOT EXISTS dashboard_sessions (
+                    session_hash TEXT NOT NULL PRIMARY KEY,
+                    key_id TEXT NOT NULL,
+                    created_at_us INTEGER NOT NULL,
+                    expires_at_us INTEGER NOT NULL,
+                    peer TEXT NOT NULL
+                  ))sql",
+                  "CREATE INDEX IF NOT EXISTS ix_dashboard_sessions_expiry ON dashboard_sessions (expires_at_us)",
+              },
+      },
   };
   return migrations;
 }

@@ -40,6 +40,7 @@ inline constexpr ShippedMigration kShippedMigrations[] = {
     {20, "eb775be526f2697d68c60f8e914b7a64b4676e20102f18beced56086b7f16e72"},
     {21, "bbbd6c6b46931cc0c7375a8075bc8ad44a0943f0db6f95b6778e07abd362bbfa"},
     {22, "4d3305fe4e21820c3a96874de967fa09cfb7c6cbf7f9d03d3ea8c93f64a3aee9"},
+    {23, "bb6d1c8c8f1005180993f8d5abd5c05cd7c5b8c00aa22e5affc92b683c68944b"},
 };
 
 }  // namespace satisfaction::storage

@@ -21,6 +21,8 @@ import sqlite3
 import sys
 import time
 
+from browser_support import phone_viewport, start_chromium
+
 # Phones' viewport widths in CSS pixels: small Androids, the common Android,
 # iPhones 12 to 15, the large iPhones.
 PHONE_WIDTHS = (320, 360, 390, 414)
@@ -49,12 +51,6 @@ def fail(what):
 def check(condition, what):
     if not condition:
         fail(what)
-
-
-def phone_viewport(browser, width):
-    """Makes the page's viewport a phone's: `width` CSS pixels, meta viewport honoured."""
-    browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
-                            {"width": width, "height": 800, "deviceScaleFactor": 2, "mobile": True})
 
 
 def check_fits(browser, width, what):
@@ -91,8 +87,6 @@ def main():
     from satisfaction.v1 import message_pb2, message_pb2_grpc
     from satisfaction.v1 import revisit_pb2, revisit_pb2_grpc
     from satisfaction.v1 import revisit_policy_pb2, revisit_policy_pb2_grpc
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys
     from selenium.webdriver.support import expected_conditions
@@ -129,14 +123,8 @@ def main():
         check(message.survey_url in message.text, "the link in the SMS text")
     url = links["zh-CN"]
 
-    options = webdriver.ChromeOptions()
-    options.binary_location = "/usr/bin/chromium"
-    for flag in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--lang=zh-CN",
-                 f"--user-data-dir={args.profile}", "--window-size=390,844"):
-        options.add_argument(flag)
     # Takes both languages: each page opens in the language of its message.
-    options.add_experimental_option("prefs", {"intl.accept_languages": "zh-CN,zh,en"})
-    browser = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+    browser = start_chromium(args.profile, "zh-CN", "zh-CN,zh,en", "390,844")
     try:
         for language in ("en", "zh-CN"):
             browser.get(links[language])

@@ -1,0 +1,22 @@
+"""What the headless-Chromium tests share: Debian's chromium driven through
+chromium-driver by python3-selenium, and a phone's viewport."""
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+
+
+def start_chromium(profile, language, accept_languages, window_size):
+    """Headless Chromium with its profile in `profile`, its interface in `language`,
+    asking pages for `accept_languages` ("zh-CN,zh,en"), its window "WIDTH,HEIGHT"."""
+    options = webdriver.ChromeOptions()
+    options.binary_location = "/usr/bin/chromium"
+    for flag in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", f"--lang={language}",
+                 f"--user-data-dir={profile}", f"--window-size={window_size}"):
+        options.add_argument(flag)
+    options.add_experimental_option("prefs", {"intl.accept_languages": accept_languages})
+    return webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+
+
+def phone_viewport(browser, width, height=800):
+    """Makes the page's viewport a phone's: `width` CSS pixels, meta viewport honoured."""
+    browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                            {"width": width, "height": height, "deviceScaleFactor": 2, "mobile": True})
