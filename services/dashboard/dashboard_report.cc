@@ -1,5 +1,11 @@
 #include "services/dashboard/dashboard_report.h"
 
+#include <functional>
+#include <thread>
+#include <tuple>
+
+#include "absl/time/clock.h"
+
 namespace satisfaction::dashboard {
 namespace {
 
@@ -31,45 +37,84 @@ absl::StatusOr<DashboardReport> DashboardReports::Read(const access::Caller& cal
                                                        const std::string& questionnaire_id,
                                                        const DashboardQuery& query) {
   DashboardReport report;
-  absl::StatusOr<v1::GetSatisfactionResponse> whole =
-      analytics_.GetSatisfaction(caller, SatisfactionRequest(questionnaire_id, query, /*compare=*/true));
-  if (!whole.ok()) return whole.status();
-  if (whole->groups_size() > 0) report.headline = whole->groups(0);
-
-  v1::GetSatisfactionRequest trend_request = SatisfactionRequest(questionnaire_id, query, /*compare=*/false);
-  trend_request.add_group_by(query.period);
-  absl::StatusOr<v1::GetSatisfactionResponse> trend = analytics_.GetSatisfaction(caller, trend_request);
-  if (!trend.ok()) return trend.status();
-  report.trend.assign(trend->groups().begin(), trend->groups().end());
-
-  const std::pair<Phrase, v1::Grouping> kBreakdowns[] = {{Phrase::kByCustomerType, v1::GROUPING_CUSTOMER_TYPE},
-                                                         {Phrase::kByChannel, v1::GROUPING_CHANNEL},
-                                                         {Phrase::kByAgent, v1::GROUPING_AGENT},
-                                                         {Phrase::kByDimension, v1::GROUPING_DIMENSION}};
-  for (const auto& [title, grouping] : kBreakdowns) {
+  // The parts are independent reads, each its own transaction: they run at
+  // once, so that the page waits for the slowest of them, not their sum.
+  struct Part {
+    std::string name;
+    std::function<absl::Status()> read;
+    absl::Status status;
+    absl::Duration took;
+  };
+  std::vector<Part> parts;
+  auto figures = [&](v1::GetSatisfactionRequest request, std::function<void(v1::GetSatisfactionResponse)> keep) {
+    return [this, &caller, request = std::move(request), keep = std::move(keep)]() -> absl::Status {
+      absl::StatusOr<v1::GetSatisfactionResponse> read = analytics_.GetSatisfaction(caller, request);
+      if (!read.ok()) return read.status();
+      keep(*std::move(read));
+      return absl::OkStatus();
+    };
+  };
+  parts.push_back({"headline", figures(SatisfactionRequest(questionnaire_id, query, /*compare=*/true),
+                                       [&](v1::GetSatisfactionResponse read) {
+                                         if (read.groups_size() > 0) report.headline = read.groups(0);
+                                       })});
+  v1::GetSatisfactionRequest trend = SatisfactionRequest(questionnaire_id, query, /*compare=*/false);
+  trend.add_group_by(query.period);
+  parts.push_back({"trend", figures(trend, [&](v1::GetSatisfactionResponse read) {
+                     report.trend.assign(read.groups().begin(), read.groups().end());
+                   })});
+  const std::tuple<const char*, Phrase, v1::Grouping> kBreakdowns[] = {
+      {"by_customer_type", Phrase::kByCustomerType, v1::GROUPING_CUSTOMER_TYPE},
+      {"by_channel", Phrase::kByChannel, v1::GROUPING_CHANNEL},
+      {"by_agent", Phrase::kByAgent, v1::GROUPING_AGENT},
+      {"by_dimension", Phrase::kByDimension, v1::GROUPING_DIMENSION}};
+  report.breakdowns.resize(std::size(kBreakdowns));
+  for (size_t i = 0; i < std::size(kBreakdowns); ++i) {
+    auto [name, title, grouping] = kBreakdowns[i];
     v1::GetSatisfactionRequest request = SatisfactionRequest(questionnaire_id, query, /*compare=*/true);
     request.add_group_by(grouping);
-    absl::StatusOr<v1::GetSatisfactionResponse> groups = analytics_.GetSatisfaction(caller, request);
-    if (!groups.ok()) return groups.status();
-    report.breakdowns.push_back({title, grouping, {groups->groups().begin(), groups->groups().end()}});
+    DashboardReport::Breakdown& breakdown = report.breakdowns[i];
+    breakdown.title = title;
+    breakdown.grouping = grouping;
+    parts.push_back({name, figures(request, [&breakdown](v1::GetSatisfactionResponse read) {
+                       breakdown.groups.assign(read.groups().begin(), read.groups().end());
+                     })});
   }
-
-  absl::StatusOr<v1::GetResponseFunnelResponse> funnel =
-      analytics_.GetResponseFunnel(caller, FunnelRequest(questionnaire_id, query.first_day, query.last_day));
-  if (!funnel.ok()) return funnel.status();
-  report.funnel = *std::move(funnel);
+  auto funnel = [&](absl::CivilDay first, absl::CivilDay last, v1::GetResponseFunnelResponse& into) {
+    return [this, &caller, &into, request = FunnelRequest(questionnaire_id, first, last)]() -> absl::Status {
+      absl::StatusOr<v1::GetResponseFunnelResponse> read = analytics_.GetResponseFunnel(caller, request);
+      if (!read.ok()) return read.status();
+      into = *std::move(read);
+      return absl::OkStatus();
+    };
+  };
+  parts.push_back({"funnel", funnel(query.first_day, query.last_day, report.funnel)});
   if (query.comparing()) {
-    absl::StatusOr<v1::GetResponseFunnelResponse> base = analytics_.GetResponseFunnel(
-        caller, FunnelRequest(questionnaire_id, query.compare_first_day, query.compare_last_day));
-    if (!base.ok()) return base.status();
-    report.compare_funnel = *std::move(base);
+    report.compare_funnel.emplace();
+    parts.push_back({"compare_funnel", funnel(query.compare_first_day, query.compare_last_day, *report.compare_funnel)});
   }
-
   absl::Time start = absl::FromCivil(query.first_day, zone_), end = absl::FromCivil(query.last_day + 1, zone_);
-  absl::StatusOr<std::vector<LowScore>> low_scores =
-      LatestLowScores(database_, questionnaire_id, start, end, kLowScoresShown);
-  if (!low_scores.ok()) return low_scores.status();
-  report.low_scores = *std::move(low_scores);
+  parts.push_back({"low_scores", [&, start, end]() -> absl::Status {
+                     absl::StatusOr<std::vector<LowScore>> read =
+                         LatestLowScores(database_, questionnaire_id, start, end, kLowScoresShown);
+                     if (!read.ok()) return read.status();
+                     report.low_scores = *std::move(read);
+                     return absl::OkStatus();
+                   }});
+
+  std::vector<std::thread> threads;
+  for (Part& part : parts) {
+    threads.emplace_back([&part] {
+      absl::Time began = absl::Now();
+      part.status = part.read();
+      part.took = absl::Now() - began;
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  for (const Part& part : parts) {
+    if (!part.status.ok()) return part.status;
+    report.timings.emplace_back(part.name, part.took);
+  }
   return report;
 }
 

@@ -34,6 +34,9 @@ struct DashboardReport {
   v1::GetResponseFunnelResponse funnel;
   std::optional<v1::GetResponseFunnelResponse> compare_funnel;
   std::vector<LowScore> low_scores;
+  // How long each part took to read (headline, trend, by_customer_type,
+  // ..., funnel, compare_funnel, low_scores): the page's Server-Timing.
+  std::vector<std::pair<std::string, absl::Duration>> timings;
 };
 
 // How many low scores the page lists.

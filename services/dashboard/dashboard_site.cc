@@ -397,10 +397,14 @@ HttpResponse DashboardSite::QuestionnairePage(const Visit& visit, const std::str
   data page = QuestionnairePageData(*questionnaire, *query, *report, options_.zone,
                                     PageData(visit.language, visit.sign_out_token));
   HttpResponse response = Page(200, questionnaire_template_, page);
-  // How long the server took, for the benchmark and the browser's tools.
-  response.SetHeader(
-      "Server-Timing",
-      absl::StrCat("render;dur=", absl::StrFormat("%.1f", absl::ToDoubleMilliseconds(absl::Now() - started))));
+  // How long the server took in all and for each part, for the benchmark and
+  // the browser's tools.
+  std::string timing =
+      absl::StrCat("render;dur=", absl::StrFormat("%.1f", absl::ToDoubleMilliseconds(absl::Now() - started)));
+  for (const auto& [part, took] : report->timings) {
+    absl::StrAppend(&timing, ", ", part, ";dur=", absl::StrFormat("%.1f", absl::ToDoubleMilliseconds(took)));
+  }
+  response.SetHeader("Server-Timing", timing);
   return response;
 }
 

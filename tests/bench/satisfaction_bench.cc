@@ -7,7 +7,8 @@
 // ways, checks the figures are identical, and prints the ratio; the same for
 // a query by platform and store (each response answers a revisit of one of
 // kEvents events, which carry business context); then exports the same 90
-// days as CSV and prints rows/s (with_server.sh prints the server's peak RSS).
+// days as CSV and prints rows/s (with_server.sh prints the server's peak RSS);
+// and times the questionnaire's dashboard page.
 //   bash tests/bench/with_server.sh build/tests/satisfaction_bench --responses 2000000
 #include <grpcpp/grpcpp.h>
 
@@ -28,6 +29,7 @@
 #include "services/common/report_days.h"
 #include "services/storage/database.h"
 #include "tests/support/authorized_channel.h"
+#include "tests/support/http_client.h"
 
 namespace {
 
@@ -81,8 +83,11 @@ bool Seed(storage::Database& database, long responses, int days, absl::CivilDay 
         absl::StrAppend(&rows, id > first + 1 ? ", " : "", "(", id, ", ", id, ", ", id % 200000 + 1,
                         ", 'post-delivery', 1, ", type, ", ", channel, ", '", agent, "', ", at_us, ", ",
                         ReportDayNumber(day), ")");
+        // Planned a day before the answer, as the funnel counts them.
+        long long planned_us = at_us - 86'400'000'000LL;
         absl::StrAppend(&revisits, id > first + 1 ? ", " : "", "(", id, ", ", id % 200000 + 1, ", 'bench-event-",
-                        id % kEvents, "', 'bench', 1, ", channel, ", 0, 0, 'post-delivery', 1, 0, 1, 1, '', 4, 0, 0)");
+                        id % kEvents, "', 'bench', 1, ", channel, ", ", planned_us, ", 0, 'post-delivery', 1, 0, 1, 1,"
+                        " '', 4, ", planned_us, ", ", planned_us, ")");
         int mood = random() % 5;  // answers of one response lean together
         for (size_t i = 0; i < std::size(kItems); ++i) {
           int score = std::clamp(1 + mood + static_cast<int>(random() % 3) - 1, 1, 5);
@@ -223,6 +228,61 @@ int Compare(const char* title, v1::AnalyticsService::Stub& analytics, const v1::
 
 }  // namespace
 
+// The questionnaire's dashboard page, as a manager opens it: signed in
+// with the bench's key, the default view (the 28 days to the last day, by
+// day) and 90 days by week, each against the range before. Prints the
+// server's own time (its Server-Timing, and each part's) and the client's,
+// median and slowest of kPageLoads after a first load.
+bool TimeDashboard(absl::CivilDay first_day, absl::CivilDay last_day) {
+  const char* port_text = std::getenv("SATISFACTION_BENCH_HTTP_PORT");
+  int port = port_text ? std::atoi(port_text) : 0;
+  if (port == 0) {
+    std::printf("dashboard: not timed (no SATISFACTION_BENCH_HTTP_PORT)\n");
+    return true;
+  }
+  absl::StatusOr<test_support::HttpReply> signed_in =
+      test_support::HttpPost(port, "/dashboard/sign-in", absl::StrCat("key=", test_support::BenchKey()),
+                             "application/x-www-form-urlencoded");
+  std::string cookie = signed_in.ok() ? signed_in->Header("Set-Cookie") : "";
+  if (!signed_in.ok() || signed_in->status != 303 || cookie.empty()) {
+    std::fprintf(stderr, "dashboard sign-in failed: %s\n",
+                 signed_in.ok() ? signed_in->body.c_str() : signed_in.status().ToString().c_str());
+    return false;
+  }
+  cookie = cookie.substr(0, cookie.find(';'));
+  const std::pair<const char*, std::string> kViews[] = {
+      {"28 days by day", absl::StrCat("from=", absl::FormatCivilTime(last_day - 27), "&to=",
+                                      absl::FormatCivilTime(last_day), "&by=day")},
+      {"90 days by week", absl::StrCat("from=", absl::FormatCivilTime(first_day), "&to=",
+                                       absl::FormatCivilTime(last_day), "&by=week")},
+  };
+  constexpr int kPageLoads = 10;
+  for (const auto& [title, query] : kViews) {
+    std::vector<double> server_ms, client_ms;
+    std::string timing;
+    for (int load = 0; load <= kPageLoads; ++load) {
+      absl::Time began = absl::Now();
+      absl::StatusOr<test_support::HttpReply> page = test_support::HttpGet(
+          port, absl::StrCat("/dashboard/questionnaires/post-delivery?", query), {{"Cookie", cookie}});
+      double took = absl::ToDoubleMilliseconds(absl::Now() - began);
+      if (!page.ok() || page->status != 200 || page->body.find("data-figure=\"index\"") == std::string::npos) {
+        std::fprintf(stderr, "dashboard %s failed: %s\n", title,
+                     page.ok() ? page->body.substr(0, 2000).c_str() : page.status().ToString().c_str());
+        return false;
+      }
+      if (load == 0) continue;  // the first load warms the database's caches
+      timing = page->Header("Server-Timing");
+      server_ms.push_back(std::atof(timing.c_str() + timing.find("dur=") + 4));
+      client_ms.push_back(took);
+    }
+    std::printf("dashboard page, %s (with its comparison): at the server median %.1f ms, slowest %.1f ms; at the "
+                "client median %.1f ms (last: %s)\n",
+                title, Median(server_ms), *std::max_element(server_ms.begin(), server_ms.end()), Median(client_ms),
+                timing.c_str());
+  }
+  return true;
+}
+
 int main(int argc, char** argv) {
   std::string target = "127.0.0.1:50051";
   long responses = 2'000'000;
@@ -317,5 +377,6 @@ int main(int argc, char** argv) {
   }
   std::printf("export of the 90 days as CSV: %ld rows, %.1f MB in %.1f s: %.0f rows/s\n", lines - 1, bytes / 1e6,
               export_seconds, (lines - 1) / export_seconds);
+  if (!TimeDashboard(first_day, last_day)) return 1;
   return different == 0 ? 0 : 1;
 }

@@ -63,8 +63,10 @@ for n in $(seq "$servers"); do
     metrics_listen=127.0.0.1:$(free_port)
     metrics_urls+=("http://$metrics_listen/metrics")
   fi
+  http_port=$(free_port)
   SATISFACTION_BOOTSTRAP_ADMIN_KEY=$SATISFACTION_API_KEY build/services/server/satisfaction-server --db "$url" \
-    --grpc-listen "127.0.0.1:$port" --http-listen "" --metrics-listen "$metrics_listen" --templates-dir templates \
+    --grpc-listen "127.0.0.1:$port" --http-listen "127.0.0.1:$http_port" --metrics-listen "$metrics_listen" \
+    --templates-dir templates \
     --db-pool-size 32 --log-level warn \
     --key-rate-limit 10000000 >"$work/server-$n.log" 2>&1 &
   server_pids+=($!)
@@ -79,11 +81,13 @@ for n in $(seq "$servers"); do
     sleep 0.1
   done
   targets=${targets:+$targets,}127.0.0.1:$port
+  [ "$n" = 1 ] && first_http_port=$http_port
 done
 for pid in "${server_pids[@]}"; do
   echo "server RSS at start: $(grep VmRSS /proc/"$pid"/status | awk '{print $2, $3}')"
 done
-# Benchmarks that seed rows directly (callback_bench) find the database here.
+# Benchmarks that seed rows directly (callback_bench) find the database here,
+# and those that read pages (satisfaction_bench) the first server's HTTP face.
 # The figures below are printed even when the client reports a failure.
 # With metrics on, each server is scraped every second while the client runs,
 # as a busy Prometheus would: the figures then include the scrapes' cost.
@@ -97,7 +101,8 @@ if [ "$metrics" = on ]; then
   scraper=$!
 fi
 status=0
-SATISFACTION_BENCH_DB_URL="${urls[0]}" "$@" --target "$targets" || status=$?
+SATISFACTION_BENCH_DB_URL="${urls[0]}" SATISFACTION_BENCH_HTTP_PORT=$first_http_port "$@" --target "$targets" ||
+  status=$?
 if [ -n "$scraper" ]; then kill "$scraper" 2>/dev/null; scraper=; fi
 if [ "$metrics" = on ]; then
   echo "metrics: on, each server scraped every second ($(curl -sf "${metrics_urls[0]}" | wc -c) bytes a scrape)"
