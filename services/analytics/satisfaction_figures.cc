@@ -7,8 +7,6 @@ namespace satisfaction::analytics {
 
 namespace {
 
-constexpr double kZ = 1.96;  // 95%
-
 v1::Interval Around(double value, double half_width) {
   v1::Interval interval;
   interval.set_low(value - half_width);
@@ -49,9 +47,14 @@ long long ScoreCounts::answers() const {
 }
 
 v1::Interval WilsonPercent(long long successes, long long trials) {
-  double n = static_cast<double>(trials), p = successes / n, z2 = kZ * kZ;
+  return WilsonPercentOfShare(static_cast<double>(successes) / static_cast<double>(trials),
+                              static_cast<double>(trials));
+}
+
+v1::Interval WilsonPercentOfShare(double p, double n) {
+  double z2 = kZ95 * kZ95;
   double center = (p + z2 / (2 * n)) / (1 + z2 / n);
-  double half = kZ * std::sqrt(p * (1 - p) / n + z2 / (4 * n * n)) / (1 + z2 / n);
+  double half = kZ95 * std::sqrt(p * (1 - p) / n + z2 / (4 * n * n)) / (1 + z2 / n);
   v1::Interval interval;
   interval.set_low(100 * std::max(0.0, center - half));
   interval.set_high(100 * std::min(1.0, center + half));
@@ -70,7 +73,7 @@ v1::Figures FiguresOf(const std::vector<const ItemTally*>& items) {
 
   figures.set_mean_score(moments.mean);
   if (moments.n >= 2) {
-    *figures.mutable_mean_score_interval() = Around(moments.mean, kZ * std::sqrt(moments.variance / moments.n));
+    *figures.mutable_mean_score_interval() = Around(moments.mean, kZ95 * std::sqrt(moments.variance / moments.n));
   }
   long long satisfied = all.of_score[3] + all.of_score[4], dissatisfied = all.of_score[0] + all.of_score[1];
   figures.set_csat_percent(100.0 * satisfied / moments.n);
@@ -97,7 +100,7 @@ v1::Figures FiguresOf(const std::vector<const ItemTally*>& items) {
       double share = item->weight / weights;
       variance += share * share * 625 * m.variance / m.n;
     }
-    *figures.mutable_index_interval() = Around(index, kZ * std::sqrt(variance));
+    *figures.mutable_index_interval() = Around(index, kZ95 * std::sqrt(variance));
   }
   return figures;
 }

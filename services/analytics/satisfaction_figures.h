@@ -9,6 +9,9 @@
 // The formulas behind the satisfaction figures, over counts of 1s to 5s.
 namespace satisfaction::analytics {
 
+// The two-sided 95% point of the normal distribution, as the API states it.
+inline constexpr double kZ95 = 1.96;
+
 // How many answers gave each score, 1 to 5.
 struct ScoreCounts {
   std::array<long long, 5> of_score{};
@@ -32,6 +35,9 @@ v1::Figures FiguresOf(const std::vector<const ItemTally*>& items);
 
 // The Wilson score interval of `successes` in `trials` at 95%, in %.
 v1::Interval WilsonPercent(long long successes, long long trials);
+// The same for a share (0 to 1) of `trials` that need not be whole (an
+// effective sample size).
+v1::Interval WilsonPercentOfShare(double share, double trials);
 
 }  // namespace satisfaction::analytics
 

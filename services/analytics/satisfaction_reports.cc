@@ -16,6 +16,8 @@
 #include "services/analytics/change_tests.h"
 #include "services/analytics/report_questionnaire.h"
 #include "services/analytics/satisfaction_figures.h"
+#include "services/analytics/weighted_figures.h"
+#include "services/analytics/weighting_target.h"
 #include "services/common/enum_bridges.h"
 #include "services/common/field_checks.h"
 #include "services/common/report_days.h"
@@ -41,13 +43,15 @@ constexpr const char* kContextColumns[kContextParts] = {"platform", "store", "pr
 constexpr v1::Grouping kContextGroupings[kContextParts] = {
     v1::GROUPING_PLATFORM, v1::GROUPING_STORE, v1::GROUPING_PRODUCT_CATEGORY, v1::GROUPING_COURIER, v1::GROUPING_CAUSE};
 
-// What the request groups by.
+// What the request groups by, and whether it weights by customer type.
 struct Groupings {
   v1::Grouping period = v1::GROUPING_UNSPECIFIED;
   bool customer_type = false, channel = false, agent = false, dimension = false, item = false;
   std::array<bool, kContextParts> context = {};
+  bool weighted = false;
 
-  explicit Groupings(const v1::GetSatisfactionRequest& request) {
+  explicit Groupings(const v1::GetSatisfactionRequest& request)
+      : weighted(request.weighting().target() != v1::WEIGHTING_TARGET_UNSPECIFIED) {
     for (int grouping : request.group_by()) {
       switch (grouping) {
         case v1::GROUPING_DAY:
@@ -79,6 +83,8 @@ struct Groupings {
   }
 
   bool AnyContext() const { return std::find(context.begin(), context.end(), true) != context.end(); }
+  // The aggregates are read apart by customer type: to group or to weight by it.
+  bool ReadsCustomerType() const { return customer_type || weighted; }
 
   // The first day of the period `day` falls in (0 when not grouped by one).
   int PeriodOf(int day) const {
@@ -120,6 +126,8 @@ struct BucketPlace {
 
 struct Group {
   std::map<std::string, ItemTally> items;  // by code
+  // The same by customer type, when weighting.
+  std::map<std::string, StratifiedItem> stratified;
 };
 
 // Each value must be one the API defines, and not its _UNSPECIFIED (0).
@@ -176,10 +184,16 @@ class Groups {
     GroupKey key = cell;
     if (groupings_.dimension) key.dimension = item->second.dimension;
     if (groupings_.item) key.item = code;
-    ItemTally& tally = groups_[key].items[code];
+    Group& group = groups_[key];
+    ItemTally& tally = group.items[code];
     tally.weight = item->second.weight;
     tally.dimension = item->second.dimension;
     tally.scores.Add(score, answers);
+    if (groupings_.weighted) {
+      StratifiedItem& stratified = group.stratified[code];
+      stratified.weight = item->second.weight;
+      stratified.by_type[place.customer_type].Add(score, answers);
+    }
   }
 
   // Adds what shows though nothing was answered: cells with responses, every
@@ -220,14 +234,26 @@ class Groups {
     return tallies;
   }
 
+  // The group's figures reweighted to `target`; nothing when it has no
+  // answers, or there is no target (no weighting).
+  std::optional<v1::WeightedFigures> WeightedFiguresIn(const GroupKey& key, const TypeShares& target) const {
+    auto group = groups_.find(key);
+    if (target.empty() || group == groups_.end() || group->second.stratified.empty()) return std::nullopt;
+    std::vector<const StratifiedItem*> items;
+    for (const auto& [code, item] : group->second.stratified) items.push_back(&item);
+    return WeightedFiguresOf(items, target);
+  }
+
   long long ResponsesIn(const GroupKey& key) const {
     auto counted = responses_.find(key.Cell());
     return counted == responses_.end() ? 0 : counted->second;
   }
 
   // With `compared`, the same groups over the comparison range: each group
-  // gets its comparison and the tests of its changes.
-  void Reply(int min_responses, const Groups* compared, v1::GetSatisfactionResponse& reply) const {
+  // gets its comparison and the tests of its changes. With a `target` mix
+  // (not empty), each group and comparison also gets its weighted figures.
+  void Reply(int min_responses, const Groups* compared, const TypeShares& target,
+             v1::GetSatisfactionResponse& reply) const {
     for (const auto& [key, group] : groups_) {
       v1::SatisfactionGroup& out = *reply.add_groups();
       if (groupings_.period) out.set_period_start(absl::FormatCivilTime(CivilDayOf(key.period)));
@@ -244,8 +270,9 @@ class Groups {
       out.set_responses(ResponsesIn(key));
       out.set_too_small(out.responses() < min_responses);
       if (compared != nullptr) {
-        *out.mutable_comparison() = CompareWith(*compared, key, out.responses(), min_responses);
+        *out.mutable_comparison() = CompareWith(*compared, key, out.responses(), min_responses, target);
       }
+      if (auto weighted = WeightedFiguresIn(key, target)) *out.mutable_weighted() = *std::move(weighted);
       std::vector<const ItemTally*> all;
       std::map<int, std::vector<const ItemTally*>> by_dimension;
       for (const auto& [code, tally] : group.items) {
@@ -264,12 +291,13 @@ class Groups {
  private:
   // The group `key` in the comparison range, and the tests of its changes
   // unless either side is too small.
-  v1::Comparison CompareWith(const Groups& compared, const GroupKey& key, long long responses,
-                             int min_responses) const {
+  v1::Comparison CompareWith(const Groups& compared, const GroupKey& key, long long responses, int min_responses,
+                             const TypeShares& target) const {
     v1::Comparison comparison;
     comparison.set_responses(compared.ResponsesIn(key));
     std::vector<const ItemTally*> base = compared.TalliesOf(key);
     *comparison.mutable_figures() = FiguresOf(base);
+    if (auto weighted = compared.WeightedFiguresIn(key, target)) *comparison.mutable_weighted() = *std::move(weighted);
     comparison.set_too_small(responses < min_responses || comparison.responses() < min_responses);
     if (comparison.too_small()) return comparison;
     ScoreCounts now_counts = Pooled(TalliesOf(key)), base_counts = Pooled(base);
@@ -407,12 +435,12 @@ class BucketReader {
     const Groupings& by = groups.groupings();
     std::string group_by = "item_code, score";
     if (by.period) absl::StrAppend(&group_by, ", day");
-    if (by.customer_type) absl::StrAppend(&group_by, ", customer_type");
+    if (by.ReadsCustomerType()) absl::StrAppend(&group_by, ", customer_type");
     if (by.channel) absl::StrAppend(&group_by, ", channel");
     if (by.agent) absl::StrAppend(&group_by, ", agent_id");
     Bucket row;
     storage::Query query(
-        tx, absl::StrCat("SELECT ", by.period ? "day" : "0", ", ", by.customer_type ? "customer_type" : "0",
+        tx, absl::StrCat("SELECT ", by.period ? "day" : "0", ", ", by.ReadsCustomerType() ? "customer_type" : "0",
                          ", item_code, ", by.channel ? "channel" : "0", ", ", by.agent ? "agent_id" : "''",
                          ", score, SUM(answers) FROM response_rollups", Where(), " GROUP BY ", group_by));
     BindWhere(query);
@@ -427,10 +455,10 @@ class BucketReader {
   // over what is not grouped by, a row per item with its counts of each score.
   void ReadByContext(storage::Transaction& tx, Groups& groups) const {
     const Groupings& by = groups.groupings();
-    std::string columns = absl::StrCat(by.period ? "day" : "0", ", ", by.customer_type ? "customer_type" : "0");
+    std::string columns = absl::StrCat(by.period ? "day" : "0", ", ", by.ReadsCustomerType() ? "customer_type" : "0");
     std::string group_by = "item_code";
     if (by.period) absl::StrAppend(&group_by, ", day");
-    if (by.customer_type) absl::StrAppend(&group_by, ", customer_type");
+    if (by.ReadsCustomerType()) absl::StrAppend(&group_by, ", customer_type");
     for (int part = 0; part < kContextParts; ++part) {
       absl::StrAppend(&columns, ", ", by.context[part] ? kContextColumns[part] : "''");
       if (by.context[part]) absl::StrAppend(&group_by, ", ", kContextColumns[part]);
@@ -609,7 +637,7 @@ absl::Status ValidateSatisfactionRequest(const v1::GetSatisfactionRequest& reque
                         " something else, or ask for each period's figures without a comparison");
     }
   }
-  return absl::OkStatus();
+  return ValidateWeighting(request);
 }
 
 absl::StatusOr<v1::GetSatisfactionResponse> SatisfactionReports::Get(const v1::GetSatisfactionRequest& request) {
@@ -622,11 +650,15 @@ absl::StatusOr<v1::GetSatisfactionResponse> SatisfactionReports::Get(const v1::G
   ParseReportDay(request.compare_last_day(), &compare_last);
   std::optional<ReportQuestionnaire> questionnaire;
   std::optional<Groups> groups, compared;
+  TypeShares target;
   absl::Status status = database_.InTransaction(Access::kRead, [&](storage::Transaction& tx) -> absl::Status {
     absl::StatusOr<ReportQuestionnaire> loaded =
         LoadReportQuestionnaire(tx, request.questionnaire_id(), request.questionnaire_version());
     if (!loaded.ok()) return loaded.status();
     questionnaire = *std::move(loaded);
+    absl::StatusOr<TypeShares> mix = LoadTargetMix(tx, request);
+    if (!mix.ok()) return mix.status();
+    target = *std::move(mix);
     groups.emplace(request, *questionnaire);
     BucketReader(request, *questionnaire, ReportDayNumber(first), ReportDayNumber(last)).Read(tx, *groups);
     if (comparing) {
@@ -641,7 +673,7 @@ absl::StatusOr<v1::GetSatisfactionResponse> SatisfactionReports::Get(const v1::G
   v1::GetSatisfactionResponse reply;
   reply.set_time_zone(zone_.name());
   groups->Reply(request.min_responses() > 0 ? request.min_responses() : kDefaultMinResponses,
-                compared ? &*compared : nullptr, reply);
+                compared ? &*compared : nullptr, target, reply);
   if (comparing) AdjustForManyGroups(reply);
   return reply;
 }

@@ -4,6 +4,8 @@
 #include <grpcpp/grpcpp.h>
 
 #include <algorithm>
+#include <cmath>
+#include <limits>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -569,6 +571,91 @@ TEST_P(ResponseE2eTest, BadSatisfactionQueriesAreRefusedNamingTheField) {
               }),
               grpc::StatusCode::INVALID_ARGUMENT, "filter.agent_ids");
   ExpectError(query([](Request& r) { r.set_min_responses(-5); }), grpc::StatusCode::INVALID_ARGUMENT, "min_responses");
+}
+
+// A weighting by customer type: bad ones are refused naming the field; a good
+// one gives the figures the registry's mix makes of the answer.
+TEST_P(ResponseE2eTest, BadWeightingsAreRefusedNamingTheFieldAndAGoodOneWeighs) {
+  v1::Response stored;
+  grpc::Status status = stub_->SubmitResponse(Context().get(), Answers(), &stored);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  std::string today = absl::FormatTime("%Y-%m-%d", absl::Now(), absl::FixedTimeZone(8 * 3600));
+  auto analytics = v1::AnalyticsService::NewStub(channel());
+  v1::GetSatisfactionRequest request;
+  request.set_questionnaire_id(stored.questionnaire_id());
+  request.set_first_day(today);
+  request.set_last_day(today);
+  using Request = v1::GetSatisfactionRequest;
+  auto query = [&](auto change) {
+    Request changed = request;
+    change(changed);
+    v1::GetSatisfactionResponse refused;
+    grpc::Status result = analytics->GetSatisfaction(Context().get(), changed, &refused);
+    EXPECT_EQ(refused.groups_size(), 0) << "a refusal carries no figures";
+    return result;
+  };
+  auto share = [](Request& r, int type, double value) {
+    r.mutable_weighting()->set_target(v1::WEIGHTING_TARGET_GIVEN);
+    v1::CustomerTypeShare& added = *r.mutable_weighting()->add_shares();
+    added.set_customer_type(static_cast<v1::CustomerType>(type));
+    added.set_share(value);
+  };
+  ExpectError(query([](Request& r) { r.mutable_weighting()->set_target(static_cast<v1::WeightingTarget>(3)); }),
+              grpc::StatusCode::INVALID_ARGUMENT, "weighting.target");
+  ExpectError(query([&](Request& r) { share(r, 9, 1); }), grpc::StatusCode::INVALID_ARGUMENT,
+              "weighting.shares[0].customer_type");
+  ExpectError(query([&](Request& r) { share(r, v1::CUSTOMER_TYPE_UNSPECIFIED, 1); }),
+              grpc::StatusCode::INVALID_ARGUMENT, "weighting.shares[0].customer_type");
+  ExpectError(query([&](Request& r) {
+                share(r, v1::CUSTOMER_TYPE_NEW, 60);
+                share(r, v1::CUSTOMER_TYPE_LOYAL, 30);
+                share(r, v1::CUSTOMER_TYPE_NEW, 10);
+              }),
+              grpc::StatusCode::INVALID_ARGUMENT, "weighting.shares[2].customer_type");
+  for (double bad : {0.0, -0.5, std::nan(""), std::numeric_limits<double>::infinity()}) {
+    ExpectError(query([&](Request& r) {
+                  share(r, v1::CUSTOMER_TYPE_NEW, 1);
+                  share(r, v1::CUSTOMER_TYPE_LOYAL, bad);
+                }),
+                grpc::StatusCode::INVALID_ARGUMENT, "weighting.shares[1].share");
+  }
+  ExpectError(query([&](Request& r) {
+                share(r, v1::CUSTOMER_TYPE_NEW, 1);
+                r.mutable_weighting()->set_target(v1::WEIGHTING_TARGET_REGISTRY);
+              }),
+              grpc::StatusCode::INVALID_ARGUMENT, "weighting.shares");
+  ExpectError(query([&](Request& r) {
+                share(r, v1::CUSTOMER_TYPE_NEW, 1);
+                r.mutable_weighting()->set_target(v1::WEIGHTING_TARGET_UNSPECIFIED);
+              }),
+              grpc::StatusCode::INVALID_ARGUMENT, "weighting.shares");
+  ExpectError(query([](Request& r) { r.mutable_weighting()->set_target(v1::WEIGHTING_TARGET_GIVEN); }),
+              grpc::StatusCode::INVALID_ARGUMENT, "weighting.shares");
+  ExpectError(query([&](Request& r) {
+                share(r, v1::CUSTOMER_TYPE_LOYAL, 1);
+                r.mutable_filter()->add_customer_types(v1::CUSTOMER_TYPE_NEW);
+              }),
+              grpc::StatusCode::INVALID_ARGUMENT, "weighting.shares");
+  ExpectError(query([](Request& r) {
+                r.mutable_weighting()->set_target(v1::WEIGHTING_TARGET_REGISTRY);
+                r.add_group_by(v1::GROUPING_CUSTOMER_TYPE);
+              }),
+              grpc::StatusCode::INVALID_ARGUMENT, "weighting: ");
+
+  // The registry holds one customer, new, who gave five answers: each weighs 1.
+  request.mutable_weighting()->set_target(v1::WEIGHTING_TARGET_REGISTRY);
+  v1::GetSatisfactionResponse figures;
+  status = analytics->GetSatisfaction(Context().get(), request, &figures);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  ASSERT_EQ(figures.groups_size(), 1);
+  const v1::WeightedFigures& weighted = figures.groups(0).weighted();
+  EXPECT_DOUBLE_EQ(weighted.mean_score(), figures.groups(0).figures().mean_score());
+  EXPECT_DOUBLE_EQ(weighted.effective_answers(), 5);
+  EXPECT_EQ(weighted.uncovered_share(), 0);
+  ASSERT_EQ(weighted.strata_size(), 1);
+  EXPECT_EQ(weighted.strata(0).customer_type(), v1::CUSTOMER_TYPE_NEW);
+  EXPECT_EQ(weighted.strata(0).target_share(), 1);
+  EXPECT_EQ(weighted.strata(0).weight(), 1);
 }
 
 // The survey page and its JSON endpoint, as a browser sees them.

@@ -4,15 +4,19 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "gtest/gtest.h"
 #include "tests/support/test_database.h"
 
 namespace satisfaction::test_support {
 
-std::vector<double> ChangeTestReferences(const std::string& cases) {
-  std::string command =
-      absl::StrCat("/usr/bin/python3 '", RepoRoot(), "/tests/reference/change_tests.py' '", cases, "'");
+namespace {
+
+// The values `script` (in tests/reference/) prints for `cases`, one a line.
+std::vector<double> RunReferenceScript(const std::string& script, const std::string& cases) {
+  std::string command = absl::StrCat("/usr/bin/python3 '", RepoRoot(), "/tests/reference/", script, "' '", cases, "'");
   std::vector<double> values;
   FILE* pipe = popen(command.c_str(), "r");
   if (pipe == nullptr) {
@@ -29,6 +33,55 @@ std::vector<double> ChangeTestReferences(const std::string& cases) {
     values.push_back(value);
   }
   return values;
+}
+
+// {"1": [counts], ...}, or {"1": share, ...}.
+template <typename Map, typename Format>
+std::string JsonObject(const Map& by_type, Format format) {
+  return absl::StrCat("{",
+                      absl::StrJoin(by_type, ", ",
+                                    [&](std::string* out, const auto& entry) {
+                                      absl::StrAppend(out, "\"", entry.first, "\": ", format(entry.second));
+                                    }),
+                      "}");
+}
+
+}  // namespace
+
+std::vector<double> ChangeTestReferences(const std::string& cases) {
+  return RunReferenceScript("change_tests.py", cases);
+}
+
+std::vector<WeightedReference> WeightedFigureReferences(const std::vector<WeightingCase>& cases) {
+  std::vector<std::string> json;
+  for (const WeightingCase& c : cases) {
+    std::vector<std::string> items;
+    for (const auto& [weight, by_type] : c.items) {
+      auto counts = [](const std::array<long long, 5>& of_score) {
+        return absl::StrCat("[", absl::StrJoin(of_score, ", "), "]");
+      };
+      items.push_back(absl::StrCat(R"({"weight": )", absl::StrFormat("%.17g", weight), R"(, "answers": )",
+                                   JsonObject(by_type, counts), "}"));
+    }
+    json.push_back(absl::StrCat(R"({"target": )",
+                                JsonObject(c.target, [](double share) { return absl::StrFormat("%.17g", share); }),
+                                R"(, "items": [)", absl::StrJoin(items, ", "), "]}"));
+  }
+  std::string asked = absl::StrCat("[", absl::StrJoin(json, ", "), "]");
+  std::vector<double> values = RunReferenceScript("weighted_figures.py", asked);
+  constexpr size_t kPerCase = 20;
+  std::vector<WeightedReference> references;
+  if (values.size() != kPerCase * cases.size()) {
+    ADD_FAILURE() << values.size() << " values for " << cases.size() << " cases: " << asked;
+    return references;
+  }
+  for (size_t at = 0; at < values.size(); at += kPerCase) {
+    const double* v = &values[at];
+    WeightedReference& r = references.emplace_back();
+    r = {v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], v[10], v[11], v[12], v[13], {}};
+    for (int type = 0; type < 6; ++type) r.weight_of_type[type] = v[14 + type];
+  }
+  return references;
 }
 
 }  // namespace satisfaction::test_support
