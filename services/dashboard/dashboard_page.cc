@@ -36,6 +36,9 @@ struct Card {
   std::optional<v1::Interval> interval;
   std::optional<double> base;
   std::optional<v1::ChangeTest> test;
+  // Post-stratified to the registry's mix of customer types, when asked.
+  std::optional<double> weighted;
+  std::optional<v1::Interval> weighted_interval;
   int digits = 1;
   std::string unit;
   bool too_small = false;
@@ -48,6 +51,12 @@ data CardData(const Card& card, bool comparing) {
   entry.set("value", card.value ? absl::StrCat(Fixed(*card.value, card.digits), card.unit) : "–");
   if (card.value) entry.set("raw_value", Fixed(*card.value, card.digits));
   if (card.interval && HasInterval(*card.interval)) entry.set("interval", IntervalText(*card.interval, card.digits));
+  if (card.weighted) {
+    entry.set("weighted", absl::StrCat(Fixed(*card.weighted, card.digits), card.unit));
+    if (card.weighted_interval && HasInterval(*card.weighted_interval)) {
+      entry.set("weighted_interval", IntervalText(*card.weighted_interval, card.digits));
+    }
+  }
   if (!comparing) return entry;
   entry.set("comparing", data::type::bool_true);
   entry.set("base", card.base ? absl::StrCat(Fixed(*card.base, card.digits), card.unit) : "–");
@@ -137,6 +146,19 @@ list HeadlineCards(const DashboardQuery& query, const DashboardReport& report) {
   }
   cards.push_back(response_rate);
   cards.push_back(recovery_rate);
+
+  if (group.has_weighted()) {
+    const v1::WeightedFigures& weighted = group.weighted();
+    Card& index = cards[0];
+    Card& csat = cards[1];
+    Card& mean = cards[2];
+    index.weighted = Optional(weighted.has_index(), weighted.index());
+    index.weighted_interval = weighted.index_interval();
+    csat.weighted = Optional(weighted.has_csat_percent(), weighted.csat_percent());
+    csat.weighted_interval = weighted.csat_interval();
+    mean.weighted = Optional(weighted.has_mean_score(), weighted.mean_score());
+    mean.weighted_interval = weighted.mean_score_interval();
+  }
 
   list entries;
   for (const Card& card : cards) entries.push_back(CardData(card, query.comparing()));
@@ -312,6 +334,14 @@ list ViewLinks(const std::string& base, const DashboardQuery& query) {
     add(absl::StrCat("days-", days),
         query.language == "en" ? absl::StrCat("Last ", days, " days") : absl::StrCat("近 ", days, " 天"), view);
   }
+  DashboardQuery toggled = query;
+  toggled.weighted = !query.weighted;
+  data weight;
+  weight.set("key", "weight");
+  weight.set("label", query.language == "en" ? "Weighted to the customer mix" : "按客户结构加权");
+  weight.set("href", absl::StrCat(base, "?", toggled.QueryString()));
+  if (query.weighted) weight.set("current", data::type::bool_true);
+  links.push_back(weight);
   return links;
 }
 
@@ -351,6 +381,11 @@ data QuestionnairePageData(const v1::Questionnaire& questionnaire, const Dashboa
            absl::StrCat(base, "/responses.csv?from=", DayText(query.first_day), "&to=", DayText(query.last_day)));
   page.set("views", ViewLinks(base, query));
   page.set("cards", HeadlineCards(query, report));
+  if (report.headline && report.headline->has_weighted()) {
+    page.set("weighting_note", data::type::bool_true);
+    page.set("effective_answers", Fixed(report.headline->weighted().effective_answers(), 0));
+    page.set("uncovered_percent", Fixed(100 * report.headline->weighted().uncovered_share(), 1));
+  }
   page.set("trend", TrendData(query, report));
   page.set("breakdowns", BreakdownData(query, report));
   page.set("funnel", FunnelData(query, report));

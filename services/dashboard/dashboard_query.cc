@@ -42,14 +42,14 @@ std::string DashboardQuery::QueryString(const std::string& other_language) const
   const char* compare_text = compare == Compare::kPrevious ? "previous" : compare == Compare::kYear ? "year" : "none";
   const char* by = period == v1::GROUPING_MONTH ? "month" : period == v1::GROUPING_WEEK ? "week" : "day";
   return absl::StrCat("from=", DayText(first_day), "&to=", DayText(last_day), "&compare=", compare_text, "&by=", by,
-                      "&lang=", other_language);
+                      weighted ? "&weight=registry" : "", "&lang=", other_language);
 }
 
 absl::StatusOr<DashboardQuery> ParseDashboardQuery(const http::FormFields& fields, absl::CivilDay today,
                                                    const std::string& browser_language) {
   for (const auto& [name, value] : fields) {
-    if (name != "from" && name != "to" && name != "compare" && name != "by" && name != "lang") {
-      return Refuse(name.substr(0, 32), "unknown parameter; expected from, to, compare, by or lang");
+    if (name != "from" && name != "to" && name != "compare" && name != "by" && name != "weight" && name != "lang") {
+      return Refuse(name.substr(0, 32), "unknown parameter; expected from, to, compare, by, weight or lang");
     }
   }
   DashboardQuery query;
@@ -95,6 +95,10 @@ absl::StatusOr<DashboardQuery> ParseDashboardQuery(const http::FormFields& field
   } else {
     return Refuse("by", "expected day, week or month");
   }
+
+  std::string weight = http::FieldValue(fields, "weight").value_or("none");
+  if (weight != "none" && weight != "registry") return Refuse("weight", "expected registry or none");
+  query.weighted = weight == "registry";
 
   std::string language = http::FieldValue(fields, "lang").value_or(browser_language);
   if (language != "zh-CN" && language != "en") return Refuse("lang", "expected zh-CN or en");

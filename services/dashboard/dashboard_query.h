@@ -17,12 +17,15 @@ namespace satisfaction::dashboard {
 //             year (the same days a year before) or none;
 //   by        day, week or month: the trend's periods (default: by day up
 //             to 62 days, by week up to 366, by month beyond);
+//   weight    registry: the headline also weighted to the registry's mix of
+//             customer types (default: none);
 //   lang      zh-CN or en (default: the browser's).
 struct DashboardQuery {
   absl::CivilDay first_day, last_day;
   enum class Compare { kPrevious, kYear, kNone } compare = Compare::kPrevious;
   absl::CivilDay compare_first_day, compare_last_day;
   v1::Grouping period = v1::GROUPING_DAY;
+  bool weighted = false;
   std::string language;
 
   bool comparing() const { return compare != Compare::kNone; }

@@ -40,6 +40,11 @@ TEST(DashboardQueryTest, ReadsEachParameter) {
   ASSERT_TRUE(query.ok()) << query.status();
   EXPECT_EQ(DayText(query->compare_first_day), "2023-02-28");
 
+  query = Parse("weight=registry");
+  ASSERT_TRUE(query.ok()) << query.status();
+  EXPECT_TRUE(query->weighted);
+  EXPECT_EQ(query->QueryString(), "from=2026-11-10&to=2026-12-07&compare=previous&by=day&weight=registry&lang=zh-CN");
+
   query = Parse("from=2026-01-01&to=2026-03-31&compare=none");
   ASSERT_TRUE(query.ok()) << query.status();
   EXPECT_FALSE(query->comparing());
@@ -60,6 +65,7 @@ TEST(DashboardQueryTest, RefusesBadParametersNamingThem) {
       {"compare=last", "compare:"},
       {"by=hour", "by:"},
       {"lang=fr", "lang:"},
+      {"weight=everyone", "weight:"},
       {"group_by=agent", "group_by: unknown parameter"},
   };
   for (const auto& [query, prefix] : kBad) {

@@ -54,10 +54,11 @@ absl::StatusOr<DashboardReport> DashboardReports::Read(const access::Caller& cal
       return absl::OkStatus();
     };
   };
-  parts.push_back({"headline", figures(SatisfactionRequest(questionnaire_id, query, /*compare=*/true),
-                                       [&](v1::GetSatisfactionResponse read) {
-                                         if (read.groups_size() > 0) report.headline = read.groups(0);
-                                       })});
+  v1::GetSatisfactionRequest headline = SatisfactionRequest(questionnaire_id, query, /*compare=*/true);
+  if (query.weighted) headline.mutable_weighting()->set_target(v1::WEIGHTING_TARGET_REGISTRY);
+  parts.push_back({"headline", figures(headline, [&](v1::GetSatisfactionResponse read) {
+                     if (read.groups_size() > 0) report.headline = read.groups(0);
+                   })});
   v1::GetSatisfactionRequest trend = SatisfactionRequest(questionnaire_id, query, /*compare=*/false);
   trend.add_group_by(query.period);
   parts.push_back({"trend", figures(trend, [&](v1::GetSatisfactionResponse read) {
@@ -91,7 +92,8 @@ absl::StatusOr<DashboardReport> DashboardReports::Read(const access::Caller& cal
   parts.push_back({"funnel", funnel(query.first_day, query.last_day, report.funnel)});
   if (query.comparing()) {
     report.compare_funnel.emplace();
-    parts.push_back({"compare_funnel", funnel(query.compare_first_day, query.compare_last_day, *report.compare_funnel)});
+    parts.push_back(
+        {"compare_funnel", funnel(query.compare_first_day, query.compare_last_day, *report.compare_funnel)});
   }
   absl::Time start = absl::FromCivil(query.first_day, zone_), end = absl::FromCivil(query.last_day + 1, zone_);
   parts.push_back({"low_scores", [&, start, end]() -> absl::Status {

@@ -101,6 +101,8 @@ int HttpStatusOf(const absl::Status& status) {
       return 404;
     case absl::StatusCode::kPermissionDenied:
       return 403;
+    case absl::StatusCode::kFailedPrecondition:
+      return 409;
     case absl::StatusCode::kResourceExhausted:
       return 429;
     case absl::StatusCode::kUnavailable:

@@ -57,13 +57,34 @@ void SeedEvents(soci::session& session) {
   session << events;
 }
 
+// kCustomers customers of every type, whom the responses answer as: the
+// funnel counts revisits by their customer's type, and weighting reads the
+// registry's mix.
+constexpr int kCustomers = 200000;
+void SeedCustomers(soci::session& session) {
+  for (int first = 1; first <= kCustomers; first += kBatch) {
+    std::string customers =
+        "INSERT INTO customers (id, external_id, name, phone, email, im_handle, time_zone, preferred_channel,"
+        " consent_mask, opt_out_mask, type_override, computed_type, effective_type, rfm_recency, rfm_frequency,"
+        " rfm_monetary, order_count, total_spent_minor, serving_agent_id, created_at_us, updated_at_us) VALUES ";
+    for (int id = first; id < first + kBatch && id <= kCustomers; ++id) {
+      int type = 1 + id % 5;
+      absl::StrAppend(&customers, id > first ? ", " : "", "(", id, ", 'bench-customer-", id, "', '', '+86139",
+                      100000 + id, "', '', '', 'Asia/Shanghai', 1, 15, 0, 0, ", type, ", ", type,
+                      ", 0, 0, 0, 1, 0, '', 0, 0)");
+    }
+    session << customers;
+  }
+}
+
 // Responses, the revisits they answer and their answers, written as the
-// service would have stored them (foreign keys off: no customers behind them).
+// service would have stored them.
 bool Seed(storage::Database& database, long responses, int days, absl::CivilDay last_day) {
   std::mt19937 random(2026);
   absl::TimeZone shanghai = absl::FixedTimeZone(8 * 3600);
   absl::Status status = database.WithSession([&](soci::session& session) {
     session << "SET foreign_key_checks = 0";
+    SeedCustomers(session);
     SeedEvents(session);
     for (long first = 0; first < responses; first += kBatch) {
       long last = std::min(responses, first + kBatch);
@@ -80,14 +101,16 @@ bool Seed(storage::Database& database, long responses, int days, absl::CivilDay 
         long long at_us = absl::ToUnixMicros(absl::FromCivil(absl::CivilSecond(day) + random() % 86400, shanghai));
         int type = 1 + random() % 5, channel = 1 + random() % 4;
         std::string agent = channel == 1 ? absl::StrCat("agent-", random() % 20) : "";
-        absl::StrAppend(&rows, id > first + 1 ? ", " : "", "(", id, ", ", id, ", ", id % 200000 + 1,
+        absl::StrAppend(&rows, id > first + 1 ? ", " : "", "(", id, ", ", id, ", ", id % kCustomers + 1,
                         ", 'post-delivery', 1, ", type, ", ", channel, ", '", agent, "', ", at_us, ", ",
                         ReportDayNumber(day), ")");
         // Planned a day before the answer, as the funnel counts them.
         long long planned_us = at_us - 86'400'000'000LL;
-        absl::StrAppend(&revisits, id > first + 1 ? ", " : "", "(", id, ", ", id % 200000 + 1, ", 'bench-event-",
-                        id % kEvents, "', 'bench', 1, ", channel, ", ", planned_us, ", 0, 'post-delivery', 1, 0, 1, 1,"
-                        " '', 4, ", planned_us, ", ", planned_us, ")");
+        absl::StrAppend(&revisits, id > first + 1 ? ", " : "", "(", id, ", ", id % kCustomers + 1, ", 'bench-event-",
+                        id % kEvents, "', 'bench', 1, ", channel, ", ", planned_us,
+                        ", 0, 'post-delivery', 1, 0, 1, 1,"
+                        " '', 4, ",
+                        planned_us, ", ", planned_us, ")");
         int mood = random() % 5;  // answers of one response lean together
         for (size_t i = 0; i < std::size(kItems); ++i) {
           int score = std::clamp(1 + mood + static_cast<int>(random() % 3) - 1, 1, 5);
@@ -240,9 +263,8 @@ bool TimeDashboard(absl::CivilDay first_day, absl::CivilDay last_day) {
     std::printf("dashboard: not timed (no SATISFACTION_BENCH_HTTP_PORT)\n");
     return true;
   }
-  absl::StatusOr<test_support::HttpReply> signed_in =
-      test_support::HttpPost(port, "/dashboard/sign-in", absl::StrCat("key=", test_support::BenchKey()),
-                             "application/x-www-form-urlencoded");
+  absl::StatusOr<test_support::HttpReply> signed_in = test_support::HttpPost(
+      port, "/dashboard/sign-in", absl::StrCat("key=", test_support::BenchKey()), "application/x-www-form-urlencoded");
   std::string cookie = signed_in.ok() ? signed_in->Header("Set-Cookie") : "";
   if (!signed_in.ok() || signed_in->status != 303 || cookie.empty()) {
     std::fprintf(stderr, "dashboard sign-in failed: %s\n",
@@ -251,10 +273,10 @@ bool TimeDashboard(absl::CivilDay first_day, absl::CivilDay last_day) {
   }
   cookie = cookie.substr(0, cookie.find(';'));
   const std::pair<const char*, std::string> kViews[] = {
-      {"28 days by day", absl::StrCat("from=", absl::FormatCivilTime(last_day - 27), "&to=",
-                                      absl::FormatCivilTime(last_day), "&by=day")},
-      {"90 days by week", absl::StrCat("from=", absl::FormatCivilTime(first_day), "&to=",
-                                       absl::FormatCivilTime(last_day), "&by=week")},
+      {"28 days by day",
+       absl::StrCat("from=", absl::FormatCivilTime(last_day - 27), "&to=", absl::FormatCivilTime(last_day), "&by=day")},
+      {"90 days by week",
+       absl::StrCat("from=", absl::FormatCivilTime(first_day), "&to=", absl::FormatCivilTime(last_day), "&by=week")},
   };
   constexpr int kPageLoads = 10;
   for (const auto& [title, query] : kViews) {
@@ -275,10 +297,11 @@ bool TimeDashboard(absl::CivilDay first_day, absl::CivilDay last_day) {
       server_ms.push_back(std::atof(timing.c_str() + timing.find("dur=") + 4));
       client_ms.push_back(took);
     }
-    std::printf("dashboard page, %s (with its comparison): at the server median %.1f ms, slowest %.1f ms; at the "
-                "client median %.1f ms (last: %s)\n",
-                title, Median(server_ms), *std::max_element(server_ms.begin(), server_ms.end()), Median(client_ms),
-                timing.c_str());
+    std::printf(
+        "dashboard page, %s (with its comparison): at the server median %.1f ms, slowest %.1f ms; at the "
+        "client median %.1f ms (last: %s)\n",
+        title, Median(server_ms), *std::max_element(server_ms.begin(), server_ms.end()), Median(client_ms),
+        timing.c_str());
   }
   return true;
 }

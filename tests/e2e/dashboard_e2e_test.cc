@@ -281,6 +281,21 @@ TEST_P(DashboardE2eTest, ThePageShowsWhatGetSatisfactionAnswersAndExportsTheSame
   EXPECT_EQ(std::count(csv.body.begin(), csv.body.end(), '\n'), 7) << "a header and 6 responses";
   EXPECT_EQ(Count("SELECT COUNT(*) FROM audit_events WHERE method = '/dashboard/responses.csv'"), 1);
 
+  // Weighted to the registry's mix: the figures GetSatisfaction weighs.
+  request.mutable_weighting()->set_target(v1::WEIGHTING_TARGET_REGISTRY);
+  v1::GetSatisfactionResponse weighted;
+  status = stub_->GetSatisfaction(Context().get(), request, &weighted);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  ASSERT_EQ(weighted.groups_size(), 1);
+  ASSERT_TRUE(weighted.groups(0).weighted().has_index());
+  HttpReply weighed = Get("/dashboard/questionnaires/post-delivery?lang=en&weight=registry", cookie);
+  ASSERT_EQ(weighed.status, 200) << weighed.body;
+  EXPECT_TRUE(absl::StrContains(
+      weighed.body, absl::StrCat(R"(data-weighted=")", OneDecimal(weighted.groups(0).weighted().index()), R"(")")))
+      << weighed.body;
+  EXPECT_TRUE(absl::StrContains(weighed.body, R"(id="weighting")"));
+  EXPECT_FALSE(absl::StrContains(page.body, R"(id="weighting")"));
+
   // The other language, and another range with its comparison.
   HttpReply zh = Get("/dashboard/questionnaires/post-delivery?lang=zh-CN&compare=year&by=week", cookie);
   EXPECT_EQ(zh.status, 200);
@@ -297,6 +312,7 @@ TEST_P(DashboardE2eTest, BadRequestsGetAClearPageAndWriteNothing) {
       {base + "?from=2026-12-07&to=2026-12-01&lang=en", 400, "from: the range starts after it ends"},
       {base + "?from=2020-01-01&to=2026-01-01&lang=en", 400, "to: the range is over 1100 days"},
       {base + "?by=hour&lang=en", 400, "by: expected day, week or month"},
+      {base + "?weight=everyone&lang=en", 400, "weight: expected registry or none"},
       {base + "?group_by=agent&lang=en", 400, "group_by: unknown parameter"},
       {base + "?from=%zz&lang=en", 400, "not well encoded"},
       {base + "?lang=en&from=" + std::string(600, '1'), 414, "over 512 bytes"},
