@@ -7,13 +7,6 @@ namespace satisfaction::analytics {
 
 namespace {
 
-v1::Interval Around(double value, double half_width) {
-  v1::Interval interval;
-  interval.set_low(value - half_width);
-  interval.set_high(value + half_width);
-  return interval;
-}
-
 // Mean and sample variance of the scores counted.
 struct Moments {
   long long n = 0;
@@ -39,6 +32,13 @@ Moments MomentsOf(const ScoreCounts& counts) {
 }
 
 }  // namespace
+
+v1::Interval IntervalAround(double value, double half_width) {
+  v1::Interval interval;
+  interval.set_low(value - half_width);
+  interval.set_high(value + half_width);
+  return interval;
+}
 
 long long ScoreCounts::answers() const {
   long long total = 0;
@@ -73,7 +73,8 @@ v1::Figures FiguresOf(const std::vector<const ItemTally*>& items) {
 
   figures.set_mean_score(moments.mean);
   if (moments.n >= 2) {
-    *figures.mutable_mean_score_interval() = Around(moments.mean, kZ95 * std::sqrt(moments.variance / moments.n));
+    *figures.mutable_mean_score_interval() =
+        IntervalAround(moments.mean, kZ95 * std::sqrt(moments.variance / moments.n));
   }
   long long satisfied = all.of_score[3] + all.of_score[4], dissatisfied = all.of_score[0] + all.of_score[1];
   figures.set_csat_percent(100.0 * satisfied / moments.n);
@@ -100,7 +101,7 @@ v1::Figures FiguresOf(const std::vector<const ItemTally*>& items) {
       double share = item->weight / weights;
       variance += share * share * 625 * m.variance / m.n;
     }
-    *figures.mutable_index_interval() = Around(index, kZ95 * std::sqrt(variance));
+    *figures.mutable_index_interval() = IntervalAround(index, kZ95 * std::sqrt(variance));
   }
   return figures;
 }

@@ -33,6 +33,9 @@ struct ItemTally {
 // own mean and weight.
 v1::Figures FiguresOf(const std::vector<const ItemTally*>& items);
 
+// value ± half_width.
+v1::Interval IntervalAround(double value, double half_width);
+
 // The Wilson score interval of `successes` in `trials` at 95%, in %.
 v1::Interval WilsonPercent(long long successes, long long trials);
 // The same for a share (0 to 1) of `trials` that need not be whole (an

@@ -8,13 +8,6 @@ namespace satisfaction::analytics {
 
 namespace {
 
-v1::Interval Around(double value, double half_width) {
-  v1::Interval interval;
-  interval.set_low(value - half_width);
-  interval.set_high(value + half_width);
-  return interval;
-}
-
 // Answers of the types in the target, each type weighted by its target share
 // renormalized over the types that answered: P_h·a/a_h an answer.
 struct WeightedAnswers {
@@ -119,7 +112,7 @@ v1::WeightedFigures WeightedFiguresOf(const std::vector<const StratifiedItem*>& 
   if (all.answers == 0) return figures;
 
   figures.set_mean_score(all.mean);
-  if (all.answers >= 2) *figures.mutable_mean_score_interval() = Around(all.mean, kZ95 * all.StandardError());
+  if (all.answers >= 2) *figures.mutable_mean_score_interval() = IntervalAround(all.mean, kZ95 * all.StandardError());
   figures.set_csat_percent(100 * all.satisfied);
   *figures.mutable_csat_interval() = WilsonPercentOfShare(all.satisfied, all.effective);
   figures.set_dissatisfied_percent(100 * all.dissatisfied);
@@ -146,7 +139,7 @@ v1::WeightedFigures WeightedFiguresOf(const std::vector<const StratifiedItem*>& 
       double share = weight / weights, error = 25 * of_item.StandardError();
       variance += share * share * error * error;
     }
-    *figures.mutable_index_interval() = Around(index, kZ95 * std::sqrt(variance));
+    *figures.mutable_index_interval() = IntervalAround(index, kZ95 * std::sqrt(variance));
   }
   return figures;
 }

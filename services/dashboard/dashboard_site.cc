@@ -12,9 +12,9 @@
 #include "services/common/fault_ids.h"
 #include "services/common/languages.h"
 #include "services/common/secrets.h"
-#include "services/common/textproto_files.h"
 #include "services/dashboard/dashboard_page.h"
 #include "services/http/form_fields.h"
+#include "services/http/page_templates.h"
 
 namespace satisfaction::dashboard {
 namespace {
@@ -42,14 +42,6 @@ constexpr char kAuditView[] = "/dashboard/questionnaires";
 constexpr char kAuditExport[] = "/dashboard/responses.csv";
 constexpr int kMaxKeyBytes = 256;
 constexpr int kListedQuestionnaires = 200;
-
-absl::StatusOr<std::string> ReadTemplate(const std::filesystem::path& path) {
-  absl::StatusOr<std::string> text = ReadTextFile(path);
-  if (!text.ok()) return text.status();
-  mustache parsed(*text);
-  if (!parsed.is_valid()) return absl::InvalidArgumentError(absl::StrCat(path.string(), ": ", parsed.error_message()));
-  return text;
-}
 
 void SetPageHeaders(HttpResponse& response) {
   response.SetHeader("Cache-Control", "no-store");
@@ -133,7 +125,7 @@ absl::StatusOr<std::unique_ptr<DashboardSite>> DashboardSite::Create(const std::
                                                   {"dashboard_questionnaire.mustache", &site->questionnaire_template_},
                                                   {"dashboard_notice.mustache", &site->notice_template_}};
   for (auto& [name, text] : files) {
-    absl::StatusOr<std::string> read = ReadTemplate(directory / name);
+    absl::StatusOr<std::string> read = http::ReadPageTemplate(directory / name);
     if (!read.ok()) return read.status();
     *text = *std::move(read);
   }

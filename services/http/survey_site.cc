@@ -12,7 +12,7 @@
 #include "absl/time/clock.h"
 #include "services/common/fault_ids.h"
 #include "services/common/languages.h"
-#include "services/common/textproto_files.h"
+#include "services/http/page_templates.h"
 #include "services/responses/response_service.h"
 
 namespace satisfaction::http {
@@ -26,14 +26,6 @@ using kainjow::mustache::mustache;
 constexpr char kContentSecurityPolicy[] =
     "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; connect-src 'self';"
     " form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
-
-absl::StatusOr<std::string> ReadTemplate(const std::filesystem::path& path) {
-  absl::StatusOr<std::string> text = ReadTextFile(path);
-  if (!text.ok()) return text.status();
-  mustache parsed(*text);
-  if (!parsed.is_valid()) return absl::InvalidArgumentError(absl::StrCat(path.string(), ": ", parsed.error_message()));
-  return text;
-}
 
 // The page's headers: nothing cached (the token is a secret), nothing leaked
 // to other sites (not even the address, which holds the token).
@@ -136,9 +128,9 @@ absl::StatusOr<std::unique_ptr<SurveySite>> SurveySite::Create(const std::filesy
                                                                questionnaires::QuestionnaireStore& questionnaires,
                                                                Options options) {
   std::unique_ptr<SurveySite> site(new SurveySite(responses, questionnaires, options));
-  absl::StatusOr<std::string> survey = ReadTemplate(directory / "survey.mustache");
+  absl::StatusOr<std::string> survey = ReadPageTemplate(directory / "survey.mustache");
   if (!survey.ok()) return survey.status();
-  absl::StatusOr<std::string> notice = ReadTemplate(directory / "notice.mustache");
+  absl::StatusOr<std::string> notice = ReadPageTemplate(directory / "notice.mustache");
   if (!notice.ok()) return notice.status();
   site->survey_template_ = *std::move(survey);
   site->notice_template_ = *std::move(notice);
