@@ -40,28 +40,6 @@ StratifiedItem Item(double weight, std::map<int, std::array<long long, 5>> by_ty
   return item;
 }
 
-void ExpectAsReference(const v1::WeightedFigures& figures, const WeightedReference& reference,
-                       const std::string& what) {
-  ExpectClose(figures.mean_score(), reference.mean_score, what + ": mean");
-  ExpectClose(figures.mean_score_interval().low(), reference.mean_score_low, what + ": mean low");
-  ExpectClose(figures.mean_score_interval().high(), reference.mean_score_high, what + ": mean high");
-  ExpectClose(figures.csat_percent(), reference.csat_percent, what + ": CSAT");
-  ExpectClose(figures.csat_interval().low(), reference.csat_low, what + ": CSAT low");
-  ExpectClose(figures.csat_interval().high(), reference.csat_high, what + ": CSAT high");
-  ExpectClose(figures.dissatisfied_percent(), reference.dissatisfied_percent, what + ": dissatisfied");
-  ExpectClose(figures.dissatisfied_interval().low(), reference.dissatisfied_low, what + ": dissatisfied low");
-  ExpectClose(figures.dissatisfied_interval().high(), reference.dissatisfied_high, what + ": dissatisfied high");
-  ExpectClose(figures.index(), reference.index, what + ": index");
-  ExpectClose(figures.index_interval().low(), reference.index_low, what + ": index low");
-  ExpectClose(figures.index_interval().high(), reference.index_high, what + ": index high");
-  ExpectClose(figures.effective_answers(), reference.effective_answers, what + ": n_eff");
-  ExpectClose(figures.uncovered_share(), reference.uncovered_share, what + ": uncovered share");
-  for (const v1::StratumWeight& stratum : figures.strata()) {
-    ExpectClose(stratum.weight(), reference.weight_of_type[stratum.customer_type()],
-                absl::StrCat(what, ": weight of type ", stratum.customer_type()));
-  }
-}
-
 TEST(WeightedFiguresTest, TheWeightedFiguresMatchNumPyOverTheAnswersSpelledOut) {
   const std::vector<std::pair<std::vector<StratifiedItem>, TypeShares>> cases = {
       // New customers answer most but are a fifth of the registry.
@@ -89,7 +67,7 @@ TEST(WeightedFiguresTest, TheWeightedFiguresMatchNumPyOverTheAnswersSpelledOut) 
   ASSERT_EQ(reference.size(), cases.size());
   for (size_t i = 0; i < cases.size(); ++i) {
     v1::WeightedFigures figures = WeightedFiguresOf(Pointers(cases[i].first), cases[i].second);
-    ExpectAsReference(figures, reference[i], absl::StrCat("case ", i));
+    test_support::ExpectAsReference(figures, reference[i], absl::StrCat("case ", i));
   }
 }
 

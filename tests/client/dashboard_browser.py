@@ -40,7 +40,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
-from browser_support import phone_viewport, start_chromium
+from browser_support import open_message_windows_all_day, phone_viewport, start_chromium
 
 # The server's --report-time-zone: the days figures are counted in.
 REPORT_ZONE = zoneinfo.ZoneInfo("Asia/Shanghai")
@@ -294,7 +294,7 @@ def seed(args):
     from bearer_key import channel_with_key
 
     import grpc
-    from google.protobuf import duration_pb2, field_mask_pb2, timestamp_pb2
+    from google.protobuf import duration_pb2, timestamp_pb2
     from satisfaction.v1 import access_pb2, access_pb2_grpc
     from satisfaction.v1 import common_pb2
     from satisfaction.v1 import customer_pb2, customer_pb2_grpc
@@ -302,7 +302,7 @@ def seed(args):
     from satisfaction.v1 import questionnaire_pb2, questionnaire_pb2_grpc
     from satisfaction.v1 import response_pb2, response_pb2_grpc
     from satisfaction.v1 import revisit_pb2, revisit_pb2_grpc
-    from satisfaction.v1 import revisit_policy_pb2, revisit_policy_pb2_grpc
+    from satisfaction.v1 import revisit_policy_pb2
 
     plain = grpc.insecure_channel(args.target)
     grpc.channel_ready_future(plain).result(timeout=10)
@@ -321,15 +321,7 @@ def seed(args):
     check(set(weights) >= {code for answers in SCORES.values() if answers for code in answers},
           f"the test's items among the questionnaire's 5-point items {sorted(weights)}")
 
-    # Messages go out at any hour: the test runs whenever.
-    whole_day = revisit_policy_pb2.TimeWindow(start="00:00", end="24:00")
-    week = revisit_policy_pb2.WeeklyWindows(monday=whole_day, tuesday=whole_day, wednesday=whole_day,
-                                            thursday=whole_day, friday=whole_day, saturday=whole_day,
-                                            sunday=whole_day)
-    revisit_policy_pb2_grpc.RevisitPolicyServiceStub(channel).UpdateContactPolicy(
-        revisit_policy_pb2.UpdateContactPolicyRequest(
-            policy=revisit_policy_pb2.ContactPolicy(message_windows=week),
-            update_mask=field_mask_pb2.FieldMask(paths=["message_windows"])), timeout=10)
+    open_message_windows_all_day(channel)
     delivered = timestamp_pb2.Timestamp()
     delivered.FromSeconds(int(time.time()) - 4 * 86400)
     customers = customer_pb2_grpc.CustomerServiceStub(channel)

@@ -21,7 +21,7 @@ import sqlite3
 import sys
 import time
 
-from browser_support import phone_viewport, start_chromium
+from browser_support import open_message_windows_all_day, phone_viewport, start_chromium
 
 # Phones' viewport widths in CSS pixels: small Androids, the common Android,
 # iPhones 12 to 15, the large iPhones.
@@ -81,12 +81,12 @@ def main():
     from bearer_key import channel_with_key
 
     import grpc
-    from google.protobuf import duration_pb2, field_mask_pb2, timestamp_pb2
+    from google.protobuf import duration_pb2, timestamp_pb2
     from satisfaction.v1 import common_pb2
     from satisfaction.v1 import customer_pb2, customer_pb2_grpc
     from satisfaction.v1 import message_pb2, message_pb2_grpc
     from satisfaction.v1 import revisit_pb2, revisit_pb2_grpc
-    from satisfaction.v1 import revisit_policy_pb2, revisit_policy_pb2_grpc
+    from satisfaction.v1 import revisit_policy_pb2
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys
     from selenium.webdriver.support import expected_conditions
@@ -95,14 +95,7 @@ def main():
     plain = grpc.insecure_channel(args.target)
     grpc.channel_ready_future(plain).result(timeout=10)
     channel = channel_with_key(plain, args.key)
-    whole_day = revisit_policy_pb2.TimeWindow(start="00:00", end="24:00")
-    week = revisit_policy_pb2.WeeklyWindows(monday=whole_day, tuesday=whole_day, wednesday=whole_day,
-                                            thursday=whole_day, friday=whole_day, saturday=whole_day,
-                                            sunday=whole_day)
-    revisit_policy_pb2_grpc.RevisitPolicyServiceStub(channel).UpdateContactPolicy(
-        revisit_policy_pb2.UpdateContactPolicyRequest(
-            policy=revisit_policy_pb2.ContactPolicy(message_windows=week),
-            update_mask=field_mask_pb2.FieldMask(paths=["message_windows"])), timeout=10)
+    open_message_windows_all_day(channel)
     delivered = timestamp_pb2.Timestamp()
     delivered.FromSeconds(int(time.time()) - 4 * 86400)
     for external_id, name, language, phone in (("web-1", "陈静", "zh-CN", "+8613600136000"),

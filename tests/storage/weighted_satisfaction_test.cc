@@ -91,27 +91,6 @@ void ExpectClose(double actual, double expected, const std::string& what) {
   EXPECT_NEAR(actual, expected, 1e-9 * std::max(1.0, std::abs(expected))) << what;
 }
 
-void ExpectAsReference(const v1::WeightedFigures& figures, const WeightedReference& reference,
-                       const std::string& what) {
-  ExpectClose(figures.mean_score(), reference.mean_score, what + ": mean");
-  ExpectClose(figures.mean_score_interval().low(), reference.mean_score_low, what + ": mean low");
-  ExpectClose(figures.mean_score_interval().high(), reference.mean_score_high, what + ": mean high");
-  ExpectClose(figures.csat_percent(), reference.csat_percent, what + ": CSAT");
-  ExpectClose(figures.csat_interval().low(), reference.csat_low, what + ": CSAT low");
-  ExpectClose(figures.csat_interval().high(), reference.csat_high, what + ": CSAT high");
-  ExpectClose(figures.dissatisfied_percent(), reference.dissatisfied_percent, what + ": dissatisfied");
-  ExpectClose(figures.dissatisfied_interval().high(), reference.dissatisfied_high, what + ": dissatisfied high");
-  ExpectClose(figures.index(), reference.index, what + ": index");
-  ExpectClose(figures.index_interval().low(), reference.index_low, what + ": index low");
-  ExpectClose(figures.index_interval().high(), reference.index_high, what + ": index high");
-  ExpectClose(figures.effective_answers(), reference.effective_answers, what + ": n_eff");
-  ExpectClose(figures.uncovered_share(), reference.uncovered_share, what + ": uncovered share");
-  for (const v1::StratumWeight& stratum : figures.strata()) {
-    ExpectClose(stratum.weight(), reference.weight_of_type[stratum.customer_type()],
-                absl::StrCat(what, ": weight of type ", stratum.customer_type()));
-  }
-}
-
 // Grouped by channel (the full aggregates, read by customer type for the
 // weighting), each group and its comparison weighted to the registry now.
 TEST_P(WeightedSatisfactionTest, TheRegistrysMixWeighsEachGroupAndItsComparisonAsNumPyDoes) {
@@ -149,8 +128,8 @@ TEST_P(WeightedSatisfactionTest, TheRegistrysMixWeighsEachGroupAndItsComparisonA
     const v1::SatisfactionGroup& group = report->groups(g);
     std::string what = v1::Channel_Name(group.channel());
     ASSERT_TRUE(group.has_weighted()) << what;
-    ExpectAsReference(group.weighted(), reference[2 * g], what);
-    ExpectAsReference(group.comparison().weighted(), reference[2 * g + 1], what + " a week before");
+    test_support::ExpectAsReference(group.weighted(), reference[2 * g], what);
+    test_support::ExpectAsReference(group.comparison().weighted(), reference[2 * g + 1], what + " a week before");
     for (const v1::StratumWeight& stratum : group.weighted().strata()) {
       EXPECT_DOUBLE_EQ(stratum.target_share(), registry.at(stratum.customer_type()) / registered) << what;
     }
@@ -205,8 +184,8 @@ TEST_P(WeightedSatisfactionTest, GivenSharesWeighAndAFilterNarrowsThem) {
       {CaseOf(0, {v1::CHANNEL_SMS}, given),
        CaseOf(0, {v1::CHANNEL_SMS}, kept, {v1::CUSTOMER_TYPE_NEW, v1::CUSTOMER_TYPE_LOYAL})});
   ASSERT_EQ(reference.size(), 2u);
-  ExpectAsReference(weighted->groups(0).weighted(), reference[0], "given");
-  ExpectAsReference(filtered->groups(0).weighted(), reference[1], "given, filtered");
+  test_support::ExpectAsReference(weighted->groups(0).weighted(), reference[0], "given");
+  test_support::ExpectAsReference(filtered->groups(0).weighted(), reference[1], "given, filtered");
   EXPECT_DOUBLE_EQ(weighted->groups(0).weighted().uncovered_share(), 0.2);
   EXPECT_EQ(filtered->groups(0).weighted().uncovered_share(), 0);
   EXPECT_EQ(filtered->groups(0).weighted().strata_size(), 2) << "churned customers are filtered out";

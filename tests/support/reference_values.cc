@@ -1,5 +1,7 @@
 #include "tests/support/reference_values.h"
 
+#include <algorithm>
+#include <cmath>
 #include <cstdio>
 
 #include "absl/strings/numbers.h"
@@ -82,6 +84,36 @@ std::vector<WeightedReference> WeightedFigureReferences(const std::vector<Weight
     for (int type = 0; type < 6; ++type) r.weight_of_type[type] = v[14 + type];
   }
   return references;
+}
+
+namespace {
+
+void ExpectWithin(double actual, double expected, const std::string& what) {
+  EXPECT_NEAR(actual, expected, 1e-9 * std::max(1.0, std::abs(expected))) << what;
+}
+
+}  // namespace
+
+void ExpectAsReference(const v1::WeightedFigures& figures, const WeightedReference& reference,
+                       const std::string& what) {
+  ExpectWithin(figures.mean_score(), reference.mean_score, what + ": mean");
+  ExpectWithin(figures.mean_score_interval().low(), reference.mean_score_low, what + ": mean low");
+  ExpectWithin(figures.mean_score_interval().high(), reference.mean_score_high, what + ": mean high");
+  ExpectWithin(figures.csat_percent(), reference.csat_percent, what + ": CSAT");
+  ExpectWithin(figures.csat_interval().low(), reference.csat_low, what + ": CSAT low");
+  ExpectWithin(figures.csat_interval().high(), reference.csat_high, what + ": CSAT high");
+  ExpectWithin(figures.dissatisfied_percent(), reference.dissatisfied_percent, what + ": dissatisfied");
+  ExpectWithin(figures.dissatisfied_interval().low(), reference.dissatisfied_low, what + ": dissatisfied low");
+  ExpectWithin(figures.dissatisfied_interval().high(), reference.dissatisfied_high, what + ": dissatisfied high");
+  ExpectWithin(figures.index(), reference.index, what + ": index");
+  ExpectWithin(figures.index_interval().low(), reference.index_low, what + ": index low");
+  ExpectWithin(figures.index_interval().high(), reference.index_high, what + ": index high");
+  ExpectWithin(figures.effective_answers(), reference.effective_answers, what + ": n_eff");
+  ExpectWithin(figures.uncovered_share(), reference.uncovered_share, what + ": uncovered share");
+  for (const v1::StratumWeight& stratum : figures.strata()) {
+    ExpectWithin(stratum.weight(), reference.weight_of_type[stratum.customer_type()],
+                 absl::StrCat(what, ": weight of type ", stratum.customer_type()));
+  }
 }
 
 }  // namespace satisfaction::test_support

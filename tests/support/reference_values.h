@@ -7,6 +7,8 @@
 #include <utility>
 #include <vector>
 
+#include "satisfaction/v1/analytics.pb.h"
+
 // Reference values for the statistics tests, computed another way by the
 // scripts in tests/reference/ with Debian's python3, NumPy and SciPy. Each
 // fails the test, and returns what it read, if its script fails.
@@ -35,6 +37,10 @@ struct WeightedReference {
 
 // A reference per case, in order.
 std::vector<WeightedReference> WeightedFigureReferences(const std::vector<WeightingCase>& cases);
+
+// Expects `figures` to be `reference`, each figure within a relative 1e-9;
+// `what` names the case in failures.
+void ExpectAsReference(const v1::WeightedFigures& figures, const WeightedReference& reference, const std::string& what);
 
 }  // namespace satisfaction::test_support
 
