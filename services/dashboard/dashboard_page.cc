@@ -10,6 +10,7 @@
 #include "services/dashboard/dashboard_text.h"
 #include "services/dashboard/svg_charts.h"
 #include "services/http/form_fields.h"
+#include "services/questionnaires/localized_text.h"
 
 namespace satisfaction::dashboard {
 namespace {
@@ -308,11 +309,6 @@ list LowScoreRows(const DashboardQuery& query, const DashboardReport& report, ab
   return rows;
 }
 
-std::string Localized(const v1::LocalizedText& text, const std::string& language) {
-  const std::string& wanted = language == "en" ? text.en() : text.zh_cn();
-  return wanted.empty() ? (language == "en" ? text.zh_cn() : text.en()) : wanted;
-}
-
 // Links to the same page with one parameter changed.
 list ViewLinks(const std::string& base, const DashboardQuery& query) {
   list links;
@@ -359,7 +355,7 @@ data QuestionnairePageData(const v1::Questionnaire& questionnaire, const Dashboa
                            const DashboardReport& report, absl::TimeZone zone, data page) {
   std::string base = absl::StrCat("/dashboard/questionnaires/", http::QueryEscape(questionnaire.id()));
   page.set("questionnaire_id", questionnaire.id());
-  page.set("questionnaire_title", Localized(questionnaire.title(), query.language));
+  page.set("questionnaire_title", questionnaires::LocalizedIn(questionnaire.title(), query.language));
   page.set("from", DayText(query.first_day));
   page.set("to", DayText(query.last_day));
   page.set("time_zone", zone.name());

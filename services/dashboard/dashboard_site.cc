@@ -15,6 +15,7 @@
 #include "services/dashboard/dashboard_page.h"
 #include "services/http/form_fields.h"
 #include "services/http/page_templates.h"
+#include "services/questionnaires/localized_text.h"
 
 namespace satisfaction::dashboard {
 namespace {
@@ -255,18 +256,15 @@ HttpResponse DashboardSite::Home(const HttpRequest& request) {
     return Notice(HttpStatusOf(listed.status()), language, "the questionnaires could not be read",
                   visit->sign_out_token);
   data page = PageData(language, visit->sign_out_token);
-  kainjow::mustache::list questionnaires;
+  kainjow::mustache::list entries;
   for (const v1::Questionnaire& questionnaire : listed->questionnaires) {
     data entry;
     entry.set("href", absl::StrCat(kQuestionnairesPath, http::QueryEscape(questionnaire.id()), "?lang=", language));
     entry.set("id", questionnaire.id());
-    const v1::LocalizedText& title = questionnaire.title();
-    entry.set("title", language == "en" && !title.en().empty() ? title.en()
-                       : title.zh_cn().empty()                 ? title.en()
-                                                               : title.zh_cn());
-    questionnaires.push_back(entry);
+    entry.set("title", questionnaires::LocalizedIn(questionnaire.title(), language));
+    entries.push_back(entry);
   }
-  page.set("questionnaires", questionnaires);
+  page.set("questionnaires", entries);
   if (listed->questionnaires.empty()) page.set("none", data::type::bool_true);
   return Page(200, home_template_, page);
 }

@@ -18,8 +18,6 @@ Words PhraseWords(Phrase phrase) {
       return {"满意率 (CSAT)", "CSAT"};
     case Phrase::kMeanScore:
       return {"平均分", "Mean score"};
-    case Phrase::kDissatisfied:
-      return {"不满意率", "Dissatisfied"};
     case Phrase::kResponses:
       return {"回复数", "Responses"};
     case Phrase::kResponseRate:
@@ -53,16 +51,8 @@ Words PhraseWords(Phrase phrase) {
       return {"已联系", "Contacted"};
     case Phrase::kResponded:
       return {"已回复", "Responded"};
-    case Phrase::kPeriod:
-      return {"时段", "Period"};
-    case Phrase::kGroup:
-      return {"分组", "Group"};
-    case Phrase::kInterval:
-      return {"95% 置信区间", "95% interval"};
     case Phrase::kNoAgent:
       return {"(无坐席)", "(no agent)"};
-    case Phrase::kNoAnswers:
-      return {"无回答", "no answers"};
     case Phrase::kTooSmall:
       return {"样本过少", "too few to lean on"};
   }

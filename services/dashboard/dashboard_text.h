@@ -16,7 +16,6 @@ enum class Phrase {
   kIndex,
   kCsat,
   kMeanScore,
-  kDissatisfied,
   kResponses,
   kResponseRate,
   kRecoveryRate,
@@ -32,11 +31,7 @@ enum class Phrase {
   kPlanned,
   kContacted,
   kResponded,
-  kPeriod,
-  kGroup,
-  kInterval,
   kNoAgent,
-  kNoAnswers,
   kTooSmall,
 };
 

@@ -13,6 +13,7 @@
 #include "services/common/fault_ids.h"
 #include "services/common/languages.h"
 #include "services/http/page_templates.h"
+#include "services/questionnaires/localized_text.h"
 #include "services/responses/response_service.h"
 
 namespace satisfaction::http {
@@ -43,25 +44,20 @@ data LanguageData(const std::string& language) {
   return page;
 }
 
-std::string Localized(const v1::LocalizedText& text, const std::string& language) {
-  const std::string& wanted = language == "en" ? text.en() : text.zh_cn();
-  return wanted.empty() ? (language == "en" ? text.zh_cn() : text.en()) : wanted;
-}
-
 const char* const kDefaultLabelsZh[] = {"非常不满意", "不满意", "一般", "满意", "非常满意"};
 const char* const kDefaultLabelsEn[] = {"Very dissatisfied", "Dissatisfied", "Neutral", "Satisfied", "Very satisfied"};
 
 data SurveyData(const v1::Questionnaire& questionnaire, const std::string& token, const std::string& language) {
   data page = LanguageData(language);
   page.set("token", token);
-  page.set("title", Localized(questionnaire.title(), language));
-  std::string description = Localized(questionnaire.description(), language);
+  page.set("title", questionnaires::LocalizedIn(questionnaire.title(), language));
+  std::string description = questionnaires::LocalizedIn(questionnaire.description(), language);
   if (!description.empty()) page.set("description", description);
   list items;
   for (const v1::Item& item : questionnaire.items()) {
     data entry;
     entry.set("code", item.code());
-    entry.set("text", Localized(item.text(), language));
+    entry.set("text", questionnaires::LocalizedIn(item.text(), language));
     if (item.required()) entry.set("required", data::type::bool_true);
     if (item.kind() == v1::ITEM_KIND_SCALE) {
       entry.set("scale", data::type::bool_true);

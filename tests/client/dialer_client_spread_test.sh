@@ -20,9 +20,7 @@ real_server_db="mysql://${BASH_REMATCH[1]}:${BASH_REMATCH[2]}@${BASH_REMATCH[3]}
 source "$repo/tests/client/real_server.sh"
 trap 'stop_real_server; "${sql[@]}" -e "DROP DATABASE IF EXISTS $database" || true' EXIT
 "${sql[@]}" -e "CREATE DATABASE $database CHARACTER SET utf8mb4 COLLATE utf8mb4_bin"
-mkdir "$work/stubs"
-protoc -I "$repo/proto" --python_out="$work/stubs" --grpc_out="$work/stubs" \
-  --plugin=protoc-gen-grpc=/usr/bin/grpc_python_plugin "$repo"/proto/satisfaction/v1/*.proto
+compile_python_stubs "$repo"
 
 start_real_server "$server_binary" ""
 start_real_server "$server_binary" ""

@@ -6,9 +6,7 @@ set -euo pipefail
 server_binary=$1
 repo=$(cd "$(dirname "$0")/../.." && pwd)
 source "$repo/tests/client/real_server.sh"
-mkdir "$work/stubs"
-protoc -I "$repo/proto" --python_out="$work/stubs" --grpc_out="$work/stubs" \
-  --plugin=protoc-gen-grpc=/usr/bin/grpc_python_plugin "$repo"/proto/satisfaction/v1/*.proto
+compile_python_stubs "$repo"
 
 start_real_server "$server_binary" ""
 /usr/bin/python3 "$repo/tests/client/dialer_client.py" --target "127.0.0.1:$port" --stubs "$work/stubs" \

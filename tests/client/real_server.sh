@@ -1,6 +1,8 @@
 # Sourced by the client tests: runs the real binary on SQLite in a temporary
 # folder, on a free loopback port, and stops it and removes the folder on exit.
 #   start_real_server BINARY TEMPLATES_DIR [HTTP_PORT]   (sets $work and $port)
+#   compile_python_stubs REPO   (the gRPC stubs of REPO/proto in $work/stubs)
+#   free_port                   (prints a free loopback port)
 # With HTTP_PORT, the HTTP face listens there and survey links point to it.
 # The server's first admin key is $admin_key. With $real_server_db set to a
 # database URL, the server uses that database instead; each call starts one
@@ -19,8 +21,19 @@ stop_real_server() {
 }
 trap stop_real_server EXIT
 
+free_port() {
+  /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+# The Python clients' stubs, compiled from the .proto files by protoc.
+compile_python_stubs() {
+  mkdir "$work/stubs"
+  protoc -I "$1/proto" --python_out="$work/stubs" --grpc_out="$work/stubs" \
+    --plugin=protoc-gen-grpc=/usr/bin/grpc_python_plugin "$1"/proto/satisfaction/v1/*.proto
+}
+
 start_real_server() {
-  port=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  port=$(free_port)
   local http=() log="$work/server.log"
   [ ${#server_pids[@]} -gt 0 ] && log="$work/server-$((${#server_pids[@]} + 1)).log"
   [ -n "${3:-}" ] && http=(--http-listen "127.0.0.1:$3" --public-url "http://127.0.0.1:$3") || http=(--http-listen "")

@@ -8,11 +8,9 @@ set -euo pipefail
 server_binary=$1
 repo=$(cd "$(dirname "$0")/../.." && pwd)
 source "$repo/tests/client/real_server.sh"
-mkdir "$work/stubs"
-protoc -I "$repo/proto" --python_out="$work/stubs" --grpc_out="$work/stubs" \
-  --plugin=protoc-gen-grpc=/usr/bin/grpc_python_plugin "$repo"/proto/satisfaction/v1/*.proto
+compile_python_stubs "$repo"
 
-http_port=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+http_port=$(free_port)
 start_real_server "$server_binary" "$repo/templates" "$http_port"
 /usr/bin/python3 "$repo/tests/client/survey_browser.py" --target "127.0.0.1:$port" --stubs "$work/stubs" \
   --db "$work/s.db" --profile "$work/chromium" --key "$admin_key"
