@@ -1,6 +1,7 @@
 #include "services/analytics/aggregate_rebuild.h"
 
 #include <algorithm>
+#include <limits>
 #include <optional>
 #include <string>
 #include <utility>
@@ -10,8 +11,10 @@
 #include "absl/time/civil_time.h"
 #include "satisfaction/v1/questionnaire.pb.h"
 #include "services/analytics/context_recount.h"
+#include "services/analytics/funnel_recount.h"
 #include "services/analytics/report_questionnaire.h"
 #include "services/common/report_days.h"
+#include "services/revisits/funnel_counts.h"
 #include "services/storage/query.h"
 #include "services/storage/sql_text.h"
 
@@ -38,6 +41,8 @@ constexpr char kAnswerCounts[] =
     " AND i.kind = :scale GROUP BY r.questionnaire_id, r.questionnaire_version, r.report_day, a.item_code,"
     " r.customer_type, r.channel, r.agent_id, a.score";
 constexpr int kDaysAChunk = 31;
+// The funnel's counts are recounted 31 days of planning at a time.
+constexpr long long kFunnelChunkMicros = kDaysAChunk * 96 * revisits::kFunnelBucketMicros;
 constexpr size_t kRowsAStatement = 500;
 
 // One response_rollups row, in the column order of kInsert (the counts'
@@ -83,6 +88,26 @@ void RebuildDayRollups(storage::Transaction& tx, const std::string& id, int vers
   insert.Bind("id2", id).Bind("version2", version).Bind("first2", first).Bind("last2", last).Execute();
 }
 
+// The by-channel aggregates of days `first` to `last`, summed from the full
+// ones of every slot (as migration 25 first filled them), into slot 0.
+void RebuildChannelRollups(storage::Transaction& tx, const std::string& id, int version, int first, int last) {
+  storage::Query remove(tx,
+                        "DELETE FROM response_channel_rollups WHERE questionnaire_id = :id AND questionnaire_version ="
+                        " :version AND day >= :first AND day <= :last");
+  remove.Bind("id", id).Bind("version", version).Bind("first", first).Bind("last", last).Execute();
+  storage::Query insert(
+      tx,
+      "INSERT INTO response_channel_rollups (questionnaire_id, questionnaire_version, day, channel, agent_id,"
+      " item_code, slot, responses, scored_1, scored_2, scored_3, scored_4, scored_5) SELECT questionnaire_id,"
+      " questionnaire_version, day, channel, agent_id, item_code, 0, SUM(CASE WHEN item_code = '' THEN answers ELSE 0"
+      " END), SUM(CASE WHEN score = 1 THEN answers ELSE 0 END), SUM(CASE WHEN score = 2 THEN answers ELSE 0 END),"
+      " SUM(CASE WHEN score = 3 THEN answers ELSE 0 END), SUM(CASE WHEN score = 4 THEN answers ELSE 0 END),"
+      " SUM(CASE WHEN score = 5 THEN answers ELSE 0 END) FROM response_rollups WHERE questionnaire_id = :id2"
+      " AND questionnaire_version = :version2 AND day >= :first2 AND day <= :last2"
+      " GROUP BY questionnaire_id, questionnaire_version, day, channel, agent_id, item_code");
+  insert.Bind("id2", id).Bind("version2", version).Bind("first2", first).Bind("last2", last).Execute();
+}
+
 // Every version of the questionnaire, drafts too (a version published during
 // a rebuild is then covered).
 std::vector<int> VersionsOf(storage::Transaction& tx, const std::string& id) {
@@ -113,9 +138,14 @@ absl::StatusOr<RebuildCounts> RecountInPlace(storage::Transaction& tx, const std
   responses.Bind("id", id).Bind("first", first).Bind("last", last).Execute();
   storage::Query answers(tx, absl::StrCat(kInsert, kAnswerCounts));
   answers.Bind("id", id).Bind("first", first).Bind("last", last).Bind("scale", scale).Execute();
-  for (int version : VersionsOf(tx, id)) RebuildDayRollups(tx, id, version, 0, 99991231);
+  for (int version : VersionsOf(tx, id)) {
+    RebuildDayRollups(tx, id, version, 0, 99991231);
+    RebuildChannelRollups(tx, id, version, 0, 99991231);
+  }
   RecountContextRollups(tx, id, 0, 99991231);
-  return CountWritten(tx, id);
+  RebuildCounts counts = CountWritten(tx, id);
+  counts.funnel_revisits = RecountFunnel(tx, id, 0, std::numeric_limits<long long>::max());
+  return counts;
 }
 
 // The days from the first to the last that the responses or the aggregates
@@ -149,7 +179,8 @@ std::optional<std::pair<absl::CivilDay, absl::CivilDay>> DaysOf(storage::Transac
 void RecountChunk(storage::Transaction& tx, const std::string& id, std::vector<int>& versions, int first, int last) {
   long long locked = 0;
   for (int& version : versions) {
-    for (const char* table : {"response_rollups", "response_day_rollups", "response_context_rollups"}) {
+    for (const char* table :
+         {"response_rollups", "response_day_rollups", "response_channel_rollups", "response_context_rollups"}) {
       storage::Query lock(
           tx, absl::StrCat("SELECT COUNT(*) FROM ", table, " WHERE questionnaire_id = :id",
                            " AND questionnaire_version = :version AND day >= :first AND day <= :last", tx.ForUpdate()));
@@ -184,7 +215,10 @@ void RecountChunk(storage::Transaction& tx, const std::string& id, std::vector<i
     for (size_t i = start; i < stop; ++i) buckets[i].Bind(insert, absl::StrCat("b", i, "_"));
     insert.Execute();
   }
-  for (int version : versions) RebuildDayRollups(tx, id, version, first, last);
+  for (int version : versions) {
+    RebuildDayRollups(tx, id, version, first, last);
+    RebuildChannelRollups(tx, id, version, first, last);
+  }
   RecountContextRollups(tx, id, first, last);
 }
 
@@ -208,8 +242,25 @@ absl::StatusOr<RebuildCounts> RecountInChunks(storage::Database& database, const
     });
     if (!status.ok()) return status;
   }
-  return database.InTransaction<RebuildCounts>(storage::Access::kRead,
-                                               [&](storage::Transaction& tx) { return CountWritten(tx, id); });
+  std::optional<std::pair<long long, long long>> span;
+  status = database.InTransaction(storage::Access::kRead, [&](storage::Transaction& tx) -> absl::Status {
+    span = FunnelSpan(tx, id);
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  long long funnel_revisits = 0;
+  for (long long from = span ? span->first : 0; span && from < span->second; from += kFunnelChunkMicros) {
+    long long to = std::min(span->second, from + kFunnelChunkMicros);
+    status = database.InTransaction(storage::Access::kWriteFromSnapshot, [&](storage::Transaction& tx) {
+      funnel_revisits += RecountFunnel(tx, id, from, to);
+      return absl::OkStatus();
+    });
+    if (!status.ok()) return status;
+  }
+  absl::StatusOr<RebuildCounts> counts = database.InTransaction<RebuildCounts>(
+      storage::Access::kRead, [&](storage::Transaction& tx) { return CountWritten(tx, id); });
+  if (counts.ok()) counts->funnel_revisits = funnel_revisits;
+  return counts;
 }
 
 }  // namespace

@@ -36,6 +36,7 @@ absl::StatusOr<v1::RebuildAggregatesResponse> AnalyticsService::RebuildAggregate
   if (!counts.ok()) return counts.status();
   response.set_responses(counts->responses);
   response.set_buckets(counts->buckets);
+  response.set_funnel_revisits(counts->funnel_revisits);
   return response;
 }
 

@@ -382,6 +382,8 @@ class BucketReader {
       ReadByContext(tx, groups);
     } else if (!by.agent && !by.channel && agents_.empty() && channels_.empty()) {
       ReadByDay(tx, groups);
+    } else if (!by.ReadsCustomerType() && types_.empty()) {
+      ReadByChannel(tx, groups);
     } else {
       ReadAll(tx, groups);
     }
@@ -429,8 +431,33 @@ class BucketReader {
     }
   }
 
-  // By channel or agent: the full aggregates, summed by the database over
-  // what is not grouped by.
+  // By channel or agent, without customer types: the aggregates by channel
+  // and agent, summed by the database over what is not grouped by, a row per
+  // item with its counts of each score.
+  void ReadByChannel(storage::Transaction& tx, Groups& groups) const {
+    const Groupings& by = groups.groupings();
+    std::string group_by = "item_code";
+    if (by.period) absl::StrAppend(&group_by, ", day");
+    if (by.channel) absl::StrAppend(&group_by, ", channel");
+    if (by.agent) absl::StrAppend(&group_by, ", agent_id");
+    BucketPlace place;
+    std::string item;
+    long long sums[6] = {};
+    storage::Query query(
+        tx, absl::StrCat("SELECT ", by.period ? "day" : "0", ", ", by.channel ? "channel" : "0", ", ",
+                         by.agent ? "agent_id" : "''",
+                         ", item_code, SUM(responses), SUM(scored_1), SUM(scored_2), SUM(scored_3), SUM(scored_4),"
+                         " SUM(scored_5) FROM response_channel_rollups",
+                         Where(), " GROUP BY ", group_by));
+    BindWhere(query);
+    query.Into(place.day).Into(place.channel).Into(place.agent).Into(item);
+    for (long long& sum : sums) query.Into(sum);
+    query.Start();
+    while (!groups.TooMany() && query.Next()) AddCounts(groups, place, item, sums);
+  }
+
+  // By channel or agent with customer types: the full aggregates, summed by
+  // the database over what is not grouped by.
   void ReadAll(storage::Transaction& tx, Groups& groups) const {
     const Groupings& by = groups.groupings();
     std::string group_by = "item_code, score";

@@ -16,6 +16,7 @@
 #include "services/common/flow_observer.h"
 #include "services/customers/do_not_call_store.h"
 #include "services/leases/revisit_leases.h"
+#include "services/revisits/funnel_counts.h"
 #include "services/revisits/revisit_rule_store.h"
 #include "services/revisits/revisit_rule_validation.h"
 #include "services/revisits/revisit_store.h"
@@ -338,9 +339,15 @@ std::vector<absl::StatusOr<v1::ReportDispositionResponse>> CallbackStore::Report
       }
     }
 
+    revisits::FunnelCounts funnel;
     if (!accepted.empty()) {
       InsertAttempts(tx, accepted, now_us);
       UpdateRevisits(tx, accepted, now_us);
+      std::vector<long long> reached;
+      for (const Accepted& a : accepted) {
+        if (revisits::CallReachedCustomer(a.outcome)) reached.push_back(a.id);
+      }
+      funnel.MarkReached(tx, reached, /*answered=*/false);
     }
     for (const std::string& phone : block_phones) {
       customers::AddToDoNotCall(tx, phone, "asked during a callback", now);
@@ -367,6 +374,7 @@ std::vector<absl::StatusOr<v1::ReportDispositionResponse>> CallbackStore::Report
       results[index] = std::move(response);
     }
     if (audit_event != nullptr && !answered.empty()) access::InsertAuditEvents(tx, {audit_event});
+    funnel.Write(tx);  // last: its rows are shared (see FunnelCounts)
     return absl::OkStatus();
   });
   if (!status.ok()) results.assign(dispositions.size(), status);

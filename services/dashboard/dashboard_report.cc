@@ -27,6 +27,7 @@ v1::GetResponseFunnelRequest FunnelRequest(const std::string& questionnaire_id, 
   request.set_questionnaire_id(questionnaire_id);
   request.set_first_day(DayText(first));
   request.set_last_day(DayText(last));
+  request.set_totals_only(true);  // the page shows the total alone
   return request;
 }
 

@@ -14,6 +14,7 @@
 #include "services/messages/message_rows.h"
 #include "services/messages/opt_out_reply.h"
 #include "services/revisits/business_context.h"
+#include "services/revisits/funnel_counts.h"
 #include "services/revisits/revisit_rule_store.h"
 #include "services/revisits/revisit_store.h"
 #include "services/storage/query.h"
@@ -281,6 +282,11 @@ absl::StatusOr<v1::ReportDeliveryResponse> OutboxStore::ReportDelivery(const v1:
         update.Bind("state", next.state).Bind("reason", next.reason).Bind("channel", next.channel);
         update.Bind("moved", moved).Bind("moved_at", now_us).Bind("moved_again", moved).Bind("moved_at_again", now_us);
         update.Bind("now", now_us).Bind("id", id).Execute();
+        if (outcome == v1::DELIVERY_OUTCOME_DELIVERED) {
+          revisits::FunnelCounts funnel;
+          funnel.MarkReached(tx, {id}, /*answered=*/false);
+          funnel.Write(tx);
+        }
         *response.mutable_revisit() = revisits::LoadRevisits(tx, {id}).front();
         *response.mutable_attempt() =
             rows::DeliveryAttemptProto(number, row->channel, outcome, provider_id, error, now_us);

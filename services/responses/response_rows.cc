@@ -15,6 +15,7 @@
 #include "satisfaction/v1/questionnaire.pb.h"
 #include "services/common/enum_bridges.h"
 #include "services/responses/stored_response.h"
+#include "services/storage/counts_upsert.h"
 #include "services/storage/query.h"
 #include "services/storage/sql_text.h"
 #include "services/storage/transaction.h"
@@ -97,44 +98,6 @@ void AddAnswers(storage::WriteBatch& writes, const std::vector<ResponseRow>& row
   });
 }
 
-namespace {
-
-// Adds an upsert of `counts` into `table`, whose key is `key_columns` (in the
-// order of Key's parts); each count adds to the column of `count_columns` in
-// its place. Row i's values are `:<prefix><i>_<column number>`: `prefix` keeps
-// them apart from the other statements of the batch.
-template <typename Key, size_t N>
-void AddCountsUpsert(storage::WriteBatch& writes, const std::string& table, const std::string& key_columns,
-                     const std::array<const char*, N>& count_columns, const std::string& prefix,
-                     std::shared_ptr<std::map<Key, std::array<long long, N>>> counts) {
-  if (counts->empty()) return;
-  constexpr size_t kColumns = std::tuple_size_v<Key> + N;
-  std::string sql =
-      absl::StrCat("INSERT INTO ", table, " (", key_columns, ", ", absl::StrJoin(count_columns, ", "), ") VALUES ");
-  for (size_t i = 0; i < counts->size(); ++i) {
-    absl::StrAppend(&sql, i ? ", " : "", "(", storage::Placeholders(absl::StrCat(prefix, i, "_"), kColumns), ")");
-  }
-  const storage::Dialect& dialect = writes.dialect();
-  absl::StrAppend(&sql, dialect.OnConflictUpdate(key_columns));
-  for (size_t i = 0; i < N; ++i) {
-    const char* column = count_columns[i];
-    absl::StrAppend(&sql, i ? ", " : "", column, " = ", dialect.Existing(table, column), " + ",
-                    dialect.Inserted(column));
-  }
-  writes.Add(std::move(sql), [counts, prefix](storage::Query& query) {
-    size_t row = 0;
-    for (const auto& [key, sums] : *counts) {
-      size_t column = 0;
-      auto bind = [&](const auto& value) { query.Bind(absl::StrCat(prefix, row, "_", column++), value); };
-      std::apply([&](const auto&... part) { (bind(part), ...); }, key);
-      for (const long long& sum : sums) bind(sum);
-      ++row;
-    }
-  });
-}
-
-}  // namespace
-
 void AddToRollups(storage::WriteBatch& writes, const std::vector<ResponseRow>& rows, int slot) {
   // questionnaire, version, day, item, customer type, channel, agent, score, slot
   using Key = std::tuple<std::string, int, int, std::string, int, int, std::string, int, int>;
@@ -146,9 +109,13 @@ void AddToRollups(storage::WriteBatch& writes, const std::vector<ResponseRow>& r
   // by-day table's
   using ContextKey = std::tuple<std::string, int, int, int, std::string, std::string, std::string, std::string,
                                 std::string, std::string, int>;
+  // questionnaire, version, day, channel, agent, item, slot: the by-channel
+  // table's rows, as the by-day table's
+  using ChannelKey = std::tuple<std::string, int, int, int, std::string, std::string, int>;
   auto counts = std::make_shared<std::map<Key, std::array<long long, 1>>>();
   auto day_counts = std::make_shared<std::map<DayKey, std::array<long long, 6>>>();
   auto context_counts = std::make_shared<std::map<ContextKey, std::array<long long, 6>>>();
+  auto channel_counts = std::make_shared<std::map<ChannelKey, std::array<long long, 6>>>();
   for (const ResponseRow& row : rows) {
     const revisits::StoredContext& context = row.context;
     bool by_context = context.HasGroupingParts();
@@ -157,6 +124,8 @@ void AddToRollups(storage::WriteBatch& writes, const std::vector<ResponseRow>& r
                       row.channel, row.agent_id, score, slot}][0];
       ++(*day_counts)[DayKey{row.questionnaire_id, row.questionnaire_version, row.report_day, row.customer_type, item,
                              slot}][score];
+      ++(*channel_counts)[ChannelKey{row.questionnaire_id, row.questionnaire_version, row.report_day, row.channel,
+                                     row.agent_id, item, slot}][score];
       if (by_context) {
         ++(*context_counts)[ContextKey{row.questionnaire_id, row.questionnaire_version, row.report_day,
                                        row.customer_type, context.platform, context.store, context.product_category,
@@ -169,19 +138,26 @@ void AddToRollups(storage::WriteBatch& writes, const std::vector<ResponseRow>& r
       if (item != nullptr && item->kind == v1::ITEM_KIND_SCALE) add(answer.item_code(), answer.score());
     }
   }
-  AddCountsUpsert(writes, "response_rollups",
-                  "questionnaire_id, questionnaire_version, day, item_code, customer_type, channel, agent_id, score,"
-                  " slot",
-                  std::array<const char*, 1>{"answers"}, "g", counts);
-  AddCountsUpsert(writes, "response_day_rollups",
-                  "questionnaire_id, questionnaire_version, day, customer_type, item_code, slot",
-                  std::array<const char*, 6>{"responses", "scored_1", "scored_2", "scored_3", "scored_4", "scored_5"},
-                  "d", day_counts);
-  AddCountsUpsert(writes, "response_context_rollups",
-                  "questionnaire_id, questionnaire_version, day, customer_type, platform, store, product_category,"
-                  " courier, cause, item_code, slot",
-                  std::array<const char*, 6>{"responses", "scored_1", "scored_2", "scored_3", "scored_4", "scored_5"},
-                  "x", context_counts);
+  storage::AddCountsUpsert<Key, 1>(
+      writes, "response_rollups",
+      "questionnaire_id, questionnaire_version, day, item_code, customer_type, channel, agent_id, score,"
+      " slot",
+      std::array<const char*, 1>{"answers"}, "g", counts);
+  storage::AddCountsUpsert<DayKey, 6>(
+      writes, "response_day_rollups", "questionnaire_id, questionnaire_version, day, customer_type, item_code, slot",
+      std::array<const char*, 6>{"responses", "scored_1", "scored_2", "scored_3", "scored_4", "scored_5"}, "d",
+      day_counts);
+  storage::AddCountsUpsert<ChannelKey, 6>(
+      writes, "response_channel_rollups",
+      "questionnaire_id, questionnaire_version, day, channel, agent_id, item_code, slot",
+      std::array<const char*, 6>{"responses", "scored_1", "scored_2", "scored_3", "scored_4", "scored_5"}, "ch",
+      channel_counts);
+  storage::AddCountsUpsert<ContextKey, 6>(
+      writes, "response_context_rollups",
+      "questionnaire_id, questionnaire_version, day, customer_type, platform, store, product_category,"
+      " courier, cause, item_code, slot",
+      std::array<const char*, 6>{"responses", "scored_1", "scored_2", "scored_3", "scored_4", "scored_5"}, "x",
+      context_counts);
 }
 
 v1::Response ResponseOf(const ResponseRow& row) {

@@ -39,7 +39,8 @@ void AddAnswers(storage::WriteBatch& writes, const std::vector<ResponseRow>& row
 // answer by its score, and one per response (item '' and score 0), by
 // questionnaire version, day, customer type, channel and agent
 // (response_rollups); and by version, day and customer type alone, a row per
-// item with its counts of each score (response_day_rollups); and for a response
+// item with its counts of each score (response_day_rollups); the same by
+// version, day, channel and agent (response_channel_rollups); and for a response
 // whose event carried context, the same by customer type and the context's
 // parts (response_context_rollups). Counts of one key are summed first
 // and keys go in order, so concurrent writers lock shared rows in one order.

@@ -19,6 +19,7 @@
 #include "services/common/text_limits.h"
 #include "services/leases/revisit_leases.h"
 #include "services/responses/commit_delay.h"
+#include "services/revisits/funnel_counts.h"
 #include "services/revisits/revisit_rule_store.h"
 #include "services/revisits/revisit_rule_validation.h"
 #include "services/storage/database_errors.h"
@@ -495,8 +496,12 @@ absl::Status ResponseStore::StoreBatch(storage::Transaction& tx, const Batch& ba
                      .BindEach("o", *answered_online);
                });
   }
+  // An answer reached the customer, and answered the survey.
+  revisits::FunnelCounts funnel;
+  funnel.MarkReached(tx, *answered, /*answered=*/true);
   // Last: the aggregates' rows are shared by every writer on this node and
   // stay locked until the commit (each node of a cluster adds to its own).
+  funnel.AddTo(writes, tx.cluster_node());
   AddToRollups(writes, rows, tx.cluster_node().index);
   writes.Execute();
   for (size_t i = 0; i < rows.size(); ++i) accepted[i]->result = ResponseOf(rows[i]);

@@ -12,6 +12,7 @@
 #include "services/common/field_checks.h"
 #include "services/common/text_limits.h"
 #include "services/revisits/business_context.h"
+#include "services/revisits/funnel_counts.h"
 #include "services/revisits/revisit_rule_store.h"
 #include "services/revisits/revisit_rule_validation.h"
 #include "services/storage/database_errors.h"
@@ -323,6 +324,7 @@ absl::StatusOr<RevisitStore::EventResult> RevisitStore::RecordEventIn(storage::T
   insert.Bind("survey", survey).Bind("priority", row.priority).Bind("max", row.max_attempts);
   insert.Bind("reserved", row.reserved).Bind("state", row.state).Bind("created", now_us).Bind("updated", now_us);
   insert.Bind("queue", row.queue);
+  FunnelCounts funnel;
   for (const scheduler::PlannedRevisit& revisit : plan.revisits) {
     row.rule_id = revisit.rule_id;
     row.channel = ToV1(revisit.channel);
@@ -338,11 +340,13 @@ absl::StatusOr<RevisitStore::EventResult> RevisitStore::RecordEventIn(storage::T
     insert.Execute();
     // The driver knows the id the insert got: no query needed.
     row.id = tx.LastInsertId("revisits");
+    if (survey == 1) funnel.AddPlanned(row.questionnaire_id, now_us);
     result.revisits.push_back(row.ToProto(event.customer_external_id()));
     TellAfterCommit(tx, flow_, [trigger = event.trigger(), channel = ToV1(revisit.channel)](FlowObserver& flow) {
       flow.RevisitPlanned(trigger, channel);
     });
   }
+  funnel.Write(tx);
   for (const scheduler::SkippedRule& skipped : plan.skipped) {
     v1::SkippedRule& out = result.skipped.emplace_back();
     out.set_rule_id(skipped.rule_id);

@@ -20,6 +20,33 @@ constexpr const char* kFillDayRollups =
     " SUM(CASE WHEN score = 5 THEN answers ELSE 0 END) FROM response_rollups GROUP BY questionnaire_id,"
     " questionnaire_version, day, customer_type, item_code";
 
+// Fills response_channel_rollups from response_rollups, into slot 0 (also how
+// a rebuild derives it; see analytics::RebuildAggregates).
+constexpr const char* kFillChannelRollups =
+    "INSERT INTO response_channel_rollups (questionnaire_id, questionnaire_version, day, channel, agent_id,"
+    " item_code, slot, responses, scored_1, scored_2, scored_3, scored_4, scored_5) SELECT questionnaire_id,"
+    " questionnaire_version, day, channel, agent_id, item_code, 0, SUM(CASE WHEN item_code = '' THEN answers ELSE 0"
+    " END), SUM(CASE WHEN score = 1 THEN answers ELSE 0 END), SUM(CASE WHEN score = 2 THEN answers ELSE 0 END),"
+    " SUM(CASE WHEN score = 3 THEN answers ELSE 0 END), SUM(CASE WHEN score = 4 THEN answers ELSE 0 END),"
+    " SUM(CASE WHEN score = 5 THEN answers ELSE 0 END) FROM response_rollups GROUP BY questionnaire_id,"
+    " questionnaire_version, day, channel, agent_id, item_code";
+
+// Marks every revisit that reached its customer: an answer; a call picked up
+// (completed 1, refused 5, call back later 7, do not call 8); a message
+// delivered (1). Migration 24 fills the flag from this, as the writers set it
+// from then on (revisits::FunnelCounts).
+constexpr const char* kMarkReached =
+    "UPDATE revisits SET reached = 1 WHERE reached = 0 AND (EXISTS (SELECT 1 FROM responses x WHERE x.revisit_id ="
+    " revisits.id) OR EXISTS (SELECT 1 FROM call_attempts a WHERE a.revisit_id = revisits.id AND a.outcome IN (1, 5,"
+    " 7, 8)) OR EXISTS (SELECT 1 FROM message_attempts m WHERE m.revisit_id = revisits.id AND m.outcome = 1))";
+
+// Fills revisit_funnel_rollups from the survey revisits, into slot 0.
+constexpr const char* kFillFunnelRollups =
+    "INSERT INTO revisit_funnel_rollups (questionnaire_id, quarter_start_us, slot, planned, reached, responded)"
+    " SELECT v.questionnaire_id, v.created_at_us - v.created_at_us % 900000000, 0, COUNT(*), SUM(v.reached),"
+    " SUM(CASE WHEN x.id IS NULL THEN 0 ELSE 1 END) FROM revisits v LEFT JOIN responses x ON x.revisit_id = v.id"
+    " WHERE v.survey = 1 GROUP BY v.questionnaire_id, v.created_at_us - v.created_at_us % 900000000";
+
 const std::vector<Migration>& AllMigrations() {
   static const std::vector<Migration> migrations = {
       {
@@ -1055,6 +1082,97 @@ const std::vector<Migration>& AllMigrations() {
                     peer TEXT NOT NULL
                   ))sql",
                   "CREATE INDEX IF NOT EXISTS ix_dashboard_sessions_expiry ON dashboard_sessions (expires_at_us)",
+              },
+      },
+      {
+          .version = 24,
+          .description = "the funnel's counts by questionnaire and quarter-hour of planning, kept as survey "
+                         "revisits are planned, reached and answered; revisits marked once reached; recovery calls "
+                         "counted along an index",
+          // Each statement may run again after a crash part way (MariaDB
+          // commits DDL by itself): the fill starts from an empty table.
+          .mysql_statements =
+              {
+                  "ALTER TABLE revisits ADD COLUMN IF NOT EXISTS reached SMALLINT NOT NULL DEFAULT 0,"
+                  " ADD KEY IF NOT EXISTS ix_revisits_trigger (trigger_kind, created_at_us, state)",
+                  R"sql(CREATE TABLE IF NOT EXISTS revisit_funnel_rollups (
+                    questionnaire_id VARCHAR(63) NOT NULL,
+                    quarter_start_us BIGINT NOT NULL,
+                    slot SMALLINT NOT NULL,
+                    planned BIGINT NOT NULL,
+                    reached BIGINT NOT NULL,
+                    responded BIGINT NOT NULL,
+                    PRIMARY KEY (questionnaire_id, quarter_start_us, slot),
+                    KEY ix_revisit_funnel_rollups_quarter (quarter_start_us)
+                  ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin)sql",
+                  kMarkReached,
+                  "DELETE FROM revisit_funnel_rollups",
+                  kFillFunnelRollups,
+              },
+          .sqlite_statements =
+              {
+                  "ALTER TABLE revisits ADD COLUMN reached INTEGER NOT NULL DEFAULT 0",
+                  "CREATE INDEX IF NOT EXISTS ix_revisits_trigger ON revisits (trigger_kind, created_at_us, state)",
+                  R"sql(CREATE TABLE IF NOT EXISTS revisit_funnel_rollups (
+                    questionnaire_id TEXT NOT NULL,
+                    quarter_start_us INTEGER NOT NULL,
+                    slot INTEGER NOT NULL,
+                    planned INTEGER NOT NULL,
+                    reached INTEGER NOT NULL,
+                    responded INTEGER NOT NULL,
+                    PRIMARY KEY (questionnaire_id, quarter_start_us, slot)
+                  ))sql",
+                  "CREATE INDEX IF NOT EXISTS ix_revisit_funnel_rollups_quarter ON revisit_funnel_rollups"
+                  " (quarter_start_us)",
+                  kMarkReached,
+                  kFillFunnelRollups,
+              },
+      },
+      {
+          .version = 25,
+          .description = "aggregates by channel and agent without the customer type, a row per item with its "
+                         "counts of each score: figures by channel or agent read a fifth of the rows",
+          .mysql_statements =
+              {
+                  R"sql(CREATE TABLE IF NOT EXISTS response_channel_rollups (
+                    questionnaire_id VARCHAR(63) NOT NULL,
+                    questionnaire_version INT NOT NULL,
+                    day INT NOT NULL,
+                    channel SMALLINT NOT NULL,
+                    agent_id VARCHAR(64) NOT NULL,
+                    item_code VARCHAR(64) NOT NULL,
+                    slot SMALLINT NOT NULL,
+                    responses BIGINT NOT NULL,
+                    scored_1 BIGINT NOT NULL,
+                    scored_2 BIGINT NOT NULL,
+                    scored_3 BIGINT NOT NULL,
+                    scored_4 BIGINT NOT NULL,
+                    scored_5 BIGINT NOT NULL,
+                    PRIMARY KEY (questionnaire_id, questionnaire_version, day, channel, agent_id, item_code, slot)
+                  ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin)sql",
+                  // After a crash part way, the step runs again from an empty table.
+                  "DELETE FROM response_channel_rollups",
+                  kFillChannelRollups,
+              },
+          .sqlite_statements =
+              {
+                  R"sql(CREATE TABLE IF NOT EXISTS response_channel_rollups (
+                    questionnaire_id TEXT NOT NULL,
+                    questionnaire_version INTEGER NOT NULL,
+                    day INTEGER NOT NULL,
+                    channel INTEGER NOT NULL,
+                    agent_id TEXT NOT NULL,
+                    item_code TEXT NOT NULL,
+                    slot INTEGER NOT NULL,
+                    responses INTEGER NOT NULL,
+                    scored_1 INTEGER NOT NULL,
+                    scored_2 INTEGER NOT NULL,
+                    scored_3 INTEGER NOT NULL,
+                    scored_4 INTEGER NOT NULL,
+                    scored_5 INTEGER NOT NULL,
+                    PRIMARY KEY (questionnaire_id, questionnaire_version, day, channel, agent_id, item_code, slot)
+                  ))sql",
+                  kFillChannelRollups,
               },
       },
   };

@@ -41,6 +41,8 @@ inline constexpr ShippedMigration kShippedMigrations[] = {
     {21, "bbbd6c6b46931cc0c7375a8075bc8ad44a0943f0db6f95b6778e07abd362bbfa"},
     {22, "4d3305fe4e21820c3a96874de967fa09cfb7c6cbf7f9d03d3ea8c93f64a3aee9"},
     {23, "bb6d1c8c8f1005180993f8d5abd5c05cd7c5b8c00aa22e5affc92b683c68944b"},
+    {24, "d448f1d8908d78846156235b2b405fdcd46cb593c8fce05937107bf60fbbde21"},
+    {25, "017cf7a6c50ec1d64f4d3907b567e7f01e18818c55f405d7e6a63c06e644ba4f"},
 };
 
 }  // namespace satisfaction::storage

@@ -2,8 +2,8 @@
 // Each response adds to aggregate rows that every submission of its day
 // shares; before those rows were split by node, submissions through two
 // nodes collided at commit and failed (36 to 42 a run). Every answer must be
-// stored once, no call may fail, and the figures must be those a rebuild
-// from the raw responses gives.
+// stored once, no call may fail, and the figures (the funnel's total too)
+// must be those a rebuild from the raw responses gives.
 
 #include <google/protobuf/util/time_util.h>
 #include <grpcpp/grpcpp.h>
@@ -136,6 +136,18 @@ std::vector<std::string> Figures(TestServer& server) {
     EXPECT_TRUE(status.ok()) << status.error_message();
     figures.push_back(response.DebugString());
   }
+  // The funnel's total, from the counts each node kept and revisit by revisit.
+  for (bool totals_only : {true, false}) {
+    v1::GetResponseFunnelRequest request;
+    request.set_questionnaire_id("post-delivery");
+    request.set_first_day(absl::FormatCivilTime(today - 1));
+    request.set_last_day(absl::FormatCivilTime(today + 1));
+    request.set_totals_only(totals_only);
+    v1::GetResponseFunnelResponse response;
+    grpc::Status status = analytics->GetResponseFunnel(Context().get(), request, &response);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    figures.push_back(absl::StrCat("funnel total: ", response.total().ShortDebugString()));
+  }
   return figures;
 }
 
@@ -214,6 +226,10 @@ TEST(GaleraResponsesE2eTest, SubmissionsThroughEveryNodeAreStoredOnceAndCountedA
   // The figures, through any server, are those a rebuild from the raw responses gives.
   std::vector<std::string> figures = Figures(*servers[1]);
   EXPECT_NE(figures.front().find(absl::StrCat("responses: ", kSurveys)), std::string::npos) << figures.front();
+  EXPECT_EQ(figures[figures.size() - 2], figures.back()) << "the funnel's kept total against its count";
+  EXPECT_NE(figures.back().find(absl::StrCat("responded: ", kSurveys)), std::string::npos) << figures.back();
+  EXPECT_EQ(ReadOnNode(urls.back(), "SELECT DISTINCT slot FROM revisit_funnel_rollups ORDER BY slot"),
+            (std::vector<long long>{0, 1, 2}));
   v1::RebuildAggregatesRequest rebuild;
   rebuild.set_questionnaire_id("post-delivery");
   v1::RebuildAggregatesResponse rebuilt;
@@ -221,6 +237,7 @@ TEST(GaleraResponsesE2eTest, SubmissionsThroughEveryNodeAreStoredOnceAndCountedA
       v1::AnalyticsService::NewStub(servers[2]->channel())->RebuildAggregates(Context().get(), rebuild, &rebuilt);
   ASSERT_TRUE(status.ok()) << status.error_message();
   EXPECT_EQ(rebuilt.responses(), kSurveys);
+  EXPECT_EQ(rebuilt.funnel_revisits(), kSurveys);
   EXPECT_EQ(ReadOnNode(urls.back(), "SELECT COUNT(*) FROM response_rollups WHERE slot <> 0"),
             std::vector<long long>{0});
   EXPECT_EQ(Figures(*servers[0]), figures);

@@ -18,6 +18,7 @@
 #include "satisfaction/v1/response.grpc.pb.h"
 #include "satisfaction/v1/revisit.grpc.pb.h"
 #include "services/storage/database.h"
+#include "tests/e2e/complaint_calls.h"
 #include "tests/e2e/e2e_fixture.h"
 #include "tests/e2e/revisit_lists.h"
 #include "tests/e2e/survey_links.h"
@@ -59,38 +60,6 @@ class ResponseE2eTest : public test_support::ServiceE2eTest<v1::ResponseService>
     }
     ADD_FAILURE() << "no revisit " << id << " of " << customer;
     return {};
-  }
-
-  // A new customer `id` whose complaint closed two days ago: under the default
-  // rules, a survey call is due now in the default queue; fetched under a
-  // lease of a minute.
-  v1::Callback DueComplaintCall(const std::string& id) {
-    v1::UpsertCustomerRequest customer;
-    customer.mutable_customer()->set_external_id(id);
-    customer.mutable_customer()->set_phone("+8613912340000");
-    customer.mutable_customer()->mutable_consent()->set_phone(true);
-    v1::UpsertCustomerResponse upserted;
-    EXPECT_TRUE(v1::CustomerService::NewStub(channel())->UpsertCustomer(Context().get(), customer, &upserted).ok());
-    v1::RecordEventRequest event;
-    event.mutable_event()->set_event_id("complaint-of-" + id);
-    event.mutable_event()->set_customer_external_id(id);
-    event.mutable_event()->set_trigger(v1::TRIGGER_COMPLAINT_CLOSED);
-    *event.mutable_event()->mutable_occur_time() =
-        TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(absl::Now() - absl::Hours(48)));
-    v1::RecordEventResponse recorded;
-    EXPECT_TRUE(v1::RevisitService::NewStub(channel())->RecordEvent(Context().get(), event, &recorded).ok());
-    v1::FetchDueCallbacksRequest fetch;
-    fetch.set_queue("default");
-    fetch.set_max_count(1);
-    fetch.mutable_lease_duration()->set_seconds(60);
-    v1::FetchDueCallbacksResponse fetched;
-    grpc::Status status = v1::CallbackService::NewStub(channel())->FetchDueCallbacks(Context().get(), fetch, &fetched);
-    EXPECT_TRUE(status.ok()) << status.error_message();
-    if (fetched.callbacks_size() != 1) {
-      ADD_FAILURE() << "no complaint call due";
-      return {};
-    }
-    return fetched.callbacks(0);
   }
 
   // Scores 4 for each of `codes`, then `overall` for the overall item.
@@ -171,7 +140,7 @@ TEST_P(ResponseE2eTest, AWebAnswersRecoveryCallIsReservedForTheCustomersServingA
 }
 
 TEST_P(ResponseE2eTest, ACallsRecoveryCallIsReservedForTheAgentWhoTookTheAnswers) {
-  v1::Callback call = DueComplaintCall("c2");
+  v1::Callback call = test_support::DueComplaintSurveyCall(channel(), "c2");
   ASSERT_FALSE(call.id().empty());
   v1::SubmitResponseRequest request;
   request.mutable_callback()->set_callback_id(call.id());
@@ -209,7 +178,7 @@ TEST_P(ResponseE2eTest, AGatewaysReceiptForAMessageAnsweredMeanwhileIsRecorded) 
 }
 
 TEST_P(ResponseE2eTest, ADialersReportOfACallAnsweredOnlineMeanwhileIsRecorded) {
-  v1::Callback call = DueComplaintCall("c2");
+  v1::Callback call = test_support::DueComplaintSurveyCall(channel(), "c2");
   ASSERT_FALSE(call.survey_url().empty()) << "the link the agent can text";
   v1::SubmitResponseRequest online;
   online.set_invitation_token(test_support::TokenOf(call.survey_url()));

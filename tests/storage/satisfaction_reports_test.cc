@@ -460,6 +460,14 @@ TEST_P(SatisfactionReportsTest, ARebuildRecomputesTheAggregatesFromTheRawRespons
   }
   std::vector<std::string> kept = RollupRows(*database_), kept_days = DayRollupRows(*database_);
   ASSERT_FALSE(kept.empty());
+  // Figures by channel read the aggregates by channel and agent.
+  auto by_channel = [&] {
+    absl::StatusOr<v1::GetSatisfactionResponse> report =
+        reports_->Get(Request("2026-08-01", "2026-11-30", {v1::GROUPING_MONTH, v1::GROUPING_CHANNEL}));
+    EXPECT_TRUE(report.ok()) << report.status();
+    return report.ok() ? report->DebugString() : report.status().ToString();
+  };
+  std::string kept_by_channel = by_channel();
   // Other nodes of a cluster added to their own slots; and the aggregates
   // drift from the responses: a bucket lost, one miscounted, a slot's by-day
   // row too many.
@@ -477,11 +485,14 @@ TEST_P(SatisfactionReportsTest, ARebuildRecomputesTheAggregatesFromTheRawRespons
                                                " SELECT questionnaire_id, questionnaire_version, day, customer_type,"
                                                " item_code, 1, responses, 0, 0, 0, 0, 0 FROM response_day_rollups"
                                                " WHERE item_code = '' AND slot = 0";
+                                    session << "UPDATE response_channel_rollups SET slot = 2 WHERE channel = 3";
+                                    session << "UPDATE response_channel_rollups SET scored_5 = scored_5 + 4";
                                     return absl::OkStatus();
                                   })
                   .ok());
   ASSERT_NE(RollupRows(*database_), kept);
   ASSERT_NE(DayRollupRows(*database_), kept_days);
+  ASSERT_NE(by_channel(), kept_by_channel);
 
   absl::StatusOr<RebuildCounts> counts = RebuildAggregates(*database_, "post-delivery");
   ASSERT_TRUE(counts.ok()) << counts.status();
@@ -489,9 +500,11 @@ TEST_P(SatisfactionReportsTest, ARebuildRecomputesTheAggregatesFromTheRawRespons
   EXPECT_EQ(counts->buckets, static_cast<long long>(kept.size()));
   EXPECT_EQ(RollupRows(*database_), kept);
   EXPECT_EQ(DayRollupRows(*database_), kept_days);
+  EXPECT_EQ(by_channel(), kept_by_channel);
   // Every slot's rows were replaced by rows in slot 0.
   EXPECT_EQ(test_support::QueryNumber(*database_, "SELECT COUNT(*) FROM response_rollups WHERE slot <> 0"), 0);
   EXPECT_EQ(test_support::QueryNumber(*database_, "SELECT COUNT(*) FROM response_day_rollups WHERE slot <> 0"), 0);
+  EXPECT_EQ(test_support::QueryNumber(*database_, "SELECT COUNT(*) FROM response_channel_rollups WHERE slot <> 0"), 0);
   // Submissions go on as before.
   Answer(Survey(v1::CUSTOMER_TYPE_NEW, v1::CHANNEL_SMS), {5, 5, 5}, start_);
   EXPECT_EQ(RebuildAggregates(*database_, "no-such-survey").status().code(), absl::StatusCode::kNotFound);
@@ -544,7 +557,8 @@ TEST_P(SatisfactionReportsTest, CountsAddedInSeveralSlotsGiveTheFiguresOfOneSlot
     }
   };
   // The figures as GetSatisfaction gives them, read from the by-day
-  // aggregates (the first four) and from the full ones (the rest).
+  // aggregates (the first four), from the by-channel ones (the next two) and
+  // from the full ones (the last).
   auto figures = [&] {
     std::vector<v1::GetSatisfactionRequest> asked = {
         Request("2026-11-23", "2026-12-02", {}),
@@ -553,8 +567,9 @@ TEST_P(SatisfactionReportsTest, CountsAddedInSeveralSlotsGiveTheFiguresOfOneSlot
         Request("2026-11-23", "2026-12-02", {v1::GROUPING_DIMENSION}),
         Request("2026-11-23", "2026-12-02", {v1::GROUPING_CHANNEL, v1::GROUPING_AGENT}),
         Request("2026-11-23", "2026-12-02", {v1::GROUPING_DAY, v1::GROUPING_ITEM}),
+        Request("2026-11-23", "2026-12-02", {v1::GROUPING_CHANNEL, v1::GROUPING_CUSTOMER_TYPE}),
     };
-    asked.back().mutable_filter()->add_channels(v1::CHANNEL_IM);
+    asked[5].mutable_filter()->add_channels(v1::CHANNEL_IM);
     std::vector<std::string> given;
     for (const v1::GetSatisfactionRequest& request : asked) {
       absl::StatusOr<v1::GetSatisfactionResponse> report = reports_->Get(request);
@@ -575,10 +590,12 @@ TEST_P(SatisfactionReportsTest, CountsAddedInSeveralSlotsGiveTheFiguresOfOneSlot
 
   ASSERT_TRUE(test_support::ExecuteSql(*database_, "DELETE FROM response_rollups").ok());
   ASSERT_TRUE(test_support::ExecuteSql(*database_, "DELETE FROM response_day_rollups").ok());
+  ASSERT_TRUE(test_support::ExecuteSql(*database_, "DELETE FROM response_channel_rollups").ok());
   // Batches through three nodes: rows of one key in every slot.
   add_in_slots([](size_t batch) { return static_cast<int>(batch % 3); });
   EXPECT_EQ(test_support::QueryNumber(*database_, "SELECT COUNT(DISTINCT slot) FROM response_rollups"), 3);
   EXPECT_EQ(test_support::QueryNumber(*database_, "SELECT COUNT(DISTINCT slot) FROM response_day_rollups"), 3);
+  EXPECT_EQ(test_support::QueryNumber(*database_, "SELECT COUNT(DISTINCT slot) FROM response_channel_rollups"), 3);
   EXPECT_GT(test_support::QueryNumber(*database_, "SELECT COUNT(*) FROM response_day_rollups"),
             static_cast<long long>(one_slot_days.size()))
       << "keys counted in more than one slot";
@@ -622,8 +639,8 @@ TEST_P(SatisfactionReportsTest, AggregatesCountedBeforeSlotsAreKeptByTheMigratio
   SatisfactionReports reports(**database, kShanghai);
   auto figures = [&] {
     std::vector<std::string> given;
-    for (const std::vector<v1::Grouping>& group_by :
-         std::vector<std::vector<v1::Grouping>>{{v1::GROUPING_DAY, v1::GROUPING_CUSTOMER_TYPE}, {v1::GROUPING_AGENT}}) {
+    for (const std::vector<v1::Grouping>& group_by : std::vector<std::vector<v1::Grouping>>{
+             {v1::GROUPING_DAY, v1::GROUPING_CUSTOMER_TYPE}, {v1::GROUPING_AGENT, v1::GROUPING_CUSTOMER_TYPE}}) {
       absl::StatusOr<v1::GetSatisfactionResponse> report = reports.Get(Request("2026-11-23", "2026-11-24", group_by));
       EXPECT_TRUE(report.ok()) << report.status();
       given.push_back(report.ok() ? report->DebugString() : report.status().ToString());
@@ -642,6 +659,22 @@ TEST_P(SatisfactionReportsTest, AggregatesCountedBeforeSlotsAreKeptByTheMigratio
   EXPECT_EQ(figures(), before);
   EXPECT_EQ(RollupRows(**database), rows);
   EXPECT_EQ(DayRollupRows(**database), days);
+  // Step 25 filled the aggregates by channel and agent, which figures by
+  // agent alone read: each agent's answers are of one customer type here.
+  absl::StatusOr<v1::GetSatisfactionResponse> by_agent =
+      reports.Get(Request("2026-11-23", "2026-11-24", {v1::GROUPING_AGENT}));
+  absl::StatusOr<v1::GetSatisfactionResponse> by_agent_and_type =
+      reports.Get(Request("2026-11-23", "2026-11-24", {v1::GROUPING_AGENT, v1::GROUPING_CUSTOMER_TYPE}));
+  ASSERT_TRUE(by_agent.ok() && by_agent_and_type.ok());
+  ASSERT_EQ(by_agent->groups_size(), 2);
+  ASSERT_EQ(by_agent_and_type->groups_size(), 2);
+  for (int i = 0; i < 2; ++i) {
+    EXPECT_EQ(by_agent->groups(i).agent_id(), by_agent_and_type->groups(i).agent_id());
+    EXPECT_EQ(by_agent->groups(i).responses(), by_agent_and_type->groups(i).responses());
+    EXPECT_EQ(by_agent->groups(i).figures().SerializeAsString(),
+              by_agent_and_type->groups(i).figures().SerializeAsString());
+  }
+  EXPECT_EQ(test_support::QueryNumber(**database, "SELECT SUM(responses) FROM response_channel_rollups"), 4);
   EXPECT_EQ(test_support::QueryNumber(**database, "SELECT COUNT(*) FROM response_rollups WHERE slot = 0"), 6);
   EXPECT_EQ(test_support::QueryNumber(**database, "SELECT COUNT(*) FROM response_day_rollups WHERE slot = 0"), 5);
   // The slot is part of the key: another node's row of the same key beside it.

@@ -1,0 +1,63 @@
+#include "services/revisits/funnel_counts.h"
+
+#include "absl/container/flat_hash_set.h"
+#include "absl/strings/str_cat.h"
+#include "satisfaction/v1/callback.pb.h"
+#include "services/storage/counts_upsert.h"
+#include "services/storage/query.h"
+#include "services/storage/sql_text.h"
+
+namespace satisfaction::revisits {
+
+bool CallReachedCustomer(int outcome) {
+  return outcome == v1::CALL_OUTCOME_COMPLETED || outcome == v1::CALL_OUTCOME_REFUSED ||
+         outcome == v1::CALL_OUTCOME_CALL_BACK_LATER || outcome == v1::CALL_OUTCOME_DO_NOT_CALL;
+}
+
+void FunnelCounts::AddPlanned(const std::string& questionnaire_id, long long created_at_us) {
+  ++counts_[{questionnaire_id, FunnelBucketOf(created_at_us)}][0];
+}
+
+void FunnelCounts::MarkReached(storage::Transaction& tx, const std::vector<long long>& ids, bool answered) {
+  absl::flat_hash_set<long long> distinct(ids.begin(), ids.end());
+  if (distinct.empty()) return;
+  std::vector<long long> all(distinct.begin(), distinct.end()), first_reached;
+  long long id = 0, created_at_us = 0;
+  int survey = 0, reached = 0;
+  std::string questionnaire;
+  storage::Query query(tx, absl::StrCat("SELECT id, questionnaire_id, created_at_us, survey, reached FROM revisits"
+                                        " WHERE id IN (",
+                                        storage::Placeholders("r", all.size()), ") ORDER BY id", tx.ForUpdate()));
+  query.BindEach("r", all).Into(id).Into(questionnaire).Into(created_at_us).Into(survey).Into(reached).Start();
+  while (query.Next()) {
+    if (reached == 0) first_reached.push_back(id);
+    if (survey == 0) continue;
+    Counts& counts = counts_[{questionnaire, FunnelBucketOf(created_at_us)}];
+    if (reached == 0) ++counts[1];
+    if (answered) ++counts[2];
+  }
+  if (first_reached.empty()) return;
+  storage::Query(tx, absl::StrCat("UPDATE revisits SET reached = 1 WHERE id IN (",
+                                  storage::Placeholders("r", first_reached.size()), ")"))
+      .BindEach("r", first_reached)
+      .Execute();
+}
+
+void FunnelCounts::AddTo(storage::WriteBatch& writes, storage::ClusterNode node) const {
+  auto rows = std::make_shared<std::map<std::tuple<std::string, long long, int>, Counts>>();
+  for (const auto& [key, counts] : counts_) {
+    (*rows)[{std::get<0>(key), std::get<1>(key), node.index}] = counts;
+  }
+  storage::AddCountsUpsert<std::tuple<std::string, long long, int>, 3>(writes, "revisit_funnel_rollups",
+                                                                       "questionnaire_id, quarter_start_us, slot",
+                                                                       {"planned", "reached", "responded"}, "f", rows);
+}
+
+void FunnelCounts::Write(storage::Transaction& tx) const {
+  if (counts_.empty()) return;
+  storage::WriteBatch writes(tx);
+  AddTo(writes, tx.cluster_node());
+  writes.Execute();
+}
+
+}  // namespace satisfaction::revisits

@@ -1,0 +1,60 @@
+#ifndef SATISFACTION_SERVICES_REVISITS_FUNNEL_COUNTS_H_
+#define SATISFACTION_SERVICES_REVISITS_FUNNEL_COUNTS_H_
+
+#include <array>
+#include <map>
+#include <memory>
+#include <string>
+#include <tuple>
+#include <vector>
+
+#include "services/storage/galera.h"
+#include "services/storage/transaction.h"
+#include "services/storage/write_batch.h"
+
+namespace satisfaction::revisits {
+
+// Whether a call with this outcome (a CallOutcome) reached the customer: they
+// picked up (completed, refused, call back later, do not call).
+bool CallReachedCustomer(int outcome);
+
+// The funnel's totals are counted per quarter-hour of planning: every day of
+// every time zone is whole quarter-hours, so the days of any report sum
+// whole buckets.
+inline constexpr long long kFunnelBucketMicros = 15 * 60 * 1'000'000LL;
+
+// The start of the quarter-hour that holds `at_us`.
+inline long long FunnelBucketOf(long long at_us) { return at_us - at_us % kFunnelBucketMicros; }
+
+// Counts for revisit_funnel_rollups, the aggregate GetResponseFunnel's totals
+// read: of the survey revisits planned in a quarter-hour, by questionnaire,
+// how many were planned, reached their customer (an answer, a call picked up,
+// a message delivered) and were answered. A writer counts what its
+// transaction does, then adds the counts to its rows last (they are shared by
+// every writer of its node, and stay locked until the commit).
+class FunnelCounts {
+ public:
+  // A survey revisit of `questionnaire_id` planned at `created_at_us`.
+  void AddPlanned(const std::string& questionnaire_id, long long created_at_us);
+
+  // Marks the revisits `ids` as having reached their customer, and counts
+  // each survey revisit among them as reached the first time only; with
+  // `answered`, each also counts as answered (a revisit has one answer at
+  // most). Locks the revisits, so that two writers never both count one.
+  void MarkReached(storage::Transaction& tx, const std::vector<long long>& ids, bool answered);
+
+  // Adds the upsert of the counts to the rows of `node` (readers sum the
+  // rows of every node); nothing when nothing was counted.
+  void AddTo(storage::WriteBatch& writes, storage::ClusterNode node) const;
+  // The same, run now.
+  void Write(storage::Transaction& tx) const;
+
+ private:
+  // planned, reached, answered
+  using Counts = std::array<long long, 3>;
+  std::map<std::tuple<std::string, long long>, Counts> counts_;
+};
+
+}  // namespace satisfaction::revisits
+
+#endif  // SATISFACTION_SERVICES_REVISITS_FUNNEL_COUNTS_H_
