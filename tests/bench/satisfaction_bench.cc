@@ -63,16 +63,20 @@ void SeedEvents(soci::session& session) {
 // registry's mix.
 constexpr int kCustomers = 200000;
 void SeedCustomers(soci::session& session) {
+  // Cared for just now: the server's periodic care would otherwise plan
+  // revisits for them, whose ids the seeded revisits' would collide with.
+  long long cared_us = absl::ToUnixMicros(absl::Now());
   for (int first = 1; first <= kCustomers; first += kBatch) {
     std::string customers =
         "INSERT INTO customers (id, external_id, name, phone, email, im_handle, time_zone, preferred_channel,"
         " consent_mask, opt_out_mask, type_override, computed_type, effective_type, rfm_recency, rfm_frequency,"
-        " rfm_monetary, order_count, total_spent_minor, serving_agent_id, created_at_us, updated_at_us) VALUES ";
+        " rfm_monetary, order_count, total_spent_minor, serving_agent_id, created_at_us, updated_at_us,"
+        " last_care_at_us) VALUES ";
     for (int id = first; id < first + kBatch && id <= kCustomers; ++id) {
       int type = 1 + id % 5;
       absl::StrAppend(&customers, id > first ? ", " : "", "(", id, ", 'bench-customer-", id, "', '', '+86139",
                       100000 + id, "', '', '', 'Asia/Shanghai', 1, 15, 0, 0, ", type, ", ", type,
-                      ", 0, 0, 0, 1, 0, '', 0, 0)");
+                      ", 0, 0, 0, 1, 0, '', 0, 0, ", cared_us, ")");
     }
     session << customers;
   }
