@@ -1,8 +1,10 @@
 #include "services/revisits/funnel_counts.h"
 
+#include <algorithm>
+#include <iterator>
+
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
-#include "satisfaction/v1/callback.pb.h"
 #include "services/storage/counts_upsert.h"
 #include "services/storage/query.h"
 #include "services/storage/sql_text.h"
@@ -10,12 +12,18 @@
 namespace satisfaction::revisits {
 
 bool CallReachedCustomer(int outcome) {
-  return outcome == v1::CALL_OUTCOME_COMPLETED || outcome == v1::CALL_OUTCOME_REFUSED ||
-         outcome == v1::CALL_OUTCOME_CALL_BACK_LATER || outcome == v1::CALL_OUTCOME_DO_NOT_CALL;
+  return std::find(std::begin(kCallOutcomesThatReach), std::end(kCallOutcomesThatReach), outcome) !=
+         std::end(kCallOutcomesThatReach);
 }
 
-void FunnelCounts::AddPlanned(const std::string& questionnaire_id, long long created_at_us) {
-  ++counts_[{questionnaire_id, FunnelBucketOf(created_at_us)}][0];
+namespace {
+
+int RowOf(long long revisit_id) { return static_cast<int>(revisit_id % kFunnelSlotsANode); }
+
+}  // namespace
+
+void FunnelCounts::AddPlanned(long long id, const std::string& questionnaire_id, long long created_at_us) {
+  ++counts_[{questionnaire_id, FunnelBucketOf(created_at_us), RowOf(id)}][0];
 }
 
 void FunnelCounts::MarkReached(storage::Transaction& tx, const std::vector<long long>& ids, bool answered) {
@@ -32,7 +40,7 @@ void FunnelCounts::MarkReached(storage::Transaction& tx, const std::vector<long 
   while (query.Next()) {
     if (reached == 0) first_reached.push_back(id);
     if (survey == 0) continue;
-    Counts& counts = counts_[{questionnaire, FunnelBucketOf(created_at_us)}];
+    Counts& counts = counts_[{questionnaire, FunnelBucketOf(created_at_us), RowOf(id)}];
     if (reached == 0) ++counts[1];
     if (answered) ++counts[2];
   }
@@ -46,7 +54,7 @@ void FunnelCounts::MarkReached(storage::Transaction& tx, const std::vector<long 
 void FunnelCounts::AddTo(storage::WriteBatch& writes, storage::ClusterNode node) const {
   auto rows = std::make_shared<std::map<std::tuple<std::string, long long, int>, Counts>>();
   for (const auto& [key, counts] : counts_) {
-    (*rows)[{std::get<0>(key), std::get<1>(key), node.index}] = counts;
+    (*rows)[{std::get<0>(key), std::get<1>(key), node.index * kFunnelSlotsANode + std::get<2>(key)}] = counts;
   }
   storage::AddCountsUpsert<std::tuple<std::string, long long, int>, 3>(writes, "revisit_funnel_rollups",
                                                                        "questionnaire_id, quarter_start_us, slot",

@@ -340,7 +340,7 @@ absl::StatusOr<RevisitStore::EventResult> RevisitStore::RecordEventIn(storage::T
     insert.Execute();
     // The driver knows the id the insert got: no query needed.
     row.id = tx.LastInsertId("revisits");
-    if (survey == 1) funnel.AddPlanned(row.questionnaire_id, now_us);
+    if (survey == 1) funnel.AddPlanned(row.id, row.questionnaire_id, now_us);
     result.revisits.push_back(row.ToProto(event.customer_external_id()));
     TellAfterCommit(tx, flow_, [trigger = event.trigger(), channel = ToV1(revisit.channel)](FlowObserver& flow) {
       flow.RevisitPlanned(trigger, channel);

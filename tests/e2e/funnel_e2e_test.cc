@@ -153,11 +153,14 @@ TEST_P(FunnelE2eTest, TheKeptTotalIsTheRevisitByRevisitCountAndARebuildRestoresI
   // Counts lost or wrong behind the server's back (a restore, a manual
   // edit): the kept total is off until a rebuild recounts it.
   std::unique_ptr<storage::Database> database = test_support::OpenMigrated(*test_database_, 1);
+  // A quarter-hour's counts are spread over the node's rows, by revisit.
+  EXPECT_EQ(test_support::QueryNumber(*database, "SELECT COUNT(DISTINCT slot) FROM revisit_funnel_rollups"),
+            revisits::kFunnelSlotsANode);
   long long quarter = revisits::FunnelBucketOf(absl::ToUnixMicros(absl::Now()));
   ASSERT_TRUE(test_support::ExecuteSql(*database, absl::StrCat("INSERT INTO revisit_funnel_rollups (questionnaire_id,"
                                                                " quarter_start_us, slot, planned, reached, responded)"
                                                                " VALUES ('post-delivery', ",
-                                                               quarter, ", 3, 7, 0, 0)"))
+                                                               quarter, ", 40, 7, 0, 0)"))
                   .ok());
   ASSERT_TRUE(test_support::ExecuteSql(*database,
                                        "DELETE FROM revisit_funnel_rollups WHERE questionnaire_id ="

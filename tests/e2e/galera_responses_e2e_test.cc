@@ -25,6 +25,7 @@
 #include "satisfaction/v1/message.grpc.pb.h"
 #include "satisfaction/v1/response.grpc.pb.h"
 #include "satisfaction/v1/revisit.grpc.pb.h"
+#include "services/revisits/funnel_counts.h"
 #include "services/storage/database.h"
 #include "tests/e2e/survey_links.h"
 #include "tests/e2e/test_server.h"
@@ -228,8 +229,11 @@ TEST(GaleraResponsesE2eTest, SubmissionsThroughEveryNodeAreStoredOnceAndCountedA
   EXPECT_NE(figures.front().find(absl::StrCat("responses: ", kSurveys)), std::string::npos) << figures.front();
   EXPECT_EQ(figures[figures.size() - 2], figures.back()) << "the funnel's kept total against its count";
   EXPECT_NE(figures.back().find(absl::StrCat("responded: ", kSurveys)), std::string::npos) << figures.back();
-  EXPECT_EQ(ReadOnNode(urls.back(), "SELECT DISTINCT slot FROM revisit_funnel_rollups ORDER BY slot"),
-            (std::vector<long long>{0, 1, 2}));
+  std::set<long long> funnel_nodes;
+  for (long long slot : ReadOnNode(urls.back(), "SELECT DISTINCT slot FROM revisit_funnel_rollups")) {
+    funnel_nodes.insert(slot / revisits::kFunnelSlotsANode);
+  }
+  EXPECT_EQ(funnel_nodes, (std::set<long long>{0, 1, 2}));
   v1::RebuildAggregatesRequest rebuild;
   rebuild.set_questionnaire_id("post-delivery");
   v1::RebuildAggregatesResponse rebuilt;
