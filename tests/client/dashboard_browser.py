@@ -37,7 +37,7 @@ import urllib.request
 import zoneinfo
 
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions
+from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from browser_support import open_message_windows_all_day, phone_viewport, start_chromium
@@ -192,6 +192,21 @@ def expected_figures(responses, weights):
     return {"index": f"{index:.1f}", "csat": f"{csat:.1f}", "mean": f"{mean:.2f}", "responses": str(len(responses))}
 
 
+def left_behind(element):
+    """Whether `element` is no longer in the browser's document. Chromium's
+    driver says so as a stale element, or, while the next page replaces it,
+    as a node that no longer belongs to the document."""
+    try:
+        element.is_enabled()
+        return False
+    except StaleElementReferenceException:
+        return True
+    except WebDriverException as error:
+        if "does not belong to the document" in str(error):
+            return True
+        raise
+
+
 class Dashboard:
     """The browser on the dashboard, and what the test knows of the server."""
 
@@ -216,7 +231,7 @@ class Dashboard:
         """Clicks what `css` names and waits for the next page."""
         page = self.find("html")
         self.find(css).click()
-        WebDriverWait(self.browser, 15).until(expected_conditions.staleness_of(page))
+        WebDriverWait(self.browser, 15).until(lambda browser: left_behind(page))
         WebDriverWait(self.browser, 15).until(
             lambda browser: browser.execute_script("return document.readyState") == "complete")
 
