@@ -13,6 +13,7 @@
 #include "services/analytics/context_recount.h"
 #include "services/analytics/funnel_recount.h"
 #include "services/analytics/report_questionnaire.h"
+#include "services/analytics/stored_span.h"
 #include "services/common/report_days.h"
 #include "services/revisits/funnel_counts.h"
 #include "services/storage/query.h"
@@ -68,44 +69,42 @@ struct Bucket {
   }
 };
 
-// The by-day aggregates of days `first` to `last`, summed from the full ones
-// of every slot (as migration 15 first filled them), into slot 0.
-void RebuildDayRollups(storage::Transaction& tx, const std::string& id, int version, int first, int last) {
-  storage::Query remove(tx,
-                        "DELETE FROM response_day_rollups WHERE questionnaire_id = :id AND questionnaire_version ="
-                        " :version AND day >= :first AND day <= :last");
-  remove.Bind("id", id).Bind("version", version).Bind("first", first).Bind("last", last).Execute();
-  storage::Query insert(
-      tx,
-      "INSERT INTO response_day_rollups (questionnaire_id, questionnaire_version, day, customer_type, item_code,"
-      " slot, responses, scored_1, scored_2, scored_3, scored_4, scored_5) SELECT questionnaire_id,"
-      " questionnaire_version, day, customer_type, item_code, 0, SUM(CASE WHEN item_code = '' THEN answers ELSE 0"
-      " END), SUM(CASE WHEN score = 1 THEN answers ELSE 0 END), SUM(CASE WHEN score = 2 THEN answers ELSE 0 END),"
-      " SUM(CASE WHEN score = 3 THEN answers ELSE 0 END), SUM(CASE WHEN score = 4 THEN answers ELSE 0 END),"
-      " SUM(CASE WHEN score = 5 THEN answers ELSE 0 END) FROM response_rollups WHERE questionnaire_id = :id2"
-      " AND questionnaire_version = :version2 AND day >= :first2 AND day <= :last2"
-      " GROUP BY questionnaire_id, questionnaire_version, day, customer_type, item_code");
-  insert.Bind("id2", id).Bind("version2", version).Bind("first2", first).Bind("last2", last).Execute();
-}
+// An aggregate derived from response_rollups: its counts summed over the
+// columns it leaves out, a row per item with its responses (item '') and
+// each score's count. `key_columns` are its columns besides the
+// questionnaire, version, day and item.
+struct DerivedRollups {
+  const char* table;
+  const char* key_columns;
+};
+// By day and customer type (migration 15 first filled it), and by day,
+// channel and agent (migration 25).
+constexpr DerivedRollups kDerivedRollups[] = {{"response_day_rollups", "customer_type"},
+                                              {"response_channel_rollups", "channel, agent_id"}};
 
-// The by-channel aggregates of days `first` to `last`, summed from the full
-// ones of every slot (as migration 25 first filled them), into slot 0.
-void RebuildChannelRollups(storage::Transaction& tx, const std::string& id, int version, int first, int last) {
-  storage::Query remove(tx,
-                        "DELETE FROM response_channel_rollups WHERE questionnaire_id = :id AND questionnaire_version ="
-                        " :version AND day >= :first AND day <= :last");
-  remove.Bind("id", id).Bind("version", version).Bind("first", first).Bind("last", last).Execute();
-  storage::Query insert(
-      tx,
-      "INSERT INTO response_channel_rollups (questionnaire_id, questionnaire_version, day, channel, agent_id,"
-      " item_code, slot, responses, scored_1, scored_2, scored_3, scored_4, scored_5) SELECT questionnaire_id,"
-      " questionnaire_version, day, channel, agent_id, item_code, 0, SUM(CASE WHEN item_code = '' THEN answers ELSE 0"
-      " END), SUM(CASE WHEN score = 1 THEN answers ELSE 0 END), SUM(CASE WHEN score = 2 THEN answers ELSE 0 END),"
-      " SUM(CASE WHEN score = 3 THEN answers ELSE 0 END), SUM(CASE WHEN score = 4 THEN answers ELSE 0 END),"
-      " SUM(CASE WHEN score = 5 THEN answers ELSE 0 END) FROM response_rollups WHERE questionnaire_id = :id2"
-      " AND questionnaire_version = :version2 AND day >= :first2 AND day <= :last2"
-      " GROUP BY questionnaire_id, questionnaire_version, day, channel, agent_id, item_code");
-  insert.Bind("id2", id).Bind("version2", version).Bind("first2", first).Bind("last2", last).Execute();
+// Each derived aggregate's rows of days `first` to `last`, summed from the
+// full ones of every slot, into slot 0.
+void RebuildDerivedRollups(storage::Transaction& tx, const std::string& id, int version, int first, int last) {
+  for (const DerivedRollups& derived : kDerivedRollups) {
+    storage::Query remove(tx, absl::StrCat("DELETE FROM ", derived.table,
+                                           " WHERE questionnaire_id = :id AND questionnaire_version = :version"
+                                           " AND day >= :first AND day <= :last"));
+    remove.Bind("id", id).Bind("version", version).Bind("first", first).Bind("last", last).Execute();
+    storage::Query insert(
+        tx, absl::StrCat(
+                "INSERT INTO ", derived.table, " (questionnaire_id, questionnaire_version, day, ", derived.key_columns,
+                ", item_code, slot, responses, scored_1, scored_2, scored_3, scored_4, scored_5) SELECT"
+                " questionnaire_id, questionnaire_version, day, ",
+                derived.key_columns,
+                ", item_code, 0, SUM(CASE WHEN item_code = '' THEN answers ELSE 0 END), SUM(CASE WHEN score = 1 THEN"
+                " answers ELSE 0 END), SUM(CASE WHEN score = 2 THEN answers ELSE 0 END), SUM(CASE WHEN score = 3"
+                " THEN answers ELSE 0 END), SUM(CASE WHEN score = 4 THEN answers ELSE 0 END), SUM(CASE WHEN score ="
+                " 5 THEN answers ELSE 0 END) FROM response_rollups WHERE questionnaire_id = :id AND"
+                " questionnaire_version = :version AND day >= :first AND day <= :last GROUP BY questionnaire_id,"
+                " questionnaire_version, day, ",
+                derived.key_columns, ", item_code"));
+    insert.Bind("id", id).Bind("version", version).Bind("first", first).Bind("last", last).Execute();
+  }
 }
 
 // Every version of the questionnaire, drafts too (a version published during
@@ -138,10 +137,7 @@ absl::StatusOr<RebuildCounts> RecountInPlace(storage::Transaction& tx, const std
   responses.Bind("id", id).Bind("first", first).Bind("last", last).Execute();
   storage::Query answers(tx, absl::StrCat(kInsert, kAnswerCounts));
   answers.Bind("id", id).Bind("first", first).Bind("last", last).Bind("scale", scale).Execute();
-  for (int version : VersionsOf(tx, id)) {
-    RebuildDayRollups(tx, id, version, 0, 99991231);
-    RebuildChannelRollups(tx, id, version, 0, 99991231);
-  }
+  for (int version : VersionsOf(tx, id)) RebuildDerivedRollups(tx, id, version, 0, 99991231);
   RecountContextRollups(tx, id, 0, 99991231);
   RebuildCounts counts = CountWritten(tx, id);
   counts.funnel_revisits = RecountFunnel(tx, id, 0, std::numeric_limits<long long>::max());
@@ -151,21 +147,12 @@ absl::StatusOr<RebuildCounts> RecountInPlace(storage::Transaction& tx, const std
 // The days from the first to the last that the responses or the aggregates
 // name; nullopt when neither names any.
 std::optional<std::pair<absl::CivilDay, absl::CivilDay>> DaysOf(storage::Transaction& tx, const std::string& id) {
-  int first = 0, last = 0, first_kept = 0, last_kept = 0;
-  soci::indicator any = soci::i_null, any_last = soci::i_null, kept = soci::i_null, kept_last = soci::i_null;
-  storage::Query answered(tx, "SELECT MIN(report_day), MAX(report_day) FROM responses WHERE questionnaire_id = :id");
-  answered.Bind("id", id).Into(first, any).Into(last, any_last).Execute();
-  storage::Query stored(tx, "SELECT MIN(day), MAX(day) FROM response_rollups WHERE questionnaire_id = :id");
-  stored.Bind("id", id).Into(first_kept, kept).Into(last_kept, kept_last).Execute();
-  if (any != soci::i_ok && kept != soci::i_ok) return std::nullopt;
-  if (any != soci::i_ok) {
-    first = first_kept;
-    last = last_kept;
-  } else if (kept == soci::i_ok) {
-    first = std::min(first, first_kept);
-    last = std::max(last, last_kept);
-  }
-  return std::make_pair(CivilDayOf(first), CivilDayOf(last));
+  std::optional<std::pair<long long, long long>> days =
+      StoredSpan(tx, id,
+                 {"SELECT MIN(report_day), MAX(report_day) FROM responses WHERE questionnaire_id = :id",
+                  "SELECT MIN(day), MAX(day) FROM response_rollups WHERE questionnaire_id = :id"});
+  if (!days) return std::nullopt;
+  return std::make_pair(CivilDayOf(static_cast<int>(days->first)), CivilDayOf(static_cast<int>(days->second)));
 }
 
 // MariaDB, one chunk of days in a transaction of its own at REPEATABLE READ.
@@ -215,10 +202,7 @@ void RecountChunk(storage::Transaction& tx, const std::string& id, std::vector<i
     for (size_t i = start; i < stop; ++i) buckets[i].Bind(insert, absl::StrCat("b", i, "_"));
     insert.Execute();
   }
-  for (int version : versions) {
-    RebuildDayRollups(tx, id, version, first, last);
-    RebuildChannelRollups(tx, id, version, first, last);
-  }
+  for (int version : versions) RebuildDerivedRollups(tx, id, version, first, last);
   RecountContextRollups(tx, id, first, last);
 }
 

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "services/analytics/stored_span.h"
 #include "services/revisits/funnel_counts.h"
 #include "services/storage/query.h"
 #include "services/storage/sql_text.h"
@@ -73,26 +74,13 @@ long long RecountFunnel(storage::Transaction& tx, const std::string& questionnai
 
 std::optional<std::pair<long long, long long>> FunnelSpan(storage::Transaction& tx,
                                                           const std::string& questionnaire_id) {
-  long long first = 0, last = 0, first_kept = 0, last_kept = 0;
-  soci::indicator any = soci::i_null, any_last = soci::i_null, kept = soci::i_null, kept_last = soci::i_null;
-  storage::Query planned(tx,
-                         "SELECT MIN(created_at_us), MAX(created_at_us) FROM revisits WHERE questionnaire_id = :id"
-                         " AND survey = 1");
-  planned.Bind("id", questionnaire_id).Into(first, any).Into(last, any_last).Execute();
-  storage::Query stored(tx,
-                        "SELECT MIN(quarter_start_us), MAX(quarter_start_us) FROM revisit_funnel_rollups"
-                        " WHERE questionnaire_id = :id");
-  stored.Bind("id", questionnaire_id).Into(first_kept, kept).Into(last_kept, kept_last).Execute();
-  if (any != soci::i_ok && kept != soci::i_ok) return std::nullopt;
-  if (any != soci::i_ok) {
-    first = first_kept;
-    last = last_kept;
-  } else if (kept == soci::i_ok) {
-    first = std::min(first, first_kept);
-    last = std::max(last, last_kept);
-  }
-  return std::make_pair(revisits::FunnelBucketOf(first),
-                        revisits::FunnelBucketOf(last) + revisits::kFunnelBucketMicros);
+  std::optional<std::pair<long long, long long>> planned = StoredSpan(
+      tx, questionnaire_id,
+      {"SELECT MIN(created_at_us), MAX(created_at_us) FROM revisits WHERE questionnaire_id = :id AND survey = 1",
+       "SELECT MIN(quarter_start_us), MAX(quarter_start_us) FROM revisit_funnel_rollups WHERE questionnaire_id = :id"});
+  if (!planned) return std::nullopt;
+  return std::make_pair(revisits::FunnelBucketOf(planned->first),
+                        revisits::FunnelBucketOf(planned->second) + revisits::kFunnelBucketMicros);
 }
 
 }  // namespace satisfaction::analytics
