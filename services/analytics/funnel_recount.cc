@@ -20,6 +20,30 @@ struct FunnelBucket {
   long long quarter_start_us = 0, planned = 0, reached = 0, responded = 0;
 };
 
+// Marks the survey revisits planned in [from_us, to_us) that reached their
+// customer by the raw rows but are not marked (rows written behind the
+// server's back). The ids are read first, from the snapshot, so that the
+// answers, calls and deliveries are not locked.
+void MarkReachedFromRawRows(storage::Transaction& tx, const std::string& questionnaire_id, long long from_us,
+                            long long to_us) {
+  std::vector<long long> unmarked;
+  long long id = 0;
+  storage::Query query(tx, absl::StrCat("SELECT v.id FROM revisits v WHERE v.created_at_us >= :from AND"
+                                        " v.created_at_us < :to AND v.questionnaire_id = :id AND v.survey = 1 AND"
+                                        " v.reached = 0 AND ",
+                                        revisits::ReachedInRawRows("v")));
+  query.Bind("from", from_us).Bind("to", to_us).Bind("id", questionnaire_id).Into(id).Start();
+  while (query.Next()) unmarked.push_back(id);
+  for (size_t start = 0; start < unmarked.size(); start += kRowsAStatement) {
+    std::vector<long long> some(unmarked.begin() + start,
+                                unmarked.begin() + std::min(unmarked.size(), start + kRowsAStatement));
+    storage::Query(
+        tx, absl::StrCat("UPDATE revisits SET reached = 1 WHERE id IN (", storage::Placeholders("r", some.size()), ")"))
+        .BindEach("r", some)
+        .Execute();
+  }
+}
+
 }  // namespace
 
 long long RecountFunnel(storage::Transaction& tx, const std::string& questionnaire_id, long long from_us,
@@ -33,6 +57,8 @@ long long RecountFunnel(storage::Transaction& tx, const std::string& questionnai
                         "DELETE FROM revisit_funnel_rollups WHERE questionnaire_id = :id AND quarter_start_us >= :from"
                         " AND quarter_start_us < :to");
   remove.Bind("id", questionnaire_id).Bind("from", from_us).Bind("to", to_us).Execute();
+
+  MarkReachedFromRawRows(tx, questionnaire_id, from_us, to_us);
 
   // Read into memory, then written: an INSERT ... SELECT would lock the
   // revisits it reads on MariaDB.

@@ -12,7 +12,9 @@ namespace satisfaction::analytics {
 // Replaces a questionnaire's funnel counts (revisit_funnel_rollups) of the
 // quarter-hours starting in [from_us, to_us) with counts from its survey
 // revisits planned then, in slot 0, as revisits::FunnelCounts adds them:
-// planned, marked reached, answered. On MariaDB it first locks the counts'
+// planned, marked reached, answered. Revisits that reached their customer by
+// the raw rows (an answer, call or delivery stored behind the server's back)
+// are marked first. On MariaDB it first locks the counts'
 // rows of the range and the gaps between them, so that a writer for those
 // quarter-hours waits at its upsert until the commit (and then adds to the
 // new counts); the revisits are read, not locked, from the snapshot taken

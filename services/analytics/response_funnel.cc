@@ -1,10 +1,7 @@
 #include "services/analytics/response_funnel.h"
 
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_join.h"
 #include "absl/time/civil_time.h"
-#include "satisfaction/v1/callback.pb.h"
-#include "satisfaction/v1/message.pb.h"
 #include "satisfaction/v1/revisit.pb.h"
 #include "services/analytics/report_questionnaire.h"
 #include "services/analytics/satisfaction_figures.h"
@@ -56,15 +53,8 @@ void CountRevisitByRevisit(storage::Transaction& tx, const std::string& question
   int channel = 0, type = 0;
   long long planned = 0, contacted = 0, responded = 0;
   soci::indicator has_questionnaire = questionnaire.empty() ? soci::i_null : soci::i_ok;
-  // Reached: an answer; or a call the customer picked up; or a message
-  // delivered.
-  std::string reached = absl::StrCat(
-      "x.id IS NOT NULL OR EXISTS (SELECT 1 FROM call_attempts a WHERE a.revisit_id = v.id AND a.outcome IN (",
-      absl::StrJoin(revisits::kCallOutcomesThatReach, ", "),
-      ")) OR EXISTS (SELECT 1 FROM message_attempts m WHERE m.revisit_id = v.id AND m.outcome = ",
-      v1::DELIVERY_OUTCOME_DELIVERED, ")");
   storage::Query rows(
-      tx, absl::StrCat("SELECT v.channel, c.effective_type, COUNT(*), SUM(CASE WHEN ", reached,
+      tx, absl::StrCat("SELECT v.channel, c.effective_type, COUNT(*), SUM(CASE WHEN ", revisits::ReachedInRawRows("v"),
                        " THEN 1 ELSE 0 END), SUM(CASE WHEN x.id IS NOT NULL THEN 1 ELSE 0 END) FROM revisits v JOIN"
                        " customers c ON c.id = v.customer_id LEFT JOIN responses x ON x.revisit_id = v.id WHERE"
                        " v.survey = 1 AND v.created_at_us >= :from AND v.created_at_us < :to AND (:questionnaire IS"

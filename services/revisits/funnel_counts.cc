@@ -5,6 +5,8 @@
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "satisfaction/v1/message.pb.h"
 #include "services/storage/counts_upsert.h"
 #include "services/storage/query.h"
 #include "services/storage/sql_text.h"
@@ -14,6 +16,14 @@ namespace satisfaction::revisits {
 bool CallReachedCustomer(int outcome) {
   return std::find(std::begin(kCallOutcomesThatReach), std::end(kCallOutcomesThatReach), outcome) !=
          std::end(kCallOutcomesThatReach);
+}
+
+std::string ReachedInRawRows(absl::string_view alias) {
+  return absl::StrCat("(EXISTS (SELECT 1 FROM responses answer WHERE answer.revisit_id = ", alias,
+                      ".id) OR EXISTS (SELECT 1 FROM call_attempts attempt WHERE attempt.revisit_id = ", alias,
+                      ".id AND attempt.outcome IN (", absl::StrJoin(kCallOutcomesThatReach, ", "),
+                      ")) OR EXISTS (SELECT 1 FROM message_attempts delivery WHERE delivery.revisit_id = ", alias,
+                      ".id AND delivery.outcome = ", v1::DELIVERY_OUTCOME_DELIVERED, "))");
 }
 
 namespace {

@@ -8,6 +8,7 @@
 #include <tuple>
 #include <vector>
 
+#include "absl/strings/string_view.h"
 #include "satisfaction/v1/callback.pb.h"
 #include "services/storage/galera.h"
 #include "services/storage/transaction.h"
@@ -22,6 +23,11 @@ inline constexpr v1::CallOutcome kCallOutcomesThatReach[] = {v1::CALL_OUTCOME_CO
                                                              v1::CALL_OUTCOME_DO_NOT_CALL};
 // Whether a call with this outcome (a CallOutcome) reached the customer.
 bool CallReachedCustomer(int outcome);
+
+// An SQL condition on the revisit `alias` that holds when something that
+// reached its customer is stored: an answer, a call picked up, a message
+// delivered. What the `reached` mark says, read from the raw rows.
+std::string ReachedInRawRows(absl::string_view alias);
 
 // The funnel's totals are counted per quarter-hour of planning: every day of
 // every time zone is whole quarter-hours, so the days of any report sum
