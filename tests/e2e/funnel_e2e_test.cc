@@ -7,6 +7,7 @@
 // back.
 #include <grpcpp/grpcpp.h>
 
+#include <initializer_list>
 #include <string>
 
 #include "absl/strings/str_cat.h"
@@ -64,12 +65,7 @@ class FunnelE2eTest : public test_support::ServiceE2eTest<v1::AnalyticsService> 
   void AnswerOnline(const v1::OutboxMessage& message) {
     v1::SubmitResponseRequest request;
     request.set_invitation_token(test_support::TokenOf(message.survey_url()));
-    for (const char* code : {"product_quality", "price", "delivery", "recommend", "overall"}) {
-      v1::Answer& answer = *request.add_answers();
-      answer.set_item_code(code);
-      answer.set_score(4);
-    }
-    Submit(request);
+    SubmitScoringFours(request, {"product_quality", "price", "delivery", "recommend", "overall"});
   }
 
   // Answers the after-sales follow-up on `call`, scoring every item 4.
@@ -77,16 +73,17 @@ class FunnelE2eTest : public test_support::ServiceE2eTest<v1::AnalyticsService> 
     v1::SubmitResponseRequest request;
     request.mutable_callback()->set_callback_id(call.id());
     request.mutable_callback()->set_lease_token(call.lease_token());
-    for (const char* code :
-         {"problem_solved", "response_speed", "solution_fairness", "agent_attitude", "buy_again", "overall"}) {
+    SubmitScoringFours(
+        request, {"problem_solved", "response_speed", "solution_fairness", "agent_attitude", "buy_again", "overall"});
+  }
+
+  // Submits `request` with a 4 for each of `codes`.
+  void SubmitScoringFours(v1::SubmitResponseRequest& request, std::initializer_list<const char*> codes) {
+    for (const char* code : codes) {
       v1::Answer& answer = *request.add_answers();
       answer.set_item_code(code);
       answer.set_score(4);
     }
-    Submit(request);
-  }
-
-  void Submit(const v1::SubmitResponseRequest& request) {
     v1::Response stored;
     grpc::Status status = v1::ResponseService::NewStub(channel())->SubmitResponse(Context().get(), request, &stored);
     ASSERT_TRUE(status.ok()) << status.error_message();
